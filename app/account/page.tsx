@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import { listMySessions } from "@/lib/accounts/api";
+import { requireUserPage } from "@/lib/auth/current";
+import { describeUserAgent } from "@/lib/auth/user-agent";
+import { SessionList } from "./session-list";
+
+export const metadata: Metadata = { title: "Your account" };
+
+export default async function AccountPage() {
+  const user = await requireUserPage("/account");
+  const { sessions } = await listMySessions(user);
+  return (
+    <main>
+      <h1>Your account</h1>
+      <div className="card">
+        <p>
+          <strong>{user.name}</strong> <span className="muted">· {user.email}</span>{" "}
+          {user.role === "staff" && <span className="badge staff">staff</span>}
+        </p>
+      </div>
+      <h2>Where you are signed in</h2>
+      <SessionList
+        sessions={sessions.map((s) => ({
+          id: s.id,
+          browser: describeUserAgent(s.userAgent),
+          ip: s.ip,
+          lastSeenAt: s.lastSeenAt.toISOString(),
+          createdAt: s.createdAt.toISOString(),
+          current: s.current,
+        }))}
+      />
+    </main>
+  );
+}

@@ -1,0 +1,7 @@
+import { changeAccount } from "@/lib/accounts/api";
+import { json, readJson, userRoute } from "@/lib/http/route";
+
+export const PATCH = userRoute(
+  async ({ req, actor, params }) => json(await changeAccount(actor, params.userId, await readJson(req))),
+  { staff: true },
+);

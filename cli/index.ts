@@ -1,0 +1,119 @@
+import { emailSchema, passwordSchema, displayNameSchema, roleSchema } from "../lib/accounts/schemas";
+import { runCliCommand, type CliCommand, type CliResult } from "../lib/cli/commands";
+import { openDatabase } from "../lib/db/client";
+import { DatabaseInUseError, readLock } from "../lib/db/embedded-lock";
+import { env } from "../lib/env";
+import { readHidden } from "./prompt";
+
+const USAGE = `Usage: npm run cli -- <command>
+
+  users add <email> --name "<display name>" [--role participant|staff]
+      The password comes from CLAIMLINK_PASSWORD, or is asked for (hidden) on a terminal.
+  users list
+  users disable <email>
+  users enable <email>`;
+
+class UsageError extends Error {}
+
+function takeFlag(args: string[], flag: string): string | undefined {
+  const i = args.indexOf(flag);
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value.`);
+  args.splice(i, 2);
+  return value;
+}
+
+function check<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new UsageError(`The ${what} ${r.error.issues[0].message}.`);
+  return r.data;
+}
+
+async function readPassword(): Promise<string> {
+  const fromEnv = env().cliPassword;
+  if (fromEnv) return fromEnv;
+  if (!process.stdin.isTTY) throw new UsageError("Set CLAIMLINK_PASSWORD, or run on a terminal to be asked for the password.");
+  const first = await readHidden("Password (at least 10 characters): ");
+  const second = await readHidden("Repeat the password: ");
+  if (first !== second) throw new UsageError("The two passwords differ.");
+  return first;
+}
+
+async function parse(argv: string[]): Promise<CliCommand> {
+  const args = [...argv];
+  const [group, verb] = args.splice(0, 2);
+  if (group !== "users" || !verb) throw new UsageError(USAGE);
+  if (verb === "list" && args.length === 0) return { op: "users.list" };
+  if ((verb === "disable" || verb === "enable") && args.length === 1) {
+    return { op: verb === "disable" ? "users.disable" : "users.enable", email: check(emailSchema, args[0], "email") };
+  }
+  if (verb === "add") {
+    const name = takeFlag(args, "--name");
+    const role = takeFlag(args, "--role") ?? "participant";
+    if (args.length !== 1) throw new UsageError(USAGE);
+    if (name === undefined) throw new UsageError('Give the display name with --name "<name>".');
+    const email = check(emailSchema, args[0], "email");
+    const user = {
+      email,
+      name: check(displayNameSchema, name, "name"),
+      role: check(roleSchema, role, "role (participant or staff)"),
+      password: check(passwordSchema, await readPassword(), "password"),
+    };
+    return { op: "users.add", user };
+  }
+  throw new UsageError(USAGE);
+}
+
+/** Sends the command to the app that holds the embedded database (loopback, bearer token). */
+async function runThroughApp(appUrl: string, command: CliCommand): Promise<CliResult> {
+  const res = await fetch(`${appUrl}/api/internal/cli`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${env().cliToken}` },
+    body: JSON.stringify(command),
+  }).catch(() => null);
+  if (!res) throw new Error(`The app (pid ${readLock(env().dataDir)?.pid}) holds the embedded database but does not answer at ${appUrl}. Stop it and try again.`);
+  if (!res.ok) throw new Error(`The running app refused the command (HTTP ${res.status}).`);
+  return (await res.json()) as CliResult;
+}
+
+async function run(command: CliCommand): Promise<CliResult> {
+  const e = env();
+  if (e.DATABASE_URL) {
+    const database = await openDatabase({ driver: "postgres", url: e.DATABASE_URL, max: 1 });
+    try {
+      return await runCliCommand(database.db, command);
+    } finally {
+      await database.close();
+    }
+  }
+  const holder = readLock(e.dataDir);
+  if (holder?.appUrl) return runThroughApp(holder.appUrl, command);
+  const database = await openDatabase({ driver: "pglite", dataDir: e.dataDir });
+  try {
+    return await runCliCommand(database.db, command);
+  } finally {
+    await database.close();
+  }
+}
+
+async function main(): Promise<number> {
+  try {
+    const result = await run(await parse(process.argv.slice(2)));
+    for (const line of result.lines) (result.exitCode === 0 ? console.log : console.error)(line);
+    return result.exitCode;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(err.message);
+      return 2;
+    }
+    if (err instanceof DatabaseInUseError) {
+      console.error(`${err.message} Stop that process and try again.`);
+      return 1;
+    }
+    console.error(err instanceof Error ? err.message : String(err));
+    return 1;
+  }
+}
+
+main().then((code) => process.exit(code));

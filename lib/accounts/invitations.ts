@@ -1,0 +1,158 @@
+import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import { recordAudit, type Actor } from "../audit/record";
+import { hashPassword } from "../auth/password";
+import { newId, randomToken, sha256Hex } from "../crypto/tokens";
+import type { Db } from "../db/client";
+import { invitations, users, type Invitation } from "../db/schema";
+import { AppError } from "../http/errors";
+import { parseOrThrow } from "../http/validate";
+import { acceptInvitationSchema, invitationInputSchema, invitationTokenSchema } from "./schemas";
+import { findUserByEmail, toPublicUser, type PublicUser } from "./users";
+
+// An invitation is a single-use link, `<public url>/invite#<token>`: the token sits in the
+// fragment so it never reaches a server log or a Referer. Only its SHA-256 is stored, so the
+// link is shown once; staff can issue a fresh one, which voids the old.
+
+export type PendingInvitation = Pick<Invitation, "id" | "email" | "name" | "role" | "createdAt" | "expiresAt">;
+
+/** The answer to any unusable link: it never says whether the email has an account. */
+const UNUSABLE = "This invitation link is not valid: it may have expired or been used already. Ask whoever invited you for a new one.";
+
+function invitationLink(publicUrl: string, token: string): string {
+  return `${publicUrl}/invite#${token}`;
+}
+
+const pendingWhere = (now: Date) => and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now));
+
+/** Creates an invitation (superseding a pending one for the same email); throws `email_taken`. */
+export async function createInvitation(
+  db: Db,
+  actor: Actor,
+  input: unknown,
+  opts: { days: number; publicUrl: string },
+): Promise<{ invitation: PendingInvitation; link: string }> {
+  const data = parseOrThrow(invitationInputSchema, input);
+  if (await findUserByEmail(db, data.email)) {
+    throw new AppError("email_taken", `An account with the email ${data.email} already exists.`);
+  }
+  const token = randomToken(32);
+  const now = new Date();
+  const invitation = await db.transaction(async (tx) => {
+    await tx
+      .update(invitations)
+      .set({ revokedAt: now })
+      .where(and(eq(invitations.email, data.email), pendingWhere(now)));
+    const [row] = await tx
+      .insert(invitations)
+      .values({
+        id: newId("inv"),
+        email: data.email,
+        name: data.name,
+        role: data.role,
+        tokenHash: sha256Hex(token),
+        createdBy: actor.id,
+        expiresAt: new Date(now.getTime() + opts.days * 86_400_000),
+      })
+      .returning();
+    await recordAudit(tx, actor, {
+      action: "invitation.created",
+      outcome: "success",
+      subjectLabel: data.email,
+      detail: { invitationId: row.id, role: data.role },
+    });
+    return row;
+  });
+  return { invitation: toPending(invitation), link: invitationLink(opts.publicUrl, token) };
+}
+
+/** A new link for a pending invitation, valid for a full period again; the old link stops working. */
+export async function renewInvitation(
+  db: Db,
+  actor: Actor,
+  invitationId: string,
+  opts: { days: number; publicUrl: string },
+): Promise<{ invitation: PendingInvitation; link: string }> {
+  const token = randomToken(32);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(invitations)
+      .set({ tokenHash: sha256Hex(token), expiresAt: new Date(Date.now() + opts.days * 86_400_000) })
+      .where(and(eq(invitations.id, invitationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+      .returning();
+    if (!row) throw new AppError("not_found", "No such pending invitation.");
+    await recordAudit(tx, actor, { action: "invitation.renewed", outcome: "success", subjectLabel: row.email, detail: { invitationId } });
+    return { invitation: toPending(row), link: invitationLink(opts.publicUrl, token) };
+  });
+}
+
+export async function revokeInvitation(db: Db, actor: Actor, invitationId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(invitations)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(invitations.id, invitationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+      .returning();
+    if (!row) throw new AppError("not_found", "No such pending invitation.");
+    await recordAudit(tx, actor, { action: "invitation.revoked", outcome: "success", subjectLabel: row.email, detail: { invitationId } });
+  });
+}
+
+export async function listPendingInvitations(db: Db): Promise<PendingInvitation[]> {
+  const rows = await db.select().from(invitations).where(pendingWhere(new Date())).orderBy(asc(invitations.email));
+  return rows.map(toPending);
+}
+
+/** What the invitee sees before choosing a password; `not_found` for any unusable token. */
+export async function lookupInvitation(db: Db, token: unknown): Promise<{ email: string; name: string; expiresAt: Date }> {
+  const parsed = invitationTokenSchema.safeParse(token);
+  if (!parsed.success) throw new AppError("not_found", UNUSABLE);
+  const [row] = await db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.tokenHash, sha256Hex(parsed.data)), pendingWhere(new Date())));
+  if (!row) throw new AppError("not_found", UNUSABLE);
+  return { email: row.email, name: row.name, expiresAt: row.expiresAt };
+}
+
+/**
+ * Creates the invitee's account with the password they chose. Consuming the invitation is a
+ * conditional UPDATE in the same transaction as the account, so a link works exactly once.
+ */
+export async function acceptInvitation(db: Db, input: unknown, ip: string | null): Promise<PublicUser> {
+  const data = parseOrThrow(acceptInvitationSchema, input);
+  const passwordHash = await hashPassword(data.password);
+  const anonymous: Actor = { id: null, label: "anonymous", ip };
+  try {
+    return await db.transaction(async (tx) => {
+      const now = new Date();
+      const [inv] = await tx
+        .update(invitations)
+        .set({ acceptedAt: now })
+        .where(and(eq(invitations.tokenHash, sha256Hex(data.token)), pendingWhere(now)))
+        .returning();
+      if (!inv) throw new AppError("not_found", UNUSABLE);
+      const [user] = await tx
+        .insert(users)
+        .values({ id: newId("usr"), email: inv.email, name: inv.name, role: inv.role, passwordHash })
+        .returning();
+      await tx.update(invitations).set({ userId: user.id }).where(eq(invitations.id, inv.id));
+      await recordAudit(tx, { id: user.id, label: user.email, ip }, {
+        action: "invitation.accepted",
+        outcome: "success",
+        subjectUserId: user.id,
+        subjectLabel: user.email,
+        detail: { invitationId: inv.id, role: user.role },
+      });
+      return toPublicUser(user);
+    });
+  } catch (err) {
+    const unique = (err as { cause?: { code?: string } }).cause?.code === "23505";
+    if (!unique && !(err instanceof AppError && err.code === "not_found")) throw err;
+    await recordAudit(db, anonymous, { action: "invitation.accepted", outcome: "failure", detail: { reason: unique ? "email_taken" : "unusable_token" } });
+    throw new AppError("not_found", UNUSABLE);
+  }
+}
+
+function toPending(r: Invitation): PendingInvitation {
+  return { id: r.id, email: r.email, name: r.name, role: r.role, createdAt: r.createdAt, expiresAt: r.expiresAt };
+}

@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/password";
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email("is not a valid email address"))
+  .transform((s) => s.toLowerCase());
+
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(100, "must be at most 100 characters")
+  .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), "must not contain control characters");
+
+export const passwordSchema = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
+
+export const roleSchema = z.enum(["participant", "staff"]);
+export type Role = z.infer<typeof roleSchema>;
+
+export const newUserSchema = z.strictObject({
+  email: emailSchema,
+  name: displayNameSchema,
+  role: roleSchema.default("participant"),
+  password: passwordSchema,
+});
+
+export const invitationInputSchema = z.strictObject({
+  email: emailSchema,
+  name: displayNameSchema,
+  role: roleSchema.default("participant"),
+});
+
+export const invitationTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "is not an invitation token");
+
+export const acceptInvitationSchema = z.strictObject({
+  token: invitationTokenSchema,
+  password: passwordSchema,
+});
+
+/** One change per request, so a request is applied whole or not at all. */
+export const accountChangeSchema = z.union([
+  z.strictObject({ disabled: z.boolean() }),
+  z.strictObject({ role: roleSchema }),
+]);
+
+export const accountSearchSchema = z.strictObject({
+  q: z.string().trim().max(100).optional(),
+});

@@ -1,0 +1,26 @@
+import { hash, verify } from "@node-rs/argon2";
+
+// argon2id with the OWASP minimum parameters (m=19 MiB, t=2, p=1): about 75 ms here.
+const OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 256;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, OPTIONS);
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Verifies a password against a stored hash. With no hash (unknown account) it still spends
+ * the same time on a dummy hash, so timing does not tell whether an email exists.
+ */
+export async function verifyPassword(storedHash: string | null, password: string): Promise<boolean> {
+  if (!storedHash) {
+    dummyHash ??= hashPassword("claimlink-dummy-password");
+    await verify(await dummyHash, password).catch(() => false);
+    return false;
+  }
+  return verify(storedHash, password).catch(() => false);
+}

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { CLI_ACTOR } from "../audit/record";
+import { emailSchema, newUserSchema } from "../accounts/schemas";
+import { createUser, findUserByEmail, listUsers, setUserDisabled } from "../accounts/users";
+import type { Db } from "../db/client";
+import { AppError } from "../http/errors";
+
+// The operator commands of `npm run cli`. They run in the CLI process, or, when the app holds
+// the embedded database, inside the app through /api/internal/cli (see cli/index.ts).
+
+export const cliCommandSchema = z.discriminatedUnion("op", [
+  z.strictObject({ op: z.literal("users.add"), user: newUserSchema }),
+  z.strictObject({ op: z.literal("users.list") }),
+  z.strictObject({ op: z.literal("users.disable"), email: emailSchema }),
+  z.strictObject({ op: z.literal("users.enable"), email: emailSchema }),
+]);
+export type CliCommand = z.input<typeof cliCommandSchema>;
+export type CliResult = { exitCode: number; lines: string[] };
+
+export async function runCliCommand(db: Db, input: unknown): Promise<CliResult> {
+  const parsed = cliCommandSchema.safeParse(input);
+  if (!parsed.success) return { exitCode: 2, lines: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
+  const cmd = parsed.data;
+  try {
+    switch (cmd.op) {
+      case "users.add": {
+        const u = await createUser(db, CLI_ACTOR, cmd.user);
+        return { exitCode: 0, lines: [`Created ${u.role} account ${u.email} (${u.id}).`] };
+      }
+      case "users.list": {
+        const all = await listUsers(db);
+        if (all.length === 0) return { exitCode: 0, lines: ["No accounts yet."] };
+        const rows = all.map((u) => [u.email, u.name, u.role, u.disabledAt ? "disabled" : "active", u.id]);
+        const header = ["EMAIL", "NAME", "ROLE", "STATUS", "ID"];
+        const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+        const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+        return { exitCode: 0, lines: [fmt(header), ...rows.map(fmt)] };
+      }
+      case "users.disable":
+      case "users.enable": {
+        const user = await findUserByEmail(db, cmd.email);
+        if (!user) return { exitCode: 1, lines: [`No account with the email ${cmd.email}.`] };
+        const disable = cmd.op === "users.disable";
+        await setUserDisabled(db, CLI_ACTOR, user.id, disable);
+        return { exitCode: 0, lines: [`${disable ? "Disabled" : "Enabled"} ${user.email}.${disable ? " Its sessions have ended." : ""}`] };
+      }
+    }
+  } catch (err) {
+    if (err instanceof AppError) return { exitCode: 1, lines: [err.detail] };
+    throw err;
+  }
+}

@@ -1,0 +1,21 @@
+import { appDatabase } from "../db/client";
+import { safeEqual } from "../crypto/tokens";
+import { env } from "../env";
+import { isLoopback, peerAddress } from "../http/client-ip";
+import { AppError } from "../http/errors";
+import { runCliCommand, type CliResult } from "./commands";
+
+/**
+ * Runs a CLI command inside the app that holds the embedded database. Only on the embedded
+ * default, only from loopback, only with the token from the data directory's secrets.json.
+ */
+export async function runCliRequest(headers: Headers, body: unknown): Promise<CliResult> {
+  const e = env();
+  const auth = headers.get("authorization") ?? "";
+  const token = auth.startsWith("Bearer ") ? auth.slice(7) : "";
+  if (e.DATABASE_URL || !isLoopback(peerAddress(headers)) || !safeEqual(token, e.cliToken)) {
+    throw new AppError("not_found", "Not found.");
+  }
+  const database = await appDatabase();
+  return runCliCommand(database.db, body);
+}

@@ -1,0 +1,106 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { env } from "../env";
+import { acquireLock } from "./embedded-lock";
+import { migrateEmbedded, migratePostgres } from "./migrate";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Driver = "postgres" | "pglite";
+
+export type Database = {
+  db: Db;
+  driver: Driver;
+  /** Runs a callback on every NOTIFY on `channel` in this process; returns the unsubscribe. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+};
+
+export type OpenOptions =
+  | { driver: "postgres"; url: string; max?: number }
+  | { driver: "pglite"; dataDir: string | null; appUrl?: string | null };
+
+/**
+ * Opens a database with the committed migrations applied. PostgreSQL through postgres.js, or
+ * PGlite in `dataDir` (null: in memory). An embedded directory is locked for this process.
+ */
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.driver === "postgres") {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    await migratePostgres(opts.url);
+    const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
+    const db = drizzle(client, { schema }) as unknown as Db;
+    return {
+      db,
+      driver: "postgres",
+      async listen(channel, onPayload) {
+        const sub = await client.listen(channel, onPayload);
+        return () => sub.unlisten();
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+
+  let release = () => {};
+  if (opts.dataDir) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    release = acquireLock(opts.dataDir, opts.appUrl ?? null);
+  }
+  try {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { drizzle } = await import("drizzle-orm/pglite");
+    const client = opts.dataDir ? await PGlite.create(path.join(opts.dataDir, "pglite")) : await PGlite.create();
+    const db = drizzle(client, { schema }) as unknown as Db;
+    await migrateEmbedded(db);
+    return {
+      db,
+      driver: "pglite",
+      async listen(channel, onPayload) {
+        const unsub = await client.listen(channel, onPayload);
+        return () => unsub();
+      },
+      async close() {
+        await client.close();
+        release();
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+const globalKey = Symbol.for("claimlink.database");
+type GlobalWithDb = typeof globalThis & { [globalKey]?: Promise<Database> };
+
+/**
+ * The process-wide database of the running app, opened once (a globalThis singleton so dev
+ * reloads do not open a second pool or a second PGlite instance on the same directory).
+ */
+export function appDatabase(): Promise<Database> {
+  const g = globalThis as GlobalWithDb;
+  if (!g[globalKey]) {
+    const e = env();
+    const opening = e.DATABASE_URL
+      ? openDatabase({ driver: "postgres", url: e.DATABASE_URL })
+      : openDatabase({ driver: "pglite", dataDir: e.dataDir, appUrl: `http://127.0.0.1:${e.PORT}` });
+    g[globalKey] = opening;
+    // A failed open (database down, directory locked) is retried on the next request.
+    opening.catch(() => {
+      if (g[globalKey] === opening) delete g[globalKey];
+    });
+  }
+  return g[globalKey];
+}
+
+/** The app's drizzle instance. */
+export async function getDb(): Promise<Db> {
+  return (await appDatabase()).db;
+}
+
+/** Rows of a raw `db.execute`, whose result shape differs between the two drivers. */
+export function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
+}

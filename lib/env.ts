@@ -1,0 +1,85 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+// The one reader of process.env. Every setting has a default that suits the embedded
+// database; README.md "Configuration" lists them all.
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  CLAIMLINK_DATA_DIR: z.string().min(1).default(".data"),
+  PORT: positiveInt(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  CLAIMLINK_PUBLIC_URL: z.url().optional(),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  CLAIMLINK_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  CLAIMLINK_SESSION_DAYS: positiveInt(30),
+  CLAIMLINK_SIGNIN_MAX_FAILURES: positiveInt(10),
+  CLAIMLINK_SIGNIN_WINDOW_SECONDS: positiveInt(900),
+  CLAIMLINK_INVITATION_DAYS: positiveInt(7),
+  CLAIMLINK_PASSWORD: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema> & {
+  publicUrl: string;
+  authSecret: string;
+  cliToken: string;
+  /** The CLI's non-interactive password (CLAIMLINK_PASSWORD). */
+  cliPassword: string | undefined;
+  dataDir: string;
+  databaseDriver: "postgres" | "pglite";
+};
+
+type LocalSecrets = { authSecret: string; cliToken: string };
+
+/**
+ * Secrets the embedded default generates on first run and keeps in the data directory, so a
+ * restart keeps sessions valid. The file is created with mode 0600.
+ */
+function loadLocalSecrets(dataDir: string): LocalSecrets {
+  const file = path.join(dataDir, "secrets.json");
+  if (existsSync(file)) {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<LocalSecrets>;
+    if (parsed.authSecret && parsed.cliToken) return parsed as LocalSecrets;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secrets: LocalSecrets = {
+    authSecret: randomBytes(32).toString("base64url"),
+    cliToken: randomBytes(32).toString("base64url"),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600, flag: "w" });
+  chmodSync(file, 0o600);
+  return secrets;
+}
+
+function readEnv(): Env {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.CLAIMLINK_DATA_DIR);
+  const local = loadLocalSecrets(dataDir);
+  return {
+    ...e,
+    dataDir,
+    databaseDriver: e.DATABASE_URL ? "postgres" : "pglite",
+    publicUrl: (e.CLAIMLINK_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    authSecret: e.AUTH_SECRET ?? local.authSecret,
+    cliToken: local.cliToken,
+    cliPassword: e.CLAIMLINK_PASSWORD || undefined,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration; throws with every problem listed when it is invalid. */
+export function env(): Env {
+  cached ??= readEnv();
+  return cached;
+}

@@ -1,0 +1,41 @@
+import { sql } from "drizzle-orm";
+import { rowsOf, type Db } from "../db/client";
+
+export type Limit = { max: number; windowSeconds: number };
+export type LimitState = { count: number; retryAfterSeconds: number };
+
+// Fixed windows kept in the database, so every app process counts against the same limit.
+
+/** Counts one event against `key` and returns the count in the current window. */
+export async function countHit(db: Db, key: string, limit: Limit): Promise<LimitState> {
+  const w = limit.windowSeconds;
+  const [row] = rowsOf<{ count: number; remaining: number }>(
+    await db.execute(sql`
+      insert into rate_limits (key, window_started_at, count) values (${key}, now(), 1)
+      on conflict (key) do update set
+        count = case when rate_limits.window_started_at <= now() - make_interval(secs => ${w})
+                     then 1 else rate_limits.count + 1 end,
+        window_started_at = case when rate_limits.window_started_at <= now() - make_interval(secs => ${w})
+                     then now() else rate_limits.window_started_at end
+      returning count,
+        extract(epoch from (window_started_at + make_interval(secs => ${w}) - now()))::float8 as remaining`),
+  );
+  return { count: Number(row.count), retryAfterSeconds: Math.max(1, Math.ceil(Number(row.remaining))) };
+}
+
+/** The state of `key` without counting; `count` is 0 once the window has passed. */
+export async function peekLimit(db: Db, key: string, limit: Limit): Promise<LimitState> {
+  const w = limit.windowSeconds;
+  const [row] = rowsOf<{ count: number; remaining: number }>(
+    await db.execute(sql`
+      select count, extract(epoch from (window_started_at + make_interval(secs => ${w}) - now()))::float8 as remaining
+      from rate_limits where key = ${key} and window_started_at > now() - make_interval(secs => ${w})`),
+  );
+  if (!row) return { count: 0, retryAfterSeconds: 0 };
+  return { count: Number(row.count), retryAfterSeconds: Math.max(1, Math.ceil(Number(row.remaining))) };
+}
+
+/** Forgets windows that ended more than a day ago. */
+export async function pruneRateLimits(db: Db): Promise<void> {
+  await db.execute(sql`delete from rate_limits where window_started_at < now() - interval '1 day'`);
+}

@@ -1,0 +1,70 @@
+// Starts the built app: `node scripts/start.mjs` (npm start builds first).
+//
+// A thin server around Next for three things `next start` cannot do: it appends the socket's
+// peer address to X-Forwarded-For (so a client cannot pick its own IP for rate limits and the
+// audit log), it opens the database before taking traffic (migrations, the embedded lock), and
+// it closes the database on SIGTERM/SIGINT.
+import http from "node:http";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import next from "next";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+process.chdir(root);
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "127.0.0.1";
+
+if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+  console.error("No build found. Run `npm run build` first (npm start does both).");
+  process.exit(1);
+}
+
+const app = next({ dev: false, dir: root, hostname: host, port });
+await app.prepare();
+const handle = app.getRequestHandler();
+
+const server = http.createServer((req, res) => {
+  const peer = req.socket.remoteAddress ?? "";
+  const prior = req.headers["x-forwarded-for"];
+  req.headers["x-forwarded-for"] = prior ? `${prior}, ${peer}` : peer;
+  handle(req, res);
+});
+// Device long polls last up to 30 s; keep idle connections a little longer than that.
+server.keepAliveTimeout = 35_000;
+server.headersTimeout = 40_000;
+
+server.listen(port, host, async () => {
+  const local = `http://${host === "0.0.0.0" || host === "::" ? "localhost" : host}:${port}`;
+  let health;
+  try {
+    health = await (await fetch(`http://127.0.0.1:${port}/api/health`)).json();
+  } catch {
+    health = { status: "unreachable" };
+  }
+  if (health.status !== "ok") {
+    console.error(`Claimlink started at ${local} but its database is not available (${JSON.stringify(health)}).`);
+  } else {
+    const where = health.database === "pglite"
+      ? `the embedded database in ${path.resolve(process.env.CLAIMLINK_DATA_DIR ?? ".data")}`
+      : "PostgreSQL (DATABASE_URL)";
+    console.log(`\nClaimlink is running at ${local} on ${where}.`);
+    console.log(`\nTo create the first staff account, run in another terminal (this one may keep running):`);
+    console.log(`  npm run cli -- users add you@example.org --name "Your Name" --role staff`);
+    console.log(`then sign in at ${local}/sign-in\n`);
+  }
+});
+
+async function shutdown(signal) {
+  server.close();
+  const database = globalThis[Symbol.for("claimlink.database")];
+  try {
+    if (database) await (await database).close();
+  } catch {
+    /* closing is best effort */
+  }
+  console.log(`Claimlink stopped (${signal}).`);
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
