@@ -1,0 +1,35 @@
+// The server the Playwright suite runs against: a fresh embedded database (or the run's
+// DATABASE_URL), the suite's staff account created with the CLI, then the built app.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const port = process.env.E2E_PORT ?? "3100";
+const env = {
+  ...process.env,
+  PORT: port,
+  HOST: "127.0.0.1",
+  CLAIMLINK_PUBLIC_URL: `http://localhost:${port}`,
+  NODE_ENV: "production",
+};
+if (!env.DATABASE_URL) {
+  env.CLAIMLINK_DATA_DIR = path.join(root, "e2e", ".tmp", `data-${port}`);
+  rmSync(env.CLAIMLINK_DATA_DIR, { recursive: true, force: true });
+  mkdirSync(env.CLAIMLINK_DATA_DIR, { recursive: true });
+}
+
+const seed = spawnSync(
+  process.execPath,
+  [path.join(root, "node_modules/tsx/dist/cli.mjs"), "cli/index.ts", "users", "add", process.env.E2E_STAFF_EMAIL ?? "staff@e2e.example.org", "--name", "Sam Staff", "--role", "staff"],
+  { cwd: root, env: { ...env, CLAIMLINK_PASSWORD: process.env.E2E_STAFF_PASSWORD ?? "staff password 123" }, encoding: "utf8" },
+);
+// Exit 1 "already exists" is fine on a reused PostgreSQL database.
+if (seed.status !== 0 && !/already exists/.test(seed.stderr)) {
+  console.error(seed.stdout, seed.stderr);
+  process.exit(1);
+}
+
+const app = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], { cwd: root, env, stdio: "inherit" });
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => app.kill(sig));
+app.on("exit", (code) => process.exit(code ?? 0));
