@@ -4,7 +4,7 @@ import path from "node:path";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["lib/**/*.test.ts", "cli/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "cli/**/*.test.ts", "device/**/*.test.ts"],
     environment: "node",
     // One database per run on PostgreSQL; files share it, so they run one at a time.
     fileParallelism: false,

@@ -132,7 +132,7 @@ test("staff changes a role, signs an account out everywhere, and reads its audit
   const staff = await staffCtx.newPage();
   await signIn(staff, STAFF.email, STAFF.password, /\/staff\/accounts$/);
   await staff.getByLabel("Search by email or name").fill(p.email);
-  await staff.getByRole("button", { name: "Search" }).click();
+  await staff.getByRole("button", { name: "Search", exact: true }).click();
   const row = staff.locator(`tr[data-email="${p.email}"]`);
   await expect(staff.locator("tr[data-email]")).toHaveCount(1);
   await row.getByRole("button", { name: `Make ${p.email} staff` }).click();

@@ -22,19 +22,36 @@ const envSchema = z.object({
   CLAIMLINK_SIGNIN_WINDOW_SECONDS: positiveInt(900),
   CLAIMLINK_INVITATION_DAYS: positiveInt(7),
   CLAIMLINK_PASSWORD: z.string().optional(),
+  CLAIMLINK_SECRET_KEY: z
+    .string()
+    .refine((s) => Buffer.from(s, "base64").length === 32, "must be 32 bytes in base64")
+    .optional(),
+  // PROTOCOL.md "Timing constants" and the provisioning limits.
+  CLAIMLINK_POP_STEP_SECONDS: positiveInt(30),
+  CLAIMLINK_SESSION_TTL_SECONDS: positiveInt(900),
+  CLAIMLINK_ONLINE_WINDOW_SECONDS: positiveInt(35),
+  CLAIMLINK_CLAIM_TIMEOUT_SECONDS: positiveInt(30),
+  CLAIMLINK_MAX_POP_FAILURES: positiveInt(5),
+  CLAIMLINK_SKEW_SECONDS: positiveInt(300),
+  CLAIMLINK_NONCE_MEMORY_SECONDS: positiveInt(600),
+  CLAIMLINK_CLAIMS_PER_HOUR: positiveInt(30),
+  CLAIMLINK_SESSION_STARTS_PER_MINUTE: positiveInt(30),
+  CLAIMLINK_DEVICES_PER_ACCOUNT: positiveInt(25),
 });
 
 export type Env = z.infer<typeof envSchema> & {
   publicUrl: string;
   authSecret: string;
   cliToken: string;
+  /** AES-256-GCM key for device secrets at rest (CLAIMLINK_SECRET_KEY, or generated locally). */
+  secretKey: Buffer;
   /** The CLI's non-interactive password (CLAIMLINK_PASSWORD). */
   cliPassword: string | undefined;
   dataDir: string;
   databaseDriver: "postgres" | "pglite";
 };
 
-type LocalSecrets = { authSecret: string; cliToken: string };
+type LocalSecrets = { authSecret: string; cliToken: string; secretKey: string };
 
 /**
  * Secrets the embedded default generates on first run and keeps in the data directory, so a
@@ -42,17 +59,24 @@ type LocalSecrets = { authSecret: string; cliToken: string };
  */
 function loadLocalSecrets(dataDir: string): LocalSecrets {
   const file = path.join(dataDir, "secrets.json");
-  if (existsSync(file)) {
-    const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<LocalSecrets>;
-    if (parsed.authSecret && parsed.cliToken) return parsed as LocalSecrets;
-  }
-  mkdirSync(dataDir, { recursive: true });
+  const existing: Partial<LocalSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
   const secrets: LocalSecrets = {
-    authSecret: randomBytes(32).toString("base64url"),
-    cliToken: randomBytes(32).toString("base64url"),
+    authSecret: existing.authSecret ?? randomBytes(32).toString("base64url"),
+    cliToken: existing.cliToken ?? randomBytes(32).toString("base64url"),
+    secretKey: existing.secretKey ?? randomBytes(32).toString("base64"),
   };
-  writeFileSync(file, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600, flag: "w" });
-  chmodSync(file, 0o600);
+  // Only fill in what is missing: an existing secret is never replaced.
+  if (Object.keys(secrets).some((k) => !existing[k as keyof LocalSecrets])) {
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      // "wx" on a first run: of two processes starting together, one writes and the other reads.
+      writeFileSync(file, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600, flag: existsSync(file) ? "w" : "wx" });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "EEXIST") return loadLocalSecrets(dataDir);
+      throw err;
+    }
+    chmodSync(file, 0o600);
+  }
   return secrets;
 }
 
@@ -73,6 +97,7 @@ function readEnv(): Env {
     authSecret: e.AUTH_SECRET ?? local.authSecret,
     cliToken: local.cliToken,
     cliPassword: e.CLAIMLINK_PASSWORD || undefined,
+    secretKey: Buffer.from(e.CLAIMLINK_SECRET_KEY ?? local.secretKey, "base64"),
   };
 }
 

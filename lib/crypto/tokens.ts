@@ -18,6 +18,6 @@ export function safeEqual(a: string | Uint8Array, b: string | Uint8Array): boole
 }
 
 /** A public id such as `usr_K3J9...`: a type prefix and 80 random bits in base32. */
-export function newId(prefix: "usr" | "ses" | "inv" | "dev" | "crd" | "clm"): string {
+export function newId(prefix: "usr" | "ses" | "inv" | "dev" | "crd" | "clm" | "cmd"): string {
   return `${prefix}_${base32Encode(randomBytes(10))}`;
 }

@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   check,
+  doublePrecision,
+  primaryKey,
   index,
   integer,
   jsonb,
@@ -111,3 +113,147 @@ export type User = typeof users.$inferSelect;
 export type AuthSession = typeof authSessions.$inferSelect;
 export type Invitation = typeof invitations.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+// ---- Devices and provisioning (PROTOCOL.md) ----
+
+export const devices = pgTable(
+  "devices",
+  {
+    id: text("id").primaryKey(), // dev_..., stable across re-provisioning and hardware replacement
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    model: text("model").notNull(),
+    firmware: text("firmware").notNull(),
+    measurementIntervalSeconds: integer("measurement_interval_seconds").notNull().default(60),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastSeenAt: ts("last_seen_at"),
+    releasedAt: ts("released_at"), // the owner let it go: another account may claim it
+  },
+  (t) => [
+    uniqueIndex("devices_owner_name_key").on(t.ownerId, sql`lower(${t.name})`),
+    index("devices_owner_idx").on(t.ownerId),
+  ],
+);
+
+export const deviceCredentials = pgTable(
+  "device_credentials",
+  {
+    id: text("id").primaryKey(), // crd_...
+    deviceId: text("device_id")
+      .notNull()
+      .references(() => devices.id),
+    secretSealed: text("secret_sealed").notNull(), // AES-256-GCM, associated data = the credential id
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+    revokedReason: text("revoked_reason"),
+  },
+  (t) => [index("device_credentials_device_idx").on(t.deviceId)],
+);
+
+export const provisioningSessions = pgTable(
+  "provisioning_sessions",
+  {
+    sid: text("sid").primaryKey(),
+    tokenHash: text("token_hash").notNull(),
+    model: text("model").notNull(),
+    firmware: text("firmware").notNull(),
+    state: text("state", { enum: ["waiting", "challenge", "claimed", "expired", "locked"] }).notNull().default("waiting"),
+    popFailures: integer("pop_failures").notNull().default(0),
+    currentClaimId: text("current_claim_id"),
+    // Set when a device that holds a credential started the session (section 5).
+    boundDeviceId: text("bound_device_id").references(() => devices.id),
+    boundCredentialId: text("bound_credential_id"),
+    ip: text("ip"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    lastPollAt: ts("last_poll_at").notNull().defaultNow(),
+    // The answer a claimed session gives, kept so a repeated or polled answer is the same.
+    result: jsonb("result").$type<{ deviceId: string; credentialId: string; name: string; bindMac: string }>(),
+  },
+  (t) => [index("provisioning_sessions_expires_idx").on(t.expiresAt)],
+);
+
+export const claims = pgTable(
+  "claims",
+  {
+    id: text("id").primaryKey(), // clm_...
+    sid: text("sid")
+      .notNull()
+      .references(() => provisioningSessions.sid),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    // The submitted PoP, sealed, kept only while the claim is open (null once it ends).
+    popSealed: text("pop_sealed"),
+    nonce: text("nonce").notNull(),
+    serverProof: text("server_proof").notNull(),
+    replacesDeviceId: text("replaces_device_id").references(() => devices.id),
+    state: text("state", { enum: ["waiting_for_device", "claimed", "failed"] }).notNull().default("waiting_for_device"),
+    reason: text("reason", { enum: ["pop_mismatch", "user_declined", "timeout"] }),
+    deviceId: text("device_id").references(() => devices.id),
+    deviceNonce: text("device_nonce"),
+    deviceProof: text("device_proof"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    endedAt: ts("ended_at"),
+  },
+  (t) => [
+    index("claims_sid_idx").on(t.sid),
+    index("claims_user_idx").on(t.userId, t.createdAt),
+    // At most one open claim per session: the second racing claim fails on this index.
+    uniqueIndex("claims_one_open_per_session").on(t.sid).where(sql`${t.state} = 'waiting_for_device'`),
+  ],
+);
+
+export const requestNonces = pgTable(
+  "request_nonces",
+  {
+    credentialId: text("credential_id").notNull(),
+    nonce: text("nonce").notNull(),
+    seenAt: ts("seen_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.credentialId, t.nonce] }), index("request_nonces_seen_idx").on(t.seenAt)],
+);
+
+export const measurements = pgTable(
+  "measurements",
+  {
+    deviceId: text("device_id")
+      .notNull()
+      .references(() => devices.id),
+    property: text("property").notNull(),
+    time: ts("time").notNull(),
+    unit: text("unit"),
+    value: doublePrecision("value").notNull(),
+    receivedAt: ts("received_at").notNull().defaultNow(),
+  },
+  // The key is what makes a resent batch a duplicate rather than a second copy.
+  (t) => [primaryKey({ columns: [t.deviceId, t.property, t.time] })],
+);
+
+export const deviceCommands = pgTable(
+  "device_commands",
+  {
+    id: text("id").primaryKey(), // cmd_...
+    deviceId: text("device_id")
+      .notNull()
+      .references(() => devices.id),
+    type: text("type", { enum: ["identify", "reprovision", "reboot", "set_config"] }).notNull(),
+    params: jsonb("params").$type<Record<string, unknown>>().notNull().default({}),
+    issuedBy: text("issued_by"),
+    issuedAt: ts("issued_at").notNull().defaultNow(),
+    status: text("status", { enum: ["pending", "done", "failed"] }).notNull().default("pending"),
+    detail: text("detail"),
+    completedAt: ts("completed_at"),
+  },
+  (t) => [index("device_commands_device_idx").on(t.deviceId, t.status)],
+);
+
+export type Device = typeof devices.$inferSelect;
+export type DeviceCredential = typeof deviceCredentials.$inferSelect;
+export type ProvisioningSession = typeof provisioningSessions.$inferSelect;
+export type Claim = typeof claims.$inferSelect;
+export type DeviceCommand = typeof deviceCommands.$inferSelect;

@@ -1,0 +1,6 @@
+import { waitForClaimRequest } from "@/lib/provisioning/api";
+import { json, userRoute } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+export const GET = userRoute(async ({ req, user, params }) => json(await waitForClaimRequest(req, user, params.claimId)));

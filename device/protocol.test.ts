@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { bindMacFor, deviceProofFor, deviceSecretFor, expectedResponseMac, hexSha256, matchChallenge, pop, signature, stepOf, toBase32 } from "./protocol";
+
+// PROTOCOL.md "Test vectors", checked against the simulator's own implementation.
+const seed = Buffer.from("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", "hex");
+const sid = "MFRGGZDFMZTWQ2LKNNWG23TPOA";
+const claimId = "clm_01JZ8Q4T9W6V3X2Y1Z0A5B7C8D";
+const nonce = "c2VydmVyLWNoYWxsZW5nZS1ub25jZS0zMi1ieXRlcyE";
+const deviceNonce = "ZGV2aWNlLW5vbmNlLTE2Yg";
+const T = stepOf(1795392000, 30);
+const P = pop(seed, sid, T);
+const secret = deviceSecretFor(P, sid, claimId, nonce, deviceNonce);
+const body = '{"measurements":[{"property":"temperature","unit":"Cel","time":"2026-11-23T00:00:00Z","value":21.5}]}';
+
+describe("protocol test vectors (device simulator)", () => {
+  it("base32 of RFC 4648", () => expect(toBase32(Buffer.from("foobar"))).toBe("MZXW6YTBOI"));
+  it("T, PoP(T), PoP(T-1)", () => {
+    expect(T).toBe(59846400);
+    expect(P).toBe("W53B7GLAZNR4AYB3JAGRCVVAME");
+    expect(pop(seed, sid, T - 1)).toBe("C7HHHXE4SN6QV76XC7FAIWUD7Q");
+  });
+  it("accepts the serverProof for the current and the previous step only", () => {
+    const proof = "-kHmFSaIpD76p1dYhhhK4YWj2Wl-E-8Dzu8NXceF2mg";
+    expect(matchChallenge(seed, sid, T, claimId, nonce, proof)).toBe(P);
+    expect(matchChallenge(seed, sid, T + 1, claimId, nonce, proof)).toBe(P); // made with what is now T-1
+    expect(matchChallenge(seed, sid, T + 2, claimId, nonce, proof)).toBeNull(); // two steps old
+  });
+  it("deviceProof, deviceSecret, bindMac", () => {
+    expect(deviceProofFor(P, sid, claimId, nonce, deviceNonce)).toBe("caUxHRtBQLISReeycb-Muh7SEUKru8Zg_1Tnh9bujCE");
+    expect(secret.toString("hex")).toBe("7cf0fedbd8904be7412215e083c750fdc96ceb6b9ad26fbdad8d10154f5ec722");
+    expect(bindMacFor(secret, "dev_7KQ2M9XR", "crd_4FJ8W2PZ")).toBe("sMS5KQRvYB4-LmhyBP9WfGouEsLWG-dLc1Y1OoAlvOQ");
+  });
+  it("request signature and response MAC", () => {
+    expect(hexSha256(body)).toBe("d3d2bab368af9532e8244e8046e1a8825d7a06ded028cb64cb8e935101b426f6");
+    expect(signature(secret, "POST", "/api/v1/devices/me/measurements", 1795392030, "cmVxdWVzdC1ub25jZS0xNmI", body)).toBe("oKgMEv6o66qi7j6i3TNvc7aRmqOSKEqxLyLa_8dWIuA");
+    expect(expectedResponseMac(secret, "cmVxdWVzdC1ub25jZS0xNmI", 200, '{"accepted":1,"duplicates":0}')).toBe("AOwuf22lFrts9OChK0PeP_GGQHyQtck-s1REG4VOu74");
+  });
+});

@@ -1,0 +1,145 @@
+// npm run device -- --server http://localhost:3000 [--state FILE] [--model NAME] [--confirm] [--interval SECONDS] [--reprovision]
+//
+// A simulated room sensor: shows the rotating QR in the terminal, answers the claim, then
+// sends temperature, relative humidity and CO2 every interval, checking every response MAC.
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
+import QRCode from "qrcode";
+import { DeviceClient, Refused, type Credential } from "./client";
+
+type Options = { server: string; stateFile: string; model: string; firmware: string; confirm: boolean; interval: number | null; reprovision: boolean };
+type Reading = { property: string; unit: string; time: number; value: number };
+type SavedState = { server: string; credential: Credential; outbox: Reading[] };
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { server: "http://localhost:3000", stateFile: ".device-state.json", model: "sim-room", firmware: "1.0.0", confirm: false, interval: null, reprovision: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--server") o.server = value().replace(/\/+$/, "");
+    else if (a === "--state") o.stateFile = value();
+    else if (a === "--model") o.model = value();
+    else if (a === "--firmware") o.firmware = value();
+    else if (a === "--confirm") o.confirm = true;
+    else if (a === "--reprovision") o.reprovision = true;
+    else if (a === "--interval") o.interval = Number(value());
+    else throw new Error(`unknown option ${a}`);
+  }
+  if (o.interval !== null && !(o.interval >= 1)) throw new Error("--interval must be at least 1 second");
+  return o;
+}
+
+function load(file: string): SavedState | null {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as SavedState) : null;
+}
+
+/** Written to a temporary file and renamed, so a crash never leaves half a state file. */
+function save(file: string, state: SavedState) {
+  writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2), { mode: 0o600 });
+  chmodSync(`${file}.tmp`, 0o600);
+  renameSync(`${file}.tmp`, file);
+}
+
+async function showQr(qr: { text: string; pop: string; secondsLeft: number }, sid: string) {
+  const art = await QRCode.toString(qr.text, { type: "terminal", small: true, errorCorrectionLevel: "M" });
+  const typed = `${sid.match(/.{1,4}/g)!.join(" ")} . ${qr.pop.match(/.{1,4}/g)!.join(" ")}`;
+  process.stdout.write(`\x1b[2J\x1b[H${art}\n${qr.text}\nCode to type: ${typed}\nNew code in ${qr.secondsLeft} s. Waiting for a claim…\n`);
+}
+
+async function ask(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const a = await rl.question(question);
+  rl.close();
+  return /^y(es)?$/i.test(a.trim());
+}
+
+async function provision(device: DeviceClient, o: Options, signed: boolean): Promise<Credential> {
+  return device.provision({
+    signed,
+    onQr: (qr) => void showQr(qr, device.session!.sid),
+    onChallenge: (c) => console.log(`\n${c.account.displayName} is claiming this device.`),
+    confirm: o.confirm ? (name) => ask(`Let ${name} claim this device? [y/n] `) : undefined,
+  });
+}
+
+function readings(now: number): Reading[] {
+  const hour = (now / 3600) % 24;
+  const jitter = () => (Math.random() - 0.5) * 0.2;
+  return [
+    { property: "temperature", unit: "Cel", time: now, value: +(19.5 + 2 * Math.sin(((hour - 9) / 24) * 2 * Math.PI) + jitter()).toFixed(2) },
+    { property: "relative_humidity", unit: "%", time: now, value: +(48 + 6 * Math.cos((hour / 24) * 2 * Math.PI) + jitter() * 5).toFixed(1) },
+    { property: "co2", unit: "ppm", time: now, value: Math.round(620 + 280 * Math.max(0, Math.sin(((hour - 7) / 24) * 2 * Math.PI)) + jitter() * 40) },
+  ];
+}
+
+/** Handles pending commands; returns true when the device must re-provision. */
+async function runCommands(device: DeviceClient, state: { interval: number }): Promise<boolean> {
+  const me = await device.signed("GET", "/api/v1/devices/me");
+  if (me.status !== 200) throw new Refused(me.status, (me.body as { code?: string })?.code ?? "unknown", me.body);
+  const profile = me.body as { name: string; config: { measurementIntervalSeconds: number }; commands: { id: string; type: string; params: Record<string, unknown> }[] };
+  state.interval = profile.config.measurementIntervalSeconds;
+  let reprovision = false;
+  for (const c of profile.commands) {
+    console.log(`Command ${c.type} (${c.id})`);
+    if (c.type === "identify") console.log("*** Blinking the screen so you can find me ***");
+    if (c.type === "reprovision") reprovision = true;
+    await device.signed("POST", `/api/v1/devices/me/commands/${c.id}`, JSON.stringify({ status: "done" }));
+  }
+  return reprovision;
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const saved = load(o.stateFile);
+  const device = new DeviceClient(o.server, saved?.credential ?? null, { model: o.model, firmware: o.firmware, log: (l) => console.log(l) });
+  const outbox: Reading[] = saved?.outbox ?? [];
+  const persist = () => save(o.stateFile, { server: o.server, credential: device.credential!, outbox });
+
+  if (!device.credential || o.reprovision) {
+    await provision(device, o, !!device.credential);
+    persist();
+    console.log(`\nClaimed as "${device.credential!.name}" (${device.credential!.deviceId}). State saved to ${o.stateFile}.`);
+  }
+
+  const state = { interval: o.interval ?? 60 };
+  for (;;) {
+    try {
+      if (await runCommands(device, state)) {
+        await provision(device, o, true);
+        persist();
+        console.log(`Re-provisioned: credential ${device.credential!.credentialId}.`);
+        continue;
+      }
+      if (o.interval) state.interval = o.interval;
+      outbox.push(...readings(device.now()));
+      persist(); // queued before sending: a crash or a lost answer loses nothing
+      const batch = outbox.slice(0, 1000); // the protocol's limit per request
+      const r = await device.signed("POST", "/api/v1/devices/me/measurements", JSON.stringify({ measurements: batch }));
+      if (r.status === 200) {
+        const b = r.body as { accepted: number; duplicates: number; rejected: unknown[] };
+        console.log(`${new Date().toISOString()} sent ${batch.length}: ${b.accepted} accepted, ${b.duplicates} duplicates, ${b.rejected.length} rejected`);
+        outbox.splice(0, batch.length);
+        persist();
+      } else if ((r.body as { code?: string })?.code === "credential_revoked") {
+        console.log("This device's credential was revoked. Claim it again.");
+        device.credential = null;
+        await provision(device, o, false);
+        persist();
+      } else {
+        console.log(`Measurements refused: ${r.status} ${(r.body as { code?: string })?.code}`);
+      }
+    } catch (err) {
+      console.error(`Error: ${(err as Error).message}`);
+    }
+    await new Promise((r) => setTimeout(r, state.interval * 1000));
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
