@@ -73,6 +73,12 @@ export class DeviceClient {
     return { text: qrText(this.session.claimUrl, this.session.sid, p), pop: p, step: T, secondsLeft: this.session.step - (this.now() % this.session.step) };
   }
 
+  /** The code the screen showed (or will show) `stepsFromNow` steps away from now. */
+  codeAt(stepsFromNow: number): string {
+    const s = this.requireSession();
+    return pop(this.popSeed, s.sid, stepOf(this.now(), s.step) + stepsFromNow);
+  }
+
   /** POST /api/v1/provisioning/sessions, signed when the device holds a credential and `signed` is set. */
   async startSession(signed = false): Promise<Session> {
     this.popSeed = randomBytes(32);

@@ -73,7 +73,7 @@ CREATE TABLE "provisioning_sessions" (
 	"ip" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"expires_at" timestamp with time zone NOT NULL,
-	"last_poll_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_poll_at" timestamp with time zone,
 	"result" jsonb
 );
 --> statement-breakpoint

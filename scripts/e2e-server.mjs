@@ -12,6 +12,13 @@ const env = {
   HOST: "127.0.0.1",
   CLAIMLINK_PUBLIC_URL: `http://localhost:${port}`,
   NODE_ENV: "production",
+  // Shorter or looser than the defaults so the suite runs in seconds from one address; each
+  // limit itself is tested with its default in lib/ (and the quota with this small value here).
+  CLAIMLINK_CLAIM_TIMEOUT_SECONDS: "4",
+  CLAIMLINK_SESSION_STARTS_PER_MINUTE: "100000",
+  CLAIMLINK_CLAIMS_PER_HOUR: "100000",
+  CLAIMLINK_DEVICES_PER_ACCOUNT: "3",
+  ...process.env.E2E_EXTRA_ENV ? JSON.parse(process.env.E2E_EXTRA_ENV) : {},
 };
 if (!env.DATABASE_URL) {
   env.CLAIMLINK_DATA_DIR = path.join(root, "e2e", ".tmp", `data-${port}`);

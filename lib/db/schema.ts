@@ -169,7 +169,7 @@ export const provisioningSessions = pgTable(
     ip: text("ip"),
     createdAt: ts("created_at").notNull().defaultNow(),
     expiresAt: ts("expires_at").notNull(),
-    lastPollAt: ts("last_poll_at").notNull().defaultNow(),
+    lastPollAt: ts("last_poll_at"), // null until the device first polls
     // The answer a claimed session gives, kept so a repeated or polled answer is the same.
     result: jsonb("result").$type<{ deviceId: string; credentialId: string; name: string; bindMac: string }>(),
   },

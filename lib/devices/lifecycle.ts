@@ -12,6 +12,11 @@ export async function getOwnedDevice(db: Db, userId: string, deviceId: string): 
   return d;
 }
 
+export async function findDevice(db: Db, deviceId: string): Promise<Device | null> {
+  const [d] = await db.select().from(devices).where(eq(devices.id, deviceId));
+  return d ?? null;
+}
+
 /** Revokes a device's credentials at once (lost or stolen): its next signed request is refused. */
 export async function revokeDevice(db: Db, actor: Actor, deviceId: string): Promise<string[]> {
   return db.transaction(async (tx) => {

@@ -44,7 +44,7 @@ export async function createClaim(db: Db, cfg: ProvisioningConfig, actor: Actor 
       if (session.state === "locked") throw new AppError("session_locked", "Too many wrong codes were tried for this device. Restart the device to get a new code.");
       if (session.state === "claimed") throw new AppError("session_claimed", "This device has just been claimed.");
       if (session.state === "challenge") throw new AppError("claim_in_progress", "Someone is claiming this device right now. Try again in a minute.");
-      if (Date.now() - session.lastPollAt.getTime() > cfg.onlineWindowSeconds * 1000) {
+      if (!session.lastPollAt || Date.now() - session.lastPollAt.getTime() > cfg.onlineWindowSeconds * 1000) {
         throw new AppError("device_offline", "The device is not connected. Is it switched on and online?");
       }
       await planTarget(tx, session, actor.id, data.replaces ?? null, cfg.devicesPerAccount);

@@ -1,0 +1,7 @@
+import { releaseDeviceRequest } from "@/lib/provisioning/api";
+import { userRoute } from "@/lib/http/route";
+
+export const POST = userRoute(async ({ actor, user, params }) => {
+  await releaseDeviceRequest(actor, user, params.deviceId);
+  return new Response(null, { status: 204 });
+});

@@ -1,0 +1,56 @@
+import { request as pwRequest, type APIRequestContext } from "@playwright/test";
+import { DeviceClient, type Challenge } from "../device/client";
+import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
+
+export const BASE = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
+
+/** An API client signed in as a user, through next-auth's own sign-in endpoint. */
+export async function signedInApi(email: string, password: string, base = BASE): Promise<APIRequestContext> {
+  const api = await pwRequest.newContext({ baseURL: base });
+  const { csrfToken } = await (await api.get("/api/auth/csrf")).json();
+  const r = await api.post("/api/auth/callback/credentials", { form: { csrfToken, email, password }, maxRedirects: 0 });
+  if (r.status() !== 302 || (r.headers().location ?? "").includes("error")) throw new Error(`sign-in failed for ${email}`);
+  return api;
+}
+
+export async function newParticipant(tag = "p"): Promise<{ email: string; api: APIRequestContext }> {
+  const { email, password } = createAccountWithCli(uniqueEmail(tag), "participant");
+  return { email, api: await signedInApi(email, password) };
+}
+
+export async function staffApi(): Promise<APIRequestContext> {
+  return signedInApi(STAFF.email, STAFF.password);
+}
+
+/** A simulated device with a session started and one poll open in the background. */
+export async function deviceShowingCode(opts: { model?: string; base?: string; device?: DeviceClient; signed?: boolean } = {}) {
+  const device = opts.device ?? new DeviceClient(opts.base ?? BASE, null, { model: opts.model ?? "sim-room", firmware: "1.0.0" });
+  await device.startSession(opts.signed ?? false);
+  const poll = device.poll(25);
+  poll.catch(() => {}); // a test that never reads it must not fail on an unhandled rejection
+  await new Promise((r) => setTimeout(r, 150)); // let the poll arrive so the device counts as online
+  const sid = device.session!.sid;
+  return { device, sid, code: device.codeAt(0), poll };
+}
+
+export async function claim(api: APIRequestContext, body: Record<string, unknown>) {
+  const r = await api.post("/api/v1/claims", { data: body });
+  return { status: r.status(), body: await r.json(), headers: r.headers() };
+}
+
+export async function claimState(api: APIRequestContext, claimId: string, wait = 10) {
+  const r = await api.get(`/api/v1/claims/${claimId}?wait=${wait}`);
+  return { status: r.status(), body: await r.json() };
+}
+
+/** Claims a device end to end: user claims, device answers, both see `claimed`. */
+export async function claimDevice(api: APIRequestContext, extra: Record<string, unknown> = {}, opts: Parameters<typeof deviceShowingCode>[0] = {}) {
+  const d = await deviceShowingCode(opts);
+  const c = await claim(api, { sid: d.sid, pop: d.code, ...extra });
+  if (c.status !== 202) throw new Error(`claim refused: ${JSON.stringify(c.body)}`);
+  const ch = (await d.poll) as Challenge;
+  const answered = await d.device.answer(ch);
+  if (answered.state !== "claimed") throw new Error(`device answered ${answered.state}`);
+  const done = await claimState(api, c.body.claimId);
+  return { ...d, claimId: c.body.claimId, deviceId: done.body.deviceId as string, credential: d.device.credential! };
+}
