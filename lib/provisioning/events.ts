@@ -32,8 +32,8 @@ export async function notifyTopic(db: Db, topic: string): Promise<void> {
 }
 
 export type Subscription = {
-  /** Resolves on the next notification (or one that came since the last call), after `ms`, or on abort. */
-  next(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Resolves true on the next notification (or one that came since the last call); false after `ms` or on abort. */
+  next(ms: number, signal?: AbortSignal): Promise<boolean>;
   close(): void;
 };
 
@@ -53,16 +53,18 @@ export async function subscribe(database: Database, topic: string): Promise<Subs
   return {
     next(ms, signal) {
       if (pending || signal?.aborted || ms <= 0) {
+        const woken = pending;
         pending = false;
-        return Promise.resolve();
+        return Promise.resolve(woken);
       }
-      return new Promise<void>((resolve) => {
+      return new Promise<boolean>((resolve) => {
         const done = () => {
           clearTimeout(timer);
           signal?.removeEventListener("abort", done);
           resolveNext = null;
+          const woken = pending;
           pending = false;
-          resolve();
+          resolve(woken);
         };
         const timer = setTimeout(done, ms);
         signal?.addEventListener("abort", done);
