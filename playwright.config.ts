@@ -1,9 +1,12 @@
 import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { CAMERA_FILE, showOnCamera } from "./e2e/fake-camera";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 // The system Chromium where there is one (Debian's package); Playwright's own browser elsewhere.
 const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+showOnCamera("https://example.com/nothing-yet"); // the fake camera's file must exist when Chromium starts
 
 export default defineConfig({
   testDir: "e2e",
@@ -17,11 +20,23 @@ export default defineConfig({
     baseURL: `http://localhost:${port}`,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    launchOptions: {
-      executablePath: systemChromium,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-    },
+    launchOptions: { executablePath: systemChromium, args: chromiumArgs },
   },
+  projects: [
+    { name: "main", testIgnore: /camera\.spec\.ts/ },
+    {
+      // The real camera path: Chromium's fake capture device plays e2e/.tmp/camera.y4m.
+      name: "camera",
+      testMatch: /camera\.spec\.ts/,
+      use: {
+        permissions: ["camera"],
+        launchOptions: {
+          executablePath: systemChromium,
+          args: [...chromiumArgs, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${CAMERA_FILE}`],
+        },
+      },
+    },
+  ],
   webServer: {
     command: "node scripts/e2e-server.mjs",
     url: `http://127.0.0.1:${port}/api/health`,

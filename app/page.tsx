@@ -4,7 +4,7 @@ import { getCurrentUser } from "@/lib/auth/current";
 
 export default async function HomePage() {
   const user = await getCurrentUser();
-  if (user) redirect(user.role === "staff" ? "/staff/accounts" : "/account");
+  if (user) redirect(user.role === "staff" ? "/staff/accounts" : "/devices");
   return (
     <main>
       <div className="card narrow">

@@ -24,9 +24,10 @@ test("staff invites a participant, who accepts, signs in, and is signed out on t
   await user.getByLabel("Password", { exact: true }).fill("my own password 1");
   await user.getByLabel("Repeat the password").fill("my own password 1");
   await user.getByRole("button", { name: "Create my account" }).click();
-  await expect(user).toHaveURL(/\/account$/);
-  await expect(user.getByRole("heading", { name: "Your account" })).toBeVisible();
-  await expect(user.getByText("Ina Invitee").first()).toBeVisible();
+  await expect(user).toHaveURL(/\/devices$/);
+  await expect(user.getByRole("heading", { name: "Your devices" })).toBeVisible();
+  await expect(user.getByTestId("empty-devices")).toContainText("No devices yet");
+  await expect(user.getByRole("link", { name: "Ina Invitee" })).toBeVisible();
   const token = link.split("#")[1];
   expect(requests.filter((u) => u.includes(token))).toEqual([]); // never in a URL the server sees
 
@@ -46,7 +47,7 @@ test("staff invites a participant, who accepts, signs in, and is signed out on t
   // Re-enabled, the person signs in again; the invitation link stays used up.
   await row.getByRole("button", { name: `Enable ${email}` }).click();
   await expect(row.getByText("active", { exact: true })).toBeVisible();
-  await signIn(user, email, "my own password 1", /\/account$/);
+  await signIn(user, email, "my own password 1", /\/devices$/);
   const again = await browser.newContext();
   const againPage = await again.newPage();
   await againPage.goto(link);
@@ -67,7 +68,7 @@ test("a wrong password and an unknown email get the same message", async ({ page
 
 test("a participant gets 404 on staff pages and 403 problem+json on staff APIs", async ({ page }) => {
   const p = createAccountWithCli(uniqueEmail("participant"), "participant");
-  await signIn(page, p.email, p.password, /\/account$/);
+  await signIn(page, p.email, p.password, /\/devices$/);
   await expect(page.getByRole("link", { name: "Accounts" })).toHaveCount(0);
   for (const path of ["/staff/accounts", "/staff/audit"]) {
     const res = await page.goto(path);
@@ -99,10 +100,10 @@ test("a user sees where they are signed in, ends another session, then signs out
   const [a, b] = await Promise.all([browser.newContext(), browser.newContext()]);
   const pageA = await a.newPage();
   const pageB = await b.newPage();
-  await signIn(pageA, p.email, p.password, /\/account$/);
-  await signIn(pageB, p.email, p.password, /\/account$/);
+  await signIn(pageA, p.email, p.password, /\/devices$/);
+  await signIn(pageB, p.email, p.password, /\/devices$/);
 
-  await pageA.reload();
+  await pageA.goto("/account");
   const list = pageA.getByTestId("session-list");
   await expect(list.locator("li")).toHaveCount(2);
   await expect(list).toContainText("Chrome on Linux");
@@ -114,7 +115,7 @@ test("a user sees where they are signed in, ends another session, then signs out
   await pageB.reload();
   await expect(pageB).toHaveURL(/\/sign-in/);
 
-  await signIn(pageB, p.email, p.password, /\/account$/);
+  await signIn(pageB, p.email, p.password, /\/devices$/);
   await pageA.getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(pageA).toHaveURL(/\/sign-in/);
   await pageB.reload();
@@ -126,7 +127,7 @@ test("staff changes a role, signs an account out everywhere, and reads its audit
   const p = createAccountWithCli(uniqueEmail("promoted"), "participant");
   const userCtx = await browser.newContext();
   const user = await userCtx.newPage();
-  await signIn(user, p.email, p.password, /\/account$/);
+  await signIn(user, p.email, p.password, /\/devices$/);
 
   const staffCtx = await browser.newContext();
   const staff = await staffCtx.newPage();

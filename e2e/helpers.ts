@@ -9,7 +9,7 @@ export function uniqueEmail(tag: string): string {
   return `${tag}.${Date.now().toString(36)}${(n++).toString(36)}@e2e.example.org`;
 }
 
-export async function signIn(page: Page, email: string, password: string, expectPath: RegExp = /\/(account|staff\/accounts)$/) {
+export async function signIn(page: Page, email: string, password: string, expectPath: RegExp = /\/(devices|staff\/accounts)$/) {
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);

@@ -37,6 +37,7 @@ const envSchema = z.object({
   CLAIMLINK_CLAIMS_PER_HOUR: positiveInt(30),
   CLAIMLINK_SESSION_STARTS_PER_MINUTE: positiveInt(30),
   CLAIMLINK_DEVICES_PER_ACCOUNT: positiveInt(25),
+  CLAIMLINK_EMULATOR: z.enum(["on", "off"]).optional(),
 });
 
 export type Env = z.infer<typeof envSchema> & {
@@ -49,6 +50,8 @@ export type Env = z.infer<typeof envSchema> & {
   cliPassword: string | undefined;
   dataDir: string;
   databaseDriver: "postgres" | "pglite";
+  /** The /emulator page: on by default in development and on the embedded database. */
+  emulatorEnabled: boolean;
 };
 
 type LocalSecrets = { authSecret: string; cliToken: string; secretKey: string };
@@ -93,6 +96,7 @@ function readEnv(): Env {
     ...e,
     dataDir,
     databaseDriver: e.DATABASE_URL ? "postgres" : "pglite",
+    emulatorEnabled: e.CLAIMLINK_EMULATOR ? e.CLAIMLINK_EMULATOR === "on" : e.NODE_ENV === "development" || !e.DATABASE_URL,
     publicUrl: (e.CLAIMLINK_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     authSecret: e.AUTH_SECRET ?? local.authSecret,
     cliToken: local.cliToken,

@@ -36,6 +36,7 @@ export const ERROR_STATUS = {
   unknown_credential: 401,
   device_not_found: 404,
   command_not_found: 404,
+  name_taken: 409,
   internal_error: 500,
 } as const;
 
@@ -73,6 +74,7 @@ const TITLES: Record<ErrorCode, string> = {
   unknown_credential: "Unknown credential",
   device_not_found: "Device not found",
   command_not_found: "Command not found",
+  name_taken: "Name already used",
   internal_error: "Something went wrong on our side",
 };
 

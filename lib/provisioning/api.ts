@@ -1,15 +1,14 @@
 import type { SessionUser } from "../auth/config";
 import type { Actor } from "../audit/record";
 import { appDatabase } from "../db/client";
-import { acknowledgeCommand, deviceProfile, queueCommand } from "../devices/commands";
-import { findDevice, releaseDevice, revokeDevice } from "../devices/lifecycle";
+import { acknowledgeCommand, deviceProfile } from "../devices/commands";
 import { MAX_MEASUREMENTS_BYTES, storeMeasurements } from "../devices/measurements";
 import { answerSignedRequest, parseSignedJson, type DeviceReply } from "../http/device-route";
 import { AppError } from "../http/errors";
 import { answerChallenge } from "./answer";
 import { createClaim, waitForClaim } from "./claims";
 import { provisioningConfig } from "./config";
-import { claimIdSchema, deviceIdSchema, SID_PATTERN, waitSchema } from "./schemas";
+import { claimIdSchema, SID_PATTERN, waitSchema } from "./schemas";
 import { pollSession, startSession } from "./sessions";
 
 // The protocol's use cases as the route handlers call them (one function per endpoint).
@@ -85,27 +84,4 @@ export function commandAckRequest(req: Request, params: Record<string, string>) 
     if (!/^cmd_[A-Z2-7]{16}$/.test(params.commandId ?? "")) throw new AppError("command_not_found", "No such command for this device.");
     return { status: 200, body: await acknowledgeCommand(db, device.device, params.commandId, parseSignedJson(bodyText)) };
   });
-}
-
-
-export async function queueCommandRequest(actor: Actor, deviceId: string | undefined, body: unknown) {
-  const { db } = await appDatabase();
-  const id = deviceIdSchema.safeParse(deviceId);
-  if (!id.success || !(await findDevice(db, id.data))) throw new AppError("device_not_found", "No such device.");
-  const c = await queueCommand(db, actor, id.data, body);
-  return { id: c.id, type: c.type, params: c.params, issuedAt: c.issuedAt, status: c.status };
-}
-
-export async function revokeDeviceRequest(actor: Actor, deviceId: string | undefined) {
-  const { db } = await appDatabase();
-  const id = deviceIdSchema.safeParse(deviceId);
-  if (!id.success) throw new AppError("device_not_found", "No such device.");
-  return { revokedCredentials: await revokeDevice(db, actor, id.data) };
-}
-
-export async function releaseDeviceRequest(actor: Actor, user: SessionUser, deviceId: string | undefined) {
-  const { db } = await appDatabase();
-  const id = deviceIdSchema.safeParse(deviceId);
-  if (!id.success) throw new AppError("device_not_found", "No such device.");
-  await releaseDevice(db, { ...actor, id: user.id }, id.data);
 }

@@ -28,6 +28,7 @@ export async function failClaim(tx: Db, session: ProvisioningSession, claim: Cla
     action: `claim.${reason === "timeout" ? "timeout" : reason === "user_declined" ? "declined" : "pop_mismatch"}`,
     outcome: "failure",
     subjectUserId: claim.userId,
+    subjectDeviceId: session.boundDeviceId ?? claim.replacesDeviceId ?? null,
     detail: { sid: session.sid, claimId: claim.id, popFailures: failures },
   });
   if (state === "locked") {

@@ -1,4 +1,4 @@
-import { releaseDeviceRequest } from "@/lib/provisioning/api";
+import { releaseDeviceRequest } from "@/lib/devices/api";
 import { userRoute } from "@/lib/http/route";
 
 export const POST = userRoute(async ({ actor, user, params }) => {

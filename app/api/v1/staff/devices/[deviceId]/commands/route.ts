@@ -1,4 +1,5 @@
-import { queueCommandRequest, SMALL_BODY_BYTES } from "@/lib/provisioning/api";
+import { queueCommandRequest } from "@/lib/devices/api";
+import { SMALL_BODY_BYTES } from "@/lib/provisioning/api";
 import { json, readJson, userRoute } from "@/lib/http/route";
 
 export const POST = userRoute(

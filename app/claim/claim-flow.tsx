@@ -1,0 +1,219 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { parseScannedCode, parseTypedCode, type ClaimCode } from "@/lib/provisioning/claim-code";
+import { api, ApiError } from "../_components/api";
+import { refusalFor, STALE_CODE, type Next } from "./messages";
+import { decodeImage, Scanner } from "./scanner";
+
+// The code from a deep link waits here while the person signs in: sessionStorage stays in this
+// tab, and unlike a query string it never reaches a server log or a Referer.
+const PENDING_KEY = "claimlink.pendingClaim";
+const STALE_AFTER_MS = 55_000; // a PoP is accepted for its step and the one before (PROTOCOL.md)
+
+type Pending = ClaimCode & { scannedAt: number };
+type ClaimView = { claimId: string; state: "waiting_for_device" | "claimed" | "failed"; deviceId?: string; deviceName?: string; reason?: string };
+
+type Phase =
+  | { step: "idle" }
+  | { step: "scan"; notice: string | null }
+  | { step: "sending" }
+  | { step: "waiting"; claimId: string; since: number }
+  | { step: "claimed"; deviceId: string; deviceName: string }
+  | { step: "refused"; message: string; next: Next };
+
+function readPending(): Pending | null {
+  try {
+    const raw = sessionStorage.getItem(PENDING_KEY);
+    sessionStorage.removeItem(PENDING_KEY);
+    return raw ? (JSON.parse(raw) as Pending) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function ClaimFlow({ signedIn, replaces }: { signedIn: boolean; replaces: string | null }) {
+  const router = useRouter();
+  const [phase, setPhase] = useState<Phase>({ step: "idle" });
+  const [scanNotice, setScanNotice] = useState<string | null>(null);
+  const busy = useRef(false);
+
+  const submit = useCallback(
+    async (code: ClaimCode) => {
+      if (busy.current) return;
+      busy.current = true;
+      setPhase({ step: "sending" });
+      performance.mark("claimlink:claim-sent");
+      try {
+        const started = await api<ClaimView>("/api/v1/claims", { method: "POST", body: { ...code, ...(replaces ? { replaces } : {}) } });
+        setPhase({ step: "waiting", claimId: started.claimId, since: Date.now() });
+        // Follow the claim with long polls: the server answers the moment it changes.
+        let view = started;
+        while (view.state === "waiting_for_device") view = await api<ClaimView>(`/api/v1/claims/${started.claimId}?wait=25`);
+        if (view.state === "claimed") {
+          setPhase({ step: "claimed", deviceId: view.deviceId!, deviceName: view.deviceName ?? "your device" });
+          setTimeout(() => router.push(`/devices/${view.deviceId}`), 1200);
+        } else {
+          setPhase({ step: "refused", ...refusalFor(view.reason ?? "failed") });
+        }
+      } catch (err) {
+        const e = err instanceof ApiError ? err : new ApiError(0, "network_error", "");
+        setPhase({ step: "refused", ...refusalFor(e.code, e.retryAfterSeconds) });
+      } finally {
+        busy.current = false;
+      }
+    },
+    [replaces, router],
+  );
+
+  // A deep link (the phone's camera app opened claimUrl#sid.pop), or one carried through sign-in.
+  useEffect(() => {
+    const fromHash = window.location.hash.length > 1 ? parseTypedCode(window.location.hash.slice(1)) : null;
+    if (window.location.hash) history.replaceState(null, "", window.location.pathname + window.location.search);
+    if (fromHash) sessionStorage.setItem(PENDING_KEY, JSON.stringify({ ...fromHash, scannedAt: Date.now() }));
+    if (!signedIn) {
+      window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+      return;
+    }
+    const pending = readPending();
+    const start = pending
+      ? Date.now() - pending.scannedAt > STALE_AFTER_MS
+        ? () => setPhase({ step: "scan", notice: STALE_CODE })
+        : () => void submit({ sid: pending.sid, pop: pending.pop })
+      : () => setPhase({ step: "scan", notice: null });
+    queueMicrotask(start);
+  }, [signedIn, submit]);
+
+  const onScanned = useCallback(
+    (text: string) => {
+      const r = parseScannedCode(text, window.location.origin);
+      if (r.ok) {
+        performance.mark("claimlink:qr-decoded");
+        setScanNotice(null);
+        void submit(r.code);
+      } else {
+        setScanNotice(r.reason === "other_server" ? `That code belongs to another Claimlink server (${r.host}). Open the link with your phone's camera instead.` : "That is not a Claimlink code. Point the camera at the code on the device's screen.");
+      }
+    },
+    [submit],
+  );
+
+  if (!signedIn) return <p className="muted">Sign in to claim this device…</p>;
+
+  return (
+    <div>
+      {replaces && <p className="notice info">You are claiming new hardware to replace one of your devices. It will keep that device&apos;s name and history.</p>}
+      {phase.step === "idle" && <p className="muted">Getting ready…</p>}
+
+      {phase.step === "scan" && (
+        <div className="card">
+          {phase.notice && <p className="notice error" data-testid="claim-notice">{phase.notice}</p>}
+          <Scanner onText={onScanned} paused={false} />
+          {scanNotice && <p className="notice info" data-testid="scan-notice" role="status">{scanNotice}</p>}
+          <CodeEntry onCode={(c) => void submit(c)} onNotice={setScanNotice} />
+        </div>
+      )}
+
+      {(phase.step === "sending" || phase.step === "waiting" || phase.step === "claimed") && (
+        <div className="card" aria-live="polite" data-testid="handshake">
+          <ol className="steps">
+            <li className={phase.step === "sending" ? "active" : "done"}>Claim sent</li>
+            <li className={phase.step === "waiting" ? "active" : phase.step === "claimed" ? "done" : ""}>Waiting for the device to confirm</li>
+            <li className={phase.step === "claimed" ? "done" : ""}>{phase.step === "claimed" ? `Confirmed: ${phase.deviceName}` : "Confirmed"}</li>
+          </ol>
+          {phase.step === "waiting" && <WaitingHint since={phase.since} />}
+          {phase.step === "claimed" && (
+            <p className="notice ok" data-testid="claim-done">
+              {phase.deviceName} is yours. Opening its page…
+            </p>
+          )}
+        </div>
+      )}
+
+      {phase.step === "refused" && (
+        <div className="card">
+          <p className="notice error" data-testid="claim-error">{phase.message}</p>
+          <div className="actions">
+            {(phase.next === "scan" || phase.next === "retry") && (
+              <button onClick={() => setPhase({ step: "scan", notice: null })}>{phase.next === "retry" ? "Try again" : "Scan again"}</button>
+            )}
+            <Link className="button secondary" href="/devices">Your devices</Link>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** After a moment without an answer, a device with a button is probably asking for it. */
+function WaitingHint({ since }: { since: number }) {
+  const [show, setShow] = useState(false);
+  useEffect(() => {
+    const t = setTimeout(() => setShow(true), Math.max(0, 1500 - (Date.now() - since)));
+    return () => clearTimeout(t);
+  }, [since]);
+  return show ? <p className="notice info" data-testid="press-button">If the device asks, press the button on the device to confirm.</p> : null;
+}
+
+/** Typing the code under the QR, or choosing a photo of it. */
+function CodeEntry({ onCode, onNotice }: { onCode: (c: ClaimCode) => void; onNotice: (n: string | null) => void }) {
+  const [typedError, setTypedError] = useState<string | null>(null);
+  const [photoBusy, setPhotoBusy] = useState(false);
+  return (
+    <>
+      <details className="alt">
+        <summary>Type the code instead</summary>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            const text = String(new FormData(e.currentTarget).get("code") ?? "");
+            const code = parseTypedCode(text);
+            setTypedError(code ? null : "That does not look like a device code. It has two parts of 26 letters and digits, separated by a dot.");
+            if (code) onCode(code);
+          }}
+        >
+          <label htmlFor="claim-code">Code under the QR</label>
+          <input id="claim-code" name="code" autoComplete="off" autoCapitalize="characters" spellCheck={false} placeholder="MFRG GZDF … . W53B 7GLA …" />
+          {typedError && <p className="notice error" data-testid="typed-error">{typedError}</p>}
+          <div className="actions">
+            <button type="submit">Claim</button>
+          </div>
+        </form>
+      </details>
+      <details className="alt">
+        <summary>Use a photo of the code</summary>
+        <label htmlFor="claim-photo">Photo</label>
+        <input
+          id="claim-photo"
+          type="file"
+          accept="image/*"
+          disabled={photoBusy}
+          onChange={async (e) => {
+            const file = e.target.files?.[0];
+            if (!file) return;
+            setPhotoBusy(true);
+            onNotice(null);
+            try {
+              const bitmap = await createImageBitmap(file);
+              const text = await decodeImage(bitmap, bitmap.width, bitmap.height, document.createElement("canvas"));
+              if (!text) onNotice("No QR code found in that photo. Take it closer, straight on and in good light.");
+              else {
+                const r = parseScannedCode(text, window.location.origin);
+                if (r.ok) onCode(r.code);
+                else onNotice(r.reason === "other_server" ? `That code belongs to another Claimlink server (${r.host}).` : "That photo holds a QR code, but not a Claimlink code.");
+              }
+            } catch {
+              onNotice("That file could not be read as an image.");
+            } finally {
+              setPhotoBusy(false);
+              e.target.value = "";
+            }
+          }}
+        />
+        <p className="small muted">The code changes every 30 seconds, so use a photo taken just now.</p>
+      </details>
+    </>
+  );
+}

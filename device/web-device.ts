@@ -1,0 +1,91 @@
+// The device side of the protocol in a browser, with WebCrypto only: the engine of the
+// /emulator page. A third implementation, checked against the same test vectors as the server
+// and the simulator; it imports neither.
+
+const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const enc = new TextEncoder();
+
+function base32(bytes: Uint8Array): string {
+  let out = "";
+  let acc = 0;
+  let n = 0;
+  for (const b of bytes) {
+    acc = (acc << 8) | b;
+    n += 8;
+    while (n >= 5) {
+      n -= 5;
+      out += B32[(acc >> n) & 31];
+    }
+    acc &= (1 << n) - 1;
+  }
+  return n > 0 ? out + B32[(acc << (5 - n)) & 31] : out;
+}
+
+function b64url(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const raw = (k: string | Uint8Array) => (typeof k === "string" ? enc.encode(k) : k);
+
+async function hmac(key: string | Uint8Array, ...fields: (string | number)[]): Promise<Uint8Array> {
+  const k = await crypto.subtle.importKey("raw", raw(key) as BufferSource, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return new Uint8Array(await crypto.subtle.sign("HMAC", k, enc.encode(fields.join("\n"))));
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", enc.encode(text))));
+}
+
+export function randomBytes(n: number): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(n));
+}
+
+/** Constant-time comparison of two ASCII strings. */
+export function equalText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+export async function popAt(seed: Uint8Array, sid: string, T: number): Promise<string> {
+  return base32((await hmac(seed, "claimlink/1 pop", sid, T)).slice(0, 16));
+}
+
+export async function serverProof(pop: string, sid: string, claimId: string, nonce: string): Promise<string> {
+  return b64url(await hmac(pop, "claimlink/1 server-proof", sid, claimId, nonce));
+}
+
+export async function deviceProof(pop: string, sid: string, claimId: string, nonce: string, deviceNonce: string): Promise<string> {
+  return b64url(await hmac(pop, "claimlink/1 device-proof", sid, claimId, nonce, deviceNonce));
+}
+
+export async function deviceSecret(pop: string, sid: string, claimId: string, nonce: string, deviceNonce: string): Promise<Uint8Array> {
+  const ikm = await crypto.subtle.importKey("raw", enc.encode(pop), "HKDF", false, ["deriveBits"]);
+  const bits = await crypto.subtle.deriveBits(
+    { name: "HKDF", hash: "SHA-256", salt: enc.encode(`${nonce}\n${deviceNonce}`), info: enc.encode(`claimlink/1 device-secret\n${sid}\n${claimId}`) },
+    ikm,
+    256,
+  );
+  return new Uint8Array(bits);
+}
+
+export async function bindMac(secret: Uint8Array, deviceId: string, credentialId: string): Promise<string> {
+  return b64url(await hmac(secret, "claimlink/1 bind", deviceId, credentialId));
+}
+
+export async function requestSig(secret: Uint8Array, method: string, path: string, ts: number, nonce: string, body: string): Promise<string> {
+  return b64url(await hmac(secret, "claimlink/1 request", method, path, ts, nonce, await sha256Hex(body)));
+}
+
+export async function responseMac(secret: Uint8Array, nonce: string, status: number, body: string): Promise<string> {
+  return b64url(await hmac(secret, "claimlink/1 response", nonce, status, await sha256Hex(body)));
+}
+
+export { b64url, hex };

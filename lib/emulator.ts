@@ -1,0 +1,6 @@
+import { env } from "./env";
+
+/** Whether the in-browser device emulator is offered (CLAIMLINK_EMULATOR, see README). */
+export function emulatorEnabled(): boolean {
+  return env().emulatorEnabled;
+}
