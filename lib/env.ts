@@ -84,7 +84,9 @@ function loadLocalSecrets(dataDir: string): LocalSecrets {
 }
 
 function readEnv(): Env {
-  const parsed = envSchema.safeParse(process.env);
+  // A variable set to the empty string counts as unset (as in `DATABASE_URL= npm start`).
+  const given = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ""));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
