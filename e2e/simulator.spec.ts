@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { BASE, claim, claimState, newParticipant } from "./api";
+import { BASE, claim, claimState, newParticipant, staffApi } from "./api";
 
 // `npm run device` as an operator runs it: it prints the QR and the claim URL, answers the
 // claim, saves its state, sends room measurements, and picks up again from its state file.
@@ -54,5 +54,41 @@ test("the simulator shows a QR code, gets claimed, saves its state and sends mea
     expect(again.output()).not.toContain("/claim#");
   } finally {
     again.child.kill();
+  }
+});
+
+test("on a reprovision command the simulator starts a signed session; its owner claims it and it keeps its id", async () => {
+  const { api } = await newParticipant("sim-reprov");
+  const stateFile = path.join(mkdtempSync(path.join(tmpdir(), "claimlink-sim-")), "device.json");
+  const sim = runSimulator(stateFile);
+  const code = `${BASE.replace(/[/.]/g, "\\$&")}/claim#([A-Z2-7]{26})\\.([A-Z2-7]{26})`;
+  const codeRe = new RegExp(code, "g");
+  try {
+    const first = await sim.waitFor(new RegExp(code));
+    await new Promise((r) => setTimeout(r, 300));
+    const c = await claim(api, { sid: first[1], pop: first[2] });
+    expect((await claimState(api, c.body.claimId)).body.state).toBe("claimed");
+    await sim.waitFor(/sent 3: 3 accepted/);
+    const before = JSON.parse(readFileSync(stateFile, "utf8")).credential;
+
+    const staff = await staffApi();
+    expect((await staff.post(`/api/v1/staff/devices/${before.deviceId}/commands`, { data: { type: "reprovision" } })).status()).toBe(201);
+    await sim.waitFor(/Command reprovision/);
+    let second: RegExpMatchArray | undefined;
+    for (let i = 0; i < 100 && !second; i++) {
+      second = [...sim.output().matchAll(codeRe)].find((m) => m[1] !== first[1]);
+      if (!second) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(second).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 300));
+    const c2 = await claim(api, { sid: second![1], pop: second![2] });
+    expect(c2.status).toBe(202);
+    expect((await claimState(api, c2.body.claimId)).body).toMatchObject({ state: "claimed", deviceId: before.deviceId });
+    await sim.waitFor(/Re-provisioned: credential crd_/);
+    const after = JSON.parse(readFileSync(stateFile, "utf8")).credential;
+    expect(after.deviceId).toBe(before.deviceId);
+    expect(after.credentialId).not.toBe(before.credentialId);
+  } finally {
+    sim.child.kill();
   }
 });
