@@ -18,6 +18,7 @@ const env = {
   CLAIMLINK_SESSION_STARTS_PER_MINUTE: "100000",
   CLAIMLINK_CLAIMS_PER_HOUR: "100000",
   CLAIMLINK_DEVICES_PER_ACCOUNT: "3",
+  CLAIMLINK_EMULATOR: "on", // off by default on PostgreSQL; the suite tests it on both
   ...process.env.E2E_EXTRA_ENV ? JSON.parse(process.env.E2E_EXTRA_ENV) : {},
 };
 if (!env.DATABASE_URL) {

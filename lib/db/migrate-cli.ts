@@ -13,6 +13,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
+  const where = env().DATABASE_URL ? "the PostgreSQL server of DATABASE_URL" : "the embedded database";
+  console.error(`Could not migrate ${where}: ${err instanceof Error ? err.message : err}`);
   process.exit(1);
 });
