@@ -180,6 +180,8 @@ for (const viewport of [{ width: 360, height: 740 }, { width: 1280, height: 800 
   test(`layout at ${viewport.width}x${viewport.height}: no horizontal scroll, nothing overlapping`, async ({ browser }, testInfo) => {
     const ctx = await browser.newContext({ viewport });
     const page = await ctx.newPage();
+    const violations: string[] = [];
+    page.on("console", (m) => /Content Security Policy|Refused to/.test(m.text()) && violations.push(m.text()));
     const p = createAccountWithCli(uniqueEmail(`layout${viewport.width}`), "participant");
     await signIn(page, p.email, p.password);
     const { deviceId } = await claimDevice(await signedInApi(p.email, p.password));
@@ -209,6 +211,7 @@ for (const viewport of [{ width: 360, height: 740 }, { width: 1280, height: 800 
       await page.screenshot({ path: shot, fullPage: true });
       await testInfo.attach(path.basename(shot), { path: shot, contentType: "image/png" });
     }
+    expect(violations, "Content-Security-Policy violations").toEqual([]);
     await ctx.close();
   });
 }
