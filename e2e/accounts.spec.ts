@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { signedInApi } from "./api";
 import { createAccountWithCli, signIn, STAFF, uniqueEmail } from "./helpers";
 
 test("staff invites a participant, who accepts, signs in, and is signed out on the next navigation once disabled", async ({ browser }) => {
@@ -81,6 +82,13 @@ test("a participant gets 404 on staff pages and 403 problem+json on staff APIs",
   expect((await api.json()).code).toBe("forbidden");
   const post = await page.request.post("/api/v1/staff/invitations", { data: { email: uniqueEmail("x"), name: "X" } });
   expect(post.status()).toBe(403);
+
+  // Each refusal is in the audit log, under the participant's account.
+  const me = (await (await page.request.get("/api/auth/session")).json()).user;
+  const staff = await signedInApi(STAFF.email, STAFF.password);
+  const { events } = await (await staff.get(`/api/v1/staff/audit?account=${me.id}`)).json();
+  const refused = events.filter((e: { action: string }) => e.action === "access.refused").map((e: { detail: { path: string } }) => e.detail.path);
+  expect(refused).toEqual(expect.arrayContaining(["/staff/accounts", "/staff/audit", "/api/v1/staff/accounts", "/api/v1/staff/invitations"]));
 });
 
 test("signed out, APIs answer 401 problem+json and pages send you to sign in, then back", async ({ page }) => {

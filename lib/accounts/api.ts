@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { SessionUser } from "../auth/config";
 import { listActiveSessions, revokeAllSessions, revokeSession } from "../auth/sessions";
-import type { Actor } from "../audit/record";
+import { recordRefusal, type Actor } from "../audit/record";
 import { getDb } from "../db/client";
 import { env } from "../env";
 import { AppError } from "../http/errors";
@@ -26,9 +26,15 @@ function invitationOptions() {
   return { days: e.CLAIMLINK_INVITATION_DAYS, publicUrl: e.publicUrl };
 }
 
-export async function lookupInvitationRequest(body: unknown) {
+export async function lookupInvitationRequest(body: unknown, ip: string | null) {
   const token = (body as { token?: unknown } | null)?.token;
-  return lookupInvitation(await getDb(), token);
+  const db = await getDb();
+  try {
+    return await lookupInvitation(db, token);
+  } catch (err) {
+    if (err instanceof AppError) await recordRefusal(db, { id: null, label: "anonymous", ip }, `invitation-lookup:${ip}`, { action: "invitation.lookup_refused" });
+    throw err;
+  }
 }
 
 export async function acceptInvitationRequest(body: unknown, ip: string | null) {

@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import { recordRefusal } from "../audit/record";
 import { requestSignature, sha256Hex } from "../crypto/protocol";
 import { safeEqual } from "../crypto/tokens";
@@ -102,7 +102,7 @@ function maybePrune(db: Db, nonceMemorySeconds: number) {
 export async function pruneNonces(db: Db, memorySeconds: number): Promise<number> {
   const gone = await db
     .delete(requestNonces)
-    .where(and(lt(requestNonces.seenAt, new Date(Date.now() - memorySeconds * 1000))))
+    .where(lt(requestNonces.seenAt, new Date(Date.now() - memorySeconds * 1000)))
     .returning({ n: requestNonces.nonce });
   return gone.length;
 }

@@ -1,4 +1,4 @@
-import { requireUserApi } from "../auth/current";
+import { auditRefusedAccess, requireUserApi } from "../auth/current";
 import type { SessionUser } from "../auth/config";
 import type { Actor } from "../audit/record";
 import { env } from "../env";
@@ -36,9 +36,16 @@ export function apiRoute(handler: (c: RouteContext) => Promise<Response>) {
  */
 export function userRoute(handler: (c: UserRouteContext) => Promise<Response>, opts: { staff?: boolean } = {}) {
   return apiRoute(async (c) => {
-    if (c.req.method !== "GET" && c.req.method !== "HEAD") checkSameOrigin(c.req);
-    const user = await requireUserApi(opts);
-    return handler({ ...c, user, actor: { id: user.id, label: user.email, ip: c.ip } });
+    try {
+      if (c.req.method !== "GET" && c.req.method !== "HEAD") checkSameOrigin(c.req);
+      const user = await requireUserApi(opts);
+      return await handler({ ...c, user, actor: { id: user.id, label: user.email, ip: c.ip } });
+    } catch (err) {
+      if (err instanceof AppError && (err.code === "forbidden" || err.code === "csrf_failed")) {
+        await auditRefusedAccess(c.ip, err.code, c.req.method, new URL(c.req.url).pathname);
+      }
+      throw err;
+    }
   });
 }
 

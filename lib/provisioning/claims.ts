@@ -30,8 +30,8 @@ export type ClaimView = {
  * are audited and change nothing.
  */
 export async function createClaim(db: Db, cfg: ProvisioningConfig, actor: Actor & { id: string }, input: unknown): Promise<ClaimView> {
-  const data = parseOrThrow(claimRequestSchema, input);
   try {
+    const data = parseOrThrow(claimRequestSchema, input);
     const limit = await countHit(db, `claims:user:${actor.id}`, { max: cfg.claimsPerHour, windowSeconds: 3600 });
     if (limit.count > cfg.claimsPerHour) {
       const minutes = Math.ceil(limit.retryAfterSeconds / 60);
@@ -81,7 +81,7 @@ export async function createClaim(db: Db, cfg: ProvisioningConfig, actor: Actor 
       await recordRefusal(db, actor, `claim:${actor.id}:${err.code}`, {
         action: "claim.refused",
         subjectUserId: actor.id,
-        detail: { sid: data.sid, code: err.code },
+        detail: { sid: typeof (input as { sid?: unknown })?.sid === "string" ? String((input as { sid: string }).sid).slice(0, 64) : null, code: err.code },
       });
     }
     throw err;

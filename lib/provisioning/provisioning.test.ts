@@ -184,6 +184,19 @@ describe("provisioning, at rest and in the database", () => {
   });
 });
 
+describe("refusals are audited", () => {
+  it("a wrong session token, and a claim with invalid input", async () => {
+    const user = await participant();
+    const d = await device();
+    expect((await pollSession(database, cfg, d.sid, "Bearer nope", 0).catch((e) => e)).code).toBe("invalid_session_token");
+    const tokenRefusals = await database.db.select().from(auditEvents).where(sql`${auditEvents.action} = 'session.token_refused' and ${auditEvents.detail}->>'sid' = ${d.sid}`);
+    expect(tokenRefusals).toHaveLength(1);
+    expect((await createClaim(database.db, cfg, user, { sid: d.sid }).catch((e) => e)).code).toBe("invalid_request");
+    const claimRefusals = (await listAuditEvents(database.db, { userId: user.id })).filter((e) => e.action === "claim.refused");
+    expect(claimRefusals.map((e) => e.detail)).toEqual([{ sid: d.sid, code: "invalid_request" }]);
+  });
+});
+
 describe("housekeeping", () => {
   it("forgets request nonces older than NONCE_MEMORY and keeps recent ones", async () => {
     await database.db.insert(requestNonces).values([

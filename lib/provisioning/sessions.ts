@@ -80,6 +80,7 @@ export async function authenticateSession(db: Db, sid: string, authorization: st
   if (!session) throw new AppError("session_not_found", "No such provisioning session.");
   const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : "";
   if (!safeEqual(sha256Hex(token), session.tokenHash)) {
+    await recordRefusal(db, { id: null, label: "device", ip: null }, `session-token:${sid}`, { action: "session.token_refused", detail: { sid } });
     throw new AppError("invalid_session_token", "The session token does not match this session.");
   }
   return session;

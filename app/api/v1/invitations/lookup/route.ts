@@ -2,4 +2,4 @@ import { lookupInvitationRequest } from "@/lib/accounts/api";
 import { apiRoute, json, readJson } from "@/lib/http/route";
 
 // POST, not GET: the token travels in the body, never in a URL.
-export const POST = apiRoute(async ({ req }) => json(await lookupInvitationRequest(await readJson(req))));
+export const POST = apiRoute(async ({ req, ip }) => json(await lookupInvitationRequest(await readJson(req), ip)));
