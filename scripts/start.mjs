@@ -35,7 +35,8 @@ server.keepAliveTimeout = 35_000;
 server.headersTimeout = 40_000;
 
 server.listen(port, host, async () => {
-  const local = `http://${host === "0.0.0.0" || host === "::" ? "localhost" : host}:${port}`;
+  // The address people use: the one invitation links and devices' claim URLs are built from.
+  const local = (process.env.CLAIMLINK_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, "");
   let health;
   try {
     health = await (await fetch(`http://127.0.0.1:${port}/api/health`)).json();
