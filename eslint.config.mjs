@@ -26,6 +26,14 @@ export default tseslint.config(
     },
   },
   {
+    // The protocol, devices and crypto are tested directly against the databases, without a web server.
+    files: ["lib/provisioning/**/*.ts", "lib/devices/**/*.ts", "lib/crypto/**/*.ts"],
+    ignores: ["lib/devices/api.ts", "lib/provisioning/api.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["next", "next/*", "next-auth", "next-auth/*"], message: "Domain code does not depend on Next.js." }] }],
+    },
+  },
+  {
     files: ["scripts/**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", setTimeout: "readonly", fetch: "readonly" } },
   },

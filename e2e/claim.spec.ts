@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Challenge } from "../device/client";
 import { claim, claimDevice, deviceShowingCode, signedInApi } from "./api";
-import { createAccountWithCli, signIn, uniqueEmail } from "./helpers";
+import { createAccountWithCli, signIn, STAFF, uniqueEmail } from "./helpers";
 
 async function participant(page: Page, tag = "claimer") {
   const p = createAccountWithCli(uniqueEmail(tag), "participant");
@@ -150,6 +150,21 @@ test("the dashboard: an empty state first, then the device with its status and l
   await expect(page.getByTestId("chart").locator("canvas").first()).toBeVisible();
   await page.getByRole("button", { name: "7 days" }).click();
   await expect(page.getByRole("button", { name: "7 days" })).toHaveAttribute("aria-pressed", "true");
+
+  // Staff revoke it (lost or stolen): the owner sees it at once.
+  const staff = await signedInApi(STAFF.email, STAFF.password);
+  expect((await staff.post(`/api/v1/staff/devices/${deviceId}/revoke`)).status()).toBe(200);
+  await page.reload();
+  await expect(page.getByTestId("device-status")).toHaveText("Revoked");
+  await expect(page.getByText("This device has no valid credential")).toBeVisible();
+});
+
+test("without a camera the scanner says what to do instead", async ({ page }) => {
+  await participant(page, "nocamera");
+  await page.goto("/claim"); // the main project's Chromium has no camera at all
+  await expect(page.getByTestId("camera-error")).toHaveText("No camera was found on this device. Type the code shown under the QR, or choose a photo of it.");
+  await expect(page.getByText("Type the code instead")).toBeVisible();
+  await expect(page.getByText("Use a photo of the code")).toBeVisible();
 });
 
 test("the emulator is claimed from a second browser, and shows what the device sees", async ({ browser }) => {
