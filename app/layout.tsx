@@ -22,6 +22,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             {user ? (
               <div className="nav-links">
                 <Link href="/devices">Devices</Link>
+                {user.role === "staff" && <Link href="/staff/devices">Fleet</Link>}
                 {user.role === "staff" && <Link href="/staff/accounts">Accounts</Link>}
                 {user.role === "staff" && <Link href="/staff/audit">Audit log</Link>}
                 <Link href="/account">{user.name}</Link>

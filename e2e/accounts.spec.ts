@@ -71,7 +71,7 @@ test("a participant gets 404 on staff pages and 403 problem+json on staff APIs",
   const p = createAccountWithCli(uniqueEmail("participant"), "participant");
   await signIn(page, p.email, p.password, /\/devices$/);
   await expect(page.getByRole("link", { name: "Accounts" })).toHaveCount(0);
-  for (const path of ["/staff/accounts", "/staff/audit"]) {
+  for (const path of ["/staff/accounts", "/staff/audit", "/staff/devices"]) {
     const res = await page.goto(path);
     expect(res?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
@@ -88,7 +88,7 @@ test("a participant gets 404 on staff pages and 403 problem+json on staff APIs",
   const staff = await signedInApi(STAFF.email, STAFF.password);
   const { events } = await (await staff.get(`/api/v1/staff/audit?account=${me.id}`)).json();
   const refused = events.filter((e: { action: string }) => e.action === "access.refused").map((e: { detail: { path: string } }) => e.detail.path);
-  expect(refused).toEqual(expect.arrayContaining(["/staff/accounts", "/staff/audit", "/api/v1/staff/accounts", "/api/v1/staff/invitations"]));
+  expect(refused).toEqual(expect.arrayContaining(["/staff/accounts", "/staff/audit", "/staff/devices", "/api/v1/staff/accounts", "/api/v1/staff/invitations"]));
 });
 
 test("signed out, APIs answer 401 problem+json and pages send you to sign in, then back", async ({ page }) => {

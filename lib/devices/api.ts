@@ -4,6 +4,7 @@ import { appDatabase } from "../db/client";
 import { AppError } from "../http/errors";
 import { deviceIdSchema } from "../provisioning/schemas";
 import { queueCommand } from "./commands";
+import { listFleet } from "./fleet";
 import { findDevice, releaseDevice, revokeDevice } from "./lifecycle";
 import { deviceAuditTrail, getDeviceDetail, listMyDevices, measurementSeries, RANGES, renameDevice, type Range } from "./views";
 
@@ -54,4 +55,9 @@ export async function myDeviceSeries(user: SessionUser, deviceId: string | undef
   const { db } = await appDatabase();
   if (!range || !(range in RANGES)) throw new AppError("invalid_request", `range must be one of ${Object.keys(RANGES).join(", ")}.`);
   return { range, series: await measurementSeries(db, user.id, deviceIdOrNotFound(deviceId), range as Range) };
+}
+
+export async function fleet(q: string | undefined) {
+  const { db } = await appDatabase();
+  return listFleet(db, q?.trim().slice(0, 100) || undefined);
 }

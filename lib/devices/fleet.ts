@@ -1,0 +1,45 @@
+import { and, desc, ilike, inArray, isNull, or, eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { deviceCredentials, devices, users } from "../db/schema";
+import { deviceStatus, type DeviceStatus } from "./views";
+
+export type FleetDevice = {
+  id: string;
+  name: string;
+  model: string;
+  firmware: string;
+  ownerId: string;
+  ownerEmail: string;
+  status: DeviceStatus | "released";
+  lastSeenAt: Date | null;
+  createdAt: Date;
+};
+
+/** Every device for staff, most recently seen first; `q` matches the name, id, model or owner's email. */
+export async function listFleet(db: Db, q?: string): Promise<FleetDevice[]> {
+  const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => "\\" + c)}%` : undefined;
+  const rows = await db
+    .select({ device: devices, ownerEmail: users.email })
+    .from(devices)
+    .innerJoin(users, eq(users.id, devices.ownerId))
+    .where(pattern ? or(ilike(devices.name, pattern), ilike(devices.id, pattern), ilike(devices.model, pattern), ilike(users.email, pattern)) : undefined)
+    .orderBy(desc(devices.lastSeenAt), desc(devices.createdAt))
+    .limit(500);
+  const ids = rows.map((r) => r.device.id);
+  const live = new Set(
+    ids.length
+      ? (await db.select({ id: deviceCredentials.deviceId }).from(deviceCredentials).where(and(inArray(deviceCredentials.deviceId, ids), isNull(deviceCredentials.revokedAt)))).map((r) => r.id)
+      : [],
+  );
+  return rows.map(({ device: d, ownerEmail }) => ({
+    id: d.id,
+    name: d.name,
+    model: d.model,
+    firmware: d.firmware,
+    ownerId: d.ownerId,
+    ownerEmail,
+    status: d.releasedAt ? "released" : deviceStatus(d, live.has(d.id)),
+    lastSeenAt: d.lastSeenAt,
+    createdAt: d.createdAt,
+  }));
+}
