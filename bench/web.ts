@@ -49,7 +49,7 @@ async function main() {
       raw += body.length;
       gz += gzipSync(body).length;
     }
-    const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].reduce((n, m) => n + gzipSync(m[1]).length, 0);
+    const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].reduce((n, m) => n + gzipSync(m[1]).length, 0);
 
     // 2. Camera frame with the QR on screen -> claim request, in a signed-in page.
     const context = await browser.newContext({ baseURL: BASE, permissions: ["camera"] });
