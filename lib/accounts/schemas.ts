@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/password";
+import { hasNoControlChars } from "../http/validate";
 
 export const emailSchema = z
   .string()
@@ -13,7 +14,7 @@ export const displayNameSchema = z
   .trim()
   .min(1, "is required")
   .max(100, "must be at most 100 characters")
-  .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), "must not contain control characters");
+  .refine(hasNoControlChars, "must not contain control characters");
 
 export const passwordSchema = z
   .string()

@@ -7,6 +7,7 @@ import { authSessions, users, type User } from "../db/schema";
 import { AppError } from "../http/errors";
 import { newUserSchema, type Role } from "./schemas";
 import { parseOrThrow } from "../http/validate";
+import { containsPattern } from "../db/search";
 
 export type PublicUser = Pick<User, "id" | "email" | "name" | "role" | "disabledAt" | "createdAt">;
 
@@ -56,7 +57,7 @@ export async function getUser(db: Db, id: string): Promise<User | null> {
 
 /** Accounts by email, newest last; `q` matches part of the email or the name. */
 export async function listUsers(db: Db, q?: string): Promise<PublicUser[]> {
-  const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => "\\" + c)}%` : undefined;
+  const pattern = containsPattern(q);
   const rows = await db
     .select()
     .from(users)

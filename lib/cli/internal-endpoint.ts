@@ -3,6 +3,7 @@ import { safeEqual } from "../crypto/tokens";
 import { env } from "../env";
 import { isLoopback, peerAddress } from "../http/client-ip";
 import { AppError } from "../http/errors";
+import { bearerToken } from "../http/validate";
 import { runCliCommand, type CliResult } from "./commands";
 
 /**
@@ -11,8 +12,7 @@ import { runCliCommand, type CliResult } from "./commands";
  */
 export async function runCliRequest(headers: Headers, body: unknown): Promise<CliResult> {
   const e = env();
-  const auth = headers.get("authorization") ?? "";
-  const token = auth.startsWith("Bearer ") ? auth.slice(7) : "";
+  const token = bearerToken(headers.get("authorization"));
   if (e.DATABASE_URL || !isLoopback(peerAddress(headers)) || !safeEqual(token, e.cliToken)) {
     throw new AppError("not_found", "Not found.");
   }

@@ -1,5 +1,6 @@
 import { and, desc, ilike, inArray, isNull, or, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { containsPattern } from "../db/search";
 import { deviceCredentials, devices, users } from "../db/schema";
 import { deviceStatus, type DeviceStatus } from "./views";
 
@@ -17,7 +18,7 @@ export type FleetDevice = {
 
 /** Every device for staff, most recently seen first; `q` matches the name, id, model or owner's email. */
 export async function listFleet(db: Db, q?: string): Promise<FleetDevice[]> {
-  const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => "\\" + c)}%` : undefined;
+  const pattern = containsPattern(q);
   const rows = await db
     .select({ device: devices, ownerEmail: users.email })
     .from(devices)

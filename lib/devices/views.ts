@@ -4,7 +4,7 @@ import { recordAudit, type Actor } from "../audit/record";
 import { rowsOf, type Db } from "../db/client";
 import { auditEvents, deviceCredentials, devices, measurements, type Device } from "../db/schema";
 import { AppError } from "../http/errors";
-import { parseOrThrow } from "../http/validate";
+import { hasNoControlChars, parseOrThrow } from "../http/validate";
 import { getOwnedDevice } from "./lifecycle";
 import { latestMeasurements } from "./measurements";
 
@@ -88,7 +88,7 @@ export const deviceNameSchema = z.strictObject({
     .trim()
     .min(1, "is required")
     .max(60, "must be at most 60 characters")
-    .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), "must not contain control characters"),
+    .refine(hasNoControlChars, "must not contain control characters"),
 });
 
 /** Renames a device; names are unique per owner, whatever their case (`name_taken`). */

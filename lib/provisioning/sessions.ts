@@ -6,7 +6,7 @@ import { randomToken, safeEqual, sha256Hex } from "../crypto/tokens";
 import type { Database, Db } from "../db/client";
 import { provisioningSessions, users, type ProvisioningSession } from "../db/schema";
 import { AppError } from "../http/errors";
-import { parseOrThrow } from "../http/validate";
+import { bearerToken, parseOrThrow } from "../http/validate";
 import { countHit } from "../rate-limit";
 import type { ProvisioningConfig } from "./config";
 import { subscribe } from "./events";
@@ -78,7 +78,7 @@ export function toRfc3339(d: Date): string {
 export async function authenticateSession(db: Db, sid: string, authorization: string | null): Promise<ProvisioningSession> {
   const [session] = await db.select().from(provisioningSessions).where(eq(provisioningSessions.sid, sid));
   if (!session) throw new AppError("session_not_found", "No such provisioning session.");
-  const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : "";
+  const token = bearerToken(authorization);
   if (!safeEqual(sha256Hex(token), session.tokenHash)) {
     await recordRefusal(db, { id: null, label: "device", ip: null }, `session-token:${sid}`, { action: "session.token_refused", detail: { sid } });
     throw new AppError("invalid_session_token", "The session token does not match this session.");
@@ -126,7 +126,7 @@ async function readDeviceView(db: Db, cfg: ProvisioningConfig, sid: string): Pro
  * (The lookup is by the token's SHA-256, which leaks nothing through timing.)
  */
 async function authenticatePoll(db: Db, sid: string, authorization: string | null): Promise<ProvisioningSession> {
-  const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : "";
+  const token = bearerToken(authorization);
   const [session] = await db
     .update(provisioningSessions)
     .set({ lastPollAt: sql`now()` })
