@@ -1,8 +1,12 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // PGlite loads its wasm and data files by path; bundling it breaks that under webpack.
-  serverExternalPackages: ["@electric-sql/pglite"],
+  serverExternalPackages: ["@electric-sql/pglite", "nodemailer"],
   poweredByHeader: false,
+  async rewrites() {
+    // docs/protocol.md section 6: the server's published keys live at a well-known address.
+    return [{ source: "/.well-known/claimlink", destination: "/api/well-known/claimlink" }];
+  },
   async headers() {
     return [
       {

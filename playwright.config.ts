@@ -1,11 +1,23 @@
 import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
 import { CAMERA_FILE, showOnCamera } from "./e2e/fake-camera";
+import { withTestKeys } from "./scripts/test-keys.mjs";
+
+// The suite's fixed keys, for every process it starts (the server, the CLI, a second app).
+Object.assign(process.env, withTestKeys(process.env));
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 // The system Chromium where there is one (Debian's package); Playwright's own browser elsewhere.
 const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
-const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
 showOnCamera("https://example.com/nothing-yet"); // the fake camera's file must exist when Chromium starts
 
 export default defineConfig({
@@ -32,7 +44,12 @@ export default defineConfig({
         permissions: ["camera"],
         launchOptions: {
           executablePath: systemChromium,
-          args: [...chromiumArgs, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${CAMERA_FILE}`],
+          args: [
+            ...chromiumArgs,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            `--use-file-for-fake-video-capture=${CAMERA_FILE}`,
+          ],
         },
       },
     },

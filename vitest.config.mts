@@ -1,5 +1,6 @@
 import { defineConfig } from "vitest/config";
 import path from "node:path";
+import { TEST_KEYS } from "./scripts/test-keys.mjs";
 
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
@@ -10,6 +11,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    env: { CLAIMLINK_DATA_DIR: "e2e/.tmp/unit-data" },
+    env: { CLAIMLINK_DATA_DIR: "e2e/.tmp/unit-data", ...TEST_KEYS },
   },
 });

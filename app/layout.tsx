@@ -18,16 +18,21 @@ export default async function RootLayout({ children }: { children: React.ReactNo
       <body>
         <header className="site-header">
           <nav aria-label="Main">
-            <Link href="/" className="brand">Claimlink</Link>
+            <Link href="/" className="brand">
+              Claimlink
+            </Link>
             {user ? (
               <div className="nav-links">
                 <Link href="/devices">Devices</Link>
                 {user.role === "staff" && <Link href="/staff/devices">Fleet</Link>}
                 {user.role === "staff" && <Link href="/staff/accounts">Accounts</Link>}
                 {user.role === "staff" && <Link href="/staff/audit">Audit log</Link>}
+                {user.role === "staff" && <Link href="/staff/keys">Server keys</Link>}
                 <Link href="/account">{user.name}</Link>
                 <form action={signOutAction}>
-                  <button type="submit" className="link">Sign out</button>
+                  <button type="submit" className="link">
+                    Sign out
+                  </button>
                 </form>
               </div>
             ) : (

@@ -7,7 +7,9 @@ export default function NotFound() {
         <h1>Page not found</h1>
         <p>There is nothing at this address. It may have moved, or the link may be mistyped.</p>
         <div className="actions">
-          <Link className="button" href="/">Go to the start page</Link>
+          <Link className="button" href="/">
+            Go to the start page
+          </Link>
         </div>
       </div>
     </main>

@@ -4,14 +4,18 @@ import { getCurrentUser } from "@/lib/auth/current";
 
 export default async function HomePage() {
   const user = await getCurrentUser();
-  if (user) redirect(user.role === "staff" ? "/staff/accounts" : "/devices");
+  if (user) redirect(user.mustEnrol ? "/account/security" : user.role === "staff" ? "/staff/accounts" : "/devices");
   return (
     <main>
       <div className="card narrow">
         <h1>Claimlink</h1>
-        <p>Claim the sensor device you received by scanning the code on its screen with your phone. No app to install.</p>
+        <p>
+          Claim the sensor device you received by scanning the code on its screen with your phone. No app to install.
+        </p>
         <div className="actions">
-          <Link className="button" href="/sign-in">Sign in</Link>
+          <Link className="button" href="/sign-in">
+            Sign in
+          </Link>
         </div>
       </div>
     </main>

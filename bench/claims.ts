@@ -4,10 +4,9 @@
 // polls, makes M claims from signed-in users at a steady rate, and prints how many devices were
 // held, how many claims completed, the errors, and the claim latency (claim POST to the user
 // seeing `claimed`).
-import { spawn, spawnSync } from "node:child_process";
 import os from "node:os";
-import path from "node:path";
 import { DeviceClient, type Challenge } from "../device/client";
+import { pct, sleep, startBenchApp } from "./harness";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: number) => {
@@ -19,67 +18,21 @@ const M = opt("claims", 200);
 const RATE = opt("rate", 20);
 const USERS = 10;
 const PORT = 3290;
-const BASE = `http://127.0.0.1:${PORT}`;
-const PG = process.env.BENCH_PG ?? "postgres://postgres@127.0.0.1:5432";
-const root = path.resolve(import.meta.dirname, "..");
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
-
-function psql(sqlText: string) {
-  const r = spawnSync("psql", [`${PG}/postgres`, "-qc", sqlText], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(r.stderr);
-}
-
-async function signIn(email: string, password: string): Promise<string> {
-  const r1 = await fetch(`${BASE}/api/auth/csrf`);
-  const jar = r1.headers.getSetCookie().map((c) => c.split(";")[0]);
-  const { csrfToken } = (await r1.json()) as { csrfToken: string };
-  const r2 = await fetch(`${BASE}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ csrfToken, email, password }),
-  });
-  return [...jar, ...r2.headers.getSetCookie().map((c) => c.split(";")[0])].join("; ");
-}
 
 async function main() {
-  const db = `claimlink_bench_${Date.now()}`;
-  psql(`create database ${db}`);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: `${PG}/${db}`,
-    PORT: String(PORT),
-    HOST: "127.0.0.1",
-    CLAIMLINK_PUBLIC_URL: BASE,
+  const app = await startBenchApp(PORT, {
     CLAIMLINK_SESSION_STARTS_PER_MINUTE: "1000000",
     CLAIMLINK_CLAIMS_PER_HOUR: "1000000",
     CLAIMLINK_DEVICES_PER_ACCOUNT: "100000",
-    NODE_ENV: "production",
-  };
-  const server = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], { cwd: root, env, stdio: "ignore" });
-  const stop = () => {
-    server.kill("SIGTERM");
-    try {
-      psql(`drop database if exists ${db} with (force)`);
-    } catch {
-      /* best effort */
-    }
-  };
+  });
+  const BASE = app.base;
   try {
-    for (let i = 0; ; i++) {
-      if (await fetch(`${BASE}/api/health`).then((r) => r.ok).catch(() => false)) break;
-      if (i > 150) throw new Error("the app did not start; run `npm run build` first");
-      await sleep(200);
-    }
     const password = "bench password 1";
     const cookies: string[] = [];
     for (let u = 0; u < USERS; u++) {
       const email = `bench${u}@bench.example.org`;
-      const r = spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "cli/index.ts", "users", "add", email, "--name", `Bench ${u}`], { cwd: root, env: { ...env, CLAIMLINK_PASSWORD: password }, encoding: "utf8" });
-      if (r.status !== 0) throw new Error(r.stderr);
-      cookies.push(await signIn(email, password));
+      app.addUser(email, `Bench ${u}`, password);
+      cookies.push(await app.signIn(email, password));
     }
 
     // N devices, each keeping a long poll open until it is claimed or the run ends.
@@ -94,7 +47,13 @@ async function main() {
     const challenges = new Map<DeviceClient, (c: Challenge) => void>();
     let polling = 0;
     const startedAt = Date.now();
-    await Promise.all(devices.map((d, i) => sleep(i % 200).then(() => d.startSession()).catch(() => fail("session start"))));
+    await Promise.all(
+      devices.map((d, i) =>
+        sleep(i % 200)
+          .then(() => d.startSession())
+          .catch(() => fail("session start")),
+      ),
+    );
     const loops = devices.map(async (d) => {
       if (!d.session) return;
       let counted = false;
@@ -118,14 +77,16 @@ async function main() {
     });
     while (polling < devices.filter((d) => d.session).length) await sleep(50);
     // The polls are sent; wait until the server has taken them all (it answers at once again).
-    for (let quiet = 0; quiet < 3; ) {
+    for (let quiet = 0; quiet < 3;) {
       const t = performance.now();
       await fetch(`${BASE}/api/health`);
       quiet = performance.now() - t < 25 ? quiet + 1 : 0;
       await sleep(100);
     }
     const held = polling;
-    console.log(`Holding ${held} devices in long polls (set up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s). Claiming ${M} at ${RATE}/s…`);
+    console.log(
+      `Holding ${held} devices in long polls (set up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s). Claiming ${M} at ${RATE}/s…`,
+    );
 
     const latencies: number[] = [];
     let completed = 0;
@@ -134,19 +95,33 @@ async function main() {
       const t0 = performance.now();
       const r = await fetch(`${BASE}/api/v1/claims`, {
         method: "POST",
-        headers: { cookie, "content-type": "application/json" },
+        headers: { cookie, origin: BASE, "content-type": "application/json" }, // as a browser sends it
         body: JSON.stringify({ sid: d.session!.sid, pop: d.codeAt(0) }),
       });
       if (r.status !== 202) return fail(`claim ${r.status}`);
       const tPost = performance.now() - t0;
       const { claimId } = (await r.json()) as { claimId: string };
-      const watching = fetch(`${BASE}/api/v1/claims/${claimId}?wait=25`, { headers: { cookie } }).then((x) => x.json() as Promise<{ state: string }>);
-      let tCh = 0, tAns = 0;
-      const answered = gotChallenge.then((ch) => { tCh = performance.now() - t0; return d.answer(ch); }).then((x) => { tAns = performance.now() - t0; return x; });
+      const watching = fetch(`${BASE}/api/v1/claims/${claimId}?wait=25`, { headers: { cookie } }).then(
+        (x) => x.json() as Promise<{ state: string }>,
+      );
+      let tCh = 0,
+        tAns = 0;
+      const answered = gotChallenge
+        .then((ch) => {
+          tCh = performance.now() - t0;
+          return d.answer(ch);
+        })
+        .then((x) => {
+          tAns = performance.now() - t0;
+          return x;
+        });
       const [view] = await Promise.all([watching, answered]);
       if (view.state !== "claimed") return fail(`claim ended ${view.state}`);
       latencies.push(performance.now() - t0);
-      if (process.env.BENCH_DEBUG && performance.now() - t0 > 300) console.log(`slow: post ${tPost.toFixed(0)} challenge ${tCh.toFixed(0)} answered ${tAns.toFixed(0)} seen ${(performance.now() - t0).toFixed(0)} at +${((Date.now() - startedAt) / 1000).toFixed(1)}s`);
+      if (process.env.BENCH_DEBUG && performance.now() - t0 > 300)
+        console.log(
+          `slow: post ${tPost.toFixed(0)} challenge ${tCh.toFixed(0)} answered ${tAns.toFixed(0)} seen ${(performance.now() - t0).toFixed(0)} at +${((Date.now() - startedAt) / 1000).toFixed(1)}s`,
+        );
       completed++;
     };
     const inflight: Promise<void>[] = [];
@@ -164,17 +139,23 @@ async function main() {
     latencies.sort((a, b) => a - b);
     const cpu = os.cpus()[0]?.model ?? "unknown CPU";
     console.log("");
-    console.log(`machine: ${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL`);
+    console.log(
+      `machine: ${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL`,
+    );
     console.log(`devices held:     ${held} of ${N}`);
     console.log(`claims completed: ${completed} of ${M}`);
-    console.log(`errors:           ${errors}${errors ? ` (${[...errorKinds].map(([k, v]) => `${k}: ${v}`).join(", ")})` : ""}`);
+    console.log(
+      `errors:           ${errors}${errors ? ` (${[...errorKinds].map(([k, v]) => `${k}: ${v}`).join(", ")})` : ""}`,
+    );
     if (latencies.length) {
-      console.log(`claim latency:    p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`);
+      console.log(
+        `claim latency:    p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`,
+      );
     }
     void stillPolling;
     if (errors > 0 || completed < Math.min(M, held)) process.exitCode = 1;
   } finally {
-    stop();
+    await app.stop();
   }
 }
 

@@ -25,16 +25,35 @@ async function main() {
   showOnCamera("https://example.com/warm-up");
   const server = spawn(process.execPath, [path.join(root, "scripts/e2e-server.mjs")], {
     cwd: root,
-    env: { ...process.env, E2E_PORT: String(PORT), E2E_STAFF_EMAIL: STAFF.email, E2E_STAFF_PASSWORD: STAFF.password, DATABASE_URL: "" },
+    env: {
+      ...process.env,
+      E2E_PORT: String(PORT),
+      E2E_STAFF_EMAIL: STAFF.email,
+      E2E_STAFF_PASSWORD: STAFF.password,
+      DATABASE_URL: "",
+    },
     stdio: "ignore",
   });
   const browser = await chromium.launch({
     executablePath: ["/usr/bin/chromium"].find((p) => existsSync(p)),
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${CAMERA_FILE}`],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--no-first-run",
+      "--use-fake-ui-for-media-stream",
+      "--use-fake-device-for-media-stream",
+      `--use-file-for-fake-video-capture=${CAMERA_FILE}`,
+    ],
   });
   try {
     for (let i = 0; ; i++) {
-      if (await fetch(`${BASE}/api/health`).then((r) => r.ok).catch(() => false)) break;
+      if (
+        await fetch(`${BASE}/api/health`)
+          .then((r) => r.ok)
+          .catch(() => false)
+      )
+        break;
       if (i > 300) throw new Error("the app did not start; run `npm run build` first");
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -49,7 +68,10 @@ async function main() {
       raw += body.length;
       gz += gzipSync(body).length;
     }
-    const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].reduce((n, m) => n + gzipSync(m[1]).length, 0);
+    const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].reduce(
+      (n, m) => n + gzipSync(m[1]).length,
+      0,
+    );
 
     // 2. Camera frame with the QR on screen -> claim request, in a signed-in page.
     const context = await browser.newContext({ baseURL: BASE, permissions: ["camera"] });
@@ -76,9 +98,15 @@ async function main() {
     }
     times.sort((a, b) => a - b);
 
-    console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}, Chromium ${browser.version()}`);
-    console.log(`claim page first-load JS: ${(gz / 1024).toFixed(1)} kB gzip (${(raw / 1024).toFixed(1)} kB raw, ${srcs.length} scripts); inline payload ${(inline / 1024).toFixed(1)} kB gzip; budget ${BUDGET / 1024} kB: ${gz <= BUDGET ? "within" : "OVER"}`);
-    console.log(`QR frame on screen -> claim request: median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms (${RUNS} runs; includes loading the decoder)`);
+    console.log(
+      `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}, Chromium ${browser.version()}`,
+    );
+    console.log(
+      `claim page first-load JS: ${(gz / 1024).toFixed(1)} kB gzip (${(raw / 1024).toFixed(1)} kB raw, ${srcs.length} scripts); inline payload ${(inline / 1024).toFixed(1)} kB gzip; budget ${BUDGET / 1024} kB: ${gz <= BUDGET ? "within" : "OVER"}`,
+    );
+    console.log(
+      `QR frame on screen -> claim request: median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms (${RUNS} runs; includes loading the decoder)`,
+    );
     if (gz > BUDGET) process.exitCode = 1;
   } finally {
     await browser.close();

@@ -9,7 +9,10 @@ import { uniqueEmail } from "../lib/db/test-database";
 // DATABASE_URL is set, else an embedded directory of its own).
 const dataDir = mkdtempSync(path.join(tmpdir(), "claimlink-cli-"));
 
-function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+function cli(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "cli/index.ts", ...args], {
       env: { ...process.env, CLAIMLINK_DATA_DIR: dataDir, CLAIMLINK_PASSWORD: "", ...extraEnv },
@@ -25,7 +28,8 @@ function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ c
 
 const password = { CLAIMLINK_PASSWORD: "correct horse battery" };
 
-describe("npm run cli -- users", () => {
+// Each call starts a process that compiles the CLI; on a loaded two-core machine that is slow.
+describe("npm run cli -- users", { timeout: 120_000 }, () => {
   it("adds an account non-interactively, lists it, disables and enables it", async () => {
     const email = uniqueEmail("cli");
     const add = await cli(["users", "add", email.toUpperCase(), "--name", "Cli Person", "--role", "staff"], password);
@@ -73,6 +77,12 @@ describe("npm run cli -- users", () => {
     expect(missing.err).toContain("No account with the email");
   });
 
+  it("keys reseal re-seals the secrets under the current key and says what it did", async () => {
+    const r = await cli(["keys", "reseal"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Re-sealed \d+ secret\(s\) under key [0-9a-f]{8}/);
+  });
+
   it.skipIf(!!process.env.DATABASE_URL)("never opens an embedded database another process holds", async () => {
     const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
     try {
@@ -81,7 +91,10 @@ describe("npm run cli -- users", () => {
       expect(r.code).toBe(1);
       expect(r.err).toContain(`in use by process ${holder.pid}`);
       // A holder that says it is the app, but does not answer: a clear message, no fallback.
-      writeFileSync(path.join(dataDir, "pglite.lock"), JSON.stringify({ pid: holder.pid, appUrl: "http://127.0.0.1:9", since: "" }));
+      writeFileSync(
+        path.join(dataDir, "pglite.lock"),
+        JSON.stringify({ pid: holder.pid, appUrl: "http://127.0.0.1:9", since: "" }),
+      );
       const r2 = await cli(["users", "list"]);
       expect(r2.code).toBe(1);
       expect(r2.err).toContain("does not answer");

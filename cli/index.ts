@@ -2,6 +2,7 @@ import { emailSchema, passwordSchema, displayNameSchema, roleSchema } from "../l
 import { runCliCommand, type CliCommand, type CliResult } from "../lib/cli/commands";
 import { openDatabase } from "../lib/db/client";
 import { DatabaseInUseError, readLock } from "../lib/db/embedded-lock";
+import { createKeyLines, listKeyLines } from "../lib/cli/keys";
 import { env } from "../lib/env";
 import { readHidden } from "./prompt";
 
@@ -11,7 +12,16 @@ const USAGE = `Usage: npm run cli -- <command>
       The password comes from CLAIMLINK_PASSWORD, or is asked for (hidden) on a terminal.
   users list
   users disable <email>
-  users enable <email>`;
+  users enable <email>
+  users reset-2fa <email>
+      Switches off the account's two-factor sign-in (a lost phone) and ends its sessions.
+  keys create
+      Makes a server signing key and prints how to publish it and rotate to it.
+  keys list
+      Prints the keys this configuration publishes (kid, use, public key).
+  keys reseal
+      Re-seals every device secret under the first key of CLAIMLINK_SECRET_KEY (rotation: put a
+      new key first, keep the old one after it, run this, then remove the old key).`;
 
 class UsageError extends Error {}
 
@@ -24,7 +34,13 @@ function takeFlag(args: string[], flag: string): string | undefined {
   return value;
 }
 
-function check<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown, what: string): T {
+function check<T>(
+  schema: {
+    safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } };
+  },
+  value: unknown,
+  what: string,
+): T {
   const r = schema.safeParse(value);
   if (!r.success) throw new UsageError(`The ${what} ${r.error.issues[0].message}.`);
   return r.data;
@@ -33,7 +49,8 @@ function check<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 async function readPassword(): Promise<string> {
   const fromEnv = env().cliPassword;
   if (fromEnv) return fromEnv;
-  if (!process.stdin.isTTY) throw new UsageError("Set CLAIMLINK_PASSWORD, or run on a terminal to be asked for the password.");
+  if (!process.stdin.isTTY)
+    throw new UsageError("Set CLAIMLINK_PASSWORD, or run on a terminal to be asked for the password.");
   const first = await readHidden("Password (at least 10 characters): ");
   const second = await readHidden("Repeat the password: ");
   if (first !== second) throw new UsageError("The two passwords differ.");
@@ -43,11 +60,14 @@ async function readPassword(): Promise<string> {
 async function parse(argv: string[]): Promise<CliCommand> {
   const args = [...argv];
   const [group, verb] = args.splice(0, 2);
+  if (group === "keys" && verb === "reseal" && args.length === 0) return { op: "keys.reseal" };
   if (group !== "users" || !verb) throw new UsageError(USAGE);
   if (verb === "list" && args.length === 0) return { op: "users.list" };
   if ((verb === "disable" || verb === "enable") && args.length === 1) {
     return { op: verb === "disable" ? "users.disable" : "users.enable", email: check(emailSchema, args[0], "email") };
   }
+  if (verb === "reset-2fa" && args.length === 1)
+    return { op: "users.reset-2fa", email: check(emailSchema, args[0], "email") };
   if (verb === "add") {
     const name = takeFlag(args, "--name");
     const role = takeFlag(args, "--role") ?? "participant";
@@ -72,7 +92,10 @@ async function runThroughApp(appUrl: string, command: CliCommand): Promise<CliRe
     headers: { "content-type": "application/json", authorization: `Bearer ${env().cliToken}` },
     body: JSON.stringify(command),
   }).catch(() => null);
-  if (!res) throw new Error(`The app (pid ${readLock(env().dataDir)?.pid}) holds the embedded database but does not answer at ${appUrl}. Stop it and try again.`);
+  if (!res)
+    throw new Error(
+      `The app (pid ${readLock(env().dataDir)?.pid}) holds the embedded database but does not answer at ${appUrl}. Stop it and try again.`,
+    );
   if (!res.ok) throw new Error(`The running app refused the command (HTTP ${res.status}).`);
   return (await res.json()) as CliResult;
 }
@@ -99,6 +122,11 @@ async function run(command: CliCommand): Promise<CliResult> {
 
 async function main(): Promise<number> {
   try {
+    const [group, verb, ...rest] = process.argv.slice(2);
+    if (group === "keys" && rest.length === 0 && (verb === "create" || verb === "list")) {
+      for (const line of verb === "create" ? createKeyLines() : listKeyLines()) console.log(line);
+      return 0;
+    }
     const result = await run(await parse(process.argv.slice(2)));
     for (const line of result.lines) (result.exitCode === 0 ? console.log : console.error)(line);
     return result.exitCode;

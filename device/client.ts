@@ -1,4 +1,4 @@
-// A Claimlink device, as firmware would implement it from PROTOCOL.md: provisioning, signed
+// A Claimlink device, as firmware would implement it from docs/protocol.md: provisioning, signed
 // requests, response MACs. Only node:crypto and fetch.
 import { randomBytes } from "node:crypto";
 import {
@@ -9,17 +9,34 @@ import {
   expectedResponseMac,
   matchChallenge,
   pop,
+  pinKey,
   qrText,
   randomB64u,
   sameBytes,
   stepOf,
+  verifyServerSignature,
+  type PinnedKey,
 } from "./protocol";
 
 export type Credential = { deviceId: string; credentialId: string; secretHex: string; name: string };
 
-export type Session = { sid: string; sessionToken: string; claimUrl: string; serverTime: number; step: number; expiresAt: string };
+export type Session = {
+  sid: string;
+  sessionToken: string;
+  claimUrl: string;
+  serverTime: number;
+  step: number;
+  expiresAt: string;
+};
 
-export type Challenge = { state: "challenge"; claimId: string; nonce: string; serverProof: string; account: { displayName: string }; expiresAt: string };
+export type Challenge = {
+  state: "challenge";
+  claimId: string;
+  nonce: string;
+  serverProof: string;
+  account: { displayName: string };
+  expiresAt: string;
+};
 export type PollAnswer =
   | { state: "waiting"; expiresAt: string }
   | Challenge
@@ -27,17 +44,41 @@ export type PollAnswer =
   | { state: "expired" }
   | { state: "locked" };
 
-/** An answer from the server that the device must not act on. */
-export class UntrustedAnswer extends Error {}
+/**
+ * An answer from the server that the device must not act on: no valid response MAC (or, with
+ * pinned keys, no valid server signature), or a session answer someone rewrote. `status` and
+ * `code` are what the unauthenticated answer claimed: a hint, never a reason to forget anything.
+ */
+export class UntrustedAnswer extends Error {
+  constructor(
+    message: string,
+    readonly status = 0,
+    readonly code: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** Provisioning gave up after its `maxSessions` ended unclaimed. */
+export class NotClaimed extends Error {
+  constructor() {
+    super("not claimed");
+  }
+}
 
 /** A refusal (problem+json) with its protocol `code`. */
 export class Refused extends Error {
-  constructor(readonly status: number, readonly code: string, readonly body: unknown) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly body: unknown,
+  ) {
     super(`${status} ${code}`);
   }
 }
 
-export type SignedResult = { status: number; body: unknown; text: string };
+/** An answer to a signed request; `macVerified` is false only for a signed `unknown_credential`. */
+export type SignedResult = { status: number; body: unknown; text: string; macVerified: boolean };
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -45,32 +86,80 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
   });
 
+type Answer = { status: number; text: string; headers: Headers; nonce: string };
+
+/** docs/protocol.md "Timing constants": the device's own STEP and SKEW (its firmware's values). */
+const DEFAULT_STEP_SECONDS = 30;
+const DEFAULT_SKEW_SECONDS = 300;
+
+export type DeviceOptions = {
+  model?: string;
+  firmware?: string;
+  log?: (line: string) => void;
+  maxBackoffMs?: number;
+  /** (1.1) The server's public keys pinned in the firmware (base64url, 65 bytes each). */
+  pins?: string[];
+  /** The device's own PoP step; a session answer with another `step` is refused. */
+  stepSeconds?: number;
+  skewSeconds?: number;
+  /** Whether the device has a clock of its own (a host does; a board without an RTC does not). */
+  hasClock?: boolean;
+  /** The device's own clock in milliseconds (Date.now); a test pins it to hold one PoP step. */
+  clock?: () => number;
+  /**
+   * Where requests are sent when that is not the server's own address (a tunnel, or in tests a
+   * machine in the middle). The QR and every check still use `server`, the configured origin.
+   */
+  connect?: string;
+};
+
 export class DeviceClient {
   /** server time minus local time, in seconds (a device without a real-time clock). */
   private clockOffset = 0;
+  private clockSet: boolean;
   private popSeed: Buffer = randomBytes(32);
+  private readonly pins: PinnedKey[];
+  /** The origin the firmware was built with: the QR is drawn from it, never from an answer. */
+  readonly origin: string;
   session: Session | null = null;
 
   constructor(
     readonly server: string,
     public credential: Credential | null = null,
-    readonly opts: { model?: string; firmware?: string; log?: (line: string) => void; maxBackoffMs?: number } = {},
-  ) {}
+    readonly opts: DeviceOptions = {},
+  ) {
+    this.origin = new URL(server).origin;
+    this.clockSet = opts.hasClock ?? true;
+    this.pins = (opts.pins ?? []).map(pinKey);
+  }
+
+  get claimUrl(): string {
+    return `${this.origin}/claim`;
+  }
+
+  private localSeconds(): number {
+    return Math.floor((this.opts.clock ?? Date.now)() / 1000);
+  }
 
   now(): number {
-    return Math.floor(Date.now() / 1000) + this.clockOffset;
+    return this.localSeconds() + this.clockOffset;
+  }
+
+  private setClock(serverSeconds: number) {
+    this.clockOffset = serverSeconds - this.localSeconds();
+    this.clockSet = true;
   }
 
   private log(line: string) {
     this.opts.log?.(line);
   }
 
-  /** The QR text the screen shows now (claimUrl#sid.PoP). */
+  /** The QR text the screen shows now (origin/claim#sid.PoP). */
   currentQr(): { text: string; pop: string; step: number; secondsLeft: number } {
-    if (!this.session) throw new Error("no session");
-    const T = stepOf(this.now(), this.session.step);
-    const p = pop(this.popSeed, this.session.sid, T);
-    return { text: qrText(this.session.claimUrl, this.session.sid, p), pop: p, step: T, secondsLeft: this.session.step - (this.now() % this.session.step) };
+    const s = this.requireSession();
+    const T = stepOf(this.now(), s.step);
+    const p = pop(this.popSeed, s.sid, T);
+    return { text: qrText(this.claimUrl, s.sid, p), pop: p, step: T, secondsLeft: s.step - (this.now() % s.step) };
   }
 
   /** The code the screen showed (or will show) `stepsFromNow` steps away from now. */
@@ -79,20 +168,96 @@ export class DeviceClient {
     return pop(this.popSeed, s.sid, stepOf(this.now(), s.step) + stepsFromNow);
   }
 
-  /** POST /api/v1/provisioning/sessions, signed when the device holds a credential and `signed` is set. */
+  /**
+   * Sends one request and returns the answer only if it is the server's: with pinned keys, its
+   * signature must verify for this request's nonce, with a time within SKEW of ours (except
+   * the first session start of a device whose clock is not set). `authorization` is a
+   * Claimlink-HMAC header (its nonce is then the request nonce); else a fresh Claimlink-Nonce
+   * is sent.
+   */
+  private async send(
+    method: string,
+    path: string,
+    o: {
+      body?: string;
+      authorization?: { header: string; nonce: string };
+      bearer?: string;
+      signal?: AbortSignal;
+      sessionStart?: boolean;
+    },
+  ): Promise<Answer & { signed: boolean; timeOk: boolean }> {
+    const nonce = o.authorization?.nonce ?? randomB64u(16);
+    const headers: Record<string, string> = {};
+    if (o.authorization) headers.authorization = o.authorization.header;
+    else headers["claimlink-nonce"] = nonce;
+    if (o.bearer) headers.authorization = `Bearer ${o.bearer}`;
+    if (o.body !== undefined) headers["content-type"] = "application/json";
+    const r = await fetch(`${this.opts.connect ?? this.server}${path}`, {
+      method,
+      headers,
+      body: o.body,
+      signal: o.signal,
+    });
+    const text = await r.text();
+    if (this.pins.length === 0)
+      return { status: r.status, text, headers: r.headers, nonce, signed: false, timeOk: true };
+    const v = verifyServerSignature(this.pins, r.headers.get("claimlink-signature"), {
+      method,
+      pathAndQuery: path,
+      requestNonce: nonce,
+      status: r.status,
+      body: text,
+    });
+    if (!v.ok)
+      throw new UntrustedAnswer(
+        `answer ${r.status} to ${method} ${path} is not signed by a pinned key`,
+        r.status,
+        codeOf(text),
+      );
+    let timeOk = !this.clockSet || Math.abs(v.ts - this.now()) <= (this.opts.skewSeconds ?? DEFAULT_SKEW_SECONDS);
+    if (o.sessionStart && !timeOk) {
+      // docs/protocol.md section 6 exempts only a device whose clock is not set. A set clock can
+      // drift too; the signature covers the fresh nonce we just sent, so the answer is new
+      // whatever its time, and the session start is where a device takes its clock. Claimlink's
+      // reading (docs/protocol.md, Notes): take the time, as a device without a clock would.
+      this.log(`The server's signed time is ${v.ts - this.now()} s from this clock; setting it.`);
+      this.setClock(v.ts);
+      timeOk = true;
+    } else if (!timeOk && !o.authorization) {
+      throw new UntrustedAnswer(
+        `answer ${r.status} to ${method} ${path} was signed at another time`,
+        r.status,
+        codeOf(text),
+      );
+    }
+    if (!this.clockSet && o.sessionStart) this.setClock(v.ts);
+    return { status: r.status, text, headers: r.headers, nonce, signed: true, timeOk };
+  }
+
+  /**
+   * POST /api/v1/provisioning/sessions, signed when the device holds a credential and `signed`
+   * is set. (1.1) An answer whose claimUrl is not this firmware's origin + "/claim", or whose
+   * step is not the device's own, was rewritten on the way: it is refused.
+   */
   async startSession(signed = false): Promise<Session> {
     this.popSeed = randomBytes(32);
     const body = JSON.stringify({ model: this.opts.model ?? "sim-room", firmware: this.opts.firmware ?? "1.0.0" });
-    let res: { status: number; body: unknown };
-    if (signed && this.credential) {
-      res = await this.signed("POST", "/api/v1/provisioning/sessions", body);
-    } else {
-      const r = await fetch(`${this.server}/api/v1/provisioning/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body });
-      res = { status: r.status, body: await r.json() };
-    }
+    const res =
+      signed && this.credential
+        ? await this.signed("POST", "/api/v1/provisioning/sessions", body, undefined, true)
+        : await this.send("POST", "/api/v1/provisioning/sessions", { body, sessionStart: true }).then((a) => ({
+            status: a.status,
+            body: parseJson(a.text),
+          }));
     if (res.status !== 201) throw refusedFrom(res.status, res.body);
     const s = res.body as Session;
-    this.clockOffset = s.serverTime - Math.floor(Date.now() / 1000);
+    if (s.claimUrl !== this.claimUrl) {
+      throw new UntrustedAnswer(`the session answer names claim URL ${s.claimUrl}, not ${this.claimUrl}: refused`);
+    }
+    if (s.step !== (this.opts.stepSeconds ?? DEFAULT_STEP_SECONDS)) {
+      throw new UntrustedAnswer(`the session answer names a ${s.step} s step, not this device's: refused`);
+    }
+    if (this.pins.length === 0) this.setClock(s.serverTime); // with pins, the signature's time set it
     this.session = s;
     return s;
   }
@@ -100,9 +265,12 @@ export class DeviceClient {
   /** One long poll: GET /api/v1/provisioning/sessions/{sid}?wait=N. */
   async poll(wait = 25, signal?: AbortSignal): Promise<PollAnswer> {
     const s = this.requireSession();
-    const r = await fetch(`${this.server}/api/v1/provisioning/sessions/${s.sid}?wait=${wait}`, { headers: { authorization: `Bearer ${s.sessionToken}` }, signal });
-    const body = await r.json();
-    if (!r.ok) throw refusedFrom(r.status, body);
+    const a = await this.send("GET", `/api/v1/provisioning/sessions/${s.sid}?wait=${wait}`, {
+      bearer: s.sessionToken,
+      signal,
+    });
+    const body = parseJson(a.text);
+    if (a.status !== 200) throw refusedFrom(a.status, body);
     return body as PollAnswer;
   }
 
@@ -113,12 +281,8 @@ export class DeviceClient {
 
   private async post(path: string, body: unknown): Promise<{ status: number; body: unknown }> {
     const s = this.requireSession();
-    const r = await fetch(`${this.server}${path}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${s.sessionToken}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    return { status: r.status, body: await r.json() };
+    const a = await this.send("POST", path, { bearer: s.sessionToken, body: JSON.stringify(body) });
+    return { status: a.status, body: parseJson(a.text) };
   }
 
   /**
@@ -126,7 +290,10 @@ export class DeviceClient {
    * the previous PoP; user_declined when `confirm` says no; else the device proof. Keeps the
    * credential only when bindMac checks.
    */
-  async answer(ch: Challenge, confirm?: (displayName: string) => Promise<boolean>): Promise<PollAnswer | { state: "claimed" }> {
+  async answer(
+    ch: Challenge,
+    confirm?: (displayName: string) => Promise<boolean>,
+  ): Promise<PollAnswer | { state: "claimed" }> {
     const s = this.requireSession();
     const path = `/api/v1/provisioning/sessions/${s.sid}/claims/${ch.claimId}`;
     const T = stepOf(this.now(), s.step);
@@ -158,19 +325,54 @@ export class DeviceClient {
     if (!sameBytes(bindMacFor(secret, claimed.deviceId, claimed.credentialId), claimed.bindMac)) {
       throw new UntrustedAnswer("bindMac does not check: not keeping this credential");
     }
-    this.credential = { deviceId: claimed.deviceId, credentialId: claimed.credentialId, secretHex: secret.toString("hex"), name: claimed.name };
+    this.credential = {
+      deviceId: claimed.deviceId,
+      credentialId: claimed.credentialId,
+      secretHex: secret.toString("hex"),
+      name: claimed.name,
+    };
     return { state: "claimed" };
   }
 
   /**
    * Runs provisioning until claimed: starts a session (signed if asked), long-polls, answers
-   * challenges, and starts over when a session expires or locks. `onQr` is called whenever
-   * the code on the screen changes.
+   * challenges, and starts over when a session expires or locks (signed again: a lock says
+   * nothing about the credential). `onQr` is called whenever the code on the screen changes.
+   * With `maxSessions`, gives up (throws NotClaimed) after that many sessions ended unclaimed.
    */
-  async provision(o: { signed?: boolean; onQr?: (qr: ReturnType<DeviceClient["currentQr"]>) => void; confirm?: (name: string) => Promise<boolean>; onChallenge?: (c: Challenge) => void; signal?: AbortSignal; wait?: number } = {}): Promise<Credential> {
+  async provision(
+    o: {
+      signed?: boolean;
+      onQr?: (qr: ReturnType<DeviceClient["currentQr"]>) => void;
+      confirm?: (name: string) => Promise<boolean>;
+      onChallenge?: (c: Challenge) => void;
+      signal?: AbortSignal;
+      wait?: number;
+      maxSessions?: number;
+    } = {},
+  ): Promise<Credential> {
     let signed = o.signed ?? false;
-    for (;;) {
-      await this.startSession(signed);
+    let unknownRefusals = 0;
+    for (let sessions = 0; ; sessions++) {
+      if (o.maxSessions !== undefined && sessions >= o.maxSessions) throw new NotClaimed();
+      try {
+        await this.startSession(signed);
+      } catch (err) {
+        if (!signed || !(err instanceof Refused)) throw err;
+        // A MAC-verified credential_revoked: the server holds our secret and says it is revoked.
+        // A signed unknown_credential proves less (anyone can have the server say it for our
+        // nonce), so only a third one in a row moves on. Either way the old credential is
+        // dropped only once a new one is bound.
+        if (err.code === "unknown_credential" && ++unknownRefusals < 3) {
+          this.log("The server says it does not know this credential; trying a signed session again.");
+          await sleep(1000 * unknownRefusals, o.signal);
+          continue;
+        }
+        if (err.code !== "credential_revoked" && err.code !== "unknown_credential") throw err;
+        this.log(`The server refused this credential (${err.code}); starting an unsigned session.`);
+        signed = false;
+        continue;
+      }
       let lastStep = -1;
       const redraw = () => {
         const qr = this.currentQr();
@@ -196,7 +398,6 @@ export class DeviceClient {
             break;
           } else if (a.state === "expired" || a.state === "locked") {
             this.log(`Session ${a.state}; starting a new one.`);
-            signed = signed && a.state !== "locked";
             break;
           }
         }
@@ -207,48 +408,75 @@ export class DeviceClient {
   }
 
   /**
-   * A signed request (section 3). Acts only on answers whose Claimlink-Response-MAC checks.
-   * Resynchronises the clock from `Date` on stale_timestamp and retries network failures with
-   * backoff, each try with a fresh nonce.
+   * A signed request (section 3). Acts only on answers it can authenticate: a valid
+   * Claimlink-Response-MAC, or (with pinned keys) a valid server signature, which also covers
+   * refusals the server cannot MAC (`unknown_credential`). Anything else is an UntrustedAnswer.
+   * On an authenticated stale_timestamp it sets its clock from the answer's serverTime (never
+   * from the Date header) and retries once; network failures are retried with backoff, each
+   * try with a fresh nonce.
    */
-  async signed(method: string, path: string, body = "", signal?: AbortSignal): Promise<SignedResult> {
+  async signed(
+    method: string,
+    path: string,
+    body = "",
+    signal?: AbortSignal,
+    sessionStart = false,
+  ): Promise<SignedResult> {
     const cred = this.credential;
     if (!cred) throw new Error("no credential");
     const secret = Buffer.from(cred.secretHex, "hex");
     let resynced = false;
     for (let attempt = 0; ; attempt++) {
-      const { header, nonce } = authorizationHeader(cred.credentialId, secret, method, path, this.now(), body);
-      let r: Response;
+      const authorization = authorizationHeader(cred.credentialId, secret, method, path, this.now(), body);
+      let a: Answer & { signed: boolean; timeOk: boolean };
       try {
-        r = await fetch(`${this.server}${path}`, {
-          method,
-          headers: { authorization: header, ...(body ? { "content-type": "application/json" } : {}) },
+        a = await this.send(method, path, {
+          authorization,
           body: method === "GET" ? undefined : body,
           signal,
+          sessionStart,
         });
       } catch (err) {
-        if (signal?.aborted) throw err;
+        if (err instanceof UntrustedAnswer || signal?.aborted) throw err;
         const delay = Math.min(this.opts.maxBackoffMs ?? 30_000, 250 * 2 ** Math.min(attempt, 10));
         this.log(`Network error (${(err as Error).message}); retrying in ${delay} ms.`);
         await sleep(delay, signal);
         continue;
       }
-      const text = await r.text();
-      const got = r.headers.get("claimlink-response-mac");
-      if (!got || !sameBytes(expectedResponseMac(secret, nonce, r.status, text), got)) {
-        throw new UntrustedAnswer(`response ${r.status} to ${method} ${path} has ${got ? "a wrong" : "no"} Claimlink-Response-MAC`);
+      const got = a.headers.get("claimlink-response-mac");
+      const macOk = !!got && sameBytes(expectedResponseMac(secret, a.nonce, a.status, a.text), got);
+      // The response MAC is what binds an answer to this device's credential. A server signature
+      // binds it only to the request's nonce, which travels in clear: someone with a credential
+      // of their own can have the server sign an answer about *their* device for our nonce. So a
+      // signature never replaces the MAC; it only vouches for the one refusal the server cannot
+      // MAC, `unknown_credential`, and even that proves only that the server said it to someone.
+      const signedUnknown = !got && a.signed && a.status === 401 && codeOf(a.text) === "unknown_credential";
+      if (!macOk && !signedUnknown) {
+        throw new UntrustedAnswer(
+          `response ${a.status} to ${method} ${path} has ${got ? "a wrong" : "no"} Claimlink-Response-MAC`,
+          a.status,
+          codeOf(a.text),
+        );
       }
-      const parsed = text ? JSON.parse(text) : null;
-      if (r.status === 401 && (parsed as { code?: string })?.code === "stale_timestamp" && !resynced) {
-        const date = Date.parse(r.headers.get("date") ?? "");
-        if (!Number.isNaN(date)) {
-          this.clockOffset = Math.floor(date / 1000) - Math.floor(Date.now() / 1000);
-          this.log(`Clock resynchronised from the server (offset ${this.clockOffset} s).`);
-          resynced = true;
-          continue;
-        }
+      const parsed = parseJson(a.text);
+      const serverTime = (parsed as { code?: string; serverTime?: unknown })?.serverTime;
+      // A signed answer at another time is acted on only when it is our MAC-verified
+      // stale_timestamp: the one answer that exists to fix this clock.
+      const resyncing = macOk && a.status === 401 && codeOf(a.text) === "stale_timestamp";
+      if (!a.timeOk && !resyncing) {
+        throw new UntrustedAnswer(
+          `answer ${a.status} to ${method} ${path} was signed at another time`,
+          a.status,
+          codeOf(a.text),
+        );
       }
-      return { status: r.status, body: parsed, text };
+      if (a.status === 401 && codeOf(a.text) === "stale_timestamp" && !resynced && typeof serverTime === "number") {
+        this.setClock(serverTime);
+        this.log(`Clock set from the server's authenticated answer (offset ${this.clockOffset} s).`);
+        resynced = true;
+        continue;
+      }
+      return { status: a.status, body: parsed, text: a.text, macVerified: macOk };
     }
   }
 
@@ -256,6 +484,19 @@ export class DeviceClient {
   skewClock(seconds: number) {
     this.clockOffset += seconds;
   }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+function codeOf(text: string): string | null {
+  const code = (parseJson(text) as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : null;
 }
 
 export function refusedFrom(status: number, body: unknown): Refused {

@@ -1,7 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { bindMacFor, deviceProofFor, deviceSecretFor, expectedResponseMac, hexSha256, matchChallenge, pop, signature, stepOf, toBase32 } from "./protocol";
+import {
+  bindMacFor,
+  deviceProofFor,
+  deviceSecretFor,
+  expectedResponseMac,
+  hexSha256,
+  matchChallenge,
+  pop,
+  signature,
+  stepOf,
+  pinKey,
+  toBase32,
+  verifyServerSignature,
+} from "./protocol";
 
-// PROTOCOL.md "Test vectors", checked against the simulator's own implementation.
+// docs/protocol.md "Test vectors", checked against the simulator's own implementation.
 const seed = Buffer.from("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", "hex");
 const sid = "MFRGGZDFMZTWQ2LKNNWG23TPOA";
 const claimId = "clm_01JZ8Q4T9W6V3X2Y1Z0A5B7C8D";
@@ -32,7 +45,47 @@ describe("protocol test vectors (device simulator)", () => {
   });
   it("request signature and response MAC", () => {
     expect(hexSha256(body)).toBe("d3d2bab368af9532e8244e8046e1a8825d7a06ded028cb64cb8e935101b426f6");
-    expect(signature(secret, "POST", "/api/v1/devices/me/measurements", 1795392030, "cmVxdWVzdC1ub25jZS0xNmI", body)).toBe("oKgMEv6o66qi7j6i3TNvc7aRmqOSKEqxLyLa_8dWIuA");
-    expect(expectedResponseMac(secret, "cmVxdWVzdC1ub25jZS0xNmI", 200, '{"accepted":1,"duplicates":0}')).toBe("AOwuf22lFrts9OChK0PeP_GGQHyQtck-s1REG4VOu74");
+    expect(
+      signature(secret, "POST", "/api/v1/devices/me/measurements", 1795392030, "cmVxdWVzdC1ub25jZS0xNmI", body),
+    ).toBe("oKgMEv6o66qi7j6i3TNvc7aRmqOSKEqxLyLa_8dWIuA");
+    expect(expectedResponseMac(secret, "cmVxdWVzdC1ub25jZS0xNmI", 200, '{"accepted":1,"duplicates":0}')).toBe(
+      "AOwuf22lFrts9OChK0PeP_GGQHyQtck-s1REG4VOu74",
+    );
+  });
+});
+
+describe("server signature test vectors (device simulator, 1.1)", () => {
+  const publicKey = "BKVi773iuJpyhJA5liUzqAMPQIWv4wKPXi4D7Fp73IgKhjwVmO666F00Htkb-Giec8TzQ322iG-VZzg9N9SkTV8";
+  const answerBody =
+    '{"sid":"MFRGGZDFMZTWQ2LKNNWG23TPOA","sessionToken":"c2Vzc2lvbi10b2tlbi0zMi1ieXRlcy1leGFtcGxlLTAx","claimUrl":"https://app.example.org/claim","serverTime":1795392000,"step":30,"expiresAt":"2026-11-23T00:15:00Z"}';
+  const sig = "GNgNcclZOutP2qId_Bky_vlmgWwwpNjoAmbep4iFigxMc-bsm1pHhYXQOYCOBGSHJyius4z3Ch4uNGF72VOaFA";
+  const header = `keyid="5ff04105fc2e52e4", ts="1795392000", sig="${sig}"`;
+  const answer = {
+    method: "POST",
+    pathAndQuery: "/api/v1/provisioning/sessions",
+    requestNonce: "ZGV2aWNlLXJlcS1ub25jZTE",
+    status: 201,
+    body: answerBody,
+  };
+  const pinned = [pinKey(publicKey)];
+
+  it("kid of the test key, and the answer's SHA-256", () => {
+    expect(pinned[0].kid).toBe("5ff04105fc2e52e4");
+    expect(hexSha256(answerBody)).toBe("398e88bb8c34d30b68851d8d7c9441ff0e4909271430660eebcaddecd6797d2a");
+  });
+  it("the published signature verifies with the pinned key, and gives its time", () => {
+    expect(verifyServerSignature(pinned, header, answer)).toEqual({ ok: true, ts: 1795392000 });
+  });
+  it("the same signature over status 200, another nonce, or an unpinned key does not", () => {
+    expect(verifyServerSignature(pinned, header, { ...answer, status: 200 }).ok).toBe(false);
+    expect(verifyServerSignature(pinned, header, { ...answer, requestNonce: "b3RoZXItbm9uY2UtMTZieXQ" }).ok).toBe(
+      false,
+    );
+    expect(verifyServerSignature(pinned, header.replace("5ff04105fc2e52e4", "0000000000000000"), answer).ok).toBe(
+      false,
+    );
+    expect(verifyServerSignature([], header, answer).ok).toBe(false);
+    expect(verifyServerSignature(pinned, null, answer).ok).toBe(false);
+    expect(verifyServerSignature(pinned, header.replace('ts="1795392000"', 'ts="1795392001"'), answer).ok).toBe(false);
   });
 });

@@ -1,18 +1,41 @@
-// npm run device -- --server http://localhost:3000 [--state FILE] [--model NAME] [--confirm] [--interval SECONDS] [--reprovision]
+// npm run device -- --server http://localhost:3000 [--state FILE] [--model NAME] [--confirm] [--interval SECONDS]
+//                    [--reprovision] [--pin PUBLIC_KEY]... [--connect URL]
 //
 // A simulated room sensor: shows the rotating QR in the terminal, answers the claim, then
 // sends temperature, relative humidity and CO2 every interval, checking every response MAC.
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import QRCode from "qrcode";
-import { DeviceClient, Refused, type Credential } from "./client";
+import { DeviceClient, NotClaimed, Refused, UntrustedAnswer, type Credential } from "./client";
 
-type Options = { server: string; stateFile: string; model: string; firmware: string; confirm: boolean; interval: number | null; reprovision: boolean };
+type Options = {
+  server: string;
+  stateFile: string;
+  model: string;
+  firmware: string;
+  confirm: boolean;
+  interval: number | null;
+  reprovision: boolean;
+  /** (1.1) Server public keys pinned in the firmware: every answer must be signed by one. */
+  pins: string[];
+  /** Send requests here instead of to --server (a tunnel or proxy); the QR still uses --server. */
+  connect: string | null;
+};
 type Reading = { property: string; unit: string; time: number; value: number };
 type SavedState = { server: string; credential: Credential; outbox: Reading[] };
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { server: "http://localhost:3000", stateFile: ".device-state.json", model: "sim-room", firmware: "1.0.0", confirm: false, interval: null, reprovision: false };
+  const o: Options = {
+    server: "http://localhost:3000",
+    stateFile: ".device-state.json",
+    model: "sim-room",
+    firmware: "1.0.0",
+    confirm: false,
+    interval: null,
+    reprovision: false,
+    pins: [],
+    connect: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -27,6 +50,8 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--confirm") o.confirm = true;
     else if (a === "--reprovision") o.reprovision = true;
     else if (a === "--interval") o.interval = Number(value());
+    else if (a === "--pin") o.pins.push(value());
+    else if (a === "--connect") o.connect = value().replace(/\/+$/, "");
     else throw new Error(`unknown option ${a}`);
   }
   if (o.interval !== null && !(o.interval >= 1)) throw new Error("--interval must be at least 1 second");
@@ -47,7 +72,9 @@ function save(file: string, state: SavedState) {
 async function showQr(qr: { text: string; pop: string; secondsLeft: number }, sid: string) {
   const art = await QRCode.toString(qr.text, { type: "terminal", small: true, errorCorrectionLevel: "M" });
   const typed = `${sid.match(/.{1,4}/g)!.join(" ")} . ${qr.pop.match(/.{1,4}/g)!.join(" ")}`;
-  process.stdout.write(`\x1b[2J\x1b[H${art}\n${qr.text}\nCode to type: ${typed}\nNew code in ${qr.secondsLeft} s. Waiting for a claim…\n`);
+  process.stdout.write(
+    `\x1b[2J\x1b[H${art}\n${qr.text}\nCode to type: ${typed}\nNew code in ${qr.secondsLeft} s. Waiting for a claim…\n`,
+  );
 }
 
 async function ask(question: string): Promise<boolean> {
@@ -70,9 +97,24 @@ function readings(now: number): Reading[] {
   const hour = (now / 3600) % 24;
   const jitter = () => (Math.random() - 0.5) * 0.2;
   return [
-    { property: "temperature", unit: "Cel", time: now, value: +(19.5 + 2 * Math.sin(((hour - 9) / 24) * 2 * Math.PI) + jitter()).toFixed(2) },
-    { property: "relative_humidity", unit: "%", time: now, value: +(48 + 6 * Math.cos((hour / 24) * 2 * Math.PI) + jitter() * 5).toFixed(1) },
-    { property: "co2", unit: "ppm", time: now, value: Math.round(620 + 280 * Math.max(0, Math.sin(((hour - 7) / 24) * 2 * Math.PI)) + jitter() * 40) },
+    {
+      property: "temperature",
+      unit: "Cel",
+      time: now,
+      value: +(19.5 + 2 * Math.sin(((hour - 9) / 24) * 2 * Math.PI) + jitter()).toFixed(2),
+    },
+    {
+      property: "relative_humidity",
+      unit: "%",
+      time: now,
+      value: +(48 + 6 * Math.cos((hour / 24) * 2 * Math.PI) + jitter() * 5).toFixed(1),
+    },
+    {
+      property: "co2",
+      unit: "ppm",
+      time: now,
+      value: Math.round(620 + 280 * Math.max(0, Math.sin(((hour - 7) / 24) * 2 * Math.PI)) + jitter() * 40),
+    },
   ];
 }
 
@@ -80,10 +122,19 @@ function readings(now: number): Reading[] {
 async function runCommands(device: DeviceClient, state: { interval: number }): Promise<boolean> {
   const me = await device.signed("GET", "/api/v1/devices/me");
   if (me.status !== 200) throw new Refused(me.status, (me.body as { code?: string })?.code ?? "unknown", me.body);
-  const profile = me.body as { name: string; config: { measurementIntervalSeconds: number }; commands: { id: string; type: string; params: Record<string, unknown> }[] };
+  const profile = me.body as {
+    name: string;
+    config: { measurementIntervalSeconds: number };
+    commands: { id: string; type: string; params: Record<string, unknown>; expiresAt?: string }[];
+  };
   state.interval = profile.config.measurementIntervalSeconds;
   let reprovision = false;
   for (const c of profile.commands) {
+    // (1.1) A command past its expiry is not carried out, even if a delayed answer brings it.
+    if (c.expiresAt && Date.parse(c.expiresAt) / 1000 < device.now()) {
+      console.log(`Command ${c.type} (${c.id}) expired before it arrived; not carried out.`);
+      continue;
+    }
     console.log(`Command ${c.type} (${c.id})`);
     if (c.type === "identify") console.log("*** Blinking the screen so you can find me ***");
     if (c.type === "reprovision") reprovision = true;
@@ -92,17 +143,52 @@ async function runCommands(device: DeviceClient, state: { interval: number }): P
   return reprovision;
 }
 
+/**
+ * docs/protocol.md section 3 (1.1): told its credential is gone by an answer it cannot tie to
+ * its own credential, a device keeps the credential and offers a session signed with it. If
+ * nobody claims it within one session, it goes back to reporting: a forger can delay it, never
+ * make it forget who it is. The old credential is dropped only once a new one is bound.
+ */
+async function suspect(device: DeviceClient, o: Options, code: string, persist: () => void) {
+  console.log(`An unauthenticated answer claims ${code}: keeping the credential, re-provisioning with it.`);
+  try {
+    await device.provision({
+      signed: true,
+      maxSessions: 1,
+      onQr: (qr) => void showQr(qr, device.session!.sid),
+      onChallenge: (c) => console.log(`\n${c.account.displayName} is claiming this device.`),
+    });
+    persist();
+    console.log(`Re-provisioned: credential ${device.credential!.credentialId}.`);
+  } catch (err) {
+    console.log(
+      err instanceof NotClaimed
+        ? "Nobody claimed the device; carrying on with the credential it has."
+        : `Re-provisioning failed (${(err as Error).message}); carrying on with the credential it has.`,
+    );
+  }
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const saved = load(o.stateFile);
-  const device = new DeviceClient(o.server, saved?.credential ?? null, { model: o.model, firmware: o.firmware, log: (l) => console.log(l) });
+  const device = new DeviceClient(o.server, saved?.credential ?? null, {
+    model: o.model,
+    firmware: o.firmware,
+    log: (l) => console.log(l),
+    pins: o.pins,
+    connect: o.connect ?? undefined,
+  });
+  if (o.pins.length) console.log(`Pinned server keys: ${o.pins.length}; acting only on answers they sign.`);
   const outbox: Reading[] = saved?.outbox ?? [];
   const persist = () => save(o.stateFile, { server: o.server, credential: device.credential!, outbox });
 
   if (!device.credential || o.reprovision) {
     await provision(device, o, !!device.credential);
     persist();
-    console.log(`\nClaimed as "${device.credential!.name}" (${device.credential!.deviceId}). State saved to ${o.stateFile}.`);
+    console.log(
+      `\nClaimed as "${device.credential!.name}" (${device.credential!.deviceId}). State saved to ${o.stateFile}.`,
+    );
   }
 
   const state = { interval: o.interval ?? 60 };
@@ -121,19 +207,35 @@ async function main() {
       const r = await device.signed("POST", "/api/v1/devices/me/measurements", JSON.stringify({ measurements: batch }));
       if (r.status === 200) {
         const b = r.body as { accepted: number; duplicates: number; rejected: unknown[] };
-        console.log(`${new Date().toISOString()} sent ${batch.length}: ${b.accepted} accepted, ${b.duplicates} duplicates, ${b.rejected.length} rejected`);
+        console.log(
+          `${new Date().toISOString()} sent ${batch.length}: ${b.accepted} accepted, ${b.duplicates} duplicates, ${b.rejected.length} rejected`,
+        );
         outbox.splice(0, batch.length);
         persist();
       } else if ((r.body as { code?: string })?.code === "credential_revoked") {
+        // MAC-verified (DeviceClient.signed accepts nothing else): the server knows our secret.
         console.log("This device's credential was revoked. Claim it again.");
         device.credential = null;
         await provision(device, o, false);
         persist();
+      } else if ((r.body as { code?: string })?.code === "unknown_credential") {
+        await suspect(device, o, "unknown_credential", persist); // signed, but not about our credential
       } else {
         console.log(`Measurements refused: ${r.status} ${(r.body as { code?: string })?.code}`);
       }
     } catch (err) {
-      console.error(`Error: ${(err as Error).message}`);
+      if (err instanceof UntrustedAnswer && o.pins.length > 0) {
+        // With pinned keys an answer that does not verify is certainly not the server's: as
+        // good as a lost answer. Keep everything, try again next interval.
+        console.log(`Ignored an answer that is not the server's (${err.message}).`);
+      } else if (
+        err instanceof UntrustedAnswer &&
+        (err.code === "unknown_credential" || err.code === "credential_revoked")
+      ) {
+        await suspect(device, o, err.code, persist);
+      } else {
+        console.error(`Error: ${(err as Error).message}`);
+      }
     }
     await new Promise((r) => setTimeout(r, state.interval * 1000));
   }

@@ -34,7 +34,9 @@ function hex(bytes: Uint8Array): string {
 const raw = (k: string | Uint8Array) => (typeof k === "string" ? enc.encode(k) : k);
 
 async function hmac(key: string | Uint8Array, ...fields: (string | number)[]): Promise<Uint8Array> {
-  const k = await crypto.subtle.importKey("raw", raw(key) as BufferSource, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const k = await crypto.subtle.importKey("raw", raw(key) as BufferSource, { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
   return new Uint8Array(await crypto.subtle.sign("HMAC", k, enc.encode(fields.join("\n"))));
 }
 
@@ -62,14 +64,31 @@ export async function serverProof(pop: string, sid: string, claimId: string, non
   return b64url(await hmac(pop, "claimlink/1 server-proof", sid, claimId, nonce));
 }
 
-export async function deviceProof(pop: string, sid: string, claimId: string, nonce: string, deviceNonce: string): Promise<string> {
+export async function deviceProof(
+  pop: string,
+  sid: string,
+  claimId: string,
+  nonce: string,
+  deviceNonce: string,
+): Promise<string> {
   return b64url(await hmac(pop, "claimlink/1 device-proof", sid, claimId, nonce, deviceNonce));
 }
 
-export async function deviceSecret(pop: string, sid: string, claimId: string, nonce: string, deviceNonce: string): Promise<Uint8Array> {
+export async function deviceSecret(
+  pop: string,
+  sid: string,
+  claimId: string,
+  nonce: string,
+  deviceNonce: string,
+): Promise<Uint8Array> {
   const ikm = await crypto.subtle.importKey("raw", enc.encode(pop), "HKDF", false, ["deriveBits"]);
   const bits = await crypto.subtle.deriveBits(
-    { name: "HKDF", hash: "SHA-256", salt: enc.encode(`${nonce}\n${deviceNonce}`), info: enc.encode(`claimlink/1 device-secret\n${sid}\n${claimId}`) },
+    {
+      name: "HKDF",
+      hash: "SHA-256",
+      salt: enc.encode(`${nonce}\n${deviceNonce}`),
+      info: enc.encode(`claimlink/1 device-secret\n${sid}\n${claimId}`),
+    },
     ikm,
     256,
   );
@@ -80,7 +99,14 @@ export async function bindMac(secret: Uint8Array, deviceId: string, credentialId
   return b64url(await hmac(secret, "claimlink/1 bind", deviceId, credentialId));
 }
 
-export async function requestSig(secret: Uint8Array, method: string, path: string, ts: number, nonce: string, body: string): Promise<string> {
+export async function requestSig(
+  secret: Uint8Array,
+  method: string,
+  path: string,
+  ts: number,
+  nonce: string,
+  body: string,
+): Promise<string> {
   return b64url(await hmac(secret, "claimlink/1 request", method, path, ts, nonce, await sha256Hex(body)));
 }
 
@@ -89,3 +115,51 @@ export async function responseMac(secret: Uint8Array, nonce: string, status: num
 }
 
 export { b64url, hex };
+
+// (1.1) Server signatures (docs/protocol.md section 6), with WebCrypto's ECDSA P-256, whose
+// signatures are already r || s.
+
+function fromB64url(s: string): Uint8Array {
+  const b = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(b, (c) => c.charCodeAt(0));
+}
+
+export type WebPinnedKey = { kid: string; key: CryptoKey };
+
+/** A pinned server key from its base64url form (65-byte uncompressed point). */
+export async function pinWebKey(publicKey: string): Promise<WebPinnedKey> {
+  const raw = fromB64url(publicKey);
+  if (raw.length !== 65 || raw[0] !== 4) throw new Error("a pinned key must be a 65-byte uncompressed P-256 point");
+  const kid = hex(new Uint8Array(await crypto.subtle.digest("SHA-256", raw as BufferSource))).slice(0, 16);
+  const key = await crypto.subtle.importKey("raw", raw as BufferSource, { name: "ECDSA", namedCurve: "P-256" }, false, [
+    "verify",
+  ]);
+  return { kid, key };
+}
+
+/** The signature's time when `header` signs this answer with a pinned key, else null. */
+export async function verifyWebSignature(
+  pins: WebPinnedKey[],
+  header: string | null,
+  a: { method: string; pathAndQuery: string; requestNonce: string; status: number; body: string },
+): Promise<number | null> {
+  const m = /^keyid="([0-9a-f]{16})", ts="(0|[1-9]\d{0,11})", sig="([A-Za-z0-9_-]{86})"$/.exec((header ?? "").trim());
+  const pin = m && pins.find((p) => p.kid === m[1]);
+  if (!m || !pin) return null;
+  const signed = [
+    "claimlink/1 server-signature",
+    a.method,
+    a.pathAndQuery,
+    a.requestNonce,
+    a.status,
+    m[2],
+    await sha256Hex(a.body),
+  ].join("\n");
+  const ok = await crypto.subtle.verify(
+    { name: "ECDSA", hash: "SHA-256" },
+    pin.key,
+    fromB64url(m[3]) as BufferSource,
+    enc.encode(signed) as BufferSource,
+  );
+  return ok ? Number(m[2]) : null;
+}

@@ -2,7 +2,9 @@ import { expect, test } from "@playwright/test";
 import { signedInApi } from "./api";
 import { createAccountWithCli, signIn, STAFF, uniqueEmail } from "./helpers";
 
-test("staff invites a participant, who accepts, signs in, and is signed out on the next navigation once disabled", async ({ browser }) => {
+test("staff invites a participant, who accepts, signs in, and is signed out on the next navigation once disabled", async ({
+  browser,
+}) => {
   const staffCtx = await browser.newContext();
   const staff = await staffCtx.newPage();
   await signIn(staff, STAFF.email, STAFF.password, /\/staff\/accounts$/);
@@ -80,15 +82,28 @@ test("a participant gets 404 on staff pages and 403 problem+json on staff APIs",
   expect(api.status()).toBe(403);
   expect(api.headers()["content-type"]).toContain("application/problem+json");
   expect((await api.json()).code).toBe("forbidden");
-  const post = await page.request.post("/api/v1/staff/invitations", { data: { email: uniqueEmail("x"), name: "X" } });
+  const post = await page.request.post("/api/v1/staff/invitations", {
+    data: { email: uniqueEmail("x"), name: "X" },
+    headers: { origin: new URL(page.url()).origin },
+  });
   expect(post.status()).toBe(403);
 
   // Each refusal is in the audit log, under the participant's account.
   const me = (await (await page.request.get("/api/auth/session")).json()).user;
   const staff = await signedInApi(STAFF.email, STAFF.password);
   const { events } = await (await staff.get(`/api/v1/staff/audit?account=${me.id}`)).json();
-  const refused = events.filter((e: { action: string }) => e.action === "access.refused").map((e: { detail: { path: string } }) => e.detail.path);
-  expect(refused).toEqual(expect.arrayContaining(["/staff/accounts", "/staff/audit", "/staff/devices", "/api/v1/staff/accounts", "/api/v1/staff/invitations"]));
+  const refused = events
+    .filter((e: { action: string }) => e.action === "access.refused")
+    .map((e: { detail: { path: string } }) => e.detail.path);
+  expect(refused).toEqual(
+    expect.arrayContaining([
+      "/staff/accounts",
+      "/staff/audit",
+      "/staff/devices",
+      "/api/v1/staff/accounts",
+      "/api/v1/staff/invitations",
+    ]),
+  );
 });
 
 test("signed out, APIs answer 401 problem+json and pages send you to sign in, then back", async ({ page }) => {
@@ -172,12 +187,21 @@ test("health, the 404 page, and problem+json for bad input", async ({ page, requ
   expect(missing?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
 
-  const notJson = await request.post("/api/v1/invitations/lookup", { headers: { "content-type": "application/json" }, data: Buffer.from("{oops") });
+  const notJson = await request.post("/api/v1/invitations/lookup", {
+    headers: { "content-type": "application/json" },
+    data: Buffer.from("{oops"),
+  });
   expect(notJson.status()).toBe(400);
   expect((await notJson.json()).code).toBe("invalid_request");
-  const wrongType = await request.post("/api/v1/invitations/accept", { headers: { "content-type": "text/plain" }, data: "x" });
+  const wrongType = await request.post("/api/v1/invitations/accept", {
+    headers: { "content-type": "text/plain" },
+    data: "x",
+  });
   expect(wrongType.status()).toBe(415);
-  const huge = await request.post("/api/v1/invitations/accept", { headers: { "content-type": "application/json" }, data: JSON.stringify({ token: "x".repeat(70_000) }) });
+  const huge = await request.post("/api/v1/invitations/accept", {
+    headers: { "content-type": "application/json" },
+    data: JSON.stringify({ token: "x".repeat(70_000) }),
+  });
   expect(huge.status()).toBe(413);
   expect(huge.headers()["content-type"]).toContain("application/problem+json");
 });

@@ -6,10 +6,12 @@ export const BASE = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
 
 /** An API client signed in as a user, through next-auth's own sign-in endpoint. */
 export async function signedInApi(email: string, password: string, base = BASE): Promise<APIRequestContext> {
-  const api = await pwRequest.newContext({ baseURL: base });
+  // A browser's write carries Origin; the app refuses one with neither Origin nor Sec-Fetch-Site.
+  const api = await pwRequest.newContext({ baseURL: base, extraHTTPHeaders: { origin: new URL(base).origin } });
   const { csrfToken } = await (await api.get("/api/auth/csrf")).json();
   const r = await api.post("/api/auth/callback/credentials", { form: { csrfToken, email, password }, maxRedirects: 0 });
-  if (r.status() !== 302 || (r.headers().location ?? "").includes("error")) throw new Error(`sign-in failed for ${email}`);
+  if (r.status() !== 302 || (r.headers().location ?? "").includes("error"))
+    throw new Error(`sign-in failed for ${email}`);
   return api;
 }
 
@@ -23,12 +25,17 @@ export async function staffApi(): Promise<APIRequestContext> {
 }
 
 /** A simulated device with a session started and one poll open in the background. */
-export async function deviceShowingCode(opts: { model?: string; base?: string; device?: DeviceClient; signed?: boolean } = {}) {
-  const device = opts.device ?? new DeviceClient(opts.base ?? BASE, null, { model: opts.model ?? "sim-room", firmware: "1.0.0" });
+export async function deviceShowingCode(
+  opts: { model?: string; base?: string; device?: DeviceClient; signed?: boolean } = {},
+) {
+  const device =
+    opts.device ?? new DeviceClient(opts.base ?? BASE, null, { model: opts.model ?? "sim-room", firmware: "1.0.0" });
   await device.startSession(opts.signed ?? false);
+  // A poll that answers at once marks the device online before this returns; a claim made
+  // before the long poll below arrives is still seen by it (it answers a challenge at once).
+  await device.poll(0);
   const poll = device.poll(25);
   poll.catch(() => {}); // a test that never reads it must not fail on an unhandled rejection
-  await new Promise((r) => setTimeout(r, 150)); // let the poll arrive so the device counts as online
   const sid = device.session!.sid;
   return { device, sid, code: device.codeAt(0), poll };
 }
@@ -38,13 +45,30 @@ export async function claim(api: APIRequestContext, body: Record<string, unknown
   return { status: r.status(), body: await r.json(), headers: r.headers() };
 }
 
+/**
+ * Claims a device whose own program polls (the simulator, the emulator): the test cannot see
+ * when its first poll arrives, so a `device_offline` refusal (which changes nothing) is retried.
+ */
+export async function claimWhenOnline(api: APIRequestContext, body: Record<string, unknown>, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = await claim(api, body);
+    if (c.body.code !== "device_offline" || Date.now() > deadline) return c;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function claimState(api: APIRequestContext, claimId: string, wait = 10) {
   const r = await api.get(`/api/v1/claims/${claimId}?wait=${wait}`);
   return { status: r.status(), body: await r.json() };
 }
 
 /** Claims a device end to end: user claims, device answers, both see `claimed`. */
-export async function claimDevice(api: APIRequestContext, extra: Record<string, unknown> = {}, opts: Parameters<typeof deviceShowingCode>[0] = {}) {
+export async function claimDevice(
+  api: APIRequestContext,
+  extra: Record<string, unknown> = {},
+  opts: Parameters<typeof deviceShowingCode>[0] = {},
+) {
   const d = await deviceShowingCode(opts);
   const c = await claim(api, { sid: d.sid, pop: d.code, ...extra });
   if (c.status !== 202) throw new Error(`claim refused: ${JSON.stringify(c.body)}`);

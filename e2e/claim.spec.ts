@@ -19,7 +19,9 @@ async function typeCode(page: Page, code: string) {
   await page.getByRole("button", { name: "Claim", exact: true }).click();
 }
 
-test("the phone's camera link while signed out: sign in, come back, claimed, and the code never reaches a URL", async ({ page }) => {
+test("the phone's camera link while signed out: sign in, come back, claimed, and the code never reaches a URL", async ({
+  page,
+}) => {
   const p = createAccountWithCli(uniqueEmail("deeplink"), "participant");
   const d = await deviceShowingCode();
   const urls: string[] = [];
@@ -37,7 +39,9 @@ test("the phone's camera link while signed out: sign in, come back, claimed, and
   expect(urls.filter((u) => u.includes(d.code))).toEqual([]);
 });
 
-test("a typed code (any case, spaces) claims; the device page renames and refuses a duplicate name", async ({ page }) => {
+test("a typed code (any case, spaces) claims; the device page renames and refuses a duplicate name", async ({
+  page,
+}) => {
   const p = await participant(page);
   const first = await claimDevice(p.api);
   const d = await deviceShowingCode({ model: "coreink-heat" });
@@ -80,13 +84,20 @@ test("a photo of the code claims the device; a photo without one says so", async
   await expect(page).toHaveURL(/\/devices\/dev_/);
 });
 
-test("each refusal has its own message: stale code, locked, offline, owned by another, quota", async ({ page, browser }) => {
+test("each refusal has its own message: stale code, locked, offline, owned by another, quota", async ({
+  page,
+  browser,
+}) => {
   const p = await participant(page, "refusals");
 
   // A deep-link code that waited more than a minute (through a long sign-in) is stale.
   const d0 = await deviceShowingCode();
   await page.goto("/devices");
-  await page.evaluate(([sid, pop]) => sessionStorage.setItem("claimlink.pendingClaim", JSON.stringify({ sid, pop, scannedAt: Date.now() - 70_000 })), [d0.sid, d0.code]);
+  await page.evaluate(
+    ([sid, pop]) =>
+      sessionStorage.setItem("claimlink.pendingClaim", JSON.stringify({ sid, pop, scannedAt: Date.now() - 70_000 })),
+    [d0.sid, d0.code],
+  );
   await page.goto("/claim");
   await expect(page.getByTestId("claim-notice")).toContainText("more than a minute old");
   await expect(page.getByText("Type the code instead")).toBeVisible(); // the scanner is open
@@ -108,7 +119,9 @@ test("each refusal has its own message: stale code, locked, offline, owned by an
   await silent.startSession();
   await page.goto("/claim");
   await typeCode(page, `${silent.session!.sid}.${silent.codeAt(0)}`);
-  await expect(page.getByTestId("claim-error")).toHaveText("The device is not connected: is it switched on and online? Once it is, scan its code again.");
+  await expect(page.getByTestId("claim-error")).toHaveText(
+    "The device is not connected: is it switched on and online? Once it is, scan its code again.",
+  );
 
   // Owned by another account: that owner's device re-provisions, and this user scans it.
   const owner = createAccountWithCli(uniqueEmail("owner"), "participant");
@@ -132,10 +145,16 @@ test("the dashboard: an empty state first, then the device with its status and l
   await page.goto("/devices");
   await expect(page.getByTestId("empty-devices")).toContainText("No devices yet");
   const { device, deviceId } = await claimDevice(p.api, {}, { model: "coreink-heat" });
-  await device.signed("POST", "/api/v1/devices/me/measurements", JSON.stringify({ measurements: [
-    { property: "temperature", unit: "Cel", time: Math.floor(Date.now() / 1000) - 30, value: 21.46 },
-    { property: "co2", unit: "ppm", time: Math.floor(Date.now() / 1000) - 30, value: 640 },
-  ] }));
+  await device.signed(
+    "POST",
+    "/api/v1/devices/me/measurements",
+    JSON.stringify({
+      measurements: [
+        { property: "temperature", unit: "Cel", time: Math.floor(Date.now() / 1000) - 30, value: 21.46 },
+        { property: "co2", unit: "ppm", time: Math.floor(Date.now() / 1000) - 30, value: 640 },
+      ],
+    }),
+  );
   await page.reload();
   const card = page.locator(`[data-device-id="${deviceId}"]`);
   await expect(card).toContainText(device.credential!.name);
@@ -162,7 +181,9 @@ test("the dashboard: an empty state first, then the device with its status and l
 test("without a camera the scanner says what to do instead", async ({ page }) => {
   await participant(page, "nocamera");
   await page.goto("/claim"); // the main project's Chromium has no camera at all
-  await expect(page.getByTestId("camera-error")).toHaveText("No camera was found on this device. Type the code shown under the QR, or choose a photo of it.");
+  await expect(page.getByTestId("camera-error")).toHaveText(
+    "No camera was found on this device. Type the code shown under the QR, or choose a photo of it.",
+  );
   await expect(page.getByText("Type the code instead")).toBeVisible();
   await expect(page.getByText("Use a photo of the code")).toBeVisible();
 });
@@ -181,8 +202,13 @@ test("the emulator is claimed from a second browser, and shows what the device s
   const p = createAccountWithCli(uniqueEmail("emulated"), "participant");
   await signIn(phone, p.email, p.password);
   await phone.goto(`/claim#${code}`);
-  await expect(emulator.getByTestId("emulator-confirm")).toContainText("Pat Participant wants to claim this device");
-  await expect(phone.getByTestId("press-button")).toHaveText("If the device asks, press the button on the device to confirm.");
+  // Both at once: the claim times out 4 s after it is made (the e2e server's setting).
+  await Promise.all([
+    expect(emulator.getByTestId("emulator-confirm")).toContainText("Pat Participant wants to claim this device"),
+    expect(phone.getByTestId("press-button")).toHaveText(
+      "If the device asks, press the button on the device to confirm.",
+    ),
+  ]);
   await emulator.getByRole("button", { name: "Accept" }).click();
   await expect(phone).toHaveURL(/\/devices\/dev_/);
   await expect(emulator.getByTestId("emulator-claimed")).toContainText("Claimed: Emulator");
@@ -191,8 +217,13 @@ test("the emulator is claimed from a second browser, and shows what the device s
   await Promise.all([deviceCtx.close(), phoneCtx.close()]);
 });
 
-for (const viewport of [{ width: 360, height: 740 }, { width: 1280, height: 800 }]) {
-  test(`layout at ${viewport.width}x${viewport.height}: no horizontal scroll, nothing overlapping`, async ({ browser }, testInfo) => {
+for (const viewport of [
+  { width: 360, height: 740 },
+  { width: 1280, height: 800 },
+]) {
+  test(`layout at ${viewport.width}x${viewport.height}: no horizontal scroll, nothing overlapping`, async ({
+    browser,
+  }, testInfo) => {
     const ctx = await browser.newContext({ viewport });
     const page = await ctx.newPage();
     const violations: string[] = [];
@@ -200,20 +231,32 @@ for (const viewport of [{ width: 360, height: 740 }, { width: 1280, height: 800 
     const p = createAccountWithCli(uniqueEmail(`layout${viewport.width}`), "participant");
     await signIn(page, p.email, p.password);
     const { deviceId } = await claimDevice(await signedInApi(p.email, p.password));
-    for (const [name, url] of [["devices", "/devices"], ["device", `/devices/${deviceId}`], ["claim", "/claim"], ["emulator", "/emulator"], ["account", "/account"]] as const) {
+    // Each page is measured once its client components have drawn (not after a guessed delay).
+    for (const [name, url, drawn] of [
+      ["devices", "/devices", page.getByTestId("device-status")],
+      ["device", `/devices/${deviceId}`, page.getByText("No measurements in this period.")],
+      ["claim", "/claim", page.getByTestId("camera-error")],
+      ["emulator", "/emulator", page.getByTestId("countdown")],
+      ["account", "/account", page.getByTestId("session-list")],
+    ] as const) {
       await page.goto(url);
       await page.locator("h1").first().waitFor();
-      await page.waitForTimeout(400); // let client components settle (the emulator draws its code)
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      await expect(drawn.first()).toBeVisible();
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(overflow, `${url} scrolls sideways`).toBeLessThanOrEqual(0);
       const overlaps = await page.evaluate(() => {
         const boxes = [...document.querySelectorAll("h1, h2, button, a.button, input, select, .badge, .value")]
-          .filter((e) => e.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true, contentVisibilityAuto: true }))
+          .filter((e) =>
+            e.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true, contentVisibilityAuto: true }),
+          )
           .map((e) => ({ e, r: e.getBoundingClientRect() }));
         const hits: string[] = [];
         for (let i = 0; i < boxes.length; i++)
           for (let j = i + 1; j < boxes.length; j++) {
-            const a = boxes[i], b = boxes[j];
+            const a = boxes[i],
+              b = boxes[j];
             if (a.e.contains(b.e) || b.e.contains(a.e)) continue;
             const x = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
             const y = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);

@@ -32,6 +32,9 @@ export function showOnCamera(text: string) {
   const frame = Buffer.concat([Buffer.from("FRAME\n"), luma, chroma, chroma]);
   mkdirSync(path.dirname(CAMERA_FILE), { recursive: true });
   const tmp = `${CAMERA_FILE}.${process.pid}.tmp`;
-  writeFileSync(tmp, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), ...Array(10).fill(frame)]));
+  writeFileSync(
+    tmp,
+    Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), ...Array(10).fill(frame)]),
+  );
   renameSync(tmp, CAMERA_FILE);
 }

@@ -3,7 +3,7 @@ import { DeviceClient, type Challenge } from "../device/client";
 import { authorizationHeader, expectedResponseMac } from "../device/protocol";
 import { BASE, claim, claimDevice, claimState, deviceShowingCode, newParticipant, staffApi } from "./api";
 
-// PROTOCOL.md end to end over HTTP: a real server, the simulator's device code, signed-in users.
+// docs/protocol.md end to end over HTTP: a real server, the simulator's device code, signed-in users.
 
 async function raw(method: string, path: string, o: { headers?: Record<string, string>; body?: string } = {}) {
   const r = await fetch(`${BASE}${path}`, { method, headers: o.headers, body: o.body });
@@ -11,10 +11,27 @@ async function raw(method: string, path: string, o: { headers?: Record<string, s
   return { status: r.status, text, json: text ? JSON.parse(text) : null, headers: r.headers };
 }
 
-function signedRaw(cred: { credentialId: string; secretHex: string }, method: string, path: string, body = "", o: { ts?: number; nonce?: string; sendBody?: string } = {}) {
+function signedRaw(
+  cred: { credentialId: string; secretHex: string },
+  method: string,
+  path: string,
+  body = "",
+  o: { ts?: number; nonce?: string; sendBody?: string } = {},
+) {
   const secret = Buffer.from(cred.secretHex, "hex");
-  const { header, nonce } = authorizationHeader(cred.credentialId, secret, method, path, o.ts ?? Math.floor(Date.now() / 1000), body, o.nonce);
-  return raw(method, path, { headers: { authorization: header, "content-type": "application/json" }, body: method === "GET" ? undefined : (o.sendBody ?? body) }).then((r) => ({
+  const { header, nonce } = authorizationHeader(
+    cred.credentialId,
+    secret,
+    method,
+    path,
+    o.ts ?? Math.floor(Date.now() / 1000),
+    body,
+    o.nonce,
+  );
+  return raw(method, path, {
+    headers: { authorization: header, "content-type": "application/json" },
+    body: method === "GET" ? undefined : (o.sendBody ?? body),
+  }).then((r) => ({
     ...r,
     nonce,
     macOk: r.headers.get("claimlink-response-mac") === expectedResponseMac(secret, nonce, r.status, r.text),
@@ -30,23 +47,45 @@ test("happy path: claim, device answers, measurements, profile; the device recor
   expect(c.status).toBe(202);
   expect(c.body).toMatchObject({ state: "waiting_for_device", claimId: expect.stringMatching(/^clm_/) });
   const ch = (await d.poll) as Challenge;
-  expect(ch).toMatchObject({ state: "challenge", claimId: c.body.claimId, account: { displayName: "Pat Participant" } });
+  expect(ch).toMatchObject({
+    state: "challenge",
+    claimId: c.body.claimId,
+    account: { displayName: "Pat Participant" },
+  });
   expect((await claimState(api, c.body.claimId, 0)).body.state).toBe("waiting_for_device"); // no device yet
 
   const waiting = claimState(api, c.body.claimId, 25);
-  const t0 = Date.now();
   await d.device.answer(ch);
   const done = await waiting;
-  expect(Date.now() - t0).toBeLessThan(2000); // woken by the notification, not a timer
-  expect(done.body).toMatchObject({ state: "claimed", deviceId: d.device.credential!.deviceId, deviceName: "Coreink heat " + d.device.credential!.deviceId.slice(4, 8) });
+  // Woken by the notification: without it the wait would end at the claim's deadline at the earliest.
+  expect(Date.now()).toBeLessThan(Date.parse(c.body.expiresAt));
+  expect(done.body).toMatchObject({
+    state: "claimed",
+    deviceId: d.device.credential!.deviceId,
+    deviceName: "Coreink heat " + d.device.credential!.deviceId.slice(4, 8),
+  });
 
   const again = await d.device.poll(0);
-  expect(again).toMatchObject({ state: "claimed", deviceId: d.device.credential!.deviceId, credentialId: d.device.credential!.credentialId });
+  expect(again).toMatchObject({
+    state: "claimed",
+    deviceId: d.device.credential!.deviceId,
+    credentialId: d.device.credential!.credentialId,
+  });
 
-  const m = await d.device.signed("POST", "/api/v1/devices/me/measurements", JSON.stringify({ measurements: [{ property: "temperature", unit: "Cel", time: "2026-11-23T00:00:00Z", value: 21.5 }] }));
+  const m = await d.device.signed(
+    "POST",
+    "/api/v1/devices/me/measurements",
+    JSON.stringify({
+      measurements: [{ property: "temperature", unit: "Cel", time: "2026-11-23T00:00:00Z", value: 21.5 }],
+    }),
+  );
   expect(m).toMatchObject({ status: 200, body: { accepted: 1, duplicates: 0, rejected: [] } });
   const me = await d.device.signed("GET", "/api/v1/devices/me");
-  expect(me.body).toMatchObject({ deviceId: d.device.credential!.deviceId, config: { measurementIntervalSeconds: 60 }, commands: [] });
+  expect(me.body).toMatchObject({
+    deviceId: d.device.credential!.deviceId,
+    config: { measurementIntervalSeconds: 60 },
+    commands: [],
+  });
 });
 
 test("a PoP reused after the session is claimed is refused (session_claimed), and another user's claim id is 404", async () => {
@@ -64,39 +103,69 @@ test("a PoP reused after the session is claimed is refused (session_claimed), an
 
 test("a PoP two steps old gets pop_mismatch; the previous step's PoP still works", async () => {
   const { api } = await newParticipant();
-  const d = await deviceShowingCode();
+  // The device's clock is pinned, so "two steps old" and "previous" cannot shift with a step boundary mid-test.
+  const pinned = Date.now();
+  const d = await deviceShowingCode({ device: new DeviceClient(BASE, null, { clock: () => pinned }) });
   const old = await claim(api, { sid: d.sid, pop: d.device.codeAt(-2) });
   expect(old.status).toBe(202);
   await d.device.answer((await d.poll) as Challenge);
   expect((await claimState(api, old.body.claimId)).body).toMatchObject({ state: "failed", reason: "pop_mismatch" });
 
-  const poll = d.device.poll(25);
-  await new Promise((r) => setTimeout(r, 100));
+  const poll = d.device.poll(25); // a claim made before this poll arrives is answered by it at once
   const prev = await claim(api, { sid: d.sid, pop: d.device.codeAt(-1) });
   expect(prev.status).toBe(202);
   expect((await d.device.answer((await poll) as Challenge)).state).toBe("claimed");
 });
 
-test("five wrong PoPs lock the session (session_locked), and the device sees locked", async () => {
-  const { api } = await newParticipant();
+// Protocol 1.1 changed this rule: five wrong codes lock out the account that sent them, not the
+// session; the session locks for everyone only after MAX_SESSION_POP_FAILURES (20) in all.
+test("five wrong PoPs lock out that account only (session_locked); another account still claims", async () => {
+  const [flooder, owner] = await Promise.all([newParticipant("flooder"), newParticipant("owner")]);
   const d = await deviceShowingCode();
   for (let i = 0; i < 5; i++) {
-    const c = await claim(api, { sid: d.sid, pop: "A".repeat(26) });
+    const c = await claim(flooder.api, { sid: d.sid, pop: "A".repeat(26) });
     expect(c.status).toBe(202);
     const ch = (await (i === 0 ? d.poll : d.device.poll(0))) as Challenge;
-    const r = await d.device.answer(ch);
-    expect(r.state).toBe(i < 4 ? "waiting" : "locked");
+    expect((await d.device.answer(ch)).state).toBe("waiting");
   }
-  expect(await d.device.poll(0)).toEqual({ state: "locked" });
-  const sixth = await claim(api, { sid: d.sid, pop: d.code });
+  const sixth = await claim(flooder.api, { sid: d.sid, pop: d.device.codeAt(0) });
   expect(sixth.status).toBe(423);
   expect(sixth.body.code).toBe("session_locked");
+  expect(await d.device.poll(0)).toMatchObject({ state: "waiting" });
+
+  const poll = d.device.poll(25);
+  await new Promise((r) => setTimeout(r, 100));
+  const mine = await claim(owner.api, { sid: d.sid, pop: d.device.codeAt(0) });
+  expect(mine.status).toBe(202);
+  expect((await d.device.answer((await poll) as Challenge)).state).toBe("claimed");
+  expect((await claimState(owner.api, mine.body.claimId)).body).toMatchObject({ state: "claimed" });
+});
+
+test("MAX_SESSION_POP_FAILURES wrong codes in all lock the session for everyone, and the device sees locked", async () => {
+  const accounts = await Promise.all([0, 1, 2, 3].map((i) => newParticipant(`guess-${i}`)));
+  const d = await deviceShowingCode();
+  let first = true;
+  for (let n = 0; n < 20; n++) {
+    const c = await claim(accounts[Math.floor(n / 5)].api, { sid: d.sid, pop: "A".repeat(26) });
+    expect(c.status).toBe(202);
+    const ch = (await (first ? d.poll : d.device.poll(0))) as Challenge;
+    first = false;
+    expect((await d.device.answer(ch)).state).toBe(n < 19 ? "waiting" : "locked");
+  }
+  expect(await d.device.poll(0)).toEqual({ state: "locked" });
+  const fresh = await newParticipant("late");
+  const late = await claim(fresh.api, { sid: d.sid, pop: d.device.codeAt(0) });
+  expect(late.status).toBe(423);
+  expect(late.body.code).toBe("session_locked");
 });
 
 test("two users racing for one session: exactly one gets the device", async () => {
   const [a, b] = await Promise.all([newParticipant("racer-a"), newParticipant("racer-b")]);
   const d = await deviceShowingCode();
-  const results = await Promise.all([claim(a.api, { sid: d.sid, pop: d.code }), claim(b.api, { sid: d.sid, pop: d.code })]);
+  const results = await Promise.all([
+    claim(a.api, { sid: d.sid, pop: d.code }),
+    claim(b.api, { sid: d.sid, pop: d.code }),
+  ]);
   const statuses = results.map((r) => r.status).sort();
   expect(statuses).toEqual([202, 409]);
   expect(results.find((r) => r.status === 409)!.body.code).toBe("claim_in_progress");
@@ -121,10 +190,11 @@ test("a device that never answers: the claim times out, and the session waits ag
   const d = await deviceShowingCode();
   const c = await claim(api, { sid: d.sid, pop: d.code });
   expect((await d.poll).state).toBe("challenge");
-  const t0 = Date.now();
   const r = await claimState(api, c.body.claimId, 25);
   expect(r.body).toMatchObject({ state: "failed", reason: "timeout" });
-  expect(Date.now() - t0).toBeLessThan(8000); // CLAIMLINK_CLAIM_TIMEOUT_SECONDS=4 in the e2e server
+  // Ended at the claim's own deadline (CLAIMLINK_CLAIM_TIMEOUT_SECONDS=4 in the e2e server), not at
+  // the end of the 25 s wait: measured from the deadline, so a slow machine does not fail it.
+  expect(Date.now() - Date.parse(c.body.expiresAt)).toBeLessThan(10_000);
   expect((await d.device.poll(0)).state).toBe("waiting");
 });
 
@@ -144,7 +214,9 @@ test("signed requests: replayed nonce, stale timestamp, tampered body, unknown c
   const { api } = await newParticipant();
   const { credential } = await claimDevice(api);
   const path = "/api/v1/devices/me/measurements";
-  const body = JSON.stringify({ measurements: [{ property: "co2", unit: "ppm", time: Math.floor(Date.now() / 1000) - 5, value: 640 }] });
+  const body = JSON.stringify({
+    measurements: [{ property: "co2", unit: "ppm", time: Math.floor(Date.now() / 1000) - 5, value: 640 }],
+  });
 
   const ok = await signedRaw(credential, "POST", path, body, { nonce: "cmVwbGF5ZWQtbm9uY2UtMTIzNDU2" });
   expect(ok.status).toBe(200);
@@ -168,7 +240,8 @@ test("signed requests: replayed nonce, stale timestamp, tampered body, unknown c
   expect([garbage.status, garbage.json.code]).toEqual([401, "bad_signature"]);
 });
 
-test("a device whose clock drifted resynchronises from the Date header and carries on", async () => {
+// 1.1: the clock is set from the authenticated serverTime of the refusal, never from Date alone.
+test("a device whose clock drifted sets it from the refusal's authenticated serverTime and carries on", async () => {
   const { api } = await newParticipant();
   const { device } = await claimDevice(api);
   const logs: string[] = [];
@@ -176,7 +249,7 @@ test("a device whose clock drifted resynchronises from the Date header and carri
   device.skewClock(-3600);
   const me = await device.signed("GET", "/api/v1/devices/me");
   expect(me.status).toBe(200);
-  expect(logs.join("\n")).toContain("Clock resynchronised");
+  expect(logs.join("\n")).toContain("Clock set from the server's authenticated answer");
 });
 
 test("measurements: duplicates are not errors, bad items cost only themselves, limits are enforced", async () => {
@@ -209,18 +282,30 @@ test("measurements: duplicates are not errors, bad items cost only themselves, l
       { index: 9, code: "invalid_item" },
     ],
   });
-  const resent = await device.signed("POST", "/api/v1/devices/me/measurements", JSON.stringify({ measurements: batch.slice(0, 3) }));
+  const resent = await device.signed(
+    "POST",
+    "/api/v1/devices/me/measurements",
+    JSON.stringify({ measurements: batch.slice(0, 3) }),
+  );
   expect(resent.body).toEqual({ accepted: 0, duplicates: 3, rejected: [] });
 
   const tooMany = Array.from({ length: 1001 }, (_, i) => ({ property: "p", time: t - i, value: i }));
-  const many = await device.signed("POST", "/api/v1/devices/me/measurements", JSON.stringify({ measurements: tooMany }));
+  const many = await device.signed(
+    "POST",
+    "/api/v1/devices/me/measurements",
+    JSON.stringify({ measurements: tooMany }),
+  );
   expect([many.status, (many.body as { code: string }).code]).toEqual([400, "invalid_request"]);
   const big = JSON.stringify({ measurements: [{ property: "p", time: t, value: 1, pad: "x".repeat(270_000) }] });
   const huge = await signedRaw(credential, "POST", "/api/v1/devices/me/measurements", big);
   expect([huge.status, huge.json.code, huge.macOk]).toEqual([413, "payload_too_large", true]);
   const notJson = await device.signed("POST", "/api/v1/devices/me/measurements", "{nope");
   expect([notJson.status, (notJson.body as { code: string }).code]).toEqual([400, "invalid_request"]);
-  const wrongShape = await device.signed("POST", "/api/v1/devices/me/measurements", JSON.stringify({ measurements: [], extra: 1 }));
+  const wrongShape = await device.signed(
+    "POST",
+    "/api/v1/devices/me/measurements",
+    JSON.stringify({ measurements: [], extra: 1 }),
+  );
   expect(wrongShape.status).toBe(400);
 });
 
@@ -280,15 +365,24 @@ test("commands: staff queues, the device reads and acknowledges; staff revokes a
   const { api } = await newParticipant();
   const { device, deviceId } = await claimDevice(api);
   const staff = await staffApi();
-  const q = await staff.post(`/api/v1/staff/devices/${deviceId}/commands`, { data: { type: "set_config", params: { measurementIntervalSeconds: 120 } } });
+  const q = await staff.post(`/api/v1/staff/devices/${deviceId}/commands`, {
+    data: { type: "set_config", params: { measurementIntervalSeconds: 120 } },
+  });
   expect(q.status()).toBe(201);
   const cmd = await q.json();
   const me = await device.signed("GET", "/api/v1/devices/me");
-  expect(me.body).toMatchObject({ config: { measurementIntervalSeconds: 120 }, commands: [{ id: cmd.id, type: "set_config", params: { measurementIntervalSeconds: 120 } }] });
+  expect(me.body).toMatchObject({
+    config: { measurementIntervalSeconds: 120 },
+    commands: [{ id: cmd.id, type: "set_config", params: { measurementIntervalSeconds: 120 } }],
+  });
   const ack = await device.signed("POST", `/api/v1/devices/me/commands/${cmd.id}`, JSON.stringify({ status: "done" }));
   expect(ack).toMatchObject({ status: 200, body: { id: cmd.id, status: "done" } });
   expect(((await device.signed("GET", "/api/v1/devices/me")).body as { commands: unknown[] }).commands).toEqual([]);
-  const unknown = await device.signed("POST", "/api/v1/devices/me/commands/cmd_AAAAAAAAAAAAAAAA", JSON.stringify({ status: "done" }));
+  const unknown = await device.signed(
+    "POST",
+    "/api/v1/devices/me/commands/cmd_AAAAAAAAAAAAAAAA",
+    JSON.stringify({ status: "done" }),
+  );
   expect([unknown.status, (unknown.body as { code: string }).code]).toEqual([404, "command_not_found"]);
 
   expect((await api.post(`/api/v1/staff/devices/${deviceId}/revoke`)).status()).toBe(403); // participants may not
@@ -299,51 +393,101 @@ test("commands: staff queues, the device reads and acknowledges; staff revokes a
 
 test("bad input on every endpoint: 4xx problem+json, and nothing changes", async () => {
   const { api } = await newParticipant();
-  const expectProblem = async (res: { status: number; headers: Headers | Record<string, string>; json?: unknown }, status: number) => {
+  const expectProblem = async (
+    res: { status: number; headers: Headers | Record<string, string>; json?: unknown },
+    status: number,
+  ) => {
     expect(res.status).toBe(status);
     const type = res.headers instanceof Headers ? res.headers.get("content-type") : res.headers["content-type"];
     expect(type).toContain("application/problem+json");
   };
   // Starting a session
-  for (const body of ["{oops", JSON.stringify({ model: "Bad Model", firmware: "1" }), JSON.stringify({ model: "m", firmware: "1", x: 1 }), JSON.stringify({ model: 5 }), JSON.stringify({ model: "m", firmware: "f".repeat(65) })]) {
-    await expectProblem(await raw("POST", "/api/v1/provisioning/sessions", { headers: { "content-type": "application/json" }, body }), 400);
+  for (const body of [
+    "{oops",
+    JSON.stringify({ model: "Bad Model", firmware: "1" }),
+    JSON.stringify({ model: "m", firmware: "1", x: 1 }),
+    JSON.stringify({ model: 5 }),
+    JSON.stringify({ model: "m", firmware: "f".repeat(65) }),
+  ]) {
+    await expectProblem(
+      await raw("POST", "/api/v1/provisioning/sessions", { headers: { "content-type": "application/json" }, body }),
+      400,
+    );
   }
-  await expectProblem(await raw("POST", "/api/v1/provisioning/sessions", { headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "m", firmware: "x".repeat(20_000) }) }), 413);
-  await expectProblem(await raw("POST", "/api/v1/provisioning/sessions", { headers: { "content-type": "text/plain" }, body: "{}" }), 415);
+  await expectProblem(
+    await raw("POST", "/api/v1/provisioning/sessions", {
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", firmware: "x".repeat(20_000) }),
+    }),
+    413,
+  );
+  await expectProblem(
+    await raw("POST", "/api/v1/provisioning/sessions", { headers: { "content-type": "text/plain" }, body: "{}" }),
+    415,
+  );
 
   // Polling and answering
   const d = await deviceShowingCode();
   const auth = { authorization: `Bearer ${d.device.session!.sessionToken}`, "content-type": "application/json" };
   await expectProblem(await raw("GET", `/api/v1/provisioning/sessions/${d.sid}?wait=31`, { headers: auth }), 400);
-  await expectProblem(await raw("GET", `/api/v1/provisioning/sessions/${d.sid}`, { headers: { authorization: "Bearer wrong" } }), 401);
-  await expectProblem(await raw("GET", `/api/v1/provisioning/sessions/AAAAAAAAAAAAAAAAAAAAAAAAAA`, { headers: auth }), 404);
+  await expectProblem(
+    await raw("GET", `/api/v1/provisioning/sessions/${d.sid}`, { headers: { authorization: "Bearer wrong" } }),
+    401,
+  );
+  await expectProblem(
+    await raw("GET", `/api/v1/provisioning/sessions/AAAAAAAAAAAAAAAAAAAAAAAAAA`, { headers: auth }),
+    404,
+  );
   const c = await claim(api, { sid: d.sid, pop: d.code });
   const ch = (await d.poll) as Challenge;
   const answerPath = `/api/v1/provisioning/sessions/${d.sid}/claims/${ch.claimId}`;
-  for (const body of ["{oops", JSON.stringify({ accept: "yes" }), JSON.stringify({ accept: true, deviceNonce: "x", deviceProof: "y" }), JSON.stringify({ accept: false, reason: "bored" }), JSON.stringify({ accept: false, reason: "user_declined", extra: 1 })]) {
+  for (const body of [
+    "{oops",
+    JSON.stringify({ accept: "yes" }),
+    JSON.stringify({ accept: true, deviceNonce: "x", deviceProof: "y" }),
+    JSON.stringify({ accept: false, reason: "bored" }),
+    JSON.stringify({ accept: false, reason: "user_declined", extra: 1 }),
+  ]) {
     await expectProblem(await raw("POST", answerPath, { headers: auth, body }), 400);
   }
-  await expectProblem(await raw("POST", answerPath, { headers: auth, body: JSON.stringify({ accept: true, deviceNonce: "A".repeat(22), deviceProof: "B".repeat(43) }) }), 403);
+  await expectProblem(
+    await raw("POST", answerPath, {
+      headers: auth,
+      body: JSON.stringify({ accept: true, deviceNonce: "A".repeat(22), deviceProof: "B".repeat(43) }),
+    }),
+    403,
+  );
   expect((await claimState(api, c.body.claimId)).body).toMatchObject({ state: "failed", reason: "pop_mismatch" }); // a wrong proof ends the claim
 
   // Claims
-  for (const data of [{ sid: d.sid }, { sid: "short", pop: d.code }, { sid: d.sid, pop: "!".repeat(26) }, { sid: d.sid, pop: d.code, extra: true }, { sid: d.sid, pop: d.code, replaces: "nope" }]) {
+  for (const data of [
+    { sid: d.sid },
+    { sid: "short", pop: d.code },
+    { sid: d.sid, pop: "!".repeat(26) },
+    { sid: d.sid, pop: d.code, extra: true },
+    { sid: d.sid, pop: d.code, replaces: "nope" },
+  ]) {
     const r = await api.post("/api/v1/claims", { data });
     expect(r.status()).toBe(400);
     expect((await r.json()).code).toBe("invalid_request");
   }
-  const notJson = await api.post("/api/v1/claims", { headers: { "content-type": "application/json" }, data: Buffer.from("{oops") });
+  const notJson = await api.post("/api/v1/claims", {
+    headers: { "content-type": "application/json" },
+    data: Buffer.from("{oops"),
+  });
   expect(notJson.status()).toBe(400);
   const huge = await api.post("/api/v1/claims", { data: { sid: d.sid, pop: d.code, pad: "x".repeat(20_000) } });
   expect(huge.status()).toBe(413);
   expect((await api.get("/api/v1/claims/clm_AAAAAAAAAAAAAAAA")).status()).toBe(404);
   expect((await api.get(`/api/v1/claims/${c.body.claimId}?wait=abc`)).status()).toBe(400);
-  const anon = await raw("POST", "/api/v1/claims", { headers: { "content-type": "application/json" }, body: JSON.stringify({ sid: d.sid, pop: d.code }) });
+  const anon = await raw("POST", "/api/v1/claims", {
+    headers: { "content-type": "application/json", origin: new URL(BASE).origin },
+    body: JSON.stringify({ sid: d.sid, pop: d.code }),
+  });
   await expectProblem(anon, 401);
 
   // Nothing above created a device: the session still waits, and a real claim still works.
   const poll = d.device.poll(25);
-  await new Promise((r) => setTimeout(r, 100));
   const good = await claim(api, { sid: d.sid, pop: d.device.codeAt(0) });
   expect(good.status).toBe(202);
   expect((await d.device.answer((await poll) as Challenge)).state).toBe("claimed");

@@ -3,21 +3,39 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { BASE, claim, claimState, newParticipant, staffApi } from "./api";
+import { BASE, claimState, claimWhenOnline, newParticipant, staffApi } from "./api";
 
 // `npm run device` as an operator runs it: it prints the QR and the claim URL, answers the
 // claim, saves its state, sends room measurements, and picks up again from its state file.
-function runSimulator(stateFile: string) {
-  const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "device/simulator.ts", "--server", BASE, "--state", stateFile, "--interval", "1", "--model", "sim-room"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+function runSimulator(stateFile: string, extra: string[] = []) {
+  const child = spawn(
+    process.execPath,
+    [
+      path.resolve("node_modules/tsx/dist/cli.mjs"),
+      "device/simulator.ts",
+      "--server",
+      BASE,
+      "--state",
+      stateFile,
+      "--interval",
+      "1",
+      "--model",
+      "sim-room",
+      ...extra,
+    ],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));
-  const waitFor = async (re: RegExp, ms = 20_000) => {
+  /** The first match of `re` in the output (or, given `pick`, the first match it accepts). */
+  const waitFor = async (re: RegExp, pick: (m: RegExpMatchArray) => boolean = () => true, ms = 20_000) => {
+    const all = new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g");
     const t0 = Date.now();
     while (Date.now() - t0 < ms) {
-      const m = re.exec(out);
+      const m = [...out.matchAll(all)].find(pick);
       if (m) return m;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -29,26 +47,33 @@ function runSimulator(stateFile: string) {
 test("the simulator shows a QR code, gets claimed, saves its state and sends measurements; restarted, it carries on", async () => {
   const { api } = await newParticipant("sim");
   const stateFile = path.join(mkdtempSync(path.join(tmpdir(), "claimlink-sim-")), "device.json");
-  const sim = runSimulator(stateFile);
+  // Pinned to the server's published keys (1.1): it acts only on answers they sign.
+  const keys = (await (await fetch(`${BASE}/.well-known/claimlink`)).json()).keys as { publicKey: string }[];
+  const pins = keys.flatMap((k) => ["--pin", k.publicKey]);
+  const sim = runSimulator(stateFile, pins);
   try {
     const m = await sim.waitFor(new RegExp(`${BASE.replace(/[/.]/g, "\\$&")}/claim#([A-Z2-7]{26})\\.([A-Z2-7]{26})`));
-    expect(sim.output()).toMatch(/Code to type: [A-Z2-7]{4} /);
+    await sim.waitFor(/Code to type: [A-Z2-7]{4} /); // the same write as the URL, but it may arrive in a later chunk
+    expect(sim.output()).toContain("Pinned server keys: 1; acting only on answers they sign.");
     expect(sim.output()).toContain("\u2584"); // the terminal QR's half blocks
-    await new Promise((r) => setTimeout(r, 300));
-    const c = await claim(api, { sid: m[1], pop: m[2] });
+    const c = await claimWhenOnline(api, { sid: m[1], pop: m[2] }); // the QR is printed before the first poll
     expect(c.status).toBe(202);
     expect((await claimState(api, c.body.claimId)).body.state).toBe("claimed");
     await sim.waitFor(/Pat Participant is claiming this device/);
     await sim.waitFor(/Claimed as "Sim room [A-Z2-7]{4}"/);
     await sim.waitFor(/sent 3: 3 accepted, 0 duplicates, 0 rejected/);
     const saved = JSON.parse(readFileSync(stateFile, "utf8"));
-    expect(saved.credential).toMatchObject({ deviceId: expect.stringMatching(/^dev_/), credentialId: expect.stringMatching(/^crd_/), secretHex: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(saved.credential).toMatchObject({
+      deviceId: expect.stringMatching(/^dev_/),
+      credentialId: expect.stringMatching(/^crd_/),
+      secretHex: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(statSync(stateFile).mode & 0o777).toBe(0o600);
   } finally {
     sim.child.kill();
   }
 
-  const again = runSimulator(stateFile);
+  const again = runSimulator(stateFile, pins);
   try {
     await again.waitFor(/sent \d+: \d+ accepted/);
     expect(again.output()).not.toContain("/claim#");
@@ -61,29 +86,28 @@ test("on a reprovision command the simulator starts a signed session; its owner 
   const { api } = await newParticipant("sim-reprov");
   const stateFile = path.join(mkdtempSync(path.join(tmpdir(), "claimlink-sim-")), "device.json");
   const sim = runSimulator(stateFile);
-  const code = `${BASE.replace(/[/.]/g, "\\$&")}/claim#([A-Z2-7]{26})\\.([A-Z2-7]{26})`;
-  const codeRe = new RegExp(code, "g");
+  const code = new RegExp(`${BASE.replace(/[/.]/g, "\\$&")}/claim#([A-Z2-7]{26})\\.([A-Z2-7]{26})`);
   try {
-    const first = await sim.waitFor(new RegExp(code));
-    await new Promise((r) => setTimeout(r, 300));
-    const c = await claim(api, { sid: first[1], pop: first[2] });
+    const first = await sim.waitFor(code);
+    const c = await claimWhenOnline(api, { sid: first[1], pop: first[2] });
     expect((await claimState(api, c.body.claimId)).body.state).toBe("claimed");
     await sim.waitFor(/sent 3: 3 accepted/);
     const before = JSON.parse(readFileSync(stateFile, "utf8")).credential;
 
     const staff = await staffApi();
-    expect((await staff.post(`/api/v1/staff/devices/${before.deviceId}/commands`, { data: { type: "reprovision" } })).status()).toBe(201);
+    expect(
+      (
+        await staff.post(`/api/v1/staff/devices/${before.deviceId}/commands`, { data: { type: "reprovision" } })
+      ).status(),
+    ).toBe(201);
     await sim.waitFor(/Command reprovision/);
-    let second: RegExpMatchArray | undefined;
-    for (let i = 0; i < 100 && !second; i++) {
-      second = [...sim.output().matchAll(codeRe)].find((m) => m[1] !== first[1]);
-      if (!second) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(second).toBeTruthy();
-    await new Promise((r) => setTimeout(r, 300));
-    const c2 = await claim(api, { sid: second![1], pop: second![2] });
+    const second = await sim.waitFor(code, (m) => m[1] !== first[1]); // the new session's QR
+    const c2 = await claimWhenOnline(api, { sid: second[1], pop: second[2] });
     expect(c2.status).toBe(202);
-    expect((await claimState(api, c2.body.claimId)).body).toMatchObject({ state: "claimed", deviceId: before.deviceId });
+    expect((await claimState(api, c2.body.claimId)).body).toMatchObject({
+      state: "claimed",
+      deviceId: before.deviceId,
+    });
     await sim.waitFor(/Re-provisioned: credential crd_/);
     const after = JSON.parse(readFileSync(stateFile, "utf8")).credential;
     expect(after.deviceId).toBe(before.deviceId);

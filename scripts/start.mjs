@@ -1,10 +1,12 @@
 // Starts the built app: `node scripts/start.mjs` (npm start builds first).
 //
-// A thin server around Next for three things `next start` cannot do: it appends the socket's
+// A thin server around Next for four things `next start` cannot do: it refuses a path that is
+// not valid percent-encoding with a 400 problem+json (Next answers a bare 500); it appends the socket's
 // peer address to X-Forwarded-For (so a client cannot pick its own IP for rate limits and the
 // audit log), it opens the database before taking traffic (migrations, the embedded lock), and
 // it closes the database on SIGTERM/SIGINT.
 import http from "node:http";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import next from "next";
@@ -24,7 +26,36 @@ const app = next({ dev: false, dir: root, hostname: host, port });
 await app.prepare();
 const handle = app.getRequestHandler();
 
+/** A path that is not valid percent-encoding: Next would answer it with a bare 500. */
+function malformedPath(url) {
+  try {
+    decodeURIComponent((url ?? "/").split("?")[0]);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function refuseMalformedPath(res) {
+  const requestId = `req_${randomBytes(8).toString("hex")}`;
+  const body = JSON.stringify({
+    type: "about:blank",
+    title: "Invalid request",
+    status: 400,
+    code: "invalid_request",
+    detail: "The path is not valid percent-encoded UTF-8.",
+    requestId,
+  });
+  res.writeHead(400, {
+    "Content-Type": "application/problem+json",
+    "Cache-Control": "no-store",
+    "X-Request-Id": requestId,
+  });
+  res.end(body);
+}
+
 const server = http.createServer((req, res) => {
+  if (malformedPath(req.url)) return refuseMalformedPath(res);
   const peer = req.socket.remoteAddress ?? "";
   const prior = req.headers["x-forwarded-for"];
   req.headers["x-forwarded-for"] = prior ? `${prior}, ${peer}` : peer;
@@ -46,9 +77,10 @@ server.listen(port, host, async () => {
   if (health.status !== "ok") {
     console.error(`Claimlink started at ${local} but its database is not available (${JSON.stringify(health)}).`);
   } else {
-    const where = health.database === "pglite"
-      ? `the embedded database in ${path.resolve(process.env.CLAIMLINK_DATA_DIR ?? ".data")}`
-      : "PostgreSQL (DATABASE_URL)";
+    const where =
+      health.database === "pglite"
+        ? `the embedded database in ${path.resolve(process.env.CLAIMLINK_DATA_DIR ?? ".data")}`
+        : "PostgreSQL (DATABASE_URL)";
     console.log(`\nClaimlink is running at ${local} on ${where}.`);
     console.log(`\nTo create the first staff account, run in another terminal (this one may keep running):`);
     console.log(`  npm run cli -- users add you@example.org --name "Your Name" --role staff`);

@@ -2,7 +2,12 @@
 
 /** A refusal from our API, carrying the problem's code and safe detail text. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, detail: string, readonly retryAfterSeconds?: number) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+    readonly retryAfterSeconds?: number,
+  ) {
     super(detail);
   }
 }
@@ -25,7 +30,12 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const data = await res.json().catch(() => null);
   if (!res.ok) {
     const p = (data ?? {}) as { code?: string; detail?: string; retryAfterSeconds?: number };
-    throw new ApiError(res.status, p.code ?? "error", p.detail ?? `The request failed (HTTP ${res.status}).`, p.retryAfterSeconds);
+    throw new ApiError(
+      res.status,
+      p.code ?? "error",
+      p.detail ?? `The request failed (HTTP ${res.status}).`,
+      p.retryAfterSeconds,
+    );
   }
   return data as T;
 }

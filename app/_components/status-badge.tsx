@@ -1,5 +1,9 @@
 const TEXT = { online: "Online", offline: "Offline", revoked: "Revoked" } as const;
 
 export function StatusBadge({ status }: { status: keyof typeof TEXT }) {
-  return <span className={`badge status-${status}`} data-testid="device-status">{TEXT[status]}</span>;
+  return (
+    <span className={`badge status-${status}`} data-testid="device-status">
+      {TEXT[status]}
+    </span>
+  );
 }

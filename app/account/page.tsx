@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { listMySessions } from "@/lib/accounts/api";
 import { requireUserPage } from "@/lib/auth/current";
 import { describeUserAgent } from "@/lib/auth/user-agent";
+import Link from "next/link";
+import { NameForm, PasswordForm } from "./profile-forms";
 import { SessionList } from "./session-list";
 
 export const metadata: Metadata = { title: "Your account" };
@@ -16,6 +18,16 @@ export default async function AccountPage() {
         <p>
           <strong>{user.name}</strong> <span className="muted">· {user.email}</span>{" "}
           {user.role === "staff" && <span className="badge staff">staff</span>}
+        </p>
+      </div>
+      <h2>Name</h2>
+      <NameForm name={user.name} />
+      <h2>Password</h2>
+      <PasswordForm />
+      <h2>Two-factor sign-in</h2>
+      <div className="card">
+        <p>
+          {user.twoFactor ? "On." : "Off."} <Link href="/account/security">Manage two-factor sign-in</Link>
         </p>
       </div>
       <h2>Where you are signed in</h2>

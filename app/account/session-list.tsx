@@ -33,15 +33,18 @@ export function SessionList({ sessions }: { sessions: Row[] }) {
             <div>
               <strong>{s.browser}</strong> {s.current && <span className="badge current">this browser</span>}
               <div className="muted small">
-                {s.ip ?? "unknown address"} · last active <Time value={s.lastSeenAt} /> · signed in <Time value={s.createdAt} />
+                {s.ip ?? "unknown address"} · last active <Time value={s.lastSeenAt} /> · signed in{" "}
+                <Time value={s.createdAt} />
               </div>
             </div>
             <button
               className="secondary"
               disabled={busy !== null}
               onClick={() =>
-                run(s.id, () => api(`/api/v1/me/sessions/${s.id}`, { method: "DELETE" }), () =>
-                  s.current ? (window.location.href = "/sign-in") : router.refresh(),
+                run(
+                  s.id,
+                  () => api(`/api/v1/me/sessions/${s.id}`, { method: "DELETE" }),
+                  () => (s.current ? (window.location.href = "/sign-in") : router.refresh()),
                 )
               }
             >
@@ -55,7 +58,13 @@ export function SessionList({ sessions }: { sessions: Row[] }) {
         <button
           className="danger"
           disabled={busy !== null}
-          onClick={() => run("all", () => api("/api/v1/me/sessions", { method: "DELETE" }), () => (window.location.href = "/sign-in"))}
+          onClick={() =>
+            run(
+              "all",
+              () => api("/api/v1/me/sessions", { method: "DELETE" }),
+              () => (window.location.href = "/sign-in"),
+            )
+          }
         >
           {busy === "all" ? "Signing out…" : "Sign out everywhere"}
         </button>

@@ -11,10 +11,16 @@ import { decodeImage, Scanner } from "./scanner";
 // The code from a deep link waits here while the person signs in: sessionStorage stays in this
 // tab, and unlike a query string it never reaches a server log or a Referer.
 const PENDING_KEY = "claimlink.pendingClaim";
-const STALE_AFTER_MS = 55_000; // a PoP is accepted for its step and the one before (PROTOCOL.md)
+const STALE_AFTER_MS = 55_000; // a PoP is accepted for its step and the one before (docs/protocol.md)
 
 type Pending = ClaimCode & { scannedAt: number };
-type ClaimView = { claimId: string; state: "waiting_for_device" | "claimed" | "failed"; deviceId?: string; deviceName?: string; reason?: string };
+type ClaimView = {
+  claimId: string;
+  state: "waiting_for_device" | "claimed" | "failed";
+  deviceId?: string;
+  deviceName?: string;
+  reason?: string;
+};
 
 type Phase =
   | { step: "idle" }
@@ -47,11 +53,15 @@ export function ClaimFlow({ signedIn, replaces }: { signedIn: boolean; replaces:
       setPhase({ step: "sending" });
       performance.mark("claimlink:claim-sent");
       try {
-        const started = await api<ClaimView>("/api/v1/claims", { method: "POST", body: { ...code, ...(replaces ? { replaces } : {}) } });
+        const started = await api<ClaimView>("/api/v1/claims", {
+          method: "POST",
+          body: { ...code, ...(replaces ? { replaces } : {}) },
+        });
         setPhase({ step: "waiting", claimId: started.claimId, since: Date.now() });
         // Follow the claim with long polls: the server answers the moment it changes.
         let view = started;
-        while (view.state === "waiting_for_device") view = await api<ClaimView>(`/api/v1/claims/${started.claimId}?wait=25`);
+        while (view.state === "waiting_for_device")
+          view = await api<ClaimView>(`/api/v1/claims/${started.claimId}?wait=25`);
         if (view.state === "claimed") {
           setPhase({ step: "claimed", deviceId: view.deviceId!, deviceName: view.deviceName ?? "your device" });
           setTimeout(() => router.push(`/devices/${view.deviceId}`), 1200);
@@ -94,7 +104,11 @@ export function ClaimFlow({ signedIn, replaces }: { signedIn: boolean; replaces:
         setScanNotice(null);
         void submit(r.code);
       } else {
-        setScanNotice(r.reason === "other_server" ? `That code belongs to another Claimlink server (${r.host}). Open the link with your phone's camera instead.` : "That is not a Claimlink code. Point the camera at the code on the device's screen.");
+        setScanNotice(
+          r.reason === "other_server"
+            ? `That code belongs to another Claimlink server (${r.host}). Open the link with your phone's camera instead.`
+            : "That is not a Claimlink code. Point the camera at the code on the device's screen.",
+        );
       }
     },
     [submit],
@@ -104,14 +118,27 @@ export function ClaimFlow({ signedIn, replaces }: { signedIn: boolean; replaces:
 
   return (
     <div>
-      {replaces && <p className="notice info">You are claiming new hardware to replace one of your devices. It will keep that device&apos;s name and history.</p>}
+      {replaces && (
+        <p className="notice info">
+          You are claiming new hardware to replace one of your devices. It will keep that device&apos;s name and
+          history.
+        </p>
+      )}
       {phase.step === "idle" && <p className="muted">Getting ready…</p>}
 
       {phase.step === "scan" && (
         <div className="card">
-          {phase.notice && <p className="notice error" data-testid="claim-notice">{phase.notice}</p>}
+          {phase.notice && (
+            <p className="notice error" data-testid="claim-notice">
+              {phase.notice}
+            </p>
+          )}
           <Scanner onText={onScanned} paused={false} />
-          {scanNotice && <p className="notice info" data-testid="scan-notice" role="status">{scanNotice}</p>}
+          {scanNotice && (
+            <p className="notice info" data-testid="scan-notice" role="status">
+              {scanNotice}
+            </p>
+          )}
           <CodeEntry onCode={(c) => void submit(c)} onNotice={setScanNotice} />
         </div>
       )}
@@ -120,8 +147,12 @@ export function ClaimFlow({ signedIn, replaces }: { signedIn: boolean; replaces:
         <div className="card" aria-live="polite" data-testid="handshake">
           <ol className="steps">
             <li className={phase.step === "sending" ? "active" : "done"}>Claim sent</li>
-            <li className={phase.step === "waiting" ? "active" : phase.step === "claimed" ? "done" : ""}>Waiting for the device to confirm</li>
-            <li className={phase.step === "claimed" ? "done" : ""}>{phase.step === "claimed" ? `Confirmed: ${phase.deviceName}` : "Confirmed"}</li>
+            <li className={phase.step === "waiting" ? "active" : phase.step === "claimed" ? "done" : ""}>
+              Waiting for the device to confirm
+            </li>
+            <li className={phase.step === "claimed" ? "done" : ""}>
+              {phase.step === "claimed" ? `Confirmed: ${phase.deviceName}` : "Confirmed"}
+            </li>
           </ol>
           {phase.step === "waiting" && <WaitingHint since={phase.since} />}
           {phase.step === "claimed" && (
@@ -134,12 +165,18 @@ export function ClaimFlow({ signedIn, replaces }: { signedIn: boolean; replaces:
 
       {phase.step === "refused" && (
         <div className="card">
-          <p className="notice error" data-testid="claim-error">{phase.message}</p>
+          <p className="notice error" data-testid="claim-error">
+            {phase.message}
+          </p>
           <div className="actions">
             {(phase.next === "scan" || phase.next === "retry") && (
-              <button onClick={() => setPhase({ step: "scan", notice: null })}>{phase.next === "retry" ? "Try again" : "Scan again"}</button>
+              <button onClick={() => setPhase({ step: "scan", notice: null })}>
+                {phase.next === "retry" ? "Try again" : "Scan again"}
+              </button>
             )}
-            <Link className="button secondary" href="/devices">Your devices</Link>
+            <Link className="button secondary" href="/devices">
+              Your devices
+            </Link>
           </div>
         </div>
       )}
@@ -154,7 +191,11 @@ function WaitingHint({ since }: { since: number }) {
     const t = setTimeout(() => setShow(true), Math.max(0, 1500 - (Date.now() - since)));
     return () => clearTimeout(t);
   }, [since]);
-  return show ? <p className="notice info" data-testid="press-button">If the device asks, press the button on the device to confirm.</p> : null;
+  return show ? (
+    <p className="notice info" data-testid="press-button">
+      If the device asks, press the button on the device to confirm.
+    </p>
+  ) : null;
 }
 
 /** Typing the code under the QR, or choosing a photo of it. */
@@ -170,13 +211,28 @@ function CodeEntry({ onCode, onNotice }: { onCode: (c: ClaimCode) => void; onNot
             e.preventDefault();
             const text = String(new FormData(e.currentTarget).get("code") ?? "");
             const code = parseTypedCode(text);
-            setTypedError(code ? null : "That does not look like a device code. It has two parts of 26 letters and digits, separated by a dot.");
+            setTypedError(
+              code
+                ? null
+                : "That does not look like a device code. It has two parts of 26 letters and digits, separated by a dot.",
+            );
             if (code) onCode(code);
           }}
         >
           <label htmlFor="claim-code">Code under the QR</label>
-          <input id="claim-code" name="code" autoComplete="off" autoCapitalize="characters" spellCheck={false} placeholder="MFRG GZDF … . W53B 7GLA …" />
-          {typedError && <p className="notice error" data-testid="typed-error">{typedError}</p>}
+          <input
+            id="claim-code"
+            name="code"
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            placeholder="MFRG GZDF … . W53B 7GLA …"
+          />
+          {typedError && (
+            <p className="notice error" data-testid="typed-error">
+              {typedError}
+            </p>
+          )}
           <div className="actions">
             <button type="submit">Claim</button>
           </div>
@@ -202,7 +258,12 @@ function CodeEntry({ onCode, onNotice }: { onCode: (c: ClaimCode) => void; onNot
               else {
                 const r = parseScannedCode(text, window.location.origin);
                 if (r.ok) onCode(r.code);
-                else onNotice(r.reason === "other_server" ? `That code belongs to another Claimlink server (${r.host}).` : "That photo holds a QR code, but not a Claimlink code.");
+                else
+                  onNotice(
+                    r.reason === "other_server"
+                      ? `That code belongs to another Claimlink server (${r.host}).`
+                      : "That photo holds a QR code, but not a Claimlink code.",
+                  );
               }
             } catch {
               onNotice("That file could not be read as an image.");

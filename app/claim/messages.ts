@@ -1,4 +1,6 @@
-// What the claim page says for each refusal (PROTOCOL.md section 2) and failed claim, and what
+import { tryAgainIn } from "@/lib/format";
+
+// What the claim page says for each refusal (docs/protocol.md section 2) and failed claim, and what
 // it offers next. Devices branch on codes; people get sentences.
 
 export type Next = "scan" | "devices" | "retry";
@@ -11,27 +13,51 @@ export function refusalFor(code: string, retryAfterSeconds?: number): Refusal {
     case "proof_mismatch":
       return { message: "The code on the screen changed; scan it again.", next: "scan" };
     case "session_locked":
-      return { message: "Too many wrong codes were tried for this device, so it stopped accepting claims. Switch the device off and on to get a new code, then scan again.", next: "scan" };
+      return {
+        message:
+          "Too many wrong codes were tried for this device, so it no longer accepts your claims. Switch the device off and on to get a new code, then scan again.",
+        next: "scan",
+      };
     case "session_claimed":
-      return { message: "This device has just been claimed. If it was not you, switch it off and on and scan the new code, or contact the project team.", next: "devices" };
+      return {
+        message:
+          "This device has just been claimed. If it was not you, switch it off and on and scan the new code, or contact the project team.",
+        next: "devices",
+      };
     case "claim_in_progress":
       return { message: "Someone is claiming this device right now. Try again in a minute.", next: "retry" };
     case "device_offline":
-      return { message: "The device is not connected: is it switched on and online? Once it is, scan its code again.", next: "scan" };
+      return {
+        message: "The device is not connected: is it switched on and online? Once it is, scan its code again.",
+        next: "scan",
+      };
     case "quota_exceeded":
-      return { message: "You have reached your device limit. Release a device you no longer use, or ask the project team for more.", next: "devices" };
+      return {
+        message:
+          "You have reached your device limit. Release a device you no longer use, or ask the project team for more.",
+        next: "devices",
+      };
     case "device_owned_by_other":
-      return { message: "Someone else owns this device. They need to release it before you can claim it.", next: "devices" };
+      return {
+        message: "Someone else owns this device. They need to release it before you can claim it.",
+        next: "devices",
+      };
     case "not_owner":
       return { message: "You can only replace a device of your own.", next: "devices" };
-    case "rate_limited": {
-      const minutes = Math.max(1, Math.ceil((retryAfterSeconds ?? 60) / 60));
-      return { message: `Too many attempts, try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, next: "retry" };
-    }
+    case "rate_limited":
+      return { message: `Too many claim attempts. ${tryAgainIn(retryAfterSeconds ?? 60)}`, next: "retry" };
     case "user_declined":
-      return { message: "The claim was declined on the device. If that was a mistake, scan the code again and confirm on the device.", next: "scan" };
+      return {
+        message:
+          "The claim was declined on the device. If that was a mistake, scan the code again and confirm on the device.",
+        next: "scan",
+      };
     case "timeout":
-      return { message: "The device did not answer in time. Check that it is switched on and online, then scan its code again.", next: "scan" };
+      return {
+        message:
+          "The device did not answer in time. Check that it is switched on and online, then scan its code again.",
+        next: "scan",
+      };
     case "network_error":
       return { message: "Could not reach Claimlink. Check your connection and try again.", next: "retry" };
     default:
@@ -39,4 +65,5 @@ export function refusalFor(code: string, retryAfterSeconds?: number): Refusal {
   }
 }
 
-export const STALE_CODE = "The code you scanned is more than a minute old, and the device has shown new ones since. Scan the code on the screen again.";
+export const STALE_CODE =
+  "The code you scanned is more than a minute old, and the device has shown new ones since. Scan the code on the screen again.";

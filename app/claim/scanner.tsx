@@ -14,7 +14,12 @@ export function loadDecoder(): Promise<Decoder> {
 const MAX_SIDE = 640;
 
 /** Decodes a QR code from any drawable (a video frame or a photo), or returns null. */
-export async function decodeImage(source: CanvasImageSource, width: number, height: number, canvas: HTMLCanvasElement): Promise<string | null> {
+export async function decodeImage(
+  source: CanvasImageSource,
+  width: number,
+  height: number,
+  canvas: HTMLCanvasElement,
+): Promise<string | null> {
   const scale = Math.min(1, MAX_SIDE / Math.max(width, height));
   canvas.width = Math.round(width * scale);
   canvas.height = Math.round(height * scale);
@@ -29,7 +34,8 @@ export async function decodeImage(source: CanvasImageSource, width: number, heig
 type CameraError = "denied" | "missing" | "insecure" | "failed";
 
 const CAMERA_HELP: Record<CameraError, string> = {
-  denied: "Camera access was refused. To scan, allow the camera for this site in your browser's settings and reload. You can also type the code shown under the QR, or choose a photo of it.",
+  denied:
+    "Camera access was refused. To scan, allow the camera for this site in your browser's settings and reload. You can also type the code shown under the QR, or choose a photo of it.",
   missing: "No camera was found on this device. Type the code shown under the QR, or choose a photo of it.",
   insecure: "The camera needs a secure (https) connection. Type the code shown under the QR, or choose a photo of it.",
   failed: "The camera could not be started. Close other apps that use it and try again, or type the code instead.",
@@ -73,7 +79,9 @@ export function Scanner({ onText, paused }: { onText: (text: string) => void; pa
       try {
         const s = await navigator.mediaDevices.getUserMedia({
           audio: false,
-          video: cameraId ? { deviceId: { exact: cameraId } } : { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } },
+          video: cameraId
+            ? { deviceId: { exact: cameraId } }
+            : { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } },
         });
         if (cancelled) return s.getTracks().forEach((t) => t.stop());
         stream.current = s;
@@ -101,7 +109,13 @@ export function Scanner({ onText, paused }: { onText: (text: string) => void; pa
       } catch (err) {
         if (cancelled) return;
         const name = (err as DOMException).name;
-        setError(name === "NotAllowedError" || name === "SecurityError" ? "denied" : name === "NotFoundError" || name === "OverconstrainedError" ? "missing" : "failed");
+        setError(
+          name === "NotAllowedError" || name === "SecurityError"
+            ? "denied"
+            : name === "NotFoundError" || name === "OverconstrainedError"
+              ? "missing"
+              : "failed",
+        );
         setStarting(false);
       }
     }
@@ -125,7 +139,12 @@ export function Scanner({ onText, paused }: { onText: (text: string) => void; pa
     }
   }
 
-  if (error) return <p className="notice error" data-testid="camera-error">{CAMERA_HELP[error]}</p>;
+  if (error)
+    return (
+      <p className="notice error" data-testid="camera-error">
+        {CAMERA_HELP[error]}
+      </p>
+    );
   return (
     <div className="scanner">
       <div className="viewfinder">
@@ -139,7 +158,9 @@ export function Scanner({ onText, paused }: { onText: (text: string) => void; pa
           <select aria-label="Camera" value={cameraId ?? ""} onChange={(e) => setCameraId(e.target.value || null)}>
             <option value="">Back camera</option>
             {cameras.map((c, i) => (
-              <option key={c.deviceId || i} value={c.deviceId}>{c.label || `Camera ${i + 1}`}</option>
+              <option key={c.deviceId || i} value={c.deviceId}>
+                {c.label || `Camera ${i + 1}`}
+              </option>
             ))}
           </select>
         )}

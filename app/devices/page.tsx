@@ -14,13 +14,20 @@ export default async function DevicesPage() {
     <main>
       <div className="page-head">
         <h1>Your devices</h1>
-        <Link className="button" href="/claim">Claim a device</Link>
+        <Link className="button" href="/claim">
+          Claim a device
+        </Link>
       </div>
       {devices.length === 0 ? (
         <div className="card empty" data-testid="empty-devices">
           <h2>No devices yet</h2>
-          <p>Switch your device on. When its screen shows a square code, point your phone&apos;s camera at it and open the link, or press <strong>Claim a device</strong> and scan it here.</p>
-          <Link className="button" href="/claim">Claim a device</Link>
+          <p>
+            Switch your device on. When its screen shows a square code, point your phone&apos;s camera at it and open
+            the link, or press <strong>Claim a device</strong> and scan it here.
+          </p>
+          <Link className="button" href="/claim">
+            Claim a device
+          </Link>
         </div>
       ) : (
         <div className="device-grid" data-testid="device-list">

@@ -13,7 +13,8 @@ export default function EmulatorPage() {
       <div className="narrow-wide">
         <h1>Device emulator</h1>
         <p className="muted">
-          A Claimlink device running in this browser tab. Scan its screen with your phone (signed in to Claimlink) to try a claim without hardware.
+          A Claimlink device running in this browser tab. Scan its screen with your phone (signed in to Claimlink) to
+          try a claim without hardware.
         </p>
         <Emulator />
       </div>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { signInAction } from "../(auth)/actions";
 import { api, ApiError } from "../_components/api";
+import { chosenPassword, NewPasswordFields } from "../_components/new-password-fields";
 
 type Invitation = { email: string; name: string; expiresAt: string };
 type State =
@@ -25,19 +26,27 @@ export function AcceptInvitation() {
       : Promise.reject(new Error(NO_TOKEN));
     lookup
       .then((invitation) => setState({ step: "form", token, invitation, error: null, busy: false }))
-      .catch((err: unknown) => setState({ step: "invalid", message: err instanceof ApiError ? err.message : NO_TOKEN }));
+      .catch((err: unknown) =>
+        setState({ step: "invalid", message: err instanceof ApiError ? err.message : NO_TOKEN }),
+      );
   }, []);
 
   if (state.step === "loading") return <p className="muted">Checking your invitation…</p>;
-  if (state.step === "invalid") return <p className="notice error" data-testid="invite-error">{state.message}</p>;
+  if (state.step === "invalid")
+    return (
+      <p className="notice error" data-testid="invite-error">
+        {state.message}
+      </p>
+    );
 
   async function submit(form: FormData) {
     if (state.step !== "form") return;
-    const password = String(form.get("password") ?? "");
-    if (password !== String(form.get("repeat") ?? "")) {
-      setState({ ...state, error: "The two passwords differ." });
+    const chosen = chosenPassword(form);
+    if ("error" in chosen) {
+      setState({ ...state, error: chosen.error });
       return;
     }
+    const { password } = chosen;
     setState({ ...state, busy: true, error: null });
     try {
       await api("/api/v1/invitations/accept", { method: "POST", body: { token: state.token, password } });
@@ -49,7 +58,7 @@ export function AcceptInvitation() {
     credentials.set("email", state.invitation.email);
     credentials.set("password", password);
     credentials.set("next", "/");
-    await signInAction({ error: null, email: state.invitation.email }, credentials);
+    await signInAction({ error: null, email: state.invitation.email, step: "password" }, credentials);
   }
 
   return (
@@ -57,14 +66,16 @@ export function AcceptInvitation() {
       <p>
         Hello {state.invitation.name}. Choose a password for <strong>{state.invitation.email}</strong>.
       </p>
-      <label htmlFor="password">Password</label>
-      <input id="password" name="password" type="password" autoComplete="new-password" minLength={10} maxLength={256} required />
-      <p className="muted small">At least 10 characters. A few unrelated words make a strong, memorable password.</p>
-      <label htmlFor="repeat">Repeat the password</label>
-      <input id="repeat" name="repeat" type="password" autoComplete="new-password" minLength={10} maxLength={256} required />
-      {state.error && <p className="notice error" data-testid="form-error">{state.error}</p>}
+      <NewPasswordFields hint />
+      {state.error && (
+        <p className="notice error" data-testid="form-error">
+          {state.error}
+        </p>
+      )}
       <div className="actions">
-        <button type="submit" disabled={state.busy}>{state.busy ? "Creating your account…" : "Create my account"}</button>
+        <button type="submit" disabled={state.busy}>
+          {state.busy ? "Creating your account…" : "Create my account"}
+        </button>
       </div>
     </form>
   );

@@ -1,12 +1,14 @@
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { recordAudit, type Actor } from "../audit/record";
+import { countLinkAttempt, refundLinkAttempt } from "../auth/limits";
 import { hashPassword } from "../auth/password";
-import { newId, randomToken, sha256Hex } from "../crypto/tokens";
+import { randomToken, sha256Hex } from "../crypto/tokens";
+import { newId } from "../ids";
 import type { Db } from "../db/client";
 import { invitations, users, type Invitation } from "../db/schema";
-import { AppError } from "../http/errors";
-import { parseOrThrow } from "../http/validate";
-import { acceptInvitationSchema, invitationInputSchema, invitationTokenSchema } from "./schemas";
+import { AppError } from "../errors/app-error";
+import { isUniqueViolation } from "../errors/validate";
+import { invitationTokenSchema, type AcceptInvitationInput, type InvitationInput } from "./schemas";
 import { findUserByEmail, toPublicUser, type PublicUser } from "./users";
 
 // An invitation is a single-use link, `<public url>/invite#<token>`: the token sits in the
@@ -16,22 +18,23 @@ import { findUserByEmail, toPublicUser, type PublicUser } from "./users";
 export type PendingInvitation = Pick<Invitation, "id" | "email" | "name" | "role" | "createdAt" | "expiresAt">;
 
 /** The answer to any unusable link: it never says whether the email has an account. */
-const UNUSABLE = "This invitation link is not valid: it may have expired or been used already. Ask whoever invited you for a new one.";
+const UNUSABLE =
+  "This invitation link is not valid: it may have expired or been used already. Ask whoever invited you for a new one.";
 
 function invitationLink(publicUrl: string, token: string): string {
   return `${publicUrl}/invite#${token}`;
 }
 
-const pendingWhere = (now: Date) => and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now));
+const pendingWhere = (now: Date) =>
+  and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now));
 
 /** Creates an invitation (superseding a pending one for the same email); throws `email_taken`. */
 export async function createInvitation(
   db: Db,
   actor: Actor,
-  input: unknown,
+  data: InvitationInput,
   opts: { days: number; publicUrl: string },
 ): Promise<{ invitation: PendingInvitation; link: string }> {
-  const data = parseOrThrow(invitationInputSchema, input);
   if (await findUserByEmail(db, data.email)) {
     throw new AppError("email_taken", `An account with the email ${data.email} already exists.`);
   }
@@ -80,7 +83,12 @@ export async function renewInvitation(
       .where(and(eq(invitations.id, invitationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
       .returning();
     if (!row) throw new AppError("not_found", "No such pending invitation.");
-    await recordAudit(tx, actor, { action: "invitation.renewed", outcome: "success", subjectLabel: row.email, detail: { invitationId } });
+    await recordAudit(tx, actor, {
+      action: "invitation.renewed",
+      outcome: "success",
+      subjectLabel: row.email,
+      detail: { invitationId },
+    });
     return { invitation: toPending(row), link: invitationLink(opts.publicUrl, token) };
   });
 }
@@ -93,7 +101,12 @@ export async function revokeInvitation(db: Db, actor: Actor, invitationId: strin
       .where(and(eq(invitations.id, invitationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
       .returning();
     if (!row) throw new AppError("not_found", "No such pending invitation.");
-    await recordAudit(tx, actor, { action: "invitation.revoked", outcome: "success", subjectLabel: row.email, detail: { invitationId } });
+    await recordAudit(tx, actor, {
+      action: "invitation.revoked",
+      outcome: "success",
+      subjectLabel: row.email,
+      detail: { invitationId },
+    });
   });
 }
 
@@ -102,8 +115,12 @@ export async function listPendingInvitations(db: Db): Promise<PendingInvitation[
   return rows.map(toPending);
 }
 
-/** What the invitee sees before choosing a password; `not_found` for any unusable token. */
-export async function lookupInvitation(db: Db, token: unknown): Promise<{ email: string; name: string; expiresAt: Date }> {
+/**
+ * The pending invitation of a token. Each check counts against the caller's address first
+ * (`rate_limited` past the limit); a valid token gives its attempt back. `not_found` otherwise.
+ */
+async function findPendingInvitation(db: Db, token: unknown, ip: string | null): Promise<Invitation> {
+  await countLinkAttempt(db, ip);
   const parsed = invitationTokenSchema.safeParse(token);
   if (!parsed.success) throw new AppError("not_found", UNUSABLE);
   const [row] = await db
@@ -111,17 +128,29 @@ export async function lookupInvitation(db: Db, token: unknown): Promise<{ email:
     .from(invitations)
     .where(and(eq(invitations.tokenHash, sha256Hex(parsed.data)), pendingWhere(new Date())));
   if (!row) throw new AppError("not_found", UNUSABLE);
+  await refundLinkAttempt(db, ip);
+  return row;
+}
+
+/** What the invitee sees before choosing a password; `not_found` for any unusable token. */
+export async function lookupInvitation(
+  db: Db,
+  token: unknown,
+  ip: string | null = null,
+): Promise<{ email: string; name: string; expiresAt: Date }> {
+  const row = await findPendingInvitation(db, token, ip);
   return { email: row.email, name: row.name, expiresAt: row.expiresAt };
 }
 
 /**
- * Creates the invitee's account with the password they chose. Consuming the invitation is a
+ * Creates the invitee's account with the password they chose. The token is checked before the
+ * password is hashed (an unknown token costs no hash). Consuming the invitation is a
  * conditional UPDATE in the same transaction as the account, so a link works exactly once.
+ * Refusals are audited by the route, through the capped refusal audit.
  */
-export async function acceptInvitation(db: Db, input: unknown, ip: string | null): Promise<PublicUser> {
-  const data = parseOrThrow(acceptInvitationSchema, input);
+export async function acceptInvitation(db: Db, data: AcceptInvitationInput, ip: string | null): Promise<PublicUser> {
+  await findPendingInvitation(db, data.token, ip);
   const passwordHash = await hashPassword(data.password);
-  const anonymous: Actor = { id: null, label: "anonymous", ip };
   try {
     return await db.transaction(async (tx) => {
       const now = new Date();
@@ -136,20 +165,22 @@ export async function acceptInvitation(db: Db, input: unknown, ip: string | null
         .values({ id: newId("usr"), email: inv.email, name: inv.name, role: inv.role, passwordHash })
         .returning();
       await tx.update(invitations).set({ userId: user.id }).where(eq(invitations.id, inv.id));
-      await recordAudit(tx, { id: user.id, label: user.email, ip }, {
-        action: "invitation.accepted",
-        outcome: "success",
-        subjectUserId: user.id,
-        subjectLabel: user.email,
-        detail: { invitationId: inv.id, role: user.role },
-      });
+      await recordAudit(
+        tx,
+        { id: user.id, label: user.email, ip },
+        {
+          action: "invitation.accepted",
+          outcome: "success",
+          subjectUserId: user.id,
+          subjectLabel: user.email,
+          detail: { invitationId: inv.id, role: user.role },
+        },
+      );
       return toPublicUser(user);
     });
   } catch (err) {
-    const unique = (err as { cause?: { code?: string } }).cause?.code === "23505";
-    if (!unique && !(err instanceof AppError && err.code === "not_found")) throw err;
-    await recordAudit(db, anonymous, { action: "invitation.accepted", outcome: "failure", detail: { reason: unique ? "email_taken" : "unusable_token" } });
-    throw new AppError("not_found", UNUSABLE);
+    if (isUniqueViolation(err)) throw new AppError("not_found", UNUSABLE);
+    throw err;
   }
 }
 

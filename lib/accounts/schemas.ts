@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/password";
-import { hasNoControlChars } from "../http/validate";
+import { hasNoControlChars, parseOrThrow } from "../errors/validate";
 
 export const emailSchema = z
   .string()
@@ -39,6 +39,25 @@ export const invitationInputSchema = z.strictObject({
 
 export const invitationTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "is not an invitation token");
 
+export const resetTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "is not a reset token");
+
+export const acceptResetSchema = z.strictObject({
+  token: resetTokenSchema,
+  password: passwordSchema,
+});
+
+export const resetRequestSchema = z.strictObject({ email: emailSchema });
+
+export const changePasswordSchema = z.strictObject({
+  current: z.string().min(1, "is required").max(256),
+  password: passwordSchema,
+});
+
+export const profileChangeSchema = z.strictObject({ name: displayNameSchema });
+
+/** A TOTP code or a recovery code, as typed. */
+export const codeSchema = z.strictObject({ code: z.string().trim().min(6, "is required").max(40) });
+
 export const acceptInvitationSchema = z.strictObject({
   token: invitationTokenSchema,
   password: passwordSchema,
@@ -53,3 +72,12 @@ export const accountChangeSchema = z.union([
 export const accountSearchSchema = z.strictObject({
   q: z.string().trim().max(100).optional(),
 });
+
+export type NewUser = z.infer<typeof newUserSchema>;
+export type InvitationInput = z.infer<typeof invitationInputSchema>;
+export type AcceptInvitationInput = z.infer<typeof acceptInvitationSchema>;
+
+// Parsers for the edges (routes, the CLI, tests): `invalid_request` listing each field's problem.
+export const newUser = (input: unknown): NewUser => parseOrThrow(newUserSchema, input);
+export const invitationInput = (input: unknown): InvitationInput => parseOrThrow(invitationInputSchema, input);
+export const acceptInput = (input: unknown): AcceptInvitationInput => parseOrThrow(acceptInvitationSchema, input);

@@ -1,12 +1,12 @@
 import { and, asc, eq, ilike, isNull, or } from "drizzle-orm";
 import { recordAudit, type Actor } from "../audit/record";
 import { hashPassword } from "../auth/password";
-import { newId } from "../crypto/tokens";
+import { newId } from "../ids";
 import type { Db } from "../db/client";
 import { authSessions, users, type User } from "../db/schema";
-import { AppError } from "../http/errors";
-import { newUserSchema, type Role } from "./schemas";
-import { parseOrThrow } from "../http/validate";
+import { AppError } from "../errors/app-error";
+import type { NewUser, Role } from "./schemas";
+import { isUniqueViolation } from "../errors/validate";
 import { containsPattern } from "../db/search";
 
 export type PublicUser = Pick<User, "id" | "email" | "name" | "role" | "disabledAt" | "createdAt">;
@@ -15,14 +15,8 @@ export function toPublicUser(u: User): PublicUser {
   return { id: u.id, email: u.email, name: u.name, role: u.role, disabledAt: u.disabledAt, createdAt: u.createdAt };
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  const cause = (err as { cause?: { code?: string } }).cause ?? (err as { code?: string });
-  return cause?.code === "23505";
-}
-
 /** Creates an account; throws `email_taken` or `invalid_request`. Audited as account.created. */
-export async function createUser(db: Db, actor: Actor, input: unknown): Promise<PublicUser> {
-  const data = parseOrThrow(newUserSchema, input);
+export async function createUser(db: Db, actor: Actor, data: NewUser): Promise<PublicUser> {
   const passwordHash = await hashPassword(data.password);
   try {
     return await db.transaction(async (tx) => {
@@ -40,7 +34,8 @@ export async function createUser(db: Db, actor: Actor, input: unknown): Promise<
       return toPublicUser(user);
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError("email_taken", `An account with the email ${data.email} already exists.`);
+    if (isUniqueViolation(err))
+      throw new AppError("email_taken", `An account with the email ${data.email} already exists.`);
     throw err;
   }
 }
@@ -110,7 +105,11 @@ export async function setUserDisabled(db: Db, actor: Actor, userId: string, disa
 export async function setUserRole(db: Db, actor: Actor, userId: string, role: Role): Promise<PublicUser> {
   const user = await requireOther(db, actor, userId);
   return db.transaction(async (tx) => {
-    const [updated] = await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, userId)).returning();
+    const [updated] = await tx
+      .update(users)
+      .set({ role, updatedAt: new Date() })
+      .where(eq(users.id, userId))
+      .returning();
     await recordAudit(tx, actor, {
       action: "account.role_changed",
       outcome: "success",

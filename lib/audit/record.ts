@@ -1,6 +1,7 @@
 import { auditEvents } from "../db/schema";
 import type { Db } from "../db/client";
 import { countHit } from "../rate-limit";
+import { addressBucket } from "../rate-limit/address";
 
 /** Who did something: a signed-in user, or a label for the system, the CLI or an anonymous caller. */
 export type Actor = { id: string | null; label: string; ip: string | null };
@@ -37,13 +38,22 @@ export async function recordAudit(db: Db, actor: Actor, input: AuditInput): Prom
 
 const REFUSALS_PER_KEY = { max: 20, windowSeconds: 600 };
 
+export type RefusalInput = Omit<AuditInput, "outcome"> & {
+  /** The refusal's code (an AppError code), recorded in the detail and part of the cap's key. */
+  code: string;
+  /** Whom the cap counts: defaults to the actor's account id, else its address (IPv6 by /64). */
+  caller?: string | null;
+};
+
 /**
- * Records a refusal, at most 20 per key (caller and reason) in 10 minutes, so a flood of bad
- * requests cannot fill the audit log. Returns whether it was recorded.
+ * Records a refusal, at most 20 per key in 10 minutes, so a flood of bad requests cannot fill
+ * the audit log. One key scheme everywhere: action, caller, code. Returns whether it was recorded.
  */
-export async function recordRefusal(db: Db, actor: Actor, key: string, input: Omit<AuditInput, "outcome">): Promise<boolean> {
+export async function recordRefusal(db: Db, actor: Actor, input: RefusalInput): Promise<boolean> {
+  const { code, caller, ...event } = input;
+  const key = `${event.action}:${caller ?? actor.id ?? addressBucket(actor.ip)}:${code}`;
   const { count } = await countHit(db, `audit:${key}`, REFUSALS_PER_KEY);
   if (count > REFUSALS_PER_KEY.max) return false;
-  await recordAudit(db, actor, { ...input, outcome: "failure" });
+  await recordAudit(db, actor, { ...event, detail: { code, ...event.detail }, outcome: "failure" });
   return true;
 }

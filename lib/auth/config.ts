@@ -4,13 +4,17 @@ import { getDb } from "../db/client";
 import { env } from "../env";
 import { clientIp } from "../http/client-ip";
 import { createSession, endSessionByToken, resolveSession } from "./sessions";
-import { authenticate } from "./sign-in";
+import { authenticate, completeSignIn, recordSignIn } from "./sign-in";
+import { servedOverHttps } from "../http/transport";
 
 // next-auth (Credentials) with server-side sessions: the cookie is not a JWT but an opaque
 // random token (jwt.encode/decode below), looked up in auth_sessions on every request. That is
 // what makes a session revocable at once (docs/decisions/0002-sessions.md).
 
-/** Thrown from authorize(); its code reaches the sign-in form ("invalid_credentials", "rate_limited_<seconds>"). */
+/**
+ * Thrown from authorize(); its code reaches the sign-in form: "invalid_credentials",
+ * "invalid_code", "ticket_expired", "second_factor_required", "rate_limited_<seconds>".
+ */
 class SignInRefused extends CredentialsSignin {
   constructor(code: string) {
     super();
@@ -20,29 +24,56 @@ class SignInRefused extends CredentialsSignin {
 
 type Pending = { id: string; email: string; name: string; ip: string | null; userAgent: string | null };
 
-export type SessionUser = { id: string; email: string; name: string; role: "participant" | "staff"; sessionId: string };
+export type SessionUser = {
+  id: string;
+  email: string;
+  name: string;
+  role: "participant" | "staff";
+  sessionId: string;
+  twoFactor: boolean;
+  /** A staff account without two-factor while it is required: only /account/security is open to it. */
+  mustEnrol: boolean;
+};
 
 function buildConfig(): NextAuthConfig {
   const e = env();
   return {
     secret: e.authSecret,
     trustHost: true,
+    // Secure cookies whenever people use https, whatever a proxy's headers say (SECURITY.md).
+    useSecureCookies: servedOverHttps(e.publicUrl),
     session: { strategy: "jwt", maxAge: e.CLAIMLINK_SESSION_DAYS * 86_400 },
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: [
       Credentials({
-        credentials: { email: {}, password: {} },
+        credentials: { email: {}, password: {}, ticket: {}, code: {} },
         async authorize(credentials, request) {
           const db = await getDb();
           const ip = clientIp(request.headers);
-          const result = await authenticate(db, credentials, ip);
-          if (!result.ok) {
-            throw new SignInRefused(result.reason === "rate_limited" ? `rate_limited_${result.retryAfterSeconds}` : "invalid_credentials");
+          // Two ways in: the sign-in form's ticket (after its password step, with the code when
+          // two-factor is on), or email and password for an account without two-factor.
+          let user;
+          if (credentials?.ticket !== undefined) {
+            const result = await completeSignIn(db, credentials, ip);
+            if (!result.ok)
+              throw new SignInRefused(
+                result.reason === "rate_limited" ? `rate_limited_${result.retryAfterSeconds}` : result.reason,
+              );
+            user = result.user;
+          } else {
+            const result = await authenticate(db, credentials, ip);
+            if (!result.ok)
+              throw new SignInRefused(
+                result.reason === "rate_limited" ? `rate_limited_${result.retryAfterSeconds}` : "invalid_credentials",
+              );
+            if (result.secondFactor) throw new SignInRefused("second_factor_required");
+            await recordSignIn(db, result.user, ip, null);
+            user = result.user;
           }
           const pending: Pending = {
-            id: result.user.id,
-            email: result.user.email,
-            name: result.user.name,
+            id: user.id,
+            email: user.email,
+            name: user.name,
             ip,
             userAgent: request.headers.get("user-agent"),
           };
@@ -55,7 +86,12 @@ function buildConfig(): NextAuthConfig {
         if (trigger === "signIn" && user) {
           const p = user as Pending;
           const db = await getDb();
-          const { token: sessionToken } = await createSession(db, { userId: p.id, ip: p.ip, userAgent: p.userAgent, days: e.CLAIMLINK_SESSION_DAYS });
+          const { token: sessionToken } = await createSession(db, {
+            userId: p.id,
+            ip: p.ip,
+            userAgent: p.userAgent,
+            days: e.CLAIMLINK_SESSION_DAYS,
+          });
           return { sessionToken };
         }
         return token;
@@ -80,6 +116,8 @@ function buildConfig(): NextAuthConfig {
           name: found.user.name,
           role: found.user.role,
           sessionId: found.session.id,
+          twoFactor: found.user.totpEnabledAt !== null,
+          mustEnrol: found.user.role === "staff" && found.user.totpEnabledAt === null && e.staffTwoFactorRequired,
         };
         return { sessionToken: token, user, sub: found.user.id };
       },

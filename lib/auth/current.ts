@@ -3,7 +3,7 @@ import { notFound, redirect } from "next/navigation";
 import { recordRefusal } from "../audit/record";
 import { getDb } from "../db/client";
 import { clientIp } from "../http/client-ip";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors/app-error";
 import { auth, type SessionUser } from "./config";
 
 /** The signed-in user of this request, or null (revoked, expired and disabled count as signed out). */
@@ -12,10 +12,16 @@ export async function getCurrentUser(): Promise<SessionUser | null> {
   return (session?.user as SessionUser | undefined) ?? null;
 }
 
-/** For pages: the user, or a redirect to sign-in that comes back to `returnTo`. */
-export async function requireUserPage(returnTo: string): Promise<SessionUser> {
+export const SECURITY_PAGE = "/account/security";
+
+/**
+ * For pages: the user, or a redirect to sign-in that comes back to `returnTo`. A staff account
+ * that must still switch on two-factor is sent to /account/security (`enrolment` pages only).
+ */
+export async function requireUserPage(returnTo: string, opts: { enrolment?: boolean } = {}): Promise<SessionUser> {
   const user = await getCurrentUser();
   if (!user) redirect(`/sign-in?next=${encodeURIComponent(returnTo)}`);
+  if (user.mustEnrol && !opts.enrolment) redirect(SECURITY_PAGE);
   return user;
 }
 
@@ -30,19 +36,27 @@ export async function requireStaffPage(returnTo: string): Promise<SessionUser> {
 }
 
 /** Records a refused access (a non-staff account at a staff page or API, a cross-site write). */
-export async function auditRefusedAccess(ip: string | null, code: string, method: string, path: string, user?: SessionUser | null): Promise<void> {
+export async function auditRefusedAccess(
+  ip: string | null,
+  code: string,
+  method: string,
+  path: string,
+  user?: SessionUser | null,
+): Promise<void> {
   const who = user ?? (await getCurrentUser().catch(() => null));
-  await recordRefusal(await getDb(), { id: who?.id ?? null, label: who?.email ?? "anonymous", ip }, `access:${who?.id ?? ip}:${code}`, {
-    action: "access.refused",
-    subjectUserId: who?.id ?? null,
-    detail: { code, method, path },
-  });
+  await recordRefusal(
+    await getDb(),
+    { id: who?.id ?? null, label: who?.email ?? "anonymous", ip },
+    { action: "access.refused", code, subjectUserId: who?.id ?? null, detail: { method, path } },
+  );
 }
 
-/** For API routes: throws `unauthenticated` (401) or `forbidden` (403). */
-export async function requireUserApi(opts: { staff?: boolean } = {}): Promise<SessionUser> {
+/** For API routes: throws `unauthenticated` (401), `forbidden` or `two_factor_required` (403). */
+export async function requireUserApi(opts: { staff?: boolean; enrolment?: boolean } = {}): Promise<SessionUser> {
   const user = await getCurrentUser();
   if (!user) throw new AppError("unauthenticated", "Sign in to continue.");
   if (opts.staff && user.role !== "staff") throw new AppError("forbidden", "This needs a staff account.");
+  if (user.mustEnrol && !opts.enrolment)
+    throw new AppError("two_factor_required", `Switch on two-factor sign-in at ${SECURITY_PAGE} first.`);
   return user;
 }

@@ -15,6 +15,7 @@ describe("where sign-in returns to", () => {
   it("allows a path on this site and nothing else", () => {
     expect(safeReturnPath("/claim")).toBe("/claim");
     expect(safeReturnPath("/staff/audit?account=usr_X")).toBe("/staff/audit?account=usr_X");
-    for (const bad of ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", 42, null]) expect(safeReturnPath(bad)).toBe("/");
+    for (const bad of ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", 42, null])
+      expect(safeReturnPath(bad)).toBe("/");
   });
 });

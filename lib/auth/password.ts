@@ -3,8 +3,7 @@ import { hash, verify } from "@node-rs/argon2";
 // argon2id with the OWASP minimum parameters (m=19 MiB, t=2, p=1): about 75 ms here.
 const OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
-export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 256;
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password-rules";
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);

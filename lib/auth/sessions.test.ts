@@ -1,10 +1,18 @@
+import { newUser as newUserInput } from "@/lib/accounts/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { createUser } from "../accounts/users";
 import { CLI_ACTOR } from "../audit/record";
 import type { Database } from "../db/client";
 import { openTestDatabase, uniqueEmail } from "../db/test-database";
-import { createSession, endSessionByToken, listActiveSessions, resolveSession, revokeAllSessions, revokeSession } from "./sessions";
+import {
+  createSession,
+  endSessionByToken,
+  listActiveSessions,
+  resolveSession,
+  revokeAllSessions,
+  revokeSession,
+} from "./sessions";
 
 let database: Database;
 beforeAll(async () => {
@@ -13,7 +21,11 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 async function newUser() {
-  return createUser(database.db, CLI_ACTOR, { email: uniqueEmail(), name: "S", password: "correct horse battery" });
+  return createUser(
+    database.db,
+    CLI_ACTOR,
+    newUserInput({ email: uniqueEmail(), name: "S", password: "correct horse battery" }),
+  );
 }
 
 describe("server-side sessions", () => {
@@ -44,7 +56,9 @@ describe("server-side sessions", () => {
 
   it("sign out everywhere ends every session of the account", async () => {
     const u = await newUser();
-    const tokens = await Promise.all([1, 2, 3].map(() => createSession(database.db, { userId: u.id, ip: null, userAgent: null, days: 30 })));
+    const tokens = await Promise.all(
+      [1, 2, 3].map(() => createSession(database.db, { userId: u.id, ip: null, userAgent: null, days: 30 })),
+    );
     expect(await revokeAllSessions(database.db, { id: u.id, label: u.email, ip: null }, u.id)).toBe(3);
     for (const t of tokens) expect(await resolveSession(database.db, t.token)).toBeNull();
     expect(await listActiveSessions(database.db, u.id)).toEqual([]);

@@ -1,9 +1,10 @@
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { recordAudit, type Actor } from "../audit/record";
-import { newId, randomToken, sha256Hex } from "../crypto/tokens";
+import { randomToken, sha256Hex } from "../crypto/tokens";
+import { newId } from "../ids";
 import type { Db } from "../db/client";
 import { authSessions, users, type AuthSession, type User } from "../db/schema";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors/app-error";
 
 // Server-side sessions: the cookie holds a random token, the database only its SHA-256. A
 // session ends when revoked, expired, or its account is disabled, on the very next request.
@@ -41,7 +42,10 @@ export async function resolveSession(db: Db, token: string): Promise<{ session: 
   const now = Date.now();
   if (row.session.revokedAt || row.session.expiresAt.getTime() <= now || row.user.disabledAt) return null;
   if (now - row.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-    await db.update(authSessions).set({ lastSeenAt: new Date(now) }).where(eq(authSessions.id, row.session.id));
+    await db
+      .update(authSessions)
+      .set({ lastSeenAt: new Date(now) })
+      .where(eq(authSessions.id, row.session.id));
   }
   return row;
 }
@@ -70,7 +74,12 @@ export async function revokeSession(db: Db, actor: Actor, userId: string, sessio
       .where(and(eq(authSessions.id, sessionId), eq(authSessions.userId, userId), isNull(authSessions.revokedAt)))
       .returning({ id: authSessions.id });
     if (ended.length === 0) throw new AppError("not_found", "No such active session.");
-    await recordAudit(tx, actor, { action: "session.revoked", outcome: "success", subjectUserId: userId, detail: { sessionId } });
+    await recordAudit(tx, actor, {
+      action: "session.revoked",
+      outcome: "success",
+      subjectUserId: userId,
+      detail: { sessionId },
+    });
   });
 }
 

@@ -2,8 +2,11 @@ import { z } from "zod";
 import { CLI_ACTOR } from "../audit/record";
 import { emailSchema, newUserSchema } from "../accounts/schemas";
 import { createUser, findUserByEmail, listUsers, setUserDisabled } from "../accounts/users";
+import { resetTwoFactor } from "../auth/two-factor";
 import type { Db } from "../db/client";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors/app-error";
+import { env } from "../env";
+import { resealSecrets } from "./reseal";
 
 // The operator commands of `npm run cli`. They run in the CLI process, or, when the app holds
 // the embedded database, inside the app through /api/internal/cli (see cli/index.ts).
@@ -13,13 +16,16 @@ export const cliCommandSchema = z.discriminatedUnion("op", [
   z.strictObject({ op: z.literal("users.list") }),
   z.strictObject({ op: z.literal("users.disable"), email: emailSchema }),
   z.strictObject({ op: z.literal("users.enable"), email: emailSchema }),
+  z.strictObject({ op: z.literal("keys.reseal") }),
+  z.strictObject({ op: z.literal("users.reset-2fa"), email: emailSchema }),
 ]);
 export type CliCommand = z.input<typeof cliCommandSchema>;
 export type CliResult = { exitCode: number; lines: string[] };
 
 export async function runCliCommand(db: Db, input: unknown): Promise<CliResult> {
   const parsed = cliCommandSchema.safeParse(input);
-  if (!parsed.success) return { exitCode: 2, lines: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
+  if (!parsed.success)
+    return { exitCode: 2, lines: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
   const cmd = parsed.data;
   try {
     switch (cmd.op) {
@@ -33,8 +39,34 @@ export async function runCliCommand(db: Db, input: unknown): Promise<CliResult> 
         const rows = all.map((u) => [u.email, u.name, u.role, u.disabledAt ? "disabled" : "active", u.id]);
         const header = ["EMAIL", "NAME", "ROLE", "STATUS", "ID"];
         const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-        const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+        const fmt = (r: string[]) =>
+          r
+            .map((c, i) => c.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd();
         return { exitCode: 0, lines: [fmt(header), ...rows.map(fmt)] };
+      }
+      case "keys.reseal": {
+        const ring = env().secretKey;
+        const r = await resealSecrets(db, ring);
+        const lines = [
+          `Re-sealed ${r.resealed} secret(s) under key ${ring.current.id}; ${r.alreadyCurrent} already were.`,
+        ];
+        if (r.unopenable > 0)
+          lines.push(
+            `${r.unopenable} secret(s) open with no key of CLAIMLINK_SECRET_KEY: their devices must provision again.`,
+          );
+        else if (ring.all.length > 1) lines.push("The older keys in CLAIMLINK_SECRET_KEY can now be removed.");
+        return { exitCode: 0, lines };
+      }
+      case "users.reset-2fa": {
+        const user = await findUserByEmail(db, cmd.email);
+        if (!user) return { exitCode: 1, lines: [`No account with the email ${cmd.email}.`] };
+        const { sessionsEnded } = await resetTwoFactor(db, CLI_ACTOR, user.id);
+        return {
+          exitCode: 0,
+          lines: [`Reset two-factor sign-in of ${user.email}; ended ${sessionsEnded} session(s).`],
+        };
       }
       case "users.disable":
       case "users.enable": {
@@ -42,7 +74,10 @@ export async function runCliCommand(db: Db, input: unknown): Promise<CliResult> 
         if (!user) return { exitCode: 1, lines: [`No account with the email ${cmd.email}.`] };
         const disable = cmd.op === "users.disable";
         await setUserDisabled(db, CLI_ACTOR, user.id, disable);
-        return { exitCode: 0, lines: [`${disable ? "Disabled" : "Enabled"} ${user.email}.${disable ? " Its sessions have ended." : ""}`] };
+        return {
+          exitCode: 0,
+          lines: [`${disable ? "Disabled" : "Enabled"} ${user.email}.${disable ? " Its sessions have ended." : ""}`],
+        };
       }
     }
   } catch (err) {

@@ -2,8 +2,8 @@ import { appDatabase } from "../db/client";
 import { safeEqual } from "../crypto/tokens";
 import { env } from "../env";
 import { isLoopback, peerAddress } from "../http/client-ip";
-import { AppError } from "../http/errors";
-import { bearerToken } from "../http/validate";
+import { AppError } from "../errors/app-error";
+import { bearerToken } from "../http/request";
 import { runCliCommand, type CliResult } from "./commands";
 
 /**

@@ -1,4 +1,4 @@
-// RFC 4648 base32, alphabet A-Z2-7, upper case, no padding (PROTOCOL.md "Encodings").
+// RFC 4648 base32, alphabet A-Z2-7, upper case, no padding (docs/protocol.md "Encodings").
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 export function base32Encode(bytes: Uint8Array): string {

@@ -1,5 +1,4 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { base32Encode } from "./base32";
 
 /** A bearer secret: `bytes` random bytes as unpadded base64url. */
 export function randomToken(bytes = 32): string {
@@ -15,9 +14,4 @@ export function safeEqual(a: string | Uint8Array, b: string | Uint8Array): boole
   const x = typeof a === "string" ? Buffer.from(a, "utf8") : Buffer.from(a);
   const y = typeof b === "string" ? Buffer.from(b, "utf8") : Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** A public id such as `usr_K3J9...`: a type prefix and 80 random bits in base32. */
-export function newId(prefix: "usr" | "ses" | "inv" | "dev" | "crd" | "clm" | "cmd"): string {
-  return `${prefix}_${base32Encode(randomBytes(10))}`;
 }

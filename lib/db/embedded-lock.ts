@@ -9,7 +9,9 @@ export type LockInfo = { pid: number; appUrl: string | null; since: string };
 
 export class DatabaseInUseError extends Error {
   constructor(readonly holder: LockInfo) {
-    super(`The embedded database is in use by process ${holder.pid}${holder.appUrl ? ` (the app at ${holder.appUrl})` : ""}.`);
+    super(
+      `The embedded database is in use by process ${holder.pid}${holder.appUrl ? ` (the app at ${holder.appUrl})` : ""}.`,
+    );
     this.name = "DatabaseInUseError";
   }
 }

@@ -22,11 +22,21 @@ export const users = pgTable(
     // Stored lower-cased: email is compared case-insensitively everywhere.
     email: text("email").notNull(),
     name: text("name").notNull(),
-    role: text("role", { enum: ["participant", "staff"] }).notNull().default("participant"),
+    role: text("role", { enum: ["participant", "staff"] })
+      .notNull()
+      .default("participant"),
     passwordHash: text("password_hash").notNull(),
     disabledAt: ts("disabled_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
+    // Two-factor sign-in (lib/auth/two-factor.ts): the TOTP secret sealed like device secrets
+    // (associated data "totp:<user id>"), set once the first code confirmed it.
+    totpSecretSealed: text("totp_secret_sealed"),
+    totpEnabledAt: ts("totp_enabled_at"),
+    // The last time step a code was accepted for: a code is never accepted twice.
+    totpLastStep: bigint("totp_last_step", { mode: "number" }),
+    // An enrolment waiting for its first code.
+    totpPendingSealed: text("totp_pending_sealed"),
   },
   (t) => [
     uniqueIndex("users_email_key").on(t.email),
@@ -51,10 +61,7 @@ export const authSessions = pgTable(
     revokedAt: ts("revoked_at"),
     revokedReason: text("revoked_reason"),
   },
-  (t) => [
-    uniqueIndex("auth_sessions_token_hash_key").on(t.tokenHash),
-    index("auth_sessions_user_idx").on(t.userId),
-  ],
+  (t) => [uniqueIndex("auth_sessions_token_hash_key").on(t.tokenHash), index("auth_sessions_user_idx").on(t.userId)],
 );
 
 export const invitations = pgTable(
@@ -72,9 +79,64 @@ export const invitations = pgTable(
     userId: text("user_id").references(() => users.id),
     revokedAt: ts("revoked_at"),
   },
+  (t) => [uniqueIndex("invitations_token_hash_key").on(t.tokenHash), index("invitations_email_idx").on(t.email)],
+);
+
+// Single-use recovery codes of two-factor sign-in; only their SHA-256 is kept.
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    id: text("id").primaryKey(), // rcv_...
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    codeHash: text("code_hash").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    usedAt: ts("used_at"),
+  },
+  (t) => [uniqueIndex("recovery_codes_hash_key").on(t.codeHash), index("recovery_codes_user_idx").on(t.userId)],
+);
+
+// "Password verified, awaiting the second factor": a short-lived, single-use ticket whose
+// token the sign-in form holds between its two steps; only the token's SHA-256 is kept.
+export const signinTickets = pgTable(
+  "signin_tickets",
+  {
+    id: text("id").primaryKey(), // stk_...
+    tokenHash: text("token_hash").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    ip: text("ip"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    failures: integer("failures").notNull().default(0),
+    usedAt: ts("used_at"),
+  },
   (t) => [
-    uniqueIndex("invitations_token_hash_key").on(t.tokenHash),
-    index("invitations_email_idx").on(t.email),
+    uniqueIndex("signin_tickets_token_hash_key").on(t.tokenHash),
+    index("signin_tickets_expires_idx").on(t.expiresAt),
+  ],
+);
+
+// A password-reset link: single use, one hour; the token travels in the URL fragment.
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    id: text("id").primaryKey(), // pwr_...
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    tokenHash: text("token_hash").notNull(),
+    createdBy: text("created_by"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [
+    uniqueIndex("password_resets_token_hash_key").on(t.tokenHash),
+    index("password_resets_user_idx").on(t.userId),
   ],
 );
 
@@ -112,9 +174,10 @@ export const rateLimits = pgTable("rate_limits", {
 export type User = typeof users.$inferSelect;
 export type AuthSession = typeof authSessions.$inferSelect;
 export type Invitation = typeof invitations.$inferSelect;
+export type PasswordReset = typeof passwordResets.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 
-// ---- Devices and provisioning (PROTOCOL.md) ----
+// ---- Devices and provisioning (docs/protocol.md) ----
 
 export const devices = pgTable(
   "devices",
@@ -160,7 +223,9 @@ export const provisioningSessions = pgTable(
     tokenHash: text("token_hash").notNull(),
     model: text("model").notNull(),
     firmware: text("firmware").notNull(),
-    state: text("state", { enum: ["waiting", "challenge", "claimed", "expired", "locked"] }).notNull().default("waiting"),
+    state: text("state", { enum: ["waiting", "challenge", "claimed", "expired", "locked"] })
+      .notNull()
+      .default("waiting"),
     popFailures: integer("pop_failures").notNull().default(0),
     currentClaimId: text("current_claim_id"),
     // Set when a device that holds a credential started the session (section 5).
@@ -170,6 +235,9 @@ export const provisioningSessions = pgTable(
     createdAt: ts("created_at").notNull().defaultNow(),
     expiresAt: ts("expires_at").notNull(),
     lastPollAt: ts("last_poll_at"), // null until the device first polls
+    // The newest long poll: an older one still waiting ends when it sees another took its place,
+    // so one session token holds at most one poll open (SECURITY.md "Limits").
+    pollId: text("poll_id"),
     // The answer a claimed session gives, kept so a repeated or polled answer is the same.
     result: jsonb("result").$type<{ deviceId: string; credentialId: string; name: string; bindMac: string }>(),
   },
@@ -191,7 +259,9 @@ export const claims = pgTable(
     nonce: text("nonce").notNull(),
     serverProof: text("server_proof").notNull(),
     replacesDeviceId: text("replaces_device_id").references(() => devices.id),
-    state: text("state", { enum: ["waiting_for_device", "claimed", "failed"] }).notNull().default("waiting_for_device"),
+    state: text("state", { enum: ["waiting_for_device", "claimed", "failed"] })
+      .notNull()
+      .default("waiting_for_device"),
     reason: text("reason", { enum: ["pop_mismatch", "user_declined", "timeout"] }),
     deviceId: text("device_id").references(() => devices.id),
     deviceNonce: text("device_nonce"),
@@ -204,7 +274,9 @@ export const claims = pgTable(
     index("claims_sid_idx").on(t.sid),
     index("claims_user_idx").on(t.userId, t.createdAt),
     // At most one open claim per session: the second racing claim fails on this index.
-    uniqueIndex("claims_one_open_per_session").on(t.sid).where(sql`${t.state} = 'waiting_for_device'`),
+    uniqueIndex("claims_one_open_per_session")
+      .on(t.sid)
+      .where(sql`${t.state} = 'waiting_for_device'`),
   ],
 );
 
@@ -214,8 +286,15 @@ export const requestNonces = pgTable(
     credentialId: text("credential_id").notNull(),
     nonce: text("nonce").notNull(),
     seenAt: ts("seen_at").notNull().defaultNow(),
+    // The request's own timestamp: nonces are forgotten by it, on the app's clock, the same clock
+    // and value the staleness check uses, so drift between app and database opens no window.
+    requestTs: ts("request_ts").notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.credentialId, t.nonce] }), index("request_nonces_seen_idx").on(t.seenAt)],
+  (t) => [
+    primaryKey({ columns: [t.credentialId, t.nonce] }),
+    index("request_nonces_seen_idx").on(t.seenAt),
+    index("request_nonces_request_ts_idx").on(t.requestTs),
+  ],
 );
 
 export const measurements = pgTable(
@@ -245,7 +324,14 @@ export const deviceCommands = pgTable(
     params: jsonb("params").$type<Record<string, unknown>>().notNull().default({}),
     issuedBy: text("issued_by"),
     issuedAt: ts("issued_at").notNull().defaultNow(),
-    status: text("status", { enum: ["pending", "done", "failed"] }).notNull().default("pending"),
+    // docs/protocol.md section 4 (1.1): a command not acknowledged by then is not delivered.
+    // The default covers commands queued before expiry existed; the app always sets it.
+    expiresAt: ts("expires_at")
+      .notNull()
+      .default(sql`now() + interval '24 hours'`),
+    status: text("status", { enum: ["pending", "done", "failed"] })
+      .notNull()
+      .default("pending"),
     detail: text("detail"),
     completedAt: ts("completed_at"),
   },

@@ -1,7 +1,9 @@
-import { and, desc, ilike, inArray, isNull, or, eq } from "drizzle-orm";
+import { desc, eq, ilike, or } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { containsPattern } from "../db/search";
-import { deviceCredentials, devices, users } from "../db/schema";
+import { devices, users } from "../db/schema";
+import { latestCommands, type CommandStatus } from "./commands";
+import { devicesWithLiveCredential } from "./credentials";
 import { deviceStatus, type DeviceStatus } from "./views";
 
 export type FleetDevice = {
@@ -12,6 +14,7 @@ export type FleetDevice = {
   ownerId: string;
   ownerEmail: string;
   status: DeviceStatus | "released";
+  lastCommand: { type: string; status: CommandStatus; issuedAt: Date } | null;
   lastSeenAt: Date | null;
   createdAt: Date;
 };
@@ -23,14 +26,25 @@ export async function listFleet(db: Db, q?: string): Promise<FleetDevice[]> {
     .select({ device: devices, ownerEmail: users.email })
     .from(devices)
     .innerJoin(users, eq(users.id, devices.ownerId))
-    .where(pattern ? or(ilike(devices.name, pattern), ilike(devices.id, pattern), ilike(devices.model, pattern), ilike(users.email, pattern)) : undefined)
+    .where(
+      pattern
+        ? or(
+            ilike(devices.name, pattern),
+            ilike(devices.id, pattern),
+            ilike(devices.model, pattern),
+            ilike(users.email, pattern),
+          )
+        : undefined,
+    )
     .orderBy(desc(devices.lastSeenAt), desc(devices.createdAt))
     .limit(500);
-  const ids = rows.map((r) => r.device.id);
-  const live = new Set(
-    ids.length
-      ? (await db.select({ id: deviceCredentials.deviceId }).from(deviceCredentials).where(and(inArray(deviceCredentials.deviceId, ids), isNull(deviceCredentials.revokedAt)))).map((r) => r.id)
-      : [],
+  const live = await devicesWithLiveCredential(
+    db,
+    rows.map((r) => r.device.id),
+  );
+  const commands = await latestCommands(
+    db,
+    rows.map((r) => r.device.id),
   );
   return rows.map(({ device: d, ownerEmail }) => ({
     id: d.id,
@@ -40,6 +54,7 @@ export async function listFleet(db: Db, q?: string): Promise<FleetDevice[]> {
     ownerId: d.ownerId,
     ownerEmail,
     status: d.releasedAt ? "released" : deviceStatus(d, live.has(d.id)),
+    lastCommand: commands.get(d.id) ?? null,
     lastSeenAt: d.lastSeenAt,
     createdAt: d.createdAt,
   }));

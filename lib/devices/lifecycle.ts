@@ -2,12 +2,15 @@ import { and, eq, isNull } from "drizzle-orm";
 import { recordAudit, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
 import { devices, type Device } from "../db/schema";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors/app-error";
 import { revokeDeviceCredentials } from "./credentials";
 
 /** The device if `userId` owns it; another user's device (or an unknown id) is `device_not_found`. */
 export async function getOwnedDevice(db: Db, userId: string, deviceId: string): Promise<Device> {
-  const [d] = await db.select().from(devices).where(and(eq(devices.id, deviceId), eq(devices.ownerId, userId), isNull(devices.releasedAt)));
+  const [d] = await db
+    .select()
+    .from(devices)
+    .where(and(eq(devices.id, deviceId), eq(devices.ownerId, userId), isNull(devices.releasedAt)));
   if (!d) throw new AppError("device_not_found", "No such device.");
   return d;
 }
@@ -27,7 +30,7 @@ export async function revokeDevice(db: Db, actor: Actor, deviceId: string): Prom
 }
 
 /**
- * The owner lets the device go: another account may claim it (PROTOCOL.md section 5). The
+ * The owner lets the device go: another account may claim it (docs/protocol.md section 5). The
  * owner keeps its history under the old record; the board keeps working until claimed.
  */
 export async function releaseDevice(db: Db, actor: Actor & { id: string }, deviceId: string): Promise<void> {
@@ -38,6 +41,11 @@ export async function releaseDevice(db: Db, actor: Actor & { id: string }, devic
       .where(and(eq(devices.id, deviceId), eq(devices.ownerId, actor.id), isNull(devices.releasedAt)))
       .returning();
     if (!d) throw new AppError("device_not_found", "No such device.");
-    await recordAudit(tx, actor, { action: "device.released", outcome: "success", subjectUserId: actor.id, subjectDeviceId: deviceId });
+    await recordAudit(tx, actor, {
+      action: "device.released",
+      outcome: "success",
+      subjectUserId: actor.id,
+      subjectDeviceId: deviceId,
+    });
   });
 }

@@ -1,17 +1,24 @@
-import { and, desc, eq, gte, sql } from "drizzle-orm";
-import { z } from "zod";
+import { desc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { measurements } from "../db/schema";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors/app-error";
+import { countHit } from "../rate-limit";
 
 export const MAX_MEASUREMENTS = 1000;
 export const MAX_MEASUREMENTS_BYTES = 256 * 1024;
 const MAX_FUTURE_MS = 3600_000; // a reading more than an hour ahead of the server clock is refused
+/** The earliest time accepted, 2000-01-01T00:00:00Z: PostgreSQL refuses year 0000, and no device predates it. */
+export const MIN_TIME_MS = Date.UTC(2000, 0, 1);
+/**
+ * The largest magnitude accepted. Far beyond any physical reading, and small enough that the
+ * chart's `avg` over a bucket never overflows a double (SECURITY.md "Limits").
+ */
+export const MAX_ABS_VALUE = 1e15;
 
-export type ItemCode = "invalid_item" | "unknown_field" | "invalid_property" | "invalid_unit" | "invalid_time" | "invalid_value";
+export type ItemCode =
+  "invalid_item" | "unknown_field" | "invalid_property" | "invalid_unit" | "invalid_time" | "invalid_value";
 export type StoreResult = { accepted: number; duplicates: number; rejected: { index: number; code: ItemCode }[] };
 
-const envelopeSchema = z.strictObject({ measurements: z.array(z.unknown()).max(MAX_MEASUREMENTS, `holds at most ${MAX_MEASUREMENTS} items`) });
 const FIELDS = new Set(["property", "unit", "time", "value"]);
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
@@ -30,25 +37,23 @@ export function checkItem(item: unknown, now = Date.now()): Row | ItemCode {
   const o = item as Record<string, unknown>;
   if (Object.keys(o).some((k) => !FIELDS.has(k))) return "unknown_field";
   if (typeof o.property !== "string" || !/^[a-z][a-z0-9_.-]{0,63}$/.test(o.property)) return "invalid_property";
-  if (o.unit !== undefined && (typeof o.unit !== "string" || !/^[\x21-\x7e]{1,16}$/.test(o.unit))) return "invalid_unit";
+  if (o.unit !== undefined && (typeof o.unit !== "string" || !/^[\x21-\x7e]{1,16}$/.test(o.unit)))
+    return "invalid_unit";
   const time = readTime(o.time);
-  if (!time || time.getTime() > now + MAX_FUTURE_MS) return "invalid_time";
-  if (typeof o.value !== "number" || !Number.isFinite(o.value)) return "invalid_value";
+  if (!time || time.getTime() < MIN_TIME_MS || time.getTime() > now + MAX_FUTURE_MS) return "invalid_time";
+  if (typeof o.value !== "number" || !Number.isFinite(o.value) || Math.abs(o.value) > MAX_ABS_VALUE)
+    return "invalid_value";
   return { property: o.property, unit: (o.unit as string | undefined) ?? null, time, value: o.value };
 }
 
 /**
- * Stores a device's batch (PROTOCOL.md section 4). The same (device, property, time) again is
+ * Stores a device's batch (docs/protocol.md section 4). The same (device, property, time) again is
  * a duplicate, not an error, so a resent batch neither loses nor doubles anything.
  */
-export async function storeMeasurements(db: Db, deviceId: string, input: unknown): Promise<StoreResult> {
-  const parsed = envelopeSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new AppError("invalid_request", `The body must be {"measurements": [...]} with at most ${MAX_MEASUREMENTS} items.`);
-  }
+export async function storeMeasurements(db: Db, deviceId: string, items: unknown[]): Promise<StoreResult> {
   const rows: Row[] = [];
   const rejected: StoreResult["rejected"] = [];
-  parsed.data.measurements.forEach((item, index) => {
+  items.forEach((item, index) => {
     const r = checkItem(item);
     if (typeof r === "string") rejected.push({ index, code: r });
     else rows.push(r);
@@ -62,26 +67,30 @@ export async function storeMeasurements(db: Db, deviceId: string, input: unknown
   return { accepted: inserted.length, duplicates: rows.length - inserted.length, rejected };
 }
 
-/** Readings of one device since `since`, oldest first (for charts and tests). */
-export async function listMeasurements(db: Db, deviceId: string, since: Date, property?: string) {
-  return db
-    .select({ property: measurements.property, unit: measurements.unit, time: measurements.time, value: measurements.value })
-    .from(measurements)
-    .where(and(eq(measurements.deviceId, deviceId), gte(measurements.time, since), property ? eq(measurements.property, property) : undefined))
-    .orderBy(measurements.time)
-    .limit(50_000);
+/**
+ * Counts one batch against the device's per-minute limit; throws `rate_limited` (429, with the
+ * wait) past it. The device keeps its readings and sends them again after the wait.
+ */
+export async function limitIngest(db: Db, deviceId: string, perMinute: number): Promise<void> {
+  const limit = await countHit(db, `ingest:device:${deviceId}`, { max: perMinute, windowSeconds: 60 });
+  if (limit.count > perMinute)
+    throw new AppError(
+      "rate_limited",
+      `More than ${perMinute} measurement batches this minute. Send them again in ${limit.retryAfterSeconds} s.`,
+      { retryAfterSeconds: limit.retryAfterSeconds },
+    );
 }
 
 /** The newest reading of each property of a device. */
 export async function latestMeasurements(db: Db, deviceId: string) {
   return db
-    .selectDistinctOn([measurements.property], { property: measurements.property, unit: measurements.unit, time: measurements.time, value: measurements.value })
+    .selectDistinctOn([measurements.property], {
+      property: measurements.property,
+      unit: measurements.unit,
+      time: measurements.time,
+      value: measurements.value,
+    })
     .from(measurements)
     .where(eq(measurements.deviceId, deviceId))
     .orderBy(measurements.property, desc(measurements.time));
-}
-
-export async function countMeasurements(db: Db, deviceId: string): Promise<number> {
-  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(measurements).where(eq(measurements.deviceId, deviceId));
-  return Number(n);
 }

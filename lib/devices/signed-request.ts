@@ -1,10 +1,11 @@
 import { eq, lt, sql } from "drizzle-orm";
-import { recordRefusal } from "../audit/record";
 import { requestSignature, sha256Hex } from "../crypto/protocol";
+import type { SealKeys } from "../crypto/seal";
 import { safeEqual } from "../crypto/tokens";
 import type { Db } from "../db/client";
 import { deviceCredentials, devices, requestNonces } from "../db/schema";
-import { AppError } from "../http/errors";
+import { AppError } from "../errors/app-error";
+import { logInternalError } from "../errors/problem";
 import { pruneRateLimits } from "../rate-limit";
 import type { ProvisioningConfig } from "../provisioning/config";
 import { loadCredential, type LoadedCredential } from "./credentials";
@@ -18,7 +19,12 @@ export function parseSignedAuthorization(header: string | null): SignedAuth | nu
   if (!header?.startsWith("Claimlink-HMAC ")) return null;
   const params = new Map<string, string>();
   for (const m of header.slice(15).matchAll(PARAM)) params.set(m[1], m[2]);
-  const auth = { credentialId: params.get("credential") ?? "", ts: params.get("ts") ?? "", nonce: params.get("nonce") ?? "", sig: params.get("sig") ?? "" };
+  const auth = {
+    credentialId: params.get("credential") ?? "",
+    ts: params.get("ts") ?? "",
+    nonce: params.get("nonce") ?? "",
+    sig: params.get("sig") ?? "",
+  };
   if (!/^crd_[A-Za-z0-9]{1,64}$/.test(auth.credentialId)) return null;
   if (!/^(0|[1-9]\d{0,11})$/.test(auth.ts)) return null;
   if (!/^[A-Za-z0-9_-]{22,128}$/.test(auth.nonce)) return null; // at least 16 bytes
@@ -26,38 +32,55 @@ export function parseSignedAuthorization(header: string | null): SignedAuth | nu
   return auth;
 }
 
-export type VerifiedDevice = LoadedCredential & { nonce: string };
-
-/** What a refusal may be answered with: the credential's secret when it is known (for the response MAC). */
-export type Refusal = { error: AppError; secret: Buffer | null; nonce: string | null };
-
-export type VerifyInput = { method: string; pathAndQuery: string; auth: SignedAuth | null; body: Uint8Array; ip: string | null };
+export type VerifiedDevice = LoadedCredential & { secret: Buffer; nonce: string };
 
 /**
- * Verifies a signed device request (section 3): known and unrevoked credential, signature
- * (constant time), timestamp within SKEW, nonce never seen for this credential. The nonce is
- * remembered only once the signature checks, so nobody can burn a device's nonces.
+ * What a refusal may be answered with: the credential's secret when it is known (for the
+ * response MAC), and what its audit event should add.
+ */
+export type Refusal = { error: AppError; secret: Buffer | null; nonce: string | null; audit?: Record<string, unknown> };
+
+export type VerifyInput = {
+  method: string;
+  pathAndQuery: string;
+  auth: SignedAuth | null;
+  body: Uint8Array;
+};
+
+/**
+ * Verifies a signed device request (section 3): known credential, signature (constant time),
+ * unrevoked, timestamp within SKEW, nonce never seen for this credential. The nonce is
+ * remembered only once the signature checks, so nobody can burn a device's nonces. A refusal
+ * is returned (not thrown) with what the answer's MAC needs; the route audits it.
  */
 export async function verifyDeviceRequest(
   db: Db,
-  cfg: Pick<ProvisioningConfig, "secretKey" | "skewSeconds" | "nonceMemorySeconds">,
+  cfg: Pick<ProvisioningConfig, "skewSeconds" | "nonceMemorySeconds">,
   loaded: LoadedCredential | null,
   input: VerifyInput,
 ): Promise<VerifiedDevice | Refusal> {
   const { auth } = input;
-  const refuse = async (code: "bad_signature" | "stale_timestamp" | "replayed_nonce" | "credential_revoked" | "unknown_credential", detail: string): Promise<Refusal> => {
-    await recordRefusal(db, { id: null, label: "device", ip: input.ip }, `signed:${loaded?.credential.id ?? input.ip}:${code}`, {
-      action: "device.request_refused",
-      subjectDeviceId: loaded?.device.id ?? null,
-      detail: { code, credentialId: auth?.credentialId ?? null, method: input.method, path: input.pathAndQuery.split("?")[0] },
-    });
-    return { error: new AppError(code, detail), secret: loaded?.secret ?? null, nonce: auth?.nonce ?? null };
-  };
+  const refuse = (
+    code: "bad_signature" | "stale_timestamp" | "replayed_nonce" | "credential_revoked" | "unknown_credential",
+    detail: string,
+    extra: AppError["extra"] = {},
+  ): Refusal => ({
+    error: new AppError(code, detail, extra),
+    secret: loaded?.secret ?? null,
+    nonce: auth?.nonce ?? null,
+  });
   if (!auth) return refuse("bad_signature", "The Authorization header is not a valid Claimlink-HMAC header.");
   if (!loaded) return refuse("unknown_credential", "This credential is not known.");
-  if (loaded.credential.revokedAt) return refuse("credential_revoked", "This credential has been revoked. Provision the device again.");
+  const secret = loaded.secret;
+  // A secret no key opens (a lost or removed sealing key) can never verify: the device must
+  // provision again, which is what a revoked credential tells it (docs/protocol.md section 3).
+  if (!secret)
+    return {
+      ...refuse("credential_revoked", "This credential can no longer be used. Provision the device again."),
+      audit: { unopenable: true },
+    };
 
-  const expected = requestSignature(loaded.secret, {
+  const expected = requestSignature(secret, {
     method: input.method,
     pathAndQuery: input.pathAndQuery,
     ts: auth.ts,
@@ -65,27 +88,42 @@ export async function verifyDeviceRequest(
     bodySha256: sha256Hex(input.body),
   });
   if (!safeEqual(expected, auth.sig)) return refuse("bad_signature", "The signature does not match the request.");
+  // Revocation is told only to a request its credential really signed: anyone else learns
+  // nothing about a credential's state, and a credential_revoked answer always carries a MAC
+  // made with the device's own secret (docs/protocol.md section 3).
+  if (loaded.credential.revokedAt)
+    return refuse("credential_revoked", "This credential has been revoked. Provision the device again.");
   if (Math.abs(Date.now() / 1000 - Number(auth.ts)) > cfg.skewSeconds) {
-    return refuse("stale_timestamp", "The timestamp is too far from the server's time; resynchronise from the Date header.");
+    return refuse(
+      "stale_timestamp",
+      "The timestamp is too far from the server's time; set the clock from serverTime in this answer.",
+      { serverTime: Math.floor(Date.now() / 1000) },
+    );
   }
   const fresh = await db
     .insert(requestNonces)
-    .values({ credentialId: loaded.credential.id, nonce: auth.nonce })
+    .values({ credentialId: loaded.credential.id, nonce: auth.nonce, requestTs: new Date(Number(auth.ts) * 1000) })
     .onConflictDoNothing()
     .returning({ nonce: requestNonces.nonce });
   if (fresh.length === 0) return refuse("replayed_nonce", "This nonce was already used.");
 
-  await db.update(deviceCredentials).set({ lastUsedAt: sql`now()` }).where(eq(deviceCredentials.id, loaded.credential.id));
-  await db.update(devices).set({ lastSeenAt: sql`now()` }).where(eq(devices.id, loaded.device.id));
+  await db
+    .update(deviceCredentials)
+    .set({ lastUsedAt: sql`now()` })
+    .where(eq(deviceCredentials.id, loaded.credential.id));
+  await db
+    .update(devices)
+    .set({ lastSeenAt: sql`now()` })
+    .where(eq(devices.id, loaded.device.id));
   maybePrune(db, cfg.nonceMemorySeconds);
-  return { ...loaded, nonce: auth.nonce };
+  return { ...loaded, secret, nonce: auth.nonce };
 }
 
 export function isRefusal(v: VerifiedDevice | Refusal): v is Refusal {
   return "error" in v;
 }
 
-export async function loadSigner(db: Db, key: Uint8Array, auth: SignedAuth | null): Promise<LoadedCredential | null> {
+export async function loadSigner(db: Db, key: SealKeys, auth: SignedAuth | null): Promise<LoadedCredential | null> {
   return auth ? loadCredential(db, key, auth.credentialId) : null;
 }
 
@@ -96,13 +134,17 @@ function maybePrune(db: Db, nonceMemorySeconds: number) {
   lastPrune = Date.now();
   void pruneNonces(db, nonceMemorySeconds)
     .then(() => pruneRateLimits(db))
-    .catch((err) => console.error("[prune]", err));
+    .catch((err) => logInternalError("prune", err));
 }
 
-export async function pruneNonces(db: Db, memorySeconds: number): Promise<number> {
+/**
+ * Forgets nonces whose request's own timestamp is older than NONCE_MEMORY on this app's clock:
+ * such a request, replayed, is refused as stale (NONCE_MEMORY is at least twice SKEW, lib/env.ts).
+ */
+export async function pruneNonces(db: Db, memorySeconds: number, now = Date.now()): Promise<number> {
   const gone = await db
     .delete(requestNonces)
-    .where(lt(requestNonces.seenAt, new Date(Date.now() - memorySeconds * 1000)))
+    .where(lt(requestNonces.requestTs, new Date(now - memorySeconds * 1000)))
     .returning({ n: requestNonces.nonce });
   return gone.length;
 }

@@ -1,12 +1,10 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { z } from "zod";
-import { recordAudit, type Actor } from "../audit/record";
 import { rowsOf, type Db } from "../db/client";
-import { auditEvents, deviceCredentials, devices, measurements, type Device } from "../db/schema";
-import { AppError } from "../http/errors";
-import { hasNoControlChars, parseOrThrow } from "../http/validate";
+import { auditEvents, devices, measurements, type Device } from "../db/schema";
+import { devicesWithLiveCredential, liveCredential } from "./credentials";
 import { getOwnedDevice } from "./lifecycle";
 import { latestMeasurements } from "./measurements";
+import { RANGES, type Range } from "./schemas";
 
 export type DeviceStatus = "online" | "offline" | "revoked";
 export type Reading = { property: string; unit: string | null; time: Date; value: number };
@@ -15,22 +13,35 @@ export type Reading = { property: string; unit: string | null; time: Date; value
  * Online while the device was heard from within two and a half measurement intervals (at
  * least 90 s); revoked when it holds no live credential.
  */
-export function deviceStatus(d: Pick<Device, "lastSeenAt" | "measurementIntervalSeconds">, hasLiveCredential: boolean, now = Date.now()): DeviceStatus {
+export function deviceStatus(
+  d: Pick<Device, "lastSeenAt" | "measurementIntervalSeconds">,
+  hasLiveCredential: boolean,
+  now = Date.now(),
+): DeviceStatus {
   if (!hasLiveCredential) return "revoked";
   const window = Math.max(90, d.measurementIntervalSeconds * 2.5) * 1000;
   return d.lastSeenAt && now - d.lastSeenAt.getTime() <= window ? "online" : "offline";
 }
 
-export type DeviceSummary = { id: string; name: string; model: string; status: DeviceStatus; lastSeenAt: Date | null; latest: Reading[] };
+export type DeviceSummary = {
+  id: string;
+  name: string;
+  model: string;
+  status: DeviceStatus;
+  lastSeenAt: Date | null;
+  latest: Reading[];
+};
 
 /** The owner's devices, by name, with status and the newest value of each property. */
 export async function listMyDevices(db: Db, userId: string): Promise<DeviceSummary[]> {
-  const mine = await db.select().from(devices).where(and(eq(devices.ownerId, userId), isNull(devices.releasedAt))).orderBy(sql`lower(${devices.name})`);
+  const mine = await db
+    .select()
+    .from(devices)
+    .where(and(eq(devices.ownerId, userId), isNull(devices.releasedAt)))
+    .orderBy(sql`lower(${devices.name})`);
   if (mine.length === 0) return [];
   const ids = mine.map((d) => d.id);
-  const live = new Set(
-    (await db.select({ id: deviceCredentials.deviceId }).from(deviceCredentials).where(and(inArray(deviceCredentials.deviceId, ids), isNull(deviceCredentials.revokedAt)))).map((r) => r.id),
-  );
+  const live = await devicesWithLiveCredential(db, ids);
   const latest = await db
     .selectDistinctOn([measurements.deviceId, measurements.property], {
       deviceId: measurements.deviceId,
@@ -61,12 +72,7 @@ export type DeviceDetail = DeviceSummary & {
 
 export async function getDeviceDetail(db: Db, userId: string, deviceId: string): Promise<DeviceDetail> {
   const d = await getOwnedDevice(db, userId, deviceId);
-  const [cred] = await db
-    .select({ id: deviceCredentials.id, createdAt: deviceCredentials.createdAt, lastUsedAt: deviceCredentials.lastUsedAt })
-    .from(deviceCredentials)
-    .where(and(eq(deviceCredentials.deviceId, d.id), isNull(deviceCredentials.revokedAt)))
-    .orderBy(desc(deviceCredentials.createdAt))
-    .limit(1);
+  const cred = await liveCredential(db, d.id);
   const latest = await latestMeasurements(db, d.id);
   return {
     id: d.id,
@@ -82,38 +88,16 @@ export async function getDeviceDetail(db: Db, userId: string, deviceId: string):
   };
 }
 
-export const deviceNameSchema = z.strictObject({
-  name: z
-    .string()
-    .trim()
-    .min(1, "is required")
-    .max(60, "must be at most 60 characters")
-    .refine(hasNoControlChars, "must not contain control characters"),
-});
-
-/** Renames a device; names are unique per owner, whatever their case (`name_taken`). */
-export async function renameDevice(db: Db, actor: Actor & { id: string }, deviceId: string, input: unknown): Promise<{ id: string; name: string }> {
-  const { name } = parseOrThrow(deviceNameSchema, input);
-  const d = await getOwnedDevice(db, actor.id, deviceId);
-  try {
-    return await db.transaction(async (tx) => {
-      await tx.update(devices).set({ name }).where(eq(devices.id, d.id));
-      await recordAudit(tx, actor, { action: "device.renamed", outcome: "success", subjectUserId: actor.id, subjectDeviceId: d.id, detail: { from: d.name, to: name } });
-      return { id: d.id, name };
-    });
-  } catch (err) {
-    if ((err as { cause?: { code?: string } }).cause?.code === "23505") throw new AppError("name_taken", `You already have a device called “${name}”.`);
-    throw err;
-  }
-}
-
-export const RANGES = { "24h": 86_400, "7d": 7 * 86_400, "30d": 30 * 86_400 } as const;
-export type Range = keyof typeof RANGES;
-
 export type Series = { property: string; unit: string | null; points: [number, number][] };
 
 /** Readings over a range, averaged into at most ~300 buckets per property (enough for a phone screen). */
-export async function measurementSeries(db: Db, userId: string, deviceId: string, range: Range, now = Date.now()): Promise<Series[]> {
+export async function measurementSeries(
+  db: Db,
+  userId: string,
+  deviceId: string,
+  range: Range,
+  now = Date.now(),
+): Promise<Series[]> {
   const d = await getOwnedDevice(db, userId, deviceId);
   const seconds = RANGES[range];
   const bucket = Math.max(60, Math.ceil(seconds / 300));
@@ -139,7 +123,14 @@ export async function measurementSeries(db: Db, userId: string, deviceId: string
 export async function deviceAuditTrail(db: Db, userId: string, deviceId: string) {
   const d = await getOwnedDevice(db, userId, deviceId);
   return db
-    .select({ id: auditEvents.id, at: auditEvents.at, action: auditEvents.action, outcome: auditEvents.outcome, actorLabel: auditEvents.actorLabel, detail: auditEvents.detail })
+    .select({
+      id: auditEvents.id,
+      at: auditEvents.at,
+      action: auditEvents.action,
+      outcome: auditEvents.outcome,
+      actorLabel: auditEvents.actorLabel,
+      detail: auditEvents.detail,
+    })
     .from(auditEvents)
     .where(eq(auditEvents.subjectDeviceId, d.id))
     .orderBy(desc(auditEvents.id))

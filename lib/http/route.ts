@@ -1,110 +1,97 @@
 import { auditRefusedAccess, requireUserApi } from "../auth/current";
 import type { SessionUser } from "../auth/config";
 import type { Actor } from "../audit/record";
+import { getDb } from "../db/client";
 import { env } from "../env";
+import { AppError } from "../errors/app-error";
+import { asAppError, newRequestId, toProblem } from "../errors/problem";
 import { clientIp } from "./client-ip";
-import { AppError } from "./errors";
-import { newRequestId, toProblem } from "./problem";
-
-export const MAX_JSON_BYTES = 64 * 1024;
+import { auditRefusal } from "./refusals";
+import { checkSameOrigin } from "./same-origin";
 
 type Params = Record<string, string>;
+/** Set in a route's audit context when its refusal was already audited (as an access refusal). */
+const AUDITED = "alreadyAudited";
 type Ctx = { params: Promise<Params> };
 
-export type RouteContext = { req: Request; params: Params; requestId: string; ip: string | null };
+export type RouteContext = {
+  req: Request;
+  params: Params;
+  requestId: string;
+  ip: string | null;
+  /** What a refusal of this request is audited with, besides its code (for example the sid). */
+  auditContext: Record<string, unknown>;
+};
 export type UserRouteContext = RouteContext & { user: SessionUser; actor: Actor };
 
-/** Wraps a route handler: every thrown error becomes problem+json, every answer gets a request id. */
-export function apiRoute(handler: (c: RouteContext) => Promise<Response>) {
+export type RouteOptions = {
+  /** Audit every refusal (4xx AppError) of this route under this action, capped per caller. */
+  refusals?: string;
+};
+
+/**
+ * Wraps a route handler: every thrown error becomes problem+json, every answer gets a request
+ * id, and with `refusals` each refusal is audited (one key scheme: action, caller, code).
+ */
+export function apiRoute(handler: (c: RouteContext) => Promise<Response>, opts: RouteOptions = {}) {
   return async (req: Request, ctx: Ctx): Promise<Response> => {
     const requestId = newRequestId();
+    const ip = clientIp(req.headers);
+    const auditContext: Record<string, unknown> = {};
     try {
       const params = ctx?.params ? await ctx.params : {};
-      const res = await handler({ req, params, requestId, ip: clientIp(req.headers) });
+      const res = await handler({ req, params, requestId, ip, auditContext });
       res.headers.set("X-Request-Id", requestId);
       if (!res.headers.has("Cache-Control")) res.headers.set("Cache-Control", "no-store");
       return res;
     } catch (err) {
+      if (opts.refusals && err instanceof AppError && err.status < 500 && !auditContext[AUDITED]) {
+        const actor = (auditContext.actor as Actor | undefined) ?? { id: null, label: "anonymous", ip };
+        await auditRouteRefusal(actor, opts.refusals, err, req, auditContext).catch((e) => asAppError(e, requestId));
+      }
       return toProblem(err, requestId);
     }
   };
+}
+
+async function auditRouteRefusal(
+  actor: Actor,
+  action: string,
+  err: AppError,
+  req: Request,
+  context: Record<string, unknown>,
+) {
+  const { actor: _actor, [AUDITED]: _audited, ...detail } = context;
+  await auditRefusal(await getDb(), actor, action, err, req, { detail });
 }
 
 /**
  * A route for a signed-in user (or staff with `{ staff: true }`). State-changing methods must
  * come from our own origin: the session cookie alone never authorises a cross-site request.
  */
-export function userRoute(handler: (c: UserRouteContext) => Promise<Response>, opts: { staff?: boolean } = {}) {
-  return apiRoute(async (c) => {
-    try {
-      if (c.req.method !== "GET" && c.req.method !== "HEAD") checkSameOrigin(c.req);
-      const user = await requireUserApi(opts);
-      return await handler({ ...c, user, actor: { id: user.id, label: user.email, ip: c.ip } });
-    } catch (err) {
-      if (err instanceof AppError && (err.code === "forbidden" || err.code === "csrf_failed")) {
-        await auditRefusedAccess(c.ip, err.code, c.req.method, new URL(c.req.url).pathname);
+export function userRoute(
+  handler: (c: UserRouteContext) => Promise<Response>,
+  opts: RouteOptions & { staff?: boolean; enrolment?: boolean } = {},
+) {
+  return apiRoute(
+    async (c) => {
+      let user: SessionUser;
+      try {
+        if (c.req.method !== "GET" && c.req.method !== "HEAD") checkSameOrigin(c.req, env().publicUrl);
+        user = await requireUserApi(opts);
+      } catch (err) {
+        if (err instanceof AppError && (err.code === "forbidden" || err.code === "csrf_failed")) {
+          await auditRefusedAccess(c.ip, err.code, c.req.method, new URL(c.req.url).pathname);
+          c.auditContext[AUDITED] = true;
+        }
+        throw err;
       }
-      throw err;
-    }
-  });
+      const actor: Actor = { id: user.id, label: user.email, ip: c.ip };
+      c.auditContext.actor = actor;
+      return handler({ ...c, user, actor });
+    },
+    { refusals: opts.refusals },
+  );
 }
 
-function checkSameOrigin(req: Request): void {
-  const origin = req.headers.get("origin");
-  const site = req.headers.get("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") throw new AppError("csrf_failed", "Cross-site requests are refused.");
-  if (!origin) return;
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  let originHost: string;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    throw new AppError("csrf_failed", "Cross-site requests are refused.");
-  }
-  if (originHost !== host && originHost !== new URL(env().publicUrl).host) {
-    throw new AppError("csrf_failed", "Cross-site requests are refused.");
-  }
-}
-
-/** The JSON body, refusing a wrong media type (415), an oversized body (413) or broken JSON (400). */
-export async function readJson(req: Request, maxBytes = MAX_JSON_BYTES): Promise<unknown> {
-  const type = req.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) throw new AppError("unsupported_media_type", "Send the body as application/json.");
-  const buf = await readBodyCapped(req, maxBytes);
-  try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(buf));
-  } catch {
-    throw new AppError("invalid_request", "The body is not valid JSON.");
-  }
-}
-
-/** The raw body bytes, stopping (413) as soon as more than `maxBytes` arrive. */
-export async function readBodyCapped(req: Request, maxBytes: number): Promise<Uint8Array> {
-  const tooLarge = () => new AppError("payload_too_large", `The body may be at most ${maxBytes} bytes.`);
-  if (Number(req.headers.get("content-length") ?? "0") > maxBytes) throw tooLarge();
-  if (!req.body) return new Uint8Array(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
-
-export function json(data: unknown, status = 200, headers: HeadersInit = {}): Response {
-  return Response.json(data, { status, headers });
-}
+export { json, readJson, MAX_JSON_BYTES, SMALL_BODY_BYTES } from "./request";

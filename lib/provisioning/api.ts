@@ -1,19 +1,21 @@
 import type { SessionUser } from "../auth/config";
 import type { Actor } from "../audit/record";
 import { appDatabase } from "../db/client";
-import { acknowledgeCommand, deviceProfile } from "../devices/commands";
-import { MAX_MEASUREMENTS_BYTES, storeMeasurements } from "../devices/measurements";
-import { answerSignedRequest, parseSignedJson, type DeviceReply } from "../http/device-route";
-import { AppError } from "../http/errors";
-import { answerChallenge } from "./answer";
-import { createClaim, waitForClaim } from "./claims";
+import { AppError } from "../errors/app-error";
+import { parseJsonText, parseOrThrow } from "../errors/validate";
+import type { DeviceReply, SignedDeviceRequest, UnsignedDeviceRequest } from "../http/device-route";
+import { idOrNotFound } from "../ids";
+import { answerChallenge } from "./answer-claim";
 import { provisioningConfig } from "./config";
-import { claimIdSchema, SID_PATTERN, waitSchema } from "./schemas";
-import { pollSession, startSession } from "./sessions";
+import { createClaim } from "./create-claim";
+import { pollSession } from "./poll-session";
+import { keysForStaff } from "./published-keys";
+import { claimRequestSchema, deviceAnswerSchema, SID_PATTERN, startSessionSchema, waitSchema } from "./schemas";
+import { startSession } from "./start-session";
+import { waitForClaim } from "./wait-for-claim";
 
-// The protocol's use cases as the route handlers call them (one function per endpoint).
-
-export const SMALL_BODY_BYTES = 16 * 1024;
+// The edge of the protocol's use cases: each function parses what its route received and
+// calls one use case with typed input (docs/protocol.md sections 1 and 2).
 
 function waitOf(req: Request): number {
   const r = waitSchema.safeParse(new URL(req.url).searchParams.get("wait") ?? undefined);
@@ -21,67 +23,64 @@ function waitOf(req: Request): number {
   return r.data;
 }
 
-function requireSid(sid: string | undefined): string {
+function sidOrNotFound(sid: string | undefined): string {
   if (!sid || !SID_PATTERN.test(sid)) throw new AppError("session_not_found", "No such provisioning session.");
   return sid;
 }
 
-/** POST /api/v1/provisioning/sessions: unsigned, or signed by a device that holds a credential. */
-export async function startSessionRequest(req: Request, ip: string | null, readUnsigned: () => Promise<unknown>): Promise<Response | { status: number; body: unknown }> {
-  const cfg = provisioningConfig();
-  if (req.headers.get("authorization")?.startsWith("Claimlink-HMAC")) {
-    return answerSignedRequest(req, {}, SMALL_BODY_BYTES, async ({ device, bodyText }): Promise<DeviceReply> => {
-      const { db } = await appDatabase();
-      const body = await startSession(db, cfg, parseSignedJson(bodyText), { ip, signer: { deviceId: device.device.id, credentialId: device.credential.id } });
-      return { status: 201, body };
-    });
-  }
+/** POST /api/v1/provisioning/sessions from a device without a credential. */
+export async function startUnsignedSession({ database, cfg, ip, body }: UnsignedDeviceRequest): Promise<DeviceReply> {
+  const input = parseOrThrow(startSessionSchema, body);
+  return { status: 201, body: await startSession(database.db, cfg, input, { ip }) };
+}
+
+/** POST /api/v1/provisioning/sessions signed by a device that holds a credential (section 5). */
+export async function startSignedSession(r: SignedDeviceRequest): Promise<DeviceReply> {
+  const input = parseOrThrow(startSessionSchema, parseJsonText(r.bodyText));
+  const signer = { deviceId: r.device.device.id, credentialId: r.device.credential.id };
+  return { status: 201, body: await startSession(r.database.db, r.cfg, input, { ip: r.ip, signer }) };
+}
+
+/** GET /api/v1/provisioning/sessions/{sid}?wait=N: the device's long poll. */
+export async function pollSessionRequest(r: UnsignedDeviceRequest): Promise<DeviceReply> {
+  const sid = sidOrNotFound(r.params.sid);
+  return { status: 200, body: await pollSession(r.database, r.cfg, sid, r.sessionToken, waitOf(r.req), r.req.signal) };
+}
+
+/** POST /api/v1/provisioning/sessions/{sid}/claims/{claimId}: the device's answer to a challenge. */
+export async function answerChallengeRequest(r: UnsignedDeviceRequest): Promise<DeviceReply> {
+  const sid = sidOrNotFound(r.params.sid);
+  const claimId = idOrNotFound("clm", r.params.claimId);
+  const answer = parseOrThrow(deviceAnswerSchema, r.body);
+  return {
+    status: 200,
+    body: await answerChallenge(r.database.db, r.cfg, { sid, claimId, sessionToken: r.sessionToken }, answer),
+  };
+}
+
+/** POST /api/v1/claims: a signed-in person claims the device whose code they scanned. */
+export async function createClaimRequest(
+  actor: Actor,
+  user: SessionUser,
+  body: unknown,
+  audit: Record<string, unknown>,
+) {
+  const sid = (body as { sid?: unknown } | null)?.sid;
+  if (typeof sid === "string") audit.sid = sid.slice(0, 64);
+  const input = parseOrThrow(claimRequestSchema, body);
   const { db } = await appDatabase();
-  return { status: 201, body: await startSession(db, cfg, await readUnsigned(), { ip }) };
+  return createClaim(db, provisioningConfig(), { ...actor, id: user.id }, input);
 }
 
-export async function pollSessionRequest(req: Request, sid: string | undefined) {
-  const database = await appDatabase();
-  return pollSession(database, provisioningConfig(), requireSid(sid), req.headers.get("authorization"), waitOf(req), req.signal);
-}
-
-export async function answerChallengeRequest(req: Request, params: Record<string, string>, ip: string | null, body: unknown) {
-  const { db } = await appDatabase();
-  const claimId = claimIdSchema.safeParse(params.claimId);
-  if (!claimId.success) throw new AppError("claim_not_found", "No such claim for this session.");
-  return answerChallenge(db, provisioningConfig(), { sid: requireSid(params.sid), claimId: claimId.data, authorization: req.headers.get("authorization"), ip }, body);
-}
-
-export async function createClaimRequest(actor: Actor, user: SessionUser, body: unknown) {
-  const { db } = await appDatabase();
-  return createClaim(db, provisioningConfig(), { ...actor, id: user.id }, body);
-}
-
+/** GET /api/v1/claims/{claimId}?wait=N: the claimant follows the claim. */
 export async function waitForClaimRequest(req: Request, user: SessionUser, claimId: string | undefined) {
-  const id = claimIdSchema.safeParse(claimId);
-  if (!id.success) throw new AppError("claim_not_found", "No such claim.");
+  const id = idOrNotFound("clm", claimId);
   const database = await appDatabase();
-  return waitForClaim(database, provisioningConfig(), user.id, id.data, waitOf(req), req.signal);
+  return waitForClaim(database, provisioningConfig(), user.id, id, waitOf(req), req.signal);
 }
 
-export function deviceMeRequest(req: Request) {
-  return answerSignedRequest(req, {}, SMALL_BODY_BYTES, async ({ device }) => {
-    const { db } = await appDatabase();
-    return { status: 200, body: await deviceProfile(db, device.device) };
-  });
-}
-
-export function measurementsRequest(req: Request) {
-  return answerSignedRequest(req, {}, MAX_MEASUREMENTS_BYTES, async ({ device, bodyText }) => {
-    const { db } = await appDatabase();
-    return { status: 200, body: await storeMeasurements(db, device.device.id, parseSignedJson(bodyText)) };
-  });
-}
-
-export function commandAckRequest(req: Request, params: Record<string, string>) {
-  return answerSignedRequest(req, params, SMALL_BODY_BYTES, async ({ device, bodyText }) => {
-    const { db } = await appDatabase();
-    if (!/^cmd_[A-Z2-7]{16}$/.test(params.commandId ?? "")) throw new AppError("command_not_found", "No such command for this device.");
-    return { status: 200, body: await acknowledgeCommand(db, device.device, params.commandId, parseSignedJson(bodyText)) };
-  });
+/** The server's signing keys with their fingerprints, for the staff page firmware authors copy them from. */
+export function serverKeysForStaff() {
+  const cfg = provisioningConfig();
+  return { claimUrl: cfg.claimUrl, keys: keysForStaff(cfg) };
 }

@@ -10,7 +10,11 @@ describe("reading a claim code", () => {
     expect(parseScannedCode(`${origin}/claim#${sid}.${pop}`, origin)).toEqual({ ok: true, code: { sid, pop } });
   });
   it("names a Claimlink code of another server, and refuses anything else", () => {
-    expect(parseScannedCode(`https://other.example/claim#${sid}.${pop}`, origin)).toEqual({ ok: false, reason: "other_server", host: "other.example" });
+    expect(parseScannedCode(`https://other.example/claim#${sid}.${pop}`, origin)).toEqual({
+      ok: false,
+      reason: "other_server",
+      host: "other.example",
+    });
     expect(parseScannedCode("https://example.com/menu", origin)).toEqual({ ok: false, reason: "not_claimlink" });
     expect(parseScannedCode(`${origin}/claim#${sid}`, origin)).toEqual({ ok: false, reason: "not_claimlink" });
     expect(parseScannedCode("WIFI:S:home;T:WPA;P:secret;;", origin)).toEqual({ ok: false, reason: "not_claimlink" });

@@ -2,15 +2,19 @@
 // Browser-safe: no server imports.
 
 export type ClaimCode = { sid: string; pop: string };
-export type ClaimCodeResult = { ok: true; code: ClaimCode } | { ok: false; reason: "not_claimlink" } | { ok: false; reason: "other_server"; host: string };
+export type ClaimCodeResult =
+  | { ok: true; code: ClaimCode }
+  | { ok: false; reason: "not_claimlink" }
+  | { ok: false; reason: "other_server"; host: string };
 
-const PART = /^[A-Z2-7]{26}$/;
+/** A sid or a PoP: 26 base32 characters (docs/protocol.md section 1). */
+export const CODE_PART = /^[A-Z2-7]{26}$/;
 
 /** "sid.pop" (any case, spaces and dashes ignored), or the 52 characters without the dot. */
 export function parseTypedCode(text: string): ClaimCode | null {
   const clean = text.toUpperCase().replace(/[\s-]+/g, "");
   const [sid, pop, extra] = clean.includes(".") ? clean.split(".") : [clean.slice(0, 26), clean.slice(26)];
-  return extra === undefined && PART.test(sid) && PART.test(pop ?? "") ? { sid, pop } : null;
+  return extra === undefined && CODE_PART.test(sid) && CODE_PART.test(pop ?? "") ? { sid, pop } : null;
 }
 
 /**

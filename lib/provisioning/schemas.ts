@@ -1,21 +1,26 @@
 import { z } from "zod";
 import { normalizeTyped } from "../crypto/base32";
+import { idSchema } from "../ids";
+import { CODE_PART } from "./claim-code";
 
 const b64url = (minBytes: number, maxBytes: number) =>
-  z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((minBytes * 4) / 3)},${Math.ceil((maxBytes * 4) / 3)}}$`), "is not base64url of the right length");
+  z
+    .string()
+    .regex(
+      new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((minBytes * 4) / 3)},${Math.ceil((maxBytes * 4) / 3)}}$`),
+      "is not base64url of the right length",
+    );
 
-export const SID_PATTERN = /^[A-Z2-7]{26}$/;
+/** A sid and a PoP are both 26 base32 characters (128 bits). */
+export const SID_PATTERN = CODE_PART;
 export const sidSchema = z.string().regex(SID_PATTERN, "is not a session id (26 base32 characters)");
 
-/** A PoP as a person or a scanner gives it: case, spaces and dashes do not matter (PROTOCOL.md "Encodings"). */
+/** A PoP as a person or a scanner gives it: case, spaces and dashes do not matter (docs/protocol.md "Encodings"). */
 export const popSchema = z
   .string()
   .max(64)
   .transform(normalizeTyped)
-  .pipe(z.string().regex(/^[A-Z2-7]{26}$/, "is not a code from a device screen (26 base32 characters)"));
-
-export const deviceIdSchema = z.string().regex(/^dev_[A-Z2-7]{16}$/, "is not a device id");
-export const claimIdSchema = z.string().regex(/^clm_[A-Z2-7]{16}$/);
+  .pipe(z.string().regex(CODE_PART, "is not a code from a device screen (26 base32 characters)"));
 
 export const startSessionSchema = z.strictObject({
   model: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "must be lower-case letters, digits and dashes (at most 64)"),
@@ -25,7 +30,7 @@ export const startSessionSchema = z.strictObject({
 export const claimRequestSchema = z.strictObject({
   sid: z.string().max(64).transform(normalizeTyped).pipe(sidSchema),
   pop: popSchema,
-  replaces: deviceIdSchema.optional(),
+  replaces: idSchema("dev").optional(),
 });
 
 export const deviceAnswerSchema = z.union([
@@ -36,3 +41,6 @@ export type DeviceAnswer = z.infer<typeof deviceAnswerSchema>;
 
 /** `wait` of a long poll: 0 to 30 seconds (absent means 0). */
 export const waitSchema = z.coerce.number().int().min(0).max(30).default(0);
+
+export type StartSessionInput = z.infer<typeof startSessionSchema>;
+export type ClaimRequest = z.infer<typeof claimRequestSchema>;

@@ -23,6 +23,16 @@ export async function countHit(db: Db, key: string, limit: Limit): Promise<Limit
   return { count: Number(row.count), retryAfterSeconds: Math.max(1, Math.ceil(Number(row.remaining))) };
 }
 
+/** Gives back one counted event (an attempt that turned out legitimate), never below zero. */
+export async function refundHit(db: Db, key: string): Promise<void> {
+  await db.execute(sql`update rate_limits set count = greatest(count - 1, 0) where key = ${key}`);
+}
+
+/** Forgets `key`'s window (after a success that proves the caller, such as the right password and code). */
+export async function clearLimit(db: Db, key: string): Promise<void> {
+  await db.execute(sql`delete from rate_limits where key = ${key}`);
+}
+
 /** The state of `key` without counting; `count` is 0 once the window has passed. */
 export async function peekLimit(db: Db, key: string, limit: Limit): Promise<LimitState> {
   const w = limit.windowSeconds;

@@ -12,9 +12,12 @@ export function DeviceActions({ deviceId, name }: { deviceId: string; name: stri
     <div className="card">
       <h2 style={{ marginTop: 0 }}>Replace or release</h2>
       <p className="small">
-        New hardware for this device (the old one broke)? Claim the new one as a replacement: it keeps this name and history.
+        New hardware for this device (the old one broke)? Claim the new one as a replacement: it keeps this name and
+        history.
       </p>
-      <Link className="button secondary" href={`/claim?replaces=${deviceId}`}>Claim a replacement</Link>
+      <Link className="button secondary" href={`/claim?replaces=${deviceId}`}>
+        Claim a replacement
+      </Link>
       <p className="small" style={{ marginTop: "1rem" }}>
         Giving the device to someone else? Release it: you keep its history here, and they can claim it as theirs.
       </p>
@@ -33,10 +36,14 @@ export function DeviceActions({ deviceId, name }: { deviceId: string; name: stri
           >
             Yes, release {name}
           </button>
-          <button className="secondary" onClick={() => setConfirming(false)}>Keep it</button>
+          <button className="secondary" onClick={() => setConfirming(false)}>
+            Keep it
+          </button>
         </div>
       ) : (
-        <button className="danger" onClick={() => setConfirming(true)}>Release this device</button>
+        <button className="danger" onClick={() => setConfirming(true)}>
+          Release this device
+        </button>
       )}
       {error && <p className="notice error">{error}</p>}
     </div>

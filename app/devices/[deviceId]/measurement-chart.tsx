@@ -47,7 +47,11 @@ function Plot({ s }: { s: Series }) {
 /** Measurements over 24 h / 7 d / 30 d, one small chart per property. */
 export function MeasurementChart({ deviceId }: { deviceId: string }) {
   const [range, setRange] = useState<(typeof RANGES)[number][0]>("24h");
-  const [state, setState] = useState<{ loading: boolean; series: Series[]; error: string | null }>({ loading: true, series: [], error: null });
+  const [state, setState] = useState<{ loading: boolean; series: Series[]; error: string | null }>({
+    loading: true,
+    series: [],
+    error: null,
+  });
   useEffect(() => {
     let stale = false;
     api<{ series: Series[] }>(`/api/v1/devices/${deviceId}/series?range=${range}`)
@@ -61,14 +65,21 @@ export function MeasurementChart({ deviceId }: { deviceId: string }) {
     <div data-testid="chart">
       <div className="segmented" role="group" aria-label="Time range">
         {RANGES.map(([value, label]) => (
-          <button key={value} type="button" aria-pressed={range === value} onClick={() => (setState((s) => ({ ...s, loading: true })), setRange(value))}>
+          <button
+            key={value}
+            type="button"
+            aria-pressed={range === value}
+            onClick={() => (setState((s) => ({ ...s, loading: true })), setRange(value))}
+          >
             {label}
           </button>
         ))}
       </div>
       {state.loading && <p className="muted small">Loading measurements…</p>}
       {state.error && <p className="notice error">{state.error}</p>}
-      {!state.loading && !state.error && state.series.length === 0 && <p className="muted">No measurements in this period.</p>}
+      {!state.loading && !state.error && state.series.length === 0 && (
+        <p className="muted">No measurements in this period.</p>
+      )}
       {state.series.map((s) => (
         <div key={s.property}>
           <p className="chart-title">{propertyLabel(s.property)}</p>

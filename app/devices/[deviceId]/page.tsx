@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUserPage } from "@/lib/auth/current";
 import { myDevice } from "@/lib/devices/api";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors";
 import { ago, formatValue, propertyLabel } from "../../_components/format";
 import { StatusBadge } from "../../_components/status-badge";
 import { Time } from "../../_components/time";
@@ -22,12 +22,16 @@ export default async function DevicePage({ params }: { params: Promise<{ deviceI
   });
   return (
     <main>
-      <p className="small"><Link href="/devices">← Your devices</Link></p>
+      <p className="small">
+        <Link href="/devices">← Your devices</Link>
+      </p>
       <div className="page-head">
         <h1 data-testid="device-name">{device.name}</h1>
         <StatusBadge status={device.status} />
       </div>
-      <p className="muted small">{device.model} · firmware {device.firmware} · last seen {ago(device.lastSeenAt)}</p>
+      <p className="muted small">
+        {device.model} · firmware {device.firmware} · last seen {ago(device.lastSeenAt)}
+      </p>
 
       <div className="card">
         <h2 style={{ marginTop: 0 }}>Latest values</h2>
@@ -38,7 +42,9 @@ export default async function DevicePage({ params }: { params: Promise<{ deviceI
             {device.latest.map((r) => (
               <div className="value" key={r.property}>
                 <strong>{formatValue(r.value, r.unit)}</strong>
-                <span>{propertyLabel(r.property)} · <Time value={r.time} /></span>
+                <span>
+                  {propertyLabel(r.property)} · <Time value={r.time} />
+                </span>
               </div>
             ))}
           </div>
@@ -59,12 +65,21 @@ export default async function DevicePage({ params }: { params: Promise<{ deviceI
         <h2 style={{ marginTop: 0 }}>Credential</h2>
         {device.credential ? (
           <dl className="facts" data-testid="credential">
-            <dt>Id</dt><dd className="mono">{device.credential.id}</dd>
-            <dt>Created</dt><dd><Time value={device.credential.createdAt} /></dd>
-            <dt>Last used</dt><dd><Time value={device.credential.lastUsedAt} /></dd>
+            <dt>Id</dt>
+            <dd className="mono">{device.credential.id}</dd>
+            <dt>Created</dt>
+            <dd>
+              <Time value={device.credential.createdAt} />
+            </dd>
+            <dt>Last used</dt>
+            <dd>
+              <Time value={device.credential.lastUsedAt} />
+            </dd>
           </dl>
         ) : (
-          <p className="notice error">This device has no valid credential: it was revoked. Claim the device again to use it.</p>
+          <p className="notice error">
+            This device has no valid credential: it was revoked. Claim the device again to use it.
+          </p>
         )}
         <p className="small muted">The device&apos;s secret never leaves it and is never shown here.</p>
       </div>
@@ -77,13 +92,29 @@ export default async function DevicePage({ params }: { params: Promise<{ deviceI
       ) : (
         <div className="table-wrap">
           <table data-testid="device-audit">
-            <thead><tr><th>When</th><th>What</th><th>Outcome</th></tr></thead>
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>What</th>
+                <th>Outcome</th>
+              </tr>
+            </thead>
             <tbody>
               {device.audit.map((e) => (
                 <tr key={e.id}>
-                  <td><Time value={e.at} /></td>
-                  <td><code>{e.action}</code></td>
-                  <td>{e.outcome === "success" ? <span className="badge">success</span> : <span className="badge disabled">failure</span>}</td>
+                  <td>
+                    <Time value={e.at} />
+                  </td>
+                  <td>
+                    <code>{e.action}</code>
+                  </td>
+                  <td>
+                    {e.outcome === "success" ? (
+                      <span className="badge">success</span>
+                    ) : (
+                      <span className="badge disabled">failure</span>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

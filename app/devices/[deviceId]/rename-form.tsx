@@ -12,7 +12,10 @@ export function RenameForm({ deviceId, name }: { deviceId: string; name: string 
     setBusy(true);
     setMessage(null);
     try {
-      const r = await api<{ name: string }>(`/api/v1/devices/${deviceId}`, { method: "PATCH", body: { name: String(form.get("name") ?? "") } });
+      const r = await api<{ name: string }>(`/api/v1/devices/${deviceId}`, {
+        method: "PATCH",
+        body: { name: String(form.get("name") ?? "") },
+      });
       setMessage({ kind: "ok", text: `Renamed to “${r.name}”.` });
       router.refresh();
     } catch (err) {
@@ -27,8 +30,14 @@ export function RenameForm({ deviceId, name }: { deviceId: string; name: string 
         <label htmlFor="device-name">Device name</label>
         <input id="device-name" name="name" defaultValue={name} required maxLength={60} />
       </div>
-      <button type="submit" disabled={busy}>{busy ? "Saving…" : "Rename"}</button>
-      {message && <p className={`notice ${message.kind}`} data-testid="rename-message" style={{ flexBasis: "100%" }}>{message.text}</p>}
+      <button type="submit" disabled={busy}>
+        {busy ? "Saving…" : "Rename"}
+      </button>
+      {message && (
+        <p className={`notice ${message.kind}`} data-testid="rename-message" style={{ flexBasis: "100%" }}>
+          {message.text}
+        </p>
+      )}
     </form>
   );
 }

@@ -16,8 +16,12 @@ export function InvitationActions({ id, email }: { id: string; email: string }) 
           disabled={busy !== null}
           onClick={() =>
             run("renew", async () => {
-              const r = await api<{ link: string }>(`/api/v1/staff/invitations/${id}/renew`, { method: "POST" });
-              setLink(r.link);
+              const r = await api<{ link?: string; mailed: boolean; mailError?: string }>(
+                `/api/v1/staff/invitations/${id}/renew`,
+                { method: "POST" },
+              );
+              setLink(r.link ?? null);
+              return r.mailed ? `A new link was mailed to ${email}.` : r.mailError;
             })
           }
         >
@@ -26,7 +30,11 @@ export function InvitationActions({ id, email }: { id: string; email: string }) 
         <button
           className="danger"
           disabled={busy !== null}
-          onClick={() => run("cancel", () => api(`/api/v1/staff/invitations/${id}`, { method: "DELETE" }).then(() => "Invitation cancelled."))}
+          onClick={() =>
+            run("cancel", () =>
+              api(`/api/v1/staff/invitations/${id}`, { method: "DELETE" }).then(() => "Invitation cancelled."),
+            )
+          }
         >
           Cancel
         </button>

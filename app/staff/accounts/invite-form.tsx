@@ -9,7 +9,9 @@ export function InviteForm() {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [issued, setIssued] = useState<{ email: string; link: string } | null>(null);
+  const [issued, setIssued] = useState<{ email: string; link?: string; mailed: boolean; mailError?: string } | null>(
+    null,
+  );
 
   async function submit(form: FormData) {
     setBusy(true);
@@ -17,8 +19,11 @@ export function InviteForm() {
     setIssued(null);
     try {
       const body = { email: String(form.get("email")), name: String(form.get("name")), role: String(form.get("role")) };
-      const r = await api<{ link: string; invitation: { email: string } }>("/api/v1/staff/invitations", { method: "POST", body });
-      setIssued({ email: r.invitation.email, link: r.link });
+      const r = await api<{ link?: string; mailed: boolean; mailError?: string; invitation: { email: string } }>(
+        "/api/v1/staff/invitations",
+        { method: "POST", body },
+      );
+      setIssued({ email: r.invitation.email, link: r.link, mailed: r.mailed, mailError: r.mailError });
       router.refresh();
     } catch (err) {
       setError(err instanceof Error ? err.message : "Something went wrong.");
@@ -46,10 +51,22 @@ export function InviteForm() {
             <option value="staff">Staff</option>
           </select>
         </div>
-        <button type="submit" disabled={busy}>{busy ? "Creating…" : "Create invitation"}</button>
+        <button type="submit" disabled={busy}>
+          {busy ? "Creating…" : "Create invitation"}
+        </button>
       </form>
-      {error && <p className="notice error" data-testid="form-error">{error}</p>}
-      {issued && <InviteLink email={issued.email} link={issued.link} />}
+      {error && (
+        <p className="notice error" data-testid="form-error">
+          {error}
+        </p>
+      )}
+      {issued?.mailed && (
+        <p className="notice ok" data-testid="invite-mailed">
+          The invitation was mailed to <strong>{issued.email}</strong>.
+        </p>
+      )}
+      {issued?.mailError && <p className="notice error">{issued.mailError}</p>}
+      {issued?.link && <InviteLink email={issued.email} link={issued.link} />}
     </div>
   );
 }

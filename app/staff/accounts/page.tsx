@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Accounts" };
 export default async function AccountsPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   const me = await requireStaffPage("/staff/accounts");
   const q = typeof (await searchParams).q === "string" ? (await searchParams).q!.slice(0, 100) : "";
-  const [{ accounts }, { invitations }] = await Promise.all([searchAccounts(new URLSearchParams(q ? { q } : {})), pendingInvitations()]);
+  const [{ accounts }, { invitations }] = await Promise.all([searchAccounts({ q }), pendingInvitations()]);
 
   return (
     <main>
@@ -26,16 +26,28 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
         <div className="table-wrap">
           <table data-testid="invitations">
             <thead>
-              <tr><th>Email</th><th>Name</th><th>Role</th><th>Expires</th><th></th></tr>
+              <tr>
+                <th>Email</th>
+                <th>Name</th>
+                <th>Role</th>
+                <th>Expires</th>
+                <th></th>
+              </tr>
             </thead>
             <tbody>
               {invitations.map((i) => (
                 <tr key={i.id}>
                   <td>{i.email}</td>
                   <td>{i.name}</td>
-                  <td><span className={`badge ${i.role}`}>{i.role}</span></td>
-                  <td><Time value={i.expiresAt} /></td>
-                  <td><InvitationActions id={i.id} email={i.email} /></td>
+                  <td>
+                    <span className={`badge ${i.role}`}>{i.role}</span>
+                  </td>
+                  <td>
+                    <Time value={i.expiresAt} />
+                  </td>
+                  <td>
+                    <InvitationActions id={i.id} email={i.email} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -49,7 +61,9 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
           <label htmlFor="q">Search by email or name</label>
           <input id="q" name="q" type="search" defaultValue={q} maxLength={100} />
         </div>
-        <button type="submit" className="secondary">Search</button>
+        <button type="submit" className="secondary">
+          Search
+        </button>
       </form>
       {accounts.length === 0 ? (
         <p className="muted">{q ? `No account matches “${q}”.` : "No accounts yet."}</p>
@@ -57,7 +71,13 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
         <div className="table-wrap">
           <table data-testid="accounts">
             <thead>
-              <tr><th>Account</th><th>Role</th><th>Status</th><th>Created</th><th>Actions</th></tr>
+              <tr>
+                <th>Account</th>
+                <th>Role</th>
+                <th>Status</th>
+                <th>Created</th>
+                <th>Actions</th>
+              </tr>
             </thead>
             <tbody>
               {accounts.map((a) => (
@@ -65,11 +85,23 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                   <td>
                     <strong>{a.name}</strong>
                     <div className="small muted">{a.email}</div>
-                    <Link className="small" href={`/staff/audit?account=${a.id}`}>Audit trail</Link>
+                    <Link className="small" href={`/staff/audit?account=${a.id}`}>
+                      Audit trail
+                    </Link>
                   </td>
-                  <td><span className={`badge ${a.role}`}>{a.role}</span></td>
-                  <td>{a.disabledAt ? <span className="badge disabled">disabled</span> : <span className="badge">active</span>}</td>
-                  <td><Time value={a.createdAt} /></td>
+                  <td>
+                    <span className={`badge ${a.role}`}>{a.role}</span>
+                  </td>
+                  <td>
+                    {a.disabledAt ? (
+                      <span className="badge disabled">disabled</span>
+                    ) : (
+                      <span className="badge">active</span>
+                    )}
+                  </td>
+                  <td>
+                    <Time value={a.createdAt} />
+                  </td>
                   <td>
                     {a.id === me.id ? (
                       <span className="muted small">This is you</span>

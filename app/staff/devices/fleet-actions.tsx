@@ -8,29 +8,57 @@ import { useStaffAction } from "../accounts/use-action";
 export function FleetActions({ id, name, revoked }: { id: string; name: string; revoked: boolean }) {
   const { busy, message, run } = useStaffAction();
   const [confirming, setConfirming] = useState(false);
-  const command = (type: string, done: string) => run(type, () => api(`/api/v1/staff/devices/${id}/commands`, { method: "POST", body: { type } }).then(() => done));
+  const command = (type: string, done: string) =>
+    run(type, () => api(`/api/v1/staff/devices/${id}/commands`, { method: "POST", body: { type } }).then(() => done));
   return (
     <div>
       <div className="actions" style={{ marginTop: 0 }}>
         {!revoked && !confirming && (
-          <button className="danger" disabled={busy !== null} onClick={() => setConfirming(true)} aria-label={`Revoke ${name}`}>Revoke</button>
+          <button
+            className="danger"
+            disabled={busy !== null}
+            onClick={() => setConfirming(true)}
+            aria-label={`Revoke ${name}`}
+          >
+            Revoke
+          </button>
         )}
         {confirming && (
           <>
             <button
               className="danger"
               disabled={busy !== null}
-              onClick={() => run("revoke", () => api(`/api/v1/staff/devices/${id}/revoke`, { method: "POST" }).then(() => (setConfirming(false), `${name} is revoked: its next request is refused.`)))}
+              onClick={() =>
+                run("revoke", () =>
+                  api(`/api/v1/staff/devices/${id}/revoke`, { method: "POST" }).then(
+                    () => (setConfirming(false), `${name} is revoked: its next request is refused.`),
+                  ),
+                )
+              }
             >
               Yes, revoke {name}
             </button>
-            <button className="secondary" onClick={() => setConfirming(false)}>Cancel</button>
+            <button className="secondary" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
           </>
         )}
         {!revoked && (
           <>
-            <button className="secondary" disabled={busy !== null} onClick={() => command("identify", "Identify sent: the device shows itself on its next check-in.")}>Identify</button>
-            <button className="secondary" disabled={busy !== null} onClick={() => command("reprovision", "Re-provisioning requested: the device will show a new code.")}>Re-provision</button>
+            <button
+              className="secondary"
+              disabled={busy !== null}
+              onClick={() => command("identify", "Identify sent: the device shows itself on its next check-in.")}
+            >
+              Identify
+            </button>
+            <button
+              className="secondary"
+              disabled={busy !== null}
+              onClick={() => command("reprovision", "Re-provisioning requested: the device will show a new code.")}
+            >
+              Re-provision
+            </button>
           </>
         )}
       </div>

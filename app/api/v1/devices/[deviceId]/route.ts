@@ -1,5 +1,9 @@
 import { renameMyDevice } from "@/lib/devices/api";
-import { SMALL_BODY_BYTES } from "@/lib/provisioning/api";
-import { json, readJson, userRoute } from "@/lib/http/route";
+import { json, readJson, SMALL_BODY_BYTES, userRoute } from "@/lib/http/route";
+import { methodsNotAllowed } from "@/lib/http/methods";
 
-export const PATCH = userRoute(async ({ req, actor, user, params }) => json(await renameMyDevice(actor, user, params.deviceId, await readJson(req, SMALL_BODY_BYTES))));
+export const PATCH = userRoute(async ({ req, actor, user, params }) =>
+  json(await renameMyDevice(actor, user, params.deviceId, await readJson(req, SMALL_BODY_BYTES))),
+);
+
+export const { GET, POST, PUT, DELETE } = methodsNotAllowed("PATCH");

@@ -1,5 +1,10 @@
 import { lookupInvitationRequest } from "@/lib/accounts/api";
 import { apiRoute, json, readJson } from "@/lib/http/route";
+import { methodsNotAllowed } from "@/lib/http/methods";
 
 // POST, not GET: the token travels in the body, never in a URL.
-export const POST = apiRoute(async ({ req, ip }) => json(await lookupInvitationRequest(await readJson(req), ip)));
+export const POST = apiRoute(async ({ req, ip }) => json(await lookupInvitationRequest(await readJson(req), ip)), {
+  refusals: "invitation.lookup_refused",
+});
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

@@ -1,7 +1,11 @@
-import { SMALL_BODY_BYTES, startSessionRequest } from "@/lib/provisioning/api";
-import { apiRoute, json, readJson } from "@/lib/http/route";
+import { otherMethods, deviceRoute, provisioningRoute, signedOrUnsigned } from "@/lib/http/device-route";
+import { startSignedSession, startUnsignedSession } from "@/lib/provisioning/api";
 
-export const POST = apiRoute(async ({ req, ip }) => {
-  const r = await startSessionRequest(req, ip, () => readJson(req, SMALL_BODY_BYTES));
-  return r instanceof Response ? r : json(r.body, r.status);
-});
+// A device without a credential starts a session unsigned; one that holds a credential signs
+// the start, and the session is bound to it (docs/protocol.md section 5).
+export const POST = signedOrUnsigned(
+  deviceRoute(startSignedSession, { refusals: "session.start_refused" }),
+  provisioningRoute(startUnsignedSession, { refusals: "session.start_refused" }),
+);
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

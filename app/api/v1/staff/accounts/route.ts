@@ -1,4 +1,8 @@
 import { searchAccounts } from "@/lib/accounts/api";
+import { queryOf } from "@/lib/http/request";
 import { json, userRoute } from "@/lib/http/route";
+import { methodsNotAllowed } from "@/lib/http/methods";
 
-export const GET = userRoute(async ({ req }) => json(await searchAccounts(new URL(req.url).searchParams)), { staff: true });
+export const GET = userRoute(async ({ req }) => json(await searchAccounts(queryOf(req))), { staff: true });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

@@ -1,4 +1,8 @@
 import { readAuditLog } from "@/lib/audit/api";
+import { queryOf } from "@/lib/http/request";
 import { json, userRoute } from "@/lib/http/route";
+import { methodsNotAllowed } from "@/lib/http/methods";
 
-export const GET = userRoute(async ({ req }) => json(await readAuditLog(new URL(req.url).searchParams)), { staff: true });
+export const GET = userRoute(async ({ req }) => json(await readAuditLog(queryOf(req))), { staff: true });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

@@ -1,6 +1,8 @@
+import { otherMethods, provisioningRoute } from "@/lib/http/device-route";
 import { pollSessionRequest } from "@/lib/provisioning/api";
-import { apiRoute, json } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute(async ({ req, params }) => json(await pollSessionRequest(req, params.sid)));
+export const GET = provisioningRoute(pollSessionRequest, { refusals: "session.poll_refused" });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

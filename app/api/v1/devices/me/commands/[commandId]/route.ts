@@ -1,3 +1,6 @@
-import { commandAckRequest } from "@/lib/provisioning/api";
+import { postCommandAck } from "@/lib/devices/device-api";
+import { otherMethods, deviceRoute } from "@/lib/http/device-route";
 
-export const POST = async (req: Request, ctx: { params: Promise<Record<string, string>> }) => commandAckRequest(req, await ctx.params);
+export const POST = deviceRoute(postCommandAck);
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -1,8 +1,11 @@
 import { queueCommandRequest } from "@/lib/devices/api";
-import { SMALL_BODY_BYTES } from "@/lib/provisioning/api";
-import { json, readJson, userRoute } from "@/lib/http/route";
+import { json, readJson, SMALL_BODY_BYTES, userRoute } from "@/lib/http/route";
+import { methodsNotAllowed } from "@/lib/http/methods";
 
 export const POST = userRoute(
-  async ({ req, actor, params }) => json(await queueCommandRequest(actor, params.deviceId, await readJson(req, SMALL_BODY_BYTES)), 201),
+  async ({ req, actor, params }) =>
+    json(await queueCommandRequest(actor, params.deviceId, await readJson(req, SMALL_BODY_BYTES)), 201),
   { staff: true },
 );
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

@@ -1,4 +1,6 @@
-import { answerChallengeRequest, SMALL_BODY_BYTES } from "@/lib/provisioning/api";
-import { apiRoute, json, readJson } from "@/lib/http/route";
+import { otherMethods, provisioningRoute } from "@/lib/http/device-route";
+import { answerChallengeRequest } from "@/lib/provisioning/api";
 
-export const POST = apiRoute(async ({ req, params, ip }) => json(await answerChallengeRequest(req, params, ip, await readJson(req, SMALL_BODY_BYTES))));
+export const POST = provisioningRoute(answerChallengeRequest, { refusals: "claim.answer_refused" });
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

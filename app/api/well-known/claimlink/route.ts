@@ -1,0 +1,15 @@
+import { provisioningConfig } from "@/lib/provisioning/config";
+import { serverDocument } from "@/lib/provisioning/published-keys";
+import { methodsNotAllowed } from "@/lib/http/methods";
+
+// GET /.well-known/claimlink (rewritten here by next.config.mjs): the protocol version, the
+// claim URL and the server's public keys, for firmware authors to pin (docs/protocol.md section 6).
+export const dynamic = "force-dynamic";
+
+export function GET() {
+  return Response.json(serverDocument(provisioningConfig()), {
+    headers: { "Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*" },
+  });
+}
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

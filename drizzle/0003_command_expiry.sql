@@ -1,0 +1,1 @@
+ALTER TABLE "device_commands" ADD COLUMN "expires_at" timestamp with time zone DEFAULT now() + interval '24 hours' NOT NULL;

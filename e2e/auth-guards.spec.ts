@@ -1,0 +1,525 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, request as pwRequest, test, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { DeviceClient } from "../device/client";
+import { BASE, claimDevice, newParticipant, staffApi } from "./api";
+
+// One negative-auth suite over every route of the API: each (route, method) names the guard it
+// needs, and every guard's refusals are checked against it. The coverage test fails when a route
+// or method exists that the table does not list, so a new route cannot forget its guard.
+
+type Guard =
+  | "public" // anyone (rate-limited where it matters)
+  | "device-signed" // a Claimlink-HMAC signature of a device credential (docs/protocol.md section 3)
+  | "device-session-token" // a provisioning session's bearer token (section 1)
+  | "user" // any signed-in, enabled account
+  | "owner" // the signed-in account that owns the object in the path
+  | "staff" // a signed-in staff account
+  | "internal-cli" // loopback and the CLI token from the data directory, embedded database only
+  | "device-refusal"; // a method or path a device route does not serve: always a signed 404 or 405 (section 6)
+
+type Ids = {
+  deviceId: string;
+  claimId: string;
+  sid: string;
+  sessionId: string;
+  userId: string;
+  commandId: string;
+  invitationId: string;
+};
+
+type Row = {
+  method: string;
+  route: string;
+  guard: Guard;
+  path: (ids: Ids) => string;
+  body?: (ids: Ids) => unknown;
+  /** For `device-refusal`: the status every caller gets. */
+  status?: 404 | 405;
+};
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+/** The methods a device route does not serve (`otherMethods`), or every method of a catch-all. */
+const refusing = (route: string, path: (ids: Ids) => string, served: string[], status: 404 | 405): Row[] =>
+  METHODS.filter((m) => !served.includes(m)).map((method) => ({
+    method,
+    route,
+    guard: "device-refusal",
+    path,
+    status,
+  }));
+
+// Realistic ids: each names an object that exists and belongs to the owner (or to staff's data).
+const ROUTES: Row[] = [
+  { method: "GET", route: "/api/auth/[...nextauth]", guard: "public", path: () => "/api/auth/session" },
+  { method: "POST", route: "/api/auth/[...nextauth]", guard: "public", path: () => "/api/auth/signout" },
+  { method: "GET", route: "/api/health", guard: "public", path: () => "/api/health" },
+  {
+    method: "POST",
+    route: "/api/internal/cli",
+    guard: "internal-cli",
+    path: () => "/api/internal/cli",
+    body: () => ({ command: "users", args: ["list"] }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/claims",
+    guard: "user",
+    path: () => "/api/v1/claims",
+    body: (i) => ({ sid: i.sid, pop: "A".repeat(26) }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/claims/[claimId]",
+    guard: "owner",
+    path: (i) => `/api/v1/claims/${i.claimId}?wait=0`,
+  },
+  {
+    method: "PATCH",
+    route: "/api/v1/devices/[deviceId]",
+    guard: "owner",
+    path: (i) => `/api/v1/devices/${i.deviceId}`,
+    body: () => ({ name: "Taken over" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/devices/[deviceId]/release",
+    guard: "owner",
+    path: (i) => `/api/v1/devices/${i.deviceId}/release`,
+  },
+  {
+    method: "GET",
+    route: "/api/v1/devices/[deviceId]/series",
+    guard: "owner",
+    path: (i) => `/api/v1/devices/${i.deviceId}/series?range=24h`,
+  },
+  { method: "GET", route: "/api/v1/devices/me", guard: "device-signed", path: () => "/api/v1/devices/me" },
+  {
+    method: "POST",
+    route: "/api/v1/devices/me/commands/[commandId]",
+    guard: "device-signed",
+    path: (i) => `/api/v1/devices/me/commands/${i.commandId}`,
+    body: () => ({ status: "done" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/devices/me/measurements",
+    guard: "device-signed",
+    path: () => "/api/v1/devices/me/measurements",
+    body: () => ({ measurements: [{ property: "temperature", time: 1768478340, value: 99 }] }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/invitations/accept",
+    guard: "public",
+    path: () => "/api/v1/invitations/accept",
+    body: () => ({ token: "A".repeat(43), password: "a long enough password" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/invitations/lookup",
+    guard: "public",
+    path: () => "/api/v1/invitations/lookup",
+    body: () => ({ token: "A".repeat(43) }),
+  },
+  { method: "PATCH", route: "/api/v1/me", guard: "user", path: () => "/api/v1/me", body: () => ({ name: "Renamed" }) },
+  {
+    method: "POST",
+    route: "/api/v1/me/password",
+    guard: "user",
+    path: () => "/api/v1/me/password",
+    body: () => ({ current: "not the password", password: "a long enough password" }),
+  },
+  { method: "GET", route: "/api/v1/me/two-factor", guard: "user", path: () => "/api/v1/me/two-factor" },
+  {
+    method: "POST",
+    route: "/api/v1/me/two-factor",
+    guard: "user",
+    path: () => "/api/v1/me/two-factor",
+    body: () => ({ code: "000000" }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/me/two-factor",
+    guard: "user",
+    path: () => "/api/v1/me/two-factor",
+    body: () => ({ code: "000000" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/me/two-factor/enrolment",
+    guard: "user",
+    path: () => "/api/v1/me/two-factor/enrolment",
+  },
+  {
+    method: "POST",
+    route: "/api/v1/me/two-factor/recovery-codes",
+    guard: "user",
+    path: () => "/api/v1/me/two-factor/recovery-codes",
+    body: () => ({ code: "000000" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/password-resets/accept",
+    guard: "public",
+    path: () => "/api/v1/password-resets/accept",
+    body: () => ({ token: "A".repeat(43), password: "a long enough password" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/password-resets/lookup",
+    guard: "public",
+    path: () => "/api/v1/password-resets/lookup",
+    body: () => ({ token: "A".repeat(43) }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/password-resets/request",
+    guard: "public",
+    path: () => "/api/v1/password-resets/request",
+    body: () => ({ email: "nobody@e2e.example.org" }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/staff/accounts/[userId]/two-factor",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/accounts/${i.userId}/two-factor`,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/accounts/[userId]/password-reset",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/accounts/${i.userId}/password-reset`,
+  },
+  { method: "GET", route: "/api/v1/me/sessions", guard: "user", path: () => "/api/v1/me/sessions" },
+  { method: "DELETE", route: "/api/v1/me/sessions", guard: "user", path: () => "/api/v1/me/sessions" },
+  {
+    method: "DELETE",
+    route: "/api/v1/me/sessions/[sessionId]",
+    guard: "owner",
+    path: (i) => `/api/v1/me/sessions/${i.sessionId}`,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/provisioning/sessions",
+    guard: "public",
+    path: () => "/api/v1/provisioning/sessions",
+    body: () => ({ model: "guard-probe", firmware: "1.0.0" }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/provisioning/sessions/[sid]",
+    guard: "device-session-token",
+    path: (i) => `/api/v1/provisioning/sessions/${i.sid}?wait=0`,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/provisioning/sessions/[sid]/claims/[claimId]",
+    guard: "device-session-token",
+    path: (i) => `/api/v1/provisioning/sessions/${i.sid}/claims/${i.claimId}`,
+    body: () => ({ accept: false, reason: "user_declined" }),
+  },
+  { method: "GET", route: "/api/v1/staff/accounts", guard: "staff", path: () => "/api/v1/staff/accounts?q=e2e" },
+  {
+    method: "PATCH",
+    route: "/api/v1/staff/accounts/[userId]",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/accounts/${i.userId}`,
+    body: () => ({ disabled: true }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/staff/accounts/[userId]/sessions",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/accounts/${i.userId}/sessions`,
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/audit",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/audit?account=${i.userId}`,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/devices/[deviceId]/commands",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/devices/${i.deviceId}/commands`,
+    body: () => ({ type: "reprovision" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/devices/[deviceId]/revoke",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/devices/${i.deviceId}/revoke`,
+  },
+  { method: "GET", route: "/api/v1/staff/invitations", guard: "staff", path: () => "/api/v1/staff/invitations" },
+  {
+    method: "POST",
+    route: "/api/v1/staff/invitations",
+    guard: "staff",
+    path: () => "/api/v1/staff/invitations",
+    body: () => ({ email: "guard-probe@e2e.example.org", name: "Guard Probe" }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/staff/invitations/[invitationId]",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/invitations/${i.invitationId}`,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/invitations/[invitationId]/renew",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/invitations/${i.invitationId}/renew`,
+  },
+];
+
+ROUTES.push(
+  { method: "GET", route: "/api/well-known/claimlink", guard: "public", path: () => "/.well-known/claimlink" },
+  ...refusing("/api/v1/devices/me", () => "/api/v1/devices/me", ["GET"], 405),
+  ...refusing("/api/v1/devices/me/measurements", () => "/api/v1/devices/me/measurements", ["POST"], 405),
+  ...refusing(
+    "/api/v1/devices/me/commands/[commandId]",
+    (i) => `/api/v1/devices/me/commands/${i.commandId}`,
+    ["POST"],
+    405,
+  ),
+  ...refusing("/api/v1/provisioning/sessions", () => "/api/v1/provisioning/sessions", ["POST"], 405),
+  ...refusing("/api/v1/provisioning/sessions/[sid]", (i) => `/api/v1/provisioning/sessions/${i.sid}`, ["GET"], 405),
+  ...refusing(
+    "/api/v1/provisioning/sessions/[sid]/claims/[claimId]",
+    (i) => `/api/v1/provisioning/sessions/${i.sid}/claims/${i.claimId}`,
+    ["POST"],
+    405,
+  ),
+  ...refusing("/api/v1/devices/me/[...rest]", () => "/api/v1/devices/me/no/such/route", [], 404),
+  ...refusing("/api/v1/provisioning/[...rest]", () => "/api/v1/provisioning/no-such-route", [], 404),
+);
+
+const SESSION_GUARDS: Guard[] = ["user", "owner", "staff"];
+const isWrite = (r: Row) => r.method !== "GET" && r.method !== "HEAD";
+const label = (r: Row) => `${r.method} ${r.route}`;
+
+function send(api: APIRequestContext, r: Row, ids: Ids, headers: Record<string, string> = {}): Promise<APIResponse> {
+  const body = r.body?.(ids);
+  return api.fetch(r.path(ids), {
+    method: r.method,
+    headers,
+    ...(body === undefined ? {} : { data: body }),
+    maxRedirects: 0,
+  });
+}
+
+async function expectProblem(res: APIResponse, status: number, code: string, what: string) {
+  expect(res.status(), `${what}: status`).toBe(status);
+  expect(res.headers()["content-type"], `${what}: media type`).toBe("application/problem+json");
+  const body = await res.json();
+  expect(body, what).toMatchObject({ status, code });
+  expect(body.requestId, what).toMatch(/^req_[0-9a-f]{16}$/);
+}
+
+/** The exported HTTP methods of a route file (`export const GET`, `export async function POST`, `export const { GET, POST }`). */
+function exportedMethods(source: string): string[] {
+  const methods = new Set<string>();
+  const METHOD = /\b(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b/g;
+  // The 405 problem+json answers of methods a route does not serve (lib/http/methods.ts) are
+  // not routes; e2e/fuzz.spec.ts checks them.
+  source = source.replace(/export\s+const\s*\{[^}]*\}\s*=\s*methodsNotAllowed\([^)]*\);/g, "");
+  for (const m of source.matchAll(/export\s+(?:async\s+)?(?:const|function|let)\s+(\w+)/g))
+    if (/^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$/.test(m[1])) methods.add(m[1]);
+  for (const m of source.matchAll(/export\s+const\s*\{([^}]*)\}/g))
+    for (const name of m[1].matchAll(METHOD)) methods.add(name[1]);
+  for (const m of source.matchAll(/export\s*\{([^}]*)\}/g))
+    for (const name of m[1].matchAll(METHOD)) methods.add(name[1]);
+  return [...methods];
+}
+
+test("every (route, method) under app/api is in the guard table, and nothing else is", () => {
+  const root = path.resolve("app");
+  const found: string[] = [];
+  for (const f of readdirSync(path.join(root, "api"), { recursive: true, encoding: "utf8" })) {
+    if (!/(^|\/)route\.(ts|tsx|js|mjs)$/.test(f)) continue;
+    const route = `/api/${path.dirname(f)}`.replace(/\/\.$/, "");
+    const methods = exportedMethods(readFileSync(path.join(root, "api", f), "utf8"));
+    expect(methods.length, `${route} exports no HTTP method the table could read`).toBeGreaterThan(0);
+    for (const m of methods) found.push(`${m} ${route}`);
+  }
+  expect(ROUTES.map(label).sort()).toEqual(found.sort());
+  expect(new Set(ROUTES.map(label)).size).toBe(ROUTES.length);
+});
+
+test.describe("the guards of every route", () => {
+  let ids: Ids;
+  let owner: { email: string; api: APIRequestContext };
+  let other: { email: string; api: APIRequestContext };
+  let disabled: APIRequestContext;
+  let staff: APIRequestContext;
+  let anonymous: APIRequestContext;
+  let otherDevice: DeviceClient;
+  let ownerDevice: DeviceClient;
+  let ownerDeviceName: string;
+
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    staff = await staffApi();
+    anonymous = await pwRequest.newContext({ baseURL: BASE, extraHTTPHeaders: { origin: new URL(BASE).origin } });
+    owner = await newParticipant("guard-owner");
+    other = await newParticipant("guard-other");
+    const claimed = await claimDevice(owner.api, {}, { model: "guard-owner" });
+    ownerDevice = claimed.device;
+    const otherClaimed = await claimDevice(other.api, {}, { model: "guard-other" });
+    otherDevice = otherClaimed.device;
+    ownerDeviceName = claimed.credential.name;
+
+    const account = await (await staff.get(`/api/v1/staff/accounts?q=${encodeURIComponent(owner.email)}`)).json();
+    const sessions = await (await owner.api.get("/api/v1/me/sessions")).json();
+    const command = await staff.post(`/api/v1/staff/devices/${claimed.deviceId}/commands`, {
+      data: { type: "identify" },
+    });
+    expect(command.status()).toBe(201);
+    const invitation = await staff.post("/api/v1/staff/invitations", {
+      data: { email: `guard-invitee.${Date.now()}@e2e.example.org`, name: "Guard Invitee" },
+    });
+    expect(invitation.status()).toBe(201);
+    ids = {
+      deviceId: claimed.deviceId,
+      claimId: claimed.claimId,
+      sid: claimed.sid,
+      sessionId: sessions.sessions[0].id,
+      userId: account.accounts[0].id,
+      commandId: (await command.json()).id,
+      invitationId: (await invitation.json()).invitation.id,
+    };
+    expect(ids.userId).toMatch(/^usr_/);
+    expect(ids.sessionId).toMatch(/^ses_/);
+
+    const d = await newParticipant("guard-disabled");
+    const dAccount = await (await staff.get(`/api/v1/staff/accounts?q=${encodeURIComponent(d.email)}`)).json();
+    const off = await staff.patch(`/api/v1/staff/accounts/${dAccount.accounts[0].id}`, { data: { disabled: true } });
+    expect(off.status()).toBe(200);
+    disabled = d.api;
+  });
+
+  test.afterAll(async () => {
+    for (const api of [staff, anonymous, owner?.api, other?.api, disabled]) await api?.dispose();
+  });
+
+  test("without a session or credential, every guarded route refuses (401, or 404 for the CLI endpoint)", async () => {
+    for (const r of ROUTES) {
+      const res = await send(anonymous, r, ids);
+      const what = `${label(r)} signed out`;
+      switch (r.guard) {
+        case "user":
+        case "owner":
+        case "staff":
+          await expectProblem(res, 401, "unauthenticated", what);
+          break;
+        case "device-signed":
+          await expectProblem(res, 401, "bad_signature", what);
+          expect(res.headers()["www-authenticate"], what).toBe('Claimlink-HMAC error="bad_signature"');
+          break;
+        case "device-session-token":
+          await expectProblem(res, 401, "invalid_session_token", what);
+          break;
+        case "internal-cli":
+          await expectProblem(res, 404, "not_found", what);
+          break;
+        case "device-refusal":
+          await expectProblem(res, r.status!, r.status === 404 ? "not_found" : "method_not_allowed", what);
+          expect(res.headers()["claimlink-signature"], `${what}: signed`).toMatch(/^keyid="[0-9a-f]{16}"/);
+          break;
+        case "public":
+          expect(res.status(), what).toBeLessThan(500);
+          expect([401, 403], what).not.toContain(res.status());
+          break;
+      }
+    }
+  });
+
+  test("a user's session cookie authorises no device route and not the CLI endpoint", async () => {
+    for (const r of ROUTES.filter((r) =>
+      ["device-signed", "device-session-token", "internal-cli", "device-refusal"].includes(r.guard),
+    )) {
+      const res = await send(staff, r, ids);
+      expect([401, 404, 405], `${label(r)} with a staff session`).toContain(res.status());
+    }
+  });
+
+  test("another user's session on the owner's objects answers 404, never 403", async () => {
+    for (const r of ROUTES.filter((r) => r.guard === "owner")) {
+      const res = await send(other.api, r, ids);
+      const what = `${label(r)} as another user`;
+      expect(res.status(), what).toBe(404);
+      expect(res.headers()["content-type"], what).toBe("application/problem+json");
+      expect((await res.json()).code, what).toMatch(/^(not_found|device_not_found|claim_not_found)$/);
+    }
+  });
+
+  test("another device's signature or session token on the owner's device objects is refused", async () => {
+    const ack = await otherDevice.signed("POST", `/api/v1/devices/me/commands/${ids.commandId}`, '{"status":"done"}');
+    expect(ack.status).toBe(404);
+    expect((ack.body as { code: string }).code).toBe("command_not_found");
+    const probe = new DeviceClient(BASE, null, { model: "guard-probe", firmware: "1.0.0" });
+    const s = await probe.startSession();
+    for (const r of ROUTES.filter((r) => r.guard === "device-session-token")) {
+      const res = await send(anonymous, r, ids, { authorization: `Bearer ${s.sessionToken}` });
+      await expectProblem(res, 401, "invalid_session_token", `${label(r)} with another session's token`);
+    }
+  });
+
+  test("a non-staff session on every staff route answers 403 problem+json", async () => {
+    for (const r of ROUTES.filter((r) => r.guard === "staff")) {
+      await expectProblem(await send(owner.api, r, ids), 403, "forbidden", `${label(r)} as a participant`);
+    }
+  });
+
+  test("a disabled account's session is signed out on every route that needs a session", async () => {
+    for (const r of ROUTES.filter((r) => SESSION_GUARDS.includes(r.guard))) {
+      await expectProblem(await send(disabled, r, ids), 401, "unauthenticated", `${label(r)} as a disabled account`);
+    }
+  });
+
+  test("every state-changing route of a signed-in person refuses a cross-site call (403 csrf_failed)", async () => {
+    const crossSite: Record<string, string>[] = [
+      { origin: "https://evil.example.net", "sec-fetch-site": "cross-site" },
+      { origin: "https://evil.example.net" },
+      { "sec-fetch-site": "cross-site" },
+    ];
+    for (const r of ROUTES.filter((r) => SESSION_GUARDS.includes(r.guard) && isWrite(r))) {
+      const api = r.guard === "staff" ? staff : owner.api; // the session that could do it
+      for (const headers of crossSite) {
+        await expectProblem(
+          await send(api, r, ids, headers),
+          403,
+          "csrf_failed",
+          `${label(r)} with ${JSON.stringify(headers)}`,
+        );
+      }
+    }
+  });
+
+  test("after all of it, the owner, the device and the command are as they were", async () => {
+    const mine = await owner.api.get("/api/v1/me/sessions");
+    expect(mine.status()).toBe(200);
+    expect((await mine.json()).sessions.map((s: { id: string }) => s.id)).toContain(ids.sessionId);
+    const profile = await ownerDevice.signed("GET", "/api/v1/devices/me");
+    expect(profile.status).toBe(200);
+    expect(profile.body).toMatchObject({ deviceId: ids.deviceId, name: ownerDeviceName });
+    const commands = (profile.body as { commands: { id: string; type: string }[] }).commands;
+    expect(commands.map((c) => [c.id, c.type])).toEqual([[ids.commandId, "identify"]]);
+    const pending = await (await staff.get("/api/v1/staff/invitations")).json();
+    expect(pending.invitations.map((i: { id: string }) => i.id)).toContain(ids.invitationId);
+  });
+
+  test("refusals are audited: a claim with invalid input as claim.refused with the sid", async () => {
+    const res = await owner.api.post("/api/v1/claims", { data: { sid: ids.sid, pop: "not a code" } });
+    await expectProblem(res, 400, "invalid_request", "claim with a bad code");
+    const log = await (await staff.get(`/api/v1/staff/audit?account=${ids.userId}&limit=50`)).json();
+    const refused = log.events.find(
+      (e: { action: string; detail: Record<string, unknown> }) =>
+        e.action === "claim.refused" && e.detail.sid === ids.sid,
+    );
+    expect(refused?.detail).toEqual({ code: "invalid_request", method: "POST", path: "/api/v1/claims", sid: ids.sid });
+    expect(refused?.outcome).toBe("failure");
+  });
+});

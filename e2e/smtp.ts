@@ -1,0 +1,57 @@
+import { SMTPServer } from "smtp-server";
+
+// An SMTP server inside the test process: the app's mail arrives here, and a test awaits the
+// mail it expects (no polling).
+
+export type ReceivedMail = { to: string[]; subject: string; text: string };
+
+export class Mailbox {
+  readonly mails: ReceivedMail[] = [];
+  private waiters: { match: (m: ReceivedMail) => boolean; resolve: (m: ReceivedMail) => void }[] = [];
+  private server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    onData: (stream, session, done) => {
+      let raw = "";
+      stream.on("data", (c: Buffer) => (raw += c.toString("utf8")));
+      stream.on("end", () => {
+        // Quoted-printable soft breaks and escapes undone: the text a person reads.
+        const text = raw
+          .replace(/=\r?\n/g, "")
+          .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+        const mail = {
+          to: session.envelope.rcptTo.map((r) => r.address),
+          subject: /^Subject: (.*)$/m.exec(text)?.[1]?.trim() ?? "",
+          text,
+        };
+        this.mails.push(mail);
+        this.waiters = this.waiters.filter((w) => !(w.match(mail) && (w.resolve(mail), true)));
+        done();
+      });
+    },
+  });
+
+  listen(port: number): Promise<void> {
+    return new Promise((resolve) => this.server.listen(port, "127.0.0.1", () => resolve()));
+  }
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The first mail to `to` (already received or still to come). */
+  mailTo(to: string): Promise<ReceivedMail> {
+    const match = (m: ReceivedMail) => m.to.includes(to);
+    const found = this.mails.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => this.waiters.push({ match, resolve }));
+  }
+}
+
+/** The one link to this app in a mail's text part. */
+export function linkIn(mail: ReceivedMail, base: string): string {
+  const links = [
+    ...new Set(mail.text.match(new RegExp(`${base.replace(/[.]/g, "\\.")}/[a-z-]+#[A-Za-z0-9_-]{43}`, "g"))),
+  ];
+  if (links.length !== 1) throw new Error(`expected one link in the mail, got ${links.length}`);
+  return links[0];
+}

@@ -1,0 +1,388 @@
+/*
+ * libclaimlink: the device side of the Claimlink protocol, version 1.1 (docs/protocol.md,
+ * the repo copy of PROTOCOL.md; section numbers below are that document's).
+ *
+ * Portable C99. The library does no I/O, keeps no global state and never allocates: every
+ * output goes to a caller-provided buffer with an explicit size. It builds requests (bodies,
+ * headers) and checks answers; the caller moves the bytes, keeps the time and supplies random
+ * bytes (see README.md, "Porting").
+ *
+ * Every function returns CL_OK (0) or a negative cl_err. On any error, outputs are
+ * unspecified (possibly partly written) and must not be used.
+ */
+#ifndef CLAIMLINK_H
+#define CLAIMLINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CL_PROTOCOL_VERSION "1.1"
+
+/* Timing constants (PROTOCOL.md "Timing constants"): the firmware's own STEP and SKEW. */
+#define CL_STEP_SECONDS 30u
+#define CL_SKEW_SECONDS 300
+
+/* Sizes in characters, without the terminating NUL; buffers are these + 1. */
+#define CL_POP_LEN 26          /* base32 of 16 bytes */
+#define CL_MAC_LEN 43          /* b64url of 32 bytes: proofs, MACs, request signatures */
+#define CL_SID_MAX 64          /* sid is base32 of 16 bytes (26); room for a longer one */
+#define CL_ID_MAX 64           /* clm_, dev_, crd_, cmd_ ids */
+#define CL_TOKEN_MAX 128       /* sessionToken (43 today) */
+#define CL_NONCE_MAX 64        /* b64url nonces: 16..48 bytes are 22..64 characters */
+#define CL_NAME_MAX 128        /* device name, account display name (UTF-8 bytes) */
+#define CL_CODE_MAX 48         /* problem+json `code` */
+#define CL_TYPE_MAX 32         /* command type */
+#define CL_PATH_MAX 255        /* pathAndQuery of a request */
+#define CL_METHOD_MAX 7        /* GET, POST, ... */
+#define CL_ORIGIN_MAX 200      /* "https://app.example.org" */
+#define CL_QR_MAX (CL_ORIGIN_MAX + 7 + CL_SID_MAX + 1 + CL_POP_LEN) /* origin/claim#sid.pop */
+#define CL_KID_LEN 16          /* hex of 8 bytes */
+#define CL_AUTHORIZATION_MAX 320 /* Claimlink-HMAC credential=..., ts=..., nonce=..., sig=... */
+#define CL_DEVICE_NONCE_BYTES 16 /* random bytes for deviceNonce (section 1) */
+#define CL_REQUEST_NONCE_BYTES 16 /* random bytes for Claimlink-Nonce / HMAC nonce (>= 16) */
+
+typedef enum {
+  CL_OK = 0,
+  CL_ERR_ARGUMENT = -1, /* a NULL pointer, an input out of its range or with forbidden characters */
+  CL_ERR_BUFFER = -2,   /* an output buffer is too small */
+  CL_ERR_PARSE = -3,    /* an answer is not the JSON (or header) the protocol describes */
+  CL_ERR_MISMATCH = -4, /* a proof, MAC, bindMac or signature does not check */
+  CL_ERR_REFUSED = -5,  /* an answer the device must not act on (claimUrl/step, nonce, ts, no MAC) */
+  CL_ERR_CRYPTO = -6    /* the crypto backend failed */
+} cl_err;
+
+/* A short English name for an error code ("mismatch", ...), never NULL. */
+const char *cl_strerror(int err);
+
+/* ---------------------------------------------------------------- encodings */
+
+/* base32, RFC 4648 alphabet, upper case, no padding. *out_len excludes the NUL (may be NULL). */
+int cl_base32_encode(const uint8_t *in, size_t in_len, char *out, size_t out_size, size_t *out_len);
+/* base64url, no padding. */
+int cl_b64url_encode(const uint8_t *in, size_t in_len, char *out, size_t out_size, size_t *out_len);
+/* Strict base64url decoding: no padding, no other characters, zero trailing bits. */
+int cl_b64url_decode(const char *in, size_t in_len, uint8_t *out, size_t out_size, size_t *out_len);
+/* Lower-case hex. */
+int cl_hex_encode(const uint8_t *in, size_t in_len, char *out, size_t out_size);
+int cl_hex_decode(const char *in, size_t in_len, uint8_t *out, size_t out_len);
+
+/* 1 when the two byte strings are equal; time depends on the length only. */
+int cl_ct_equal(const void *a, const void *b, size_t n);
+/* Zeroes a secret in a way the compiler may not remove. */
+void cl_wipe(void *p, size_t n);
+
+/* ---------------------------------------------------------------- section 1: session and QR */
+
+/*
+ * The body of POST /api/v1/provisioning/sessions: {"model":"...","firmware":"..."}.
+ * model must match [a-z0-9][a-z0-9-]{0,63}; firmware is 1..64 printable ASCII characters.
+ */
+int cl_build_session_body(const char *model, const char *firmware, char *out, size_t out_size,
+                          size_t *out_len);
+
+/* A started session (the 201 answer), as the device keeps it. */
+typedef struct {
+  char sid[CL_SID_MAX + 1];
+  char session_token[CL_TOKEN_MAX + 1];
+  int64_t server_time;
+  uint32_t step;
+} cl_session;
+
+/*
+ * Parses the 201 answer to the session start. (1.1) Refuses (CL_ERR_REFUSED) an answer whose
+ * claimUrl is not exactly origin + "/claim" or whose step is not expected_step: the firmware
+ * draws the QR from its own origin, never from the answer (section 1).
+ */
+int cl_parse_session(const char *body, size_t body_len, const char *origin, uint32_t expected_step,
+                     cl_session *out);
+
+/* T = floor(t / step); t must be >= 0. */
+uint64_t cl_step_of(int64_t unix_seconds, uint32_t step);
+
+/* PoP(T) = base32(first 16 bytes of HMAC(popSeed, "claimlink/1 pop\n" + sid + "\n" + T)). */
+int cl_pop(const uint8_t pop_seed[32], const char *sid, uint64_t step_index, char out[CL_POP_LEN + 1]);
+
+/* The QR link: origin + "/claim#" + sid + "." + pop (1.1: from the firmware's origin). */
+int cl_qr_text(const char *origin, const char *sid, const char *pop, char *out, size_t out_size);
+
+/* ---------------------------------------------------------------- section 1: the claim */
+
+typedef enum {
+  CL_STATE_WAITING = 1,
+  CL_STATE_CHALLENGE,
+  CL_STATE_CLAIMED,
+  CL_STATE_EXPIRED,
+  CL_STATE_LOCKED
+} cl_state;
+
+/* A poll answer (and the answer to the claim POST). Fields not in `state` are empty. */
+typedef struct {
+  cl_state state;
+  /* challenge */
+  char claim_id[CL_ID_MAX + 1];
+  char nonce[CL_NONCE_MAX + 1];
+  char server_proof[CL_MAC_LEN + 1];
+  char display_name[CL_NAME_MAX + 1]; /* account.displayName, UTF-8, may be empty */
+  /* claimed */
+  char device_id[CL_ID_MAX + 1];
+  char credential_id[CL_ID_MAX + 1];
+  char name[CL_NAME_MAX + 1];
+  char bind_mac[CL_MAC_LEN + 1];
+} cl_poll_answer;
+
+/*
+ * Parses {"state": ...}. Ids must match [A-Za-z0-9_-]{1,64} and nonces/proofs be base64url,
+ * so nothing from an unauthenticated answer can reach a request line, a header or a MAC
+ * input with a '\n' in it.
+ */
+int cl_parse_poll(const char *body, size_t body_len, cl_poll_answer *out);
+
+/* serverProof for a given PoP (section 1). */
+int cl_server_proof(const char *pop, const char *sid, const char *claim_id, const char *nonce,
+                    char out[CL_MAC_LEN + 1]);
+
+/*
+ * Checks a challenge against PoP(T) and PoP(T-1), in constant time per candidate. CL_OK with
+ * the matching PoP in pop_out, or CL_ERR_MISMATCH: then answer pop_mismatch.
+ */
+int cl_match_challenge(const uint8_t pop_seed[32], const char *sid, uint64_t step_index,
+                       const cl_poll_answer *challenge, char pop_out[CL_POP_LEN + 1]);
+
+int cl_device_proof(const char *pop, const char *sid, const char *claim_id, const char *nonce,
+                    const char *device_nonce, char out[CL_MAC_LEN + 1]);
+int cl_device_secret(const char *pop, const char *sid, const char *claim_id, const char *nonce,
+                     const char *device_nonce, uint8_t out[32]);
+int cl_bind_mac(const uint8_t secret[32], const char *device_id, const char *credential_id,
+                char out[CL_MAC_LEN + 1]);
+
+/* What the device keeps after a claim (section 1, stored by the caller). */
+typedef struct {
+  char device_id[CL_ID_MAX + 1];
+  char credential_id[CL_ID_MAX + 1];
+  char name[CL_NAME_MAX + 1];
+  uint8_t secret[32];
+} cl_credential;
+
+/* The device's half of an accepted claim, kept between the POST and its answer. */
+typedef struct {
+  char claim_id[CL_ID_MAX + 1];
+  uint8_t secret[32]; /* deviceSecret; wiped by cl_accept_claimed */
+} cl_pending_claim;
+
+/*
+ * The accepting answer: {"accept":true,"deviceNonce":"...","deviceProof":"..."} with
+ * deviceNonce = b64url(rnd), and the derived deviceSecret in *pending. `pop` is the one
+ * cl_match_challenge returned. Resend the same body if its answer is lost (section 1).
+ */
+int cl_build_claim_accept(const char *pop, const char *sid, const cl_poll_answer *challenge,
+                          const uint8_t rnd[CL_DEVICE_NONCE_BYTES], char *body, size_t body_size,
+                          size_t *body_len, cl_pending_claim *pending);
+
+/* {"accept":false,"reason":"pop_mismatch"|"user_declined"} */
+int cl_build_claim_refusal(const char *reason, char *body, size_t body_size, size_t *body_len);
+
+/*
+ * Completes a claim from a `claimed` answer: CL_OK and *out filled only if bindMac checks
+ * (constant time) with the pending secret; CL_ERR_MISMATCH otherwise. Wipes pending->secret
+ * in both cases.
+ */
+int cl_accept_claimed(const cl_poll_answer *answer, cl_pending_claim *pending, cl_credential *out);
+
+/* ---------------------------------------------------------------- sections 3 and 6: requests */
+
+/*
+ * What a device remembers about a request it sent, to check the answer: method, pathAndQuery
+ * and the request nonce (Claimlink-Nonce, or the nonce of the Claimlink-HMAC authorization).
+ */
+typedef struct {
+  char method[CL_METHOD_MAX + 1];
+  char path[CL_PATH_MAX + 1];
+  char nonce[CL_NONCE_MAX + 1];
+  int is_signed; /* 1: Claimlink-HMAC, the answer must carry a valid response MAC */
+} cl_request;
+
+/*
+ * An unsigned request (session start, poll, claim answer). (1.1) Fills req->nonce with
+ * b64url(rnd), rnd_len 16..48 bytes; send it as the Claimlink-Nonce header.
+ */
+int cl_request_unsigned(cl_request *req, const char *method, const char *path, const uint8_t *rnd,
+                        size_t rnd_len);
+
+/*
+ * A signed request (section 3): fills *req and writes the Authorization header value
+ *   Claimlink-HMAC credential="...", ts="...", nonce="...", sig="..."
+ * nonce = b64url(rnd), rnd_len 16..48; ts is the device's (corrected) unix time.
+ */
+int cl_request_signed(cl_request *req, const cl_credential *cred, const char *method, const char *path,
+                      int64_t ts, const uint8_t *rnd, size_t rnd_len, const void *body, size_t body_len,
+                      char *authorization, size_t authorization_size);
+
+/* sig of section 3 alone (test vectors; cl_request_signed uses it). */
+int cl_request_sig(const uint8_t secret[32], const char *method, const char *path, const char *ts,
+                   const char *nonce, const void *body, size_t body_len, char out[CL_MAC_LEN + 1]);
+
+/* Claimlink-Response-MAC expected for an answer (section 3). */
+int cl_response_mac(const uint8_t secret[32], const char *request_nonce, int status, const void *body,
+                    size_t body_len, char out[CL_MAC_LEN + 1]);
+
+/* CL_OK when header (may be NULL: CL_ERR_MISMATCH) equals the expected MAC, in constant time. */
+int cl_check_response_mac(const uint8_t secret[32], const char *request_nonce, int status,
+                          const void *body, size_t body_len, const char *header);
+
+/* ---------------------------------------------------------------- section 6: pinned keys */
+
+typedef struct {
+  uint8_t public_key[65]; /* 0x04 || X || Y */
+  char kid[CL_KID_LEN + 1]; /* hex(first 8 bytes of SHA-256(publicKey)) */
+} cl_pinned_key;
+
+/* Loads a key from its b64url form (as /.well-known/claimlink publishes it) and computes kid. */
+int cl_pinned_key_from_b64url(const char *b64url, cl_pinned_key *out);
+
+typedef struct {
+  char kid[CL_KID_LEN + 1];
+  int64_t ts;
+  char ts_text[21];
+  uint8_t sig[64];
+} cl_server_signature;
+
+/* Parses a Claimlink-Signature value: keyid="<kid>", ts="<unix>", sig="<b64url of 64 bytes>". */
+int cl_parse_server_signature(const char *header, cl_server_signature *out);
+
+/*
+ * Verifies a Claimlink-Signature over (method, path, request nonce or "-", status, ts, body)
+ * with the pinned key whose kid it names. Does not check ts against a clock (see
+ * cl_authenticate_answer). CL_OK, or CL_ERR_MISMATCH (also for an unknown kid).
+ */
+int cl_verify_server_signature(const cl_pinned_key *keys, size_t nkeys, const char *method,
+                               const char *path, const char *request_nonce, int status,
+                               const void *body, size_t body_len, const char *header,
+                               cl_server_signature *parsed);
+
+/* ---------------------------------------------------------------- answers */
+
+/* An answer as the transport received it. Header values are NUL-terminated, or NULL if absent. */
+typedef struct {
+  int status;
+  const char *body;
+  size_t body_len;
+  const char *signature;    /* Claimlink-Signature */
+  const char *response_mac; /* Claimlink-Response-MAC */
+} cl_answer;
+
+#define CL_AUTH_MAC 1u /* the response MAC checked with the device secret (section 3) */
+#define CL_AUTH_SIG 2u /* a pinned key's signature checked, with nonce and ts (section 6) */
+
+/* The device's trust settings: its pinned keys (none: 1.0 rules) and its clock. */
+typedef struct {
+  const cl_pinned_key *keys;
+  size_t nkeys;
+  int64_t now;   /* the device's unix time */
+  int clock_set; /* 0 only before the first authenticated time; then ts is not checked */
+} cl_trust;
+
+/*
+ * Decides whether the device may act on an answer, before it parses the body:
+ *  - with pinned keys, the signature must verify with a pinned key over this request's method,
+ *    path and nonce, and (when clock_set) its ts be within SKEW of now (section 6);
+ *  - for a signed request, a present response MAC must check, and a missing one is accepted
+ *    only when a pinned signature checked (unknown_credential, section 3);
+ *  - an unsigned request without pinned keys is accepted unauthenticated (1.0: the proofs and
+ *    bindMac carry the trust), with *auth = 0.
+ * CL_OK with *auth = CL_AUTH_* bits, or CL_ERR_MISMATCH / CL_ERR_REFUSED / CL_ERR_PARSE.
+ * secret is the credential's secret for a signed request, else NULL. If sig_ts is not NULL it
+ * receives the signature's ts (0 when none checked).
+ */
+int cl_authenticate_answer(const cl_request *req, const cl_answer *ans, const uint8_t *secret,
+                           const cl_trust *trust, unsigned *auth, int64_t *sig_ts);
+
+/* An application/problem+json refusal: its `code` and (1.1) `serverTime` when present. */
+typedef struct {
+  char code[CL_CODE_MAX + 1];
+  int has_server_time;
+  int64_t server_time;
+} cl_problem;
+
+int cl_parse_problem(const char *body, size_t body_len, cl_problem *out);
+
+/*
+ * 1 when the device may forget its credential on this refusal: credential_revoked with a valid
+ * response MAC (auth has CL_AUTH_MAC). Otherwise 0, a signed unknown_credential included: keep
+ * the credential and re-provision signed with it (section 3, 1.1; docs/protocol.md Notes 8).
+ */
+int cl_may_forget_credential(const cl_problem *problem, unsigned auth);
+
+/* ---------------------------------------------------------------- section 4: device API */
+
+typedef struct {
+  char id[CL_ID_MAX + 1];
+  char type[CL_TYPE_MAX + 1];
+  const char *params; /* the raw JSON of params, pointing into the body; "{}" if absent */
+  size_t params_len;
+  int64_t expires_at; /* (1.1) expiresAt in unix seconds; 0 when absent (a 1.0 server) */
+} cl_command;
+
+/*
+ * (1.1) A command whose expiresAt has passed on the device's clock must not be carried out
+ * (section 4): 1 when expired, 0 otherwise (also when the server sent no expiresAt).
+ */
+int cl_command_expired(const cl_command *command, int64_t now);
+
+/*
+ * An RFC 3339 UTC time as the server writes it, "2026-11-23T00:15:00Z" (fractional seconds
+ * allowed, upper-case T and Z only), to unix seconds (the fraction dropped).
+ */
+int cl_parse_rfc3339(const char *text, int64_t *unix_seconds);
+
+/*
+ * Parses GET /api/v1/devices/me: the measurement interval (0 if absent) and the number of
+ * commands. Commands are then read one by one with cl_profile_command.
+ */
+int cl_parse_profile(const char *body, size_t body_len, uint32_t *interval_seconds, size_t *ncommands);
+int cl_profile_command(const char *body, size_t body_len, size_t index, cl_command *out);
+
+/* {"status":"done"|"failed"} (detail: optional, printable ASCII, may be NULL). */
+int cl_build_command_ack(const char *status, const char *detail, char *out, size_t out_size,
+                         size_t *out_len);
+
+/* Parses the 200 answer to measurements: accepted, duplicates, number of rejected items. */
+int cl_parse_measurements_answer(const char *body, size_t body_len, uint32_t *accepted,
+                                 uint32_t *duplicates, uint32_t *rejected);
+
+/* ---------------------------------------------------------------- strict JSON scanner */
+
+/*
+ * A small, strict, non-allocating JSON reader (RFC 8259; nesting depth <= 16), used for
+ * every answer above and usable for command params. A span is a value inside a document.
+ */
+typedef struct {
+  const char *p;
+  size_t n;
+} cl_json_span;
+
+/* CL_OK when the whole text is one valid JSON value. */
+int cl_json_validate(const char *text, size_t len);
+/*
+ * Looks up a member of an object (the span of a validated object). CL_ERR_PARSE if absent or
+ * present twice (a duplicate key could be read differently by the server and the device).
+ */
+int cl_json_member(cl_json_span object, const char *key, cl_json_span *value);
+/* The element at index of an array span; CL_ERR_PARSE past its end. */
+int cl_json_element(cl_json_span array, size_t index, cl_json_span *value);
+/* Number of elements of an array span. */
+int cl_json_count(cl_json_span array, size_t *count);
+/* A string value, unescaped to UTF-8; refuses \u0000 and strings longer than out_size - 1. */
+int cl_json_string(cl_json_span value, char *out, size_t out_size);
+/* An integer value (no fraction, no exponent) within int64. */
+int cl_json_int(cl_json_span value, int64_t *out);
+/* 'o', 'a', 's', 'n' (number), 't', 'f', 'z' (null), or 0 if empty. */
+char cl_json_kind(cl_json_span value);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,38 @@
+// Types for e2e.mjs, for e2e/firmware.spec.ts (the repository's TypeScript allows no JS imports).
+export type DeviceExit = { code: number | null; signal: NodeJS.Signals | null };
+export type RunningDevice = {
+  lines: string[];
+  exit(): DeviceExit | null;
+  waitFor(re: RegExp, timeoutMs: number, what: string): Promise<RegExpMatchArray>;
+  stop(): Promise<DeviceExit>;
+};
+export type Api = (
+  method: string,
+  path: string,
+  body?: unknown,
+) => Promise<{ status: number; body: Record<string, unknown> | null }>;
+
+export function hasValgrind(): boolean;
+export function buildDevice(buildDir?: string): string;
+export function publishedPins(base: string): Promise<string[]>;
+export function startDevice(opts: { bin: string; args: string[]; valgrind?: boolean; echo?: boolean }): RunningDevice;
+export function createAccount(opts: {
+  appDir: string;
+  base: string;
+  dataDir?: string;
+  email: string;
+  role: "participant" | "staff";
+  password: string;
+}): { email: string; password: string };
+export function signIn(base: string, account: { email: string; password: string }): Promise<Api>;
+export function claimFromQr(api: Api, base: string, qrUrl: string): Promise<string>;
+export function runDeviceE2E(opts?: {
+  base?: string;
+  bin?: string;
+  valgrind?: boolean;
+  appDir?: string;
+  dataDir?: string;
+  pins?: string[];
+  staff?: { email: string; password: string };
+  echo?: boolean;
+}): Promise<{ deviceId: string; pins: number; valgrind: boolean }>;

@@ -1,0 +1,172 @@
+/*
+ * libFuzzer target for everything that reads what the network sent: the JSON scanner, the
+ * answer parsers, the signature header, and cl_authenticate_answer. Built with clang
+ * -fsanitize=fuzzer,address,undefined (CMake -DCLAIMLINK_FUZZ=ON); scripts/ci.sh runs it for a
+ * fixed time on tests/corpus. The first input byte picks the target, the rest is the answer.
+ * Besides memory safety it checks what the rest of the device relies on: a parsed id is
+ * [A-Za-z0-9_-], a parsed nonce or token is base64url, a forged MAC or signature never passes.
+ */
+#include "claimlink.h"
+#include "claimlink_crypto.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PUBKEY "BKVi773iuJpyhJA5liUzqAMPQIWv4wKPXi4D7Fp73IgKhjwVmO666F00Htkb-Giec8TzQ322iG-VZzg9N9SkTV8"
+
+static int only(const char *s, const char *allowed) { return strspn(s, allowed) == strlen(s); }
+#define ID_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+#define CHECK(c) \
+  do {           \
+    if (!(c)) abort(); \
+  } while (0)
+
+static void no_controls(const char *s) {
+  for (; *s; s++) CHECK((unsigned char)*s >= 0x20 && *s != 0x7f);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (size < 1) return 0;
+  uint8_t which = data[0] % 8;
+  const char *body = (const char *)data + 1;
+  size_t n = size - 1;
+  /* A NUL-terminated copy for the header parsers. */
+  char *text = malloc(n + 1);
+  if (!text) return 0;
+  memcpy(text, body, n);
+  text[n] = '\0';
+
+  switch (which) {
+    case 0: {
+      cl_session s;
+      if (cl_parse_session(body, n, "https://app.example.org", 30, &s) == CL_OK) {
+        CHECK(only(s.sid, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") && s.sid[0]);
+        CHECK(only(s.session_token, ID_CHARS) && s.session_token[0]);
+        CHECK(s.step == 30 && s.server_time >= 0);
+      }
+      break;
+    }
+    case 1: {
+      cl_poll_answer a;
+      if (cl_parse_poll(body, n, &a) == CL_OK) {
+        CHECK(a.state >= CL_STATE_WAITING && a.state <= CL_STATE_LOCKED);
+        CHECK(only(a.claim_id, ID_CHARS) && only(a.nonce, ID_CHARS) && only(a.server_proof, ID_CHARS));
+        CHECK(only(a.device_id, ID_CHARS) && only(a.credential_id, ID_CHARS) && only(a.bind_mac, ID_CHARS));
+        no_controls(a.display_name);
+        no_controls(a.name);
+        uint8_t seed[32] = {0};
+        char pop[CL_POP_LEN + 1];
+        if (a.state == CL_STATE_CHALLENGE) {
+          /* A fuzzed proof matching PoP(T) or PoP(T-1) would be a forgery. */
+          CHECK(cl_match_challenge(seed, "MFRGGZDFMZTWQ2LKNNWG23TPOA", 59846400, &a, pop) == CL_ERR_MISMATCH);
+        }
+        if (a.state == CL_STATE_CLAIMED) {
+          cl_pending_claim p;
+          cl_credential c;
+          memset(&p, 0, sizeof p);
+          memset(p.secret, 7, 32);
+          CHECK(cl_accept_claimed(&a, &p, &c) != CL_OK);
+        }
+      }
+      break;
+    }
+    case 2: {
+      cl_problem p;
+      if (cl_parse_problem(body, n, &p) == CL_OK) {
+        CHECK(only(p.code, "abcdefghijklmnopqrstuvwxyz0123456789_") && p.code[0]);
+        CHECK(cl_may_forget_credential(&p, 0) == 0);
+      }
+      break;
+    }
+    case 3: {
+      uint32_t interval;
+      size_t count;
+      if (cl_parse_profile(body, n, &interval, &count) == CL_OK) {
+        for (size_t i = 0; i < count && i < 64; i++) {
+          cl_command c;
+          if (cl_profile_command(body, n, i, &c) != CL_OK) continue;
+          CHECK(only(c.id, ID_CHARS) && c.id[0]);
+          CHECK(c.params >= body || strcmp(c.params, "{}") == 0);
+          cl_json_span p = {c.params, c.params_len}, v;
+          int64_t secs;
+          if (cl_json_member(p, "measurementIntervalSeconds", &v) == CL_OK) (void)cl_json_int(v, &secs);
+          CHECK(c.expires_at >= 0);
+        }
+      }
+      int64_t when;
+      if (cl_parse_rfc3339(text, &when) == CL_OK) CHECK(when >= 0);
+      uint32_t a, d, r;
+      (void)cl_parse_measurements_answer(body, n, &a, &d, &r);
+      break;
+    }
+    case 4: {
+      cl_server_signature sig;
+      if (cl_parse_server_signature(text, &sig) == CL_OK) {
+        CHECK(strlen(sig.kid) == CL_KID_LEN && sig.ts >= 0);
+        cl_pinned_key key;
+        CHECK(cl_pinned_key_from_b64url(PUBKEY, &key) == CL_OK);
+        /* Over a body of its own choosing, a fuzzed signature must not verify. */
+        CHECK(cl_verify_server_signature(&key, 1, "POST", "/api/v1/provisioning/sessions", "-", 201, "{}", 2, text,
+                                         NULL) != CL_OK);
+      }
+      break;
+    }
+    case 5: {
+      /* signature \0 mac \0 body: a whole answer to a signed request, with and without pins. */
+      const char *sig = text, *mac = text + strlen(text);
+      if (mac < text + n) mac++;
+      const char *rest = mac + strlen(mac);
+      if (rest < text + n) rest++;
+      size_t blen = (size_t)(text + n - rest);
+      cl_credential cred;
+      cl_request req;
+      memset(&cred, 0, sizeof cred);
+      strcpy(cred.credential_id, "crd_1");
+      memset(cred.secret, 9, 32);
+      CHECK(cl_request_signed(&req, &cred, "GET", "/api/v1/devices/me", 1795392000,
+                              (const uint8_t *)"0123456789abcdef", 16, "", 0, (char[CL_AUTHORIZATION_MAX]){0},
+                              CL_AUTHORIZATION_MAX) == CL_OK);
+      cl_pinned_key key;
+      CHECK(cl_pinned_key_from_b64url(PUBKEY, &key) == CL_OK);
+      cl_answer ans = {200, rest, blen, *sig ? sig : NULL, *mac ? mac : NULL};
+      cl_trust pinned = {&key, 1, 1795392000, 1}, none = {NULL, 0, 1795392000, 1};
+      unsigned auth;
+      CHECK(cl_authenticate_answer(&req, &ans, cred.secret, &pinned, &auth, NULL) != CL_OK);
+      CHECK(cl_authenticate_answer(&req, &ans, cred.secret, &none, &auth, NULL) != CL_OK);
+      break;
+    }
+    case 6: {
+      uint8_t out[256];
+      size_t len;
+      (void)cl_b64url_decode(body, n, out, sizeof out, &len);
+      cl_pinned_key key;
+      (void)cl_pinned_key_from_b64url(text, &key);
+      break;
+    }
+    default: {
+      /* The scanner itself: validate, then walk members and elements. */
+      if (cl_json_validate(body, n) == CL_OK) {
+        cl_json_span root = {body, n}, v;
+        while (root.n && (root.p[0] == ' ' || root.p[0] == '\n' || root.p[0] == '\t' || root.p[0] == '\r'))
+          root.p++, root.n--;
+        while (root.n && (root.p[root.n - 1] == ' ' || root.p[root.n - 1] == '\n' || root.p[root.n - 1] == '\t' ||
+                          root.p[root.n - 1] == '\r'))
+          root.n--;
+        char s[64];
+        int64_t i64;
+        size_t count;
+        if (cl_json_kind(root) == 'o' && cl_json_member(root, "a", &v) == CL_OK) {
+          CHECK(v.p >= body && v.p + v.n <= body + n);
+          (void)cl_json_string(v, s, sizeof s);
+          (void)cl_json_int(v, &i64);
+          if (cl_json_count(v, &count) == CL_OK && count) CHECK(cl_json_element(v, count - 1, &v) == CL_OK);
+        }
+        if (cl_json_kind(root) == 'a' && cl_json_count(root, &count) == CL_OK)
+          for (size_t k = 0; k < count && k < 64; k++) CHECK(cl_json_element(root, k, &v) == CL_OK);
+      }
+      break;
+    }
+  }
+  free(text);
+  return 0;
+}

@@ -1,0 +1,644 @@
+/*
+ * Unit tests: every test vector of PROTOCOL.md 1.1 ("Test vectors"), and the refusals a device
+ * relies on (tampered proofs, MACs and signatures, wrong nonce, claimUrl/step mismatch).
+ * Built once per crypto backend; `test_claimlink <group>` runs one group (ctest runs each).
+ */
+#include "claimlink.h"
+#include "claimlink_crypto.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+static int checks;
+
+#define CHECK(cond)                                                        \
+  do {                                                                     \
+    checks++;                                                              \
+    if (!(cond)) {                                                         \
+      failures++;                                                          \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                                      \
+  } while (0)
+#define CHECK_RC(expr, want)                                                                      \
+  do {                                                                                            \
+    int rc_ = (expr);                                                                             \
+    checks++;                                                                                     \
+    if (rc_ != (want)) {                                                                          \
+      failures++;                                                                                 \
+      fprintf(stderr, "%s:%d: %s returned %d (%s), want %d\n", __FILE__, __LINE__, #expr, rc_, \
+              cl_strerror(rc_), (int)(want));                                                     \
+    }                                                                                             \
+  } while (0)
+#define CHECK_STR(got, want)                                                                            \
+  do {                                                                                                  \
+    checks++;                                                                                           \
+    if (strcmp((got), (want)) != 0) {                                                                   \
+      failures++;                                                                                       \
+      fprintf(stderr, "%s:%d: %s is \"%s\", want \"%s\"\n", __FILE__, __LINE__, #got, (got), (want)); \
+    }                                                                                                   \
+  } while (0)
+
+/* ---------------------------------------------------------------- the vectors */
+
+static uint8_t SEED[32];
+#define SID "MFRGGZDFMZTWQ2LKNNWG23TPOA"
+#define T0 1795392000
+#define STEP_T 59846400u
+#define POP_T "W53B7GLAZNR4AYB3JAGRCVVAME"
+#define POP_T1 "C7HHHXE4SN6QV76XC7FAIWUD7Q"
+#define CLAIM_ID "clm_01JZ8Q4T9W6V3X2Y1Z0A5B7C8D"
+#define NONCE "c2VydmVyLWNoYWxsZW5nZS1ub25jZS0zMi1ieXRlcyE"
+#define SERVER_PROOF "-kHmFSaIpD76p1dYhhhK4YWj2Wl-E-8Dzu8NXceF2mg"
+#define DEVICE_NONCE "ZGV2aWNlLW5vbmNlLTE2Yg"
+#define DEVICE_PROOF "caUxHRtBQLISReeycb-Muh7SEUKru8Zg_1Tnh9bujCE"
+#define SECRET_HEX "7cf0fedbd8904be7412215e083c750fdc96ceb6b9ad26fbdad8d10154f5ec722"
+#define DEVICE_ID "dev_7KQ2M9XR"
+#define CREDENTIAL_ID "crd_4FJ8W2PZ"
+#define BIND_MAC "sMS5KQRvYB4-LmhyBP9WfGouEsLWG-dLc1Y1OoAlvOQ"
+#define BODY "{\"measurements\":[{\"property\":\"temperature\",\"unit\":\"Cel\",\"time\":\"2026-11-23T00:00:00Z\",\"value\":21.5}]}"
+#define BODY_SHA "d3d2bab368af9532e8244e8046e1a8825d7a06ded028cb64cb8e935101b426f6"
+#define REQ_PATH "/api/v1/devices/me/measurements"
+#define REQ_TS "1795392030"
+#define REQ_NONCE "cmVxdWVzdC1ub25jZS0xNmI"
+#define REQ_SIG "oKgMEv6o66qi7j6i3TNvc7aRmqOSKEqxLyLa_8dWIuA"
+#define RESP_BODY "{\"accepted\":1,\"duplicates\":0}"
+#define RESP_MAC "AOwuf22lFrts9OChK0PeP_GGQHyQtck-s1REG4VOu74"
+
+#define PUBKEY "BKVi773iuJpyhJA5liUzqAMPQIWv4wKPXi4D7Fp73IgKhjwVmO666F00Htkb-Giec8TzQ322iG-VZzg9N9SkTV8"
+#define KID "5ff04105fc2e52e4"
+#define SESSION_BODY                                                                                          \
+  "{\"sid\":\"MFRGGZDFMZTWQ2LKNNWG23TPOA\",\"sessionToken\":\"c2Vzc2lvbi10b2tlbi0zMi1ieXRlcy1leGFtcGxlLTAx\"," \
+  "\"claimUrl\":\"https://app.example.org/claim\",\"serverTime\":1795392000,\"step\":30,\"expiresAt\":"     \
+  "\"2026-11-23T00:15:00Z\"}"
+#define SESSION_SHA "398e88bb8c34d30b68851d8d7c9441ff0e4909271430660eebcaddecd6797d2a"
+#define SIG_NONCE "ZGV2aWNlLXJlcS1ub25jZTE"
+#define SIG_TS "1795392000"
+#define SIG_B64 "GNgNcclZOutP2qId_Bky_vlmgWwwpNjoAmbep4iFigxMc-bsm1pHhYXQOYCOBGSHJyius4z3Ch4uNGF72VOaFA"
+#define SIG_HEADER "keyid=\"" KID "\", ts=\"" SIG_TS "\", sig=\"" SIG_B64 "\""
+
+static void secret(uint8_t out[32]) {
+  if (cl_hex_decode(SECRET_HEX, 64, out, 32) != CL_OK) abort();
+}
+
+static void sha_hex(const char *s, char out[65]) {
+  uint8_t h[32];
+  cl_chunk c = {s, strlen(s)};
+  if (cl_crypto_sha256(&c, 1, h) || cl_hex_encode(h, 32, out, 65)) abort();
+}
+
+static cl_poll_answer challenge(void) {
+  cl_poll_answer a;
+  const char *json = "{\"state\":\"challenge\",\"claimId\":\"" CLAIM_ID "\",\"nonce\":\"" NONCE
+                     "\",\"serverProof\":\"" SERVER_PROOF
+                     "\",\"account\":{\"displayName\":\"A. de Vries\"},\"expiresAt\":\"2026-11-23T00:03:30Z\"}";
+  if (cl_parse_poll(json, strlen(json), &a) != CL_OK) abort();
+  return a;
+}
+
+static void test_vectors(void) {
+  char pop[CL_POP_LEN + 1], mac[CL_MAC_LEN + 1], hex[65];
+  uint8_t s[32], want[32];
+
+  CHECK(cl_step_of(T0, 30) == STEP_T);
+  CHECK_RC(cl_pop(SEED, SID, STEP_T, pop), CL_OK);
+  CHECK_STR(pop, POP_T);
+  CHECK_RC(cl_pop(SEED, SID, STEP_T - 1, pop), CL_OK);
+  CHECK_STR(pop, POP_T1);
+
+  CHECK_RC(cl_server_proof(POP_T, SID, CLAIM_ID, NONCE, mac), CL_OK);
+  CHECK_STR(mac, SERVER_PROOF);
+  CHECK_RC(cl_device_proof(POP_T, SID, CLAIM_ID, NONCE, DEVICE_NONCE, mac), CL_OK);
+  CHECK_STR(mac, DEVICE_PROOF);
+  CHECK_RC(cl_device_secret(POP_T, SID, CLAIM_ID, NONCE, DEVICE_NONCE, s), CL_OK);
+  secret(want);
+  CHECK(memcmp(s, want, 32) == 0);
+  CHECK_RC(cl_bind_mac(s, DEVICE_ID, CREDENTIAL_ID, mac), CL_OK);
+  CHECK_STR(mac, BIND_MAC);
+
+  sha_hex(BODY, hex);
+  CHECK_STR(hex, BODY_SHA);
+  CHECK_RC(cl_request_sig(s, "POST", REQ_PATH, REQ_TS, REQ_NONCE, BODY, strlen(BODY), mac), CL_OK);
+  CHECK_STR(mac, REQ_SIG);
+  CHECK_RC(cl_response_mac(s, REQ_NONCE, 200, RESP_BODY, strlen(RESP_BODY), mac), CL_OK);
+  CHECK_STR(mac, RESP_MAC);
+  CHECK_RC(cl_check_response_mac(s, REQ_NONCE, 200, RESP_BODY, strlen(RESP_BODY), RESP_MAC), CL_OK);
+
+  /* The backend's own HKDF and the generic one over HMAC agree (both backends run this). */
+  uint8_t a[32], b[32];
+  const char *salt = NONCE "\n" DEVICE_NONCE, *info = "claimlink/1 device-secret\n" SID "\n" CLAIM_ID;
+  CHECK(cl_crypto_hkdf_sha256((const uint8_t *)POP_T, 26, (const uint8_t *)salt, strlen(salt),
+                              (const uint8_t *)info, strlen(info), a, 32) == 0);
+  CHECK(cl_hkdf_sha256_over_hmac((const uint8_t *)POP_T, 26, (const uint8_t *)salt, strlen(salt),
+                                 (const uint8_t *)info, strlen(info), b, 32) == 0);
+  CHECK(memcmp(a, b, 32) == 0 && memcmp(a, want, 32) == 0);
+
+  /* RFC 4231 test case 6: an HMAC key longer than the block. */
+  uint8_t key[131], out[32];
+  memset(key, 0xaa, sizeof key);
+  const char *m = "Test Using Larger Than Block-Size Key - Hash Key First";
+  cl_chunk c = {m, strlen(m)};
+  CHECK(cl_crypto_hmac_sha256(key, sizeof key, &c, 1, out) == 0);
+  CHECK(cl_hex_encode(out, 32, hex, sizeof hex) == CL_OK);
+  CHECK_STR(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+/* The claim, as the host program runs it, on the vectors. */
+static void test_claim_flow(void) {
+  cl_poll_answer ch = challenge(), claimed;
+  char pop[CL_POP_LEN + 1], body[256];
+  size_t len;
+  cl_pending_claim pending;
+  cl_credential cred;
+
+  CHECK_STR(ch.display_name, "A. de Vries");
+  CHECK_RC(cl_match_challenge(SEED, SID, STEP_T, &ch, pop), CL_OK);
+  CHECK_STR(pop, POP_T);
+  /* A step later, the same claim is PoP(T-1): still accepted. Two steps later it is not. */
+  CHECK_RC(cl_match_challenge(SEED, SID, STEP_T + 1, &ch, pop), CL_OK);
+  CHECK_STR(pop, POP_T);
+  CHECK_RC(cl_match_challenge(SEED, SID, STEP_T + 2, &ch, pop), CL_ERR_MISMATCH);
+  CHECK_RC(cl_match_challenge(SEED, SID, STEP_T - 1, &ch, pop), CL_ERR_MISMATCH); /* a future PoP */
+
+  /* A wrong serverProof (one character changed, or cut short) is pop_mismatch. */
+  cl_poll_answer bad = ch;
+  bad.server_proof[5] = bad.server_proof[5] == 'A' ? 'B' : 'A';
+  CHECK_RC(cl_match_challenge(SEED, SID, STEP_T, &bad, pop), CL_ERR_MISMATCH);
+  bad = ch;
+  bad.server_proof[42] = '\0';
+  CHECK_RC(cl_match_challenge(SEED, SID, STEP_T, &bad, pop), CL_ERR_MISMATCH);
+  bad = ch;
+  bad.nonce[0] = 'd'; /* the proof is over the nonce */
+  CHECK_RC(cl_match_challenge(SEED, SID, STEP_T, &bad, pop), CL_ERR_MISMATCH);
+  CHECK_RC(cl_build_claim_refusal("pop_mismatch", body, sizeof body, &len), CL_OK);
+  CHECK_STR(body, "{\"accept\":false,\"reason\":\"pop_mismatch\"}");
+  CHECK_RC(cl_build_claim_refusal("anything", body, sizeof body, &len), CL_ERR_ARGUMENT);
+
+  const uint8_t *rnd = (const uint8_t *)"device-nonce-16b";
+  CHECK_RC(cl_build_claim_accept(POP_T, SID, &ch, rnd, body, sizeof body, &len, &pending), CL_OK);
+  CHECK_STR(body, "{\"accept\":true,\"deviceNonce\":\"" DEVICE_NONCE "\",\"deviceProof\":\"" DEVICE_PROOF "\"}");
+  CHECK(len == strlen(body));
+  CHECK_RC(cl_build_claim_accept(POP_T, SID, &ch, rnd, body, 40, &len, &pending), CL_ERR_BUFFER);
+
+  const char *ok = "{\"state\":\"claimed\",\"deviceId\":\"" DEVICE_ID "\",\"credentialId\":\"" CREDENTIAL_ID
+                   "\",\"name\":\"Living room\",\"bindMac\":\"" BIND_MAC "\"}";
+  CHECK_RC(cl_parse_poll(ok, strlen(ok), &claimed), CL_OK);
+  CHECK(claimed.state == CL_STATE_CLAIMED);
+  cl_pending_claim copy;
+  CHECK_RC(cl_build_claim_accept(POP_T, SID, &ch, rnd, body, sizeof body, &len, &pending), CL_OK);
+  copy = pending;
+  CHECK_RC(cl_accept_claimed(&claimed, &pending, &cred), CL_OK);
+  CHECK_STR(cred.device_id, DEVICE_ID);
+  CHECK_STR(cred.credential_id, CREDENTIAL_ID);
+  CHECK_STR(cred.name, "Living room");
+  uint8_t want[32];
+  secret(want);
+  CHECK(memcmp(cred.secret, want, 32) == 0);
+  static const uint8_t zero[32];
+  CHECK(memcmp(pending.secret, zero, 32) == 0); /* wiped */
+
+  /* A forged or tampered claimed answer: the credential is not kept. */
+  cl_poll_answer forged = claimed;
+  strcpy(forged.device_id, "dev_ATTACKER");
+  pending = copy;
+  memset(&cred, 0, sizeof cred);
+  CHECK_RC(cl_accept_claimed(&forged, &pending, &cred), CL_ERR_MISMATCH);
+  CHECK(cred.device_id[0] == '\0');
+  forged = claimed;
+  forged.bind_mac[0] = 'X';
+  pending = copy;
+  CHECK_RC(cl_accept_claimed(&forged, &pending, &cred), CL_ERR_MISMATCH);
+  /* The same answer with another secret (a device that never sent the proof). */
+  pending = copy;
+  pending.secret[0] ^= 1;
+  CHECK_RC(cl_accept_claimed(&claimed, &pending, &cred), CL_ERR_MISMATCH);
+}
+
+/* Signed requests and response MACs, through cl_authenticate_answer. */
+static void test_signed_requests(void) {
+  cl_credential cred;
+  cl_request req;
+  char authz[CL_AUTHORIZATION_MAX];
+  unsigned auth;
+  cl_trust trust = {NULL, 0, T0 + 30, 1};
+  memset(&cred, 0, sizeof cred);
+  strcpy(cred.credential_id, CREDENTIAL_ID);
+  secret(cred.secret);
+  const uint8_t *rnd = (const uint8_t *)"request-nonce-16b";
+
+  CHECK_RC(cl_request_signed(&req, &cred, "POST", REQ_PATH, 1795392030, rnd, 17, BODY, strlen(BODY), authz,
+                             sizeof authz),
+           CL_OK);
+  CHECK_STR(authz, "Claimlink-HMAC credential=\"" CREDENTIAL_ID "\", ts=\"" REQ_TS "\", nonce=\"" REQ_NONCE
+                   "\", sig=\"" REQ_SIG "\"");
+  CHECK_STR(req.nonce, REQ_NONCE);
+  CHECK(req.is_signed == 1);
+
+  cl_answer ans = {200, RESP_BODY, strlen(RESP_BODY), NULL, RESP_MAC};
+  CHECK_RC(cl_authenticate_answer(&req, &ans, cred.secret, &trust, &auth, NULL), CL_OK);
+  CHECK(auth == CL_AUTH_MAC);
+
+  /* Tampered body, status, MAC; no MAC; another request's nonce. */
+  cl_answer t = ans;
+  t.body = "{\"accepted\":2,\"duplicates\":0}";
+  CHECK_RC(cl_authenticate_answer(&req, &t, cred.secret, &trust, &auth, NULL), CL_ERR_MISMATCH);
+  t = ans;
+  t.status = 201;
+  CHECK_RC(cl_authenticate_answer(&req, &t, cred.secret, &trust, &auth, NULL), CL_ERR_MISMATCH);
+  t = ans;
+  t.response_mac = "AOwuf22lFrts9OChK0PeP_GGQHyQtck-s1REG4VOu75";
+  CHECK_RC(cl_authenticate_answer(&req, &t, cred.secret, &trust, &auth, NULL), CL_ERR_MISMATCH);
+  t = ans;
+  t.response_mac = "AOwuf22lFrts9OChK0PeP_GGQHyQtck-s1REG4VOu7";
+  CHECK_RC(cl_authenticate_answer(&req, &t, cred.secret, &trust, &auth, NULL), CL_ERR_MISMATCH);
+  t = ans;
+  t.response_mac = NULL;
+  CHECK_RC(cl_authenticate_answer(&req, &t, cred.secret, &trust, &auth, NULL), CL_ERR_MISMATCH);
+  cl_request other;
+  CHECK_RC(cl_request_signed(&other, &cred, "POST", REQ_PATH, 1795392030, (const uint8_t *)"request-nonce-16c",
+                             17, BODY, strlen(BODY), authz, sizeof authz),
+           CL_OK);
+  CHECK_RC(cl_authenticate_answer(&other, &ans, cred.secret, &trust, &auth, NULL), CL_ERR_MISMATCH);
+
+  /* Only a MAC-verified revocation may drop the credential; a signature alone may not (a spliced
+     answer), nor may an unauthenticated one, nor a signed unknown_credential. */
+  cl_problem p;
+  const char *revoked = "{\"type\":\"about:blank\",\"title\":\"Revoked\",\"status\":401,\"code\":\"credential_revoked\"}";
+  CHECK_RC(cl_parse_problem(revoked, strlen(revoked), &p), CL_OK);
+  CHECK_STR(p.code, "credential_revoked");
+  CHECK(!p.has_server_time);
+  CHECK(cl_may_forget_credential(&p, CL_AUTH_MAC) == 1);
+  CHECK(cl_may_forget_credential(&p, CL_AUTH_SIG) == 0);
+  CHECK(cl_may_forget_credential(&p, CL_AUTH_SIG | CL_AUTH_MAC) == 1);
+  CHECK(cl_may_forget_credential(&p, 0) == 0);
+  const char *stale = "{\"code\":\"stale_timestamp\",\"serverTime\":1795392000}";
+  CHECK_RC(cl_parse_problem(stale, strlen(stale), &p), CL_OK);
+  CHECK(p.has_server_time && p.server_time == T0);
+  CHECK(cl_may_forget_credential(&p, CL_AUTH_MAC) == 0);
+
+  /* Inputs that could break a request line or a MAC input are refused. */
+  CHECK_RC(cl_request_signed(&req, &cred, "POST", "/a\nb", 1, rnd, 17, "", 0, authz, sizeof authz),
+           CL_ERR_ARGUMENT);
+  CHECK_RC(cl_request_signed(&req, &cred, "POST", "/a b", 1, rnd, 17, "", 0, authz, sizeof authz),
+           CL_ERR_ARGUMENT);
+  CHECK_RC(cl_request_signed(&req, &cred, "post", "/a", 1, rnd, 17, "", 0, authz, sizeof authz), CL_ERR_ARGUMENT);
+  CHECK_RC(cl_request_signed(&req, &cred, "GET", "/a", 1, rnd, 15, "", 0, authz, sizeof authz), CL_ERR_ARGUMENT);
+  CHECK_RC(cl_request_signed(&req, &cred, "GET", "/a", 1, rnd, 16, "", 0, authz, 40), CL_ERR_BUFFER);
+  CHECK_RC(cl_request_unsigned(&req, "GET", "/x", rnd, 49), CL_ERR_ARGUMENT);
+  CHECK_RC(cl_request_unsigned(&req, "GET", "/x", rnd, 16), CL_OK);
+  CHECK(req.is_signed == 0 && strlen(req.nonce) == 22);
+}
+
+/* (1.1) Server signatures with a pinned key (section 6), the vector and its refusals. */
+static void test_signature(void) {
+  cl_pinned_key keys[2];
+  cl_server_signature sig;
+  char hex[65];
+  unsigned auth;
+  int64_t ts;
+
+  CHECK_RC(cl_pinned_key_from_b64url(PUBKEY, &keys[0]), CL_OK);
+  CHECK_STR(keys[0].kid, KID);
+  sha_hex(SESSION_BODY, hex);
+  CHECK_STR(hex, SESSION_SHA);
+
+  CHECK_RC(cl_parse_server_signature(SIG_HEADER, &sig), CL_OK);
+  CHECK_STR(sig.kid, KID);
+  CHECK(sig.ts == T0);
+  CHECK_RC(cl_verify_server_signature(keys, 1, "POST", "/api/v1/provisioning/sessions", SIG_NONCE, 201,
+                                      SESSION_BODY, strlen(SESSION_BODY), SIG_HEADER, NULL),
+           CL_OK);
+  /* The same signature over the string with status 200 must not verify. */
+  CHECK_RC(cl_verify_server_signature(keys, 1, "POST", "/api/v1/provisioning/sessions", SIG_NONCE, 200,
+                                      SESSION_BODY, strlen(SESSION_BODY), SIG_HEADER, NULL),
+           CL_ERR_MISMATCH);
+
+  /* Through cl_authenticate_answer, as the device runs it. */
+  cl_request req;
+  CHECK_RC(cl_request_unsigned(&req, "POST", "/api/v1/provisioning/sessions", (const uint8_t *)"device-req-nonce1", 17),
+           CL_OK);
+  CHECK_STR(req.nonce, SIG_NONCE);
+  cl_trust trust = {keys, 1, T0 + 10, 1};
+  cl_answer ans = {201, SESSION_BODY, strlen(SESSION_BODY), SIG_HEADER, NULL};
+  CHECK_RC(cl_authenticate_answer(&req, &ans, NULL, &trust, &auth, &ts), CL_OK);
+  CHECK(auth == CL_AUTH_SIG && ts == T0);
+
+  cl_answer t = ans;
+  t.status = 200;
+  CHECK_RC(cl_authenticate_answer(&req, &t, NULL, &trust, &auth, &ts), CL_ERR_MISMATCH);
+  t = ans;
+  t.body_len--; /* one byte less of body */
+  CHECK_RC(cl_authenticate_answer(&req, &t, NULL, &trust, &auth, &ts), CL_ERR_MISMATCH);
+  t = ans;
+  t.signature = NULL; /* a pinning device acts on no unsigned answer */
+  CHECK_RC(cl_authenticate_answer(&req, &t, NULL, &trust, &auth, &ts), CL_ERR_REFUSED);
+  /* Another request's nonce: a replayed answer. */
+  cl_request replay;
+  CHECK_RC(cl_request_unsigned(&replay, "POST", "/api/v1/provisioning/sessions", (const uint8_t *)"device-req-nonce2",
+                               17),
+           CL_OK);
+  CHECK_RC(cl_authenticate_answer(&replay, &ans, NULL, &trust, &auth, &ts), CL_ERR_MISMATCH);
+  /* Another path or method. */
+  cl_request path = req;
+  strcpy(path.path, "/api/v1/provisioning/sessions/X");
+  CHECK_RC(cl_authenticate_answer(&path, &ans, NULL, &trust, &auth, &ts), CL_ERR_MISMATCH);
+  cl_request method = req;
+  strcpy(method.method, "GET");
+  CHECK_RC(cl_authenticate_answer(&method, &ans, NULL, &trust, &auth, &ts), CL_ERR_MISMATCH);
+  /* A flipped bit in r, in s. */
+  char tampered[sizeof SIG_HEADER];
+  strcpy(tampered, SIG_HEADER);
+  char *sigp = strstr(tampered, "sig=\"") + 5;
+  sigp[3] = sigp[3] == 'A' ? 'B' : 'A';
+  t = ans;
+  t.signature = tampered;
+  CHECK_RC(cl_authenticate_answer(&req, &t, NULL, &trust, &auth, &ts), CL_ERR_MISMATCH);
+  strcpy(tampered, SIG_HEADER);
+  sigp = strstr(tampered, "sig=\"") + 5;
+  sigp[60] = sigp[60] == 'A' ? 'B' : 'A';
+  CHECK_RC(cl_authenticate_answer(&req, &t, NULL, &trust, &auth, &ts), CL_ERR_MISMATCH);
+  /* ts in the header is signed: changing it breaks the signature. */
+  strcpy(tampered, SIG_HEADER);
+  tampered[strstr(tampered, "ts=\"") - tampered + 13] = '1';
+  CHECK_RC(cl_authenticate_answer(&req, &t, NULL, &trust, &auth, &ts), CL_ERR_MISMATCH);
+  /* Out of SKEW, unless the clock is not set yet (session start only). */
+  trust.now = T0 + CL_SKEW_SECONDS + 1;
+  CHECK_RC(cl_authenticate_answer(&req, &ans, NULL, &trust, &auth, &ts), CL_ERR_REFUSED);
+  trust.now = T0 - CL_SKEW_SECONDS - 1;
+  CHECK_RC(cl_authenticate_answer(&req, &ans, NULL, &trust, &auth, &ts), CL_ERR_REFUSED);
+  trust.now = 0;
+  trust.clock_set = 0;
+  CHECK_RC(cl_authenticate_answer(&req, &ans, NULL, &trust, &auth, &ts), CL_OK);
+  CHECK(ts == T0);
+  trust.clock_set = 1;
+  trust.now = T0;
+  /* Only a key the firmware pinned: the vector key not pinned, another one is. */
+  static const uint8_t G[65] = {
+      0x04, 0x6b, 0x17, 0xd1, 0xf2, 0xe1, 0x2c, 0x42, 0x47, 0xf8, 0xbc, 0xe6, 0xe5, 0x63, 0xa4, 0x40, 0xf2,
+      0x77, 0x03, 0x7d, 0x81, 0x2d, 0xeb, 0x33, 0xa0, 0xf4, 0xa1, 0x39, 0x45, 0xd8, 0x98, 0xc2, 0x96,
+      0x4f, 0xe3, 0x42, 0xe2, 0xfe, 0x1a, 0x7f, 0x9b, 0x8e, 0xe7, 0xeb, 0x4a, 0x7c, 0x0f, 0x9e, 0x16,
+      0x2b, 0xce, 0x33, 0x57, 0x6b, 0x31, 0x5e, 0xce, 0xcb, 0xb6, 0x40, 0x68, 0x37, 0xbf, 0x51, 0xf5};
+  char g64[90];
+  CHECK_RC(cl_b64url_encode(G, 65, g64, sizeof g64, NULL), CL_OK);
+  CHECK_RC(cl_pinned_key_from_b64url(g64, &keys[1]), CL_OK);
+  cl_trust other = {&keys[1], 1, T0, 1};
+  CHECK_RC(cl_authenticate_answer(&req, &ans, NULL, &other, &auth, &ts), CL_ERR_MISMATCH);
+  /* The right key under a kid that is not its own. */
+  cl_pinned_key swapped[1] = {keys[0]};
+  strcpy(swapped[0].kid, keys[1].kid);
+  cl_trust wrong_kid = {swapped, 1, T0, 1};
+  CHECK_RC(cl_authenticate_answer(&req, &ans, NULL, &wrong_kid, &auth, &ts), CL_ERR_MISMATCH);
+  /* Two keys pinned (current and next): the signing one is found by its kid. */
+  cl_pinned_key both[2] = {keys[1], keys[0]};
+  cl_trust two = {both, 2, T0, 1};
+  CHECK_RC(cl_authenticate_answer(&req, &ans, NULL, &two, &auth, &ts), CL_OK);
+  /* An off-curve key is refused when verifying (the backend checks the point). */
+  cl_pinned_key off = keys[0];
+  off.public_key[64] ^= 1;
+  CHECK(cl_crypto_p256_verify(off.public_key, (const uint8_t *)SESSION_SHA, sig.sig) != 0);
+
+  /* Malformed headers. */
+  CHECK_RC(cl_parse_server_signature("keyid=\"" KID "\", ts=\"" SIG_TS "\"", &sig), CL_ERR_PARSE);
+  CHECK_RC(cl_parse_server_signature("keyid=\"" KID "\", ts=\"0" SIG_TS "\", sig=\"" SIG_B64 "\"", &sig), CL_ERR_PARSE);
+  CHECK_RC(cl_parse_server_signature("keyid=\"" KID "\", keyid=\"" KID "\", ts=\"1\", sig=\"" SIG_B64 "\"", &sig),
+           CL_ERR_PARSE);
+  CHECK_RC(cl_parse_server_signature("keyid=\"" KID "\", ts=\"1\", sig=\"" SIG_B64 "AA\"", &sig), CL_ERR_PARSE);
+  CHECK_RC(cl_parse_server_signature("keyid=" KID ", ts=\"1\", sig=\"" SIG_B64 "\"", &sig), CL_ERR_PARSE);
+  CHECK_RC(cl_parse_server_signature("keyid=\"" KID "\", ts=\"1\", sig=\"" SIG_B64 "\", v=\"2\"", &sig), CL_OK);
+  CHECK_RC(cl_pinned_key_from_b64url("BKVi", &keys[1]), CL_ERR_PARSE);
+
+  /* Signed request + pinned key: a valid signature never replaces the response MAC (a spliced
+     answer, docs/protocol.md Notes 8). The vector's 201 signed for this request's nonce but
+     without a MAC is refused; only a signed 401 unknown_credential is seen without one. */
+  cl_credential cred;
+  cl_request sreq;
+  char authz[CL_AUTHORIZATION_MAX];
+  memset(&cred, 0, sizeof cred);
+  strcpy(cred.credential_id, "crd_1");
+  secret(cred.secret);
+  CHECK_RC(cl_request_signed(&sreq, &cred, "POST", "/api/v1/provisioning/sessions", T0, (const uint8_t *)"device-req-nonce1",
+                             17, "{}", 2, authz, sizeof authz),
+           CL_OK);
+  CHECK_STR(sreq.nonce, SIG_NONCE);
+  CHECK_RC(cl_authenticate_answer(&sreq, &ans, cred.secret, &trust, &auth, &ts), CL_ERR_MISMATCH);
+  const char *unknown = "{\"type\":\"about:blank\",\"title\":\"Unknown credential\",\"status\":401,"
+                        "\"code\":\"unknown_credential\"}";
+  cl_answer unk = {401, unknown, strlen(unknown),
+                   "keyid=\"" KID "\", ts=\"" SIG_TS "\", sig=\"Qy25zVCUl_WgDMn23gQptDjiVbtfFqD6MKjLydGCCZMmcQPVHFc91vapiyDsnN36kYFuluiM_-MYzhy6Fv7Lfw\"",
+                   NULL};
+  CHECK_RC(cl_authenticate_answer(&sreq, &unk, cred.secret, &trust, &auth, &ts), CL_OK);
+  CHECK(auth == CL_AUTH_SIG);
+  unk.body_len--; /* the signature covers the body */
+  CHECK_RC(cl_authenticate_answer(&sreq, &unk, cred.secret, &trust, &auth, &ts), CL_ERR_MISMATCH);
+  t = ans;
+  t.response_mac = RESP_MAC;
+  CHECK_RC(cl_authenticate_answer(&sreq, &t, cred.secret, &trust, &auth, &ts), CL_ERR_MISMATCH);
+  cl_trust none = {NULL, 0, T0, 1};
+  CHECK_RC(cl_authenticate_answer(&sreq, &ans, cred.secret, &none, &auth, &ts), CL_ERR_MISMATCH);
+  /* Without pinned keys an unsigned request's answer is accepted unauthenticated (1.0). */
+  CHECK_RC(cl_authenticate_answer(&req, &ans, NULL, &none, &auth, &ts), CL_OK);
+  CHECK(auth == 0);
+}
+
+/* (1.1) The session answer: claimUrl and step must be the firmware's own. */
+static void test_answers(void) {
+  cl_session s;
+  const char *b = SESSION_BODY;
+  size_t n = strlen(b);
+  CHECK_RC(cl_parse_session(b, n, "https://app.example.org", 30, &s), CL_OK);
+  CHECK_STR(s.sid, SID);
+  CHECK_STR(s.session_token, "c2Vzc2lvbi10b2tlbi0zMi1ieXRlcy1leGFtcGxlLTAx");
+  CHECK(s.server_time == T0 && s.step == 30);
+  CHECK_RC(cl_parse_session(b, n, "https://evil.example.org", 30, &s), CL_ERR_REFUSED);
+  CHECK_RC(cl_parse_session(b, n, "https://app.example.org/", 30, &s), CL_ERR_REFUSED);
+  CHECK_RC(cl_parse_session(b, n, "https://app.example.org", 60, &s), CL_ERR_REFUSED);
+  const char *tok = "{\"sid\":\"" SID "\",\"sessionToken\":\"abc\\r\\nX-Evil: 1\",\"claimUrl\":\"https://app.example.org/claim\",\"serverTime\":1,\"step\":30}";
+  CHECK_RC(cl_parse_session(tok, strlen(tok), "https://app.example.org", 30, &s), CL_ERR_PARSE);
+  const char *lower = "{\"sid\":\"mfrg\",\"sessionToken\":\"abc\",\"claimUrl\":\"https://app.example.org/claim\",\"serverTime\":1,\"step\":30}";
+  CHECK_RC(cl_parse_session(lower, strlen(lower), "https://app.example.org", 30, &s), CL_ERR_PARSE);
+
+  char body[200];
+  size_t len;
+  CHECK_RC(cl_build_session_body("coreink-heat", "1.4.2", body, sizeof body, &len), CL_OK);
+  CHECK_STR(body, "{\"model\":\"coreink-heat\",\"firmware\":\"1.4.2\"}");
+  CHECK_RC(cl_build_session_body("coreink-heat", "v\"2\\", body, sizeof body, &len), CL_OK);
+  CHECK_STR(body, "{\"model\":\"coreink-heat\",\"firmware\":\"v\\\"2\\\\\"}");
+  CHECK_RC(cl_build_session_body("-heat", "1", body, sizeof body, &len), CL_ERR_ARGUMENT);
+  CHECK_RC(cl_build_session_body("Heat", "1", body, sizeof body, &len), CL_ERR_ARGUMENT);
+  CHECK_RC(cl_build_session_body("heat", "1\n", body, sizeof body, &len), CL_ERR_ARGUMENT);
+
+  char qr[CL_QR_MAX + 1];
+  CHECK_RC(cl_qr_text("https://app.example.org", SID, POP_T, qr, sizeof qr), CL_OK);
+  CHECK_STR(qr, "https://app.example.org/claim#" SID "." POP_T);
+
+  /* Poll answers. */
+  cl_poll_answer a;
+  const char *w = "{\"state\":\"waiting\",\"expiresAt\":\"2026-11-23T00:15:00Z\"}";
+  CHECK_RC(cl_parse_poll(w, strlen(w), &a), CL_OK);
+  CHECK(a.state == CL_STATE_WAITING);
+  CHECK_RC(cl_parse_poll("{\"state\":\"locked\"}", 18, &a), CL_OK);
+  CHECK(a.state == CL_STATE_LOCKED);
+  CHECK_RC(cl_parse_poll("{\"state\":\"expired\"}", 19, &a), CL_OK);
+  CHECK(a.state == CL_STATE_EXPIRED);
+  CHECK_RC(cl_parse_poll("{\"state\":\"other\"}", 17, &a), CL_ERR_PARSE);
+  const char *inj = "{\"state\":\"challenge\",\"claimId\":\"clm_1/../../x\",\"nonce\":\"" NONCE "\",\"serverProof\":\"" SERVER_PROOF "\"}";
+  CHECK_RC(cl_parse_poll(inj, strlen(inj), &a), CL_ERR_PARSE);
+  const char *nl = "{\"state\":\"challenge\",\"claimId\":\"clm_1\",\"nonce\":\"a\\nb\",\"serverProof\":\"" SERVER_PROOF "\"}";
+  CHECK_RC(cl_parse_poll(nl, strlen(nl), &a), CL_ERR_PARSE);
+  const char *esc = "{\"state\":\"challenge\",\"claimId\":\"clm_1\",\"nonce\":\"" NONCE "\",\"serverProof\":\"" SERVER_PROOF
+                    "\",\"account\":{\"displayName\":\"Eve\\u001b[2J\"}}";
+  CHECK_RC(cl_parse_poll(esc, strlen(esc), &a), CL_OK);
+  CHECK_STR(a.display_name, "Eve?[2J");
+
+  /* The profile and its commands. */
+  const char *me = "{\"deviceId\":\"dev_1\",\"name\":\"Hall\",\"config\":{\"measurementIntervalSeconds\":120},"
+                   "\"commands\":[{\"id\":\"cmd_A\",\"type\":\"identify\",\"params\":{},\"issuedAt\":\"x\"},"
+                   "{\"id\":\"cmd_B\",\"type\":\"set_config\",\"params\":{\"measurementIntervalSeconds\":5}}]}";
+  uint32_t interval;
+  size_t ncommands;
+  cl_command cmd;
+  CHECK_RC(cl_parse_profile(me, strlen(me), &interval, &ncommands), CL_OK);
+  CHECK(interval == 120 && ncommands == 2);
+  CHECK_RC(cl_profile_command(me, strlen(me), 0, &cmd), CL_OK);
+  CHECK_STR(cmd.id, "cmd_A");
+  CHECK_STR(cmd.type, "identify");
+  CHECK_RC(cl_profile_command(me, strlen(me), 1, &cmd), CL_OK);
+  CHECK_STR(cmd.type, "set_config");
+  cl_json_span params = {cmd.params, cmd.params_len}, v;
+  int64_t secs;
+  CHECK_RC(cl_json_member(params, "measurementIntervalSeconds", &v), CL_OK);
+  CHECK_RC(cl_json_int(v, &secs), CL_OK);
+  CHECK(secs == 5);
+  CHECK_RC(cl_profile_command(me, strlen(me), 2, &cmd), CL_ERR_PARSE);
+
+  /* (1.1) expiresAt: a command past it is not carried out; a malformed one is not read. */
+  const char *exp = "{\"commands\":[{\"id\":\"cmd_C\",\"type\":\"reboot\",\"expiresAt\":\"2026-11-24T00:10:00Z\"},"
+                    "{\"id\":\"cmd_D\",\"type\":\"reboot\",\"expiresAt\":\"tomorrow\"},"
+                    "{\"id\":\"cmd_E\",\"type\":\"reboot\",\"expiresAt\":1795478400}]}";
+  CHECK_RC(cl_profile_command(exp, strlen(exp), 0, &cmd), CL_OK);
+  CHECK(cmd.expires_at == 1795392000 + 86400 + 600);
+  CHECK(!cl_command_expired(&cmd, cmd.expires_at - 1));
+  CHECK(cl_command_expired(&cmd, cmd.expires_at));
+  CHECK_RC(cl_profile_command(exp, strlen(exp), 1, &cmd), CL_ERR_PARSE);
+  CHECK_RC(cl_profile_command(exp, strlen(exp), 2, &cmd), CL_ERR_PARSE);
+  CHECK_RC(cl_profile_command(me, strlen(me), 0, &cmd), CL_OK);
+  CHECK(cmd.expires_at == 0 && !cl_command_expired(&cmd, INT64_MAX));
+  int64_t when;
+  CHECK_RC(cl_parse_rfc3339("2026-11-23T00:00:00Z", &when), CL_OK);
+  CHECK(when == 1795392000);
+  CHECK_RC(cl_parse_rfc3339("2026-11-23T00:00:00.999Z", &when), CL_OK);
+  CHECK(when == 1795392000);
+  CHECK_RC(cl_parse_rfc3339("1970-01-01T00:00:00Z", &when), CL_OK);
+  CHECK(when == 0);
+  CHECK_RC(cl_parse_rfc3339("2024-02-29T23:59:59Z", &when), CL_OK);
+  CHECK(when == 1709251199);
+  static const char *bad_times[] = {"2026-11-23T00:00:00",       "2026-11-23 00:00:00Z", "2026-11-23T00:00:00+01:00",
+                                    "2026-02-29T00:00:00Z",      "2026-13-01T00:00:00Z", "2026-11-23T24:00:00Z",
+                                    "2026-11-23T00:00:00.Z",     "2026-11-23t00:00:00z", "+026-11-23T00:00:00Z",
+                                    "2026-11-23T00:00:00.1234567890Z", ""};
+  for (size_t i = 0; i < sizeof bad_times / sizeof bad_times[0]; i++)
+    CHECK_RC(cl_parse_rfc3339(bad_times[i], &when), CL_ERR_PARSE);
+  CHECK_RC(cl_parse_profile("{\"commands\":[]}", 15, &interval, &ncommands), CL_OK);
+  CHECK(ncommands == 0 && interval == 0);
+
+  CHECK_RC(cl_build_command_ack("done", NULL, body, sizeof body, &len), CL_OK);
+  CHECK_STR(body, "{\"status\":\"done\"}");
+  CHECK_RC(cl_build_command_ack("done", "blinked", body, sizeof body, &len), CL_OK);
+  CHECK_STR(body, "{\"status\":\"done\",\"detail\":\"blinked\"}");
+  CHECK_RC(cl_build_command_ack("maybe", NULL, body, sizeof body, &len), CL_ERR_ARGUMENT);
+
+  uint32_t acc, dup, rej;
+  const char *m = "{\"accepted\":2,\"duplicates\":1,\"rejected\":[{\"index\":0,\"code\":\"x\"}]}";
+  CHECK_RC(cl_parse_measurements_answer(m, strlen(m), &acc, &dup, &rej), CL_OK);
+  CHECK(acc == 2 && dup == 1 && rej == 1);
+}
+
+static void test_json(void) {
+  static const char *valid[] = {"{}", " {\"a\" : [1, -2.5e3, true, false, null, \"x\"]} ", "[]", "\"\\ud83d\\ude00\"",
+                                "0", "{\"a\":{\"b\":{\"c\":[[]]}}}", "\"caf\xc3\xa9\""};
+  static const char *invalid[] = {"",          "{",        "{\"a\":}",   "{\"a\" 1}",   "{\"a\":1,}",   "[1,]",
+                                  "01",        "1.",       "-",          "\"\\x\"",     "\"\\ud800\"",  "tru",
+                                  "{} {}",     "\"a\nb\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "{'a':1}", "[1 2]",
+                                  "{\"a\":1 \"b\":2}", "\"\\u12\""};
+  for (size_t i = 0; i < sizeof valid / sizeof *valid; i++) CHECK_RC(cl_json_validate(valid[i], strlen(valid[i])), CL_OK);
+  for (size_t i = 0; i < sizeof invalid / sizeof *invalid; i++)
+    CHECK_RC(cl_json_validate(invalid[i], strlen(invalid[i])), CL_ERR_PARSE);
+  char deep[64];
+  memset(deep, '[', 17);
+  memset(deep + 17, ']', 17);
+  CHECK_RC(cl_json_validate(deep, 34), CL_ERR_PARSE);
+  CHECK_RC(cl_json_validate(deep + 1, 32), CL_OK);
+
+  /* Duplicate keys are refused where they are read; escaped key names are decoded. */
+  cl_json_span o = {"{\"state\":\"a\",\"st\\u0061te\":\"b\"}", 0}, v;
+  o.n = strlen(o.p);
+  CHECK_RC(cl_json_member(o, "state", &v), CL_ERR_PARSE);
+  CHECK_RC(cl_parse_poll(o.p, o.n, &(cl_poll_answer){0}), CL_ERR_PARSE);
+  cl_json_span o2 = {"{\"a\":\"x\\u00e9\\\"\\n\",\"b\":9007199254740993,\"c\":1.5,\"d\":\"\\u0000\"}", 0};
+  o2.n = strlen(o2.p);
+  char s[16];
+  int64_t n;
+  CHECK_RC(cl_json_member(o2, "a", &v), CL_OK);
+  CHECK_RC(cl_json_string(v, s, sizeof s), CL_OK);
+  CHECK_STR(s, "x\xc3\xa9\"\n");
+  CHECK_RC(cl_json_string(v, s, 4), CL_ERR_PARSE); /* longer than allowed */
+  CHECK_RC(cl_json_member(o2, "b", &v), CL_OK);
+  CHECK_RC(cl_json_int(v, &n), CL_OK);
+  CHECK(n == 9007199254740993LL);
+  CHECK_RC(cl_json_member(o2, "c", &v), CL_OK);
+  CHECK_RC(cl_json_int(v, &n), CL_ERR_PARSE);
+  CHECK_RC(cl_json_member(o2, "d", &v), CL_OK);
+  CHECK_RC(cl_json_string(v, s, sizeof s), CL_ERR_PARSE);
+  CHECK_RC(cl_json_member(o2, "e", &v), CL_ERR_PARSE);
+  cl_json_span big = {"99999999999999999999", 20};
+  CHECK_RC(cl_json_int(big, &n), CL_ERR_PARSE);
+  cl_json_span arr = {"[1, {\"a\":[2]}, \"]\"]", 0};
+  arr.n = strlen(arr.p);
+  size_t count;
+  CHECK_RC(cl_json_count(arr, &count), CL_OK);
+  CHECK(count == 3);
+  CHECK_RC(cl_json_element(arr, 2, &v), CL_OK);
+  CHECK(v.n == 3 && memcmp(v.p, "\"]\"", 3) == 0);
+}
+
+static void test_encodings(void) {
+  char out[64];
+  uint8_t bin[64];
+  size_t n;
+  /* RFC 4648 section 10, without padding. */
+  CHECK_RC(cl_base32_encode((const uint8_t *)"foobar", 6, out, sizeof out, &n), CL_OK);
+  CHECK_STR(out, "MZXW6YTBOI");
+  CHECK_RC(cl_base32_encode((const uint8_t *)"f", 1, out, sizeof out, &n), CL_OK);
+  CHECK_STR(out, "MY");
+  CHECK_RC(cl_base32_encode((const uint8_t *)"foobar", 6, out, 10, &n), CL_ERR_BUFFER);
+  CHECK_RC(cl_b64url_encode((const uint8_t *)"\xfb\xff\xfe", 3, out, sizeof out, &n), CL_OK);
+  CHECK_STR(out, "-__-");
+  CHECK_RC(cl_b64url_decode("-__-", 4, bin, sizeof bin, &n), CL_OK);
+  CHECK(n == 3 && memcmp(bin, "\xfb\xff\xfe", 3) == 0);
+  CHECK_RC(cl_b64url_decode("Zm9vYg", 6, bin, sizeof bin, &n), CL_OK);
+  CHECK(n == 4 && memcmp(bin, "foob", 4) == 0);
+  CHECK_RC(cl_b64url_decode("Zm9vYh", 6, bin, sizeof bin, &n), CL_ERR_PARSE); /* non-zero trailing bits */
+  CHECK_RC(cl_b64url_decode("Zm9vY", 5, bin, sizeof bin, &n), CL_ERR_PARSE);
+  CHECK_RC(cl_b64url_decode("Zm9v+g", 6, bin, sizeof bin, &n), CL_ERR_PARSE);
+  CHECK_RC(cl_b64url_decode("Zm9vYg==", 8, bin, sizeof bin, &n), CL_ERR_PARSE);
+  CHECK(cl_ct_equal("abc", "abc", 3) == 1 && cl_ct_equal("abc", "abd", 3) == 0);
+  CHECK_RC(cl_hex_decode("0A", 2, bin, 1), CL_ERR_PARSE); /* lower case only */
+}
+
+int main(int argc, char **argv) {
+  for (int i = 0; i < 32; i++) SEED[i] = (uint8_t)i;
+  const char *group = argc > 1 ? argv[1] : "all";
+  int all = strcmp(group, "all") == 0, ran = 0;
+  if (all || strcmp(group, "vectors") == 0) test_vectors(), test_claim_flow(), test_signed_requests(), ran = 1;
+  if (all || strcmp(group, "signature") == 0) test_signature(), ran = 1;
+  if (all || strcmp(group, "answers") == 0) test_answers(), ran = 1;
+  if (all || strcmp(group, "json") == 0) test_json(), ran = 1;
+  if (all || strcmp(group, "encodings") == 0) test_encodings(), ran = 1;
+  if (!ran) {
+    fprintf(stderr, "unknown test group %s\n", group);
+    return 2;
+  }
+  printf("%s [%s]: %d checks, %d failed\n", group, cl_crypto_backend_name(), checks, failures);
+  return failures ? 1 : 0;
+}

@@ -1,0 +1,11 @@
+// Next.js calls register() once when the server starts: the configuration is checked there, so
+// the app refuses to start (rather than answer 500s) when it is incomplete.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { checkConfigurationAtStart } = await import("./lib/startup");
+  checkConfigurationAtStart();
+  // Not while `next build` collects pages: only a serving process keeps house.
+  if (process.env.NEXT_PHASE === "phase-production-build") return;
+  const { startHousekeeping } = await import("./lib/housekeeping/schedule");
+  startHousekeeping();
+}

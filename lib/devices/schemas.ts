@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { hasNoControlChars } from "../errors/validate";
+import { MAX_MEASUREMENTS } from "./measurements";
+
+// What owners, staff and devices may send about devices: strict (unknown keys refused) and bounded.
+
+export const deviceNameSchema = z.strictObject({
+  name: z
+    .string()
+    .trim()
+    .min(1, "is required")
+    .max(60, "must be at most 60 characters")
+    .refine(hasNoControlChars, "must not contain control characters"),
+});
+export type DeviceName = z.infer<typeof deviceNameSchema>;
+
+export const commandInputSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("identify"), params: z.strictObject({}).default({}) }),
+  z.strictObject({ type: z.literal("reprovision"), params: z.strictObject({}).default({}) }),
+  z.strictObject({ type: z.literal("reboot"), params: z.strictObject({}).default({}) }),
+  z.strictObject({
+    type: z.literal("set_config"),
+    params: z.strictObject({ measurementIntervalSeconds: z.number().int().min(10).max(86_400) }),
+  }),
+]);
+export type CommandInput = z.infer<typeof commandInputSchema>;
+export type CommandType = CommandInput["type"];
+
+/** A device's report on a command (docs/protocol.md section 4). */
+export const commandAckSchema = z.strictObject({
+  status: z.enum(["done", "failed"]),
+  detail: z.string().max(500).optional(),
+});
+export type CommandAck = z.infer<typeof commandAckSchema>;
+
+/** The envelope of a measurement batch; each item is checked on its own (`checkItem`). */
+export const measurementBatchSchema = z.strictObject({
+  measurements: z.array(z.unknown()).max(MAX_MEASUREMENTS, `holds at most ${MAX_MEASUREMENTS} items`),
+});
+
+export const RANGES = { "24h": 86_400, "7d": 7 * 86_400, "30d": 30 * 86_400 } as const;
+export type Range = keyof typeof RANGES;
+export const seriesQuerySchema = z.object({
+  range: z.enum(Object.keys(RANGES) as [Range, ...Range[]], `must be one of ${Object.keys(RANGES).join(", ")}`),
+});
+
+export const fleetQuerySchema = z.object({
+  q: z
+    .string()
+    .transform((s) => s.trim().slice(0, 100) || undefined)
+    .optional(),
+});

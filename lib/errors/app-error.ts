@@ -1,0 +1,105 @@
+// One error type for everything a caller may be told. `code` is the stable machine-readable
+// value (docs/protocol.md "Encodings"); `detail` is safe to show; internal causes never go here.
+
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  csrf_failed: 403,
+  two_factor_required: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  email_taken: 409,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  rate_limited: 429,
+  database_unavailable: 503,
+  // docs/protocol.md section 2: refusals of a claim.
+  session_not_found: 404,
+  session_locked: 423,
+  session_claimed: 409,
+  claim_in_progress: 409,
+  device_offline: 409,
+  quota_exceeded: 403,
+  device_owned_by_other: 409,
+  not_owner: 403,
+  claim_not_found: 404,
+  // Provisioning calls of a device (section 1).
+  invalid_session_token: 401,
+  claim_ended: 409,
+  proof_mismatch: 403,
+  // Signed device requests (section 3).
+  bad_signature: 401,
+  stale_timestamp: 401,
+  replayed_nonce: 401,
+  credential_revoked: 401,
+  unknown_credential: 401,
+  device_not_found: 404,
+  command_not_found: 404,
+  command_expired: 409,
+  name_taken: 409,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+const TITLES: Record<ErrorCode, string> = {
+  invalid_request: "The request is not valid",
+  unauthenticated: "Sign in required",
+  forbidden: "Not allowed",
+  csrf_failed: "Cross-site request refused",
+  two_factor_required: "Two-factor sign-in required",
+  not_found: "Not found",
+  method_not_allowed: "Method not allowed",
+  conflict: "Conflict",
+  email_taken: "Email already in use",
+  unsupported_media_type: "Unsupported media type",
+  payload_too_large: "Request body too large",
+  rate_limited: "Too many attempts",
+  database_unavailable: "Database unavailable",
+  session_not_found: "Provisioning session not found",
+  session_locked: "Provisioning session locked",
+  session_claimed: "Device already claimed",
+  claim_in_progress: "Another claim is in progress",
+  device_offline: "Device not connected",
+  quota_exceeded: "Device limit reached",
+  device_owned_by_other: "Device owned by another account",
+  not_owner: "Not your device",
+  claim_not_found: "Claim not found",
+  invalid_session_token: "Invalid session token",
+  claim_ended: "Claim already ended",
+  proof_mismatch: "Device proof does not match",
+  bad_signature: "Bad request signature",
+  stale_timestamp: "Timestamp out of range",
+  replayed_nonce: "Nonce already used",
+  credential_revoked: "Credential revoked",
+  unknown_credential: "Unknown credential",
+  device_not_found: "Device not found",
+  command_not_found: "Command not found",
+  command_expired: "Command expired",
+  name_taken: "Name already used",
+  internal_error: "Something went wrong on our side",
+};
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly extra: {
+      retryAfterSeconds?: number;
+      errors?: { path: string; message: string }[];
+      /** (1.1) the server's clock in a stale_timestamp refusal, covered by the answer's MAC and signature. */
+      serverTime?: number;
+    } = {},
+  ) {
+    super(`${code}: ${detail}`);
+    this.name = "AppError";
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+  get title(): string {
+    return TITLES[this.code];
+  }
+}

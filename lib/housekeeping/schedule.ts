@@ -1,0 +1,33 @@
+import { appDatabase } from "../db/client";
+import { env } from "../env";
+import { logInternalError } from "../errors/problem";
+import { describeHousekeeping, runHousekeeping } from "./run";
+
+const FIRST_RUN_DELAY_MS = 30_000;
+const started = Symbol.for("claimlink.housekeeping");
+
+/**
+ * Runs housekeeping in this process every CLAIMLINK_HOUSEKEEPING_MINUTES (first half a minute
+ * after start). Every process schedules it; the advisory lock lets one run at a time. Timers
+ * never keep the process alive.
+ */
+export function startHousekeeping(): void {
+  const g = globalThis as typeof globalThis & { [started]?: boolean };
+  if (g[started]) return;
+  g[started] = true;
+  const e = env();
+  const run = async () => {
+    try {
+      const database = await appDatabase();
+      const report = await runHousekeeping(database.db, {
+        nonceMemorySeconds: e.CLAIMLINK_NONCE_MEMORY_SECONDS,
+        measurementRetentionDays: e.CLAIMLINK_MEASUREMENT_RETENTION_DAYS ?? null,
+      });
+      console.log(describeHousekeeping(report));
+    } catch (err) {
+      logInternalError("housekeeping", err);
+    }
+  };
+  setTimeout(run, FIRST_RUN_DELAY_MS).unref();
+  setInterval(run, e.CLAIMLINK_HOUSEKEEPING_MINUTES * 60_000).unref();
+}

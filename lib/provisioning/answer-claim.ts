@@ -1,0 +1,187 @@
+import { and, eq } from "drizzle-orm";
+import { recordAudit, SYSTEM_ACTOR, type Actor } from "../audit/record";
+import { bindMac, deriveDeviceSecret, verifyDeviceProof } from "../crypto/protocol";
+import { open, UnopenableSealError } from "../crypto/seal";
+import { newId } from "../ids";
+import type { Db } from "../db/client";
+import { claims, devices, provisioningSessions, type Claim, type ProvisioningSession } from "../db/schema";
+import { issueCredential, revokeDeviceCredentials } from "../devices/credentials";
+import { uniqueDeviceName } from "../devices/naming";
+import { AppError } from "../errors/app-error";
+import type { ProvisioningConfig } from "./config";
+import { notifyTopic } from "./events";
+import { planTarget } from "./claim-target";
+import { authenticateSession } from "./poll-session";
+import type { DeviceAnswer } from "./schemas";
+import { failClaim, settleSession } from "./time-out-claim";
+
+export type ClaimedResult = { state: "claimed"; deviceId: string; credentialId: string; name: string; bindMac: string };
+export type AnswerResult = ClaimedResult | { state: "waiting" | "locked" | "expired" };
+
+/**
+ * The device's answer to a challenge (section 1, "Answering a challenge"). Only a deviceProof
+ * that verifies creates (or rebinds) a device record, stores the derived secret sealed, and
+ * ends the session, all in one transaction. The same answer repeated gets the same result. A
+ * refusal that ends the claim (a wrong proof) commits that ending before it is thrown.
+ */
+export async function answerChallenge(
+  db: Db,
+  cfg: ProvisioningConfig,
+  req: { sid: string; claimId: string; sessionToken: string },
+  answer: DeviceAnswer,
+): Promise<AnswerResult> {
+  await authenticateSession(db, req.sid, req.sessionToken);
+
+  const outcome = await db.transaction(async (tx) => {
+    const settled = await settleSession(tx, req.sid, cfg);
+    if (!settled) throw new AppError("session_not_found", "No such provisioning session.");
+    const [claim] = await tx
+      .select()
+      .from(claims)
+      .where(and(eq(claims.id, req.claimId), eq(claims.sid, req.sid)));
+    if (!claim) throw new AppError("claim_not_found", "No such claim for this session.");
+    if (claim.state !== "waiting_for_device") return repeatOrRefuse(settled.session, claim, answer);
+
+    if (!answer.accept) {
+      const { session } = await failClaim(tx, settled.session, claim, answer.reason, cfg);
+      return { result: { state: session.state as "waiting" | "locked" | "expired" } };
+    }
+
+    let pop: string;
+    try {
+      pop = open(cfg.secretKey, claim.popSealed!, claim.id).toString("ascii");
+    } catch (err) {
+      if (!(err instanceof UnopenableSealError)) throw err;
+      // Sealed under a key this server no longer holds: the claim cannot be decided, so it ends
+      // as a time-out (not counted against the person) and the device keeps showing codes.
+      const { session } = await failClaim(tx, settled.session, claim, "timeout", cfg);
+      return { result: { state: session.state as "waiting" | "locked" | "expired" } };
+    }
+    if (!verifyDeviceProof(pop, req.sid, claim.id, claim.nonce, answer.deviceNonce, answer.deviceProof)) {
+      // The device does not know the PoP the user submitted: as good as a pop_mismatch.
+      await failClaim(tx, settled.session, claim, "pop_mismatch", cfg);
+      return { refusal: new AppError("proof_mismatch", "deviceProof does not match the claim; the claim has failed.") };
+    }
+    const secret = deriveDeviceSecret(pop, req.sid, claim.id, claim.nonce, answer.deviceNonce);
+    const result = await bindDevice(tx, cfg, settled.session, claim, secret);
+    await tx
+      .update(claims)
+      .set({
+        state: "claimed",
+        deviceId: result.deviceId,
+        deviceNonce: answer.deviceNonce,
+        deviceProof: answer.deviceProof,
+        popSealed: null,
+        endedAt: new Date(),
+      })
+      .where(eq(claims.id, claim.id));
+    await tx
+      .update(provisioningSessions)
+      .set({
+        state: "claimed",
+        currentClaimId: null,
+        result: {
+          deviceId: result.deviceId,
+          credentialId: result.credentialId,
+          name: result.name,
+          bindMac: result.bindMac,
+        },
+      })
+      .where(eq(provisioningSessions.sid, req.sid));
+    await notifyTopic(tx, `session:${req.sid}`);
+    await notifyTopic(tx, `claim:${claim.id}`);
+    return { result };
+  });
+
+  if ("refusal" in outcome && outcome.refusal) throw outcome.refusal;
+  return outcome.result!;
+}
+
+/** A claim that already ended: the same answer again gets the same result; anything else is refused. */
+function repeatOrRefuse(
+  session: ProvisioningSession,
+  claim: Claim,
+  answer: DeviceAnswer,
+): { result?: AnswerResult; refusal?: AppError } {
+  if (
+    answer.accept &&
+    claim.state === "claimed" &&
+    claim.deviceNonce === answer.deviceNonce &&
+    claim.deviceProof === answer.deviceProof &&
+    session.result
+  ) {
+    return { result: { state: "claimed", ...session.result } };
+  }
+  if (!answer.accept && claim.state === "failed" && claim.reason === answer.reason) {
+    return { result: { state: session.state === "locked" || session.state === "expired" ? session.state : "waiting" } };
+  }
+  return {
+    refusal: new AppError(
+      "claim_ended",
+      `This claim has already ended (${claim.state === "claimed" ? "claimed" : claim.reason}).`,
+    ),
+  };
+}
+
+async function bindDevice(
+  tx: Db,
+  cfg: ProvisioningConfig,
+  session: ProvisioningSession,
+  claim: Claim,
+  secret: Uint8Array,
+): Promise<ClaimedResult> {
+  const owner: Actor = { id: claim.userId, label: "claim", ip: null };
+  const target = await planTarget(tx, session, claim.userId, claim.replacesDeviceId, cfg.devicesPerAccount);
+  let deviceId: string;
+  let name: string;
+  let action: string;
+  if (target.kind === "new") {
+    deviceId = newId("dev");
+    name = await uniqueDeviceName(tx, claim.userId, session.model, deviceId);
+    await tx.insert(devices).values({
+      id: deviceId,
+      ownerId: claim.userId,
+      name,
+      model: session.model,
+      firmware: session.firmware,
+      lastSeenAt: new Date(),
+    });
+    action = "device.claimed";
+    if (target.releasedDevice)
+      await revokeDeviceCredentials(tx, SYSTEM_ACTOR, target.releasedDevice.id, "claimed_by_new_owner");
+  } else {
+    deviceId = target.device.id;
+    name = target.device.name;
+    await tx
+      .update(devices)
+      .set({ model: session.model, firmware: session.firmware, lastSeenAt: new Date() })
+      .where(eq(devices.id, deviceId));
+    await revokeDeviceCredentials(
+      tx,
+      owner,
+      deviceId,
+      target.kind === "rebind" ? "reprovisioned" : "hardware_replaced",
+    );
+    action = target.kind === "rebind" ? "device.reprovisioned" : "device.replaced";
+  }
+  const credentialId = await issueCredential(tx, cfg.secretKey, deviceId, secret);
+  await recordAudit(
+    tx,
+    { ...owner, label: "device" },
+    {
+      action,
+      outcome: "success",
+      subjectUserId: claim.userId,
+      subjectDeviceId: deviceId,
+      detail: {
+        sid: session.sid,
+        claimId: claim.id,
+        credentialId,
+        model: session.model,
+        firmware: session.firmware,
+        ...(target.kind === "new" && target.releasedDevice ? { previousDeviceId: target.releasedDevice.id } : {}),
+      },
+    },
+  );
+  return { state: "claimed", deviceId, credentialId, name, bindMac: bindMac(secret, deviceId, credentialId) };
+}

@@ -1,0 +1,62 @@
+import { and, count, eq, isNull } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { devices, users, type Device, type ProvisioningSession } from "../db/schema";
+import { AppError } from "../errors/app-error";
+
+// Which device record a successful claim lands on (docs/protocol.md section 5). Decided once when
+// the claim is made, so the user hears a refusal at once, and again inside the transaction
+// that writes the device, so nothing that changed in between slips through.
+
+export type Target =
+  | { kind: "new"; releasedDevice: Device | null } // a new record; the board's old record (released by its owner), if any
+  | { kind: "rebind"; device: Device } // the owner re-provisions their own device: same id, new credential
+  | { kind: "replace"; device: Device }; // new hardware takes over the owner's existing record
+
+/**
+ * The owner's row is locked first, so two claims by one owner on different sessions count one
+ * after the other: under READ COMMITTED each would otherwise miss the other's new device. The
+ * count runs after the lock is granted, so it sees what the other committed.
+ */
+async function requireQuota(tx: Db, userId: string, devicesPerAccount: number): Promise<void> {
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("update");
+  const [{ n }] = await tx
+    .select({ n: count() })
+    .from(devices)
+    .where(and(eq(devices.ownerId, userId), isNull(devices.releasedAt)));
+  if (n >= devicesPerAccount) {
+    throw new AppError(
+      "quota_exceeded",
+      `You have reached the limit of ${devicesPerAccount} devices. Release one you no longer use, or ask the project team.`,
+    );
+  }
+}
+
+export async function planTarget(
+  tx: Db,
+  session: ProvisioningSession,
+  userId: string,
+  replaces: string | null,
+  devicesPerAccount: number,
+): Promise<Target> {
+  if (session.boundDeviceId) {
+    if (replaces)
+      throw new AppError("invalid_request", "This device is already registered; it cannot replace another device.");
+    const [bound] = await tx.select().from(devices).where(eq(devices.id, session.boundDeviceId));
+    if (bound && bound.ownerId === userId && !bound.releasedAt) return { kind: "rebind", device: bound };
+    if (bound && !bound.releasedAt)
+      throw new AppError(
+        "device_owned_by_other",
+        "This device belongs to another account. Its owner must release it before you can claim it.",
+      );
+    await requireQuota(tx, userId, devicesPerAccount);
+    return { kind: "new", releasedDevice: bound ?? null };
+  }
+  if (replaces) {
+    const [old] = await tx.select().from(devices).where(eq(devices.id, replaces));
+    if (!old || old.ownerId !== userId || old.releasedAt)
+      throw new AppError("not_owner", "You can only replace a device of your own.");
+    return { kind: "replace", device: old };
+  }
+  await requireQuota(tx, userId, devicesPerAccount);
+  return { kind: "new", releasedDevice: null };
+}

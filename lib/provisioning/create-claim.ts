@@ -1,0 +1,113 @@
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { recordAudit, type Actor } from "../audit/record";
+import { serverProof } from "../crypto/protocol";
+import { seal } from "../crypto/seal";
+import { newId } from "../ids";
+import type { Db } from "../db/client";
+import { claims, provisioningSessions, type Claim } from "../db/schema";
+import { AppError } from "../errors/app-error";
+import { tryAgainIn } from "../format";
+import { countHit } from "../rate-limit";
+import type { ProvisioningConfig } from "./config";
+import { notifyTopic } from "./events";
+import { planTarget } from "./claim-target";
+import type { ClaimRequest } from "./schemas";
+import { claimantPopFailures, settleSession } from "./time-out-claim";
+
+export type ClaimView = {
+  claimId: string;
+  state: "waiting_for_device" | "claimed" | "failed";
+  expiresAt: string;
+  deviceId?: string;
+  deviceName?: string;
+  reason?: "pop_mismatch" | "user_declined" | "timeout";
+};
+
+/**
+ * A signed-in user claims the device showing `sid` and `pop` (section 2). Creates the
+ * challenge the device will see on its next poll; no device record is written here. A refusal
+ * changes nothing (the route audits it).
+ */
+export async function createClaim(
+  db: Db,
+  cfg: ProvisioningConfig,
+  actor: Actor & { id: string },
+  data: ClaimRequest,
+): Promise<ClaimView> {
+  const limit = await countHit(db, `claims:user:${actor.id}`, { max: cfg.claimsPerHour, windowSeconds: 3600 });
+  if (limit.count > cfg.claimsPerHour) {
+    throw new AppError("rate_limited", `Too many claim attempts. ${tryAgainIn(limit.retryAfterSeconds)}`, {
+      retryAfterSeconds: limit.retryAfterSeconds,
+    });
+  }
+  return await db.transaction(async (tx) => {
+    const settled = await settleSession(tx, data.sid, cfg);
+    if (!settled || settled.session.state === "expired")
+      throw new AppError(
+        "session_not_found",
+        "This code is not valid any more. Scan the code on the device's screen again.",
+      );
+    const { session } = settled;
+    if (session.state === "locked")
+      throw new AppError(
+        "session_locked",
+        "Too many wrong codes were tried for this device. Restart the device to get a new code.",
+      );
+    // (1.1) Wrong codes lock out the account that sent them, not the device's owner: someone
+    // with an old photo of the QR locks only themselves (docs/protocol.md section 2).
+    if ((await claimantPopFailures(tx, session.sid, actor.id)) >= cfg.maxPopFailures)
+      throw new AppError(
+        "session_locked",
+        "Too many wrong codes were tried from your account for this device. Restart the device to get a new code.",
+      );
+    if (session.state === "claimed") throw new AppError("session_claimed", "This device has just been claimed.");
+    if (session.state === "challenge")
+      throw new AppError("claim_in_progress", "Someone is claiming this device right now. Try again in a minute.");
+    if (!session.lastPollAt || Date.now() - session.lastPollAt.getTime() > cfg.onlineWindowSeconds * 1000) {
+      throw new AppError("device_offline", "The device is not connected. Is it switched on and online?");
+    }
+    await planTarget(tx, session, actor.id, data.replaces ?? null, cfg.devicesPerAccount);
+
+    const id = newId("clm");
+    const nonce = randomBytes(32).toString("base64url");
+    const expiresAt = new Date(Math.min(Date.now() + cfg.claimTimeoutSeconds * 1000, session.expiresAt.getTime()));
+    const [claim] = await tx
+      .insert(claims)
+      .values({
+        id,
+        sid: session.sid,
+        userId: actor.id,
+        popSealed: seal(cfg.secretKey, Buffer.from(data.pop, "ascii"), id),
+        nonce,
+        serverProof: serverProof(data.pop, session.sid, id, nonce),
+        replacesDeviceId: data.replaces ?? null,
+        expiresAt,
+      })
+      .returning();
+    await tx
+      .update(provisioningSessions)
+      .set({ state: "challenge", currentClaimId: id })
+      .where(eq(provisioningSessions.sid, session.sid));
+    await recordAudit(tx, actor, {
+      action: "claim.created",
+      outcome: "success",
+      subjectUserId: actor.id,
+      subjectDeviceId: session.boundDeviceId ?? data.replaces ?? null,
+      detail: { sid: session.sid, claimId: id, replaces: data.replaces ?? null },
+    });
+    await notifyTopic(tx, `session:${session.sid}`);
+    return claimView(claim, null);
+  });
+}
+
+export function claimView(c: Claim, deviceName: string | null): ClaimView {
+  return {
+    claimId: c.id,
+    state: c.state,
+    expiresAt: c.expiresAt.toISOString(),
+    ...(c.deviceId ? { deviceId: c.deviceId } : {}),
+    ...(deviceName ? { deviceName } : {}),
+    ...(c.reason ? { reason: c.reason } : {}),
+  };
+}

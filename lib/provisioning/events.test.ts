@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../db/client";
+import { openTestDatabase } from "../db/test-database";
+import { notifyTopic, subscribe } from "./events";
+
+// Fault: every backend terminated (as in a PostgreSQL restart) while devices long-poll. The
+// LISTEN connection must come back by itself, or no long poll would ever wake again.
+
+let database: Database;
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(() => database.close());
+
+describe.skipIf(!process.env.DATABASE_URL)("wake-ups after PostgreSQL drops every connection", () => {
+  it("a notification sent after pg_terminate_backend of every backend still wakes its waiter within a second", async () => {
+    const topic = `fault:${Date.now()}`;
+    const sub = await subscribe(database, topic);
+    try {
+      await notifyTopic(database.db, topic);
+      expect(await sub.next(2000)).toBe(true);
+
+      const { default: postgres } = await import("postgres");
+      const admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+      try {
+        await admin`select pg_terminate_backend(pid) from pg_stat_activity
+                    where datname = current_database() and pid <> pg_backend_pid()`;
+      } finally {
+        await admin.end();
+      }
+
+      // The pool and the LISTEN connection reconnect on their own; wait until a notification
+      // gets through (the recovery window), then each one must wake within a second.
+      const deadline = Date.now() + 15_000;
+      let recovered = false;
+      while (!recovered && Date.now() < deadline) {
+        await notifyTopic(database.db, topic).catch(() => {});
+        recovered = await sub.next(500);
+      }
+      expect(recovered).toBe(true);
+      const t0 = Date.now();
+      await notifyTopic(database.db, topic);
+      expect(await sub.next(1000)).toBe(true);
+      expect(Date.now() - t0).toBeLessThan(1000);
+    } finally {
+      sub.close();
+    }
+  });
+});

@@ -1,0 +1,142 @@
+import { randomBytes } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { safeEqual, sha256Hex } from "../crypto/tokens";
+import type { Database, Db } from "../db/client";
+import { provisioningSessions, users, type ProvisioningSession } from "../db/schema";
+import { AppError } from "../errors/app-error";
+import { toRfc3339 } from "../format";
+import type { ProvisioningConfig } from "./config";
+import { notifyTopic, subscribe } from "./events";
+import { settleSession, type SessionWithClaim } from "./time-out-claim";
+
+// A device waiting for its claim (docs/protocol.md section 1, "Waiting for a claim").
+
+/** Checks a session's bearer token: `session_not_found` for an unknown sid, `invalid_session_token` for a wrong one. */
+export async function authenticateSession(db: Db, sid: string, token: string): Promise<ProvisioningSession> {
+  const [session] = await db.select().from(provisioningSessions).where(eq(provisioningSessions.sid, sid));
+  if (!session) throw new AppError("session_not_found", "No such provisioning session.");
+  if (!safeEqual(sha256Hex(token), session.tokenHash)) {
+    throw new AppError("invalid_session_token", "The session token does not match this session.");
+  }
+  return session;
+}
+
+/**
+ * Records that the device is polling now (it counts as online for ONLINE_WINDOW after), and
+ * returns the session; with `tokenHash`, only when the token matches (a poll's one statement).
+ */
+export async function markPolled(
+  db: Db,
+  sid: string,
+  tokenHash?: string,
+  pollId?: string,
+): Promise<ProvisioningSession | null> {
+  const [session] = await db
+    .update(provisioningSessions)
+    .set(pollId ? { lastPollAt: sql`now()`, pollId } : { lastPollAt: sql`now()` })
+    .where(
+      and(
+        eq(provisioningSessions.sid, sid),
+        tokenHash === undefined ? undefined : eq(provisioningSessions.tokenHash, tokenHash),
+      ),
+    )
+    .returning();
+  return session ?? null;
+}
+
+export type DeviceView =
+  | { state: "waiting"; expiresAt: string }
+  | {
+      state: "challenge";
+      claimId: string;
+      nonce: string;
+      serverProof: string;
+      account: { displayName: string };
+      expiresAt: string;
+    }
+  | { state: "claimed"; deviceId: string; credentialId: string; name: string; bindMac: string }
+  | { state: "expired" }
+  | { state: "locked" };
+
+async function deviceView(db: Db, { session, claim }: SessionWithClaim): Promise<DeviceView> {
+  switch (session.state) {
+    case "waiting":
+      return { state: "waiting", expiresAt: toRfc3339(session.expiresAt) };
+    case "challenge": {
+      const [account] = await db.select({ name: users.name }).from(users).where(eq(users.id, claim!.userId));
+      return {
+        state: "challenge",
+        claimId: claim!.id,
+        nonce: claim!.nonce,
+        serverProof: claim!.serverProof,
+        account: { displayName: account?.name ?? "" },
+        expiresAt: toRfc3339(claim!.expiresAt),
+      };
+    }
+    case "claimed":
+      return { state: "claimed", ...session.result! };
+    default:
+      return { state: session.state };
+  }
+}
+
+async function readDeviceView(db: Db, cfg: ProvisioningConfig, sid: string): Promise<DeviceView> {
+  const settled = await db.transaction((tx) => settleSession(tx, sid, cfg));
+  if (!settled) throw new AppError("session_not_found", "No such provisioning session.");
+  return deviceView(db, settled);
+}
+
+/** The waiting view when the row says so, else the settled view (a deadline may have passed). */
+async function currentView(db: Db, cfg: ProvisioningConfig, session: ProvisioningSession): Promise<DeviceView> {
+  return session.state === "waiting" && session.expiresAt.getTime() > Date.now()
+    ? { state: "waiting", expiresAt: toRfc3339(session.expiresAt) }
+    : readDeviceView(db, cfg, session.sid);
+}
+
+/**
+ * The device's long poll: answers at once unless the session is waiting, else on the first
+ * change (a NOTIFY from any app process) or when `waitSeconds` run out. The session is
+ * authenticated and marked polled in one statement (looked up by the token's SHA-256, which
+ * leaks nothing through timing).
+ */
+export async function pollSession(
+  database: Database,
+  cfg: ProvisioningConfig,
+  sid: string,
+  sessionToken: string,
+  waitSeconds: number,
+  signal?: AbortSignal,
+): Promise<DeviceView> {
+  const { db } = database;
+  const sub = await subscribe(database, `session:${sid}`);
+  try {
+    // One open poll per session: this one takes the session's poll id and wakes any older poll,
+    // which ends when it sees the id is no longer its own (in any app process).
+    const pollId = randomBytes(12).toString("base64url");
+    const session =
+      (await markPolled(db, sid, sha256Hex(sessionToken), waitSeconds > 0 ? pollId : undefined)) ??
+      (await authenticateSession(db, sid, sessionToken));
+    if (waitSeconds > 0) await notifyTopic(db, `session:${sid}`);
+    const deadline = Math.min(Date.now() + waitSeconds * 1000, session.expiresAt.getTime() + 50);
+    let view = await currentView(db, cfg, session);
+    while (view.state === "waiting" && Date.now() < deadline && !signal?.aborted) {
+      if (await sub.next(deadline - Date.now(), signal)) {
+        const [row] = await db
+          .select({ pollId: provisioningSessions.pollId })
+          .from(provisioningSessions)
+          .where(eq(provisioningSessions.sid, sid));
+        view = await readDeviceView(db, cfg, sid);
+        if (row && row.pollId !== pollId) break; // a newer poll took over
+        continue;
+      }
+      // No notification: nothing changed (every change notifies). Mark the poll's end, and
+      // settle only if a deadline passed meanwhile. One statement for a thousand idle devices.
+      const row = await markPolled(db, sid);
+      view = row ? await currentView(db, cfg, row) : await readDeviceView(db, cfg, sid);
+      break;
+    }
+    return view;
+  } finally {
+    sub.close();
+  }
+}

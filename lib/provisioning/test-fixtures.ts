@@ -1,0 +1,77 @@
+import { randomBytes } from "node:crypto";
+import { keyringOf } from "../crypto/seal";
+import { deviceProofFor, deviceSecretFor, pop, stepOf } from "../../device/protocol";
+import type { Actor } from "../audit/record";
+import { parseSigningKeys } from "../crypto/server-keys";
+import { generateSigningKey } from "../crypto/server-signature";
+import type { Database, Db } from "../db/client";
+import { users } from "../db/schema";
+import { newId } from "../ids";
+import { answerChallenge } from "./answer-claim";
+import type { ProvisioningConfig } from "./config";
+import { createClaim } from "./create-claim";
+import { markPolled, pollSession } from "./poll-session";
+import { startSession } from "./start-session";
+
+// Fixtures for integration tests: accounts inserted directly, devices claimed through the real
+// protocol use cases with the independent device implementation (device/protocol.ts).
+
+export function testConfig(overrides: Partial<ProvisioningConfig> = {}): ProvisioningConfig {
+  return {
+    stepSeconds: 30,
+    sessionTtlSeconds: 900,
+    onlineWindowSeconds: 35,
+    claimTimeoutSeconds: 30,
+    maxPopFailures: 5,
+    maxSessionPopFailures: 20,
+    commandTtlSeconds: 86_400,
+    skewSeconds: 300,
+    nonceMemorySeconds: 660,
+    claimsPerHour: 100_000,
+    sessionStartsPerMinute: 100_000,
+    devicesPerAccount: 25,
+    measurementBatchesPerMinute: 60,
+    secretKey: keyringOf([randomBytes(32)]),
+    claimUrl: "https://claimlink.example.org/claim",
+    signingKeys: parseSigningKeys(undefined, generateSigningKey().privateScalar.toString("base64url")),
+    ...overrides,
+  };
+}
+
+export type TestAccount = Actor & { id: string; email: string };
+
+let n = 0;
+/** An account row (no usable password: these tests never sign in). */
+export async function insertAccount(db: Db, tag = "user", role: "participant" | "staff" = "participant") {
+  const id = newId("usr");
+  const email = `${tag}.${Date.now().toString(36)}${(n++).toString(36)}${randomBytes(3).toString("hex")}@example.org`;
+  await db.insert(users).values({ id, email, name: `Test ${tag}`, role, passwordHash: "not-a-hash" });
+  return { id, email, label: email, ip: "192.0.2.10" } satisfies TestAccount;
+}
+
+/** A device claimed by `owner` end to end; returns its ids and the secret the device derived. */
+export async function claimTestDevice(
+  database: Database,
+  cfg: ProvisioningConfig,
+  owner: TestAccount,
+  model = "coreink-heat",
+) {
+  const seed = randomBytes(32);
+  const ip = `198.51.100.${n++ % 250}`;
+  const s = await startSession(database.db, cfg, { model, firmware: "1.4.2" }, { ip });
+  await markPolled(database.db, s.sid);
+  const code = pop(seed, s.sid, stepOf(Math.floor(Date.now() / 1000), cfg.stepSeconds));
+  const c = await createClaim(database.db, cfg, owner, { sid: s.sid, pop: code });
+  const ch = await pollSession(database, cfg, s.sid, s.sessionToken, 0);
+  if (ch.state !== "challenge") throw new Error(`no challenge: ${ch.state}`);
+  const deviceNonce = randomBytes(16).toString("base64url");
+  const r = await answerChallenge(
+    database.db,
+    cfg,
+    { sid: s.sid, claimId: c.claimId, sessionToken: s.sessionToken },
+    { accept: true, deviceNonce, deviceProof: deviceProofFor(code, s.sid, c.claimId, ch.nonce, deviceNonce) },
+  );
+  if (r.state !== "claimed") throw new Error(`not claimed: ${r.state}`);
+  const secret = deviceSecretFor(code, s.sid, c.claimId, ch.nonce, deviceNonce);
+  return { deviceId: r.deviceId, credentialId: r.credentialId, name: r.name, secret, sid: s.sid };
+}
