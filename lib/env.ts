@@ -70,12 +70,23 @@ const envSchema = z
     CLAIMLINK_SESSION_STARTS_PER_MINUTE: positiveInt(30),
     CLAIMLINK_DEVICES_PER_ACCOUNT: positiveInt(25),
     CLAIMLINK_MEASUREMENT_BATCHES_PER_MINUTE: positiveInt(60),
+    // The measurement interval an owner may choose from the device page (staff are not bound by it).
+    CLAIMLINK_OWNER_INTERVAL_MIN_SECONDS: positiveInt(60),
+    CLAIMLINK_OWNER_INTERVAL_MAX_SECONDS: positiveInt(3600),
+    // A device silent this long gets its owner one notice per outage (lib/devices/notices.ts).
+    CLAIMLINK_SILENCE_NOTICE_HOURS: positiveInt(24),
     // lib/housekeeping: how often it runs, and how long measurements are kept (unset: forever).
     CLAIMLINK_HOUSEKEEPING_MINUTES: positiveInt(60),
     CLAIMLINK_MEASUREMENT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
     CLAIMLINK_EMULATOR: z.enum(["on", "off"]).optional(),
   })
   .superRefine((e, ctx) => {
+    if (e.CLAIMLINK_OWNER_INTERVAL_MIN_SECONDS > e.CLAIMLINK_OWNER_INTERVAL_MAX_SECONDS)
+      ctx.addIssue({
+        code: "custom",
+        path: ["CLAIMLINK_OWNER_INTERVAL_MIN_SECONDS"],
+        message: "must not be more than CLAIMLINK_OWNER_INTERVAL_MAX_SECONDS",
+      });
     // A request is accepted while its timestamp is within SKEW of the app's clock, so for 2 × SKEW
     // on a clock that is SKEW behind; its nonce must be remembered that long, with a margin for
     // clock differences between app processes (docs/protocol.md "Timing constants").

@@ -1,4 +1,10 @@
-const TEXT = { online: "Online", offline: "Offline", revoked: "Revoked" } as const;
+const TEXT = {
+  online: "Online",
+  offline: "Offline",
+  revoked: "Revoked",
+  lost: "Lost or stolen",
+  released: "Released",
+} as const;
 
 export function StatusBadge({ status }: { status: keyof typeof TEXT }) {
   return (

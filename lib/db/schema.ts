@@ -37,6 +37,8 @@ export const users = pgTable(
     totpLastStep: bigint("totp_last_step", { mode: "number" }),
     // An enrolment waiting for its first code.
     totpPendingSealed: text("totp_pending_sealed"),
+    // Kinds of device notice (lib/devices/notices.ts) this person switched off on /account.
+    noticesOff: jsonb("notices_off").$type<string[]>().notNull().default([]),
   },
   (t) => [
     uniqueIndex("users_email_key").on(t.email),
@@ -193,6 +195,10 @@ export const devices = pgTable(
     createdAt: ts("created_at").notNull().defaultNow(),
     lastSeenAt: ts("last_seen_at"),
     releasedAt: ts("released_at"), // the owner let it go: another account may claim it
+    // The owner reported it lost or stolen: its credentials were revoked, the record stays theirs.
+    lostAt: ts("lost_at"),
+    // The outage (last contact) the owner was last told about: one "silent" notice per outage.
+    silenceNoticeFor: ts("silence_notice_for"),
   },
   (t) => [
     uniqueIndex("devices_owner_name_key").on(t.ownerId, sql`lower(${t.name})`),
@@ -338,7 +344,35 @@ export const deviceCommands = pgTable(
   (t) => [index("device_commands_device_idx").on(t.deviceId, t.status)],
 );
 
+// A household share: another account views a device (its values and history), nothing more.
+export const deviceShares = pgTable(
+  "device_shares",
+  {
+    id: text("id").primaryKey(), // shr_...
+    deviceId: text("device_id")
+      .notNull()
+      .references(() => devices.id),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    createdBy: text("created_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    endedAt: ts("ended_at"),
+    endedReason: text("ended_reason"),
+  },
+  (t) => [
+    index("device_shares_user_idx").on(t.userId),
+    // One active share per device and account: sharing twice is refused, not duplicated.
+    uniqueIndex("device_shares_one_active")
+      .on(t.deviceId, t.userId)
+      .where(sql`${t.endedAt} is null`),
+  ],
+);
+
 export type Device = typeof devices.$inferSelect;
+export type DeviceShare = typeof deviceShares.$inferSelect;
 export type DeviceCredential = typeof deviceCredentials.$inferSelect;
 export type ProvisioningSession = typeof provisioningSessions.$inferSelect;
 export type Claim = typeof claims.$inferSelect;

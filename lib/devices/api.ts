@@ -6,9 +6,20 @@ import { idOrNotFound, notFound } from "../ids";
 import { provisioningConfig } from "../provisioning/config";
 import { queueCommand } from "./commands";
 import { listFleet } from "./fleet";
-import { findDevice, releaseDevice, revokeDevice } from "./lifecycle";
+import { env } from "../env";
+import { findDevice, releaseDevice, reportDeviceLost, revokeDevice } from "./lifecycle";
+import { noticeOwner, noticePreferences, noticePreferencesSchema, setNoticePreferences, sharedNotice } from "./notices";
+import { sendOwnerCommand } from "./owner-commands";
+import { endShare, listShares, shareDevice } from "./shares";
 import { renameDevice } from "./naming";
-import { commandInputSchema, deviceNameSchema, fleetQuerySchema, seriesQuerySchema } from "./schemas";
+import {
+  commandInputSchema,
+  deviceNameSchema,
+  fleetQuerySchema,
+  ownerCommandSchema,
+  seriesQuerySchema,
+  shareInputSchema,
+} from "./schemas";
 import { deviceAuditTrail, getDeviceDetail, listMyDevices, measurementSeries } from "./views";
 
 // Device use cases for owners and staff, as the routes and pages call them: each parses what
@@ -26,7 +37,9 @@ export async function queueCommandRequest(actor: Actor, deviceId: string | undef
 export async function revokeDeviceRequest(actor: Actor, deviceId: string | undefined) {
   const id = idOrNotFound("dev", deviceId);
   const { db } = await appDatabase();
-  return { revokedCredentials: await revokeDevice(db, actor, id) };
+  const revokedCredentials = await revokeDevice(db, actor, id);
+  if (revokedCredentials.length > 0) void noticeOwner(db, env().publicUrl, id, "staff_revoked");
+  return { revokedCredentials };
 }
 
 export async function releaseDeviceRequest(actor: Actor, user: SessionUser, deviceId: string | undefined) {
@@ -40,11 +53,74 @@ export async function myDevices(user: SessionUser) {
   return listMyDevices(db, user.id);
 }
 
+/** A device page's data: the device, and for its owner its activity and shares. */
 export async function myDevice(user: SessionUser, deviceId: string | undefined) {
   const id = idOrNotFound("dev", deviceId);
   const { db } = await appDatabase();
-  const [detail, audit] = await Promise.all([getDeviceDetail(db, user.id, id), deviceAuditTrail(db, user.id, id)]);
-  return { ...detail, audit };
+  const detail = await getDeviceDetail(db, user.id, id);
+  const owner = detail.role === "owner";
+  const [audit, shares] = await Promise.all([
+    owner ? deviceAuditTrail(db, user.id, id) : [],
+    owner && !detail.releasedAt ? listShares(db, id) : [],
+  ]);
+  const e = env();
+  const intervalLimits = { minSeconds: e.CLAIMLINK_OWNER_INTERVAL_MIN_SECONDS, maxSeconds: e.CLAIMLINK_OWNER_INTERVAL_MAX_SECONDS };
+  return { ...detail, audit, shares, intervalLimits };
+}
+
+export async function reportLostRequest(actor: Actor, user: SessionUser, deviceId: string | undefined) {
+  const id = idOrNotFound("dev", deviceId);
+  const { db } = await appDatabase();
+  const d = await reportDeviceLost(db, { ...actor, id: user.id }, id);
+  return { id: d.id, lostAt: d.lostAt };
+}
+
+export async function ownerCommandRequest(actor: Actor, user: SessionUser, deviceId: string | undefined, body: unknown) {
+  const id = idOrNotFound("dev", deviceId);
+  const input = parseOrThrow(ownerCommandSchema, body);
+  const { db } = await appDatabase();
+  const e = env();
+  const c = await sendOwnerCommand(
+    db,
+    { ...actor, id: user.id },
+    id,
+    input,
+    { minSeconds: e.CLAIMLINK_OWNER_INTERVAL_MIN_SECONDS, maxSeconds: e.CLAIMLINK_OWNER_INTERVAL_MAX_SECONDS },
+    provisioningConfig().commandTtlSeconds,
+  );
+  return { id: c.id, type: c.type, params: c.params, issuedAt: c.issuedAt, expiresAt: c.expiresAt };
+}
+
+export async function shareDeviceRequest(actor: Actor, user: SessionUser, deviceId: string | undefined, body: unknown) {
+  const id = idOrNotFound("dev", deviceId);
+  const { email } = parseOrThrow(shareInputSchema, body);
+  const { db } = await appDatabase();
+  const { share, device, viewer } = await shareDevice(db, { ...actor, id: user.id }, id, email);
+  void sharedNotice(env().publicUrl, viewer, user.name, device);
+  return { id: share.id, email: viewer.email, name: viewer.name, createdAt: share.createdAt };
+}
+
+export async function endShareRequest(
+  actor: Actor,
+  user: SessionUser,
+  deviceId: string | undefined,
+  shareId: string | undefined,
+) {
+  const id = idOrNotFound("dev", deviceId);
+  const sid = idOrNotFound("shr", shareId);
+  const { db } = await appDatabase();
+  await endShare(db, { ...actor, id: user.id }, id, sid);
+}
+
+export async function myNotices(user: SessionUser) {
+  const { db } = await appDatabase();
+  return noticePreferences(db, user.id);
+}
+
+export async function setMyNotices(actor: Actor, user: SessionUser, body: unknown) {
+  const { off } = parseOrThrow(noticePreferencesSchema, body);
+  const { db } = await appDatabase();
+  return setNoticePreferences(db, { ...actor, id: user.id }, off);
 }
 
 export async function renameMyDevice(actor: Actor, user: SessionUser, deviceId: string | undefined, body: unknown) {

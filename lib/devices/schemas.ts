@@ -50,3 +50,17 @@ export const fleetQuerySchema = z.object({
     .transform((s) => s.trim().slice(0, 100) || undefined)
     .optional(),
 });
+
+/** What an owner may send their device from its page; the interval is bounded again by the staff's limits. */
+export const ownerCommandSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("identify") }),
+  z.strictObject({
+    type: z.literal("set_interval"),
+    measurementIntervalSeconds: z.number().int().min(10).max(86_400),
+  }),
+]);
+export type OwnerCommand = z.infer<typeof ownerCommandSchema>;
+
+export const shareInputSchema = z.strictObject({
+  email: z.string().trim().toLowerCase().max(254).email("is not an email address"),
+});

@@ -65,7 +65,9 @@ describe("the owner's views", () => {
       { property: "temperature", unit: "Cel", time: "2026-01-15T11:00:00Z", value: 21 },
     ]);
 
-    const list = await listMyDevices(database.db, owner.id);
+    const mine = await listMyDevices(database.db, owner.id);
+    const list = mine.owned;
+    expect(mine.released.map((d) => [d.id, d.status])).toEqual([[gone.deviceId, "released"]]);
     expect(list.map((d) => [d.name, d.status])).toEqual([
       ["A attic", "offline"],
       ["b kitchen", "online"],
@@ -75,7 +77,11 @@ describe("the owner's views", () => {
       { property: "temperature", unit: "Cel", time: new Date("2026-01-15T11:00:00Z"), value: 21 },
     ]);
     expect(list[0].latest).toEqual([]);
-    expect(await listMyDevices(database.db, (await insertAccount(database.db, "views")).id)).toEqual([]);
+    expect(await listMyDevices(database.db, (await insertAccount(database.db, "views")).id)).toEqual({
+      owned: [],
+      shared: [],
+      released: [],
+    });
   });
 
   it("the detail shows the live credential's id and times, never the secret; another user's is not found", async () => {

@@ -1,23 +1,26 @@
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
 import { auditEvents, devices, measurements, type Device } from "../db/schema";
 import { devicesWithLiveCredential, liveCredential } from "./credentials";
-import { getOwnedDevice } from "./lifecycle";
+import { requireViewableDevice, type DeviceRole } from "./access";
+import { sharedWithMe } from "./shares";
 import { latestMeasurements } from "./measurements";
 import { RANGES, type Range } from "./schemas";
 
-export type DeviceStatus = "online" | "offline" | "revoked";
+export type DeviceStatus = "online" | "offline" | "revoked" | "lost" | "released";
 export type Reading = { property: string; unit: string | null; time: Date; value: number };
 
 /**
  * Online while the device was heard from within two and a half measurement intervals (at
- * least 90 s); revoked when it holds no live credential.
+ * least 90 s); released or lost when its owner said so; revoked when it holds no live credential.
  */
 export function deviceStatus(
-  d: Pick<Device, "lastSeenAt" | "measurementIntervalSeconds">,
+  d: Pick<Device, "lastSeenAt" | "measurementIntervalSeconds"> & Partial<Pick<Device, "lostAt" | "releasedAt">>,
   hasLiveCredential: boolean,
   now = Date.now(),
 ): DeviceStatus {
+  if (d.releasedAt) return "released";
+  if (d.lostAt) return "lost";
   if (!hasLiveCredential) return "revoked";
   const window = Math.max(90, d.measurementIntervalSeconds * 2.5) * 1000;
   return d.lastSeenAt && now - d.lastSeenAt.getTime() <= window ? "online" : "offline";
@@ -32,14 +35,39 @@ export type DeviceSummary = {
   latest: Reading[];
 };
 
-/** The owner's devices, by name, with status and the newest value of each property. */
-export async function listMyDevices(db: Db, userId: string): Promise<DeviceSummary[]> {
-  const mine = await db
+export type MyDevices = {
+  /** Devices the account owns now. */
+  owned: DeviceSummary[];
+  /** Devices other accounts share with it, read-only. */
+  shared: (DeviceSummary & { ownerName: string })[];
+  /** Devices it released: their history up to the release, read-only. */
+  released: (DeviceSummary & { releasedAt: Date })[];
+};
+
+/** The account's devices, by name: owned, shared with it, and released (each with status and latest values). */
+export async function listMyDevices(db: Db, userId: string): Promise<MyDevices> {
+  const owned = await db
     .select()
     .from(devices)
     .where(and(eq(devices.ownerId, userId), isNull(devices.releasedAt)))
     .orderBy(sql`lower(${devices.name})`);
-  if (mine.length === 0) return [];
+  const released = await db
+    .select()
+    .from(devices)
+    .where(and(eq(devices.ownerId, userId), isNotNull(devices.releasedAt)))
+    .orderBy(desc(devices.releasedAt))
+    .limit(100);
+  const shared = await sharedWithMe(db, userId);
+  const all = await summarize(db, [...owned, ...released, ...shared.map((s) => s.device)]);
+  return {
+    owned: owned.map((d) => all.get(d.id)!),
+    shared: shared.map((s) => ({ ...all.get(s.device.id)!, ownerName: s.ownerName })),
+    released: released.map((d) => ({ ...all.get(d.id)!, releasedAt: d.releasedAt! })),
+  };
+}
+
+async function summarize(db: Db, mine: Device[]): Promise<Map<string, DeviceSummary>> {
+  if (mine.length === 0) return new Map();
   const ids = mine.map((d) => d.id);
   const live = await devicesWithLiveCredential(db, ids);
   const latest = await db
@@ -53,38 +81,53 @@ export async function listMyDevices(db: Db, userId: string): Promise<DeviceSumma
     .from(measurements)
     .where(inArray(measurements.deviceId, ids))
     .orderBy(measurements.deviceId, measurements.property, desc(measurements.time));
-  return mine.map((d) => ({
-    id: d.id,
-    name: d.name,
-    model: d.model,
-    status: deviceStatus(d, live.has(d.id)),
-    lastSeenAt: d.lastSeenAt,
-    latest: latest.filter((l) => l.deviceId === d.id).map(({ deviceId: _, ...r }) => r),
-  }));
+  return new Map(
+    mine.map((d) => [
+      d.id,
+      {
+        id: d.id,
+        name: d.name,
+        model: d.model,
+        status: deviceStatus(d, live.has(d.id)),
+        lastSeenAt: d.lastSeenAt,
+        // A released record's history ends at the release (nothing later is shown to its former owner).
+        latest: latest
+          .filter((l) => l.deviceId === d.id && (!d.releasedAt || l.time <= d.releasedAt))
+          .map(({ deviceId: _, ...r }) => r),
+      },
+    ]),
+  );
 }
 
 export type DeviceDetail = DeviceSummary & {
+  role: DeviceRole;
   firmware: string;
   createdAt: Date;
+  releasedAt: Date | null;
+  lostAt: Date | null;
   measurementIntervalSeconds: number;
   credential: { id: string; createdAt: Date; lastUsedAt: Date | null } | null;
 };
 
+/** A device as its owner or a viewer sees it; a viewer is not shown the credential. */
 export async function getDeviceDetail(db: Db, userId: string, deviceId: string): Promise<DeviceDetail> {
-  const d = await getOwnedDevice(db, userId, deviceId);
+  const { device: d, role } = await requireViewableDevice(db, userId, deviceId);
   const cred = await liveCredential(db, d.id);
-  const latest = await latestMeasurements(db, d.id);
+  const latest = (await latestMeasurements(db, d.id)).filter((r) => !d.releasedAt || r.time <= d.releasedAt);
   return {
     id: d.id,
+    role,
     name: d.name,
     model: d.model,
     firmware: d.firmware,
     createdAt: d.createdAt,
+    releasedAt: d.releasedAt,
+    lostAt: d.lostAt,
     measurementIntervalSeconds: d.measurementIntervalSeconds,
     status: deviceStatus(d, !!cred),
     lastSeenAt: d.lastSeenAt,
     latest,
-    credential: cred ?? null,
+    credential: role === "owner" && cred ? cred : null,
   };
 }
 
@@ -98,16 +141,20 @@ export async function measurementSeries(
   range: Range,
   now = Date.now(),
 ): Promise<Series[]> {
-  const d = await getOwnedDevice(db, userId, deviceId);
+  const { device: d } = await requireViewableDevice(db, userId, deviceId);
   const seconds = RANGES[range];
   const bucket = Math.max(60, Math.ceil(seconds / 300));
-  const since = new Date(now - seconds * 1000);
+  // A released device's chart ends at its release: the range counts back from there.
+  const end = d.releasedAt ? Math.min(now, d.releasedAt.getTime()) : now;
+  const since = new Date(end - seconds * 1000);
+  const until = new Date(end);
   const rows = rowsOf<{ property: string; unit: string | null; t: number | string; v: number | string }>(
     await db.execute(sql`
       select property, max(unit) as unit,
              floor(extract(epoch from time) / ${bucket}) * ${bucket} as t, avg(value) as v
       from ${measurements}
       where device_id = ${d.id} and time >= ${since.toISOString()}::timestamptz
+        and time <= ${until.toISOString()}::timestamptz
       group by property, t order by property, t`),
   );
   const byProperty = new Map<string, Series>();
@@ -119,9 +166,10 @@ export async function measurementSeries(
   return [...byProperty.values()];
 }
 
-/** The audit trail of one device: claims, failed attempts, re-provisioning, commands. */
+/** The audit trail of one device: claims, failed attempts, re-provisioning, commands. Its owner's only. */
 export async function deviceAuditTrail(db: Db, userId: string, deviceId: string) {
-  const d = await getOwnedDevice(db, userId, deviceId);
+  const { device: d, role } = await requireViewableDevice(db, userId, deviceId);
+  if (role !== "owner") return [];
   return db
     .select({
       id: auditEvents.id,

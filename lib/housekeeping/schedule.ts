@@ -1,5 +1,6 @@
 import { appDatabase } from "../db/client";
 import { env } from "../env";
+import { sendSilenceNotices } from "../devices/notices";
 import { logInternalError } from "../errors/problem";
 import { describeHousekeeping, runHousekeeping } from "./run";
 
@@ -24,6 +25,10 @@ export function startHousekeeping(): void {
         measurementRetentionDays: e.CLAIMLINK_MEASUREMENT_RETENTION_DAYS ?? null,
       });
       console.log(describeHousekeeping(report));
+      // After the run's transaction: mail is never sent inside one.
+      const silence = await sendSilenceNotices(database.db, e.publicUrl, e.CLAIMLINK_SILENCE_NOTICE_HOURS);
+      if (silence.silent > 0)
+        console.log(`[housekeeping] ${silence.silent} device(s) fell silent; ${silence.sent} owner(s) mailed`);
     } catch (err) {
       logInternalError("housekeeping", err);
     }

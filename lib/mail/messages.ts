@@ -48,3 +48,33 @@ export function securityNoticeMail(to: string, name: string, what: string): Mail
     "If this was not you, contact the project team at once.",
   ]);
 }
+
+/** A notice about one of the person's devices (lib/devices/notices.ts), with a link to it. */
+export function deviceNoticeMail(
+  to: string,
+  name: string,
+  subject: string,
+  paragraphs: string[],
+  link: { url: string; label: string },
+): Mail {
+  return compose(
+    to,
+    `Claimlink: ${subject}`,
+    [
+      `Hello ${name},`,
+      ...paragraphs,
+      "You can switch this kind of notice off on your account page.",
+    ],
+    link,
+  );
+}
+
+/** Someone shared a device with the person, as a viewer. */
+export function deviceSharedMail(to: string, name: string, ownerName: string, deviceName: string, link: string): Mail {
+  return compose(
+    to,
+    `Claimlink: ${ownerName} shared “${deviceName}” with you`,
+    [`Hello ${name},`, `${ownerName} shared the device “${deviceName}” with you. You can see its values and history.`],
+    { url: link, label: "Open the device" },
+  );
+}

@@ -7,6 +7,7 @@ import type { Db } from "../db/client";
 import { claims, devices, provisioningSessions, type Claim, type ProvisioningSession } from "../db/schema";
 import { issueCredential, revokeDeviceCredentials } from "../devices/credentials";
 import { uniqueDeviceName } from "../devices/naming";
+import { noticeOwner, type NoticeKind } from "../devices/notices";
 import { AppError } from "../errors/app-error";
 import type { ProvisioningConfig } from "./config";
 import { notifyTopic } from "./events";
@@ -42,9 +43,17 @@ export async function answerChallenge(
     if (!claim) throw new AppError("claim_not_found", "No such claim for this session.");
     if (claim.state !== "waiting_for_device") return repeatOrRefuse(settled.session, claim, answer);
 
+    // A wrong code on a session its device started while holding a credential (section 5):
+    // someone may be trying to take that device, so its owner is told (after the commit).
+    const wrongCode = settled.session.boundDeviceId
+      ? { deviceId: settled.session.boundDeviceId, kind: "wrong_code" as NoticeKind }
+      : undefined;
     if (!answer.accept) {
       const { session } = await failClaim(tx, settled.session, claim, answer.reason, cfg);
-      return { result: { state: session.state as "waiting" | "locked" | "expired" } };
+      return {
+        result: { state: session.state as "waiting" | "locked" | "expired" },
+        notice: answer.reason === "pop_mismatch" ? wrongCode : undefined,
+      };
     }
 
     let pop: string;
@@ -60,7 +69,10 @@ export async function answerChallenge(
     if (!verifyDeviceProof(pop, req.sid, claim.id, claim.nonce, answer.deviceNonce, answer.deviceProof)) {
       // The device does not know the PoP the user submitted: as good as a pop_mismatch.
       await failClaim(tx, settled.session, claim, "pop_mismatch", cfg);
-      return { refusal: new AppError("proof_mismatch", "deviceProof does not match the claim; the claim has failed.") };
+      return {
+        refusal: new AppError("proof_mismatch", "deviceProof does not match the claim; the claim has failed."),
+        notice: wrongCode,
+      };
     }
     const secret = deriveDeviceSecret(pop, req.sid, claim.id, claim.nonce, answer.deviceNonce);
     const result = await bindDevice(tx, cfg, settled.session, claim, secret);
@@ -90,9 +102,12 @@ export async function answerChallenge(
       .where(eq(provisioningSessions.sid, req.sid));
     await notifyTopic(tx, `session:${req.sid}`);
     await notifyTopic(tx, `claim:${claim.id}`);
-    return { result };
+    return { result, notice: { deviceId: result.deviceId, kind: "device_claimed" as NoticeKind } };
   });
 
+  // Mail goes out after the commit and does not hold up the device's answer (it never throws).
+  const notice = "notice" in outcome ? outcome.notice : undefined;
+  if (notice) void noticeOwner(db, new URL(cfg.claimUrl).origin, notice.deviceId, notice.kind);
   if ("refusal" in outcome && outcome.refusal) throw outcome.refusal;
   return outcome.result!;
 }
@@ -154,7 +169,8 @@ async function bindDevice(
     name = target.device.name;
     await tx
       .update(devices)
-      .set({ model: session.model, firmware: session.firmware, lastSeenAt: new Date() })
+      // New hardware (or a re-provisioned board) answering for the record ends a "lost" report.
+      .set({ model: session.model, firmware: session.firmware, lastSeenAt: new Date(), lostAt: null })
       .where(eq(devices.id, deviceId));
     await revokeDeviceCredentials(
       tx,

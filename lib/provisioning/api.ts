@@ -7,10 +7,17 @@ import type { DeviceReply, SignedDeviceRequest, UnsignedDeviceRequest } from "..
 import { idOrNotFound } from "../ids";
 import { answerChallenge } from "./answer-claim";
 import { provisioningConfig } from "./config";
-import { createClaim } from "./create-claim";
+import { createClaim, previewClaim } from "./create-claim";
 import { pollSession } from "./poll-session";
 import { keysForStaff } from "./published-keys";
-import { claimRequestSchema, deviceAnswerSchema, SID_PATTERN, startSessionSchema, waitSchema } from "./schemas";
+import {
+  claimPreviewSchema,
+  claimRequestSchema,
+  deviceAnswerSchema,
+  SID_PATTERN,
+  startSessionSchema,
+  waitSchema,
+} from "./schemas";
 import { startSession } from "./start-session";
 import { waitForClaim } from "./wait-for-claim";
 
@@ -70,6 +77,13 @@ export async function createClaimRequest(
   const input = parseOrThrow(claimRequestSchema, body);
   const { db } = await appDatabase();
   return createClaim(db, provisioningConfig(), { ...actor, id: user.id }, input);
+}
+
+/** POST /api/v1/claims/preview: the model and firmware of the device showing a code, before claiming it. */
+export async function previewClaimRequest(_user: SessionUser, body: unknown) {
+  const { sid } = parseOrThrow(claimPreviewSchema, body);
+  const { db } = await appDatabase();
+  return previewClaim(db, provisioningConfig(), sid);
 }
 
 /** GET /api/v1/claims/{claimId}?wait=N: the claimant follows the claim. */

@@ -5,7 +5,7 @@ import { serverProof } from "../crypto/protocol";
 import { seal } from "../crypto/seal";
 import { newId } from "../ids";
 import type { Db } from "../db/client";
-import { claims, provisioningSessions, type Claim } from "../db/schema";
+import { claims, provisioningSessions, type Claim, type ProvisioningSession } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { tryAgainIn } from "../format";
 import { countHit } from "../rate-limit";
@@ -21,8 +21,23 @@ export type ClaimView = {
   expiresAt: string;
   deviceId?: string;
   deviceName?: string;
+  /** What the device reported when it started its session, so the person can tell it is the one in front of them. */
+  model: string;
+  firmware: string;
   reason?: "pop_mismatch" | "user_declined" | "timeout";
 };
+
+/**
+ * What a signed-in person is shown before claiming: the model and firmware the device showing
+ * `sid` reported. Nothing about any account (no names) is revealed; an unknown or ended
+ * session is `session_not_found`.
+ */
+export async function previewClaim(db: Db, cfg: ProvisioningConfig, sid: string) {
+  const settled = await db.transaction((tx) => settleSession(tx, sid, cfg));
+  if (!settled || settled.session.state === "expired" || settled.session.state === "claimed")
+    throw new AppError("session_not_found", "This code is not valid any more. Scan the code on the device's screen again.");
+  return { model: settled.session.model, firmware: settled.session.firmware };
+}
 
 /**
  * A signed-in user claims the device showing `sid` and `pop` (section 2). Creates the
@@ -97,15 +112,21 @@ export async function createClaim(
       detail: { sid: session.sid, claimId: id, replaces: data.replaces ?? null },
     });
     await notifyTopic(tx, `session:${session.sid}`);
-    return claimView(claim, null);
+    return claimView(claim, null, session);
   });
 }
 
-export function claimView(c: Claim, deviceName: string | null): ClaimView {
+export function claimView(
+  c: Claim,
+  deviceName: string | null,
+  session: Pick<ProvisioningSession, "model" | "firmware">,
+): ClaimView {
   return {
     claimId: c.id,
     state: c.state,
     expiresAt: c.expiresAt.toISOString(),
+    model: session.model,
+    firmware: session.firmware,
     ...(c.deviceId ? { deviceId: c.deviceId } : {}),
     ...(deviceName ? { deviceName } : {}),
     ...(c.reason ? { reason: c.reason } : {}),

@@ -33,6 +33,10 @@ export const claimRequestSchema = z.strictObject({
   replaces: idSchema("dev").optional(),
 });
 
+export const claimPreviewSchema = z.strictObject({
+  sid: z.string().max(64).transform(normalizeTyped).pipe(sidSchema),
+});
+
 export const deviceAnswerSchema = z.union([
   z.strictObject({ accept: z.literal(false), reason: z.enum(["pop_mismatch", "user_declined"]) }),
   z.strictObject({ accept: z.literal(true), deviceNonce: b64url(16, 64), deviceProof: b64url(32, 32) }),

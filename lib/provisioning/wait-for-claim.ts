@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Database, Db } from "../db/client";
-import { claims, devices } from "../db/schema";
+import { claims, devices, provisioningSessions } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import type { ProvisioningConfig } from "./config";
 import { claimView, type ClaimView } from "./create-claim";
@@ -23,7 +23,11 @@ export async function readClaim(db: Db, cfg: ProvisioningConfig, userId: string,
   const name = fresh.deviceId
     ? (await db.select({ name: devices.name }).from(devices).where(eq(devices.id, fresh.deviceId)))[0]?.name
     : null;
-  return claimView(fresh, name ?? null);
+  const [session] = await db
+    .select({ model: provisioningSessions.model, firmware: provisioningSessions.firmware })
+    .from(provisioningSessions)
+    .where(eq(provisioningSessions.sid, fresh.sid));
+  return claimView(fresh, name ?? null, session);
 }
 
 /** Long poll for the user: returns when the claim ends or `waitSeconds` run out. */

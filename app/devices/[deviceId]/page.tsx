@@ -9,6 +9,7 @@ import { StatusBadge } from "../../_components/status-badge";
 import { Time } from "../../_components/time";
 import { DeviceActions } from "./device-actions";
 import { MeasurementChart } from "./measurement-chart";
+import { DeviceCommands, DeviceSharing } from "./owner-controls";
 import { RenameForm } from "./rename-form";
 
 export const metadata: Metadata = { title: "Device" };
@@ -20,6 +21,9 @@ export default async function DevicePage({ params }: { params: Promise<{ deviceI
     if (err instanceof AppError && err.code === "device_not_found") notFound();
     throw err;
   });
+  const owner = device.role === "owner";
+  // A released device is read-only for its former owner; a viewer only reads.
+  const manages = owner && !device.releasedAt;
   return (
     <main>
       <p className="small">
@@ -32,6 +36,29 @@ export default async function DevicePage({ params }: { params: Promise<{ deviceI
       <p className="muted small">
         {device.model} · firmware {device.firmware} · last seen {ago(device.lastSeenAt)}
       </p>
+      {device.role === "viewer" && (
+        <p className="notice info" data-testid="viewer-notice">
+          Shared with you: you can see its values and history. Its owner manages it.
+        </p>
+      )}
+      {device.releasedAt && (
+        <p className="notice info" data-testid="released-notice">
+          You released this device on <Time value={device.releasedAt} />. Its history up to then stays here, read-only.
+        </p>
+      )}
+      {manages && device.lostAt && (
+        <div className="notice error" data-testid="lost-notice">
+          <p style={{ margin: 0 }}>
+            Reported lost or stolen on <Time value={device.lostAt} />: its credential is revoked and it can no longer
+            send data. Its name and history stay yours.
+          </p>
+          <p style={{ marginBottom: 0 }}>
+            <Link className="button" href={`/claim?replaces=${device.id}`}>
+              Claim a replacement
+            </Link>
+          </p>
+        </div>
+      )}
 
       <div className="card">
         <h2 style={{ marginTop: 0 }}>Latest values</h2>
@@ -56,70 +83,88 @@ export default async function DevicePage({ params }: { params: Promise<{ deviceI
         <MeasurementChart deviceId={device.id} />
       </div>
 
-      <div className="card">
-        <h2 style={{ marginTop: 0 }}>Name</h2>
-        <RenameForm deviceId={device.id} name={device.name} />
-      </div>
+      {manages && (
+        <>
+          <div className="card">
+            <h2 style={{ marginTop: 0 }}>Name</h2>
+            <RenameForm deviceId={device.id} name={device.name} />
+          </div>
+          {!device.lostAt && (
+            <DeviceCommands
+              deviceId={device.id}
+              interval={device.measurementIntervalSeconds}
+              limits={device.intervalLimits}
+            />
+          )}
+          <DeviceSharing deviceId={device.id} shares={device.shares} />
+        </>
+      )}
 
-      <div className="card">
-        <h2 style={{ marginTop: 0 }}>Credential</h2>
-        {device.credential ? (
-          <dl className="facts" data-testid="credential">
-            <dt>Id</dt>
-            <dd className="mono">{device.credential.id}</dd>
-            <dt>Created</dt>
-            <dd>
-              <Time value={device.credential.createdAt} />
-            </dd>
-            <dt>Last used</dt>
-            <dd>
-              <Time value={device.credential.lastUsedAt} />
-            </dd>
-          </dl>
-        ) : (
-          <p className="notice error">
-            This device has no valid credential: it was revoked. Claim the device again to use it.
-          </p>
-        )}
-        <p className="small muted">The device&apos;s secret never leaves it and is never shown here.</p>
-      </div>
-
-      <DeviceActions deviceId={device.id} name={device.name} />
-
-      <h2>Activity</h2>
-      {device.audit.length === 0 ? (
-        <p className="muted">No activity recorded.</p>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="device-audit">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>What</th>
-                <th>Outcome</th>
-              </tr>
-            </thead>
-            <tbody>
-              {device.audit.map((e) => (
-                <tr key={e.id}>
-                  <td>
-                    <Time value={e.at} />
-                  </td>
-                  <td>
-                    <code>{e.action}</code>
-                  </td>
-                  <td>
-                    {e.outcome === "success" ? (
-                      <span className="badge">success</span>
-                    ) : (
-                      <span className="badge disabled">failure</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      {manages && (
+        <div className="card">
+          <h2 style={{ marginTop: 0 }}>Credential</h2>
+          {device.credential ? (
+            <dl className="facts" data-testid="credential">
+              <dt>Id</dt>
+              <dd className="mono">{device.credential.id}</dd>
+              <dt>Created</dt>
+              <dd>
+                <Time value={device.credential.createdAt} />
+              </dd>
+              <dt>Last used</dt>
+              <dd>
+                <Time value={device.credential.lastUsedAt} />
+              </dd>
+            </dl>
+          ) : (
+            <p className="notice error">
+              This device has no valid credential: it was revoked. Claim the device again to use it.
+            </p>
+          )}
+          <p className="small muted">The device&apos;s secret never leaves it and is never shown here.</p>
         </div>
+      )}
+
+      {manages && <DeviceActions deviceId={device.id} name={device.name} lost={!!device.lostAt} />}
+
+      {owner && (
+        <>
+          <h2>Activity</h2>
+          {device.audit.length === 0 ? (
+            <p className="muted">No activity recorded.</p>
+          ) : (
+            <div className="table-wrap">
+              <table data-testid="device-audit">
+                <thead>
+                  <tr>
+                    <th>When</th>
+                    <th>What</th>
+                    <th>Outcome</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {device.audit.map((e) => (
+                    <tr key={e.id}>
+                      <td>
+                        <Time value={e.at} />
+                      </td>
+                      <td>
+                        <code>{e.action}</code>
+                      </td>
+                      <td>
+                        {e.outcome === "success" ? (
+                          <span className="badge">success</span>
+                        ) : (
+                          <span className="badge disabled">failure</span>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
       )}
     </main>
   );

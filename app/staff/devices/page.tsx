@@ -13,7 +13,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
   const raw = (await searchParams).q;
   const q = typeof raw === "string" ? raw.slice(0, 100) : "";
   const devices = await fleet({ q });
-  const counts = { online: 0, offline: 0, revoked: 0, released: 0 };
+  const counts = { online: 0, offline: 0, revoked: 0, lost: 0, released: 0 };
   for (const d of devices) counts[d.status]++;
   return (
     <main>
@@ -21,7 +21,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
       <p className="muted">
         {devices.length} device{devices.length === 1 ? "" : "s"}
         {q ? ` matching “${q}”` : ""}: {counts.online} online, {counts.offline} offline, {counts.revoked} revoked,{" "}
-        {counts.released} released.
+        {counts.lost} lost or stolen, {counts.released} released.
       </p>
       <form className="row" role="search" action="/staff/devices">
         <div>

@@ -1,0 +1,158 @@
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { z } from "zod";
+import { recordAudit, type Actor } from "../audit/record";
+import type { Db } from "../db/client";
+import { deviceCredentials, devices, users } from "../db/schema";
+import { deviceNoticeMail, deviceSharedMail } from "../mail/messages";
+import { sendMailQuietly, type Mail } from "../mail/send";
+
+// Mail to a device's owner about what happened to it. Sent only with mail configured, never
+// inside a transaction, and never for a kind the person switched off on /account.
+
+export const NOTICE_KINDS = ["device_claimed", "wrong_code", "device_silent", "staff_revoked"] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+export const NOTICE_LABELS: Record<NoticeKind, string> = {
+  device_claimed: "A device was claimed into my account",
+  wrong_code: "Someone tried a wrong code on one of my devices",
+  device_silent: "One of my devices has sent nothing for a long time",
+  staff_revoked: "The project team revoked one of my devices",
+};
+
+export const noticePreferencesSchema = z.strictObject({
+  off: z.array(z.enum(NOTICE_KINDS)).max(NOTICE_KINDS.length),
+});
+
+/** The kinds of notice switched on for an account. */
+export async function noticePreferences(db: Db, userId: string): Promise<Record<NoticeKind, boolean>> {
+  const [u] = await db.select({ off: users.noticesOff }).from(users).where(eq(users.id, userId));
+  const off = new Set(u?.off ?? []);
+  return Object.fromEntries(NOTICE_KINDS.map((k) => [k, !off.has(k)])) as Record<NoticeKind, boolean>;
+}
+
+/** Switches kinds of notice off (the rest on). Audited. */
+export async function setNoticePreferences(db: Db, actor: Actor & { id: string }, off: NoticeKind[]) {
+  const unique = [...new Set(off)].sort();
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ noticesOff: unique, updatedAt: new Date() }).where(eq(users.id, actor.id));
+    await recordAudit(tx, actor, {
+      action: "account.notices_changed",
+      outcome: "success",
+      subjectUserId: actor.id,
+      detail: { off: unique },
+    });
+  });
+  return noticePreferences(db, actor.id);
+}
+
+type Recipient = { email: string; name: string };
+
+async function recipient(db: Db, userId: string, kind: NoticeKind): Promise<Recipient | null> {
+  const [u] = await db.select().from(users).where(eq(users.id, userId));
+  if (!u || u.disabledAt || u.noticesOff.includes(kind)) return null;
+  return { email: u.email, name: u.name };
+}
+
+type DeviceRef = { id: string; name: string; ownerId: string };
+
+async function deviceRef(db: Db, deviceId: string): Promise<DeviceRef | null> {
+  const [d] = await db
+    .select({ id: devices.id, name: devices.name, ownerId: devices.ownerId })
+    .from(devices)
+    .where(eq(devices.id, deviceId));
+  return d ?? null;
+}
+
+const TEXT: Record<NoticeKind, (device: string) => { subject: string; paragraphs: string[] }> = {
+  device_claimed: (device) => ({
+    subject: `“${device}” was claimed into your account`,
+    paragraphs: [
+      `The device “${device}” was just claimed into your Claimlink account.`,
+      "If this was not you, open the device and report it lost or stolen, and change your password.",
+    ],
+  }),
+  wrong_code: (device) => ({
+    subject: `a wrong code was tried on “${device}”`,
+    paragraphs: [
+      `Someone tried to claim your device “${device}” with a wrong code while it was showing its claim code.`,
+      "Someone may be trying to take it. If it was not you, keep the device with you, and report it lost or stolen if it is gone.",
+    ],
+  }),
+  device_silent: (device) => ({
+    subject: `“${device}” has gone quiet`,
+    paragraphs: [
+      `Your device “${device}” has sent nothing for a while. Is it switched on and connected to the Wi-Fi?`,
+      "You get this notice once per outage.",
+    ],
+  }),
+  staff_revoked: (device) => ({
+    subject: `“${device}” was revoked`,
+    paragraphs: [
+      `The project team revoked your device “${device}”: it can no longer send data.`,
+      "If you did not expect this, contact the project team.",
+    ],
+  }),
+};
+
+/**
+ * Mails the owner of `deviceId` a notice of `kind`, unless mail is off, the owner switched the
+ * kind off or the account is disabled. Never throws (a failure is logged). Returns whether it was sent.
+ */
+export async function noticeOwner(db: Db, publicUrl: string, deviceId: string, kind: NoticeKind): Promise<boolean> {
+  try {
+    const d = await deviceRef(db, deviceId);
+    if (!d) return false;
+    const to = await recipient(db, d.ownerId, kind);
+    if (!to) return false;
+    const { subject, paragraphs } = TEXT[kind](d.name);
+    const link = { url: `${publicUrl.replace(/\/$/, "")}/devices/${d.id}`, label: `Open “${d.name}”` };
+    return await sendMailQuietly(deviceNoticeMail(to.email, to.name, subject, paragraphs, link));
+  } catch (err) {
+    console.error(`[mail] notice ${kind} for ${deviceId} failed:`, (err as Error).message);
+    return false;
+  }
+}
+
+/** Tells the account a device was shared with it (not a switchable kind: it is about their account). */
+export function sharedNotice(publicUrl: string, to: Recipient, ownerName: string, device: DeviceRef): Promise<boolean> {
+  const mail: Mail = deviceSharedMail(
+    to.email,
+    to.name,
+    ownerName,
+    device.name,
+    `${publicUrl.replace(/\/$/, "")}/devices/${device.id}`,
+  );
+  return sendMailQuietly(mail);
+}
+
+/**
+ * Devices that fell silent `hours` ago or more and whose owner was not yet told about this
+ * outage. Marking them (the outage's last contact) is a conditional UPDATE, so whichever process
+ * runs first takes each outage once: one notice per outage, however often housekeeping runs.
+ * A device heard from again starts a new outage. Only devices that hold a live credential count.
+ */
+export async function takeSilentDevices(db: Db, hours: number, now = Date.now()): Promise<string[]> {
+  const cutoff = new Date(now - hours * 3600_000);
+  const rows = await db
+    .update(devices)
+    .set({ silenceNoticeFor: sql`${devices.lastSeenAt}` })
+    .where(
+      and(
+        isNull(devices.releasedAt),
+        isNull(devices.lostAt),
+        lt(devices.lastSeenAt, cutoff),
+        sql`${devices.silenceNoticeFor} is distinct from ${devices.lastSeenAt}`,
+        sql`exists (select 1 from ${deviceCredentials} where ${deviceCredentials.deviceId} = ${devices.id} and ${deviceCredentials.revokedAt} is null)`,
+      ),
+    )
+    .returning({ id: devices.id });
+  return rows.map((r) => r.id);
+}
+
+/** Housekeeping's part: takes the newly silent devices and mails their owners. Returns how many were mailed. */
+export async function sendSilenceNotices(db: Db, publicUrl: string, hours: number, now = Date.now()) {
+  const ids = await takeSilentDevices(db, hours, now);
+  let sent = 0;
+  for (const id of ids) if (await noticeOwner(db, publicUrl, id, "device_silent")) sent++;
+  return { silent: ids.length, sent };
+}
