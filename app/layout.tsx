@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { getCurrentUser } from "@/lib/auth/current";
 import { signOutAction } from "./(auth)/actions";
+import { SiteMenu } from "./_components/site-menu";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -22,7 +23,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               Claimlink
             </Link>
             {user ? (
-              <div className="nav-links">
+              <SiteMenu>
                 <Link href="/devices">Devices</Link>
                 {user.role === "staff" && <Link href="/staff/devices">Fleet</Link>}
                 {user.role === "staff" && <Link href="/staff/accounts">Accounts</Link>}
@@ -34,7 +35,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                     Sign out
                   </button>
                 </form>
-              </div>
+              </SiteMenu>
             ) : (
               <div className="nav-links">
                 <Link href="/sign-in">Sign in</Link>

@@ -3,6 +3,8 @@ import { listMySessions } from "@/lib/accounts/api";
 import { requireUserPage } from "@/lib/auth/current";
 import { describeUserAgent } from "@/lib/auth/user-agent";
 import Link from "next/link";
+import { myNotices } from "@/lib/devices/api";
+import { NoticeSettings } from "./notice-settings";
 import { NameForm, PasswordForm } from "./profile-forms";
 import { SessionList } from "./session-list";
 
@@ -10,7 +12,7 @@ export const metadata: Metadata = { title: "Your account" };
 
 export default async function AccountPage() {
   const user = await requireUserPage("/account");
-  const { sessions } = await listMySessions(user);
+  const [{ sessions }, notices] = await Promise.all([listMySessions(user), myNotices(user)]);
   return (
     <main>
       <h1>Your account</h1>
@@ -30,6 +32,8 @@ export default async function AccountPage() {
           {user.twoFactor ? "On." : "Off."} <Link href="/account/security">Manage two-factor sign-in</Link>
         </p>
       </div>
+      <h2>Notices about your devices</h2>
+      <NoticeSettings kinds={notices.kinds} mailEnabled={notices.mailEnabled} />
       <h2>Where you are signed in</h2>
       <SessionList
         sessions={sessions.map((s) => ({

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getCurrentUser, SECURITY_PAGE } from "@/lib/auth/current";
+import { replaceableDevice } from "@/lib/devices/api";
 import { isId } from "@/lib/ids";
 import { ClaimFlow } from "./claim-flow";
 
@@ -11,12 +13,23 @@ export default async function ClaimPage({ searchParams }: { searchParams: Promis
   // Open signed out (the code waits through sign-in); a staff account that must still switch on
   // two-factor is sent to do that first, as on every other page.
   if (user?.mustEnrol) redirect(SECURITY_PAGE);
+  // A code in the link is claimed without a tap only when the browser says nobody else started
+  // this navigation: the phone's camera app (or the address bar) opening it gives
+  // `Sec-Fetch-Site: none`. A link or redirect from another site (cross-site), or a browser that
+  // does not say, gets a "Claim this device" button first.
+  const autoSubmit = (await headers()).get("sec-fetch-site") === "none";
   const replaces = (await searchParams).replaces;
+  const replacing = user && isId("dev", replaces) ? await replaceableDevice(user, replaces) : null;
   return (
     <main>
       <div className="narrow-wide">
         <h1>Claim a device</h1>
-        <ClaimFlow signedIn={!!user} replaces={isId("dev", replaces) ? replaces : null} />
+        <ClaimFlow
+          signedIn={!!user}
+          autoSubmit={autoSubmit}
+          replacing={replacing}
+          replacesUnknown={!!user && replaces !== undefined && !replacing}
+        />
       </div>
     </main>
   );

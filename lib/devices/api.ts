@@ -7,8 +7,17 @@ import { provisioningConfig } from "../provisioning/config";
 import { queueCommand } from "./commands";
 import { listFleet } from "./fleet";
 import { env } from "../env";
-import { findDevice, releaseDevice, reportDeviceLost, revokeDevice } from "./lifecycle";
-import { noticeOwner, noticePreferences, noticePreferencesSchema, setNoticePreferences, sharedNotice } from "./notices";
+import { findDevice, getOwnedDevice, releaseDevice, reportDeviceLost, revokeDevice } from "./lifecycle";
+import { mailEnabled } from "../mail/send";
+import {
+  NOTICE_KINDS,
+  NOTICE_LABELS,
+  noticeOwner,
+  noticePreferences,
+  noticePreferencesSchema,
+  setNoticePreferences,
+  sharedNotice,
+} from "./notices";
 import { sendOwnerCommand } from "./owner-commands";
 import { endShare, listShares, shareDevice } from "./shares";
 import { renameDevice } from "./naming";
@@ -64,7 +73,10 @@ export async function myDevice(user: SessionUser, deviceId: string | undefined) 
     owner && !detail.releasedAt ? listShares(db, id) : [],
   ]);
   const e = env();
-  const intervalLimits = { minSeconds: e.CLAIMLINK_OWNER_INTERVAL_MIN_SECONDS, maxSeconds: e.CLAIMLINK_OWNER_INTERVAL_MAX_SECONDS };
+  const intervalLimits = {
+    minSeconds: e.CLAIMLINK_OWNER_INTERVAL_MIN_SECONDS,
+    maxSeconds: e.CLAIMLINK_OWNER_INTERVAL_MAX_SECONDS,
+  };
   return { ...detail, audit, shares, intervalLimits };
 }
 
@@ -75,7 +87,12 @@ export async function reportLostRequest(actor: Actor, user: SessionUser, deviceI
   return { id: d.id, lostAt: d.lostAt };
 }
 
-export async function ownerCommandRequest(actor: Actor, user: SessionUser, deviceId: string | undefined, body: unknown) {
+export async function ownerCommandRequest(
+  actor: Actor,
+  user: SessionUser,
+  deviceId: string | undefined,
+  body: unknown,
+) {
   const id = idOrNotFound("dev", deviceId);
   const input = parseOrThrow(ownerCommandSchema, body);
   const { db } = await appDatabase();
@@ -112,9 +129,14 @@ export async function endShareRequest(
   await endShare(db, { ...actor, id: user.id }, id, sid);
 }
 
+/** The account page's notice settings: each kind with its label and whether it is on. */
 export async function myNotices(user: SessionUser) {
   const { db } = await appDatabase();
-  return noticePreferences(db, user.id);
+  const prefs = await noticePreferences(db, user.id);
+  return {
+    mailEnabled: mailEnabled(),
+    kinds: NOTICE_KINDS.map((kind) => ({ kind, label: NOTICE_LABELS[kind], on: prefs[kind] })),
+  };
 }
 
 export async function setMyNotices(actor: Actor, user: SessionUser, body: unknown) {
@@ -142,4 +164,11 @@ export async function fleet(query: { q?: string }) {
   const { q } = parseOrThrow(fleetQuerySchema, query);
   const { db } = await appDatabase();
   return listFleet(db, q);
+}
+
+/** The device a "Claim a replacement" link names, if it is the person's own (else null): the claim page names it. */
+export async function replaceableDevice(user: SessionUser, deviceId: string) {
+  const { db } = await appDatabase();
+  const d = await getOwnedDevice(db, user.id, deviceId).catch(() => null);
+  return d ? { id: d.id, name: d.name, model: d.model } : null;
 }

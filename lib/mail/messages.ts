@@ -60,11 +60,7 @@ export function deviceNoticeMail(
   return compose(
     to,
     `Claimlink: ${subject}`,
-    [
-      `Hello ${name},`,
-      ...paragraphs,
-      "You can switch this kind of notice off on your account page.",
-    ],
+    [`Hello ${name},`, ...paragraphs, "You can switch this kind of notice off on your account page."],
     link,
   );
 }

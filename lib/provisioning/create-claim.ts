@@ -35,7 +35,10 @@ export type ClaimView = {
 export async function previewClaim(db: Db, cfg: ProvisioningConfig, sid: string) {
   const settled = await db.transaction((tx) => settleSession(tx, sid, cfg));
   if (!settled || settled.session.state === "expired" || settled.session.state === "claimed")
-    throw new AppError("session_not_found", "This code is not valid any more. Scan the code on the device's screen again.");
+    throw new AppError(
+      "session_not_found",
+      "This code is not valid any more. Scan the code on the device's screen again.",
+    );
   return { model: settled.session.model, firmware: settled.session.firmware };
 }
 
