@@ -4,7 +4,7 @@ import { recordAudit, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
 import { deviceCredentials, devices, users } from "../db/schema";
 import { deviceNoticeMail, deviceSharedMail } from "../mail/messages";
-import { sendMailQuietly, type Mail } from "../mail/send";
+import { mailEnabled, sendMailQuietly, type Mail } from "../mail/send";
 
 // Mail to a device's owner about what happened to it. Sent only with mail configured, never
 // inside a transaction, and never for a kind the person switched off on /account.
@@ -99,6 +99,7 @@ const TEXT: Record<NoticeKind, (device: string) => { subject: string; paragraphs
  * kind off or the account is disabled. Never throws (a failure is logged). Returns whether it was sent.
  */
 export async function noticeOwner(db: Db, publicUrl: string, deviceId: string, kind: NoticeKind): Promise<boolean> {
+  if (!mailEnabled()) return false;
   try {
     const d = await deviceRef(db, deviceId);
     if (!d) return false;
