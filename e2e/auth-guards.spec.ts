@@ -26,6 +26,7 @@ type Ids = {
   userId: string;
   commandId: string;
   invitationId: string;
+  shareId: string;
 };
 
 type Row = {
@@ -69,6 +70,13 @@ const ROUTES: Row[] = [
     body: (i) => ({ sid: i.sid, pop: "A".repeat(26) }),
   },
   {
+    method: "POST",
+    route: "/api/v1/claims/preview",
+    guard: "user",
+    path: () => "/api/v1/claims/preview",
+    body: (i) => ({ sid: i.sid }),
+  },
+  {
     method: "GET",
     route: "/api/v1/claims/[claimId]",
     guard: "owner",
@@ -86,6 +94,39 @@ const ROUTES: Row[] = [
     route: "/api/v1/devices/[deviceId]/release",
     guard: "owner",
     path: (i) => `/api/v1/devices/${i.deviceId}/release`,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/devices/[deviceId]/lost",
+    guard: "owner",
+    path: (i) => `/api/v1/devices/${i.deviceId}/lost`,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/devices/[deviceId]/commands",
+    guard: "owner",
+    path: (i) => `/api/v1/devices/${i.deviceId}/commands`,
+    body: () => ({ type: "identify" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/devices/[deviceId]/shares",
+    guard: "owner",
+    path: (i) => `/api/v1/devices/${i.deviceId}/shares`,
+    body: () => ({ email: "guard-probe@e2e.example.org" }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/devices/[deviceId]/shares/[shareId]",
+    guard: "owner",
+    path: (i) => `/api/v1/devices/${i.deviceId}/shares/${i.shareId}`,
+  },
+  {
+    method: "PUT",
+    route: "/api/v1/me/notices",
+    guard: "user",
+    path: () => "/api/v1/me/notices",
+    body: () => ({ off: [] }),
   },
   {
     method: "GET",
@@ -381,6 +422,11 @@ test.describe("the guards of every route", () => {
       data: { email: `guard-invitee.${Date.now()}@e2e.example.org`, name: "Guard Invitee" },
     });
     expect(invitation.status()).toBe(201);
+    // A household share with a third account (a viewer may read, so it is not "another user" here).
+    const viewer = await newParticipant("guard-viewer");
+    const share = await owner.api.post(`/api/v1/devices/${claimed.deviceId}/shares`, { data: { email: viewer.email } });
+    expect(share.status()).toBe(201);
+    await viewer.api.dispose();
     ids = {
       deviceId: claimed.deviceId,
       claimId: claimed.claimId,
@@ -389,6 +435,7 @@ test.describe("the guards of every route", () => {
       userId: account.accounts[0].id,
       commandId: (await command.json()).id,
       invitationId: (await invitation.json()).invitation.id,
+      shareId: (await share.json()).id,
     };
     expect(ids.userId).toMatch(/^usr_/);
     expect(ids.sessionId).toMatch(/^ses_/);
