@@ -40,7 +40,11 @@ export class Mailbox {
 
   /** The first mail to `to` (already received or still to come). */
   mailTo(to: string): Promise<ReceivedMail> {
-    const match = (m: ReceivedMail) => m.to.includes(to);
+    return this.mailWhere((m) => m.to.includes(to));
+  }
+
+  /** The first mail that `match` accepts (already received or still to come). */
+  mailWhere(match: (m: ReceivedMail) => boolean): Promise<ReceivedMail> {
     const found = this.mails.find(match);
     if (found) return Promise.resolve(found);
     return new Promise((resolve) => this.waiters.push({ match, resolve }));

@@ -2,7 +2,8 @@ import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
-import { deviceCredentials, devices, users } from "../db/schema";
+import { deviceCredentials, devices, provisioningSessions, users } from "../db/schema";
+import { countHit } from "../rate-limit";
 import { deviceNoticeMail, deviceSharedMail } from "../mail/messages";
 import { mailEnabled, sendMailQuietly, type Mail } from "../mail/send";
 
@@ -45,6 +46,8 @@ export async function setNoticePreferences(db: Db, actor: Actor & { id: string }
   return noticePreferences(db, actor.id);
 }
 
+const WRONG_CODE_NOTICE_LIMIT = { max: 1, windowSeconds: 3600 };
+
 type Recipient = { email: string; name: string };
 
 async function recipient(db: Db, userId: string, kind: NoticeKind): Promise<Recipient | null> {
@@ -72,9 +75,9 @@ const TEXT: Record<NoticeKind, (device: string) => { subject: string; paragraphs
     ],
   }),
   wrong_code: (device) => ({
-    subject: `a wrong code was tried on “${device}”`,
+    subject: `someone tried to claim “${device}”`,
     paragraphs: [
-      `Someone tried to claim your device “${device}” with a wrong code while it was showing its claim code.`,
+      `Someone tried to claim your device “${device}” while it was showing its claim code (with a wrong code, or from another account), and was refused.`,
       "Someone may be trying to take it. If it was not you, keep the device with you, and report it lost or stolen if it is gone.",
     ],
   }),
@@ -105,6 +108,11 @@ export async function noticeOwner(db: Db, publicUrl: string, deviceId: string, k
     if (!d) return false;
     const to = await recipient(db, d.ownerId, kind);
     if (!to) return false;
+    // A flood of attempts on one device makes one warning an hour, not a mailbox full.
+    if (kind === "wrong_code") {
+      const hit = await countHit(db, `notice:wrong_code:${d.id}`, WRONG_CODE_NOTICE_LIMIT);
+      if (hit.count > WRONG_CODE_NOTICE_LIMIT.max) return false;
+    }
     const { subject, paragraphs } = TEXT[kind](d.name);
     const link = { url: `${publicUrl.replace(/\/$/, "")}/devices/${d.id}`, label: `Open “${d.name}”` };
     return await sendMailQuietly(deviceNoticeMail(to.email, to.name, subject, paragraphs, link));
@@ -112,6 +120,20 @@ export async function noticeOwner(db: Db, publicUrl: string, deviceId: string, k
     console.error(`[mail] notice ${kind} for ${deviceId} failed:`, (err as Error).message);
     return false;
   }
+}
+
+/**
+ * A claim on a session that a device holding a credential started (section 5) was refused
+ * because the device is another account's: its owner is warned (kind "wrong_code").
+ */
+export async function noticeClaimAttempt(db: Db, publicUrl: string, sid: string): Promise<boolean> {
+  if (!mailEnabled()) return false;
+  const [s] = await db
+    .select({ deviceId: provisioningSessions.boundDeviceId })
+    .from(provisioningSessions)
+    .where(eq(provisioningSessions.sid, sid))
+    .catch(() => []);
+  return s?.deviceId ? noticeOwner(db, publicUrl, s.deviceId, "wrong_code") : false;
 }
 
 /** Tells the account a device was shared with it (not a switchable kind: it is about their account). */

@@ -1,6 +1,7 @@
 import type { SessionUser } from "../auth/config";
 import type { Actor } from "../audit/record";
 import { appDatabase } from "../db/client";
+import { noticeClaimAttempt } from "../devices/notices";
 import { AppError } from "../errors/app-error";
 import { parseJsonText, parseOrThrow } from "../errors/validate";
 import type { DeviceReply, SignedDeviceRequest, UnsignedDeviceRequest } from "../http/device-route";
@@ -76,7 +77,15 @@ export async function createClaimRequest(
   if (typeof sid === "string") audit.sid = sid.slice(0, 64);
   const input = parseOrThrow(claimRequestSchema, body);
   const { db } = await appDatabase();
-  return createClaim(db, provisioningConfig(), { ...actor, id: user.id }, input);
+  const cfg = provisioningConfig();
+  try {
+    return await createClaim(db, cfg, { ...actor, id: user.id }, input);
+  } catch (err) {
+    // Someone else tried to claim an owned device while it showed its code: its owner is told.
+    if (err instanceof AppError && err.code === "device_owned_by_other")
+      void noticeClaimAttempt(db, new URL(cfg.claimUrl).origin, input.sid);
+    throw err;
+  }
 }
 
 /** POST /api/v1/claims/preview: the model and firmware of the device showing a code, before claiming it. */
