@@ -1,9 +1,14 @@
 import type { Actor } from "../audit/record";
 import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
+import { tryAgainIn } from "../format";
+import { countHit } from "../rate-limit";
 import { queueCommand } from "./commands";
 import { getOwnedDevice } from "./lifecycle";
 import type { OwnerCommand } from "./schemas";
+
+/** Commands one owner may send per hour, so a script cannot flood a device's queue and the audit log. */
+export const OWNER_COMMANDS_PER_HOUR = 60;
 
 /** The measurement intervals owners may choose (CLAIMLINK_OWNER_INTERVAL_MIN/MAX_SECONDS, set by staff). */
 export type IntervalLimits = { minSeconds: number; maxSeconds: number };
@@ -22,6 +27,14 @@ export async function sendOwnerCommand(
   ttlSeconds: number,
 ) {
   const d = await getOwnedDevice(db, actor.id, deviceId);
+  const limit = await countHit(db, `owner-commands:user:${actor.id}`, {
+    max: OWNER_COMMANDS_PER_HOUR,
+    windowSeconds: 3600,
+  });
+  if (limit.count > OWNER_COMMANDS_PER_HOUR)
+    throw new AppError("rate_limited", `Too many commands. ${tryAgainIn(limit.retryAfterSeconds)}`, {
+      retryAfterSeconds: limit.retryAfterSeconds,
+    });
   if (d.lostAt)
     throw new AppError("conflict", "This device was reported lost or stolen; claim a replacement to use it again.");
   if (cmd.type === "identify") return queueCommand(db, actor, d.id, { type: "identify", params: {} }, ttlSeconds);

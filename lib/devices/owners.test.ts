@@ -16,7 +16,7 @@ import { reportDeviceLost, releaseDevice, getOwnedDevice } from "./lifecycle";
 import { storeMeasurements } from "./measurements";
 import { renameDevice } from "./naming";
 import { noticePreferences, setNoticePreferences, takeSilentDevices } from "./notices";
-import { sendOwnerCommand } from "./owner-commands";
+import { OWNER_COMMANDS_PER_HOUR, sendOwnerCommand } from "./owner-commands";
 import { endShare, listShares, shareDevice, sharedWithMe } from "./shares";
 import { getDeviceDetail, listMyDevices, measurementSeries } from "./views";
 
@@ -253,6 +253,22 @@ describe("owner commands", () => {
     const queued = await database.db.select().from(deviceCommands).where(eq(deviceCommands.deviceId, deviceId));
     expect(queued.map((c) => c.type).sort()).toEqual(["identify", "set_config"]);
     expect(await audits(deviceId, "command.issued")).toHaveLength(2);
+  });
+});
+
+describe("owner command limit", () => {
+  it("an owner sending more than the hourly limit is refused with a time to retry, and nothing is queued", async () => {
+    const owner = await insertAccount(database.db, "flood");
+    const { deviceId } = await claimTestDevice(database, cfg, owner);
+    for (let i = 0; i < OWNER_COMMANDS_PER_HOUR; i++)
+      await sendOwnerCommand(database.db, owner, deviceId, { type: "identify" }, limits, 60);
+    const r = await sendOwnerCommand(database.db, owner, deviceId, { type: "identify" }, limits, 60).catch(
+      (e: { code: string; extra: { retryAfterSeconds?: number } }) => e,
+    );
+    expect(r).toMatchObject({ code: "rate_limited" });
+    expect((r as { extra: { retryAfterSeconds: number } }).extra.retryAfterSeconds).toBeGreaterThan(0);
+    const queued = await database.db.select().from(deviceCommands).where(eq(deviceCommands.deviceId, deviceId));
+    expect(queued).toHaveLength(OWNER_COMMANDS_PER_HOUR);
   });
 });
 
