@@ -70,6 +70,7 @@ test.describe("claim links", () => {
     // By script, from the other origin.
     await page.goto(`${ATTACKER}/script?to=${encodeURIComponent(link)}`);
     await expect(page.getByTestId("claim-confirm")).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Claim this device?" })).toBeFocused();
     await expect(page.getByTestId("confirm-device")).toContainText("attacker-board");
     await expect(page.getByTestId("confirm-device")).toContainText("1.0.0");
     expect(await sessionState(d.device)).toBe("waiting");
@@ -331,6 +332,10 @@ test("households: a viewer sees values and history read-only; the owner ends the
   expect(await refusedAll(vApi, deviceId)).toEqual([404, 404, 404, 404, 404]);
   expect((await vApi.get(`/api/v1/devices/${deviceId}/series?range=24h`)).status()).toBe(200);
   expect((await signedGet(device)).body).toMatchObject({ name: credential.name, commands: [] });
+  // A viewer cannot make new hardware take the shared device over.
+  const board = await deviceShowingCode();
+  const takeover = await vApi.post("/api/v1/claims", { data: { sid: board.sid, pop: board.code, replaces: deviceId } });
+  expect([takeover.status(), (await takeover.json()).code]).toEqual([403, "not_owner"]);
 
   // The owner ends it: the viewer loses sight of it on their next request.
   await page.getByRole("button", { name: `Stop sharing with ${v.email}` }).click();

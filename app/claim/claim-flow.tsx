@@ -69,6 +69,7 @@ export function ClaimFlow({
   const [phase, setPhase] = useState<Phase>({ step: "idle" });
   const [scanNotice, setScanNotice] = useState<string | null>(null);
   const busy = useRef(false);
+  const confirmHeading = useRef<HTMLHeadingElement>(null);
   // A string, stable across re-renders (the object from the server is not).
   const replacingId = replacing?.id ?? null;
 
@@ -150,6 +151,12 @@ export function ClaimFlow({
     queueMicrotask(start);
   }, [signedIn, autoSubmit, replacingId, submit, confirm]);
 
+  // The confirmation replaces the scanner: focus goes to its question, so a screen reader reads it.
+  const confirming = phase.step === "confirm";
+  useEffect(() => {
+    if (confirming) confirmHeading.current?.focus();
+  }, [confirming]);
+
   const onScanned = useCallback(
     (text: string) => {
       const r = parseScannedCode(text, window.location.origin);
@@ -206,7 +213,9 @@ export function ClaimFlow({
 
       {phase.step === "confirm" && (
         <div className="card" data-testid="claim-confirm" aria-live="polite">
-          <h2 style={{ marginTop: 0 }}>{replacing ? `Replace ${replacing.name}?` : "Claim this device?"}</h2>
+          <h2 ref={confirmHeading} tabIndex={-1} style={{ marginTop: 0 }}>
+            {replacing ? `Replace ${replacing.name}?` : "Claim this device?"}
+          </h2>
           {phase.preview ? (
             <dl className="facts" data-testid="confirm-device">
               <dt>Model</dt>
