@@ -1,14 +1,14 @@
 import type { SessionUser } from "../auth/config";
 import type { Actor } from "../audit/record";
 import { appDatabase } from "../db/client";
+import { env } from "../env";
 import { parseOrThrow } from "../errors/validate";
 import { idOrNotFound, notFound } from "../ids";
+import { mailEnabled } from "../mail/send";
 import { provisioningConfig } from "../provisioning/config";
 import { queueCommand } from "./commands";
 import { listFleet } from "./fleet";
-import { env } from "../env";
 import { findDevice, getOwnedDevice, releaseDevice, reportDeviceLost, revokeDevice } from "./lifecycle";
-import { mailEnabled } from "../mail/send";
 import {
   NOTICE_KINDS,
   NOTICE_LABELS,
