@@ -1,3 +1,4 @@
+import { canReadStaffData } from "../auth/roles";
 import QRCode from "qrcode";
 import type { SessionUser } from "../auth/config";
 import {
@@ -141,7 +142,7 @@ export async function renewInvitationLink(actor: Actor, invitationId: string | u
 export async function myTwoFactorStatus(user: SessionUser) {
   return {
     on: user.twoFactor,
-    required: user.role === "staff" && env().staffTwoFactorRequired,
+    required: canReadStaffData(user.role) && env().staffTwoFactorRequired,
     remainingRecoveryCodes: user.twoFactor ? await remainingRecoveryCodes(await getDb(), user.id) : 0,
   };
 }

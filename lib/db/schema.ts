@@ -22,7 +22,8 @@ export const users = pgTable(
     // Stored lower-cased: email is compared case-insensitively everywhere.
     email: text("email").notNull(),
     name: text("name").notNull(),
-    role: text("role", { enum: ["participant", "staff"] })
+    // support: sees everything staff see and changes nothing (lib/auth/roles.ts).
+    role: text("role", { enum: ["participant", "staff", "support"] })
       .notNull()
       .default("participant"),
     passwordHash: text("password_hash").notNull(),
@@ -41,7 +42,7 @@ export const users = pgTable(
   (t) => [
     uniqueIndex("users_email_key").on(t.email),
     check("users_email_lower", sql`${t.email} = lower(${t.email})`),
-    check("users_role_valid", sql`${t.role} in ('participant', 'staff')`),
+    check("users_role_valid", sql`${t.role} in ('participant', 'staff', 'support')`),
   ],
 );
 
@@ -70,7 +71,7 @@ export const invitations = pgTable(
     id: text("id").primaryKey(), // inv_...
     email: text("email").notNull(),
     name: text("name").notNull(),
-    role: text("role", { enum: ["participant", "staff"] }).notNull(),
+    role: text("role", { enum: ["participant", "staff", "support"] }).notNull(),
     tokenHash: text("token_hash").notNull(),
     createdBy: text("created_by").references(() => users.id),
     createdAt: ts("created_at").notNull().defaultNow(),

@@ -44,9 +44,3 @@ export const seriesQuerySchema = z.object({
   range: z.enum(Object.keys(RANGES) as [Range, ...Range[]], `must be one of ${Object.keys(RANGES).join(", ")}`),
 });
 
-export const fleetQuerySchema = z.object({
-  q: z
-    .string()
-    .transform((s) => s.trim().slice(0, 100) || undefined)
-    .optional(),
-});

@@ -99,6 +99,11 @@ export async function measurementSeries(
   now = Date.now(),
 ): Promise<Series[]> {
   const d = await getOwnedDevice(db, userId, deviceId);
+  return deviceSeries(db, d.id, range, now);
+}
+
+/** A device's readings over a range, whoever owns it (staff); see measurementSeries. */
+export async function deviceSeries(db: Db, deviceId: string, range: Range, now = Date.now()): Promise<Series[]> {
   const seconds = RANGES[range];
   const bucket = Math.max(60, Math.ceil(seconds / 300));
   const since = new Date(now - seconds * 1000);
@@ -107,7 +112,7 @@ export async function measurementSeries(
       select property, max(unit) as unit,
              floor(extract(epoch from time) / ${bucket}) * ${bucket} as t, avg(value) as v
       from ${measurements}
-      where device_id = ${d.id} and time >= ${since.toISOString()}::timestamptz
+      where device_id = ${deviceId} and time >= ${since.toISOString()}::timestamptz
       group by property, t order by property, t`),
   );
   const byProperty = new Map<string, Series>();

@@ -1,0 +1,24 @@
+// CSV as RFC 4180 (CRLF, quotes doubled), safe to open in a spreadsheet: a cell that starts
+// with = + - @ (or a tab or carriage return) is prefixed with ' so it is never read as a
+// formula (OWASP "CSV injection"). Times are ISO 8601 in UTC.
+
+export type CsvValue = string | number | boolean | Date | null | undefined;
+
+export function csvCell(v: CsvValue): string {
+  if (v === null || v === undefined) return "";
+  let s = v instanceof Date ? v.toISOString() : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvLine(cells: CsvValue[]): string {
+  return cells.map(csvCell).join(",") + "\r\n";
+}
+
+/** The CSV of a header and rows produced page by page, as chunks of text. */
+export async function* csvChunks<T>(header: string[], pages: AsyncIterable<T[]>, row: (r: T) => CsvValue[]) {
+  yield csvLine(header);
+  for await (const page of pages) {
+    if (page.length) yield page.map((r) => csvLine(row(r))).join("");
+  }
+}
