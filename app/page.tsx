@@ -5,7 +5,8 @@ import { getCurrentUser } from "@/lib/auth/current";
 
 export default async function HomePage() {
   const user = await getCurrentUser();
-  if (user) redirect(user.mustEnrol ? "/account/security" : canReadStaffData(user.role) ? "/staff/accounts" : "/devices");
+  if (user)
+    redirect(user.mustEnrol ? "/account/security" : canReadStaffData(user.role) ? "/staff/accounts" : "/devices");
   return (
     <main>
       <div className="card narrow">

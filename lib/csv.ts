@@ -22,3 +22,41 @@ export async function* csvChunks<T>(header: string[], pages: AsyncIterable<T[]>,
     if (page.length) yield page.map((r) => csvLine(row(r))).join("");
   }
 }
+
+/**
+ * The cells of one CSV line (RFC 4180 quoting; a quoted cell may not span lines). Null when a
+ * quote is not closed.
+ */
+export function parseCsvLine(line: string): string[] | null {
+  const cells: string[] = [];
+  let i = 0;
+  for (;;) {
+    let cell = "";
+    if (line[i] === '"') {
+      i++;
+      for (;;) {
+        if (i >= line.length) return null;
+        if (line[i] === '"') {
+          if (line[i + 1] === '"') {
+            cell += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        cell += line[i++];
+      }
+      const comma = line.indexOf(",", i);
+      cell += (comma === -1 ? line.slice(i) : line.slice(i, comma)).trim();
+      i = comma === -1 ? line.length : comma;
+    } else {
+      const comma = line.indexOf(",", i);
+      cell = comma === -1 ? line.slice(i) : line.slice(i, comma);
+      i = comma === -1 ? line.length : comma;
+    }
+    cells.push(cell);
+    if (i >= line.length) return cells;
+    i++; // the comma
+  }
+}

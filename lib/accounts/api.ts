@@ -1,3 +1,4 @@
+import { bulkInvitationSchema, createBulkInvitations } from "./bulk-invitations";
 import { canReadStaffData } from "../auth/roles";
 import QRCode from "qrcode";
 import type { SessionUser } from "../auth/config";
@@ -129,6 +130,23 @@ export async function inviteAccount(actor: Actor, body: unknown) {
   const issued = await createInvitation(await getDb(), actor, invitationInput(body), invitationOptions());
   const { email, name } = issued.invitation;
   return deliverLink(issued, (link) => invitationMail(email, name, link, env().CLAIMLINK_INVITATION_DAYS));
+}
+
+/**
+ * Invitations from a CSV (email, name, role), checked line by line. With mail configured each
+ * invitation is mailed (a failed mail shows its link instead); without, every link is shown once.
+ */
+export async function bulkInviteAccounts(actor: Actor, body: unknown) {
+  const { csv } = parseOrThrow(bulkInvitationSchema, body);
+  const { invited, rejected } = await createBulkInvitations(await getDb(), actor, csv, invitationOptions());
+  const delivered = [];
+  for (const i of invited) {
+    const { name } = i.invitation;
+    delivered.push(
+      await deliverLink(i, (link) => invitationMail(i.email, name, link, env().CLAIMLINK_INVITATION_DAYS)),
+    );
+  }
+  return { invited: delivered, rejected };
 }
 
 export async function renewInvitationLink(actor: Actor, invitationId: string | undefined) {

@@ -20,7 +20,12 @@ const orEmpty = <T extends z.ZodType>(schema: T) =>
 const auditFilterShape = {
   account: orEmpty(idSchema("usr")),
   device: orEmpty(idSchema("dev")),
-  action: orEmpty(z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)*\.?$/, "is not an action name").max(80)),
+  action: orEmpty(
+    z
+      .string()
+      .regex(/^[a-z0-9_]+(\.[a-z0-9_]+)*\.?$/, "is not an action name")
+      .max(80),
+  ),
   from: instant,
   /** Exclusive; a day means "before that day starts". */
   to: instant,
@@ -68,7 +73,19 @@ export async function auditLogCsv(query: Record<string, string>) {
     }
   }
   return csvChunks(
-    ["id", "at", "actor_id", "actor", "action", "outcome", "subject_user_id", "subject", "subject_device_id", "ip", "detail"],
+    [
+      "id",
+      "at",
+      "actor_id",
+      "actor",
+      "action",
+      "outcome",
+      "subject_user_id",
+      "subject",
+      "subject_device_id",
+      "ip",
+      "detail",
+    ],
     pages(),
     (e) => [
       e.id,

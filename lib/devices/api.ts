@@ -127,7 +127,20 @@ export async function fleetCsv(query: Record<string, unknown>) {
     } while (cursor);
   }
   return csvChunks(
-    ["id", "name", "model", "firmware", "owner_id", "owner_email", "status", "last_seen_at", "created_at", "measurement_interval_seconds", "last_command", "last_command_status"],
+    [
+      "id",
+      "name",
+      "model",
+      "firmware",
+      "owner_id",
+      "owner_email",
+      "status",
+      "last_seen_at",
+      "created_at",
+      "measurement_interval_seconds",
+      "last_command",
+      "last_command_status",
+    ],
     pages(),
     (d) => [
       d.id,

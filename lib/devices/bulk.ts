@@ -45,7 +45,10 @@ export async function runBulkAction(
   return db.transaction(async (tx) => {
     const ids = await selectFleetIds(tx, input.filter, MAX_BULK_DEVICES + 1);
     if (ids.length > MAX_BULK_DEVICES)
-      throw new AppError("invalid_request", `A bulk action reaches at most ${MAX_BULK_DEVICES} devices; narrow the filter.`);
+      throw new AppError(
+        "invalid_request",
+        `A bulk action reaches at most ${MAX_BULK_DEVICES} devices; narrow the filter.`,
+      );
     if (ids.length !== input.expectedCount)
       throw new AppError(
         "conflict",

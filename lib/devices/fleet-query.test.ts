@@ -159,9 +159,7 @@ describe("fleet filters, summary and bulk actions on claimed devices", () => {
     expect(await ids({ status: "offline" })).toEqual([[offline.deviceId, "offline"]]);
     expect(await ids({ status: "revoked" })).toEqual([[revoked.deviceId, "revoked"]]);
     expect(await ids({ status: "released" })).toEqual([[released.deviceId, "released"]]);
-    expect((await ids({ seenBefore: new Date(Date.now() - 86_400_000) })).map((r) => r[0])).toEqual([
-      offline.deviceId,
-    ]);
+    expect((await ids({ seenBefore: new Date(Date.now() - 86_400_000) })).map((r) => r[0])).toEqual([offline.deviceId]);
     expect((await ids({ seenAfter: new Date(Date.now() - 86_400_000) })).map((r) => r[0]).sort()).toEqual(
       [online.deviceId, revoked.deviceId, released.deviceId].sort(),
     );
@@ -200,9 +198,7 @@ describe("fleet filters, summary and bulk actions on claimed devices", () => {
     ).catch((e: AppError) => e);
     expect(stale).toMatchObject({ code: "conflict" });
     const allIds = [...old, current, releasedOld].map((d) => d.deviceId);
-    expect(await database.db.select().from(deviceCommands).where(inArray(deviceCommands.deviceId, allIds))).toEqual(
-      [],
-    );
+    expect(await database.db.select().from(deviceCommands).where(inArray(deviceCommands.deviceId, allIds))).toEqual([]);
 
     const result = await runBulkAction(
       database.db,
@@ -247,7 +243,12 @@ describe("fleet filters, summary and bulk actions on claimed devices", () => {
     const creds = await database.db
       .select()
       .from(deviceCredentials)
-      .where(inArray(deviceCredentials.deviceId, [...mine, theirs].map((d) => d.deviceId)));
+      .where(
+        inArray(
+          deviceCredentials.deviceId,
+          [...mine, theirs].map((d) => d.deviceId),
+        ),
+      );
     for (const c of creds) expect(c.revokedAt !== null, c.deviceId).toBe(c.deviceId !== theirs.deviceId);
     const events = await database.db
       .select()

@@ -112,7 +112,9 @@ export function fleetWhere(f: FleetFilter): SQL | undefined {
     f.firmware ? eq(devices.firmware, f.firmware) : undefined,
     owner ? ilike(users.email, owner) : undefined,
     // "Last seen before" includes devices never seen; "after" needs a contact.
-    f.seenBefore ? sql`(${devices.lastSeenAt} is null or ${devices.lastSeenAt} < ${f.seenBefore.toISOString()}::timestamptz)` : undefined,
+    f.seenBefore
+      ? sql`(${devices.lastSeenAt} is null or ${devices.lastSeenAt} < ${f.seenBefore.toISOString()}::timestamptz)`
+      : undefined,
     f.seenAfter ? sql`${devices.lastSeenAt} >= ${f.seenAfter.toISOString()}::timestamptz` : undefined,
   );
 }
@@ -145,7 +147,10 @@ export function encodeCursor(c: Cursor): string {
 }
 
 const cursorSchema = z.tuple([
-  z.string().max(300).refine((s) => !s.includes("\0")),
+  z
+    .string()
+    .max(300)
+    .refine((s) => !s.includes("\0")),
   z.string().regex(/^dev_[A-Z2-7]{16}$/),
 ]);
 
@@ -209,7 +214,12 @@ export async function fleetPage(
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
-  return { rows: page, nextCursor: more && last ? encodeCursor({ k: last.sortKey, id: last.device.id }) : null, sort, dir };
+  return {
+    rows: page,
+    nextCursor: more && last ? encodeCursor({ k: last.sortKey, id: last.device.id }) : null,
+    sort,
+    dir,
+  };
 }
 
 /** The ids of the devices a filter selects that are not released (what a bulk action may reach). */

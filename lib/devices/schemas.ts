@@ -43,4 +43,3 @@ export type Range = keyof typeof RANGES;
 export const seriesQuerySchema = z.object({
   range: z.enum(Object.keys(RANGES) as [Range, ...Range[]], `must be one of ${Object.keys(RANGES).join(", ")}`),
 });
-

@@ -58,9 +58,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                   <td>
                     <Time value={i.expiresAt} />
                   </td>
-                  <td>
-                    {canChange && <InvitationActions id={i.id} email={i.email} />}
-                  </td>
+                  <td>{canChange && <InvitationActions id={i.id} email={i.email} />}</td>
                 </tr>
               ))}
             </tbody>
