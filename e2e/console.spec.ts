@@ -131,9 +131,7 @@ test("fleet and audit CSV exports are filtered, formula-safe and in UTC", async 
   const audit = await staff.get(`/api/v1/staff/audit/export?device=${deviceId}`);
   expect(audit.status()).toBe(200);
   const rows = (await audit.text()).trimEnd().split("\r\n");
-  expect(rows[0]).toBe(
-    "id,at,actor_id,actor,action,outcome,subject_user_id,subject,subject_device_id,ip,detail",
-  );
+  expect(rows[0]).toBe("id,at,actor_id,actor,action,outcome,subject_user_id,subject,subject_device_id,ip,detail");
   expect(rows.some((r) => r.includes("device.renamed") && r.includes(deviceId))).toBe(true);
   expect(rows.every((r, i) => i === 0 || r.includes(deviceId))).toBe(true);
 

@@ -192,7 +192,9 @@ const consoleValue = fc.oneof(
   segment,
   fc.constantFrom("online", "released", "lastSeen", "asc", "2026-11-24", "2026-02-30", "2026-11-24T00:00:00+99:00"),
   fc.constantFrom("-1", "0", "1e309", "99999999999999999999", "device.", "..", "%00"),
-  fc.string({ maxLength: 40 }).map((s) => Buffer.from(JSON.stringify([s, "dev_A1B2C3D4E5F6G7H8"])).toString("base64url")),
+  fc
+    .string({ maxLength: 40 })
+    .map((s) => Buffer.from(JSON.stringify([s, "dev_A1B2C3D4E5F6G7H8"])).toString("base64url")),
 );
 const consoleQuery = fc
   .dictionary(
@@ -209,17 +211,25 @@ const consoleBody = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
   fc.record(
     {
-      filter: fc.oneof(fc.dictionary(fc.constantFrom("q", "status", "model", "seenBefore", "x"), consoleValue), printable),
+      filter: fc.oneof(
+        fc.dictionary(fc.constantFrom("q", "status", "model", "seenBefore", "x"), consoleValue),
+        printable,
+      ),
       action: fc.oneof(
         fc.constant({ kind: "revoke" }),
         fc.record({ kind: fc.constant("command"), command: fc.record({ type: printable, params: fc.jsonValue() }) }),
         printable,
       ),
       // Never a count a real selection could have: a fuzzed bulk action must not run.
-      expectedCount: fc.oneof(fc.integer({ min: 1_000_000 }), fc.integer({ max: 0 }), fc.constantFrom(1.5, "3", null), printable),
+      expectedCount: fc.oneof(
+        fc.integer({ min: 1_000_000 }),
+        fc.integer({ max: 0 }),
+        fc.constantFrom(1.5, "3", null),
+        printable,
+      ),
       email: fc.oneof(printable, fc.constant("nobody@e2e.example.org")),
       reason: fc.oneof(printable, fc.constant("")),
-      csv: fc.oneof(printable, fc.constant("\uFEFF\"\n,,,\r\n=1,=2")),
+      csv: fc.oneof(printable, fc.constant('\uFEFF"\n,,,\r\n=1,=2')),
     },
     { requiredKeys: [] },
   ),

@@ -94,7 +94,9 @@ describe("listAuditEvents filters", () => {
     const [newest] = await listAuditEvents(database.db, { userId: alice.id, limit: 1 });
     expect(await actions({ from: new Date(newest.at.getTime() + 1000) })).toEqual([]);
     expect(await actions({ to: new Date(newest.at.getTime() - 60_000) })).toEqual([]);
-    expect(await actions({ from: new Date(newest.at.getTime() - 60_000), to: new Date(newest.at.getTime() + 1000) })).toHaveLength(4);
+    expect(
+      await actions({ from: new Date(newest.at.getTime() - 60_000), to: new Date(newest.at.getTime() + 1000) }),
+    ).toHaveLength(4);
   });
 });
 

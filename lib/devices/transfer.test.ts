@@ -19,7 +19,11 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const code = (p: Promise<unknown>) => p.then(() => null, (e: AppError) => e.code);
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: AppError) => e.code,
+  );
 
 describe("transferDevice (staff)", () => {
   it("moves the device with its history to another account, renaming a clash, audited with the reason", async () => {
@@ -34,7 +38,12 @@ describe("transferDevice (staff)", () => {
 
     const input = transferInputSchema.parse({ email: to.email.toUpperCase(), reason: "Household moved" });
     const r = await transferDevice(database.db, staff, d.deviceId, input);
-    expect(r).toMatchObject({ id: d.deviceId, ownerId: to.id, ownerEmail: to.email, name: `${clash.name.toUpperCase()} (2)` });
+    expect(r).toMatchObject({
+      id: d.deviceId,
+      ownerId: to.id,
+      ownerEmail: to.email,
+      name: `${clash.name.toUpperCase()} (2)`,
+    });
     expect(await code(getDeviceDetail(database.db, from.id, d.deviceId))).toBe("device_not_found");
     expect((await getDeviceDetail(database.db, to.id, d.deviceId)).status).toBe("online");
     const detail = await staffDeviceDetail(database.db, d.deviceId);
