@@ -67,6 +67,7 @@ test("the staff device page shows commands and credentials, sets the interval, a
   await expect(page).toHaveURL(new RegExp(`/staff/devices/${deviceId}$`));
   await expect(page.getByTestId("device-owner")).toContainText(from.email);
   await expect(page.getByTestId("device-credentials")).toContainText("live");
+  await expect(page.getByTestId("chart")).toContainText("No measurements in this period."); // staff's series route
 
   await page.getByLabel("Measurement interval (seconds, 10 to 86400)").fill("5");
   await page.getByRole("button", { name: "Set configuration" }).click();

@@ -198,6 +198,11 @@ export const devices = pgTable(
   (t) => [
     uniqueIndex("devices_owner_name_key").on(t.ownerId, sql`lower(${t.name})`),
     index("devices_owner_idx").on(t.ownerId),
+    // The staff fleet console's keyset pages (lib/devices/fleet-query.ts): the default sort
+    // (last seen, never seen last) and the model/firmware filters and summary.
+    index("devices_last_seen_page_idx").on(sql`coalesce(${t.lastSeenAt}, 'epoch'::timestamptz)`, t.id),
+    index("devices_created_page_idx").on(t.createdAt, t.id),
+    index("devices_model_firmware_idx").on(t.model, t.firmware),
   ],
 );
 
