@@ -18,7 +18,12 @@ test("staff filter by model, send a bulk command to exactly that selection after
   const outside = await claimDevice(b.api, {}, { model: `${model}-other` });
 
   await signIn(page, STAFF.email, STAFF.password, /\/staff\/accounts$/);
-  await page.goto(`/staff/devices?model=${model}`);
+  await page.getByRole("link", { name: "Fleet" }).click();
+  await page.getByText("Filters and sort").click();
+  await page.getByLabel("Model (exact)").fill(model);
+  await page.getByLabel("Status").selectOption("online");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(new RegExp(`[?&]model=${model}(&|$)`));
   await expect(page.locator("tr[data-device-id]")).toHaveCount(3);
   await expect(page.getByTestId("fleet-count")).toContainText("3 devices: 3 online");
   await expect(page.getByTestId("by-model")).toContainText(model);
@@ -142,7 +147,7 @@ test("fleet and audit CSV exports are filtered, formula-safe and in UTC", async 
   await staff.dispose();
 });
 
-test("the fleet API pages with a cursor and refuses a forged one", async () => {
+test("the fleet pages with a cursor, in the API and on the page, and refuses a forged cursor", async ({ page }) => {
   const owner = await newParticipant("pages");
   const model = `${tag()}-pages`;
   const ids = (await Promise.all([1, 2, 3].map(() => claimDevice(owner.api, {}, { model })))).map((d) => d.deviceId);
@@ -158,6 +163,19 @@ test("the fleet API pages with a cursor and refuses a forged one", async () => {
     cursor = r.nextCursor;
   }
   expect(seen.sort()).toEqual(ids.sort());
+
+  await signIn(page, STAFF.email, STAFF.password, /\/staff\/accounts$/);
+  await page.goto(`/staff/devices?model=${model}&sort=name&limit=2`);
+  const onPage = async () =>
+    page.locator("tr[data-device-id]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-device-id")));
+  await expect(page.locator("tr[data-device-id]")).toHaveCount(2);
+  const first = await onPage();
+  await page.getByRole("link", { name: "Next page" }).click();
+  await expect(page.locator("tr[data-device-id]")).toHaveCount(1);
+  await expect(page.getByRole("link", { name: "Next page" })).toHaveCount(0);
+  expect([...first, ...(await onPage())].sort()).toEqual(ids.sort());
+  await page.getByRole("link", { name: "First page" }).click();
+  await expect(page.locator("tr[data-device-id]")).toHaveCount(2);
   const forged = await staff.get(`/api/v1/staff/devices?cursor=${Buffer.from('["x","y"]').toString("base64url")}`);
   expect(forged.status()).toBe(400);
   expect((await forged.json()).code).toBe("invalid_request");
@@ -193,16 +211,23 @@ test("a support account sees the console and changes nothing; write-only pages a
   await expect(page.getByRole("button", { name: "Create invitation" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /^Disable / })).toHaveCount(0);
 
+  // On a 390 px phone, the pages fit the width (wide tables scroll inside their own box).
+  await page.setViewportSize({ width: 390, height: 844 });
+  const fitsPhone = async () =>
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.getByRole("link", { name: "Fleet" }).click();
   await page.goto(`/staff/devices?q=${deviceId}`);
   await expect(page.locator(`tr[data-device-id="${deviceId}"]`)).toBeVisible();
   await expect(page.getByTestId("bulk-actions")).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Identify" })).toHaveCount(0);
+  await fitsPhone();
   await page.goto(`/staff/devices/${deviceId}`);
   await expect(page.getByTestId("device-owner")).toContainText(owner.email);
   await expect(page.getByTestId("staff-device-actions")).toHaveCount(0);
+  await fitsPhone();
   await page.goto("/staff/audit");
   await expect(page.getByTestId("audit")).toBeVisible();
+  await fitsPhone();
 
   const res = await page.goto("/staff/accounts/bulk-invite");
   expect(res?.status()).toBe(404);

@@ -14,7 +14,7 @@ import { StatusChart } from "./status-chart";
 export const metadata: Metadata = { title: "Fleet" };
 
 const FILTER_KEYS = ["q", "status", "model", "firmware", "owner", "seenBefore", "seenAfter"] as const;
-const PAGE_KEYS = [...FILTER_KEYS, "sort", "dir", "cursor"] as const;
+const PAGE_KEYS = [...FILTER_KEYS, "sort", "dir", "cursor", "limit"] as const;
 const SORT_LABELS: Record<(typeof FLEET_SORTS)[number], string> = {
   lastSeen: "Last seen",
   created: "Claimed",
