@@ -1,21 +1,27 @@
 /**
- * Streams CSV chunks as an attachment: the first chunk is produced before answering (so an
- * error in the first query is still a problem+json), the rest as the client reads.
+ * Streams CSV chunks as an attachment. The header and the first page are produced before
+ * answering, so an error in the first query is still a problem+json; the rest streams as the
+ * client reads (a failure then ends the download early and is logged).
  */
 export async function csvResponse(chunks: AsyncGenerator<string>, filename: string): Promise<Response> {
   const encoder = new TextEncoder();
-  const first = await chunks.next();
+  const head: string[] = [];
+  let done = false;
+  for (let i = 0; i < 2 && !done; i++) {
+    const r = await chunks.next();
+    if (r.done) done = true;
+    else head.push(r.value);
+  }
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      if (!first.done) controller.enqueue(encoder.encode(first.value));
-      else controller.close();
+      for (const c of head) controller.enqueue(encoder.encode(c));
+      if (done) controller.close();
     },
     async pull(controller) {
-      if (first.done) return;
       try {
-        const { value, done } = await chunks.next();
-        if (done) controller.close();
-        else controller.enqueue(encoder.encode(value));
+        const r = await chunks.next();
+        if (r.done) controller.close();
+        else controller.enqueue(encoder.encode(r.value));
       } catch (err) {
         console.error("[csv] export failed mid-stream:", (err as Error).message);
         controller.error(err);
