@@ -41,14 +41,12 @@ export async function runBulkAction(
   actor: Actor,
   input: BulkAction,
   commandTtlSeconds: number,
+  maxDevices = MAX_BULK_DEVICES,
 ): Promise<{ count: number; deviceIds: string[] }> {
   return db.transaction(async (tx) => {
-    const ids = await selectFleetIds(tx, input.filter, MAX_BULK_DEVICES + 1);
-    if (ids.length > MAX_BULK_DEVICES)
-      throw new AppError(
-        "invalid_request",
-        `A bulk action reaches at most ${MAX_BULK_DEVICES} devices; narrow the filter.`,
-      );
+    const ids = await selectFleetIds(tx, input.filter, maxDevices + 1);
+    if (ids.length > maxDevices)
+      throw new AppError("invalid_request", `A bulk action reaches at most ${maxDevices} devices; narrow the filter.`);
     if (ids.length !== input.expectedCount)
       throw new AppError(
         "conflict",

@@ -258,4 +258,30 @@ describe("fleet filters, summary and bulk actions on claimed devices", () => {
     expect(events[0].detail).toMatchObject({ count: 2, credentialsRevoked: 2 });
     expect(MAX_BULK_DEVICES).toBeGreaterThanOrEqual(1000);
   });
+
+  it("refuses a selection larger than the bulk limit, and changes nothing", async () => {
+    const tag = `bmx${Date.now().toString(36)}`;
+    const owner = await insertAccount(database.db, tag);
+    const staff = await insertAccount(database.db, "staff", "staff");
+    const model = `${tag}-model`;
+    const ds = await Promise.all([1, 2, 3].map(() => claimTestDevice(database, cfg, owner, model)));
+    const err = await runBulkAction(
+      database.db,
+      staff,
+      { filter: { model }, action: { kind: "revoke" }, expectedCount: 3 },
+      60,
+      2,
+    ).catch((e: AppError) => e);
+    expect(err).toMatchObject({ code: "invalid_request" });
+    const live = await database.db
+      .select()
+      .from(deviceCredentials)
+      .where(
+        inArray(
+          deviceCredentials.deviceId,
+          ds.map((d) => d.deviceId),
+        ),
+      );
+    expect(live.every((c) => c.revokedAt === null)).toBe(true);
+  });
 });
