@@ -1,3 +1,4 @@
+import { canReadStaffData } from "@/lib/auth/roles";
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { getCurrentUser } from "@/lib/auth/current";
@@ -25,10 +26,10 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             {user ? (
               <SiteMenu>
                 <Link href="/devices">Devices</Link>
-                {user.role === "staff" && <Link href="/staff/devices">Fleet</Link>}
-                {user.role === "staff" && <Link href="/staff/accounts">Accounts</Link>}
-                {user.role === "staff" && <Link href="/staff/audit">Audit log</Link>}
-                {user.role === "staff" && <Link href="/staff/keys">Server keys</Link>}
+                {canReadStaffData(user.role) && <Link href="/staff/devices">Fleet</Link>}
+                {canReadStaffData(user.role) && <Link href="/staff/accounts">Accounts</Link>}
+                {canReadStaffData(user.role) && <Link href="/staff/audit">Audit log</Link>}
+                {canReadStaffData(user.role) && <Link href="/staff/keys">Server keys</Link>}
                 <Link href="/account">{user.name}</Link>
                 <form action={signOutAction}>
                   <button type="submit" className="link">

@@ -1,10 +1,12 @@
+import { canReadStaffData } from "@/lib/auth/roles";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/current";
 
 export default async function HomePage() {
   const user = await getCurrentUser();
-  if (user) redirect(user.mustEnrol ? "/account/security" : user.role === "staff" ? "/staff/accounts" : "/devices");
+  if (user)
+    redirect(user.mustEnrol ? "/account/security" : canReadStaffData(user.role) ? "/staff/accounts" : "/devices");
   return (
     <main>
       <div className="card narrow">

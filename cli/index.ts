@@ -8,7 +8,7 @@ import { readHidden } from "./prompt";
 
 const USAGE = `Usage: npm run cli -- <command>
 
-  users add <email> --name "<display name>" [--role participant|staff]
+  users add <email> --name "<display name>" [--role participant|staff|support]
       The password comes from CLAIMLINK_PASSWORD, or is asked for (hidden) on a terminal.
   users list
   users disable <email>
@@ -77,7 +77,7 @@ async function parse(argv: string[]): Promise<CliCommand> {
     const user = {
       email,
       name: check(displayNameSchema, name, "name"),
-      role: check(roleSchema, role, "role (participant or staff)"),
+      role: check(roleSchema, role, "role (participant, staff or support)"),
       password: check(passwordSchema, await readPassword(), "password"),
     };
     return { op: "users.add", user };

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, request as pwRequest, test, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { DeviceClient } from "../device/client";
-import { BASE, claimDevice, newParticipant, staffApi } from "./api";
+import { BASE, claimDevice, newParticipant, signedInApi, staffApi } from "./api";
+import { createAccountWithCli, uniqueEmail } from "./helpers";
 
 // One negative-auth suite over every route of the API: each (route, method) names the guard it
 // needs, and every guard's refusals are checked against it. The coverage test fails when a route
@@ -14,7 +15,7 @@ type Guard =
   | "device-session-token" // a provisioning session's bearer token (section 1)
   | "user" // any signed-in, enabled account
   | "owner" // the signed-in account that owns the object in the path
-  | "staff" // a signed-in staff account
+  | "staff" // a signed-in staff account; its GETs also admit a support account (read-only staff)
   | "internal-cli" // loopback and the CLI token from the data directory, embedded database only
   | "device-refusal"; // a method or path a device route does not serve: always a signed 404 or 405 (section 6)
 
@@ -27,6 +28,7 @@ type Ids = {
   commandId: string;
   invitationId: string;
   shareId: string;
+  otherEmail: string;
 };
 
 type Row = {
@@ -287,6 +289,65 @@ const ROUTES: Row[] = [
     path: (i) => `/api/v1/staff/devices/${i.deviceId}/commands`,
     body: () => ({ type: "reprovision" }),
   },
+  { method: "GET", route: "/api/v1/staff/devices", guard: "staff", path: () => "/api/v1/staff/devices?q=guard" },
+  {
+    method: "GET",
+    route: "/api/v1/staff/devices/summary",
+    guard: "staff",
+    path: () => "/api/v1/staff/devices/summary?model=guard-owner",
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/devices/export",
+    guard: "staff",
+    path: () => "/api/v1/staff/devices/export?model=guard-owner",
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/devices/bulk",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/devices/bulk?q=${i.deviceId}`,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/devices/bulk",
+    guard: "staff",
+    path: () => "/api/v1/staff/devices/bulk",
+    // Exactly the owner's device: were it let through, the last test would see it revoked.
+    body: (i) => ({ filter: { q: i.deviceId }, action: { kind: "revoke" }, expectedCount: 1 }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/devices/[deviceId]",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/devices/${i.deviceId}`,
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/devices/[deviceId]/series",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/devices/${i.deviceId}/series?range=24h`,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/devices/[deviceId]/transfer",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/devices/${i.deviceId}/transfer`,
+    body: (i) => ({ email: i.otherEmail, reason: "guard probe" }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/audit/export",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/audit/export?account=${i.userId}`,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/invitations/bulk",
+    guard: "staff",
+    path: () => "/api/v1/staff/invitations/bulk",
+    body: () => ({ csv: "guard-bulk@e2e.example.org,Guard Bulk" }),
+  },
   {
     method: "POST",
     route: "/api/v1/staff/devices/[deviceId]/revoke",
@@ -395,6 +456,7 @@ test.describe("the guards of every route", () => {
   let other: { email: string; api: APIRequestContext };
   let disabled: APIRequestContext;
   let staff: APIRequestContext;
+  let support: APIRequestContext;
   let anonymous: APIRequestContext;
   let otherDevice: DeviceClient;
   let ownerDevice: DeviceClient;
@@ -436,7 +498,10 @@ test.describe("the guards of every route", () => {
       commandId: (await command.json()).id,
       invitationId: (await invitation.json()).invitation.id,
       shareId: (await share.json()).id,
+      otherEmail: other.email,
     };
+    const s = createAccountWithCli(uniqueEmail("guard-support"), "support");
+    support = await signedInApi(s.email, s.password);
     expect(ids.userId).toMatch(/^usr_/);
     expect(ids.sessionId).toMatch(/^ses_/);
 
@@ -448,7 +513,7 @@ test.describe("the guards of every route", () => {
   });
 
   test.afterAll(async () => {
-    for (const api of [staff, anonymous, owner?.api, other?.api, disabled]) await api?.dispose();
+    for (const api of [staff, support, anonymous, owner?.api, other?.api, disabled]) await api?.dispose();
   });
 
   test("without a session or credential, every guarded route refuses (401, or 404 for the CLI endpoint)", async () => {
@@ -520,6 +585,23 @@ test.describe("the guards of every route", () => {
     }
   });
 
+  test("a support session passes every staff read and every staff write answers 403 problem+json", async () => {
+    const staffRoutes = ROUTES.filter((r) => r.guard === "staff");
+    expect(staffRoutes.filter(isWrite).length).toBeGreaterThan(10);
+    for (const r of staffRoutes) {
+      const res = await send(support, r, ids);
+      if (isWrite(r)) await expectProblem(res, 403, "forbidden", `${label(r)} as support`);
+      else expect(res.status(), `${label(r)} as support`).toBe(200);
+    }
+    // Each refusal is audited as an access refusal, like a participant's.
+    const log = await (await staff.get("/api/v1/staff/audit?action=access.refused&limit=100")).json();
+    const paths = log.events
+      .filter((e: { actorLabel: string }) => e.actorLabel.startsWith("guard-support"))
+      .map((e: { detail: { path: string } }) => e.detail.path);
+    expect(paths).toContain("/api/v1/staff/devices/bulk");
+    expect(paths).toContain(`/api/v1/staff/devices/${ids.deviceId}/transfer`);
+  });
+
   test("a disabled account's session is signed out on every route that needs a session", async () => {
     for (const r of ROUTES.filter((r) => SESSION_GUARDS.includes(r.guard))) {
       await expectProblem(await send(disabled, r, ids), 401, "unauthenticated", `${label(r)} as a disabled account`);
@@ -556,6 +638,12 @@ test.describe("the guards of every route", () => {
     expect(commands.map((c) => [c.id, c.type])).toEqual([[ids.commandId, "identify"]]);
     const pending = await (await staff.get("/api/v1/staff/invitations")).json();
     expect(pending.invitations.map((i: { id: string }) => i.id)).toContain(ids.invitationId);
+    const emails = pending.invitations.map((i: { email: string }) => i.email);
+    expect(emails).not.toContain("guard-bulk@e2e.example.org");
+    expect(emails).not.toContain("guard-probe@e2e.example.org");
+    const device = await (await staff.get(`/api/v1/staff/devices/${ids.deviceId}`)).json();
+    expect(device.owner.email).toBe(owner.email);
+    expect(device.credentials.filter((c: { revokedAt: string | null }) => c.revokedAt === null)).toHaveLength(1);
   });
 
   test("refusals are audited: a claim with invalid input as claim.refused with the sid", async () => {

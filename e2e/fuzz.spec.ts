@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import fc from "fast-check";
-import { BASE } from "./api";
+import { BASE, staffApi } from "./api";
 
 // Property-based fuzzing of every route handler (app/**/route.ts) over HTTP, against the real
 // server: random methods, headers (broken Authorization, Claimlink-HMAC and cookies), path
@@ -171,4 +171,87 @@ test("fuzz: every route, random requests: never a 5xx, errors are problem+json, 
   // A write the fuzzer happened to make valid (an unsigned provisioning session start) may add
   // rows; with none accepted, nothing may have changed.
   if (before && after && accepted === 0) expect(after).toEqual(before);
+});
+
+// The staff console's inputs, signed in as staff (the test above mostly meets the sign-in
+// guard): filters, sorts, cursors and dates in query strings, bulk, transfer and CSV bodies.
+const STAFF_INPUT_ROUTES: { method: "GET" | "POST"; path: string }[] = [
+  { method: "GET", path: "/api/v1/staff/devices" },
+  { method: "GET", path: "/api/v1/staff/devices/summary" },
+  { method: "GET", path: "/api/v1/staff/devices/export" },
+  { method: "GET", path: "/api/v1/staff/devices/bulk" },
+  { method: "POST", path: "/api/v1/staff/devices/bulk" },
+  { method: "GET", path: "/api/v1/staff/devices/dev_A1B2C3D4E5F6G7H8/series" },
+  { method: "POST", path: "/api/v1/staff/devices/dev_A1B2C3D4E5F6G7H8/transfer" },
+  { method: "GET", path: "/api/v1/staff/audit" },
+  { method: "GET", path: "/api/v1/staff/audit/export" },
+  { method: "POST", path: "/api/v1/staff/invitations/bulk" },
+];
+const consoleValue = fc.oneof(
+  printable,
+  segment,
+  fc.constantFrom("online", "released", "lastSeen", "asc", "2026-11-24", "2026-02-30", "2026-11-24T00:00:00+99:00"),
+  fc.constantFrom("-1", "0", "1e309", "99999999999999999999", "device.", "..", "%00"),
+  fc
+    .string({ maxLength: 40 })
+    .map((s) => Buffer.from(JSON.stringify([s, "dev_A1B2C3D4E5F6G7H8"])).toString("base64url")),
+);
+const consoleQuery = fc
+  .dictionary(
+    fc.constantFrom(
+      ..."q status model firmware owner seenBefore seenAfter sort dir cursor limit silentHours account device action from to before range x".split(
+        " ",
+      ),
+    ),
+    consoleValue,
+    { maxKeys: 4 },
+  )
+  .map((d) => new URLSearchParams(d).toString());
+const consoleBody = fc.oneof(
+  fc.jsonValue({ maxDepth: 4 }),
+  fc.record(
+    {
+      filter: fc.oneof(
+        fc.dictionary(fc.constantFrom("q", "status", "model", "seenBefore", "x"), consoleValue),
+        printable,
+      ),
+      action: fc.oneof(
+        fc.constant({ kind: "revoke" }),
+        fc.record({ kind: fc.constant("command"), command: fc.record({ type: printable, params: fc.jsonValue() }) }),
+        printable,
+      ),
+      // Never a count a real selection could have: a fuzzed bulk action must not run.
+      expectedCount: fc.oneof(
+        fc.integer({ min: 1_000_000 }),
+        fc.integer({ max: 0 }),
+        fc.constantFrom(1.5, "3", null),
+        printable,
+      ),
+      email: fc.oneof(printable, fc.constant("nobody@e2e.example.org")),
+      reason: fc.oneof(printable, fc.constant("")),
+      csv: fc.oneof(printable, fc.constant('\uFEFF"\n,,,\r\n=1,=2')),
+    },
+    { requiredKeys: [] },
+  ),
+);
+
+test("fuzz: the staff console's inputs, signed in as staff: never a 5xx, errors are problem+json", async () => {
+  test.setTimeout(300_000);
+  const staff = await staffApi();
+  const runs = Math.max(50, Math.floor(RUNS / 4));
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...STAFF_INPUT_ROUTES), consoleQuery, consoleBody, async (r, q, b) => {
+      const res = await staff.fetch(`${r.path}${q ? `?${q}` : ""}`, {
+        method: r.method,
+        ...(r.method === "POST" ? { data: b } : {}),
+        maxRedirects: 0,
+      });
+      const text = await res.text();
+      const what = `${r.method} ${r.path}?${q} ${JSON.stringify(b).slice(0, 200)} -> ${res.status()} ${text.slice(0, 200)}`;
+      expect(res.status(), what).toBeLessThan(500);
+      if (res.status() >= 400) expect(res.headers()["content-type"], what).toBe("application/problem+json");
+    }),
+    { seed: SEED, numRuns: runs, endOnFailure: true },
+  );
+  await staff.dispose();
 });

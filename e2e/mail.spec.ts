@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startApp, type AppProcess } from "./app-process";
+import { signedInApi } from "./api";
 import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
 import { linkIn, Mailbox } from "./smtp";
 
@@ -151,4 +152,30 @@ test('"Forgot password?" answers the same for every email, mails only the accoun
   // No mail ever went to an email without an account.
   expect(mailbox.mails.filter((m) => m.to.some((t) => t.startsWith("nobody.")))).toHaveLength(0);
   await Promise.all([ctx.close(), other.ctx.close()]);
+});
+
+test("bulk invitations from a CSV are mailed, not shown; rejected lines are reported", async () => {
+  const staff = await signedInApi(STAFF.email, STAFF.password, app.base);
+  const a = uniqueEmail("bulk-mail-a");
+  const b = uniqueEmail("bulk-mail-b");
+  const res = await staff.post("/api/v1/staff/invitations/bulk", {
+    data: { csv: `email,name,role\n${a},Bulk Mail A\nbroken line\n${b},Bulk Mail B,support` },
+  });
+  expect(res.status()).toBe(201);
+  const body = await res.json();
+  expect(body.invited.map((i: { line: number; mailed: boolean; link?: string }) => [i.line, i.mailed, i.link])).toEqual(
+    [
+      [2, true, undefined],
+      [4, true, undefined],
+    ],
+  );
+  expect(body.rejected).toEqual([
+    { line: 3, email: "broken line", reason: expect.stringMatching(/Expected 2 or 3 columns/) },
+  ]);
+  for (const email of [a, b]) {
+    const mail = await mailbox.mailTo(email);
+    expect(mail.subject).toBe("Your invitation to Claimlink");
+    expect(linkIn(mail, app.base)).toMatch(/\/invite#/);
+  }
+  await staff.dispose();
 });

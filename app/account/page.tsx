@@ -19,7 +19,7 @@ export default async function AccountPage() {
       <div className="card">
         <p>
           <strong>{user.name}</strong> <span className="muted">· {user.email}</span>{" "}
-          {user.role === "staff" && <span className="badge staff">staff</span>}
+          {user.role !== "participant" && <span className={`badge ${user.role}`}>{user.role}</span>}
         </p>
       </div>
       <h2>Name</h2>

@@ -1,3 +1,5 @@
+import { bulkInvitationSchema, createBulkInvitations } from "./bulk-invitations";
+import { canReadStaffData } from "../auth/roles";
 import QRCode from "qrcode";
 import type { SessionUser } from "../auth/config";
 import {
@@ -130,6 +132,23 @@ export async function inviteAccount(actor: Actor, body: unknown) {
   return deliverLink(issued, (link) => invitationMail(email, name, link, env().CLAIMLINK_INVITATION_DAYS));
 }
 
+/**
+ * Invitations from a CSV (email, name, role), checked line by line. With mail configured each
+ * invitation is mailed (a failed mail shows its link instead); without, every link is shown once.
+ */
+export async function bulkInviteAccounts(actor: Actor, body: unknown) {
+  const { csv } = parseOrThrow(bulkInvitationSchema, body);
+  const { invited, rejected } = await createBulkInvitations(await getDb(), actor, csv, invitationOptions());
+  const delivered = [];
+  for (const i of invited) {
+    const { name } = i.invitation;
+    delivered.push(
+      await deliverLink(i, (link) => invitationMail(i.email, name, link, env().CLAIMLINK_INVITATION_DAYS)),
+    );
+  }
+  return { invited: delivered, rejected };
+}
+
 export async function renewInvitationLink(actor: Actor, invitationId: string | undefined) {
   const issued = await renewInvitation(await getDb(), actor, idOrNotFound("inv", invitationId), invitationOptions());
   const { email, name } = issued.invitation;
@@ -141,7 +160,7 @@ export async function renewInvitationLink(actor: Actor, invitationId: string | u
 export async function myTwoFactorStatus(user: SessionUser) {
   return {
     on: user.twoFactor,
-    required: user.role === "staff" && env().staffTwoFactorRequired,
+    required: canReadStaffData(user.role) && env().staffTwoFactorRequired,
     remainingRecoveryCodes: user.twoFactor ? await remainingRecoveryCodes(await getDb(), user.id) : 0,
   };
 }

@@ -1,3 +1,4 @@
+import { ROLES } from "../auth/roles";
 import { z } from "zod";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/password";
 import { hasNoControlChars, parseOrThrow } from "../errors/validate";
@@ -21,7 +22,7 @@ export const passwordSchema = z
   .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
 
-export const roleSchema = z.enum(["participant", "staff"]);
+export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
 export const newUserSchema = z.strictObject({

@@ -1,19 +1,104 @@
 import { z } from "zod";
+import { csvChunks } from "../csv";
 import { getDb } from "../db/client";
 import { parseOrThrow } from "../errors/validate";
 import { idSchema } from "../ids";
 import { listAuditEvents } from "./read";
 
+/** A day (`2026-11-24`, midnight UTC) or an RFC 3339 time with its offset; empty means none. */
+const instant = z
+  .string()
+  .trim()
+  .max(40)
+  .transform((s) => s || undefined)
+  .pipe(z.union([z.iso.date(), z.iso.datetime({ offset: true })]).optional())
+  .transform((s) => (s ? new Date(s.length === 10 ? `${s}T00:00:00Z` : s) : undefined))
+  .optional();
+const orEmpty = <T extends z.ZodType>(schema: T) =>
+  z.union([z.literal("").transform(() => undefined), schema]).optional();
+
+const auditFilterShape = {
+  account: orEmpty(idSchema("usr")),
+  device: orEmpty(idSchema("dev")),
+  action: orEmpty(
+    z
+      .string()
+      .regex(/^[a-z0-9_]+(\.[a-z0-9_]+)*\.?$/, "is not an action name")
+      .max(80),
+  ),
+  from: instant,
+  /** Exclusive; a day means "before that day starts". */
+  to: instant,
+};
+
 export const auditQuerySchema = z.strictObject({
-  account: idSchema("usr").optional(),
-  before: z.coerce.number().int().positive().optional(),
+  ...auditFilterShape,
+  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 export type AuditQuery = z.input<typeof auditQuerySchema>;
+export const auditExportSchema = z.strictObject(auditFilterShape);
 
-/** Staff's view of the audit log, newest first, optionally for one account. */
+const toQuery = (q: z.infer<typeof auditExportSchema>) => ({
+  userId: q.account,
+  deviceId: q.device,
+  action: q.action,
+  from: q.from,
+  to: q.to,
+});
+
+/**
+ * Staff's view of the audit log, newest first, filtered by account, device, action and time;
+ * `nextBefore` is the cursor of the next (older) page, null on the last.
+ */
 export async function readAuditLog(query: AuditQuery) {
   const q = parseOrThrow(auditQuerySchema, query);
-  const events = await listAuditEvents(await getDb(), { userId: q.account, before: q.before, limit: q.limit ?? 100 });
-  return { events };
+  const limit = q.limit ?? 100;
+  const rows = await listAuditEvents(await getDb(), { ...toQuery(q), before: q.before, limit: limit + 1 });
+  const events = rows.slice(0, limit);
+  return { events, nextBefore: rows.length > limit ? events[events.length - 1].id : null };
+}
+
+/** The filtered audit log as CSV chunks, newest first, read 500 events at a time. */
+export async function auditLogCsv(query: Record<string, string>) {
+  const q = toQuery(parseOrThrow(auditExportSchema, query));
+  const db = await getDb();
+  async function* pages() {
+    let before: number | undefined;
+    for (;;) {
+      const page = await listAuditEvents(db, { ...q, before, limit: 500 });
+      yield page;
+      if (page.length < 500) return;
+      before = page[page.length - 1].id;
+    }
+  }
+  return csvChunks(
+    [
+      "id",
+      "at",
+      "actor_id",
+      "actor",
+      "action",
+      "outcome",
+      "subject_user_id",
+      "subject",
+      "subject_device_id",
+      "ip",
+      "detail",
+    ],
+    pages(),
+    (e) => [
+      e.id,
+      e.at,
+      e.actorId,
+      e.actorLabel,
+      e.action,
+      e.outcome,
+      e.subjectUserId,
+      e.subjectLabel,
+      e.subjectDeviceId,
+      e.ip,
+      Object.keys(e.detail).length ? JSON.stringify(e.detail) : "",
+    ],
+  );
 }

@@ -78,6 +78,28 @@ describe("recordAudit and listAuditEvents", () => {
   });
 });
 
+describe("listAuditEvents filters", () => {
+  it("filters by device, by action or action family, and by time, newest first", async () => {
+    const alice = user();
+    const dev = newId("dev");
+    await recordAudit(database.db, alice, { action: "test.filter.one", outcome: "success", subjectDeviceId: dev });
+    await recordAudit(database.db, alice, { action: "test.filter.two", outcome: "success", subjectDeviceId: dev });
+    await recordAudit(database.db, alice, { action: "test.filterx", outcome: "success", subjectDeviceId: dev });
+    await recordAudit(database.db, alice, { action: "test.filter.one", outcome: "success" });
+    const actions = async (q: Parameters<typeof listAuditEvents>[1]) =>
+      (await listAuditEvents(database.db, { userId: alice.id, ...q })).map((e) => e.action);
+    expect(await actions({ deviceId: dev })).toEqual(["test.filterx", "test.filter.two", "test.filter.one"]);
+    expect(await actions({ action: "test.filter.one" })).toEqual(["test.filter.one", "test.filter.one"]);
+    expect(await actions({ deviceId: dev, action: "test.filter." })).toEqual(["test.filter.two", "test.filter.one"]);
+    const [newest] = await listAuditEvents(database.db, { userId: alice.id, limit: 1 });
+    expect(await actions({ from: new Date(newest.at.getTime() + 1000) })).toEqual([]);
+    expect(await actions({ to: new Date(newest.at.getTime() - 60_000) })).toEqual([]);
+    expect(
+      await actions({ from: new Date(newest.at.getTime() - 60_000), to: new Date(newest.at.getTime() + 1000) }),
+    ).toHaveLength(4);
+  });
+});
+
 describe("the audit log is append-only (database triggers, drizzle/0001)", () => {
   it("refuses UPDATE, DELETE and TRUNCATE, and the event stays as it was", async () => {
     const alice = user();

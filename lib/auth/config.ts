@@ -6,6 +6,7 @@ import { clientIp } from "../http/client-ip";
 import { createSession, endSessionByToken, resolveSession } from "./sessions";
 import { authenticate, completeSignIn, recordSignIn } from "./sign-in";
 import { servedOverHttps } from "../http/transport";
+import { canReadStaffData, type Role } from "./roles";
 
 // next-auth (Credentials) with server-side sessions: the cookie is not a JWT but an opaque
 // random token (jwt.encode/decode below), looked up in auth_sessions on every request. That is
@@ -28,7 +29,7 @@ export type SessionUser = {
   id: string;
   email: string;
   name: string;
-  role: "participant" | "staff";
+  role: Role;
   sessionId: string;
   twoFactor: boolean;
   /** A staff account without two-factor while it is required: only /account/security is open to it. */
@@ -117,7 +118,7 @@ function buildConfig(): NextAuthConfig {
           role: found.user.role,
           sessionId: found.session.id,
           twoFactor: found.user.totpEnabledAt !== null,
-          mustEnrol: found.user.role === "staff" && found.user.totpEnabledAt === null && e.staffTwoFactorRequired,
+          mustEnrol: canReadStaffData(found.user.role) && found.user.totpEnabledAt === null && e.staffTwoFactorRequired,
         };
         return { sessionToken: token, user, sub: found.user.id };
       },

@@ -5,6 +5,7 @@ import { getDb } from "../db/client";
 import { clientIp } from "../http/client-ip";
 import { AppError } from "../errors/app-error";
 import { auth, type SessionUser } from "./config";
+import { canChangeStaffData, canReadStaffData } from "./roles";
 
 /** The signed-in user of this request, or null (revoked, expired and disabled count as signed out). */
 export async function getCurrentUser(): Promise<SessionUser | null> {
@@ -25,10 +26,13 @@ export async function requireUserPage(returnTo: string, opts: { enrolment?: bool
   return user;
 }
 
-/** For staff pages: anyone but staff gets the ordinary 404, so the pages' existence is not revealed. */
-export async function requireStaffPage(returnTo: string): Promise<SessionUser> {
+/**
+ * For staff pages: anyone but staff (or support, on pages that only read) gets the ordinary 404,
+ * so the pages' existence is not revealed. `write` pages exist only to change something.
+ */
+export async function requireStaffPage(returnTo: string, opts: { write?: boolean } = {}): Promise<SessionUser> {
   const user = await requireUserPage(returnTo);
-  if (user.role !== "staff") {
+  if (!(opts.write ? canChangeStaffData(user.role) : canReadStaffData(user.role))) {
     await auditRefusedAccess(clientIp(await headers()), "forbidden", "GET", returnTo, user);
     notFound();
   }
@@ -51,11 +55,19 @@ export async function auditRefusedAccess(
   );
 }
 
-/** For API routes: throws `unauthenticated` (401), `forbidden` or `two_factor_required` (403). */
-export async function requireUserApi(opts: { staff?: boolean; enrolment?: boolean } = {}): Promise<SessionUser> {
+/**
+ * For API routes: throws `unauthenticated` (401), `forbidden` or `two_factor_required` (403).
+ * `staff: "read"` also admits support accounts; `staff: "write"` (or `true`) admits staff only.
+ */
+export async function requireUserApi(
+  opts: { staff?: boolean | "read" | "write"; enrolment?: boolean } = {},
+): Promise<SessionUser> {
   const user = await getCurrentUser();
   if (!user) throw new AppError("unauthenticated", "Sign in to continue.");
-  if (opts.staff && user.role !== "staff") throw new AppError("forbidden", "This needs a staff account.");
+  if (opts.staff === "read" && !canReadStaffData(user.role))
+    throw new AppError("forbidden", "This needs a staff or support account.");
+  if ((opts.staff === true || opts.staff === "write") && !canChangeStaffData(user.role))
+    throw new AppError("forbidden", "This needs a staff account.");
   if (user.mustEnrol && !opts.enrolment)
     throw new AppError("two_factor_required", `Switch on two-factor sign-in at ${SECURITY_PAGE} first.`);
   return user;

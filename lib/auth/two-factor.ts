@@ -1,3 +1,4 @@
+import { canReadStaffData } from "./roles";
 import { randomBytes } from "node:crypto";
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { generateSecret, generateURI, verify } from "otplib";
@@ -227,7 +228,7 @@ async function clearTwoFactor(tx: Db, userId: string): Promise<void> {
 /** The account holder switches two-factor off with a current code; staff may not while it is required. */
 export async function disableTwoFactor(db: Db, actor: Actor, userId: string, code: string): Promise<void> {
   const before = await loadUser(db, userId);
-  if (before.role === "staff" && env().staffTwoFactorRequired)
+  if (canReadStaffData(before.role) && env().staffTwoFactorRequired)
     throw new AppError("conflict", "Staff accounts must keep two-factor sign-in on.");
   const user = await requireCode(db, actor, userId, code);
   await db.transaction(async (tx) => {

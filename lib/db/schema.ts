@@ -22,7 +22,8 @@ export const users = pgTable(
     // Stored lower-cased: email is compared case-insensitively everywhere.
     email: text("email").notNull(),
     name: text("name").notNull(),
-    role: text("role", { enum: ["participant", "staff"] })
+    // support: sees everything staff see and changes nothing (lib/auth/roles.ts).
+    role: text("role", { enum: ["participant", "staff", "support"] })
       .notNull()
       .default("participant"),
     passwordHash: text("password_hash").notNull(),
@@ -43,7 +44,7 @@ export const users = pgTable(
   (t) => [
     uniqueIndex("users_email_key").on(t.email),
     check("users_email_lower", sql`${t.email} = lower(${t.email})`),
-    check("users_role_valid", sql`${t.role} in ('participant', 'staff')`),
+    check("users_role_valid", sql`${t.role} in ('participant', 'staff', 'support')`),
   ],
 );
 
@@ -72,7 +73,7 @@ export const invitations = pgTable(
     id: text("id").primaryKey(), // inv_...
     email: text("email").notNull(),
     name: text("name").notNull(),
-    role: text("role", { enum: ["participant", "staff"] }).notNull(),
+    role: text("role", { enum: ["participant", "staff", "support"] }).notNull(),
     tokenHash: text("token_hash").notNull(),
     createdBy: text("created_by").references(() => users.id),
     createdAt: ts("created_at").notNull().defaultNow(),
@@ -203,6 +204,11 @@ export const devices = pgTable(
   (t) => [
     uniqueIndex("devices_owner_name_key").on(t.ownerId, sql`lower(${t.name})`),
     index("devices_owner_idx").on(t.ownerId),
+    // The staff fleet console's keyset pages (lib/devices/fleet-query.ts): the default sort
+    // (last seen, never seen last) and the model/firmware filters and summary.
+    index("devices_last_seen_page_idx").on(sql`coalesce(${t.lastSeenAt}, 'epoch'::timestamptz)`, t.id),
+    index("devices_created_page_idx").on(t.createdAt, t.id),
+    index("devices_model_firmware_idx").on(t.model, t.firmware),
   ],
 );
 

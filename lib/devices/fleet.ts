@@ -1,9 +1,7 @@
-import { desc, eq, ilike, or } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { containsPattern } from "../db/search";
-import { devices, users } from "../db/schema";
 import { latestCommands, type CommandStatus } from "./commands";
 import { devicesWithLiveCredential } from "./credentials";
+import { fleetPage, MAX_FLEET_PAGE, type FleetPageQuery, type FleetRow, type FleetSort } from "./fleet-query";
 import { deviceStatus, type DeviceStatus } from "./views";
 
 export type FleetDevice = {
@@ -17,35 +15,13 @@ export type FleetDevice = {
   lastCommand: { type: string; status: CommandStatus; issuedAt: Date } | null;
   lastSeenAt: Date | null;
   createdAt: Date;
+  measurementIntervalSeconds: number;
 };
 
-/** Every device for staff, most recently seen first; `q` matches the name, id, model or owner's email. */
-export async function listFleet(db: Db, q?: string): Promise<FleetDevice[]> {
-  const pattern = containsPattern(q);
-  const rows = await db
-    .select({ device: devices, ownerEmail: users.email })
-    .from(devices)
-    .innerJoin(users, eq(users.id, devices.ownerId))
-    .where(
-      pattern
-        ? or(
-            ilike(devices.name, pattern),
-            ilike(devices.id, pattern),
-            ilike(devices.model, pattern),
-            ilike(users.email, pattern),
-          )
-        : undefined,
-    )
-    .orderBy(desc(devices.lastSeenAt), desc(devices.createdAt))
-    .limit(500);
-  const live = await devicesWithLiveCredential(
-    db,
-    rows.map((r) => r.device.id),
-  );
-  const commands = await latestCommands(
-    db,
-    rows.map((r) => r.device.id),
-  );
+/** Rows of the fleet query with each device's status and newest command. */
+export async function toFleetDevices(db: Db, rows: FleetRow[]): Promise<FleetDevice[]> {
+  const ids = rows.map((r) => r.device.id);
+  const [live, commands] = await Promise.all([devicesWithLiveCredential(db, ids), latestCommands(db, ids)]);
   return rows.map(({ device: d, ownerEmail }) => ({
     id: d.id,
     name: d.name,
@@ -57,5 +33,20 @@ export async function listFleet(db: Db, q?: string): Promise<FleetDevice[]> {
     lastCommand: commands.get(d.id) ?? null,
     lastSeenAt: d.lastSeenAt,
     createdAt: d.createdAt,
+    measurementIntervalSeconds: d.measurementIntervalSeconds,
   }));
+}
+
+/** One page of the staff's fleet list (filters, sort and cursor: fleet-query.ts). */
+export async function listFleetPage(
+  db: Db,
+  q: FleetPageQuery,
+): Promise<{ devices: FleetDevice[]; nextCursor: string | null; sort: FleetSort; dir: "asc" | "desc" }> {
+  const { rows, ...page } = await fleetPage(db, q);
+  return { ...page, devices: await toFleetDevices(db, rows) };
+}
+
+/** The first page of devices, most recently seen first; `q` matches the name, id, model or owner's email. */
+export async function listFleet(db: Db, q?: string): Promise<FleetDevice[]> {
+  return (await listFleetPage(db, { q, limit: MAX_FLEET_PAGE })).devices;
 }

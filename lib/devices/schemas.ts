@@ -44,13 +44,6 @@ export const seriesQuerySchema = z.object({
   range: z.enum(Object.keys(RANGES) as [Range, ...Range[]], `must be one of ${Object.keys(RANGES).join(", ")}`),
 });
 
-export const fleetQuerySchema = z.object({
-  q: z
-    .string()
-    .transform((s) => s.trim().slice(0, 100) || undefined)
-    .optional(),
-});
-
 /** What an owner may send their device from its page; the interval is bounded again by the staff's limits. */
 export const ownerCommandSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("identify") }),

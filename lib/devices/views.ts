@@ -142,6 +142,16 @@ export async function measurementSeries(
   now = Date.now(),
 ): Promise<Series[]> {
   const { device: d } = await requireViewableDevice(db, userId, deviceId);
+  return deviceSeries(db, d, range, now);
+}
+
+/** A device's readings over a range, whoever owns it (staff); see measurementSeries. */
+export async function deviceSeries(
+  db: Db,
+  d: Pick<Device, "id" | "releasedAt">,
+  range: Range,
+  now = Date.now(),
+): Promise<Series[]> {
   const seconds = RANGES[range];
   const bucket = Math.max(60, Math.ceil(seconds / 300));
   // A released device's chart ends at its release: the range counts back from there.

@@ -68,6 +68,8 @@ async function auditRouteRefusal(
 /**
  * A route for a signed-in user (or staff with `{ staff: true }`). State-changing methods must
  * come from our own origin: the session cookie alone never authorises a cross-site request.
+ * A staff route's GET and HEAD also admit support accounts (read-only staff); every other
+ * method of a staff route admits staff only, so no write can forget to refuse support.
  */
 export function userRoute(
   handler: (c: UserRouteContext) => Promise<Response>,
@@ -78,7 +80,8 @@ export function userRoute(
       let user: SessionUser;
       try {
         if (c.req.method !== "GET" && c.req.method !== "HEAD") checkSameOrigin(c.req, env().publicUrl);
-        user = await requireUserApi(opts);
+        const read = c.req.method === "GET" || c.req.method === "HEAD";
+        user = await requireUserApi({ ...opts, staff: opts.staff ? (read ? "read" : "write") : false });
       } catch (err) {
         if (err instanceof AppError && (err.code === "forbidden" || err.code === "csrf_failed")) {
           await auditRefusedAccess(c.ip, err.code, c.req.method, new URL(c.req.url).pathname);

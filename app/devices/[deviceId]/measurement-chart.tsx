@@ -45,7 +45,7 @@ function Plot({ s }: { s: Series }) {
 }
 
 /** Measurements over 24 h / 7 d / 30 d, one small chart per property. */
-export function MeasurementChart({ deviceId }: { deviceId: string }) {
+export function MeasurementChart({ deviceId, seriesPath }: { deviceId: string; seriesPath?: string }) {
   const [range, setRange] = useState<(typeof RANGES)[number][0]>("24h");
   const [state, setState] = useState<{ loading: boolean; series: Series[]; error: string | null }>({
     loading: true,
@@ -54,13 +54,13 @@ export function MeasurementChart({ deviceId }: { deviceId: string }) {
   });
   useEffect(() => {
     let stale = false;
-    api<{ series: Series[] }>(`/api/v1/devices/${deviceId}/series?range=${range}`)
+    api<{ series: Series[] }>(`${seriesPath ?? `/api/v1/devices/${deviceId}/series`}?range=${range}`)
       .then((r) => !stale && setState({ loading: false, series: r.series, error: null }))
       .catch((err: Error) => !stale && setState({ loading: false, series: [], error: err.message }));
     return () => {
       stale = true;
     };
-  }, [deviceId, range]);
+  }, [deviceId, range, seriesPath]);
   return (
     <div data-testid="chart">
       <div className="segmented" role="group" aria-label="Time range">

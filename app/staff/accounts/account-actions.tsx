@@ -61,6 +61,21 @@ export function AccountActions({
         >
           Make {otherRole}
         </button>
+        {role !== "support" && (
+          <button
+            className="secondary"
+            disabled={busy !== null}
+            aria-label={`Make ${email} support`}
+            title="Support accounts see everything staff see and change nothing"
+            onClick={() =>
+              run("role", () =>
+                api(`/api/v1/staff/accounts/${id}`, { method: "PATCH", body: { role: "support" } }).then(() => {}),
+              )
+            }
+          >
+            Make support
+          </button>
+        )}
         <button
           className="secondary"
           disabled={busy !== null}

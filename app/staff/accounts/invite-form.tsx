@@ -49,6 +49,7 @@ export function InviteForm() {
           <select id="invite-role" name="role" defaultValue="participant">
             <option value="participant">Participant</option>
             <option value="staff">Staff</option>
+            <option value="support">Support (read-only staff)</option>
           </select>
         </div>
         <button type="submit" disabled={busy}>

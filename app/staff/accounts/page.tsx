@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { pendingInvitations, searchAccounts } from "@/lib/accounts/api";
 import { requireStaffPage } from "@/lib/auth/current";
+import { canChangeStaffData } from "@/lib/auth/roles";
 import { Time } from "../../_components/time";
 import { AccountActions } from "./account-actions";
 import { InvitationActions } from "./invitation-actions";
@@ -11,13 +12,25 @@ export const metadata: Metadata = { title: "Accounts" };
 
 export default async function AccountsPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   const me = await requireStaffPage("/staff/accounts");
+  const canChange = canChangeStaffData(me.role);
   const q = typeof (await searchParams).q === "string" ? (await searchParams).q!.slice(0, 100) : "";
   const [{ accounts }, { invitations }] = await Promise.all([searchAccounts({ q }), pendingInvitations()]);
 
   return (
     <main>
       <h1>Accounts</h1>
-      <InviteForm />
+      {canChange ? (
+        <>
+          <InviteForm />
+          <p className="small">
+            <Link href="/staff/accounts/bulk-invite">Invite many from a CSV file</Link>
+          </p>
+        </>
+      ) : (
+        <p className="notice" data-testid="read-only">
+          Your support account can see everything here and change nothing.
+        </p>
+      )}
 
       <h2>Pending invitations</h2>
       {invitations.length === 0 ? (
@@ -45,9 +58,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                   <td>
                     <Time value={i.expiresAt} />
                   </td>
-                  <td>
-                    <InvitationActions id={i.id} email={i.email} />
-                  </td>
+                  <td>{canChange && <InvitationActions id={i.id} email={i.email} />}</td>
                 </tr>
               ))}
             </tbody>
@@ -105,7 +116,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                   <td>
                     {a.id === me.id ? (
                       <span className="muted small">This is you</span>
-                    ) : (
+                    ) : !canChange ? null : (
                       <AccountActions id={a.id} email={a.email} disabled={a.disabledAt !== null} role={a.role} />
                     )}
                   </td>

@@ -1,0 +1,10 @@
+import { staffDeviceSeries } from "@/lib/devices/api";
+import { queryOf } from "@/lib/http/request";
+import { json, userRoute } from "@/lib/http/route";
+import { methodsNotAllowed } from "@/lib/http/methods";
+
+export const GET = userRoute(async ({ req, params }) => json(await staffDeviceSeries(params.deviceId, queryOf(req))), {
+  staff: true,
+});
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

@@ -1,0 +1,62 @@
+// CSV as RFC 4180 (CRLF, quotes doubled), safe to open in a spreadsheet: a cell that starts
+// with = + - @ (or a tab or carriage return) is prefixed with ' so it is never read as a
+// formula (OWASP "CSV injection"). Times are ISO 8601 in UTC.
+
+export type CsvValue = string | number | boolean | Date | null | undefined;
+
+export function csvCell(v: CsvValue): string {
+  if (v === null || v === undefined) return "";
+  let s = v instanceof Date ? v.toISOString() : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvLine(cells: CsvValue[]): string {
+  return cells.map(csvCell).join(",") + "\r\n";
+}
+
+/** The CSV of a header and rows produced page by page, as chunks of text. */
+export async function* csvChunks<T>(header: string[], pages: AsyncIterable<T[]>, row: (r: T) => CsvValue[]) {
+  yield csvLine(header);
+  for await (const page of pages) {
+    if (page.length) yield page.map((r) => csvLine(row(r))).join("");
+  }
+}
+
+/**
+ * The cells of one CSV line (RFC 4180 quoting; a quoted cell may not span lines). Null when a
+ * quote is not closed.
+ */
+export function parseCsvLine(line: string): string[] | null {
+  const cells: string[] = [];
+  let i = 0;
+  for (;;) {
+    let cell = "";
+    if (line[i] === '"') {
+      i++;
+      for (;;) {
+        if (i >= line.length) return null;
+        if (line[i] === '"') {
+          if (line[i + 1] === '"') {
+            cell += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        cell += line[i++];
+      }
+      const comma = line.indexOf(",", i);
+      cell += (comma === -1 ? line.slice(i) : line.slice(i, comma)).trim();
+      i = comma === -1 ? line.length : comma;
+    } else {
+      const comma = line.indexOf(",", i);
+      cell = comma === -1 ? line.slice(i) : line.slice(i, comma);
+      i = comma === -1 ? line.length : comma;
+    }
+    cells.push(cell);
+    if (i >= line.length) return cells;
+    i++; // the comma
+  }
+}

@@ -1,0 +1,82 @@
+import { desc, eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { auditEvents, deviceCommands, deviceCredentials, devices, users } from "../db/schema";
+import { AppError } from "../errors/app-error";
+import { commandStatus } from "./commands";
+import { latestMeasurements } from "./measurements";
+import { deviceStatus } from "./views";
+
+/**
+ * Everything staff see of one device, whoever owns it: what the owner sees (values, status,
+ * activity) plus every credential it held, its commands with their status, the owner and the
+ * full audit trail. `device_not_found` for an unknown id.
+ */
+export async function staffDeviceDetail(db: Db, deviceId: string) {
+  const [row] = await db
+    .select({ device: devices, owner: { id: users.id, email: users.email, name: users.name } })
+    .from(devices)
+    .innerJoin(users, eq(users.id, devices.ownerId))
+    .where(eq(devices.id, deviceId));
+  if (!row) throw new AppError("device_not_found", "No such device.");
+  const d = row.device;
+  const [credentials, commands, audit, latest] = await Promise.all([
+    db
+      .select({
+        id: deviceCredentials.id,
+        createdAt: deviceCredentials.createdAt,
+        lastUsedAt: deviceCredentials.lastUsedAt,
+        revokedAt: deviceCredentials.revokedAt,
+        revokedReason: deviceCredentials.revokedReason,
+      })
+      .from(deviceCredentials)
+      .where(eq(deviceCredentials.deviceId, d.id))
+      .orderBy(desc(deviceCredentials.createdAt)),
+    db
+      .select()
+      .from(deviceCommands)
+      .where(eq(deviceCommands.deviceId, d.id))
+      .orderBy(desc(deviceCommands.issuedAt))
+      .limit(50),
+    db
+      .select({
+        id: auditEvents.id,
+        at: auditEvents.at,
+        action: auditEvents.action,
+        outcome: auditEvents.outcome,
+        actorLabel: auditEvents.actorLabel,
+        detail: auditEvents.detail,
+      })
+      .from(auditEvents)
+      .where(eq(auditEvents.subjectDeviceId, d.id))
+      .orderBy(desc(auditEvents.id))
+      .limit(100),
+    latestMeasurements(db, d.id),
+  ]);
+  const hasLive = credentials.some((c) => c.revokedAt === null);
+  return {
+    id: d.id,
+    name: d.name,
+    model: d.model,
+    firmware: d.firmware,
+    createdAt: d.createdAt,
+    lastSeenAt: d.lastSeenAt,
+    releasedAt: d.releasedAt,
+    measurementIntervalSeconds: d.measurementIntervalSeconds,
+    status: d.releasedAt ? ("released" as const) : deviceStatus(d, hasLive),
+    owner: row.owner,
+    latest,
+    credentials,
+    commands: commands.map((c) => ({
+      id: c.id,
+      type: c.type,
+      params: c.params,
+      issuedAt: c.issuedAt,
+      expiresAt: c.expiresAt,
+      completedAt: c.completedAt,
+      detail: c.detail,
+      status: commandStatus(c),
+    })),
+    audit,
+  };
+}
+export type StaffDeviceDetail = Awaited<ReturnType<typeof staffDeviceDetail>>;
