@@ -18,6 +18,7 @@ import { renameDevice } from "./naming";
 import { noticePreferences, setNoticePreferences, takeSilentDevices } from "./notices";
 import { OWNER_COMMANDS_PER_HOUR, sendOwnerCommand } from "./owner-commands";
 import { endShare, listShares, shareDevice, sharedWithMe } from "./shares";
+import { staffDeviceDetail } from "./staff-view";
 import { getDeviceDetail, listMyDevices, measurementSeries } from "./views";
 
 let database: Database;
@@ -198,6 +199,7 @@ describe("households", () => {
     expect(seen.latest.map((l) => l.value)).toEqual([21]);
     expect((await measurementSeries(database.db, viewer.id, deviceId, "24h")).length).toBe(1);
     expect((await listMyDevices(database.db, viewer.id)).shared.map((d) => d.id)).toEqual([deviceId]);
+    expect((await staffDeviceDetail(database.db, deviceId)).viewers.map((v) => v.email)).toEqual([viewer.email]);
     for (const change of [
       renameDevice(database.db, viewer, deviceId, { name: "Viewer's now" }),
       releaseDevice(database.db, viewer, deviceId),
@@ -212,6 +214,7 @@ describe("households", () => {
     await endShare(database.db, owner, deviceId, share.id);
     expect(await refusal(endShare(database.db, owner, deviceId, share.id))).toBe("not_found");
     expect(await canViewDevice(database.db, viewer.id, deviceId)).toBeNull();
+    expect((await staffDeviceDetail(database.db, deviceId)).viewers).toEqual([]);
     expect(await refusal(measurementSeries(database.db, viewer.id, deviceId, "24h"))).toBe("device_not_found");
     expect(await audits(deviceId, "device.share_ended")).toHaveLength(1);
     // Shared again after it ended: a new share, not a conflict with the ended one.

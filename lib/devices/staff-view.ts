@@ -4,12 +4,13 @@ import { auditEvents, deviceCommands, deviceCredentials, devices, users } from "
 import { AppError } from "../errors/app-error";
 import { commandStatus } from "./commands";
 import { latestMeasurements } from "./measurements";
+import { listShares } from "./shares";
 import { deviceStatus } from "./views";
 
 /**
  * Everything staff see of one device, whoever owns it: what the owner sees (values, status,
- * activity) plus every credential it held, its commands with their status, the owner and the
- * full audit trail. `device_not_found` for an unknown id.
+ * activity) plus every credential it held, its commands with their status, the owner, the
+ * accounts it is shared with (viewers) and the full audit trail. `device_not_found` for an unknown id.
  */
 export async function staffDeviceDetail(db: Db, deviceId: string) {
   const [row] = await db
@@ -19,7 +20,7 @@ export async function staffDeviceDetail(db: Db, deviceId: string) {
     .where(eq(devices.id, deviceId));
   if (!row) throw new AppError("device_not_found", "No such device.");
   const d = row.device;
-  const [credentials, commands, audit, latest] = await Promise.all([
+  const [credentials, commands, audit, latest, viewers] = await Promise.all([
     db
       .select({
         id: deviceCredentials.id,
@@ -51,6 +52,7 @@ export async function staffDeviceDetail(db: Db, deviceId: string) {
       .orderBy(desc(auditEvents.id))
       .limit(100),
     latestMeasurements(db, d.id),
+    listShares(db, d.id),
   ]);
   const hasLive = credentials.some((c) => c.revokedAt === null);
   return {
@@ -64,6 +66,7 @@ export async function staffDeviceDetail(db: Db, deviceId: string) {
     measurementIntervalSeconds: d.measurementIntervalSeconds,
     status: d.releasedAt ? ("released" as const) : deviceStatus(d, hasLive),
     owner: row.owner,
+    viewers,
     latest,
     credentials,
     commands: commands.map((c) => ({

@@ -45,6 +45,17 @@ export default async function StaffDevicePage({ params }: { params: Promise<{ de
         <dd data-testid="device-owner">
           <Link href={`/staff/audit?account=${device.owner.id}`}>{device.owner.email}</Link> ({device.owner.name})
         </dd>
+        <dt>Viewers</dt>
+        <dd data-testid="device-viewers">
+          {device.viewers.length === 0
+            ? "Not shared"
+            : device.viewers.map((v, i) => (
+                <span key={v.id}>
+                  {i > 0 && ", "}
+                  {v.email} ({v.name})
+                </span>
+              ))}
+        </dd>
         <dt>Measurement interval</dt>
         <dd data-testid="device-interval">{device.measurementIntervalSeconds} s</dd>
         <dt>Claimed</dt>
