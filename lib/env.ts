@@ -70,6 +70,9 @@ const envSchema = z
     CLAIMLINK_SESSION_STARTS_PER_MINUTE: positiveInt(30),
     CLAIMLINK_DEVICES_PER_ACCOUNT: positiveInt(25),
     CLAIMLINK_MEASUREMENT_BATCHES_PER_MINUTE: positiveInt(60),
+    // docs/legacy-ingest.md: unsigned requests per hardware id and per client address.
+    CLAIMLINK_LEGACY_REQUESTS_PER_NODE_PER_MINUTE: positiveInt(6),
+    CLAIMLINK_LEGACY_REQUESTS_PER_ADDRESS_PER_MINUTE: positiveInt(120),
     // lib/housekeeping: how often it runs, and how long measurements are kept (unset: forever).
     CLAIMLINK_HOUSEKEEPING_MINUTES: positiveInt(60),
     CLAIMLINK_MEASUREMENT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),

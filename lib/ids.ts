@@ -16,6 +16,7 @@ export const ID_KINDS = {
   stk: { noun: "sign-in ticket", notFound: "not_found" },
   rcv: { noun: "recovery code", notFound: "not_found" },
   pwr: { noun: "password reset", notFound: "not_found" },
+  lgn: { noun: "legacy node", notFound: "not_found" },
 } as const satisfies Record<string, { noun: string; notFound: ErrorCode }>;
 
 export type IdPrefix = keyof typeof ID_KINDS;
