@@ -88,7 +88,16 @@ export async function getDeviceDetail(db: Db, userId: string, deviceId: string):
   };
 }
 
-export type Series = { property: string; unit: string | null; points: [number, number][] };
+/**
+ * One property's chart: `points` from signed readings, `unverified` from readings a legacy node
+ * sent unsigned (docs/legacy-ingest.md), kept apart so the chart can draw them differently.
+ */
+export type Series = {
+  property: string;
+  unit: string | null;
+  points: [number, number][];
+  unverified: [number, number][];
+};
 
 /** Readings over a range, averaged into at most ~300 buckets per property (enough for a phone screen). */
 export async function measurementSeries(
@@ -102,18 +111,19 @@ export async function measurementSeries(
   const seconds = RANGES[range];
   const bucket = Math.max(60, Math.ceil(seconds / 300));
   const since = new Date(now - seconds * 1000);
-  const rows = rowsOf<{ property: string; unit: string | null; t: number | string; v: number | string }>(
+  const rows = rowsOf<{ property: string; unit: string | null; t: number | string; v: number | string; verified: boolean }>(
     await db.execute(sql`
-      select property, max(unit) as unit,
+      select property, max(unit) as unit, verified,
              floor(extract(epoch from time) / ${bucket}) * ${bucket} as t, avg(value) as v
       from ${measurements}
       where device_id = ${d.id} and time >= ${since.toISOString()}::timestamptz
-      group by property, t order by property, t`),
+      group by property, verified, t order by property, t`),
   );
   const byProperty = new Map<string, Series>();
   for (const r of rows) {
-    const s = byProperty.get(r.property) ?? { property: r.property, unit: r.unit, points: [] };
-    s.points.push([Number(r.t), Number(r.v)]);
+    const s = byProperty.get(r.property) ?? { property: r.property, unit: r.unit, points: [], unverified: [] };
+    (r.verified ? s.points : s.unverified).push([Number(r.t), Number(r.v)]);
+    s.unit ??= r.unit;
     byProperty.set(r.property, s);
   }
   return [...byProperty.values()];

@@ -9,6 +9,7 @@ import { getDeviceSettings } from "../models/registry";
 import { ingestLegacy, type LegacyConfig } from "./ingest";
 import {
   importLegacyNodes,
+  legacyNodeOfDevice,
   linkableLegacyNodes,
   listLegacyNodes,
   registerLegacyNode,
@@ -102,4 +103,15 @@ export async function linkLegacyNodeRequest(actor: Actor, user: SessionUser, dev
 export async function myLinkableLegacyNodes(user: SessionUser) {
   const { db } = await appDatabase();
   return linkableLegacyNodes(db, user.id);
+}
+
+/**
+ * What the device page shows about legacy nodes: the node when this record is one (no
+ * credential by design), else the owner's nodes this device could take the history of.
+ */
+export async function legacyInfoForDevice(user: SessionUser, deviceId: string) {
+  const { db } = await appDatabase();
+  const node = await legacyNodeOfDevice(db, deviceId);
+  if (node) return { node: { hardwareId: node.hardwareId, disabled: !!node.disabledAt }, linkable: [] };
+  return { node: null, linkable: await linkableLegacyNodes(db, user.id) };
 }

@@ -9,6 +9,7 @@ import { updateDeviceSettings } from "../models/registry";
 import { claimTestDevice, insertAccount, testConfig, type TestAccount } from "../provisioning/test-fixtures";
 import { AUTO_REGISTRATIONS_PER_ADDRESS_PER_HOUR, checkLegacyItem, ingestLegacy, type LegacyConfig } from "./ingest";
 import { importLegacyNodes, parseCsvLine, registerLegacyNode, setLegacyNodeDisabled } from "./nodes";
+import { measurementSeries } from "../devices/views";
 import { upgradeLegacyNode } from "./upgrade";
 
 let database: Database;
@@ -199,6 +200,17 @@ describe("upgrade: a node reflashed and claimed takes its history along, and its
       ["temperature", false],
     ]);
     expect(await readingsOf(node.deviceId)).toEqual([]);
+    // The chart draws them apart from signed readings.
+    await database.db.insert(measurements).values({
+      deviceId: device.deviceId,
+      property: "temperature",
+      time: new Date("2026-02-01T12:00:00Z"),
+      value: 22,
+    });
+    const series = await measurementSeries(database.db, owner.id, device.deviceId, "7d", Date.parse("2026-02-02T00:00:00Z"));
+    const temperature = series.find((s) => s.property === "temperature");
+    expect(temperature?.unverified.map((p) => p[1])).toEqual([21.5]);
+    expect(temperature?.points.map((p) => p[1])).toEqual([22]);
     const [old] = await database.db.select().from(devices).where(eq(devices.id, node.deviceId));
     expect(old.releasedAt).not.toBeNull();
 
@@ -213,7 +225,7 @@ describe("upgrade: a node reflashed and claimed takes its history along, and its
       registerLegacyNode(database.db, staff, { hardwareId, ownerEmail: owner.email, name: "Again", model: "x" }),
     );
     expect(again.code).toBe("conflict");
-    expect((await readingsOf(device.deviceId)).length).toBe(2);
+    expect((await readingsOf(device.deviceId)).length).toBe(3);
     const [event] = await database.db
       .select()
       .from(auditEvents)

@@ -4,10 +4,13 @@ import { notFound } from "next/navigation";
 import { requireUserPage } from "@/lib/auth/current";
 import { myDevice } from "@/lib/devices/api";
 import { AppError } from "@/lib/errors";
+import { legacyInfoForDevice } from "@/lib/legacy/api";
 import { ago, formatValue, propertyLabel } from "../../_components/format";
 import { StatusBadge } from "../../_components/status-badge";
 import { Time } from "../../_components/time";
 import { DeviceActions } from "./device-actions";
+import { ExportForm } from "./export-form";
+import { LegacyLinkForm } from "./legacy-link-form";
 import { MeasurementChart } from "./measurement-chart";
 import { RenameForm } from "./rename-form";
 
@@ -20,6 +23,7 @@ export default async function DevicePage({ params }: { params: Promise<{ deviceI
     if (err instanceof AppError && err.code === "device_not_found") notFound();
     throw err;
   });
+  const legacy = await legacyInfoForDevice(user, device.id);
   return (
     <main>
       <p className="small">
@@ -27,7 +31,7 @@ export default async function DevicePage({ params }: { params: Promise<{ deviceI
       </p>
       <div className="page-head">
         <h1 data-testid="device-name">{device.name}</h1>
-        <StatusBadge status={device.status} />
+        {legacy.node ? <span className="badge">Legacy node</span> : <StatusBadge status={device.status} />}
       </div>
       <p className="muted small">
         {device.model} · firmware {device.firmware} · last seen {ago(device.lastSeenAt)}
@@ -57,13 +61,41 @@ export default async function DevicePage({ params }: { params: Promise<{ deviceI
       </div>
 
       <div className="card">
+        <h2 style={{ marginTop: 0 }}>Export</h2>
+        <ExportForm deviceId={device.id} />
+      </div>
+
+      {legacy.node && (
+        <div className="card" data-testid="legacy-node">
+          <h2 style={{ marginTop: 0 }}>Legacy node</h2>
+          <p>
+            This node identifies itself only by its hardware id <code>{legacy.node.hardwareId}</code> and sends its data
+            unsigned, so its readings are marked unverified: anyone who knows the id could send as it.
+            {legacy.node.disabled && " Staff have stopped accepting its data."}
+          </p>
+          <p className="small muted">
+            Reflash it with Claimlink firmware and claim it with its QR code; then link it from the new device&apos;s page
+            to keep this history.
+          </p>
+        </div>
+      )}
+      {!legacy.node && legacy.linkable.length > 0 && (
+        <div className="card">
+          <h2 style={{ marginTop: 0 }}>Upgraded from a legacy node?</h2>
+          <LegacyLinkForm deviceId={device.id} nodes={legacy.linkable} />
+        </div>
+      )}
+
+      <div className="card">
         <h2 style={{ marginTop: 0 }}>Name</h2>
         <RenameForm deviceId={device.id} name={device.name} />
       </div>
 
       <div className="card">
         <h2 style={{ marginTop: 0 }}>Credential</h2>
-        {device.credential ? (
+        {legacy.node ? (
+          <p className="muted">A legacy node has no credential: it does not sign its data.</p>
+        ) : device.credential ? (
           <dl className="facts" data-testid="credential">
             <dt>Id</dt>
             <dd className="mono">{device.credential.id}</dd>
