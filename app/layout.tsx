@@ -27,6 +27,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                 {user.role === "staff" && <Link href="/staff/devices">Fleet</Link>}
                 {user.role === "staff" && <Link href="/staff/accounts">Accounts</Link>}
                 {user.role === "staff" && <Link href="/staff/audit">Audit log</Link>}
+                {user.role === "staff" && <Link href="/staff/models">Models</Link>}
+                {user.role === "staff" && <Link href="/staff/legacy">Legacy nodes</Link>}
                 {user.role === "staff" && <Link href="/staff/keys">Server keys</Link>}
                 <Link href="/account">{user.name}</Link>
                 <form action={signOutAction}>
