@@ -26,7 +26,12 @@ export async function postMeasurements({ database, device, bodyText, cfg }: Sign
     );
   }
   const result = await storeMeasurements(database.db, device.device.id, batch.data.measurements);
-  await flagUnlistedProperties(database.db, device.device.model, device.device.id, propertiesOf(batch.data.measurements));
+  await flagUnlistedProperties(
+    database.db,
+    device.device.model,
+    device.device.id,
+    propertiesOf(batch.data.measurements),
+  );
   return { status: 200, body: result };
 }
 

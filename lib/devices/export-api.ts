@@ -8,7 +8,11 @@ import { exportQuerySchema } from "./schemas";
 
 // The CSV exports as the routes call them: the range parsed, then a stream the route returns as is.
 
-export async function exportMyDeviceCsv(user: SessionUser, deviceId: string | undefined, query: Record<string, string>) {
+export async function exportMyDeviceCsv(
+  user: SessionUser,
+  deviceId: string | undefined,
+  query: Record<string, string>,
+) {
   const id = idOrNotFound("dev", deviceId);
   const range = parseOrThrow(exportQuerySchema, query);
   const { db } = await appDatabase();

@@ -19,17 +19,46 @@ async function text(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new TextDecoder("utf-8", { ignoreBOM: true }).decode(await new Response(stream).arrayBuffer());
 }
 /** The CSV's records without the byte-order mark and the final line break. */
-const records = (csv: string) => csv.replace(/^\uFEFF/, "").replace(/\r\n$/, "").split("\r\n");
+const records = (csv: string) =>
+  csv
+    .replace(/^\uFEFF/, "")
+    .replace(/\r\n$/, "")
+    .split("\r\n");
 
 describe("CSV export of one device's measurements", () => {
   it("has spreadsheet headers, ISO times in UTC, units and a verified column; the range is [from, to)", async () => {
     const owner = await insertAccount(database.db, "export-owner");
     const d = await claimTestDevice(database, cfg, owner);
     await database.db.insert(measurements).values([
-      { deviceId: d.deviceId, property: "temperature", unit: "Cel", time: new Date("2026-01-01T00:00:00Z"), value: -3.5 },
-      { deviceId: d.deviceId, property: "temperature", unit: "Cel", time: new Date("2026-01-02T00:00:00.250Z"), value: 20 },
-      { deviceId: d.deviceId, property: "humidity", unit: "%", time: new Date("2026-01-01T12:00:00Z"), value: 40, verified: false },
-      { deviceId: d.deviceId, property: "co2", unit: "=HYPERLINK(\"x\")", time: new Date("2026-01-01T00:00:00Z"), value: 1 },
+      {
+        deviceId: d.deviceId,
+        property: "temperature",
+        unit: "Cel",
+        time: new Date("2026-01-01T00:00:00Z"),
+        value: -3.5,
+      },
+      {
+        deviceId: d.deviceId,
+        property: "temperature",
+        unit: "Cel",
+        time: new Date("2026-01-02T00:00:00.250Z"),
+        value: 20,
+      },
+      {
+        deviceId: d.deviceId,
+        property: "humidity",
+        unit: "%",
+        time: new Date("2026-01-01T12:00:00Z"),
+        value: 40,
+        verified: false,
+      },
+      {
+        deviceId: d.deviceId,
+        property: "co2",
+        unit: '=HYPERLINK("x")',
+        time: new Date("2026-01-01T00:00:00Z"),
+        value: 1,
+      },
     ]);
     const all = await exportDeviceMeasurements(database.db, owner.id, d.deviceId, {});
     expect(all.filename).toBe(`${d.deviceId}-measurements.csv`);
@@ -88,7 +117,8 @@ describe("CSV export of one device's measurements", () => {
     expect(csvCell("plain")).toBe("plain");
     expect(csvCell("a,b")).toBe('"a,b"');
     expect(csvCell("line\nbreak")).toBe('"line\nbreak"');
-    for (const f of ["=1+1", "+1", "-1", "@SUM(A1)", "\tx"]) expect(csvCell(f).startsWith("'") || csvCell(f).startsWith("\"'")).toBe(true);
+    for (const f of ["=1+1", "+1", "-1", "@SUM(A1)", "\tx"])
+      expect(csvCell(f).startsWith("'") || csvCell(f).startsWith("\"'")).toBe(true);
   });
 });
 
@@ -98,7 +128,9 @@ describe("CSV export of every device's measurements (staff)", () => {
     const staff = await insertAccount(database.db, "export-staff", "staff");
     const d = await claimTestDevice(database, cfg, owner);
     const at = new Date(Date.UTC(2020, 0, 1, 0, 0, 0, Math.floor(Math.random() * 1e6)));
-    await database.db.insert(measurements).values({ deviceId: d.deviceId, property: "temperature", time: at, value: 7 });
+    await database.db
+      .insert(measurements)
+      .values({ deviceId: d.deviceId, property: "temperature", time: at, value: 7 });
     const { body } = await exportAllMeasurements(database.db, staff, {
       from: at,
       to: new Date(at.getTime() + 1),

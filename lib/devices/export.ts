@@ -65,7 +65,13 @@ const DEVICE_HEADER = ["time (UTC)", "property", "value", "unit", "verified"];
 const STAFF_HEADER = ["device id", "device name", ...DEVICE_HEADER];
 
 function cells(r: Row): string[] {
-  return [r.time.toISOString(), csvCell(r.property), String(r.value), csvCell(r.unit ?? ""), r.verified ? "true" : "false"];
+  return [
+    r.time.toISOString(),
+    csvCell(r.property),
+    String(r.value),
+    csvCell(r.unit ?? ""),
+    r.verified ? "true" : "false",
+  ];
 }
 
 /**

@@ -111,7 +111,13 @@ export async function measurementSeries(
   const seconds = RANGES[range];
   const bucket = Math.max(60, Math.ceil(seconds / 300));
   const since = new Date(now - seconds * 1000);
-  const rows = rowsOf<{ property: string; unit: string | null; t: number | string; v: number | string; verified: boolean }>(
+  const rows = rowsOf<{
+    property: string;
+    unit: string | null;
+    t: number | string;
+    v: number | string;
+    verified: boolean;
+  }>(
     await db.execute(sql`
       select property, max(unit) as unit, verified,
              floor(extract(epoch from time) / ${bucket}) * ${bucket} as t, avg(value) as v

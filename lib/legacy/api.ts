@@ -16,13 +16,7 @@ import {
   setLegacyNodeDisabled,
   setLegacySettings,
 } from "./nodes";
-import {
-  legacySettingsSchema,
-  linkSchema,
-  nodePatchSchema,
-  registerNodeSchema,
-  staffUpgradeSchema,
-} from "./schemas";
+import { legacySettingsSchema, linkSchema, nodePatchSchema, registerNodeSchema, staffUpgradeSchema } from "./schemas";
 import { upgradeLegacyNode } from "./upgrade";
 
 // The legacy-node use cases as the routes and pages call them (docs/legacy-ingest.md).
@@ -93,7 +87,12 @@ export async function staffUpgradeRequest(actor: Actor, nodeId: string | undefin
 }
 
 /** An owner links their claimed device to their legacy node. */
-export async function linkLegacyNodeRequest(actor: Actor, user: SessionUser, deviceId: string | undefined, body: unknown) {
+export async function linkLegacyNodeRequest(
+  actor: Actor,
+  user: SessionUser,
+  deviceId: string | undefined,
+  body: unknown,
+) {
   const id = idOrNotFound("dev", deviceId);
   const { hardwareId } = parseOrThrow(linkSchema, body);
   const { db } = await appDatabase();

@@ -132,37 +132,39 @@ export async function ingestLegacy(
   });
   const time = new Date(Math.floor(now.getTime() / 1000) * 1000);
 
-  const stored = await retryOnRace(() => db.transaction(async (tx) => {
-    const settings = await getDeviceSettings(tx);
-    let [node] = await tx.select().from(legacyNodes).where(eq(legacyNodes.hardwareId, hardwareId)).for("update");
-    if (!node) {
-      const ownerId = settings.legacyAcceptAny ? settings.legacyAcceptAnyOwnerId : null;
-      if (!ownerId || (settings.legacyCutoffAt && now >= settings.legacyCutoffAt))
-        throw new AppError("legacy_not_accepted", "This hardware id is not registered.");
-      node = await autoRegister(tx, hardwareId, ownerId, req.ip, address);
-    }
-    const refusal = await refusalOf(tx, node, settings.legacyCutoffAt, now);
-    if (refusal) throw refusal;
-    // The same reading twice in one request is one reading.
-    const unique = [...new Map(readings.map((r) => [r.property, r])).values()];
-    const inserted =
-      unique.length === 0
-        ? []
-        : await tx
-            .insert(measurements)
-            .values(unique.map((r) => ({ deviceId: node.deviceId, ...r, time, verified: false })))
-            .onConflictDoNothing()
-            .returning({ property: measurements.property });
-    await tx
-      .update(legacyNodes)
-      .set({ lastSeenAt: now, softwareVersion: body.software_version ?? node.softwareVersion })
-      .where(eq(legacyNodes.id, node.id));
-    await tx
-      .update(devices)
-      .set({ lastSeenAt: now, firmware: body.software_version || undefined })
-      .where(eq(devices.id, node.deviceId));
-    return { node, accepted: inserted.length, duplicates: readings.length - inserted.length };
-  }));
+  const stored = await retryOnRace(() =>
+    db.transaction(async (tx) => {
+      const settings = await getDeviceSettings(tx);
+      let [node] = await tx.select().from(legacyNodes).where(eq(legacyNodes.hardwareId, hardwareId)).for("update");
+      if (!node) {
+        const ownerId = settings.legacyAcceptAny ? settings.legacyAcceptAnyOwnerId : null;
+        if (!ownerId || (settings.legacyCutoffAt && now >= settings.legacyCutoffAt))
+          throw new AppError("legacy_not_accepted", "This hardware id is not registered.");
+        node = await autoRegister(tx, hardwareId, ownerId, req.ip, address);
+      }
+      const refusal = await refusalOf(tx, node, settings.legacyCutoffAt, now);
+      if (refusal) throw refusal;
+      // The same reading twice in one request is one reading.
+      const unique = [...new Map(readings.map((r) => [r.property, r])).values()];
+      const inserted =
+        unique.length === 0
+          ? []
+          : await tx
+              .insert(measurements)
+              .values(unique.map((r) => ({ deviceId: node.deviceId, ...r, time, verified: false })))
+              .onConflictDoNothing()
+              .returning({ property: measurements.property });
+      await tx
+        .update(legacyNodes)
+        .set({ lastSeenAt: now, softwareVersion: body.software_version ?? node.softwareVersion })
+        .where(eq(legacyNodes.id, node.id));
+      await tx
+        .update(devices)
+        .set({ lastSeenAt: now, firmware: body.software_version || undefined })
+        .where(eq(devices.id, node.deviceId));
+      return { node, accepted: inserted.length, duplicates: readings.length - inserted.length };
+    }),
+  );
   await flagUnlistedProperties(
     db,
     stored.node.model,

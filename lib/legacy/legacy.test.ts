@@ -22,7 +22,9 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 // The settings row is shared by every test on a reused PostgreSQL database: always back to the defaults.
-afterEach(() => updateDeviceSettings(database.db, { legacyAcceptAny: false, legacyAcceptAnyOwnerId: null, legacyCutoffAt: null }));
+afterEach(() =>
+  updateDeviceSettings(database.db, { legacyAcceptAny: false, legacyAcceptAnyOwnerId: null, legacyCutoffAt: null }),
+);
 
 const hw = () => `esp8266-${randomUUID().replace(/-/g, "").slice(0, 12)}`;
 const ip = () => `2001:db8:${randomUUID().slice(0, 4)}:${randomUUID().slice(0, 4)}::1`;
@@ -95,7 +97,12 @@ describe("legacy ingest: unsigned data stored unverified", () => {
     const owner = await insertAccount(database.db, "legacy-owner");
     const id = String(Date.now()) + String(Math.floor(Math.random() * 1000));
     const hardwareId = `esp8266-${id}`;
-    await registerLegacyNode(database.db, staff, { hardwareId, ownerEmail: owner.email, name: "Roof", model: "sensor-community" });
+    await registerLegacyNode(database.db, staff, {
+      hardwareId,
+      ownerEmail: owner.email,
+      name: "Roof",
+      model: "sensor-community",
+    });
     expect(await push(null, { ...body(), esp8266id: id })).toMatchObject({ hardwareId, accepted: 1 });
   });
 
@@ -117,7 +124,11 @@ describe("legacy ingest: unsigned data stored unverified", () => {
   });
 
   it("value checks: decimal strings and numbers within the bounds only", () => {
-    expect(checkLegacyItem({ value_type: "P2", value: " -3.5e2 " })).toEqual({ property: "p2", unit: "ug/m3", value: -350 });
+    expect(checkLegacyItem({ value_type: "P2", value: " -3.5e2 " })).toEqual({
+      property: "p2",
+      unit: "ug/m3",
+      value: -350,
+    });
     for (const value of ["0x10", "1,5", "Infinity", "NaN", "", 1e16, null, true])
       expect(checkLegacyItem({ value_type: "p2", value })).toBe("invalid_value");
     expect(checkLegacyItem({ value_type: "p2", value: 1, unit: "x" })).toBe("unknown_field");
@@ -172,7 +183,9 @@ describe("legacy ingest: unsigned data stored unverified", () => {
     expect((await refusal(push(flood, body(), { ip: address }))).code).toBe("rate_limited");
     expect(await database.db.select().from(legacyNodes).where(eq(legacyNodes.hardwareId, flood))).toEqual([]);
     // A known node from the same address still gets through.
-    expect(await push(hardwareId, body(), { ip: address, at: new Date(Date.now() + 5000) })).toMatchObject({ accepted: 1 });
+    expect(await push(hardwareId, body(), { ip: address, at: new Date(Date.now() + 5000) })).toMatchObject({
+      accepted: 1,
+    });
   });
 
   it("two first requests of one unknown node at once register it once", async () => {
@@ -192,7 +205,11 @@ describe("upgrade: a node reflashed and claimed takes its history along, and its
     await push(hardwareId, body([{ value_type: "humidity", value: "40" }]), { at: new Date("2026-02-01T00:02:25Z") });
     const device = await claimTestDevice(database, cfg, owner);
 
-    const result = await upgradeLegacyNode(database.db, owner, { deviceId: device.deviceId, hardwareId, asStaff: false });
+    const result = await upgradeLegacyNode(database.db, owner, {
+      deviceId: device.deviceId,
+      hardwareId,
+      asStaff: false,
+    });
     expect(result).toEqual({ nodeId: node.id, hardwareId, deviceId: device.deviceId, movedReadings: 2 });
     const moved = await readingsOf(device.deviceId);
     expect(moved.map((r) => [r.property, r.verified])).toEqual([
@@ -207,7 +224,13 @@ describe("upgrade: a node reflashed and claimed takes its history along, and its
       time: new Date("2026-02-01T12:00:00Z"),
       value: 22,
     });
-    const series = await measurementSeries(database.db, owner.id, device.deviceId, "7d", Date.parse("2026-02-02T00:00:00Z"));
+    const series = await measurementSeries(
+      database.db,
+      owner.id,
+      device.deviceId,
+      "7d",
+      Date.parse("2026-02-02T00:00:00Z"),
+    );
     const temperature = series.find((s) => s.property === "temperature");
     expect(temperature?.unverified.map((p) => p[1])).toEqual([21.5]);
     expect(temperature?.points.map((p) => p[1])).toEqual([22]);
@@ -247,10 +270,18 @@ describe("upgrade: a node reflashed and claimed takes its history along, and its
     expect((await link(owner, device.deviceId, hw())).code).toBe("not_found");
     const other = await registered(owner);
     expect((await link(owner, other.node.deviceId, mine.hardwareId)).code).toBe("invalid_request");
-    await upgradeLegacyNode(database.db, owner, { deviceId: device.deviceId, hardwareId: mine.hardwareId, asStaff: false });
+    await upgradeLegacyNode(database.db, owner, {
+      deviceId: device.deviceId,
+      hardwareId: mine.hardwareId,
+      asStaff: false,
+    });
     expect((await link(owner, device.deviceId, mine.hardwareId)).code).toBe("conflict");
     // Staff may link across accounts.
-    const r = await upgradeLegacyNode(database.db, staff, { deviceId: strangerDevice.deviceId, nodeId: other.node.id, asStaff: true });
+    const r = await upgradeLegacyNode(database.db, staff, {
+      deviceId: strangerDevice.deviceId,
+      nodeId: other.node.id,
+      asStaff: true,
+    });
     expect(r.deviceId).toBe(strangerDevice.deviceId);
   });
 
@@ -260,7 +291,9 @@ describe("upgrade: a node reflashed and claimed takes its history along, and its
     const at = new Date("2026-02-02T00:00:00Z");
     await push(hardwareId, body([{ value_type: "temperature", value: 1 }]), { at });
     const device = await claimTestDevice(database, cfg, owner);
-    await database.db.insert(measurements).values({ deviceId: device.deviceId, property: "temperature", time: at, value: 2 });
+    await database.db
+      .insert(measurements)
+      .values({ deviceId: device.deviceId, property: "temperature", time: at, value: 2 });
     const r = await upgradeLegacyNode(database.db, owner, { deviceId: device.deviceId, hardwareId, asStaff: false });
     expect(r.movedReadings).toBe(0);
     expect((await readingsOf(device.deviceId)).map((m) => [m.value, m.verified])).toEqual([[2, true]]);
@@ -276,9 +309,7 @@ describe("upgrade: a node reflashed and claimed takes its history along, and its
     const upgrade = upgradeLegacyNode(database.db, owner, { deviceId: device.deviceId, hardwareId, asStaff: false });
     const [results] = await Promise.all([Promise.all(pushes), upgrade]);
     const accepted = results.filter((r) => typeof r === "object").length;
-    expect(results.filter((r) => typeof r === "string")).toEqual(
-      Array(5 - accepted).fill("legacy_node_upgraded"),
-    );
+    expect(results.filter((r) => typeof r === "string")).toEqual(Array(5 - accepted).fill("legacy_node_upgraded"));
     expect(await readingsOf(node.deviceId)).toEqual([]);
     expect((await readingsOf(device.deviceId)).length).toBe(accepted);
   });
@@ -291,13 +322,16 @@ describe("registering legacy nodes", () => {
     const base = { ownerEmail: owner.email, name: "Garden", model: "sensor-community" };
     expect((await refusal(registerLegacyNode(database.db, staff, { ...base, hardwareId }))).code).toBe("conflict");
     expect(
-      (await refusal(registerLegacyNode(database.db, staff, { ...base, hardwareId: hw(), ownerEmail: "nobody@example.org" })))
-        .code,
+      (
+        await refusal(
+          registerLegacyNode(database.db, staff, { ...base, hardwareId: hw(), ownerEmail: "nobody@example.org" }),
+        )
+      ).code,
     ).toBe("invalid_request");
     await registerLegacyNode(database.db, staff, { ...base, hardwareId: hw() });
-    expect((await refusal(registerLegacyNode(database.db, staff, { ...base, name: "GARDEN", hardwareId: hw() }))).code).toBe(
-      "name_taken",
-    );
+    expect(
+      (await refusal(registerLegacyNode(database.db, staff, { ...base, name: "GARDEN", hardwareId: hw() }))).code,
+    ).toBe("name_taken");
   });
 
   it("imports CSV line by line and reports each line's outcome", async () => {

@@ -122,7 +122,12 @@ export async function importLegacyNodes(db: Db, actor: Actor, csv: string): Prom
     if (index === 0 && fields && /^hardware/i.test(fields[0] ?? "")) continue;
     const hardwareId = (fields?.[0] ?? raw).slice(0, 64);
     if (!fields || fields.length !== 3) {
-      report.push({ line, hardwareId, outcome: "rejected", reason: "expected 3 fields: hardware id, owner email, name" });
+      report.push({
+        line,
+        hardwareId,
+        outcome: "rejected",
+        reason: "expected 3 fields: hardware id, owner email, name",
+      });
       continue;
     }
     const parsed = registerNodeSchema.safeParse({ hardwareId: fields[0], ownerEmail: fields[1], name: fields[2] });
@@ -176,7 +181,11 @@ export async function setLegacySettings(db: Db, actor: Actor & { id: string }, i
     const cutoffAt = input.cutoffAt ? new Date(input.cutoffAt) : null;
     await updateDeviceSettings(tx, {
       legacyAcceptAny: input.acceptAny,
-      legacyAcceptAnyOwnerId: input.acceptAny ? (before.legacyAcceptAny ? before.legacyAcceptAnyOwnerId : actor.id) : null,
+      legacyAcceptAnyOwnerId: input.acceptAny
+        ? before.legacyAcceptAny
+          ? before.legacyAcceptAnyOwnerId
+          : actor.id
+        : null,
       legacyCutoffAt: cutoffAt,
     });
     await recordAudit(tx, actor, {

@@ -22,9 +22,7 @@ export async function upgradeLegacyNode(
     const [node] = await tx
       .select()
       .from(legacyNodes)
-      .where(
-        target.nodeId ? eq(legacyNodes.id, target.nodeId) : eq(legacyNodes.hardwareId, target.hardwareId ?? ""),
-      )
+      .where(target.nodeId ? eq(legacyNodes.id, target.nodeId) : eq(legacyNodes.hardwareId, target.hardwareId ?? ""))
       .for("update");
     const [oldRecord] = node ? await tx.select().from(devices).where(eq(devices.id, node.deviceId)) : [];
     if (!node || !oldRecord || (!target.asStaff && oldRecord.ownerId !== actor.id))

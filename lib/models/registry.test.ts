@@ -7,7 +7,15 @@ import { openTestDatabase } from "../db/test-database";
 import { AppError } from "../errors/app-error";
 import { insertAccount, testConfig } from "../provisioning/test-fixtures";
 import { startSession } from "../provisioning/start-session";
-import { deleteModel, firmwareAllowed, firmwareAtLeast, flagUnlistedProperties, saveModel, setModelPolicy, updateDeviceSettings } from "./registry";
+import {
+  deleteModel,
+  firmwareAllowed,
+  firmwareAtLeast,
+  flagUnlistedProperties,
+  saveModel,
+  setModelPolicy,
+  updateDeviceSettings,
+} from "./registry";
 import { modelInputSchema } from "./schemas";
 
 let database: Database;
@@ -48,7 +56,11 @@ describe("model policy at session start", () => {
   it("registry: an unknown model and a firmware below the minimum are refused with their codes, creating nothing", async () => {
     const staff = await insertAccount(database.db, "models-staff", "staff");
     const known = model();
-    await saveModel(database.db, staff, modelInputSchema.parse({ model: known, displayName: "Heat kit", minFirmware: "1.4.0" }));
+    await saveModel(
+      database.db,
+      staff,
+      modelInputSchema.parse({ model: known, displayName: "Heat kit", minFirmware: "1.4.0" }),
+    );
     await setModelPolicy(database.db, staff, "registry");
     const unknown = model();
     const refused = await start(unknown, "9.9").catch((e: AppError) => e);
@@ -56,12 +68,16 @@ describe("model policy at session start", () => {
     const old = await start(known, "1.3.9").catch((e: AppError) => e);
     expect(old).toMatchObject({ code: "firmware_not_allowed", status: 403 });
     expect((old as AppError).detail).toContain("1.4.0");
-    expect(await database.db.select().from(provisioningSessions).where(eq(provisioningSessions.model, unknown))).toEqual([]);
+    expect(
+      await database.db.select().from(provisioningSessions).where(eq(provisioningSessions.model, unknown)),
+    ).toEqual([]);
     expect((await start(known, "1.4.2")).sid).toBeTruthy();
 
     await deleteModel(database.db, staff, known);
     expect(await start(known, "1.4.2").catch((e: AppError) => e.code)).toBe("unknown_model");
-    const actions = (await database.db.select().from(auditEvents).where(eq(auditEvents.actorId, staff.id))).map((e) => e.action);
+    const actions = (await database.db.select().from(auditEvents).where(eq(auditEvents.actorId, staff.id))).map(
+      (e) => e.action,
+    );
     expect(actions).toEqual(["model.created", "model.policy_changed", "model.deleted"]);
   });
 

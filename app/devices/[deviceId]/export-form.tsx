@@ -31,8 +31,8 @@ export function ExportForm({ deviceId }: { deviceId: string }) {
         </a>
       )}
       <p className="small muted" style={{ flexBasis: "100%" }}>
-        One row per reading: time (UTC), property, value, unit, and whether it was signed by the device
-        (verified). Leave the dates empty for everything.
+        One row per reading: time (UTC), property, value, unit, and whether it was signed by the device (verified).
+        Leave the dates empty for everything.
       </p>
     </div>
   );

@@ -22,7 +22,10 @@ export function LegacyLinkForm({ deviceId, nodes }: { deviceId: string; nodes: N
         method: "POST",
         body: { hardwareId },
       });
-      setMessage({ kind: "ok", text: `Linked: ${r.movedReadings} earlier readings are now part of this device (unverified).` });
+      setMessage({
+        kind: "ok",
+        text: `Linked: ${r.movedReadings} earlier readings are now part of this device (unverified).`,
+      });
       router.refresh();
     } catch (err) {
       setMessage({ kind: "error", text: err instanceof Error ? err.message : "Something went wrong." });
@@ -46,7 +49,12 @@ export function LegacyLinkForm({ deviceId, nodes }: { deviceId: string; nodes: N
         {busy ? "Linking…" : "Link and take its history"}
       </button>
       {message && (
-        <p className={`notice ${message.kind}`} role="status" data-testid="legacy-link-message" style={{ flexBasis: "100%" }}>
+        <p
+          className={`notice ${message.kind}`}
+          role="status"
+          data-testid="legacy-link-message"
+          style={{ flexBasis: "100%" }}
+        >
           {message.text}
         </p>
       )}

@@ -100,8 +100,8 @@ export function MeasurementChart({ deviceId }: { deviceId: string }) {
       )}
       {state.series.some((s) => s.unverified.length > 0) && (
         <p className="small muted" data-testid="unverified-note">
-          <span className="legend-unverified" aria-hidden="true" /> Dashed orange: unverified readings, sent
-          unsigned by a legacy node before its upgrade (anyone who knew its hardware id could have sent them).
+          <span className="legend-unverified" aria-hidden="true" /> Dashed orange: unverified readings, sent unsigned by
+          a legacy node before its upgrade (anyone who knew its hardware id could have sent them).
         </p>
       )}
       {state.series.map((s) => (

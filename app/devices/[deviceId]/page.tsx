@@ -74,8 +74,8 @@ export default async function DevicePage({ params }: { params: Promise<{ deviceI
             {legacy.node.disabled && " Staff have stopped accepting its data."}
           </p>
           <p className="small muted">
-            Reflash it with Claimlink firmware and claim it with its QR code; then link it from the new device&apos;s page
-            to keep this history.
+            Reflash it with Claimlink firmware and claim it with its QR code; then link it from the new device&apos;s
+            page to keep this history.
           </p>
         </div>
       )}

@@ -180,7 +180,8 @@ export function NodeActions({ id, hardwareId, disabled }: { id: string; hardware
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!window.confirm(`Upgrade ${hardwareId} to ${deviceId}? Its unsigned data is refused from then on.`)) return;
+          if (!window.confirm(`Upgrade ${hardwareId} to ${deviceId}? Its unsigned data is refused from then on.`))
+            return;
           void run("upgrade", async () => {
             const r = await api<{ movedReadings: number }>(`/api/v1/staff/legacy/nodes/${id}/upgrade`, {
               method: "POST",

@@ -76,7 +76,9 @@ export default async function LegacyPage() {
                   </td>
                   <td>{ago(n.lastSeenAt)}</td>
                   <td>
-                    {n.upgradedAt ? null : <NodeActions id={n.id} hardwareId={n.hardwareId} disabled={!!n.disabledAt} />}
+                    {n.upgradedAt ? null : (
+                      <NodeActions id={n.id} hardwareId={n.hardwareId} disabled={!!n.disabledAt} />
+                    )}
                   </td>
                 </tr>
               ))}
