@@ -174,3 +174,24 @@ test("staff export every device's measurements as CSV with device columns", asyn
   expect((await bad.json()).code).toBe("invalid_request");
   await staff.dispose();
 });
+
+test("a flood of made-up hardware ids registers nothing and cannot fill the audit log", async () => {
+  const staff = await staffApi();
+  const ids = Array.from({ length: 25 }, () => `esp8266-${hex(6)}`);
+  for (const id of ids) {
+    const r = await pushAs(id);
+    expect(r.status).toBe(403);
+    expect((await r.json()).code).toBe("legacy_not_accepted");
+  }
+  const log = await (await staff.get("/api/v1/staff/audit?limit=500")).json();
+  const recorded = log.events.filter(
+    (e: { action: string; detail: { hardwareId?: string } }) =>
+      e.action === "legacy.refused" && ids.includes(e.detail.hardwareId ?? ""),
+  );
+  // The cap counts the address, not the made-up id: at most 20 a code in 10 minutes.
+  expect(recorded.length).toBeLessThanOrEqual(20);
+  for (const e of recorded) expect(e.detail).toMatchObject({ code: "legacy_not_accepted", method: "POST" });
+  const nodes = await (await staff.get("/api/v1/staff/legacy/nodes")).json();
+  expect(nodes.nodes.filter((n: { hardwareId: string }) => ids.includes(n.hardwareId))).toEqual([]);
+  await staff.dispose();
+});
