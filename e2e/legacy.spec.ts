@@ -47,6 +47,7 @@ test("a legacy node's unsigned data is accepted before its upgrade and refused a
   // The owner reflashed the board, claimed it with its QR code, and links it on its page.
   const { deviceId } = await claimDevice(ownerApi, {}, { model: "coreink-heat" });
   await signIn(page, owner.email, owner.password, /\/devices$/);
+  await expect(page.getByTestId("device-status").filter({ hasText: "Legacy node" })).toHaveCount(1);
   await page.goto(`/devices/${deviceId}`);
   page.once("dialog", (d) => void d.accept());
   await page.getByLabel("Legacy node this board used to be").selectOption(hardwareId);

@@ -1,4 +1,4 @@
-const TEXT = { online: "Online", offline: "Offline", revoked: "Revoked" } as const;
+const TEXT = { online: "Online", offline: "Offline", revoked: "Revoked", legacy: "Legacy node" } as const;
 
 export function StatusBadge({ status }: { status: keyof typeof TEXT }) {
   return (

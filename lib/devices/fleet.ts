@@ -1,10 +1,10 @@
-import { desc, eq, ilike, or } from "drizzle-orm";
+import { desc, eq, ilike, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { containsPattern } from "../db/search";
 import { devices, users } from "../db/schema";
 import { latestCommands, type CommandStatus } from "./commands";
 import { devicesWithLiveCredential } from "./credentials";
-import { deviceStatus, type DeviceStatus } from "./views";
+import { deviceStatus, legacyRecords, type DeviceStatus } from "./views";
 
 export type FleetDevice = {
   id: string;
@@ -19,7 +19,7 @@ export type FleetDevice = {
   createdAt: Date;
 };
 
-/** Every device for staff, most recently seen first; `q` matches the name, id, model or owner's email. */
+/** Every device for staff, most recently seen first (never seen last); `q` matches the name, id, model or owner's email. */
 export async function listFleet(db: Db, q?: string): Promise<FleetDevice[]> {
   const pattern = containsPattern(q);
   const rows = await db
@@ -36,9 +36,13 @@ export async function listFleet(db: Db, q?: string): Promise<FleetDevice[]> {
           )
         : undefined,
     )
-    .orderBy(desc(devices.lastSeenAt), desc(devices.createdAt))
+    .orderBy(sql`${devices.lastSeenAt} desc nulls last`, desc(devices.createdAt))
     .limit(500);
   const live = await devicesWithLiveCredential(
+    db,
+    rows.map((r) => r.device.id),
+  );
+  const legacy = await legacyRecords(
     db,
     rows.map((r) => r.device.id),
   );
@@ -53,7 +57,7 @@ export async function listFleet(db: Db, q?: string): Promise<FleetDevice[]> {
     firmware: d.firmware,
     ownerId: d.ownerId,
     ownerEmail,
-    status: d.releasedAt ? "released" : deviceStatus(d, live.has(d.id)),
+    status: d.releasedAt ? "released" : legacy.has(d.id) ? "legacy" : deviceStatus(d, live.has(d.id)),
     lastCommand: commands.get(d.id) ?? null,
     lastSeenAt: d.lastSeenAt,
     createdAt: d.createdAt,

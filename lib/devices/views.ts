@@ -1,12 +1,13 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
-import { auditEvents, devices, measurements, type Device } from "../db/schema";
+import { auditEvents, devices, legacyNodes, measurements, type Device } from "../db/schema";
 import { devicesWithLiveCredential, liveCredential } from "./credentials";
 import { getOwnedDevice } from "./lifecycle";
 import { latestMeasurements } from "./measurements";
 import { RANGES, type Range } from "./schemas";
 
-export type DeviceStatus = "online" | "offline" | "revoked";
+/** `legacy`: a legacy node's record, which has no credential by design (docs/legacy-ingest.md). */
+export type DeviceStatus = "online" | "offline" | "revoked" | "legacy";
 export type Reading = { property: string; unit: string | null; time: Date; value: number };
 
 /**
@@ -42,6 +43,7 @@ export async function listMyDevices(db: Db, userId: string): Promise<DeviceSumma
   if (mine.length === 0) return [];
   const ids = mine.map((d) => d.id);
   const live = await devicesWithLiveCredential(db, ids);
+  const legacy = await legacyRecords(db, ids);
   const latest = await db
     .selectDistinctOn([measurements.deviceId, measurements.property], {
       deviceId: measurements.deviceId,
@@ -57,10 +59,20 @@ export async function listMyDevices(db: Db, userId: string): Promise<DeviceSumma
     id: d.id,
     name: d.name,
     model: d.model,
-    status: deviceStatus(d, live.has(d.id)),
+    status: legacy.has(d.id) ? "legacy" : deviceStatus(d, live.has(d.id)),
     lastSeenAt: d.lastSeenAt,
     latest: latest.filter((l) => l.deviceId === d.id).map(({ deviceId: _, ...r }) => r),
   }));
+}
+
+/** Which of these devices are legacy nodes' records. */
+export async function legacyRecords(db: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .select({ deviceId: legacyNodes.deviceId })
+    .from(legacyNodes)
+    .where(inArray(legacyNodes.deviceId, ids));
+  return new Set(rows.map((r) => r.deviceId));
 }
 
 export type DeviceDetail = DeviceSummary & {

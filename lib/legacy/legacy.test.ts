@@ -9,7 +9,7 @@ import { updateDeviceSettings } from "../models/registry";
 import { claimTestDevice, insertAccount, testConfig, type TestAccount } from "../provisioning/test-fixtures";
 import { AUTO_REGISTRATIONS_PER_ADDRESS_PER_HOUR, checkLegacyItem, ingestLegacy, type LegacyConfig } from "./ingest";
 import { importLegacyNodes, parseCsvLine, registerLegacyNode, setLegacyNodeDisabled } from "./nodes";
-import { measurementSeries } from "../devices/views";
+import { listMyDevices, measurementSeries } from "../devices/views";
 import { upgradeLegacyNode } from "./upgrade";
 
 let database: Database;
@@ -91,6 +91,9 @@ describe("legacy ingest: unsigned data stored unverified", () => {
     ]);
     const [n] = await database.db.select().from(legacyNodes).where(eq(legacyNodes.id, node.id));
     expect(n.softwareVersion).toBe("NRZ-2020-129");
+    // The owner sees it as a legacy node (no credential by design), not as a revoked device.
+    const mine = await listMyDevices(database.db, owner.id);
+    expect(mine.map((d) => [d.id, d.status])).toEqual([[node.deviceId, "legacy"]]);
   });
 
   it("the hardware id may come from the body's esp8266id when X-Sensor is missing", async () => {

@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
-import { auditEvents, provisioningSessions, unlistedProperties } from "../db/schema";
+import { auditEvents, devices, provisioningSessions, unlistedProperties } from "../db/schema";
 import { openTestDatabase } from "../db/test-database";
 import { AppError } from "../errors/app-error";
-import { insertAccount, testConfig } from "../provisioning/test-fixtures";
+import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test-fixtures";
 import { startSession } from "../provisioning/start-session";
 import {
   deleteModel,
@@ -91,6 +91,25 @@ describe("model policy at session start", () => {
       { model: "ok", displayName: "x", extra: 1 },
     ])
       expect(modelInputSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+  });
+});
+
+describe("a new device of a registered model", () => {
+  it("starts with the model's default measurement interval", async () => {
+    const staff = await insertAccount(database.db, "models-staff", "staff");
+    const owner = await insertAccount(database.db, "models-owner");
+    const m = model();
+    await saveModel(
+      database.db,
+      staff,
+      modelInputSchema.parse({ model: m, displayName: "Slow kit", defaultIntervalSeconds: 300 }),
+    );
+    const d = await claimTestDevice(database, cfg, owner, m);
+    const [row] = await database.db.select().from(devices).where(eq(devices.id, d.deviceId));
+    expect(row.measurementIntervalSeconds).toBe(300);
+    const other = await claimTestDevice(database, cfg, owner, model());
+    const [plain] = await database.db.select().from(devices).where(eq(devices.id, other.deviceId));
+    expect(plain.measurementIntervalSeconds).toBe(60);
   });
 });
 

@@ -73,6 +73,15 @@ export async function checkModelPolicy(db: Db, model: string, firmware: string):
     );
 }
 
+/** The measurement interval a new device of `model` starts with: its registry entry's, else the default (60 s). */
+export async function defaultIntervalOf(db: Db, model: string): Promise<number | undefined> {
+  const [entry] = await db
+    .select({ seconds: deviceModels.defaultIntervalSeconds })
+    .from(deviceModels)
+    .where(eq(deviceModels.model, model));
+  return entry?.seconds;
+}
+
 export async function listModels(db: Db): Promise<DeviceModel[]> {
   return db.select().from(deviceModels).orderBy(asc(deviceModels.model));
 }

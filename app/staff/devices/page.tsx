@@ -13,7 +13,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
   const raw = (await searchParams).q;
   const q = typeof raw === "string" ? raw.slice(0, 100) : "";
   const devices = await fleet({ q });
-  const counts = { online: 0, offline: 0, revoked: 0, released: 0 };
+  const counts = { online: 0, offline: 0, revoked: 0, released: 0, legacy: 0 };
   for (const d of devices) counts[d.status]++;
   return (
     <main>
@@ -21,7 +21,8 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
       <p className="muted">
         {devices.length} device{devices.length === 1 ? "" : "s"}
         {q ? ` matching “${q}”` : ""}: {counts.online} online, {counts.offline} offline, {counts.revoked} revoked,{" "}
-        {counts.released} released.
+        {counts.released} released
+        {counts.legacy ? `, ${counts.legacy} legacy nodes` : ""}.
       </p>
       <form className="row" role="search" action="/staff/devices">
         <div>
@@ -82,7 +83,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                   </td>
                   <td>
                     {d.status === "released" ? null : (
-                      <FleetActions id={d.id} name={d.name} revoked={d.status === "revoked"} />
+                      <FleetActions id={d.id} name={d.name} revoked={d.status === "revoked" || d.status === "legacy"} />
                     )}
                   </td>
                 </tr>
