@@ -196,3 +196,21 @@ test("a flood of made-up hardware ids registers nothing and cannot fill the audi
   expect(nodes.nodes.filter((n: { hardwareId: string }) => ids.includes(n.hardwareId))).toEqual([]);
   await staff.dispose();
 });
+
+test("staff add a device model in the browser, see it in the registry, and delete it", async ({ page }) => {
+  const model = `e2e-form-${hex(4)}`;
+  await signIn(page, STAFF.email, STAFF.password, /\/staff\/accounts$/);
+  await page.goto("/staff/models");
+  await page.getByLabel("Model (as devices send it)").fill(model);
+  await page.getByLabel("Display name").fill("Form kit");
+  await page.getByLabel("Minimum firmware (e.g. 1.4.0)").fill("1.2.0");
+  await page.getByLabel("Properties and units (e.g. temperature Cel, humidity %)").fill("temperature Cel, humidity %");
+  await page.getByRole("button", { name: "Save model" }).click();
+  await expect(page.getByTestId("models-message").first()).toHaveText(`Saved ${model}.`);
+  const row = page.locator(`tr[data-model="${model}"]`);
+  await expect(row).toContainText("≥ 1.2.0");
+  await expect(row).toContainText("temperature (Cel), humidity (%)");
+  page.once("dialog", (d) => void d.accept());
+  await row.getByRole("button", { name: `Delete ${model}` }).click();
+  await expect(row).toHaveCount(0);
+});
