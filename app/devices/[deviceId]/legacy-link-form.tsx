@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { api } from "../../_components/api";
 
@@ -8,9 +7,8 @@ type Node = { id: string; hardwareId: string; name: string };
 
 /** Takes over a legacy node's history: after this, its hardware id's unsigned data is refused for good. */
 export function LegacyLinkForm({ deviceId, nodes }: { deviceId: string; nodes: Node[] }) {
-  const router = useRouter();
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [message, setMessage] = useState<{ kind: "error"; text: string } | null>(null);
   async function submit(form: FormData) {
     const hardwareId = String(form.get("hardwareId") ?? "");
     if (!window.confirm(`Link ${hardwareId}? Its unsigned data will be refused from now on. This cannot be undone.`))
@@ -22,11 +20,9 @@ export function LegacyLinkForm({ deviceId, nodes }: { deviceId: string; nodes: N
         method: "POST",
         body: { hardwareId },
       });
-      setMessage({
-        kind: "ok",
-        text: `Linked: ${r.movedReadings} earlier readings are now part of this device (unverified).`,
-      });
-      router.refresh();
+      // A full load: this form disappears (nothing is left to link) and the chart must fetch the
+      // history the device now holds; the page states the outcome from the count in the URL.
+      window.location.assign(`/devices/${deviceId}?linked=${r.movedReadings}`);
     } catch (err) {
       setMessage({ kind: "error", text: err instanceof Error ? err.message : "Something went wrong." });
     } finally {
@@ -49,12 +45,7 @@ export function LegacyLinkForm({ deviceId, nodes }: { deviceId: string; nodes: N
         {busy ? "Linking…" : "Link and take its history"}
       </button>
       {message && (
-        <p
-          className={`notice ${message.kind}`}
-          role="status"
-          data-testid="legacy-link-message"
-          style={{ flexBasis: "100%" }}
-        >
+        <p className="notice error" role="alert" data-testid="legacy-link-error" style={{ flexBasis: "100%" }}>
           {message.text}
         </p>
       )}

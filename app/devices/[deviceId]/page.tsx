@@ -16,8 +16,15 @@ import { RenameForm } from "./rename-form";
 
 export const metadata: Metadata = { title: "Device" };
 
-export default async function DevicePage({ params }: { params: Promise<{ deviceId: string }> }) {
+export default async function DevicePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ deviceId: string }>;
+  searchParams: Promise<{ linked?: string | string[] }>;
+}) {
   const { deviceId } = await params;
+  const linked = (await searchParams).linked;
   const user = await requireUserPage(`/devices/${encodeURIComponent(deviceId)}`);
   const device = await myDevice(user, deviceId).catch((err) => {
     if (err instanceof AppError && err.code === "device_not_found") notFound();
@@ -33,6 +40,12 @@ export default async function DevicePage({ params }: { params: Promise<{ deviceI
         <h1 data-testid="device-name">{device.name}</h1>
         {legacy.node ? <span className="badge">Legacy node</span> : <StatusBadge status={device.status} />}
       </div>
+      {typeof linked === "string" && /^\d{1,9}$/.test(linked) && (
+        <p className="notice ok" role="status" data-testid="legacy-link-message">
+          Linked to the legacy node: {linked} earlier readings are now part of this device, marked unverified. Its
+          hardware id can no longer send unsigned data.
+        </p>
+      )}
       <p className="muted small">
         {device.model} · firmware {device.firmware} · last seen {ago(device.lastSeenAt)}
       </p>
