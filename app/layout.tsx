@@ -29,6 +29,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                 {canReadStaffData(user.role) && <Link href="/staff/devices">Fleet</Link>}
                 {canReadStaffData(user.role) && <Link href="/staff/accounts">Accounts</Link>}
                 {canReadStaffData(user.role) && <Link href="/staff/audit">Audit log</Link>}
+                {canReadStaffData(user.role) && <Link href="/staff/models">Models</Link>}
+                {canReadStaffData(user.role) && <Link href="/staff/legacy">Legacy nodes</Link>}
                 {canReadStaffData(user.role) && <Link href="/staff/keys">Server keys</Link>}
                 <Link href="/account">{user.name}</Link>
                 <form action={signOutAction}>

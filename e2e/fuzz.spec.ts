@@ -27,7 +27,7 @@ function routePatterns(): string[] {
 const ROUTES = routePatterns();
 const printable = fc.string({ unit: fc.constantFrom(..."abcXYZ019_-=.,\"' :;/+%&?#[]{}"), maxLength: 80 });
 const segment = fc.oneof(
-  fc.constantFrom("dev_", "clm_", "cmd_", "usr_", "ses_", "inv_", "crd_").map((p) => p + "A1B2C3D4E5F6G7H8"),
+  fc.constantFrom("dev_", "clm_", "cmd_", "usr_", "ses_", "inv_", "crd_", "lgn_").map((p) => p + "A1B2C3D4E5F6G7H8"),
   // (No "..": the client resolves it to another path, not this route's parameter.)
   fc.constantFrom("%00", "%ff%fe", "a".repeat(5000), "AAAAAAAAAAAAAAAAAAAAAAAAAA", "-1", "1e309", "null"),
   printable.map((s) => encodeURIComponent(s) || "x"),
@@ -40,9 +40,13 @@ const pathOf = (pattern: string) =>
 const query = fc.oneof(
   fc.constant(""),
   fc
-    .dictionary(fc.constantFrom("range", "q", "wait", "cursor", "limit", "x"), fc.oneof(printable, segment), {
-      maxKeys: 3,
-    })
+    .dictionary(
+      fc.constantFrom("range", "q", "wait", "cursor", "limit", "from", "to", "x"),
+      fc.oneof(printable, segment),
+      {
+        maxKeys: 3,
+      },
+    )
     .map((d) => "?" + new URLSearchParams(d).toString()),
   fc.constantFrom("?range=24h", "?wait=30", "?wait=-1", "?wait=1e309", "?limit=99999999999999999999", "?%ff=%fe"),
 );
@@ -91,6 +95,20 @@ const body = fc.oneof(
       })
       .map((v) => JSON.stringify(v)),
   },
+  {
+    weight: 2,
+    // The legacy route's body (docs/legacy-ingest.md), with hostile values.
+    arbitrary: fc
+      .record({
+        esp8266id: fc.oneof(printable, fc.integer()),
+        software_version: printable,
+        sensordatavalues: fc.array(
+          fc.record({ value_type: printable, value: fc.oneof(printable, fc.double(), fc.constant("1e999")) }),
+          { maxLength: 70 },
+        ),
+      })
+      .map((v) => JSON.stringify(v)),
+  },
   { weight: 2, arbitrary: fc.constantFrom(nested(10_000), '{"a":1e999999}', "[1e308,-1e308,1e-400]", "{", "\u0000") },
   { weight: 2, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 64 }).map((b) => Buffer.from([0xff, 0xfe, ...b])) },
   { weight: 1, arbitrary: fc.constant(TEN_MB) },
@@ -105,7 +123,14 @@ const requestArb = fc
     authorization,
     cookie,
     origin: fc.oneof(fc.constant(undefined), fc.constant(new URL(BASE).origin), fc.constant("https://evil.example")),
-    contentType: fc.constantFrom(undefined, "application/json", "text/plain", "multipart/form-data; boundary=x"),
+    contentType: fc.constantFrom(
+      undefined,
+      "application/json",
+      "text/plain",
+      "text/csv",
+      "multipart/form-data; boundary=x",
+    ),
+    sensor: fc.oneof(fc.constant(undefined), printable, fc.constant("esp8266-1234567")),
     body,
   })
   .chain((r) => pathOf(r.route).map((p) => ({ ...r, path: p })));
@@ -144,6 +169,7 @@ test("fuzz: every route, random requests: never a 5xx, errors are problem+json, 
       if (r.cookie !== undefined) headers.cookie = r.cookie;
       if (r.origin !== undefined) headers.origin = r.origin;
       if (r.contentType !== undefined) headers["content-type"] = r.contentType;
+      if (r.sensor !== undefined) headers["x-sensor"] = r.sensor;
       const withBody = r.body !== undefined && r.method !== "GET" && r.method !== "HEAD";
       const res = await fetch(`${BASE}${r.path}${r.query}`, {
         method: r.method,

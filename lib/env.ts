@@ -75,6 +75,9 @@ const envSchema = z
     CLAIMLINK_OWNER_INTERVAL_MAX_SECONDS: positiveInt(3600),
     // A device silent this long gets its owner one notice per outage (lib/devices/notices.ts).
     CLAIMLINK_SILENCE_NOTICE_HOURS: positiveInt(24),
+    // docs/legacy-ingest.md: unsigned requests per hardware id and per client address.
+    CLAIMLINK_LEGACY_REQUESTS_PER_NODE_PER_MINUTE: positiveInt(6),
+    CLAIMLINK_LEGACY_REQUESTS_PER_ADDRESS_PER_MINUTE: positiveInt(120),
     // lib/housekeeping: how often it runs, and how long measurements are kept (unset: forever).
     CLAIMLINK_HOUSEKEEPING_MINUTES: positiveInt(60),
     CLAIMLINK_MEASUREMENT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),

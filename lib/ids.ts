@@ -17,6 +17,7 @@ export const ID_KINDS = {
   rcv: { noun: "recovery code", notFound: "not_found" },
   pwr: { noun: "password reset", notFound: "not_found" },
   shr: { noun: "share", notFound: "not_found" },
+  lgn: { noun: "legacy node", notFound: "not_found" },
 } as const satisfies Record<string, { noun: string; notFound: ErrorCode }>;
 
 export type IdPrefix = keyof typeof ID_KINDS;

@@ -22,6 +22,7 @@ const env = withTestKeys({
   // so the suite's few wrong passwords from 127.0.0.1 lock nobody out, and e2e/attacks.spec.ts
   // tests the limits themselves from other loopback addresses.
   CLAIMLINK_MEASUREMENT_BATCHES_PER_MINUTE: "100000",
+  CLAIMLINK_LEGACY_REQUESTS_PER_ADDRESS_PER_MINUTE: "100000",
   CLAIMLINK_DEVICES_PER_ACCOUNT: "3",
   CLAIMLINK_EMULATOR: "on", // off by default on PostgreSQL; the suite tests it on both
   // Required by default in production; e2e/two-factor.spec.ts tests the required mode in a second process.

@@ -4,6 +4,7 @@ const TEXT = {
   revoked: "Revoked",
   lost: "Lost or stolen",
   released: "Released",
+  legacy: "Legacy node",
 } as const;
 
 export function StatusBadge({ status }: { status: keyof typeof TEXT }) {

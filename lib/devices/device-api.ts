@@ -3,6 +3,7 @@ import { parseJsonText, parseOrThrow } from "../errors/validate";
 import type { DeviceReply, SignedDeviceRequest } from "../http/device-route";
 import { idOrNotFound } from "../ids";
 import { acknowledgeCommand, deviceProfile } from "./commands";
+import { flagUnlistedProperties } from "../models/registry";
 import { limitIngest, MAX_MEASUREMENTS, storeMeasurements } from "./measurements";
 import { commandAckSchema, measurementBatchSchema } from "./schemas";
 
@@ -24,7 +25,22 @@ export async function postMeasurements({ database, device, bodyText, cfg }: Sign
       `The body must be {"measurements": [...]} with at most ${MAX_MEASUREMENTS} items.`,
     );
   }
-  return { status: 200, body: await storeMeasurements(database.db, device.device.id, batch.data.measurements) };
+  const result = await storeMeasurements(database.db, device.device.id, batch.data.measurements);
+  await flagUnlistedProperties(
+    database.db,
+    device.device.model,
+    device.device.id,
+    propertiesOf(batch.data.measurements),
+  );
+  return { status: 200, body: result };
+}
+
+/** The property names a batch carries (valid or not: a flag is only a hint for staff). */
+function propertiesOf(items: unknown[]): string[] {
+  return items.flatMap((i) => {
+    const p = (i as { property?: unknown } | null)?.property;
+    return typeof p === "string" && /^[a-z][a-z0-9_.-]{0,63}$/.test(p) ? [p] : [];
+  });
 }
 
 /** POST /api/v1/devices/me/commands/{id}: the device reports a command's outcome. */

@@ -168,7 +168,7 @@ describe("fleet filters, summary and bulk actions on claimed devices", () => {
     );
 
     const summary = await fleetSummary(database.db, { model }, 24);
-    expect(summary.byStatus).toEqual({ online: 1, offline: 1, revoked: 1, lost: 1, released: 1 });
+    expect(summary.byStatus).toEqual({ online: 1, offline: 1, revoked: 1, lost: 1, released: 1, legacy: 0 });
     expect(summary.silent).toBe(1); // the offline one: three days without contact
     expect(summary.neverReported).toBe(4); // released devices are not counted
     await database.db

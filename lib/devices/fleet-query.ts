@@ -2,7 +2,7 @@ import { z } from "zod";
 import { and, asc, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { containsPattern } from "../db/search";
-import { deviceCredentials, devices, measurements, users } from "../db/schema";
+import { deviceCredentials, devices, legacyNodes, measurements, users } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { hasNoControlChars } from "../errors/validate";
 
@@ -30,7 +30,7 @@ const instant = z
   .transform((s) => (s ? new Date(s.length === 10 ? `${s}T00:00:00Z` : s) : undefined))
   .optional();
 
-export const FLEET_STATUSES = ["online", "offline", "revoked", "lost", "released"] as const;
+export const FLEET_STATUSES = ["online", "offline", "revoked", "lost", "released", "legacy"] as const;
 export type FleetStatus = (typeof FLEET_STATUSES)[number];
 
 export const fleetFilterShape = {
@@ -77,25 +77,29 @@ export type FleetPageQuery = z.infer<typeof fleetPageSchema>;
 // 90 s), as deviceStatus in views.ts; lost or stolen when its owner said so; revoked when it
 // holds no live credential.
 const live = sql`exists (select 1 from ${deviceCredentials} where ${deviceCredentials.deviceId} = ${devices.id} and ${deviceCredentials.revokedAt} is null)`;
+// A legacy node's record: unsigned data by hardware id, no credential by design (docs/legacy-ingest.md).
+const legacyRecord = sql`exists (select 1 from ${legacyNodes} where ${legacyNodes.deviceId} = ${devices.id})`;
 const heardRecently = sql`coalesce(${devices.lastSeenAt} > now() - greatest(90, ${devices.measurementIntervalSeconds} * 2.5) * interval '1 second', false)`;
 
 function statusWhere(status: FleetStatus): SQL {
   switch (status) {
     case "released":
       return isNotNull(devices.releasedAt);
+    case "legacy":
+      return sql`${devices.releasedAt} is null and ${legacyRecord}`;
     case "lost":
-      return sql`${devices.releasedAt} is null and ${devices.lostAt} is not null`;
+      return sql`${devices.releasedAt} is null and not ${legacyRecord} and ${devices.lostAt} is not null`;
     case "revoked":
-      return sql`${devices.releasedAt} is null and ${devices.lostAt} is null and not ${live}`;
+      return sql`${devices.releasedAt} is null and not ${legacyRecord} and ${devices.lostAt} is null and not ${live}`;
     case "online":
-      return sql`${devices.releasedAt} is null and ${devices.lostAt} is null and ${live} and ${heardRecently}`;
+      return sql`${devices.releasedAt} is null and not ${legacyRecord} and ${devices.lostAt} is null and ${live} and ${heardRecently}`;
     case "offline":
-      return sql`${devices.releasedAt} is null and ${devices.lostAt} is null and ${live} and not ${heardRecently}`;
+      return sql`${devices.releasedAt} is null and not ${legacyRecord} and ${devices.lostAt} is null and ${live} and not ${heardRecently}`;
   }
 }
 
 /** The status as SQL, for grouping (the same rules as statusWhere). */
-export const statusExpression = sql<FleetStatus>`case when ${devices.releasedAt} is not null then 'released' when ${devices.lostAt} is not null then 'lost' when not ${live} then 'revoked' when ${heardRecently} then 'online' else 'offline' end`;
+export const statusExpression = sql<FleetStatus>`case when ${devices.releasedAt} is not null then 'released' when ${legacyRecord} then 'legacy' when ${devices.lostAt} is not null then 'lost' when not ${live} then 'revoked' when ${heardRecently} then 'online' else 'offline' end`;
 
 /** The predicate of a filter over `devices` joined with the owner (`users`). */
 export function fleetWhere(f: FleetFilter): SQL | undefined {
@@ -279,7 +283,7 @@ export async function fleetSummary(db: Db, f: FleetFilter, silentHours = 24): Pr
     .from(devices)
     .innerJoin(users, eq(users.id, devices.ownerId))
     .where(where);
-  const byStatus = { online: 0, offline: 0, revoked: 0, lost: 0, released: 0 };
+  const byStatus = { online: 0, offline: 0, revoked: 0, lost: 0, released: 0, legacy: 0 };
   for (const r of byStatusRows) byStatus[r.status] = Number(r.count);
   return {
     total: Object.values(byStatus).reduce((a, b) => a + b, 0),

@@ -2,7 +2,7 @@ import type { Db } from "../db/client";
 import { latestCommands, type CommandStatus } from "./commands";
 import { devicesWithLiveCredential } from "./credentials";
 import { fleetPage, MAX_FLEET_PAGE, type FleetPageQuery, type FleetRow, type FleetSort } from "./fleet-query";
-import { deviceStatus, type DeviceStatus } from "./views";
+import { deviceStatus, legacyRecords, type DeviceStatus } from "./views";
 
 export type FleetDevice = {
   id: string;
@@ -11,7 +11,7 @@ export type FleetDevice = {
   firmware: string;
   ownerId: string;
   ownerEmail: string;
-  status: DeviceStatus | "released";
+  status: DeviceStatus;
   lastCommand: { type: string; status: CommandStatus; issuedAt: Date } | null;
   lastSeenAt: Date | null;
   createdAt: Date;
@@ -21,7 +21,11 @@ export type FleetDevice = {
 /** Rows of the fleet query with each device's status and newest command. */
 export async function toFleetDevices(db: Db, rows: FleetRow[]): Promise<FleetDevice[]> {
   const ids = rows.map((r) => r.device.id);
-  const [live, commands] = await Promise.all([devicesWithLiveCredential(db, ids), latestCommands(db, ids)]);
+  const [live, legacy, commands] = await Promise.all([
+    devicesWithLiveCredential(db, ids),
+    legacyRecords(db, ids),
+    latestCommands(db, ids),
+  ]);
   return rows.map(({ device: d, ownerEmail }) => ({
     id: d.id,
     name: d.name,
@@ -29,7 +33,7 @@ export async function toFleetDevices(db: Db, rows: FleetRow[]): Promise<FleetDev
     firmware: d.firmware,
     ownerId: d.ownerId,
     ownerEmail,
-    status: d.releasedAt ? "released" : deviceStatus(d, live.has(d.id)),
+    status: d.releasedAt ? "released" : legacy.has(d.id) ? "legacy" : deviceStatus(d, live.has(d.id)),
     lastCommand: commands.get(d.id) ?? null,
     lastSeenAt: d.lastSeenAt,
     createdAt: d.createdAt,

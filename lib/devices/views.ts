@@ -1,13 +1,14 @@
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
-import { auditEvents, devices, measurements, type Device } from "../db/schema";
+import { auditEvents, devices, legacyNodes, measurements, type Device } from "../db/schema";
 import { devicesWithLiveCredential, liveCredential } from "./credentials";
 import { requireViewableDevice, type DeviceRole } from "./access";
 import { sharedWithMe } from "./shares";
 import { latestMeasurements } from "./measurements";
 import { RANGES, type Range } from "./schemas";
 
-export type DeviceStatus = "online" | "offline" | "revoked" | "lost" | "released";
+/** `legacy`: a legacy node's record, which has no credential by design (docs/legacy-ingest.md). */
+export type DeviceStatus = "online" | "offline" | "revoked" | "lost" | "released" | "legacy";
 export type Reading = { property: string; unit: string | null; time: Date; value: number };
 
 /**
@@ -51,12 +52,19 @@ export async function listMyDevices(db: Db, userId: string): Promise<MyDevices> 
     .from(devices)
     .where(and(eq(devices.ownerId, userId), isNull(devices.releasedAt)))
     .orderBy(sql`lower(${devices.name})`);
-  const released = await db
+  const releasedRecords = await db
     .select()
     .from(devices)
     .where(and(eq(devices.ownerId, userId), isNotNull(devices.releasedAt)))
     .orderBy(desc(devices.releasedAt))
     .limit(100);
+  // An upgraded legacy node's record is released when its history moves to the new device:
+  // nothing is left to show under it.
+  const upgraded = await legacyRecords(
+    db,
+    releasedRecords.map((d) => d.id),
+  );
+  const released = releasedRecords.filter((d) => !upgraded.has(d.id));
   const shared = await sharedWithMe(db, userId);
   const all = await summarize(db, [...owned, ...released, ...shared.map((s) => s.device)]);
   return {
@@ -70,6 +78,7 @@ async function summarize(db: Db, mine: Device[]): Promise<Map<string, DeviceSumm
   if (mine.length === 0) return new Map();
   const ids = mine.map((d) => d.id);
   const live = await devicesWithLiveCredential(db, ids);
+  const legacy = await legacyRecords(db, ids);
   const latest = await db
     .selectDistinctOn([measurements.deviceId, measurements.property], {
       deviceId: measurements.deviceId,
@@ -88,7 +97,7 @@ async function summarize(db: Db, mine: Device[]): Promise<Map<string, DeviceSumm
         id: d.id,
         name: d.name,
         model: d.model,
-        status: deviceStatus(d, live.has(d.id)),
+        status: !d.releasedAt && legacy.has(d.id) ? "legacy" : deviceStatus(d, live.has(d.id)),
         lastSeenAt: d.lastSeenAt,
         // A released record's history ends at the release (nothing later is shown to its former owner).
         latest: latest
@@ -97,6 +106,16 @@ async function summarize(db: Db, mine: Device[]): Promise<Map<string, DeviceSumm
       },
     ]),
   );
+}
+
+/** Which of these devices are legacy nodes' records. */
+export async function legacyRecords(db: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .select({ deviceId: legacyNodes.deviceId })
+    .from(legacyNodes)
+    .where(inArray(legacyNodes.deviceId, ids));
+  return new Set(rows.map((r) => r.deviceId));
 }
 
 export type DeviceDetail = DeviceSummary & {
@@ -131,7 +150,16 @@ export async function getDeviceDetail(db: Db, userId: string, deviceId: string):
   };
 }
 
-export type Series = { property: string; unit: string | null; points: [number, number][] };
+/**
+ * One property's chart: `points` from signed readings, `unverified` from readings a legacy node
+ * sent unsigned (docs/legacy-ingest.md), kept apart so the chart can draw them differently.
+ */
+export type Series = {
+  property: string;
+  unit: string | null;
+  points: [number, number][];
+  unverified: [number, number][];
+};
 
 /** Readings over a range, averaged into at most ~300 buckets per property (enough for a phone screen). */
 export async function measurementSeries(
@@ -158,19 +186,26 @@ export async function deviceSeries(
   const end = d.releasedAt ? Math.min(now, d.releasedAt.getTime()) : now;
   const since = new Date(end - seconds * 1000);
   const until = new Date(end);
-  const rows = rowsOf<{ property: string; unit: string | null; t: number | string; v: number | string }>(
+  const rows = rowsOf<{
+    property: string;
+    unit: string | null;
+    t: number | string;
+    v: number | string;
+    verified: boolean;
+  }>(
     await db.execute(sql`
-      select property, max(unit) as unit,
+      select property, max(unit) as unit, verified,
              floor(extract(epoch from time) / ${bucket}) * ${bucket} as t, avg(value) as v
       from ${measurements}
       where device_id = ${d.id} and time >= ${since.toISOString()}::timestamptz
         and time <= ${until.toISOString()}::timestamptz
-      group by property, t order by property, t`),
+      group by property, verified, t order by property, t`),
   );
   const byProperty = new Map<string, Series>();
   for (const r of rows) {
-    const s = byProperty.get(r.property) ?? { property: r.property, unit: r.unit, points: [] };
-    s.points.push([Number(r.t), Number(r.v)]);
+    const s = byProperty.get(r.property) ?? { property: r.property, unit: r.unit, points: [], unverified: [] };
+    (r.verified ? s.points : s.unverified).push([Number(r.t), Number(r.v)]);
+    s.unit ??= r.unit;
     byProperty.set(r.property, s);
   }
   return [...byProperty.values()];

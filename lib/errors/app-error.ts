@@ -39,6 +39,12 @@ export const ERROR_STATUS = {
   command_not_found: 404,
   command_expired: 409,
   name_taken: 409,
+  // A session start under the registry model policy (docs/protocol.md "Refusals").
+  unknown_model: 403,
+  firmware_not_allowed: 403,
+  // Unsigned data from a legacy node (docs/legacy-ingest.md).
+  legacy_not_accepted: 403,
+  legacy_node_upgraded: 410,
   internal_error: 500,
 } as const;
 
@@ -79,6 +85,10 @@ const TITLES: Record<ErrorCode, string> = {
   command_not_found: "Command not found",
   command_expired: "Command expired",
   name_taken: "Name already used",
+  unknown_model: "Unknown device model",
+  firmware_not_allowed: "Firmware version not allowed",
+  legacy_not_accepted: "Legacy data not accepted",
+  legacy_node_upgraded: "Legacy node upgraded",
   internal_error: "Something went wrong on our side",
 };
 

@@ -15,6 +15,7 @@ import { planTarget } from "./claim-target";
 import { authenticateSession } from "./poll-session";
 import type { DeviceAnswer } from "./schemas";
 import { failClaim, settleSession } from "./time-out-claim";
+import { defaultIntervalOf } from "../models/registry";
 
 export type ClaimedResult = { state: "claimed"; deviceId: string; credentialId: string; name: string; bindMac: string };
 export type AnswerResult = ClaimedResult | { state: "waiting" | "locked" | "expired" };
@@ -160,6 +161,7 @@ async function bindDevice(
       model: session.model,
       firmware: session.firmware,
       lastSeenAt: new Date(),
+      measurementIntervalSeconds: await defaultIntervalOf(tx, session.model),
     });
     action = "device.claimed";
     if (target.releasedDevice)

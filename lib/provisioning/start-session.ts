@@ -6,6 +6,7 @@ import type { Db } from "../db/client";
 import { provisioningSessions } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { toRfc3339 } from "../format";
+import { checkModelPolicy } from "../models/registry";
 import { addressBucket } from "../rate-limit/address";
 import { countHit } from "../rate-limit";
 import type { ProvisioningConfig } from "./config";
@@ -25,7 +26,8 @@ export type SigningDevice = { deviceId: string; credentialId: string };
 
 /**
  * Starts a provisioning session (docs/protocol.md section 1). Starts are limited per address; a
- * signed one binds the session to the signing device. Only the token's SHA-256 is stored.
+ * signed one binds the session to the signing device. Only the token's SHA-256 is stored. Under
+ * the registry model policy an unknown model or a disallowed firmware is refused.
  */
 export async function startSession(
   db: Db,
@@ -45,6 +47,7 @@ export async function startSession(
       { retryAfterSeconds: limit.retryAfterSeconds },
     );
   }
+  await checkModelPolicy(db, data.model, data.firmware);
   const sid = base32Encode(randomBytes(16));
   const sessionToken = randomToken(32);
   const now = new Date();

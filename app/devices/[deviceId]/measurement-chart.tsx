@@ -5,7 +5,21 @@ import "uplot/dist/uPlot.min.css";
 import { api } from "../../_components/api";
 import { formatValue, propertyLabel } from "../../_components/format";
 
-type Series = { property: string; unit: string | null; points: [number, number][] };
+type Series = {
+  property: string;
+  unit: string | null;
+  points: [number, number][];
+  /** Readings a legacy node sent unsigned: drawn dashed and lighter. */
+  unverified: [number, number][];
+};
+
+/** One x axis over both kinds of reading, each line null where it has no value. */
+function aligned(s: Series): [number[], (number | null)[], (number | null)[]] {
+  const verified = new Map(s.points);
+  const unverified = new Map(s.unverified);
+  const xs = [...new Set([...verified.keys(), ...unverified.keys()])].sort((a, b) => a - b);
+  return [xs, xs.map((x) => verified.get(x) ?? null), xs.map((x) => unverified.get(x) ?? null)];
+}
 const RANGES = [
   ["24h", "24 hours"],
   ["7d", "7 days"],
@@ -27,10 +41,14 @@ function Plot({ s }: { s: Series }) {
           width: el.clientWidth,
           height: 200,
           legend: { show: false },
-          series: [{}, { stroke: "#1f5f8b", width: 2, label: propertyLabel(s.property) }],
+          series: [
+            {},
+            { stroke: "#1f5f8b", width: 2, label: propertyLabel(s.property) },
+            { stroke: "#b0612a", width: 2, dash: [6, 4], label: `${propertyLabel(s.property)} (unverified)` },
+          ],
           axes: [{}, { values: (_u: unknown, ticks: number[]) => ticks.map((t) => formatValue(t, s.unit)), size: 70 }],
         },
-        [s.points.map((p) => p[0]), s.points.map((p) => p[1])],
+        aligned(s),
         el,
       );
       observer.observe(el);
@@ -80,9 +98,22 @@ export function MeasurementChart({ deviceId, seriesPath }: { deviceId: string; s
       {!state.loading && !state.error && state.series.length === 0 && (
         <p className="muted">No measurements in this period.</p>
       )}
+      {state.series.some((s) => s.unverified.length > 0) && (
+        <p className="small muted" data-testid="unverified-note">
+          <span className="legend-unverified" aria-hidden="true" /> Dashed orange: unverified readings, sent unsigned by
+          a legacy node before its upgrade (anyone who knew its hardware id could have sent them).
+        </p>
+      )}
       {state.series.map((s) => (
         <div key={s.property}>
-          <p className="chart-title">{propertyLabel(s.property)}</p>
+          <p className="chart-title">
+            {propertyLabel(s.property)}
+            {s.unverified.length > 0 && (
+              <span className="badge" data-testid="unverified-badge">
+                {s.points.length === 0 ? "unverified" : "partly unverified"}
+              </span>
+            )}
+          </p>
           <Plot s={s} />
         </div>
       ))}

@@ -147,7 +147,8 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
               <p className="muted" data-testid="fleet-count">
                 {summary.total} device{summary.total === 1 ? "" : "s"}: {summary.byStatus.online} online,{" "}
                 {summary.byStatus.offline} offline, {summary.byStatus.revoked} revoked, {summary.byStatus.lost} lost or
-                stolen, {summary.byStatus.released} released.
+                stolen, {summary.byStatus.released} released
+                {summary.byStatus.legacy ? `, ${summary.byStatus.legacy} legacy nodes` : ""}.
               </p>
               <StatusChart byStatus={summary.byStatus} />
               <p className="small">
@@ -255,7 +256,11 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                       {canChange && (
                         <td>
                           {d.status === "released" ? null : (
-                            <FleetActions id={d.id} name={d.name} revoked={d.status === "revoked"} />
+                            <FleetActions
+                              id={d.id}
+                              name={d.name}
+                              revoked={d.status === "revoked" || d.status === "legacy"}
+                            />
                           )}
                         </td>
                       )}

@@ -1,6 +1,6 @@
 import type { FleetSummary } from "@/lib/devices/fleet-query";
 
-const ORDER = ["online", "offline", "revoked", "lost", "released"] as const;
+const ORDER = ["online", "offline", "revoked", "lost", "released", "legacy"] as const;
 
 /** A small bar chart of the counts by status, with the numbers as text for screen readers. */
 export function StatusChart({ byStatus }: { byStatus: FleetSummary["byStatus"] }) {

@@ -1,0 +1,224 @@
+import { and, eq, sql } from "drizzle-orm";
+import { recordAudit, type Actor } from "../audit/record";
+import type { Db } from "../db/client";
+import { deviceModels, devices, legacyNodes, measurements, type LegacyNode } from "../db/schema";
+import { MAX_ABS_VALUE } from "../devices/measurements";
+import { AppError } from "../errors/app-error";
+import { isUniqueViolation, parseOrThrow } from "../errors/validate";
+import { flagUnlistedProperties, getDeviceSettings } from "../models/registry";
+import { countHit } from "../rate-limit";
+import { addressBucket } from "../rate-limit/address";
+import { insertLegacyNode } from "./nodes";
+import { HARDWARE_ID_PATTERN, legacyBodySchema } from "./schemas";
+
+// The unsigned route of nodes that are not yet Claimlink devices (docs/legacy-ingest.md). What
+// it stores is marked unverified: anyone who knows a hardware id can send as that node.
+
+export type LegacyConfig = {
+  /** Requests one hardware id may send per minute. */
+  perNodePerMinute: number;
+  /** Requests one client address (IPv6 by /64) may send per minute, whatever the hardware id. */
+  perAddressPerMinute: number;
+};
+/** Nodes "accept any hardware id" may register from one address in an hour: a flood of made-up ids cannot fill the fleet. */
+export const AUTO_REGISTRATIONS_PER_ADDRESS_PER_HOUR = 10;
+export const LEGACY_MODEL = "sensor-community";
+
+export type LegacyItemCode = "invalid_item" | "unknown_field" | "invalid_property" | "invalid_value";
+export type LegacyResult = {
+  accepted: number;
+  duplicates: number;
+  rejected: { index: number; code: LegacyItemCode }[];
+};
+
+/** Units of the value types today's firmware sends (Sensor.Community names, UCUM units). */
+const UNITS: Record<string, string> = {
+  temperature: "Cel",
+  humidity: "%",
+  pressure: "Pa",
+  p0: "ug/m3",
+  p1: "ug/m3",
+  p2: "ug/m3",
+  p4: "ug/m3",
+  noise_laeq: "dB",
+  noise_la_min: "dB",
+  noise_la_max: "dB",
+  signal: "dB[mW]",
+};
+
+function unitOf(property: string): string | null {
+  return UNITS[property] ?? UNITS[property.replace(/^[a-z0-9]+_/, "")] ?? null;
+}
+
+type Reading = { property: string; unit: string | null; value: number };
+
+/** One `{value_type, value}`: the type in lower case as the property, the value a number or a decimal string. */
+export function checkLegacyItem(item: unknown): Reading | LegacyItemCode {
+  if (typeof item !== "object" || item === null || Array.isArray(item)) return "invalid_item";
+  const o = item as Record<string, unknown>;
+  if (Object.keys(o).some((k) => k !== "value_type" && k !== "value")) return "unknown_field";
+  if (typeof o.value_type !== "string") return "invalid_property";
+  const property = o.value_type.toLowerCase();
+  if (!/^[a-z][a-z0-9_.-]{0,63}$/.test(property)) return "invalid_property";
+  let value: number;
+  if (typeof o.value === "number") value = o.value;
+  else if (typeof o.value === "string" && /^\s*-?\d{1,16}(\.\d{1,16})?([eE][-+]?\d{1,3})?\s*$/.test(o.value))
+    value = Number(o.value);
+  else return "invalid_value";
+  if (!Number.isFinite(value) || Math.abs(value) > MAX_ABS_VALUE) return "invalid_value";
+  return { property, unit: unitOf(property), value };
+}
+
+/** The hardware id from `X-Sensor`, else from the body's `esp8266id`; `invalid_request` when neither is usable. */
+export function hardwareIdOf(header: string | null, body: { esp8266id?: string | number }): string {
+  const raw = header ?? (body.esp8266id !== undefined ? `esp8266-${body.esp8266id}` : "");
+  const id = raw.trim().toLowerCase();
+  if (!HARDWARE_ID_PATTERN.test(id))
+    throw new AppError("invalid_request", "Send the node's hardware id in X-Sensor, such as esp8266-1234567.");
+  return id;
+}
+
+async function limit(db: Db, key: string, max: number, windowSeconds: number, what: string) {
+  const l = await countHit(db, key, { max, windowSeconds });
+  if (l.count > max)
+    throw new AppError("rate_limited", `${what} Send again in ${l.retryAfterSeconds} s.`, {
+      retryAfterSeconds: l.retryAfterSeconds,
+    });
+}
+
+/** Why a known node's data is refused now, or null when it is accepted. */
+async function refusalOf(tx: Db, node: LegacyNode, cutoffAt: Date | null, now: Date): Promise<AppError | null> {
+  if (node.upgradedAt)
+    return new AppError(
+      "legacy_node_upgraded",
+      "This node was upgraded to a Claimlink device: unsigned data for its hardware id is refused for good.",
+    );
+  if (node.disabledAt) return new AppError("legacy_not_accepted", "Data from this node is no longer accepted.");
+  if (cutoffAt && now >= cutoffAt) return new AppError("legacy_not_accepted", "Legacy data is no longer accepted.");
+  const [model] = await tx
+    .select({ refused: deviceModels.legacyRefused })
+    .from(deviceModels)
+    .where(eq(deviceModels.model, node.model));
+  if (model?.refused) return new AppError("legacy_not_accepted", "Legacy data from this model is no longer accepted.");
+  return null;
+}
+
+/**
+ * Stores one unsigned request of a legacy node, unverified. Limited per address and per
+ * hardware id; the node must be registered (or "accept any hardware id" on), not disabled, not
+ * upgraded, its model not refused and the cut-off not passed. The node's row is locked while
+ * the readings are written, so an upgrade running at the same time either sees them (and moves
+ * them) or happens first (and this is refused): nothing lands under a node after its upgrade.
+ * Readings carry the time received, to the second: a resend within that second is a duplicate.
+ */
+export async function ingestLegacy(
+  db: Db,
+  cfg: LegacyConfig,
+  req: { sensorHeader: string | null; body: unknown; ip: string | null },
+  now = new Date(),
+): Promise<LegacyResult & { hardwareId: string }> {
+  const address = addressBucket(req.ip);
+  await limit(db, `legacy:ip:${address}`, cfg.perAddressPerMinute, 60, "Too many legacy requests from this address.");
+  const body = parseOrThrow(legacyBodySchema, req.body);
+  const hardwareId = hardwareIdOf(req.sensorHeader, body);
+  await limit(db, `legacy:node:${hardwareId}`, cfg.perNodePerMinute, 60, "Too many requests for this node.");
+
+  const readings: Reading[] = [];
+  const rejected: LegacyResult["rejected"] = [];
+  body.sensordatavalues.forEach((item, index) => {
+    const r = checkLegacyItem(item);
+    if (typeof r === "string") rejected.push({ index, code: r });
+    else readings.push(r);
+  });
+  const time = new Date(Math.floor(now.getTime() / 1000) * 1000);
+
+  const stored = await retryOnRace(() =>
+    db.transaction(async (tx) => {
+      const settings = await getDeviceSettings(tx);
+      let [node] = await tx.select().from(legacyNodes).where(eq(legacyNodes.hardwareId, hardwareId)).for("update");
+      if (!node) {
+        const ownerId = settings.legacyAcceptAny ? settings.legacyAcceptAnyOwnerId : null;
+        if (!ownerId || (settings.legacyCutoffAt && now >= settings.legacyCutoffAt))
+          throw new AppError("legacy_not_accepted", "This hardware id is not registered.");
+        node = await autoRegister(tx, hardwareId, ownerId, req.ip, address);
+      }
+      const refusal = await refusalOf(tx, node, settings.legacyCutoffAt, now);
+      if (refusal) throw refusal;
+      // The same reading twice in one request is one reading.
+      const unique = [...new Map(readings.map((r) => [r.property, r])).values()];
+      const inserted =
+        unique.length === 0
+          ? []
+          : await tx
+              .insert(measurements)
+              .values(unique.map((r) => ({ deviceId: node.deviceId, ...r, time, verified: false })))
+              .onConflictDoNothing()
+              .returning({ property: measurements.property });
+      await tx
+        .update(legacyNodes)
+        .set({ lastSeenAt: now, softwareVersion: body.software_version ?? node.softwareVersion })
+        .where(eq(legacyNodes.id, node.id));
+      await tx
+        .update(devices)
+        .set({ lastSeenAt: now, firmware: body.software_version || undefined })
+        .where(eq(devices.id, node.deviceId));
+      return { node, accepted: inserted.length, duplicates: readings.length - inserted.length };
+    }),
+  );
+  await flagUnlistedProperties(
+    db,
+    stored.node.model,
+    stored.node.deviceId,
+    readings.map((r) => r.property),
+  );
+  return { hardwareId, accepted: stored.accepted, duplicates: stored.duplicates, rejected };
+}
+
+async function autoRegister(tx: Db, hardwareId: string, ownerId: string, ip: string | null, address: string) {
+  await limit(
+    tx,
+    `legacy:auto:${address}`,
+    AUTO_REGISTRATIONS_PER_ADDRESS_PER_HOUR,
+    3600,
+    "Too many new hardware ids from this address.",
+  );
+  const name = await freeName(tx, ownerId, hardwareId);
+  const node = await insertLegacyNode(tx, {
+    hardwareId,
+    ownerId,
+    name,
+    model: LEGACY_MODEL,
+    autoRegistered: true,
+  });
+  const actor: Actor = { id: null, label: hardwareId, ip };
+  await recordAudit(tx, actor, {
+    action: "legacy.auto_registered",
+    outcome: "success",
+    subjectUserId: ownerId,
+    subjectDeviceId: node.deviceId,
+    detail: { hardwareId, nodeId: node.id },
+  });
+  return node;
+}
+
+/** Two first requests of one unknown node at once: the second's registration loses the race, and it runs again. */
+async function retryOnRace<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    return run();
+  }
+}
+
+/** The hardware id as the device's name, or "<id> (2)" and so on when the owner already uses it. */
+async function freeName(tx: Db, ownerId: string, hardwareId: string): Promise<string> {
+  for (let i = 1; ; i++) {
+    const candidate = i === 1 ? hardwareId : `${hardwareId} (${i})`;
+    const [taken] = await tx
+      .select({ id: devices.id })
+      .from(devices)
+      .where(and(eq(devices.ownerId, ownerId), sql`lower(${devices.name}) = lower(${candidate})`));
+    if (!taken) return candidate;
+  }
+}
