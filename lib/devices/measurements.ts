@@ -1,5 +1,5 @@
-import { desc, eq } from "drizzle-orm";
-import type { Db } from "../db/client";
+import { desc, eq, sql } from "drizzle-orm";
+import { rowsOf, type Db } from "../db/client";
 import { measurements } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { countHit } from "../rate-limit";
@@ -59,12 +59,55 @@ export async function storeMeasurements(db: Db, deviceId: string, items: unknown
     else rows.push(r);
   });
   if (rows.length === 0) return { accepted: 0, duplicates: 0, rejected };
-  const inserted = await db
-    .insert(measurements)
-    .values(rows.map((r) => ({ deviceId, ...r })))
-    .onConflictDoNothing()
-    .returning({ property: measurements.property });
-  return { accepted: inserted.length, duplicates: rows.length - inserted.length, rejected };
+  const accepted = await insertRows(db, deviceId, rows);
+  return { accepted, duplicates: rows.length - accepted, rejected };
+}
+
+/** A PostgreSQL array literal of text: each element quoted (`\\` and `"` escaped), null as NULL. */
+function textArray(xs: (string | null)[]): string {
+  let out = "{";
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (i > 0) out += ",";
+    out += x === null ? "NULL" : `"${x.replace(/[\\"]/g, "\\$&")}"`;
+  }
+  return out + "}";
+}
+
+/**
+ * One statement for the whole batch: four array parameters unnested into rows, instead of a
+ * VALUES list of 5 parameters per reading built from ORM value objects (1000 readings: 5
+ * parameters, not 5000). The arrays travel as literals, the same on postgres.js and PGlite;
+ * a number's shortest round-trip text parses back to the same double. Columns it does not name
+ * take their defaults. Returns how many rows were new.
+ */
+async function insertRows(db: Db, deviceId: string, rows: Row[]): Promise<number> {
+  const n = rows.length;
+  const properties = new Array<string>(n);
+  const units = new Array<string | null>(n);
+  const times = new Array<string>(n);
+  let values = "{";
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    properties[i] = r.property;
+    units[i] = r.unit;
+    times[i] = r.time.toISOString();
+    values += (i > 0 ? "," : "") + String(r.value);
+  }
+  values += "}";
+  const [{ inserted }] = rowsOf<{ inserted: number | string }>(
+    await db.execute(sql`
+      with ins as (
+        insert into measurements (device_id, property, unit, time, value)
+        select ${deviceId}, p, u, t, v
+          from unnest(${textArray(properties)}::text[], ${textArray(units)}::text[],
+                      ${textArray(times)}::timestamptz[], ${values}::float8[]) as x(p, u, t, v)
+        on conflict do nothing
+        returning 1
+      )
+      select count(*)::int as inserted from ins`),
+  );
+  return Number(inserted);
 }
 
 /**
