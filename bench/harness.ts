@@ -40,7 +40,13 @@ export async function startBenchApp(port: number, extraEnv: Record<string, strin
     NODE_ENV: "production",
     ...extraEnv,
   };
-  const server = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], { cwd: root, env, stdio: "ignore" });
+  // BENCH_NODE_ARGS: extra Node flags for the app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, path.join(root, "scripts/start.mjs")], {
+    cwd: root,
+    env,
+    stdio: "ignore",
+  });
   const stop = async () => {
     server.kill("SIGTERM");
     await sleep(500);

@@ -78,30 +78,34 @@ function textArray(xs: (string | null)[]): string {
  * One statement for the whole batch: four array parameters unnested into rows, instead of a
  * VALUES list of 5 parameters per reading built from ORM value objects (1000 readings: 5
  * parameters, not 5000). The arrays travel as literals, the same on postgres.js and PGlite;
- * a number's shortest round-trip text parses back to the same double. Columns it does not name
+ * a number's shortest round-trip text parses back to the same double, and times go as Unix
+ * seconds (to_timestamp rounds to the microsecond, so milliseconds come back exact): half the
+ * bytes of ISO strings. Columns it does not name
  * take their defaults. Returns how many rows were new.
  */
 async function insertRows(db: Db, deviceId: string, rows: Row[]): Promise<number> {
   const n = rows.length;
   const properties = new Array<string>(n);
   const units = new Array<string | null>(n);
-  const times = new Array<string>(n);
+  let times = "{";
   let values = "{";
   for (let i = 0; i < n; i++) {
     const r = rows[i];
     properties[i] = r.property;
     units[i] = r.unit;
-    times[i] = r.time.toISOString();
-    values += (i > 0 ? "," : "") + String(r.value);
+    const sep = i > 0 ? "," : "";
+    times += sep + String(r.time.getTime() / 1000);
+    values += sep + String(r.value);
   }
+  times += "}";
   values += "}";
   const [{ inserted }] = rowsOf<{ inserted: number | string }>(
     await db.execute(sql`
       with ins as (
         insert into measurements (device_id, property, unit, time, value)
-        select ${deviceId}, p, u, t, v
+        select ${deviceId}, p, u, to_timestamp(t), v
           from unnest(${textArray(properties)}::text[], ${textArray(units)}::text[],
-                      ${textArray(times)}::timestamptz[], ${values}::float8[]) as x(p, u, t, v)
+                      ${times}::float8[], ${values}::float8[]) as x(p, u, t, v)
         on conflict do nothing
         returning 1
       )
