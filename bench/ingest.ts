@@ -26,7 +26,12 @@ const ROUNDS = opt("rounds", 2);
 const PORT = Number(process.env.BENCH_PORT ?? 3291);
 
 type Phase = { items: number; seconds: number; latencies: number[] };
-const reading = (time: number, k: number) => ({ property: "temperature", unit: "Cel", time, value: 20 + (k % 50) / 10 });
+const reading = (time: number, k: number) => ({
+  property: "temperature",
+  unit: "Cel",
+  time,
+  value: 20 + (k % 50) / 10,
+});
 
 async function claim(base: string, d: DeviceClient, cookie: string) {
   await d.startSession();
@@ -95,10 +100,17 @@ async function main() {
           for (let b = 0; b < B; b++) {
             const rows = Array.from({ length: I }, (_, k) => {
               const r = reading(start + b * I + k, k);
-              return { device_id: deviceId, property: r.property, unit: r.unit, time: new Date(r.time * 1000), value: r.value };
+              return {
+                device_id: deviceId,
+                property: r.property,
+                unit: r.unit,
+                time: new Date(r.time * 1000),
+                value: r.value,
+              };
             });
             const t = performance.now();
-            const result = await raw`insert into measurements ${raw(rows, "device_id", "property", "unit", "time", "value")}`;
+            const result =
+              await raw`insert into measurements ${raw(rows, "device_id", "property", "unit", "time", "value")}`;
             latencies.push(performance.now() - t);
             items += result.count;
           }
