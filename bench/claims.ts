@@ -148,10 +148,26 @@ async function main() {
       const watching = fetch(`${BASE}/api/v1/claims/${claimId}?wait=25`, { headers: { cookie } }).then(
         (x) => x.json() as Promise<{ state: string }>,
       );
-      const answered = gotChallenge.then((ch) => d.answer(ch));
+      const tPost = performance.now() - t0;
+      let tChallenge = 0;
+      let tAnswered = 0;
+      const answered = gotChallenge
+        .then((ch) => {
+          tChallenge = performance.now() - t0;
+          return d.answer(ch);
+        })
+        .then((x) => {
+          tAnswered = performance.now() - t0;
+          return x;
+        });
       const [view] = await Promise.all([watching, answered]);
       if (view.state !== "claimed") return fail(`claim ended ${view.state}`);
       latencies.push(performance.now() - t0);
+      // BENCH_DEBUG=1: where a slow claim's time went.
+      if (process.env.BENCH_DEBUG && performance.now() - t0 > 300)
+        console.log(
+          `slow claim: posted ${tPost.toFixed(0)} ms, challenge at device ${tChallenge.toFixed(0)} ms, answered ${tAnswered.toFixed(0)} ms, seen claimed ${(performance.now() - t0).toFixed(0)} ms`,
+        );
       completed++;
     };
     // Sample every process while the claims run: the worst event-loop delay and the most memory.
