@@ -7,9 +7,12 @@
 // seeing `claimed`), and each app process's memory and event-loop delay.
 //
 // Devices behave as real ones do: each starts at a random moment within the ramp (default
-// N/500 s, at least 5 s) and, when its poll returns, polls again after a random pause of up to
-// --jitter ms (default 1000), so polls do not end and restart in lockstep.
+// N/250 s, at least 5 s) and, when its poll returns, polls again after a random pause of up to
+// --jitter ms (default 1000), so polls do not end and restart in lockstep. A request that fails
+// at the network level (refused, reset) is retried after a second, as the device simulator
+// does, at most twice; those retries are counted and printed, and a third failure is an error.
 import { spawnSync } from "node:child_process";
+import { setMaxListeners } from "node:events";
 import os from "node:os";
 import { DeviceClient, type Challenge } from "../device/client";
 import { pct, sleep, startBenchApp, type BenchApp, type Probe } from "./harness";
@@ -23,7 +26,7 @@ const N = opt("devices", 1000);
 const M = opt("claims", 200);
 const RATE = opt("rate", 20);
 const INSTANCES = opt("instances", 1);
-const RAMP = opt("ramp", Math.max(5, N / 500));
+const RAMP = opt("ramp", Math.max(5, N / 250));
 const JITTER = opt("jitter", 1000);
 const WAIT = 25;
 const USERS = 10;
@@ -83,6 +86,20 @@ async function main() {
     const baseline = app.probes();
 
     const ctl = new AbortController();
+    setMaxListeners(0, ctl.signal); // every device's poll listens to it
+    let retries = 0;
+    /** Network-level failures (not HTTP answers) retried after a second, at most twice. */
+    const retrying = async <T>(f: () => Promise<T>): Promise<T> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await f();
+        } catch (err) {
+          if (attempt >= 2 || ctl.signal.aborted || !(err instanceof TypeError)) throw err;
+          retries++;
+          await sleep(1000);
+        }
+      }
+    };
     let errors = 0;
     const errorKinds = new Map<string, number>();
     const fail = (kind: string) => {
@@ -98,14 +115,14 @@ async function main() {
       await sleep(Math.random() * RAMP * 1000);
       if (ctl.signal.aborted) return;
       try {
-        await d.startSession();
+        await retrying(() => d.startSession());
       } catch {
         return fail("session start");
       }
       let counted = false;
       while (!ctl.signal.aborted) {
         try {
-          const p = d.poll(WAIT, ctl.signal);
+          const p = retrying(() => d.poll(WAIT, ctl.signal));
           if (!counted) {
             counted = true;
             polling++;
@@ -201,6 +218,7 @@ async function main() {
     console.log(`app processes:    ${INSTANCES}${INSTANCES > 1 ? " behind nginx" : ""}`);
     console.log(`devices held:     ${held} of ${N}`);
     console.log(`claims completed: ${completed} of ${Math.min(M, pool.length)}`);
+    console.log(`network retries:  ${retries}`);
     console.log(
       `errors:           ${errors}${errors ? ` (${[...errorKinds].map(([k, v]) => `${k}: ${v}`).join(", ")})` : ""}`,
     );

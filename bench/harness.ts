@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { nginxConf } from "../scripts/nginx-conf.mjs";
 import { withTestKeys } from "../scripts/test-keys.mjs";
 
@@ -20,7 +21,7 @@ function psql(sqlText: string) {
   if (r.status !== 0) throw new Error(r.stderr);
 }
 
-/** What bench/probe.cjs reports of one app process. */
+/** What bench/probe.mjs reports of one app process. */
 export type Probe = {
   at: number;
   rss: number;
@@ -139,7 +140,7 @@ export async function startBenchApp(
     for (const [i, p] of ports.entries()) {
       const server = spawn(
         process.execPath,
-        [...nodeArgs, "--require", path.join(root, "bench/probe.cjs"), path.join(root, "scripts/start.mjs")],
+        [...nodeArgs, "--import", pathToFileURL(path.join(root, "bench/probe.mjs")).href, path.join(root, "scripts/start.mjs")],
         {
           cwd: root,
           env: { ...env, PORT: String(p), BENCH_PROBE_FILE: path.join(probeDir, `probe-${i}.json`) },

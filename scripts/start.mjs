@@ -68,7 +68,9 @@ const server = http.createServer((req, res) => {
 server.keepAliveTimeout = 35_000;
 server.headersTimeout = 40_000;
 
-server.listen(port, host, async () => {
+// A burst of devices connecting at once (a neighbourhood's power comes back) must queue, not be
+// refused: a longer accept queue than Node's 511 (the kernel caps it at net.core.somaxconn).
+server.listen({ port, host, backlog: 4096 }, async () => {
   // The address people use: the one invitation links and devices' claim URLs are built from.
   const local = (process.env.CLAIMLINK_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, "");
   let health;

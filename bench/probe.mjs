@@ -1,22 +1,24 @@
-// Loaded into the app by the benchmarks (`node --require bench/probe.cjs`), never by the app
+// Loaded into the app by the benchmarks (`node --import ./bench/probe.mjs`), never by the app
 // itself: every 500 ms it writes to $BENCH_PROBE_FILE the process's memory, the event loop's
 // delay since the last write, and the HTTP requests it is answering right now (held long polls).
-const fs = require("node:fs");
-const http = require("node:http");
-const { monitorEventLoopDelay } = require("node:perf_hooks");
+import fs from "node:fs";
+import http from "node:http";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import process from "node:process";
+import { setInterval } from "node:timers";
 
 const file = process.env.BENCH_PROBE_FILE;
 if (file) {
   let active = 0;
   let served = 0;
   const emit = http.Server.prototype.emit;
-  http.Server.prototype.emit = function (event, req, res) {
+  http.Server.prototype.emit = function (event, req, res, ...rest) {
     if (event === "request") {
       active++;
       served++;
       res.once("close", () => active--);
     }
-    return emit.apply(this, arguments);
+    return emit.call(this, event, req, res, ...rest);
   };
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
