@@ -138,9 +138,16 @@ export async function startBenchApp(
   try {
     // One after another: the first applies the migrations, the others find them applied.
     for (const [i, p] of ports.entries()) {
+      // Another app still on the port would answer the health check for this one.
+      if (await healthy(`http://127.0.0.1:${p}`)) throw new Error(`port ${p} is in use (set BENCH_PORT)`);
       const server = spawn(
         process.execPath,
-        [...nodeArgs, "--import", pathToFileURL(path.join(root, "bench/probe.mjs")).href, path.join(root, "scripts/start.mjs")],
+        [
+          ...nodeArgs,
+          "--import",
+          pathToFileURL(path.join(root, "bench/probe.mjs")).href,
+          path.join(root, "scripts/start.mjs"),
+        ],
         {
           cwd: root,
           env: { ...env, PORT: String(p), BENCH_PROBE_FILE: path.join(probeDir, `probe-${i}.json`) },

@@ -51,7 +51,9 @@ async function main() {
       .map((x) => x.toFixed(2))
       .join(" ")}`,
   );
-  console.log(`sent:     ${sent} NOTIFYs in ${seconds.toFixed(2)} s from ${SENDERS} connections: ${Math.round(sent / seconds)}/s`);
+  console.log(
+    `sent:     ${sent} NOTIFYs in ${seconds.toFixed(2)} s from ${SENDERS} connections: ${Math.round(sent / seconds)}/s`,
+  );
   console.log(
     `received: ${received.join(", ")} by ${LISTENERS} listeners; the last arrived ${Math.max(0, lastArrival - sentAt).toFixed(0)} ms after the last was sent`,
   );
