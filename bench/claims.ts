@@ -60,7 +60,13 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 async function main() {
   const limit = ensureFileLimit();
   console.log(
-    `Open files limit (ulimit -n): ${limit}${process.env.BENCH_ULIMIT_RAISED ? ` (raised from ${process.env.BENCH_ULIMIT_RAISED})` : ""}; ${N} devices need about ${2 * N + 2048}.`,
+    `Open files limit (ulimit -n): ${limit}${
+      process.env.BENCH_ULIMIT_RAISED
+        ? Number(process.env.BENCH_ULIMIT_RAISED) < limit
+          ? ` (raised from ${process.env.BENCH_ULIMIT_RAISED})`
+          : " (could not be raised: that is the hard limit here)"
+        : ""
+    }; ${N} devices need about ${2 * N + 2048}.`,
   );
   const app: BenchApp = await startBenchApp(
     PORT,
