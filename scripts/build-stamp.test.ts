@@ -64,7 +64,7 @@ describe("buildStatus: is the build in .next current?", () => {
     expect(buildStatus(root, { NEXT_PUBLIC_X: "2" }).current).toBe(false);
   });
 
-  it("what the build never reads does not make it stale: tests, docs, data, dependencies' own folders", () => {
+  it("what the built app never contains does not make it stale: tests, docs, data, dependencies' own folders", () => {
     build();
     write("e2e/a.spec.ts", "x");
     write("docs/a.md", "x");
@@ -74,6 +74,7 @@ describe("buildStatus: is the build in .next current?", () => {
     write(".device-state.json", "{}");
     write("node_modules/a/index.js", "x");
     write("next-env.d.ts", "x");
+    write("lib/x.test.ts", "x");
     write(".next/cache/x", "x");
     expect(buildStatus(root, {}).current).toBe(true);
   });
