@@ -1,12 +1,21 @@
-// npm run bench:claims -- [--devices N] [--claims M] [--rate PER_SECOND]
+// npm run bench:claims -- [--devices N] [--claims M] [--rate PER_SECOND] [--instances K] [--ramp SECONDS] [--jitter MS]
 //
-// Starts the built app on a fresh database of the local PostgreSQL, holds N devices in long
-// polls, makes M claims from signed-in users at a steady rate, and prints how many devices were
-// held, how many claims completed, the errors, and the claim latency (claim POST to the user
-// seeing `claimed`).
+// Starts the built app on a fresh database of the local PostgreSQL (with --instances K > 1:
+// K app processes on that database behind nginx), holds N devices in long polls, makes M
+// claims from signed-in users at a steady rate, and prints how many devices were held (and
+// where), how many claims completed, the errors, the claim latency (claim POST to the user
+// seeing `claimed`), and each app process's memory and event-loop delay.
+//
+// Devices behave as real ones do: each starts at a random moment within the ramp (default
+// N/250 s, at least 5 s) and, when its poll returns, polls again after a random pause of up to
+// --jitter ms (default 1000), so polls do not end and restart in lockstep. A request that fails
+// at the network level (refused, reset) is retried after a second, as the device simulator
+// does, at most twice; those retries are counted and printed, and a third failure is an error.
+import { spawnSync } from "node:child_process";
+import { setMaxListeners } from "node:events";
 import os from "node:os";
 import { DeviceClient, type Challenge } from "../device/client";
-import { pct, sleep, startBenchApp } from "./harness";
+import { pct, sleep, startBenchApp, type BenchApp, type Probe } from "./harness";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: number) => {
@@ -16,15 +25,58 @@ const opt = (name: string, fallback: number) => {
 const N = opt("devices", 1000);
 const M = opt("claims", 200);
 const RATE = opt("rate", 20);
+const INSTANCES = opt("instances", 1);
+const RAMP = opt("ramp", Math.max(5, N / 250));
+const JITTER = opt("jitter", 1000);
+const WAIT = 25;
 const USERS = 10;
-const PORT = 3290;
+const PORT = Number(process.env.BENCH_PORT ?? 3290);
+
+/**
+ * Each held poll is an open socket here and in the app (and two in nginx): make sure the file
+ * descriptor limit allows it, raising it (up to the hard limit, or beyond it as root) by
+ * running this script again under `ulimit -n`.
+ */
+function ensureFileLimit(): number {
+  const current = Number(spawnSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" }).stdout.trim());
+  const need = 2 * N + 2048;
+  if (current >= need || process.env.BENCH_ULIMIT_RAISED) return current;
+  const r = spawnSync(
+    "sh",
+    [
+      "-c",
+      `ulimit -n ${need} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`,
+      process.execPath,
+      ...process.execArgv,
+      ...process.argv.slice(1),
+    ],
+    { stdio: "inherit", env: { ...process.env, BENCH_ULIMIT_RAISED: String(current) } },
+  );
+  process.exit(r.status ?? 1);
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 async function main() {
-  const app = await startBenchApp(PORT, {
-    CLAIMLINK_SESSION_STARTS_PER_MINUTE: "1000000",
-    CLAIMLINK_CLAIMS_PER_HOUR: "1000000",
-    CLAIMLINK_DEVICES_PER_ACCOUNT: "100000",
-  });
+  const limit = ensureFileLimit();
+  console.log(
+    `Open files limit (ulimit -n): ${limit}${
+      process.env.BENCH_ULIMIT_RAISED
+        ? Number(process.env.BENCH_ULIMIT_RAISED) < limit
+          ? ` (raised from ${process.env.BENCH_ULIMIT_RAISED})`
+          : " (could not be raised: that is the hard limit here)"
+        : ""
+    }; ${N} devices need about ${2 * N + 2048}.`,
+  );
+  const app: BenchApp = await startBenchApp(
+    PORT,
+    {
+      CLAIMLINK_SESSION_STARTS_PER_MINUTE: "1000000",
+      CLAIMLINK_CLAIMS_PER_HOUR: "1000000",
+      CLAIMLINK_DEVICES_PER_ACCOUNT: "100000",
+    },
+    { instances: INSTANCES },
+  );
   const BASE = app.base;
   try {
     const password = "bench password 1";
@@ -34,9 +86,26 @@ async function main() {
       app.addUser(email, `Bench ${u}`, password);
       cookies.push(await app.signIn(email, password));
     }
+    // Warm every process's routes, then take the memory every process has before holding polls.
+    for (let i = 0; i < 10 * INSTANCES; i++) await new DeviceClient(BASE, null, { model: "warm" }).startSession();
+    await sleep(1200);
+    const baseline = app.probes();
 
-    // N devices, each keeping a long poll open until it is claimed or the run ends.
     const ctl = new AbortController();
+    setMaxListeners(0, ctl.signal); // every device's poll listens to it
+    let retries = 0;
+    /** Network-level failures (not HTTP answers) retried after a second, at most twice. */
+    const retrying = async <T>(f: () => Promise<T>): Promise<T> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await f();
+        } catch (err) {
+          if (attempt >= 2 || ctl.signal.aborted || !(err instanceof TypeError)) throw err;
+          retries++;
+          await sleep(1000);
+        }
+      }
+    };
     let errors = 0;
     const errorKinds = new Map<string, number>();
     const fail = (kind: string) => {
@@ -47,19 +116,19 @@ async function main() {
     const challenges = new Map<DeviceClient, (c: Challenge) => void>();
     let polling = 0;
     const startedAt = Date.now();
-    await Promise.all(
-      devices.map((d, i) =>
-        sleep(i % 200)
-          .then(() => d.startSession())
-          .catch(() => fail("session start")),
-      ),
-    );
+    // Each device: start at a random moment of the ramp, then poll until claimed or the run ends.
     const loops = devices.map(async (d) => {
-      if (!d.session) return;
+      await sleep(Math.random() * RAMP * 1000);
+      if (ctl.signal.aborted) return;
+      try {
+        await retrying(() => d.startSession());
+      } catch {
+        return fail("session start");
+      }
       let counted = false;
       while (!ctl.signal.aborted) {
         try {
-          const p = d.poll(25, ctl.signal);
+          const p = retrying(() => d.poll(WAIT, ctl.signal));
           if (!counted) {
             counted = true;
             polling++;
@@ -69,23 +138,22 @@ async function main() {
             challenges.get(d)?.(a);
             return;
           }
+          await sleep(Math.random() * JITTER);
         } catch {
           if (!ctl.signal.aborted) fail("poll");
           return;
         }
       }
     });
-    while (polling < devices.filter((d) => d.session).length) await sleep(50);
-    // The polls are sent; wait until the server has taken them all (it answers at once again).
-    for (let quiet = 0; quiet < 3;) {
-      const t = performance.now();
-      await fetch(`${BASE}/api/health`);
-      quiet = performance.now() - t < 25 ? quiet + 1 : 0;
-      await sleep(100);
-    }
+    while (polling + errors < N) await sleep(100);
+    // The polls are sent; wait until the app processes hold them (the probes count open requests).
+    const heldNow = () => app.probes().reduce((n, p) => n + (p.activeRequests ?? 0), 0);
+    for (let i = 0; i < 100 && heldNow() < 0.97 * polling; i++) await sleep(200);
+    await sleep(1000);
+    const holding = app.probes();
     const held = polling;
     console.log(
-      `Holding ${held} devices in long polls (set up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s). Claiming ${M} at ${RATE}/s…`,
+      `Holding ${held} devices in long polls (started over ${((Date.now() - startedAt) / 1000).toFixed(1)} s; open requests per process: ${holding.map((p) => p.activeRequests).join(", ")}). Claiming ${M} at ${RATE}/s…`,
     );
 
     const latencies: number[] = [];
@@ -99,40 +167,48 @@ async function main() {
         body: JSON.stringify({ sid: d.session!.sid, pop: d.codeAt(0) }),
       });
       if (r.status !== 202) return fail(`claim ${r.status}`);
-      const tPost = performance.now() - t0;
       const { claimId } = (await r.json()) as { claimId: string };
       const watching = fetch(`${BASE}/api/v1/claims/${claimId}?wait=25`, { headers: { cookie } }).then(
         (x) => x.json() as Promise<{ state: string }>,
       );
-      let tCh = 0,
-        tAns = 0;
+      const tPost = performance.now() - t0;
+      let tChallenge = 0;
+      let tAnswered = 0;
       const answered = gotChallenge
         .then((ch) => {
-          tCh = performance.now() - t0;
+          tChallenge = performance.now() - t0;
           return d.answer(ch);
         })
         .then((x) => {
-          tAns = performance.now() - t0;
+          tAnswered = performance.now() - t0;
           return x;
         });
       const [view] = await Promise.all([watching, answered]);
       if (view.state !== "claimed") return fail(`claim ended ${view.state}`);
       latencies.push(performance.now() - t0);
+      // BENCH_DEBUG=1: where a slow claim's time went.
       if (process.env.BENCH_DEBUG && performance.now() - t0 > 300)
         console.log(
-          `slow: post ${tPost.toFixed(0)} challenge ${tCh.toFixed(0)} answered ${tAns.toFixed(0)} seen ${(performance.now() - t0).toFixed(0)} at +${((Date.now() - startedAt) / 1000).toFixed(1)}s`,
+          `slow claim: posted ${tPost.toFixed(0)} ms, challenge at device ${tChallenge.toFixed(0)} ms, answered ${tAnswered.toFixed(0)} ms, seen claimed ${(performance.now() - t0).toFixed(0)} ms`,
         );
       completed++;
     };
+    // Sample every process while the claims run: the worst event-loop delay and the most memory.
+    const samples: Probe[][] = [];
+    const sampler = setInterval(() => samples.push(app.probes()), 500);
+    const servedBefore = app.probes().map((p) => p.served);
     const inflight: Promise<void>[] = [];
+    const pool = devices.filter((d) => d.session).sort(() => Math.random() - 0.5);
     const t0 = Date.now();
-    for (let i = 0; i < Math.min(M, held); i++) {
+    for (let i = 0; i < Math.min(M, pool.length); i++) {
       const due = t0 + (i * 1000) / RATE;
       if (due > Date.now()) await sleep(due - Date.now());
-      inflight.push(claimOne(devices[i], cookies[i % USERS]).catch(() => fail("claim exception")));
+      inflight.push(claimOne(pool[i], cookies[i % USERS]).catch(() => fail("claim exception")));
     }
     await Promise.all(inflight);
-    const stillPolling = polling;
+    clearInterval(sampler);
+    samples.push(app.probes());
+    const servedDuring = app.probes().map((p, i) => p.served - servedBefore[i]);
     ctl.abort();
     await Promise.allSettled(loops);
 
@@ -140,10 +216,15 @@ async function main() {
     const cpu = os.cpus()[0]?.model ?? "unknown CPU";
     console.log("");
     console.log(
-      `machine: ${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL`,
+      `machine: ${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL; load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(" ")}`,
     );
+    console.log(`app processes:    ${INSTANCES}${INSTANCES > 1 ? " behind nginx" : ""}`);
     console.log(`devices held:     ${held} of ${N}`);
-    console.log(`claims completed: ${completed} of ${M}`);
+    console.log(`claims completed: ${completed} of ${Math.min(M, pool.length)}`);
+    console.log(`network retries:  ${retries}`);
     console.log(
       `errors:           ${errors}${errors ? ` (${[...errorKinds].map(([k, v]) => `${k}: ${v}`).join(", ")})` : ""}`,
     );
@@ -152,8 +233,18 @@ async function main() {
         `claim latency:    p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`,
       );
     }
-    void stillPolling;
-    if (errors > 0 || completed < Math.min(M, held)) process.exitCode = 1;
+    for (let i = 0; i < INSTANCES; i++) {
+      const during = samples.map((s) => s[i]).filter((p) => p?.rss);
+      const maxP99 = Math.max(...during.map((p) => p.delayP99));
+      const maxDelay = Math.max(...during.map((p) => p.delayMax));
+      const polls = holding[i].activeRequests;
+      const perPoll = polls > 0 ? (holding[i].rss - baseline[i].rss) / polls : 0;
+      console.log(
+        `process ${i + 1}: held ${polls} polls; RSS ${mib(baseline[i].rss)} before, ${mib(holding[i].rss)} holding (${(perPoll / 1024).toFixed(1)} KiB per held poll); ` +
+          `event-loop delay during claims: p99 ≤ ${maxP99.toFixed(1)} ms, max ${maxDelay.toFixed(1)} ms; requests served during claims ${servedDuring[i]}`,
+      );
+    }
+    if (errors > 0 || completed < Math.min(M, pool.length)) process.exitCode = 1;
   } finally {
     await app.stop();
   }

@@ -1,5 +1,9 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { nginxConf } from "../scripts/nginx-conf.mjs";
 import { withTestKeys } from "../scripts/test-keys.mjs";
 
 // What every benchmark needs: the built app on a fresh database of the local PostgreSQL,
@@ -17,57 +21,167 @@ function psql(sqlText: string) {
   if (r.status !== 0) throw new Error(r.stderr);
 }
 
+/** What bench/probe.mjs reports of one app process. */
+export type Probe = {
+  at: number;
+  rss: number;
+  heapUsed: number;
+  activeRequests: number;
+  served: number;
+  delayP50: number;
+  delayP99: number;
+  delayMax: number;
+  delayMaxEver: number;
+};
+
 export type BenchApp = {
   base: string;
   env: NodeJS.ProcessEnv;
+  /** The app processes' latest probes (one per process, in port order). */
+  probes(): Probe[];
+  /** The PIDs of the app processes. */
+  pids: number[];
   addUser(email: string, name: string, password: string): void;
   signIn(email: string, password: string): Promise<string>;
   stop(): Promise<void>;
 };
 
-/** Starts `npm run build`'s app on a new database; `stop` ends it and drops the database. */
-export async function startBenchApp(port: number, extraEnv: Record<string, string> = {}): Promise<BenchApp> {
+async function healthy(base: string) {
+  return fetch(`${base}/api/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
+}
+
+async function waitHealthy(base: string, child: ChildProcess) {
+  for (let i = 0; ; i++) {
+    if (await healthy(base)) return;
+    if (child.exitCode !== null || i > 300) throw new Error("the app did not start; run `npm run build` first");
+    await sleep(200);
+  }
+}
+
+/** nginx in front of `upstreams`, run unprivileged from a temporary directory (docs/deployment.md). */
+function startNginx(listen: string, upstreams: string[]): { stop(): Promise<void> } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "claimlink-nginx-"));
+  for (const d of ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]) mkdirSync(path.join(dir, d));
+  writeFileSync(path.join(dir, "nginx.conf"), nginxConf({ listen, upstreams, prefix: dir }));
+  const argv = ["nginx", "-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off;"];
+  let cmd = argv;
+  if (process.getuid?.() === 0) {
+    // As root, drop to nobody: nginx needs no privilege for a port above 1024.
+    const nobody = Number(spawnSync("id", ["-u", "nobody"], { encoding: "utf8" }).stdout.trim());
+    const nogroup = Number(spawnSync("id", ["-g", "nobody"], { encoding: "utf8" }).stdout.trim());
+    for (const f of ["", "client_body", "proxy", "fastcgi", "uwsgi", "scgi"])
+      chownSync(path.join(dir, f), nobody, nogroup);
+    cmd = ["setpriv", `--reuid=${nobody}`, `--regid=${nogroup}`, "--clear-groups", ...argv];
+  }
+  const child = spawn(cmd[0], cmd.slice(1), { stdio: ["ignore", "ignore", "inherit"] });
+  return {
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Starts `npm run build`'s app on a new database; `stop` ends it and drops the database. With
+ * `instances` > 1, that many app processes share the database behind nginx on `port` (the
+ * processes on the ports after it).
+ */
+export async function startBenchApp(
+  port: number,
+  extraEnv: Record<string, string> = {},
+  { instances = 1 }: { instances?: number } = {},
+): Promise<BenchApp> {
   const base = `http://127.0.0.1:${port}`;
   const db = `claimlink_bench_${Date.now()}`;
   psql(`create database ${db}`);
+  const probeDir = mkdtempSync(path.join(os.tmpdir(), "claimlink-probe-"));
   const env: NodeJS.ProcessEnv = {
     // On PostgreSQL the app needs its keys set (it refuses to start without them).
     ...withTestKeys(process.env),
     DATABASE_URL: `${PG}/${db}`,
-    PORT: String(port),
     HOST: "127.0.0.1",
     CLAIMLINK_PUBLIC_URL: base,
     NODE_ENV: "production",
+    ...(instances > 1 ? { CLAIMLINK_TRUSTED_PROXIES: "1" } : {}),
     ...extraEnv,
   };
-  const server = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], { cwd: root, env, stdio: "ignore" });
+  // BENCH_NODE_ARGS: extra Node flags for the app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const ports = instances > 1 ? Array.from({ length: instances }, (_, i) => port + 1 + i) : [port];
+  const servers: ChildProcess[] = [];
+  let nginx: { stop(): Promise<void> } | null = null;
   const stop = async () => {
-    server.kill("SIGTERM");
-    await sleep(500);
+    await nginx?.stop();
+    await Promise.all(
+      servers.map(async (server) => {
+        if (server.exitCode !== null) return;
+        const exited = new Promise((r) => server.once("exit", r));
+        server.kill("SIGTERM");
+        await Promise.race([exited, sleep(5000)]);
+      }),
+    );
+    rmSync(probeDir, { recursive: true, force: true });
     try {
       psql(`drop database if exists ${db} with (force)`);
     } catch {
       /* best effort */
     }
   };
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${base}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (i > 150) {
-      await stop();
-      throw new Error("the app did not start; run `npm run build` first");
+  try {
+    // One after another: the first applies the migrations, the others find them applied.
+    for (const [i, p] of ports.entries()) {
+      // Another app still on the port would answer the health check for this one.
+      if (await healthy(`http://127.0.0.1:${p}`)) throw new Error(`port ${p} is in use (set BENCH_PORT)`);
+      const server = spawn(
+        process.execPath,
+        [
+          ...nodeArgs,
+          "--import",
+          pathToFileURL(path.join(root, "bench/probe.mjs")).href,
+          path.join(root, "scripts/start.mjs"),
+        ],
+        {
+          cwd: root,
+          env: { ...env, PORT: String(p), BENCH_PROBE_FILE: path.join(probeDir, `probe-${i}.json`) },
+          stdio: "ignore",
+        },
+      );
+      servers.push(server);
+      await waitHealthy(`http://127.0.0.1:${p}`, server);
     }
-    await sleep(200);
+    if (instances > 1) {
+      nginx = startNginx(
+        `127.0.0.1:${port}`,
+        ports.map((p) => `127.0.0.1:${p}`),
+      );
+      for (let i = 0; !(await healthy(base)); i++) {
+        if (i > 100) throw new Error("nginx did not start");
+        await sleep(100);
+      }
+    }
+  } catch (err) {
+    await stop();
+    throw err;
   }
+  const probes = () =>
+    ports.map((_, i) => {
+      const f = path.join(probeDir, `probe-${i}.json`);
+      return existsSync(f) ? (JSON.parse(readFileSync(f, "utf8")) as Probe) : ({} as Probe);
+    });
   return {
     base,
     env,
     stop,
+    probes,
+    pids: servers.map((s) => s.pid!),
     addUser(email, name, password) {
       const r = spawnSync(
         process.execPath,

@@ -1,9 +1,16 @@
-// npm run bench:ingest -- [--devices N] [--batches B] [--items I]
+// npm run bench:ingest -- [--devices N] [--batches B] [--items I] [--rounds R]
 //
 // Starts the built app on a fresh database of the local PostgreSQL, claims N devices (default
-// 8) through the protocol, then has each send B signed batches (default 20) of I readings
-// (default 1000) in parallel, and prints the signed-ingest rate (items per second) and the
-// latency of one batch (request to verified answer). Every answer's response MAC is checked.
+// 8) through the protocol, then measures two ways of putting the same rows into the same table
+// with the same batch size and concurrency, alternating in R rounds (default 2) so both see the
+// same machine load:
+// - app: each device sends B signed batches (default 20) of I readings (default 1000) in
+//   parallel; every answer's signature and response MAC is checked;
+// - raw: N connections of postgres.js each run B batched INSERTs (`insert … values` of I rows)
+//   straight into the measurements table.
+// It prints both rates (items per second), the batch latencies, and app as a share of raw.
+import os from "node:os";
+import postgres from "postgres";
 import { DeviceClient, type Challenge } from "../device/client";
 import { pct, sleep, startBenchApp } from "./harness";
 
@@ -15,7 +22,16 @@ const opt = (name: string, fallback: number) => {
 const N = opt("devices", 8);
 const B = opt("batches", 20);
 const I = opt("items", 1000);
-const PORT = 3291;
+const ROUNDS = opt("rounds", 2);
+const PORT = Number(process.env.BENCH_PORT ?? 3291);
+
+type Phase = { items: number; seconds: number; latencies: number[] };
+const reading = (time: number, k: number) => ({
+  property: "temperature",
+  unit: "Cel",
+  time,
+  value: 20 + (k % 50) / 10,
+});
 
 async function claim(base: string, d: DeviceClient, cookie: string) {
   await d.startSession();
@@ -44,36 +60,110 @@ async function main() {
     const devices = Array.from({ length: N }, () => new DeviceClient(app.base, null, { model: "bench-ingest" }));
     for (const d of devices) await claim(app.base, d, cookie);
 
-    const start = Math.floor(Date.now() / 1000) - B * I; // one reading a second, back in time
-    const latencies: number[] = [];
-    let accepted = 0;
-    const t0 = performance.now();
-    await Promise.all(
-      devices.map(async (d) => {
-        for (let b = 0; b < B; b++) {
-          const measurements = Array.from({ length: I }, (_, k) => ({
-            property: "temperature",
-            unit: "Cel",
-            time: start + b * I + k,
-            value: 20 + (k % 50) / 10,
-          }));
-          const t = performance.now();
-          const r = await d.signed("POST", "/api/v1/devices/me/measurements", JSON.stringify({ measurements }));
-          latencies.push(performance.now() - t);
-          if (r.status !== 200) throw new Error(`batch refused: ${r.status} ${r.text}`);
-          accepted += (r.body as { accepted: number }).accepted;
+    // Readings one a second back in time; each phase of each round gets its own span, so every row is new.
+    let nextStart = Math.floor(Date.now() / 1000) - 2 * ROUNDS * B * I - 60;
+    const span = () => {
+      const s0 = nextStart;
+      nextStart += B * I;
+      return s0;
+    };
+
+    const appPhase = async (): Promise<Phase> => {
+      const start = span();
+      const latencies: number[] = [];
+      let items = 0;
+      const t0 = performance.now();
+      await Promise.all(
+        devices.map(async (d) => {
+          for (let b = 0; b < B; b++) {
+            const measurements = Array.from({ length: I }, (_, k) => reading(start + b * I + k, k));
+            const t = performance.now();
+            const r = await d.signed("POST", "/api/v1/devices/me/measurements", JSON.stringify({ measurements }));
+            latencies.push(performance.now() - t);
+            if (r.status !== 200) throw new Error(`batch refused: ${r.status} ${r.text}`);
+            items += (r.body as { accepted: number }).accepted;
+          }
+        }),
+      );
+      return { items, seconds: (performance.now() - t0) / 1000, latencies };
+    };
+
+    const raw = postgres(app.env.DATABASE_URL!, { max: N, onnotice: () => {} });
+    const ids = (await raw<{ id: string }[]>`select id from devices order by id`).map((r) => r.id);
+    const rawPhase = async (): Promise<Phase> => {
+      const start = span();
+      const latencies: number[] = [];
+      let items = 0;
+      const t0 = performance.now();
+      await Promise.all(
+        ids.map(async (deviceId) => {
+          for (let b = 0; b < B; b++) {
+            const rows = Array.from({ length: I }, (_, k) => {
+              const r = reading(start + b * I + k, k);
+              return {
+                device_id: deviceId,
+                property: r.property,
+                unit: r.unit,
+                time: new Date(r.time * 1000),
+                value: r.value,
+              };
+            });
+            const t = performance.now();
+            const result =
+              await raw`insert into measurements ${raw(rows, "device_id", "property", "unit", "time", "value")}`;
+            latencies.push(performance.now() - t);
+            items += result.count;
+          }
+        }),
+      );
+      return { items, seconds: (performance.now() - t0) / 1000, latencies };
+    };
+
+    const app_: Phase[] = [];
+    const raw_: Phase[] = [];
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        // Alternate the order, so neither always runs on a warmer (or busier) database.
+        if (round % 2 === 0) {
+          app_.push(await appPhase());
+          raw_.push(await rawPhase());
+        } else {
+          raw_.push(await rawPhase());
+          app_.push(await appPhase());
         }
-      }),
-    );
-    const seconds = (performance.now() - t0) / 1000;
-    latencies.sort((a, b) => a - b);
+        const a = app_[app_.length - 1];
+        const r = raw_[raw_.length - 1];
+        console.log(
+          `round ${round + 1}: app ${Math.round(a.items / a.seconds)} items/s, raw ${Math.round(r.items / r.seconds)} items/s`,
+        );
+      }
+    } finally {
+      await raw.end({ timeout: 5 });
+    }
+
+    const total = (ps: Phase[]) => {
+      const items = ps.reduce((n, p) => n + p.items, 0);
+      const seconds = ps.reduce((n, p) => n + p.seconds, 0);
+      const lat = ps.flatMap((p) => p.latencies).sort((a, b) => a - b);
+      return { items, seconds, rate: items / seconds, lat };
+    };
+    const a = total(app_);
+    const r = total(raw_);
+    const line = (name: string, t: ReturnType<typeof total>) =>
+      console.log(
+        `${name} ${t.items} readings in ${t.seconds.toFixed(2)} s: ${Math.round(t.rate)} items/s; batch p50 ${pct(t.lat, 50).toFixed(1)} ms, p95 ${pct(t.lat, 95).toFixed(1)} ms, max ${t.lat[t.lat.length - 1].toFixed(1)} ms`,
+      );
+    console.log("");
     console.log(
-      `Signed ingest: ${N} devices × ${B} batches × ${I} readings = ${accepted} stored in ${seconds.toFixed(2)} s`,
+      `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}, load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(" ")}`,
     );
-    console.log(`  rate ${Math.round(accepted / seconds)} items/s`);
-    console.log(
-      `  batch latency p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`,
-    );
+    console.log(`${N} devices × ${B} batches × ${I} readings, ${ROUNDS} rounds of each`);
+    line("signed ingest through the app:", a);
+    line("raw batched INSERT (postgres.js):", r);
+    console.log(`app / raw: ${((100 * a.rate) / r.rate).toFixed(0)} %`);
   } finally {
     await app.stop();
   }

@@ -1,4 +1,5 @@
-// Starts the built app: `node scripts/start.mjs` (npm start builds first).
+// Starts the built app: `node scripts/start.mjs`; with `--build` (npm start), builds first unless
+// the build is current (scripts/ensure-build.mjs).
 //
 // A thin server around Next for four things `next start` cannot do: it refuses a path that is
 // not valid percent-encoding with a 400 problem+json (Next answers a bare 500); it appends the socket's
@@ -10,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import next from "next";
+import { ensureBuild } from "./ensure-build.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 process.chdir(root);
@@ -17,6 +19,7 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
 
+if (process.argv.includes("--build")) ensureBuild(root);
 if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
   console.error("No build found. Run `npm run build` first (npm start does both).");
   process.exit(1);
@@ -65,7 +68,9 @@ const server = http.createServer((req, res) => {
 server.keepAliveTimeout = 35_000;
 server.headersTimeout = 40_000;
 
-server.listen(port, host, async () => {
+// A burst of devices connecting at once (a neighbourhood's power comes back) must queue, not be
+// refused: a longer accept queue than Node's 511 (the kernel caps it at net.core.somaxconn).
+server.listen({ port, host, backlog: 4096 }, async () => {
   // The address people use: the one invitation links and devices' claim URLs are built from.
   const local = (process.env.CLAIMLINK_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, "");
   let health;

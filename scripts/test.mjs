@@ -6,7 +6,7 @@ const database = process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : "the e
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" };
 const steps = [
   ["unit and integration tests", "npx", ["vitest", "run"]],
-  ["production build", "npx", ["next", "build"]],
+  ["production build", "node", ["scripts/ensure-build.mjs", "--force"]],
   ["end-to-end tests", "npx", ["playwright", "test"]],
 ];
 

@@ -247,7 +247,9 @@ export const provisioningSessions = pgTable(
     ip: text("ip"),
     createdAt: ts("created_at").notNull().defaultNow(),
     expiresAt: ts("expires_at").notNull(),
-    lastPollAt: ts("last_poll_at"), // null until the device first polls
+    // When the device's latest poll ends or ended (written at its start with its deadline, so an
+    // idle poll costs one write; a poll the device drops early writes its real end). Null until it polls.
+    lastPollAt: ts("last_poll_at"),
     // The newest long poll: an older one still waiting ends when it sees another took its place,
     // so one session token holds at most one poll open (SECURITY.md "Limits").
     pollId: text("poll_id"),

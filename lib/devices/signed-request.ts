@@ -1,9 +1,9 @@
-import { eq, lt, sql } from "drizzle-orm";
+import { lt, sql } from "drizzle-orm";
 import { requestSignature, sha256Hex } from "../crypto/protocol";
 import type { SealKeys } from "../crypto/seal";
 import { safeEqual } from "../crypto/tokens";
-import type { Db } from "../db/client";
-import { deviceCredentials, devices, requestNonces } from "../db/schema";
+import { rowsOf, type Db } from "../db/client";
+import { requestNonces } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { logInternalError } from "../errors/problem";
 import { pruneRateLimits } from "../rate-limit";
@@ -100,23 +100,37 @@ export async function verifyDeviceRequest(
       { serverTime: Math.floor(Date.now() / 1000) },
     );
   }
-  const fresh = await db
-    .insert(requestNonces)
-    .values({ credentialId: loaded.credential.id, nonce: auth.nonce, requestTs: new Date(Number(auth.ts) * 1000) })
-    .onConflictDoNothing()
-    .returning({ nonce: requestNonces.nonce });
-  if (fresh.length === 0) return refuse("replayed_nonce", "This nonce was already used.");
-
-  await db
-    .update(deviceCredentials)
-    .set({ lastUsedAt: sql`now()` })
-    .where(eq(deviceCredentials.id, loaded.credential.id));
-  await db
-    .update(devices)
-    .set({ lastSeenAt: sql`now()` })
-    .where(eq(devices.id, loaded.device.id));
+  if (!(await takeNonce(db, loaded, auth))) return refuse("replayed_nonce", "This nonce was already used.");
   maybePrune(db, cfg.nonceMemorySeconds);
   return { ...loaded, secret, nonce: auth.nonce };
+}
+
+/**
+ * Remembers the request's nonce and, when it was new, marks the credential used and the device
+ * seen: one statement, one round trip. "Last used" and "last seen" are written at most once a
+ * second per device (a device sending a batch every few hundred milliseconds does not rewrite
+ * its rows each time); online means seen within ONLINE_WINDOW, tens of seconds. False: replayed.
+ */
+async function takeNonce(db: Db, loaded: LoadedCredential, auth: SignedAuth): Promise<boolean> {
+  const [row] = rowsOf<{ fresh: number | string }>(
+    await db.execute(sql`
+      with n as (
+        insert into request_nonces (credential_id, nonce, request_ts)
+        values (${loaded.credential.id}, ${auth.nonce}, to_timestamp(${Number(auth.ts)}))
+        on conflict do nothing
+        returning 1
+      ), c as (
+        update device_credentials set last_used_at = now()
+         where id = ${loaded.credential.id} and exists (select 1 from n)
+           and (last_used_at is null or last_used_at <= now() - interval '1 second')
+      ), d as (
+        update devices set last_seen_at = now()
+         where id = ${loaded.device.id} and exists (select 1 from n)
+           and (last_seen_at is null or last_seen_at <= now() - interval '1 second')
+      )
+      select count(*)::int as fresh from n`),
+  );
+  return Number(row.fresh) > 0;
 }
 
 export function isRefusal(v: VerifiedDevice | Refusal): v is Refusal {

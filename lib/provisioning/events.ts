@@ -5,7 +5,7 @@ import type { Database, Db } from "../db/client";
 // process LISTENs on one channel and wakes its own waiters for that topic. Because the payload
 // only says "look again", a waiter always re-reads the database, which stays the only truth.
 
-const CHANNEL = "claimlink_events";
+export const CHANNEL = "claimlink_events";
 
 type Hub = { ready: Promise<void>; waiters: Map<string, Set<() => void>> };
 const hubs = new WeakMap<Database, Hub>();

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { safeEqual, sha256Hex } from "../crypto/tokens";
-import type { Database, Db } from "../db/client";
+import { rowsOf, type Database, type Db } from "../db/client";
 import { provisioningSessions, users, type ProvisioningSession } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { toRfc3339 } from "../format";
 import type { ProvisioningConfig } from "./config";
-import { notifyTopic, subscribe } from "./events";
+import { CHANNEL, subscribe } from "./events";
 import { settleSession, type SessionWithClaim } from "./time-out-claim";
 
 // A device waiting for its claim (docs/protocol.md section 1, "Waiting for a claim").
@@ -87,17 +87,66 @@ async function readDeviceView(db: Db, cfg: ProvisioningConfig, sid: string): Pro
 }
 
 /** The waiting view when the row says so, else the settled view (a deadline may have passed). */
-async function currentView(db: Db, cfg: ProvisioningConfig, session: ProvisioningSession): Promise<DeviceView> {
+async function currentView(
+  db: Db,
+  cfg: ProvisioningConfig,
+  session: Pick<ProvisioningSession, "sid" | "state" | "expiresAt">,
+): Promise<DeviceView> {
   return session.state === "waiting" && session.expiresAt.getTime() > Date.now()
     ? { state: "waiting", expiresAt: toRfc3339(session.expiresAt) }
     : readDeviceView(db, cfg, session.sid);
 }
 
+type PollStart = { sid: string; state: ProvisioningSession["state"]; expiresAt: Date };
+
+/**
+ * Starts a poll in one statement: authenticates the session by its token's SHA-256, records the
+ * poll's end (its deadline: the device counts as online until ONLINE_WINDOW after it) and takes
+ * the session's poll id. Only when an older poll of this session may still be open (its deadline
+ * is still ahead) does it NOTIFY, so that one ends at once in whichever app process holds it; a
+ * device re-polling after its poll ended costs no notification. Null: unknown sid or wrong token.
+ */
+async function startPoll(
+  db: Db,
+  sid: string,
+  tokenHash: string,
+  pollId: string,
+  waitSeconds: number,
+): Promise<PollStart | null> {
+  const [row] = rowsOf<{ sid: string; state: ProvisioningSession["state"]; expires_ms: number | string }>(
+    await db.execute(sql`
+      with old as (
+        select sid, poll_id, last_poll_at from provisioning_sessions
+         where sid = ${sid} and token_hash = ${tokenHash}
+         for update
+      ), u as (
+        update provisioning_sessions s
+           set last_poll_at = least(now() + make_interval(secs => ${waitSeconds}), s.expires_at + interval '1 second'),
+               poll_id = ${pollId}
+          from old
+         where s.sid = old.sid
+        returning s.sid, s.state, (extract(epoch from s.expires_at) * 1000)::float8 as expires_ms,
+                  old.poll_id is not null and old.last_poll_at > now() as older_open
+      )
+      select sid, state, expires_ms,
+             case when older_open then pg_notify(${CHANNEL}, ${`session:${sid}`}) end as woke
+        from u`),
+  );
+  return row ? { sid: row.sid, state: row.state, expiresAt: new Date(Number(row.expires_ms)) } : null;
+}
+
+/** A poll the device dropped before its deadline: its real end is when it was last seen. */
+async function endPollEarly(db: Db, sid: string, pollId: string): Promise<void> {
+  await db
+    .update(provisioningSessions)
+    .set({ lastPollAt: sql`now()` })
+    .where(and(eq(provisioningSessions.sid, sid), eq(provisioningSessions.pollId, pollId)));
+}
+
 /**
  * The device's long poll: answers at once unless the session is waiting, else on the first
- * change (a NOTIFY from any app process) or when `waitSeconds` run out. The session is
- * authenticated and marked polled in one statement (looked up by the token's SHA-256, which
- * leaks nothing through timing).
+ * change (a NOTIFY from any app process) or when `waitSeconds` run out. An idle poll costs the
+ * database one statement (startPoll) and no notification; wake-ups come by LISTEN/NOTIFY.
  */
 export async function pollSession(
   database: Database,
@@ -108,15 +157,18 @@ export async function pollSession(
   signal?: AbortSignal,
 ): Promise<DeviceView> {
   const { db } = database;
+  if (waitSeconds <= 0) {
+    const session =
+      (await markPolled(db, sid, sha256Hex(sessionToken))) ?? (await authenticateSession(db, sid, sessionToken));
+    return currentView(db, cfg, session);
+  }
   const sub = await subscribe(database, `session:${sid}`);
   try {
     // One open poll per session: this one takes the session's poll id and wakes any older poll,
     // which ends when it sees the id is no longer its own (in any app process).
     const pollId = randomBytes(12).toString("base64url");
-    const session =
-      (await markPolled(db, sid, sha256Hex(sessionToken), waitSeconds > 0 ? pollId : undefined)) ??
-      (await authenticateSession(db, sid, sessionToken));
-    if (waitSeconds > 0) await notifyTopic(db, `session:${sid}`);
+    const started = await startPoll(db, sid, sha256Hex(sessionToken), pollId, waitSeconds);
+    const session = started ?? (await authenticateSession(db, sid, sessionToken));
     const deadline = Math.min(Date.now() + waitSeconds * 1000, session.expiresAt.getTime() + 50);
     let view = await currentView(db, cfg, session);
     while (view.state === "waiting" && Date.now() < deadline && !signal?.aborted) {
@@ -129,10 +181,9 @@ export async function pollSession(
         if (row && row.pollId !== pollId) break; // a newer poll took over
         continue;
       }
-      // No notification: nothing changed (every change notifies). Mark the poll's end, and
-      // settle only if a deadline passed meanwhile. One statement for a thousand idle devices.
-      const row = await markPolled(db, sid);
-      view = row ? await currentView(db, cfg, row) : await readDeviceView(db, cfg, sid);
+      // No notification: nothing changed (every change notifies), unless a deadline passed.
+      if (signal?.aborted && Date.now() < deadline) await endPollEarly(db, sid, pollId);
+      view = await currentView(db, cfg, session);
       break;
     }
     return view;

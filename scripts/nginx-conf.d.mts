@@ -1,0 +1,6 @@
+export declare function nginxConf(o: {
+  listen: string;
+  upstreams: string[];
+  prefix?: string;
+  workerConnections?: number;
+}): string;
