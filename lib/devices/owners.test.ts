@@ -141,13 +141,14 @@ describe("release", () => {
       (await measurementSeries(database.db, owner.id, deviceId, "24h", Date.now() + 60_000))[0].points.map((p) => p[1]),
     ).toEqual([18]);
     expect((await getDeviceDetail(database.db, owner.id, deviceId)).latest.map((l) => l.value)).not.toContain(99);
+    // One at a time: each refusal is awaited as it happens (no promise left to reject unobserved).
     for (const change of [
-      renameDevice(database.db, owner, deviceId, { name: "Mine again" }),
-      shareDevice(database.db, owner, deviceId, viewer.email),
-      reportDeviceLost(database.db, owner, deviceId),
-      sendOwnerCommand(database.db, owner, deviceId, { type: "identify" }, limits, 60),
+      () => renameDevice(database.db, owner, deviceId, { name: "Mine again" }),
+      () => shareDevice(database.db, owner, deviceId, viewer.email),
+      () => reportDeviceLost(database.db, owner, deviceId),
+      () => sendOwnerCommand(database.db, owner, deviceId, { type: "identify" }, limits, 60),
     ])
-      expect(await refusal(change)).toBe("device_not_found");
+      expect(await refusal(change())).toBe("device_not_found");
     const mine = await listMyDevices(database.db, owner.id);
     expect(mine.owned).toEqual([]);
     expect(mine.released.map((d) => d.id)).toEqual([deviceId]);
@@ -201,14 +202,14 @@ describe("households", () => {
     expect((await listMyDevices(database.db, viewer.id)).shared.map((d) => d.id)).toEqual([deviceId]);
     expect((await staffDeviceDetail(database.db, deviceId)).viewers.map((v) => v.email)).toEqual([viewer.email]);
     for (const change of [
-      renameDevice(database.db, viewer, deviceId, { name: "Viewer's now" }),
-      releaseDevice(database.db, viewer, deviceId),
-      reportDeviceLost(database.db, viewer, deviceId),
-      shareDevice(database.db, viewer, deviceId, stranger.email),
-      endShare(database.db, viewer, deviceId, share.id),
-      sendOwnerCommand(database.db, viewer, deviceId, { type: "identify" }, limits, 60),
+      () => renameDevice(database.db, viewer, deviceId, { name: "Viewer's now" }),
+      () => releaseDevice(database.db, viewer, deviceId),
+      () => reportDeviceLost(database.db, viewer, deviceId),
+      () => shareDevice(database.db, viewer, deviceId, stranger.email),
+      () => endShare(database.db, viewer, deviceId, share.id),
+      () => sendOwnerCommand(database.db, viewer, deviceId, { type: "identify" }, limits, 60),
     ])
-      expect(await refusal(change)).toBe("device_not_found");
+      expect(await refusal(change())).toBe("device_not_found");
     expect(await refusal(getDeviceDetail(database.db, stranger.id, deviceId))).toBe("device_not_found");
 
     await endShare(database.db, owner, deviceId, share.id);
