@@ -19,7 +19,7 @@ export type Database = {
 
 export type OpenOptions =
   | { driver: "postgres"; url: string; max?: number }
-  | { driver: "pglite"; dataDir: string | null; appUrl?: string | null };
+  | { driver: "pglite"; dataDir: string | null; app?: boolean };
 
 /**
  * Opens a database with the committed migrations applied. PostgreSQL through postgres.js, or
@@ -46,7 +46,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   let release = () => {};
   if (opts.dataDir) {
     mkdirSync(opts.dataDir, { recursive: true });
-    release = acquireLock(opts.dataDir, opts.appUrl ?? null);
+    release = acquireLock(opts.dataDir, opts.app ?? false);
   }
   try {
     const { PGlite } = await import("@electric-sql/pglite");
@@ -85,7 +85,7 @@ export function appDatabase(): Promise<Database> {
     const e = env();
     const opening = e.DATABASE_URL
       ? openDatabase({ driver: "postgres", url: e.DATABASE_URL })
-      : openDatabase({ driver: "pglite", dataDir: e.dataDir, appUrl: `http://127.0.0.1:${e.PORT}` });
+      : openDatabase({ driver: "pglite", dataDir: e.dataDir, app: true });
     g[globalKey] = opening;
     // A failed open (database down, directory locked) is retried on the next request.
     opening.catch(() => {
