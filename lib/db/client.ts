@@ -12,8 +12,16 @@ export type Driver = "postgres" | "pglite";
 export type Database = {
   db: Db;
   driver: Driver;
-  /** Runs a callback on every NOTIFY on `channel` in this process; returns the unsubscribe. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Runs a callback on every NOTIFY on `channel` in this process; returns the unsubscribe.
+   * `onRelisten` runs each time the LISTEN is set up again on a new connection (PostgreSQL):
+   * notifications sent while it was down are lost, so waiters should look again.
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onRelisten?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
 
@@ -35,8 +43,13 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return {
       db,
       driver: "postgres",
-      async listen(channel, onPayload) {
-        const sub = await client.listen(channel, onPayload);
+      async listen(channel, onPayload, onRelisten) {
+        let first = true;
+        // postgres.js runs the third callback after every LISTEN, the first and each reconnection's.
+        const sub = await client.listen(channel, onPayload, () => {
+          if (first) first = false;
+          else onRelisten?.();
+        });
         return () => sub.unlisten();
       },
       close: () => client.end({ timeout: 5 }),
