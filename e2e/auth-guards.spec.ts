@@ -426,7 +426,9 @@ test.describe("the guards of every route", () => {
   });
 
   test("a user's session cookie authorises no device route", async () => {
-    for (const r of ROUTES.filter((r) => ["device-signed", "device-session-token", "device-refusal"].includes(r.guard))) {
+    for (const r of ROUTES.filter((r) =>
+      ["device-signed", "device-session-token", "device-refusal"].includes(r.guard),
+    )) {
       const res = await send(staff, r, ids);
       expect([401, 404, 405], `${label(r)} with a staff session`).toContain(res.status());
     }

@@ -140,5 +140,8 @@ test("every backend terminated while devices long-poll and a claim is open: the 
   seen("series", (await api.get(`/api/v1/devices/${open.device.credential!.deviceId}/series?range=24h`)).status());
   const fresh = await polling(app.base); // a new device starts a session and polls (throws on a refusal)
   expect(await fresh.device.poll(0)).toMatchObject({ state: "waiting" });
-  expect(statuses.filter((s) => s.startsWith("5")), statuses.join(", ")).toEqual([]);
+  expect(
+    statuses.filter((s) => s.startsWith("5")),
+    statuses.join(", "),
+  ).toEqual([]);
 });

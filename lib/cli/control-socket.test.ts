@@ -16,7 +16,10 @@ const socket = controlSocketPath(dataDir);
 let database: Database;
 let server: net.Server;
 
-function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+function cli(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "cli/index.ts", ...args], {
       env: { ...process.env, DATABASE_URL: "", CLAIMLINK_DATA_DIR: dataDir, CLAIMLINK_PASSWORD: "", ...extraEnv },

@@ -17,17 +17,12 @@ export type Database = {
    * `onRelisten` runs each time the LISTEN is set up again on a new connection (PostgreSQL):
    * notifications sent while it was down are lost, so waiters should look again.
    */
-  listen(
-    channel: string,
-    onPayload: (payload: string) => void,
-    onRelisten?: () => void,
-  ): Promise<() => Promise<void>>;
+  listen(channel: string, onPayload: (payload: string) => void, onRelisten?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
 
 export type OpenOptions =
-  | { driver: "postgres"; url: string; max?: number }
-  | { driver: "pglite"; dataDir: string | null; app?: boolean };
+  { driver: "postgres"; url: string; max?: number } | { driver: "pglite"; dataDir: string | null; app?: boolean };
 
 /**
  * Opens a database with the committed migrations applied. PostgreSQL through postgres.js, or

@@ -10,9 +10,7 @@ export type LockInfo = { pid: number; app: boolean; since: string };
 
 export class DatabaseInUseError extends Error {
   constructor(readonly holder: LockInfo) {
-    super(
-      `The embedded database is in use by process ${holder.pid}${holder.app ? " (the app)" : ""}.`,
-    );
+    super(`The embedded database is in use by process ${holder.pid}${holder.app ? " (the app)" : ""}.`);
     this.name = "DatabaseInUseError";
   }
 }

@@ -43,8 +43,10 @@ describe.skipIf(!process.env.DATABASE_URL)("a lost database connection (PostgreS
       await expect
         .poll(
           async () =>
-            (await killer<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
-              where pid = ${pid} and wait_event = 'PgSleep'`)[0].n,
+            (
+              await killer<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
+              where pid = ${pid} and wait_event = 'PgSleep'`
+            )[0].n,
         )
         .toBe(1);
       await killer`select pg_terminate_backend(${pid})`;
@@ -53,7 +55,9 @@ describe.skipIf(!process.env.DATABASE_URL)("a lost database connection (PostgreS
       expect(appError.code).toBe("database_unavailable");
       expect(appError.status).toBe(503);
       expect(appError.extra.retryAfterSeconds).toBe(DATABASE_RETRY_AFTER_SECONDS);
-      const logged = log.mock.calls.map((args) => args.map((a) => (a instanceof Error ? a.stack : String(a))).join(" "));
+      const logged = log.mock.calls.map((args) =>
+        args.map((a) => (a instanceof Error ? a.stack : String(a))).join(" "),
+      );
       expect(logged.join("\n")).not.toContain("c2VjcmV0LWhhc2g");
       expect(logged.join("\n")).toMatch(/\[req_lost\] database error: .*code=(CONNECTION_CLOSED|57P01)/);
       // postgres.js may hand the server's FATAL to the next query: that one is a 503 too, and

@@ -83,12 +83,13 @@ export function isConnectionLoss(err: unknown): boolean {
  */
 function databaseErrorSummary(err: unknown): string | null {
   const chain = chainOf(err);
-  const isDb = chain.some(
-    (e) =>
-      (e as object).constructor?.name === "DrizzleQueryError" ||
-      (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) ||
-      (e as object).constructor?.name === "PostgresError",
-  ) || isConnectionLoss(err);
+  const isDb =
+    chain.some(
+      (e) =>
+        (e as object).constructor?.name === "DrizzleQueryError" ||
+        (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) ||
+        (e as object).constructor?.name === "PostgresError",
+    ) || isConnectionLoss(err);
   if (!isDb) return null;
   return chain
     .map((e) => {

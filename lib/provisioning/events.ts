@@ -45,7 +45,13 @@ function listenFor(database: Database, hub: Hub) {
 function hubFor(database: Database): Hub {
   let hub = hubs.get(database);
   if (!hub) {
-    const h: Hub = { ready: Promise.resolve(), waiters: new Map(), pings: new Map(), unlisten: null, relistening: null };
+    const h: Hub = {
+      ready: Promise.resolve(),
+      waiters: new Map(),
+      pings: new Map(),
+      unlisten: null,
+      relistening: null,
+    };
     h.ready = listenFor(database, h).then((unlisten) => {
       h.unlisten = unlisten;
     });
