@@ -396,7 +396,7 @@ test.describe("the guards of every route", () => {
     for (const api of [staff, anonymous, owner?.api, other?.api, disabled]) await api?.dispose();
   });
 
-  test("without a session or credential, every guarded route refuses (401, or 404 for the CLI endpoint)", async () => {
+  test("without a session or credential, every guarded route refuses (401)", async () => {
     for (const r of ROUTES) {
       const res = await send(anonymous, r, ids);
       const what = `${label(r)} signed out`;
