@@ -135,6 +135,11 @@ describe("the CLI's control socket", { timeout: 120_000 }, () => {
     }
   });
 
+  it("says when the data directory's path is too long for a socket", async () => {
+    const deep = path.join(mkdtempSync(path.join(tmpdir(), "claimlink-control-")), "d".repeat(100));
+    await expect(listenForCli(deep, database.db)).rejects.toThrow("choose a shorter CLAIMLINK_DATA_DIR");
+  });
+
   it("says the app does not answer when its socket is gone, and never opens the database itself", async () => {
     const other = mkdtempSync(path.join(tmpdir(), "claimlink-control-"));
     const db = await openDatabase({ driver: "pglite", dataDir: other, app: true });

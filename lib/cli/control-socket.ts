@@ -14,6 +14,9 @@ const MAX_REQUEST_BYTES = 64 * 1024;
 /** A client that sends nothing (or no newline) is disconnected after this long. */
 const IDLE_MS = 30_000;
 
+/** A unix socket's path must fit `sun_path` (108 bytes on Linux, 104 on macOS, with its NUL). */
+const MAX_SOCKET_PATH_BYTES = 103;
+
 export function controlSocketPath(dataDir: string): string {
   return path.join(dataDir, "control.sock");
 }
@@ -51,6 +54,10 @@ export function socketProblem(file: string, uid = process.getuid?.() ?? -1): str
  */
 export async function listenForCli(dataDir: string, db: Db): Promise<net.Server> {
   const file = controlSocketPath(dataDir);
+  if (Buffer.byteLength(file) > MAX_SOCKET_PATH_BYTES)
+    throw new ControlSocketError(
+      `${file} is longer than a unix socket's path may be (${MAX_SOCKET_PATH_BYTES} bytes): choose a shorter CLAIMLINK_DATA_DIR to use the CLI while the app runs.`,
+    );
   let existing;
   try {
     existing = lstatSync(file);
