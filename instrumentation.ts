@@ -2,10 +2,12 @@
 // the app refuses to start (rather than answer 500s) when it is incomplete.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { checkConfigurationAtStart } = await import("./lib/startup");
+  const { checkConfigurationAtStart, startControlChannel } = await import("./lib/startup");
   checkConfigurationAtStart();
   // Not while `next build` collects pages: only a serving process keeps house.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
+  // The embedded database is opened now, and the CLI reaches this process on its socket.
+  await startControlChannel();
   const { startHousekeeping } = await import("./lib/housekeeping/schedule");
   startHousekeeping();
 }

@@ -86,18 +86,15 @@ describe("npm run cli -- users", { timeout: 120_000 }, () => {
   it.skipIf(!!process.env.DATABASE_URL)("never opens an embedded database another process holds", async () => {
     const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
     try {
-      writeFileSync(path.join(dataDir, "pglite.lock"), JSON.stringify({ pid: holder.pid, appUrl: null, since: "" }));
+      writeFileSync(path.join(dataDir, "pglite.lock"), JSON.stringify({ pid: holder.pid, app: false, since: "" }));
       const r = await cli(["users", "list"]);
       expect(r.code).toBe(1);
       expect(r.err).toContain(`in use by process ${holder.pid}`);
-      // A holder that says it is the app, but does not answer: a clear message, no fallback.
-      writeFileSync(
-        path.join(dataDir, "pglite.lock"),
-        JSON.stringify({ pid: holder.pid, appUrl: "http://127.0.0.1:9", since: "" }),
-      );
+      // A holder that says it is the app, but has no control socket: a clear message, no fallback.
+      writeFileSync(path.join(dataDir, "pglite.lock"), JSON.stringify({ pid: holder.pid, app: true, since: "" }));
       const r2 = await cli(["users", "list"]);
       expect(r2.code).toBe(1);
-      expect(r2.err).toContain("does not answer");
+      expect(r2.err).toContain("there is no control socket");
     } finally {
       holder.kill();
     }

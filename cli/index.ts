@@ -2,6 +2,7 @@ import { emailSchema, passwordSchema, displayNameSchema, roleSchema } from "../l
 import { runCliCommand, type CliCommand, type CliResult } from "../lib/cli/commands";
 import { openDatabase } from "../lib/db/client";
 import { DatabaseInUseError, readLock } from "../lib/db/embedded-lock";
+import { ControlSocketError, sendToControlSocket } from "../lib/cli/control-socket";
 import { createKeyLines, listKeyLines } from "../lib/cli/keys";
 import { env } from "../lib/env";
 import { readHidden } from "./prompt";
@@ -85,21 +86,6 @@ async function parse(argv: string[]): Promise<CliCommand> {
   throw new UsageError(USAGE);
 }
 
-/** Sends the command to the app that holds the embedded database (loopback, bearer token). */
-async function runThroughApp(appUrl: string, command: CliCommand): Promise<CliResult> {
-  const res = await fetch(`${appUrl}/api/internal/cli`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${env().cliToken}` },
-    body: JSON.stringify(command),
-  }).catch(() => null);
-  if (!res)
-    throw new Error(
-      `The app (pid ${readLock(env().dataDir)?.pid}) holds the embedded database but does not answer at ${appUrl}. Stop it and try again.`,
-    );
-  if (!res.ok) throw new Error(`The running app refused the command (HTTP ${res.status}).`);
-  return (await res.json()) as CliResult;
-}
-
 async function run(command: CliCommand): Promise<CliResult> {
   const e = env();
   if (e.DATABASE_URL) {
@@ -111,7 +97,8 @@ async function run(command: CliCommand): Promise<CliResult> {
     }
   }
   const holder = readLock(e.dataDir);
-  if (holder?.appUrl) return runThroughApp(holder.appUrl, command);
+  // The app holds the database: the command goes through its control socket (lib/cli/control-socket.ts).
+  if (holder?.app) return sendToControlSocket(e.dataDir, command);
   const database = await openDatabase({ driver: "pglite", dataDir: e.dataDir });
   try {
     return await runCliCommand(database.db, command);
@@ -134,6 +121,10 @@ async function main(): Promise<number> {
     if (err instanceof UsageError) {
       console.error(err.message);
       return 2;
+    }
+    if (err instanceof ControlSocketError) {
+      console.error(`${err.message} The app (pid ${readLock(env().dataDir)?.pid}) holds the embedded database.`);
+      return 1;
     }
     if (err instanceof DatabaseInUseError) {
       console.error(`${err.message} Stop that process and try again.`);

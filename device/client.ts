@@ -317,6 +317,8 @@ export class DeviceClient {
     for (let attempt = 0; attempt < 5 && !r; attempt++) {
       // The same body again gets the same answer, so a lost answer costs nothing.
       r = await this.post(path, body).catch(() => null);
+      // A 5xx (the server's database away for a moment) is retried like a lost answer.
+      if (r && r.status >= 500) r = null;
       if (!r) await sleep(200 * 2 ** attempt);
     }
     if (!r) throw new Error("the server did not answer the device's proof");

@@ -16,7 +16,6 @@ type Guard =
   | "user" // any signed-in, enabled account
   | "owner" // the signed-in account that owns the object in the path
   | "staff" // a signed-in staff account; its GETs also admit a support account (read-only staff)
-  | "internal-cli" // loopback and the CLI token from the data directory, embedded database only
   | "device-refusal"; // a method or path a device route does not serve: always a signed 404 or 405 (section 6)
 
 type Ids = {
@@ -57,13 +56,6 @@ const ROUTES: Row[] = [
   { method: "GET", route: "/api/auth/[...nextauth]", guard: "public", path: () => "/api/auth/session" },
   { method: "POST", route: "/api/auth/[...nextauth]", guard: "public", path: () => "/api/auth/signout" },
   { method: "GET", route: "/api/health", guard: "public", path: () => "/api/health" },
-  {
-    method: "POST",
-    route: "/api/internal/cli",
-    guard: "internal-cli",
-    path: () => "/api/internal/cli",
-    body: () => ({ command: "users", args: ["list"] }),
-  },
   {
     method: "POST",
     route: "/api/v1/claims",
@@ -600,7 +592,7 @@ test.describe("the guards of every route", () => {
     for (const api of [staff, support, anonymous, owner?.api, other?.api, disabled]) await api?.dispose();
   });
 
-  test("without a session or credential, every guarded route refuses (401, or 404 for the CLI endpoint)", async () => {
+  test("without a session or credential, every guarded route refuses (401)", async () => {
     for (const r of ROUTES) {
       const res = await send(anonymous, r, ids);
       const what = `${label(r)} signed out`;
@@ -617,9 +609,6 @@ test.describe("the guards of every route", () => {
         case "device-session-token":
           await expectProblem(res, 401, "invalid_session_token", what);
           break;
-        case "internal-cli":
-          await expectProblem(res, 404, "not_found", what);
-          break;
         case "device-refusal":
           await expectProblem(res, r.status!, r.status === 404 ? "not_found" : "method_not_allowed", what);
           expect(res.headers()["claimlink-signature"], `${what}: signed`).toMatch(/^keyid="[0-9a-f]{16}"/);
@@ -632,9 +621,9 @@ test.describe("the guards of every route", () => {
     }
   });
 
-  test("a user's session cookie authorises no device route and not the CLI endpoint", async () => {
+  test("a user's session cookie authorises no device route", async () => {
     for (const r of ROUTES.filter((r) =>
-      ["device-signed", "device-session-token", "internal-cli", "device-refusal"].includes(r.guard),
+      ["device-signed", "device-session-token", "device-refusal"].includes(r.guard),
     )) {
       const res = await send(staff, r, ids);
       expect([401, 404, 405], `${label(r)} with a staff session`).toContain(res.status());

@@ -9,7 +9,7 @@ import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
 // next key keeps working through a rotation; one that pinned only the old key stops trusting
 // the server, by design. Also COMMAND_TTL (section 4) with a short TTL on the same instance.
 
-const PORT = Number(process.env.E2E_PORT ?? 3100) + 4; // extra processes: E2E_PORT + 1 … + 5 (see e2e/mail.spec.ts)
+const PORT = Number(process.env.E2E_PORT ?? 3100) + 4; // extra processes: E2E_PORT + 1 … + 7 (see e2e/mail.spec.ts)
 const b64 = (b: Buffer) => b.toString("base64url");
 const k1 = generateSigningKey();
 const k2 = generateSigningKey();

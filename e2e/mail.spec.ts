@@ -8,8 +8,8 @@ import { linkIn, Mailbox } from "./smtp";
 // What people rely on: the link in the mail works, exactly once; "Forgot password?" says the same
 // for every email and mails only an account.
 
-// Extra processes use E2E_PORT + 1 … + 5: multi-process +1, two-factor +2, this app +3,
-// key rotation +4, this SMTP server +5.
+// Extra processes use E2E_PORT + 1 … + 7: multi-process +1, two-factor +2, this app +3,
+// key rotation +4, this SMTP server +5, faults +6, PostgreSQL faults +7.
 const PORT = Number(process.env.E2E_PORT ?? 3100) + 3;
 const SMTP_PORT = Number(process.env.E2E_PORT ?? 3100) + 5;
 const mailbox = new Mailbox();

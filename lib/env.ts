@@ -105,7 +105,6 @@ const envSchema = z
 export type Env = z.infer<typeof envSchema> & {
   publicUrl: string;
   authSecret: string;
-  cliToken: string;
   /**
    * AES-256-GCM keys for secrets at rest (CLAIMLINK_SECRET_KEY, or one generated locally): pass
    * it to `seal`/`open` of lib/crypto/seal.ts.
@@ -125,7 +124,7 @@ export type Env = z.infer<typeof envSchema> & {
   mailFrom: string;
 };
 
-type LocalSecrets = { authSecret: string; cliToken: string; secretKey: string; signingKey: string };
+type LocalSecrets = { authSecret: string; secretKey: string; signingKey: string };
 
 /**
  * Secrets the embedded default generates on first run and keeps in the data directory, so a
@@ -146,7 +145,6 @@ export function loadLocalSecrets(dataDir: string): LocalSecrets {
   const existing: Partial<LocalSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
   const secrets: LocalSecrets = {
     authSecret: existing.authSecret ?? randomBytes(32).toString("base64url"),
-    cliToken: existing.cliToken ?? randomBytes(32).toString("base64url"),
     secretKey: existing.secretKey ?? randomBytes(32).toString("base64"),
     signingKey: existing.signingKey ?? generateSigningKey().privateScalar.toString("base64url"),
   };
@@ -226,7 +224,6 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     mailFrom: e.CLAIMLINK_MAIL_FROM ?? `Claimlink <claimlink@${new URL(publicUrl).hostname}>`,
     publicUrl,
     authSecret: e.AUTH_SECRET ?? local!.authSecret,
-    cliToken: local?.cliToken ?? "",
     cliPassword: e.CLAIMLINK_PASSWORD || undefined,
     secretKey: keyringOf(splitKeys(e.CLAIMLINK_SECRET_KEY ?? local!.secretKey).map((k) => Buffer.from(k, "base64"))),
     signingKeys,

@@ -9,7 +9,7 @@ import { env } from "../env";
 import { resealSecrets } from "./reseal";
 
 // The operator commands of `npm run cli`. They run in the CLI process, or, when the app holds
-// the embedded database, inside the app through /api/internal/cli (see cli/index.ts).
+// the embedded database, inside the app through its control socket (control-socket.ts).
 
 export const cliCommandSchema = z.discriminatedUnion("op", [
   z.strictObject({ op: z.literal("users.add"), user: newUserSchema }),

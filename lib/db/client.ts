@@ -12,14 +12,17 @@ export type Driver = "postgres" | "pglite";
 export type Database = {
   db: Db;
   driver: Driver;
-  /** Runs a callback on every NOTIFY on `channel` in this process; returns the unsubscribe. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Runs a callback on every NOTIFY on `channel` in this process; returns the unsubscribe.
+   * `onRelisten` runs each time the LISTEN is set up again on a new connection (PostgreSQL):
+   * notifications sent while it was down are lost, so waiters should look again.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onRelisten?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
 
 export type OpenOptions =
-  | { driver: "postgres"; url: string; max?: number }
-  | { driver: "pglite"; dataDir: string | null; appUrl?: string | null };
+  { driver: "postgres"; url: string; max?: number } | { driver: "pglite"; dataDir: string | null; app?: boolean };
 
 /**
  * Opens a database with the committed migrations applied. PostgreSQL through postgres.js, or
@@ -35,8 +38,13 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return {
       db,
       driver: "postgres",
-      async listen(channel, onPayload) {
-        const sub = await client.listen(channel, onPayload);
+      async listen(channel, onPayload, onRelisten) {
+        let first = true;
+        // postgres.js runs the third callback after every LISTEN, the first and each reconnection's.
+        const sub = await client.listen(channel, onPayload, () => {
+          if (first) first = false;
+          else onRelisten?.();
+        });
         return () => sub.unlisten();
       },
       close: () => client.end({ timeout: 5 }),
@@ -46,7 +54,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   let release = () => {};
   if (opts.dataDir) {
     mkdirSync(opts.dataDir, { recursive: true });
-    release = acquireLock(opts.dataDir, opts.appUrl ?? null);
+    release = acquireLock(opts.dataDir, opts.app ?? false);
   }
   try {
     const { PGlite } = await import("@electric-sql/pglite");
@@ -85,7 +93,7 @@ export function appDatabase(): Promise<Database> {
     const e = env();
     const opening = e.DATABASE_URL
       ? openDatabase({ driver: "postgres", url: e.DATABASE_URL })
-      : openDatabase({ driver: "pglite", dataDir: e.dataDir, appUrl: `http://127.0.0.1:${e.PORT}` });
+      : openDatabase({ driver: "pglite", dataDir: e.dataDir, app: true });
     g[globalKey] = opening;
     // A failed open (database down, directory locked) is retried on the next request.
     opening.catch(() => {

@@ -10,16 +10,16 @@ describe("the embedded database lock", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "claimlink-lock-"));
     const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
     try {
-      writeFileSync(lockPath(dir), JSON.stringify({ pid: holder.pid, appUrl: "http://127.0.0.1:3999", since: "" }));
+      writeFileSync(lockPath(dir), JSON.stringify({ pid: holder.pid, app: true, since: "" }));
       const err = (() => {
         try {
-          acquireLock(dir, null);
+          acquireLock(dir, false);
         } catch (e) {
           return e;
         }
       })();
       expect(err).toBeInstanceOf(DatabaseInUseError);
-      expect((err as DatabaseInUseError).holder).toMatchObject({ pid: holder.pid, appUrl: "http://127.0.0.1:3999" });
+      expect((err as DatabaseInUseError).holder).toMatchObject({ pid: holder.pid, app: true });
       expect(readLock(dir)?.pid).toBe(holder.pid);
     } finally {
       holder.kill();
@@ -30,11 +30,11 @@ describe("the embedded database lock", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "claimlink-lock-"));
     const dead = spawn(process.execPath, ["-e", ""]);
     await new Promise((r) => dead.on("exit", r));
-    writeFileSync(lockPath(dir), JSON.stringify({ pid: dead.pid, appUrl: null, since: "" }));
+    writeFileSync(lockPath(dir), JSON.stringify({ pid: dead.pid, app: false, since: "" }));
     expect(readLock(dir)).toBeNull();
-    const release = acquireLock(dir, null);
+    const release = acquireLock(dir, false);
     release();
     expect(readLock(dir)).toBeNull();
-    acquireLock(dir, null)();
+    acquireLock(dir, false)();
   });
 });

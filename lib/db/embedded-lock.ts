@@ -5,13 +5,12 @@ import path from "node:path";
 // writing one directory corrupt it. Every process that opens the embedded database holds this
 // lock file for as long as it has the database open.
 
-export type LockInfo = { pid: number; appUrl: string | null; since: string };
+/** `app`: the holder is the running app, which takes CLI commands on its control socket. */
+export type LockInfo = { pid: number; app: boolean; since: string };
 
 export class DatabaseInUseError extends Error {
   constructor(readonly holder: LockInfo) {
-    super(
-      `The embedded database is in use by process ${holder.pid}${holder.appUrl ? ` (the app at ${holder.appUrl})` : ""}.`,
-    );
+    super(`The embedded database is in use by process ${holder.pid}${holder.app ? " (the app)" : ""}.`);
     this.name = "DatabaseInUseError";
   }
 }
@@ -43,9 +42,9 @@ export function readLock(dataDir: string): LockInfo | null {
  * Takes the lock or throws DatabaseInUseError naming the live holder. A lock left by a dead
  * process is taken over. Released automatically when this process exits.
  */
-export function acquireLock(dataDir: string, appUrl: string | null): () => void {
+export function acquireLock(dataDir: string, app: boolean): () => void {
   const file = lockPath(dataDir);
-  const info: LockInfo = { pid: process.pid, appUrl, since: new Date().toISOString() };
+  const info: LockInfo = { pid: process.pid, app, since: new Date().toISOString() };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, "wx", 0o600); // O_EXCL: exactly one creator wins
@@ -76,5 +75,5 @@ export function acquireLock(dataDir: string, appUrl: string | null): () => void 
     }
   }
   const holder = readLock(dataDir);
-  throw new DatabaseInUseError(holder ?? { pid: -1, appUrl: null, since: "" });
+  throw new DatabaseInUseError(holder ?? { pid: -1, app: false, since: "" });
 }

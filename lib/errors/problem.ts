@@ -51,18 +51,45 @@ function chainOf(err: unknown): Coded[] {
 }
 
 /**
+ * The database connection was lost or refused (PostgreSQL restarted or failing over, a backend
+ * terminated, too many connections): postgres.js's connection codes, a socket's errno, or the
+ * SQLSTATEs of class 08 (connection exception), 57P01-57P03 (shutdown) and 53300.
+ */
+const CONNECTION_CODES = new Set([
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+]);
+
+export function isConnectionLoss(err: unknown): boolean {
+  return chainOf(err).some(
+    (e) => typeof e.code === "string" && (CONNECTION_CODES.has(e.code) || /^08[0-9A-Z]{3}$/.test(e.code)),
+  );
+}
+
+/**
  * A database error: one with a SQLSTATE (5 characters) or a driver's errno code anywhere in its
  * chain, or drizzle's wrapper. Its message and fields carry the query's parameters and values
  * (password hashes, token hashes), so only its class, code and constraint are logged.
  */
 function databaseErrorSummary(err: unknown): string | null {
   const chain = chainOf(err);
-  const isDb = chain.some(
-    (e) =>
-      (e as object).constructor?.name === "DrizzleQueryError" ||
-      (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) ||
-      (e as object).constructor?.name === "PostgresError",
-  );
+  const isDb =
+    chain.some(
+      (e) =>
+        (e as object).constructor?.name === "DrizzleQueryError" ||
+        (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) ||
+        (e as object).constructor?.name === "PostgresError",
+    ) || isConnectionLoss(err);
   if (!isDb) return null;
   return chain
     .map((e) => {
@@ -82,6 +109,9 @@ export function logInternalError(requestId: string, err: unknown): void {
   else console.error(`[${requestId}]`, err);
 }
 
+/** The wait a 503 `database_unavailable` names (Retry-After). */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
 /**
  * Any thrown value as an AppError: an AppError as it is; anything else is logged under the
  * request id and becomes the generic 500, so no internal cause reaches a client.
@@ -89,6 +119,12 @@ export function logInternalError(requestId: string, err: unknown): void {
 export function asAppError(err: unknown, requestId: string): AppError {
   if (err instanceof AppError) return err;
   logInternalError(requestId, err);
+  // A lost connection is not a fault of the request: 503 with a short wait, and the next
+  // request gets a new connection (the client retries; a device's same answer gets the same result).
+  if (isConnectionLoss(err))
+    return new AppError("database_unavailable", "The database is not reachable for a moment. Try again shortly.", {
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    });
   return new AppError("internal_error", "The request failed on our side. Quote the request id if you report it.");
 }
 

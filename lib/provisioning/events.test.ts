@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { openTestDatabase } from "../db/test-database";
-import { notifyTopic, subscribe } from "./events";
+import { eventsHealthy, notifyTopic, subscribe } from "./events";
 
 // Fault: every backend terminated (as in a PostgreSQL restart) while devices long-poll. The
 // LISTEN connection must come back by itself, or no long poll would ever wake again.
@@ -38,6 +38,36 @@ describe.skipIf(!process.env.DATABASE_URL)("wake-ups after PostgreSQL drops ever
         recovered = await sub.next(500);
       }
       expect(recovered).toBe(true);
+      const t0 = Date.now();
+      await notifyTopic(database.db, topic);
+      expect(await sub.next(1000)).toBe(true);
+      expect(Date.now() - t0).toBeLessThan(1000);
+    } finally {
+      sub.close();
+    }
+  });
+
+  it("after an outage in which every reconnection is cut too, a waiter opened before it wakes within a second", async () => {
+    const topic = `outage:${Date.now()}`;
+    const sub = await subscribe(database, topic);
+    try {
+      const { default: postgres } = await import("postgres");
+      const admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+      try {
+        // Two seconds of terminating every backend again and again: the LISTEN connection's
+        // attempts to come back are cut as well, as while PostgreSQL restarts or fails over.
+        const until = Date.now() + 2000;
+        while (Date.now() < until) {
+          await admin`select pg_terminate_backend(pid) from pg_stat_activity
+                      where datname = current_database() and pid <> pg_backend_pid()`;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      } finally {
+        await admin.end();
+      }
+      // The recovery window ends when the app says it can wake long polls again.
+      await expect.poll(() => eventsHealthy(database), { timeout: 15_000 }).toBe(true);
+      await sub.next(0); // (a wake-up for the reconnection itself is allowed: waiters look again)
       const t0 = Date.now();
       await notifyTopic(database.db, topic);
       expect(await sub.next(1000)).toBe(true);

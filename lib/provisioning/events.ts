@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Database, Db } from "../db/client";
 
@@ -7,23 +8,120 @@ import type { Database, Db } from "../db/client";
 
 export const CHANNEL = "claimlink_events";
 
-type Hub = { ready: Promise<void>; waiters: Map<string, Set<() => void>> };
+type Hub = {
+  ready: Promise<void>;
+  waiters: Map<string, Set<() => void>>;
+  /** Round trips in flight (eventsHealthy): ping payload -> its resolver. */
+  pings: Map<string, () => void>;
+  unlisten: (() => Promise<void>) | null;
+  relistening: Promise<void> | null;
+};
 const hubs = new WeakMap<Database, Hub>();
+
+/** Payloads of the hub's own round trips; never a topic (topics are `kind:id`). */
+const PING_PREFIX = "~ping:";
+/** How long a round trip may take before the LISTEN is considered lost. */
+const PING_TIMEOUT_MS = 1000;
+/** How often a hub with waiters checks its LISTEN on PostgreSQL (a lost one is set up again). */
+const WATCH_MS = 5000;
+
+function wakeAll(hub: Hub) {
+  for (const set of hub.waiters.values()) for (const wake of set) wake();
+}
+
+function listenFor(database: Database, hub: Hub) {
+  return database.listen(
+    CHANNEL,
+    (payload) => {
+      if (payload.startsWith(PING_PREFIX)) return hub.pings.get(payload)?.();
+      for (const wake of hub.waiters.get(payload) ?? []) wake();
+    },
+    // Set up again after its connection was lost: what was sent meanwhile is gone, so every
+    // waiter looks at the database again.
+    () => wakeAll(hub),
+  );
+}
 
 function hubFor(database: Database): Hub {
   let hub = hubs.get(database);
   if (!hub) {
-    const waiters = new Map<string, Set<() => void>>();
-    const ready = database
-      .listen(CHANNEL, (topic) => {
-        for (const wake of waiters.get(topic) ?? []) wake();
-      })
-      .then(() => undefined);
-    hub = { ready, waiters };
-    hubs.set(database, hub);
-    ready.catch(() => hubs.delete(database));
+    const h: Hub = {
+      ready: Promise.resolve(),
+      waiters: new Map(),
+      pings: new Map(),
+      unlisten: null,
+      relistening: null,
+    };
+    h.ready = listenFor(database, h).then((unlisten) => {
+      h.unlisten = unlisten;
+    });
+    hub = h;
+    hubs.set(database, h);
+    h.ready.catch(() => hubs.delete(database));
+    if (database.driver === "postgres") watch(database, h);
   }
   return hub;
+}
+
+/**
+ * postgres.js sets a LISTEN up again when its connection closes, but gives up silently when
+ * that attempt fails too (PostgreSQL still restarting): then no long poll would wake again.
+ * While waiters exist, the hub checks its LISTEN by a round trip and sets up a lost one again.
+ */
+function watch(database: Database, hub: Hub) {
+  const timer = setInterval(() => {
+    if (hub.waiters.size === 0 || hub.relistening) return;
+    eventsHealthy(database).catch(() => {});
+  }, WATCH_MS);
+  timer.unref();
+  const close = database.close;
+  database.close = () => {
+    clearInterval(timer);
+    return close();
+  };
+}
+
+function relisten(database: Database, hub: Hub): Promise<void> {
+  hub.relistening ??= (async () => {
+    await hub.unlisten?.().catch(() => {});
+    hub.unlisten = await listenFor(database, hub);
+    wakeAll(hub);
+  })().finally(() => {
+    hub.relistening = null;
+  });
+  return hub.relistening;
+}
+
+/**
+ * Whether a notification sent now reaches this process (a round trip through the database).
+ * When it does not, the LISTEN is set up again and false is returned: the health check reports
+ * the app unavailable until wake-ups work again.
+ */
+export async function eventsHealthy(database: Database): Promise<boolean> {
+  const hub = hubFor(database);
+  try {
+    await hub.ready;
+    if (hub.relistening) await hub.relistening;
+  } catch {
+    return false;
+  }
+  const payload = `${PING_PREFIX}${randomBytes(9).toString("base64url")}`;
+  let timer: NodeJS.Timeout | undefined;
+  const arrived = new Promise<boolean>((resolve) => {
+    hub.pings.set(payload, () => resolve(true));
+    timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+  });
+  try {
+    await database.db.execute(sql`select pg_notify(${CHANNEL}, ${payload})`);
+    if (await arrived) return true;
+  } catch {
+    return false; // the database itself is away; the pool reconnects on its own
+  } finally {
+    clearTimeout(timer);
+    hub.pings.delete(payload);
+  }
+  await relisten(database, hub).catch(() => {});
+  return false;
 }
 
 /** Queues a wake-up for `topic`, delivered when the surrounding transaction commits. */
