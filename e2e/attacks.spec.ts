@@ -13,6 +13,10 @@ import { call, SignInClient } from "./net";
 const PORT = process.env.E2E_PORT ?? "3100";
 const BASE = `http://127.0.0.1:${PORT}`;
 
+/** A loopback address of this run's own: address limits live in the database and outlive a run. */
+const loopback = () => `127.${[...randomBytes(3)].map((b) => Math.max(b, 2)).join(".")}`;
+const ADDR = { burst: loopback(), flood: loopback(), owner: loopback(), probes: loopback(), hasher: loopback() };
+
 type AuditEvent = { action: string; outcome: string; ip: string | null; detail: { code?: string } | null };
 
 /** The audit log as staff read it (the newest 500 events), from the given address. */
@@ -27,7 +31,7 @@ const fromAddress = (events: AuditEvent[], ip: string) => events.filter((e) => e
 
 test("a parallel burst of 50 wrong passwords: all 50 counted, 10 checked, the rest refused, and then the right password too", async () => {
   const { email, password } = createAccountWithCli(uniqueEmail("burst"), "participant");
-  const attacker = new SignInClient(PORT, "127.0.0.2");
+  const attacker = new SignInClient(PORT, ADDR.burst);
   const results = await Promise.all(Array.from({ length: 50 }, (_, i) => attacker.attempt(email, `wrong guess ${i}`)));
   const codes = results.map((r) => r.result);
   expect(codes.filter((c) => c === "invalid_credentials")).toHaveLength(10);
@@ -41,7 +45,7 @@ test("a parallel burst of 50 wrong passwords: all 50 counted, 10 checked, the re
     try {
       const rows = await sql<
         { count: number }[]
-      >`select count from rate_limits where key like ${`signin:pair:${email}|%127.0.0.2`}`;
+      >`select count from rate_limits where key like ${`signin:pair:${email}|%${ADDR.burst}`}`;
       expect(rows.map((r) => Number(r.count))).toEqual([50]);
     } finally {
       await sql.end();
@@ -53,7 +57,7 @@ test("a parallel burst of 50 wrong passwords: all 50 counted, 10 checked, the re
 
   // Every failure is in the audit log, through the capped refusal audit: the 10 wrong
   // passwords one by one, and the refusals up to the cap of 20 per address and reason.
-  const events = fromAddress(await auditAs("127.0.0.12"), "127.0.0.2").filter((e) => e.action === "signin");
+  const events = fromAddress(await auditAs("127.0.0.12"), ADDR.burst).filter((e) => e.action === "signin");
   expect(events.filter((e) => e.detail?.code === "wrong_password")).toHaveLength(10);
   expect(events.filter((e) => e.detail?.code === "rate_limited")).toHaveLength(20);
   expect(events.every((e) => e.outcome === "failure")).toBe(true);
@@ -61,7 +65,7 @@ test("a parallel burst of 50 wrong passwords: all 50 counted, 10 checked, the re
 
 test("a flood of wrong passwords for an account from one address does not stop the right password from another", async () => {
   const { email, password } = createAccountWithCli(uniqueEmail("flood"), "participant");
-  const attacker = new SignInClient(PORT, "127.0.0.3");
+  const attacker = new SignInClient(PORT, ADDR.flood);
   const codes: string[] = [];
   for (let round = 0; round < 8; round++) {
     const batch = await Promise.all(
@@ -73,11 +77,11 @@ test("a flood of wrong passwords for an account from one address does not stop t
   expect(codes.filter((c) => c === "invalid_credentials")).toHaveLength(10);
   expect(codes.filter((c) => c.startsWith("rate_limited_"))).toHaveLength(190);
 
-  const owner = new SignInClient(PORT, "127.0.0.4");
+  const owner = new SignInClient(PORT, ADDR.owner);
   const signedIn = await owner.attempt(email, password);
   expect(signedIn.result).toBe("ok");
   const sessions = await call(`${BASE}/api/v1/me/sessions`, {
-    from: "127.0.0.4",
+    from: ADDR.owner,
     headers: { cookie: signedIn.cookie! },
   });
   expect(sessions.status).toBe(200); // a working session
@@ -87,10 +91,10 @@ test("a flood of wrong passwords for an account from one address does not stop t
 
 test("1000 invitation probes with random tokens: refused without a password hash, limited, and at most the capped audit rows", async () => {
   test.setTimeout(120_000);
-  const from = "127.0.0.5";
+  const from = ADDR.probes;
   const headers = { "content-type": "application/json", origin: `http://localhost:${PORT}` };
   // What one argon2 check costs here: wrong passwords for an account, from a fresh address.
-  const hasher = new SignInClient(PORT, "127.0.0.6");
+  const hasher = new SignInClient(PORT, ADDR.hasher);
   const { email } = createAccountWithCli(uniqueEmail("hashcost"), "participant");
   const hashed: number[] = [];
   for (let i = 0; i < 5; i++) hashed.push((await hasher.attempt(email, `not it ${i}`)).ms);
@@ -126,9 +130,10 @@ test("1000 invitation probes with random tokens: refused without a password hash
   expect(statuses.get(404)).toBe(30); // CLAIMLINK_LINK_FAILURES_PER_IP
   expect(statuses.get(429)).toBe(970);
   expect([...statuses.keys()].sort()).toEqual([404, 429]);
-  // A refused token costs no hash: well under what one argon2 check costs.
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  expect(median(refusedMs)).toBeLessThan(median(hashed) / 2);
+  // A refused token costs no hash: well under what one argon2 check costs. The fastest of each
+  // series is compared, as the least disturbed by other work on a shared machine (a median moves
+  // with the machine's load; the fastest refusal could not have computed a hash).
+  expect(Math.min(...refusedMs)).toBeLessThan(Math.min(...hashed) / 2);
 
   const events = fromAddress(await auditAs("127.0.0.13"), from);
   expect(events.length).toBeLessThanOrEqual(80); // 20 per action and reason: lookup and accept, not_found and rate_limited

@@ -215,7 +215,9 @@ test("a support account sees the console and changes nothing; write-only pages a
   await page.setViewportSize({ width: 390, height: 844 });
   const fitsPhone = async () =>
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.getByRole("button", { name: "Menu" }).click(); // at phone width the links sit behind the menu
   await page.getByRole("link", { name: "Fleet" }).click();
+  await expect(page).toHaveURL(/\/staff\/devices$/);
   await page.goto(`/staff/devices?q=${deviceId}`);
   await expect(page.locator(`tr[data-device-id="${deviceId}"]`)).toBeVisible();
   await expect(page.getByTestId("bulk-actions")).toHaveCount(0);
@@ -228,6 +230,15 @@ test("a support account sees the console and changes nothing; write-only pages a
   await page.goto("/staff/audit");
   await expect(page.getByTestId("audit")).toBeVisible();
   await fitsPhone();
+  await page.goto("/staff/models");
+  await expect(page.getByRole("heading", { name: "Device models" })).toBeVisible();
+  await expect(page.getByTestId("model-policy")).toBeVisible(); // the policy, as text
+  await expect(page.getByRole("heading", { name: "Add or replace a model" })).toHaveCount(0);
+  await expect(page.locator("main form, main button")).toHaveCount(0);
+  await page.goto("/staff/legacy");
+  await expect(page.getByTestId("legacy-acceptance")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Register a node" })).toHaveCount(0);
+  await expect(page.locator("main form, main button")).toHaveCount(0);
 
   const res = await page.goto("/staff/accounts/bulk-invite");
   expect(res?.status()).toBe(404);

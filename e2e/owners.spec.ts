@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { DeviceClient, type Challenge } from "../device/client";
@@ -328,6 +329,18 @@ test("households: a viewer sees values and history read-only; the owner ends the
     await expect(viewer.page.getByRole("button", { name: hidden })).toHaveCount(0);
   await expect(viewer.page.getByTestId("credential")).toHaveCount(0);
   await expect(viewer.page.getByTestId("device-audit")).toHaveCount(0);
+  // The viewer downloads the readings as CSV from the page: spreadsheet headers, UTC times, units.
+  const [download] = await Promise.all([
+    viewer.page.waitForEvent("download"),
+    viewer.page.getByTestId("export-link").click(),
+  ]);
+  const csv = readFileSync(await download.path(), "utf8")
+    .replace(/^\uFEFF/, "")
+    .trimEnd()
+    .split("\r\n");
+  expect(csv[0]).toBe("time (UTC),property,value,unit,verified");
+  expect(csv).toHaveLength(2);
+  expect(csv[1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z,temperature,20\.75,Cel,true$/);
   const vApi = await signedInApi(v.email, v.password);
   expect(await refusedAll(vApi, deviceId)).toEqual([404, 404, 404, 404, 404]);
   expect((await vApi.get(`/api/v1/devices/${deviceId}/series?range=24h`)).status()).toBe(200);
