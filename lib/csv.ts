@@ -24,39 +24,39 @@ export async function* csvChunks<T>(header: string[], pages: AsyncIterable<T[]>,
 }
 
 /**
- * The cells of one CSV line (RFC 4180 quoting; a quoted cell may not span lines). Null when a
- * quote is not closed.
+ * The cells of one CSV line (RFC 4180 quoting: double quotes around a cell, "" for a quote inside
+ * one; a quoted cell may not span lines), each trimmed. Null when a quote is not closed or stands
+ * where it may not (inside an unquoted cell, or text after a closing quote).
  */
 export function parseCsvLine(line: string): string[] | null {
-  const cells: string[] = [];
+  const out: string[] = [];
   let i = 0;
   for (;;) {
-    let cell = "";
+    let field = "";
     if (line[i] === '"') {
       i++;
       for (;;) {
         if (i >= line.length) return null;
         if (line[i] === '"') {
           if (line[i + 1] === '"') {
-            cell += '"';
+            field += '"';
             i += 2;
             continue;
           }
           i++;
           break;
         }
-        cell += line[i++];
+        field += line[i++];
       }
-      const comma = line.indexOf(",", i);
-      cell += (comma === -1 ? line.slice(i) : line.slice(i, comma)).trim();
-      i = comma === -1 ? line.length : comma;
+      if (i < line.length && line[i] !== ",") return null;
     } else {
-      const comma = line.indexOf(",", i);
-      cell = comma === -1 ? line.slice(i) : line.slice(i, comma);
-      i = comma === -1 ? line.length : comma;
+      const end = line.indexOf(",", i);
+      field = end === -1 ? line.slice(i) : line.slice(i, end);
+      i = end === -1 ? line.length : end;
+      if (field.includes('"')) return null;
     }
-    cells.push(cell);
-    if (i >= line.length) return cells;
+    out.push(field.trim());
+    if (i >= line.length) return out;
     i++; // the comma
   }
 }

@@ -57,7 +57,7 @@ describe("bulk invitations from CSV", () => {
     expect(reason(5)).toBe("Same email as line 2.");
     expect(reason(6)).toMatch(/^role /);
     expect(reason(7)).toMatch(/Expected 2 or 3 columns/);
-    expect(reason(8)).toBe("A quote is not closed.");
+    expect(reason(8)).toBe("A quote is not closed, or stands inside a cell.");
     expect(lines[1]).toMatchObject({
       input: { email: "bob@example.org", name: "Bob, the Builder", role: "participant" },
     });

@@ -32,7 +32,13 @@ export function checkInvitationCsv(csv: string): BulkLine[] {
     const line = i + 1;
     if (raw.trim() === "" || (i === 0 && HEADER.test(raw))) return;
     const cells = parseCsvLine(raw);
-    if (!cells) return out.push({ line, status: "rejected", email: null, reason: "A quote is not closed." });
+    if (!cells)
+      return out.push({
+        line,
+        status: "rejected",
+        email: null,
+        reason: "A quote is not closed, or stands inside a cell.",
+      });
     if (cells.length < 2 || cells.length > 3)
       return out.push({
         line,

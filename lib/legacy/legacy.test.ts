@@ -8,7 +8,8 @@ import { AppError } from "../errors/app-error";
 import { updateDeviceSettings } from "../models/registry";
 import { claimTestDevice, insertAccount, testConfig, type TestAccount } from "../provisioning/test-fixtures";
 import { AUTO_REGISTRATIONS_PER_ADDRESS_PER_HOUR, checkLegacyItem, ingestLegacy, type LegacyConfig } from "./ingest";
-import { importLegacyNodes, parseCsvLine, registerLegacyNode, setLegacyNodeDisabled } from "./nodes";
+import { parseCsvLine } from "../csv";
+import { importLegacyNodes, registerLegacyNode, setLegacyNodeDisabled } from "./nodes";
 import { listMyDevices, measurementSeries } from "../devices/views";
 import { upgradeLegacyNode } from "./upgrade";
 

@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from "drizzle-orm";
+import { parseCsvLine } from "../csv";
 import { recordAudit, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
 import { devices, legacyNodes, users, type LegacyNode } from "../db/schema";
@@ -73,40 +74,6 @@ export async function registerLegacyNode(db: Db, actor: Actor, input: RegisterNo
 }
 
 export type ImportLine = { line: number; hardwareId: string; outcome: "registered" | "rejected"; reason?: string };
-
-/** One CSV record: fields split on commas, double quotes around a field, "" for a quote inside one. */
-export function parseCsvLine(line: string): string[] | null {
-  const out: string[] = [];
-  let i = 0;
-  for (;;) {
-    let field = "";
-    if (line[i] === '"') {
-      i++;
-      for (;;) {
-        if (i >= line.length) return null;
-        if (line[i] === '"') {
-          if (line[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        field += line[i++];
-      }
-      if (i < line.length && line[i] !== ",") return null;
-    } else {
-      const end = line.indexOf(",", i);
-      field = end === -1 ? line.slice(i) : line.slice(i, end);
-      i = end === -1 ? line.length : end;
-      if (field.includes('"')) return null;
-    }
-    out.push(field.trim());
-    if (i >= line.length) return out;
-    i++; // the comma
-  }
-}
 
 /**
  * Registers legacy nodes from CSV text (`hardware id, owner email, name`, an optional header),
