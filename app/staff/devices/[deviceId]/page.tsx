@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
+import { ActivityTable, LatestValues } from "../../../_components/device-panels";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { staffDevice } from "@/lib/devices/api";
 import { AppError } from "@/lib/errors";
-import { ago, formatValue, propertyLabel } from "../../../_components/format";
+import { ago } from "../../../_components/format";
 import { StatusBadge } from "../../../_components/status-badge";
 import { Time } from "../../../_components/time";
 import { MeasurementChart } from "../../../devices/[deviceId]/measurement-chart";
@@ -72,20 +73,7 @@ export default async function StaffDevicePage({ params }: { params: Promise<{ de
 
       <div className="card">
         <h2 style={{ marginTop: 0 }}>Latest values</h2>
-        {device.latest.length === 0 ? (
-          <p className="muted">No measurements yet.</p>
-        ) : (
-          <div className="values" data-testid="latest-values">
-            {device.latest.map((r) => (
-              <div className="value" key={r.property}>
-                <strong>{formatValue(r.value, r.unit)}</strong>
-                <span>
-                  {propertyLabel(r.property)} · <Time value={r.time} />
-                </span>
-              </div>
-            ))}
-          </div>
-        )}
+        <LatestValues latest={device.latest} empty="No measurements yet." />
       </div>
 
       <div className="card">
@@ -179,42 +167,7 @@ export default async function StaffDevicePage({ params }: { params: Promise<{ de
       <p className="small">
         <Link href={`/staff/audit?device=${device.id}`}>Full audit log of this device</Link>
       </p>
-      {device.audit.length === 0 ? (
-        <p className="muted">No activity recorded.</p>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="device-audit">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Who</th>
-                <th>What</th>
-                <th>Outcome</th>
-              </tr>
-            </thead>
-            <tbody>
-              {device.audit.map((e) => (
-                <tr key={e.id}>
-                  <td>
-                    <Time value={e.at} />
-                  </td>
-                  <td>{e.actorLabel}</td>
-                  <td>
-                    <code>{e.action}</code>
-                  </td>
-                  <td>
-                    {e.outcome === "success" ? (
-                      <span className="badge">success</span>
-                    ) : (
-                      <span className="badge disabled">failure</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ActivityTable events={device.audit} showActor />
     </main>
   );
 }
