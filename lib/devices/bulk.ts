@@ -2,10 +2,10 @@ import { z } from "zod";
 import { and, inArray, isNull } from "drizzle-orm";
 import { recordAudit, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
-import { deviceCommands, deviceCredentials, devices } from "../db/schema";
+import { deviceCredentials } from "../db/schema";
 import { AppError } from "../errors/app-error";
-import { newId } from "../ids";
 import { fleetFilterShape, selectFleetIds, type FleetFilter } from "./fleet-query";
+import { insertCommands } from "./commands";
 import { commandInputSchema } from "./schemas";
 
 // Bulk actions on a filtered selection of the fleet. The person confirms a count; the action
@@ -55,27 +55,7 @@ export async function runBulkAction(
     const detail: Record<string, unknown> = { filter: filterForAudit(input.filter), count: ids.length, deviceIds: ids };
     if (input.action.kind === "command") {
       const cmd = input.action.command;
-      const issuedAt = new Date();
-      const expiresAt = new Date(issuedAt.getTime() + commandTtlSeconds * 1000);
-      for (let i = 0; i < ids.length; i += 500) {
-        await tx.insert(deviceCommands).values(
-          ids.slice(i, i + 500).map((deviceId) => ({
-            id: newId("cmd"),
-            deviceId,
-            type: cmd.type,
-            params: cmd.params,
-            issuedBy: actor.id,
-            issuedAt,
-            expiresAt,
-          })),
-        );
-      }
-      if (cmd.type === "set_config") {
-        await tx
-          .update(devices)
-          .set({ measurementIntervalSeconds: cmd.params.measurementIntervalSeconds })
-          .where(inArray(devices.id, ids));
-      }
+      await insertCommands(tx, actor, ids, cmd, commandTtlSeconds);
       await recordAudit(tx, actor, {
         action: "device.bulk_command",
         outcome: "success",

@@ -21,25 +21,7 @@ export function commandStatus(c: Pick<DeviceCommand, "status" | "expiresAt">, no
  */
 export async function queueCommand(db: Db, actor: Actor, deviceId: string, cmd: CommandInput, ttlSeconds: number) {
   return db.transaction(async (tx) => {
-    const issuedAt = new Date();
-    const [row] = await tx
-      .insert(deviceCommands)
-      .values({
-        id: newId("cmd"),
-        deviceId,
-        type: cmd.type,
-        params: cmd.params,
-        issuedBy: actor.id,
-        issuedAt,
-        expiresAt: new Date(issuedAt.getTime() + ttlSeconds * 1000),
-      })
-      .returning();
-    if (cmd.type === "set_config") {
-      await tx
-        .update(devices)
-        .set({ measurementIntervalSeconds: cmd.params.measurementIntervalSeconds })
-        .where(eq(devices.id, deviceId));
-    }
+    const [row] = await insertCommands(tx, actor, [deviceId], cmd, ttlSeconds);
     await recordAudit(tx, actor, {
       action: "command.issued",
       outcome: "success",
@@ -48,6 +30,41 @@ export async function queueCommand(db: Db, actor: Actor, deviceId: string, cmd: 
     });
     return row;
   });
+}
+
+/**
+ * Queues one command for each of `deviceIds` inside the caller's transaction (which audits it),
+ * expiring after `ttlSeconds`; set_config also changes the configuration those devices read.
+ */
+export async function insertCommands(tx: Db, actor: Actor, deviceIds: string[], cmd: CommandInput, ttlSeconds: number) {
+  const issuedAt = new Date();
+  const expiresAt = new Date(issuedAt.getTime() + ttlSeconds * 1000);
+  const rows: DeviceCommand[] = [];
+  for (let i = 0; i < deviceIds.length; i += 500) {
+    rows.push(
+      ...(await tx
+        .insert(deviceCommands)
+        .values(
+          deviceIds.slice(i, i + 500).map((deviceId) => ({
+            id: newId("cmd"),
+            deviceId,
+            type: cmd.type,
+            params: cmd.params,
+            issuedBy: actor.id,
+            issuedAt,
+            expiresAt,
+          })),
+        )
+        .returning()),
+    );
+  }
+  if (cmd.type === "set_config" && deviceIds.length > 0) {
+    await tx
+      .update(devices)
+      .set({ measurementIntervalSeconds: cmd.params.measurementIntervalSeconds })
+      .where(inArray(devices.id, deviceIds));
+  }
+  return rows;
 }
 
 /** What `GET /api/v1/devices/me` answers: identity, configuration and pending commands not yet expired. */
