@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { DeviceClient, type Challenge } from "../device/client";
-import { BASE, claimDevice, deviceShowingCode, signedInApi } from "./api";
+import { BASE, claimDevice, deviceShowingCode, signedInApi, staffApi } from "./api";
 import { createAccountWithCli, signIn, uniqueEmail } from "./helpers";
 
 // What an owner does with a device, and what a link from elsewhere must not make them do.
@@ -343,6 +343,20 @@ test("households: a viewer sees values and history read-only; the owner ends the
   expect(csv[1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z,temperature,20\.75,Cel,true$/);
   const vApi = await signedInApi(v.email, v.password);
   expect(await refusedAll(vApi, deviceId)).toEqual([404, 404, 404, 404, 404]);
+  // Each refused change is in the audit log, under the viewer's account.
+  const viewerId = (await (await vApi.get("/api/auth/session")).json()).user.id;
+  const staff = await staffApi();
+  const { events } = await (await staff.get(`/api/v1/staff/audit?account=${viewerId}`)).json();
+  expect(events.map((e: { action: string }) => e.action)).toEqual(
+    expect.arrayContaining([
+      "device.rename_refused",
+      "device.release_refused",
+      "device.lost_refused",
+      "device.share_refused",
+      "device.command_refused",
+    ]),
+  );
+  await staff.dispose();
   expect((await vApi.get(`/api/v1/devices/${deviceId}/series?range=24h`)).status()).toBe(200);
   expect((await signedGet(device)).body).toMatchObject({ name: credential.name, commands: [] });
   // A viewer cannot make new hardware take the shared device over.

@@ -73,6 +73,15 @@ describe("device lifecycle", () => {
     expect(await refusal(revokeDevice(database.db, staff, newId("dev")))).toBe("device_not_found");
   });
 
+  it("a released record takes no signed request, even with a credential left live by an older release", async () => {
+    const owner = await insertAccount(database.db, "life");
+    const { deviceId, credentialId, secret } = await claimTestDevice(database, cfg, owner);
+    // Released the way releases were before they revoked: the credential stays live.
+    await database.db.update(devices).set({ releasedAt: new Date() }).where(eq(devices.id, deviceId));
+    const after = await signedRequest(credentialId, secret);
+    expect("error" in after && after.error.code).toBe("credential_revoked");
+  });
+
   it("only the owner releases a device; another user gets device_not_found and changes nothing", async () => {
     const owner = await insertAccount(database.db, "life");
     const other = await insertAccount(database.db, "life");

@@ -91,7 +91,9 @@ export async function verifyDeviceRequest(
   // Revocation is told only to a request its credential really signed: anyone else learns
   // nothing about a credential's state, and a credential_revoked answer always carries a MAC
   // made with the device's own secret (docs/protocol.md section 3).
-  if (loaded.credential.revokedAt)
+  // A released device's credential is revoked with the release; a record released before that
+  // rule (or by any other path) still never takes signed requests.
+  if (loaded.credential.revokedAt || loaded.device.releasedAt)
     return refuse("credential_revoked", "This credential has been revoked. Provision the device again.");
   if (Math.abs(Date.now() / 1000 - Number(auth.ts)) > cfg.skewSeconds) {
     return refuse(

@@ -9,6 +9,8 @@ import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test
 import { queueCommand } from "./commands";
 import { releaseDevice } from "./lifecycle";
 import { staffDeviceDetail } from "./staff-view";
+import { listShares, shareDevice } from "./shares";
+import { canViewDevice } from "./access";
 import { transferDevice, transferInputSchema } from "./transfer";
 import { getDeviceDetail } from "./views";
 
@@ -53,6 +55,26 @@ describe("transferDevice (staff)", () => {
     const [event] = await listAuditEvents(database.db, { deviceId: d.deviceId, action: "device.transferred" });
     expect(event).toMatchObject({ actorId: staff.id, subjectUserId: to.id });
     expect(event.detail).toMatchObject({ fromUserId: from.id, fromEmail: from.email, reason: "Household moved" });
+  });
+
+  it("ends the former owner's shares: their viewers do not follow the device to its new owner", async () => {
+    const staff = await insertAccount(database.db, "staff", "staff");
+    const from = await insertAccount(database.db, "from");
+    const viewer = await insertAccount(database.db, "viewer");
+    const to = await insertAccount(database.db, "to");
+    const d = await claimTestDevice(database, cfg, from);
+    const { share } = await shareDevice(database.db, from, d.deviceId, viewer.email);
+    expect(await canViewDevice(database.db, viewer.id, d.deviceId)).toBe("viewer");
+    await transferDevice(
+      database.db,
+      staff,
+      d.deviceId,
+      transferInputSchema.parse({ email: to.email, reason: "Moved" }),
+    );
+    expect(await canViewDevice(database.db, viewer.id, d.deviceId)).toBeNull();
+    expect(await listShares(database.db, d.deviceId)).toEqual([]);
+    const [event] = await listAuditEvents(database.db, { deviceId: d.deviceId, action: "device.transferred" });
+    expect(event.detail).toMatchObject({ sharesEnded: [share.id] });
   });
 
   it("refuses an unknown or disabled account, the current owner, a released device and a missing reason", async () => {

@@ -3,7 +3,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { emailSchema } from "../accounts/schemas";
 import { recordAudit, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
-import { devices, users } from "../db/schema";
+import { deviceShares, devices, users } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { hasNoControlChars } from "../errors/validate";
 
@@ -47,13 +47,26 @@ export async function transferDevice(
     const [from] = await tx.select({ email: users.email }).from(users).where(eq(users.id, d.ownerId));
     const name = await freeName(tx, to.id, d.name);
     await tx.update(devices).set({ ownerId: to.id, name }).where(eq(devices.id, d.id));
+    // The former owner's shares were theirs to give: the new owner starts with none.
+    const ended = await tx
+      .update(deviceShares)
+      .set({ endedAt: new Date(), endedReason: "transferred" })
+      .where(and(eq(deviceShares.deviceId, d.id), isNull(deviceShares.endedAt)))
+      .returning({ id: deviceShares.id });
     await recordAudit(tx, actor, {
       action: "device.transferred",
       outcome: "success",
       subjectUserId: to.id,
       subjectLabel: to.email,
       subjectDeviceId: d.id,
-      detail: { fromUserId: d.ownerId, fromEmail: from?.email ?? null, toUserId: to.id, reason: input.reason, name },
+      detail: {
+        fromUserId: d.ownerId,
+        fromEmail: from?.email ?? null,
+        toUserId: to.id,
+        reason: input.reason,
+        name,
+        sharesEnded: ended.map((e) => e.id),
+      },
     });
     return { id: d.id, name, ownerId: to.id, ownerEmail: to.email };
   });

@@ -94,6 +94,13 @@ async function refusalOf(tx: Db, node: LegacyNode, cutoffAt: Date | null, now: D
       "This node was upgraded to a Claimlink device: unsigned data for its hardware id is refused for good.",
     );
   if (node.disabledAt) return new AppError("legacy_not_accepted", "Data from this node is no longer accepted.");
+  // Its owner reported it lost or stolen, or gave it away: its hardware id no longer feeds the record.
+  const [record] = await tx
+    .select({ lostAt: devices.lostAt, releasedAt: devices.releasedAt })
+    .from(devices)
+    .where(eq(devices.id, node.deviceId));
+  if (!record || record.lostAt || record.releasedAt)
+    return new AppError("legacy_not_accepted", "Data from this node is no longer accepted.");
   if (cutoffAt && now >= cutoffAt) return new AppError("legacy_not_accepted", "Legacy data is no longer accepted.");
   const [model] = await tx
     .select({ refused: deviceModels.legacyRefused })

@@ -12,6 +12,9 @@ import { parseCsvLine } from "../csv";
 import { importLegacyNodes, registerLegacyNode, setLegacyNodeDisabled } from "./nodes";
 import { listMyDevices, measurementSeries } from "../devices/views";
 import { upgradeLegacyNode } from "./upgrade";
+import { releaseDevice, reportDeviceLost } from "../devices/lifecycle";
+import { planTarget } from "../provisioning/claim-target";
+import type { ProvisioningSession } from "../db/schema";
 
 let database: Database;
 const cfg = testConfig();
@@ -170,6 +173,35 @@ describe("legacy ingest: unsigned data stored unverified", () => {
     expect((await refusal(push(hardwareId, body(), { at: new Date("2026-06-01T00:00:00Z") }))).code).toBe(
       "legacy_not_accepted",
     );
+  });
+
+  it("a node its owner reported lost or released feeds nothing more, and its record is not taken over by a replacement", async () => {
+    const owner = await insertAccount(database.db, "legacy-lost");
+    const lost = await registered(owner);
+    expect(await push(lost.hardwareId)).toMatchObject({ accepted: 1 });
+    // A replacement would let the stolen node's id keep writing into the new device's history.
+    const unbound = { boundDeviceId: null } as ProvisioningSession;
+    expect((await refusal(planTarget(database.db, unbound, owner.id, lost.node.deviceId, 10))).code).toBe("not_owner");
+    await reportDeviceLost(database.db, owner, lost.node.deviceId);
+    expect((await refusal(push(lost.hardwareId))).code).toBe("legacy_not_accepted");
+    expect(await readingsOf(lost.node.deviceId)).toHaveLength(1);
+
+    const released = await registered(owner);
+    await releaseDevice(database.db, owner, released.node.deviceId);
+    expect((await refusal(push(released.hardwareId))).code).toBe("legacy_not_accepted");
+    // Nor can its former owner link the released record to a device later.
+    const device = await claimTestDevice(database, cfg, owner);
+    expect(
+      (
+        await refusal(
+          upgradeLegacyNode(database.db, owner, {
+            deviceId: device.deviceId,
+            hardwareId: released.hardwareId,
+            asStaff: false,
+          }),
+        )
+      ).code,
+    ).toBe("not_found");
   });
 
   it("with 'accept any hardware id' on, an unknown node is registered to the staff member who switched it on, at most 10 per address an hour", async () => {

@@ -28,6 +28,8 @@ export async function upgradeLegacyNode(
     if (!node || !oldRecord || (!target.asStaff && oldRecord.ownerId !== actor.id))
       throw new AppError("not_found", "No such legacy node.");
     if (node.upgradedAt) throw new AppError("conflict", "This legacy node was already upgraded.");
+    // A record its owner released (given away) is no longer theirs to carry into a device.
+    if (oldRecord.releasedAt) throw new AppError("not_found", "No such legacy node.");
 
     const [device] = await tx
       .select()

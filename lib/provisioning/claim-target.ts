@@ -1,6 +1,6 @@
 import { and, count, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { devices, users, type Device, type ProvisioningSession } from "../db/schema";
+import { devices, legacyNodes, users, type Device, type ProvisioningSession } from "../db/schema";
 import { AppError } from "../errors/app-error";
 
 // Which device record a successful claim lands on (docs/protocol.md section 5). Decided once when
@@ -55,6 +55,14 @@ export async function planTarget(
     const [old] = await tx.select().from(devices).where(eq(devices.id, replaces));
     if (!old || old.ownerId !== userId || old.releasedAt)
       throw new AppError("not_owner", "You can only replace a device of your own.");
+    // A legacy node's record is continued by linking the new device to the node, not by
+    // replacement: its hardware id would otherwise keep writing into the new device's history.
+    const [legacy] = await tx.select({ id: legacyNodes.id }).from(legacyNodes).where(eq(legacyNodes.deviceId, old.id));
+    if (legacy)
+      throw new AppError(
+        "not_owner",
+        "A legacy node is not replaced: claim the new device, then link it to the node from its page.",
+      );
     return { kind: "replace", device: old };
   }
   await requireQuota(tx, userId, devicesPerAccount);

@@ -100,8 +100,15 @@ export default async function DevicePage({
         <div className="card" data-testid="legacy-node">
           <h2 style={{ marginTop: 0 }}>Legacy node</h2>
           <p>
-            This node identifies itself only by its hardware id <code>{legacy.node.hardwareId}</code> and sends its data
-            unsigned, so its readings are marked unverified: anyone who knows the id could send as it.
+            This node identifies itself only by its hardware id
+            {manages ? (
+              <>
+                {" "}
+                <code>{legacy.node.hardwareId}</code>
+              </>
+            ) : null}{" "}
+            and sends its data unsigned, so its readings are marked unverified: anyone who knows the id could send as
+            it.
             {legacy.node.disabled && " Staff have stopped accepting its data."}
           </p>
           {manages && (
