@@ -1,11 +1,11 @@
 import { desc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { auditEvents, deviceCommands, deviceCredentials, devices, users } from "../db/schema";
+import { deviceCommands, deviceCredentials, devices, users } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { commandStatus } from "./commands";
 import { latestMeasurements } from "./measurements";
 import { listShares } from "./shares";
-import { deviceStatus } from "./views";
+import { deviceEvents, deviceStatus } from "./views";
 
 /**
  * Everything staff see of one device, whoever owns it: what the owner sees (values, status,
@@ -38,19 +38,7 @@ export async function staffDeviceDetail(db: Db, deviceId: string) {
       .where(eq(deviceCommands.deviceId, d.id))
       .orderBy(desc(deviceCommands.issuedAt))
       .limit(50),
-    db
-      .select({
-        id: auditEvents.id,
-        at: auditEvents.at,
-        action: auditEvents.action,
-        outcome: auditEvents.outcome,
-        actorLabel: auditEvents.actorLabel,
-        detail: auditEvents.detail,
-      })
-      .from(auditEvents)
-      .where(eq(auditEvents.subjectDeviceId, d.id))
-      .orderBy(desc(auditEvents.id))
-      .limit(100),
+    deviceEvents(db, d.id),
     latestMeasurements(db, d.id),
     listShares(db, d.id),
   ]);

@@ -215,6 +215,11 @@ export async function deviceSeries(
 export async function deviceAuditTrail(db: Db, userId: string, deviceId: string) {
   const { device: d, role } = await requireViewableDevice(db, userId, deviceId);
   if (role !== "owner") return [];
+  return deviceEvents(db, d.id);
+}
+
+/** The newest 100 audit events about a device, whoever asks (callers check who may see them). */
+export function deviceEvents(db: Db, deviceId: string) {
   return db
     .select({
       id: auditEvents.id,
@@ -225,7 +230,7 @@ export async function deviceAuditTrail(db: Db, userId: string, deviceId: string)
       detail: auditEvents.detail,
     })
     .from(auditEvents)
-    .where(eq(auditEvents.subjectDeviceId, d.id))
+    .where(eq(auditEvents.subjectDeviceId, deviceId))
     .orderBy(desc(auditEvents.id))
     .limit(100);
 }
