@@ -1,5 +1,6 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../db/client";
+import { openDatabase, type Database } from "../db/client";
 import { openTestDatabase } from "../db/test-database";
 import { eventsHealthy, notifyTopic, subscribe } from "./events";
 
@@ -74,6 +75,29 @@ describe.skipIf(!process.env.DATABASE_URL)("wake-ups after PostgreSQL drops ever
       expect(Date.now() - t0).toBeLessThan(1000);
     } finally {
       sub.close();
+    }
+  });
+
+  it("a pool too busy to send the round trip at once does not pass for a lost LISTEN, and wakes no one", async () => {
+    // Every connection of a small pool is busy for longer than a round trip may take to arrive:
+    // the check's NOTIFY waits its turn, and only then does its clock start.
+    const busy = await openDatabase({ driver: "postgres", url: process.env.DATABASE_URL!, max: 2 });
+    const topic = `busy:${Date.now()}`;
+    const sub = await subscribe(busy, topic);
+    try {
+      expect(await eventsHealthy(busy)).toBe(true);
+      // (Queries are sent when awaited: Promise.resolve sends them now.)
+      const sleeping = [1, 2].map(() => Promise.resolve(busy.db.execute(sql`select pg_sleep(2.5)`)));
+      await new Promise((r) => setTimeout(r, 200));
+      const t0 = Date.now();
+      expect(await eventsHealthy(busy)).toBe(true);
+      expect(Date.now() - t0).toBeGreaterThan(2000); // it did wait behind the busy connections
+      await Promise.all(sleeping);
+      // Setting the LISTEN up again would have woken every waiter.
+      expect(await sub.next(0)).toBe(false);
+    } finally {
+      sub.close();
+      await busy.close();
     }
   });
 });

@@ -20,13 +20,30 @@ const hubs = new WeakMap<Database, Hub>();
 
 /** Payloads of the hub's own round trips; never a topic (topics are `kind:id`). */
 const PING_PREFIX = "~ping:";
-/** How long a round trip may take before the LISTEN is considered lost. */
-const PING_TIMEOUT_MS = 1000;
+/**
+ * How long a round trip's notification may take to arrive once its NOTIFY has committed. The
+ * clock starts at the commit, not when the NOTIFY is queued: a busy pool delays the statement,
+ * not the delivery, and must not pass for a lost LISTEN (which would wake every waiter).
+ */
+const PING_TIMEOUT_MS = 2000;
 /** How often a hub with waiters checks its LISTEN on PostgreSQL (a lost one is set up again). */
 const WATCH_MS = 5000;
+/**
+ * Waking every waiter at once (after the LISTEN was set up again) would send all their
+ * re-reads to the database in the same instant; they are woken this many at a time, this far
+ * apart: 5000 waiters within half a second.
+ */
+const WAKE_BATCH = 250;
+const WAKE_SPACING_MS = 25;
 
+/** Wakes every waiter (notifications may have been lost), a batch at a time. */
 function wakeAll(hub: Hub) {
-  for (const set of hub.waiters.values()) for (const wake of set) wake();
+  const wakes = [...hub.waiters.values()].flatMap((set) => [...set]);
+  const wakeBatch = (from: number) => {
+    for (const wake of wakes.slice(from, from + WAKE_BATCH)) wake();
+    if (from + WAKE_BATCH < wakes.length) setTimeout(wakeBatch, WAKE_SPACING_MS, from + WAKE_BATCH).unref();
+  };
+  wakeBatch(0);
 }
 
 function listenFor(database: Database, hub: Hub) {
@@ -93,9 +110,33 @@ function relisten(database: Database, hub: Hub): Promise<void> {
 }
 
 /**
+ * One round trip: whether a NOTIFY committed now reaches this process within PING_TIMEOUT_MS
+ * of its commit; null when the NOTIFY could not be sent (the database itself is away).
+ */
+async function ping(database: Database, hub: Hub): Promise<boolean | null> {
+  const payload = `${PING_PREFIX}${randomBytes(9).toString("base64url")}`;
+  let settle: (arrived: boolean) => void = () => {};
+  const arrived = new Promise<boolean>((resolve) => (settle = resolve));
+  hub.pings.set(payload, () => settle(true));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    try {
+      await database.db.execute(sql`select pg_notify(${CHANNEL}, ${payload})`);
+    } catch {
+      return null; // the pool reconnects on its own
+    }
+    timer = setTimeout(() => settle(false), PING_TIMEOUT_MS);
+    return await arrived;
+  } finally {
+    clearTimeout(timer);
+    hub.pings.delete(payload);
+  }
+}
+
+/**
  * Whether a notification sent now reaches this process (a round trip through the database).
- * When it does not, the LISTEN is set up again and false is returned: the health check reports
- * the app unavailable until wake-ups work again.
+ * When two round trips in a row are lost, the LISTEN is set up again and false is returned: the
+ * health check reports the app unavailable until wake-ups work again.
  */
 export async function eventsHealthy(database: Database): Promise<boolean> {
   const hub = hubFor(database);
@@ -105,20 +146,10 @@ export async function eventsHealthy(database: Database): Promise<boolean> {
   } catch {
     return false;
   }
-  const payload = `${PING_PREFIX}${randomBytes(9).toString("base64url")}`;
-  let timer: NodeJS.Timeout | undefined;
-  const arrived = new Promise<boolean>((resolve) => {
-    hub.pings.set(payload, () => resolve(true));
-    timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
-  });
-  try {
-    await database.db.execute(sql`select pg_notify(${CHANNEL}, ${payload})`);
-    if (await arrived) return true;
-  } catch {
-    return false; // the database itself is away; the pool reconnects on its own
-  } finally {
-    clearTimeout(timer);
-    hub.pings.delete(payload);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const arrived = await ping(database, hub);
+    if (arrived === null) return false;
+    if (arrived) return true;
   }
   await relisten(database, hub).catch(() => {});
   return false;
