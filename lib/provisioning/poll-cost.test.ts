@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
-import { provisioningSessions } from "../db/schema";
+import { claims, provisioningSessions } from "../db/schema";
 import { openTestDatabase } from "../db/test-database";
 import { CHANNEL } from "./events";
 import { createClaim } from "./create-claim";
@@ -114,5 +114,50 @@ describe("an idle long poll", () => {
     expect(heard.filter((t) => t === `session:${d.sid}`)).toHaveLength(1);
     stop.abort();
     await second;
+  });
+});
+
+describe("a waiting poll woken by a change", () => {
+  const holding = async (sid: string) => {
+    while (!(await database.db.select().from(provisioningSessions).where(eq(provisioningSessions.sid, sid)))[0].pollId)
+      await new Promise((r) => setTimeout(r, 20));
+  };
+
+  it("gets the challenge at once, the same as a poll that reads it afresh, with the claimant's name", async () => {
+    const d = await device();
+    const polling = pollSession(database, cfg, d.sid, d.sessionToken, 25).then((v) => ({ v, at: Date.now() }));
+    await holding(d.sid);
+    const user = await insertAccount(database.db, "woken");
+    const code = pop(d.seed, d.sid, stepOf(Math.floor(Date.now() / 1000), cfg.stepSeconds));
+    const t0 = Date.now();
+    const claim = await createClaim(
+      database.db,
+      cfg,
+      { ...user, label: user.email, ip: "192.0.2.9" },
+      { sid: d.sid, pop: code },
+    );
+    const { v, at } = await polling;
+    expect(at - t0).toBeLessThan(5000);
+    expect(v).toEqual(await pollSession(database, cfg, d.sid, d.sessionToken, 0));
+    expect(v).toMatchObject({ state: "challenge", claimId: claim.claimId, account: { displayName: "Test woken" } });
+  });
+
+  it("settles a claim whose deadline has passed (timed out) and goes on waiting", async () => {
+    const d = await device();
+    const polling = pollSession(database, cfg, d.sid, d.sessionToken, 2);
+    await holding(d.sid);
+    const user = await insertAccount(database.db, "late");
+    const code = pop(d.seed, d.sid, stepOf(Math.floor(Date.now() / 1000), cfg.stepSeconds));
+    // A claim that is already past its deadline when the poll wakes for it.
+    const expired = { ...cfg, claimTimeoutSeconds: 0 };
+    const claim = await createClaim(
+      database.db,
+      expired,
+      { ...user, label: user.email, ip: "192.0.2.9" },
+      { sid: d.sid, pop: code },
+    );
+    expect((await polling).state).toBe("waiting");
+    const [c] = await database.db.select().from(claims).where(eq(claims.id, claim.claimId));
+    expect(c).toMatchObject({ state: "failed", reason: "timeout" });
   });
 });

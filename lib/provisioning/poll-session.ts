@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { safeEqual, sha256Hex } from "../crypto/tokens";
 import { rowsOf, type Database, type Db } from "../db/client";
-import { provisioningSessions, users, type ProvisioningSession } from "../db/schema";
+import { claims, provisioningSessions, users, type Claim, type ProvisioningSession } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { toRfc3339 } from "../format";
 import type { ProvisioningConfig } from "./config";
@@ -58,20 +58,27 @@ export type DeviceView =
   | { state: "expired" }
   | { state: "locked" };
 
+function challengeView(
+  claim: Pick<Claim, "id" | "nonce" | "serverProof" | "expiresAt">,
+  displayName: string,
+): DeviceView {
+  return {
+    state: "challenge",
+    claimId: claim.id,
+    nonce: claim.nonce,
+    serverProof: claim.serverProof,
+    account: { displayName },
+    expiresAt: toRfc3339(claim.expiresAt),
+  };
+}
+
 async function deviceView(db: Db, { session, claim }: SessionWithClaim): Promise<DeviceView> {
   switch (session.state) {
     case "waiting":
       return { state: "waiting", expiresAt: toRfc3339(session.expiresAt) };
     case "challenge": {
       const [account] = await db.select({ name: users.name }).from(users).where(eq(users.id, claim!.userId));
-      return {
-        state: "challenge",
-        claimId: claim!.id,
-        nonce: claim!.nonce,
-        serverProof: claim!.serverProof,
-        account: { displayName: account?.name ?? "" },
-        expiresAt: toRfc3339(claim!.expiresAt),
-      };
+      return challengeView(claim!, account?.name ?? "");
     }
     case "claimed":
       return { state: "claimed", ...session.result! };
@@ -95,6 +102,47 @@ async function currentView(
   return session.state === "waiting" && session.expiresAt.getTime() > Date.now()
     ? { state: "waiting", expiresAt: toRfc3339(session.expiresAt) }
     : readDeviceView(db, cfg, session.sid);
+}
+
+/**
+ * A woken poll's view and the session's current poll id, in one read when no deadline has
+ * passed (the usual wake-up: a claim was made, or nothing changed); else settled under the
+ * session's lock as every other read is.
+ */
+async function viewOnWake(
+  db: Db,
+  cfg: ProvisioningConfig,
+  sid: string,
+): Promise<{ view: DeviceView; pollId: string | null }> {
+  const [row] = await db
+    .select({
+      pollId: provisioningSessions.pollId,
+      state: provisioningSessions.state,
+      expiresAt: provisioningSessions.expiresAt,
+      result: provisioningSessions.result,
+      claim: {
+        id: claims.id,
+        state: claims.state,
+        nonce: claims.nonce,
+        serverProof: claims.serverProof,
+        expiresAt: claims.expiresAt,
+      },
+      displayName: users.name,
+    })
+    .from(provisioningSessions)
+    .leftJoin(claims, eq(claims.id, provisioningSessions.currentClaimId))
+    .leftJoin(users, eq(users.id, claims.userId))
+    .where(eq(provisioningSessions.sid, sid));
+  if (!row) throw new AppError("session_not_found", "No such provisioning session.");
+  const now = Date.now();
+  const live = row.expiresAt.getTime() > now;
+  const { claim } = row;
+  if (row.state === "waiting" && live)
+    return { view: { state: "waiting", expiresAt: toRfc3339(row.expiresAt) }, pollId: row.pollId };
+  if (row.state === "challenge" && live && claim?.state === "waiting_for_device" && claim.expiresAt.getTime() > now)
+    return { view: challengeView(claim, row.displayName ?? ""), pollId: row.pollId };
+  if (row.state === "claimed" && row.result) return { view: { state: "claimed", ...row.result }, pollId: row.pollId };
+  return { view: await readDeviceView(db, cfg, sid), pollId: row.pollId };
 }
 
 type PollStart = { sid: string; state: ProvisioningSession["state"]; expiresAt: Date };
@@ -173,12 +221,10 @@ export async function pollSession(
     let view = await currentView(db, cfg, session);
     while (view.state === "waiting" && Date.now() < deadline && !signal?.aborted) {
       if (await sub.next(deadline - Date.now(), signal)) {
-        const [row] = await db
-          .select({ pollId: provisioningSessions.pollId })
-          .from(provisioningSessions)
-          .where(eq(provisioningSessions.sid, sid));
-        view = await readDeviceView(db, cfg, sid);
-        if (row && row.pollId !== pollId) break; // a newer poll took over
+        // One read in the usual case, so a wake-up that changed nothing stays cheap.
+        const woken = await viewOnWake(db, cfg, sid);
+        view = woken.view;
+        if (woken.pollId !== pollId) break; // a newer poll took over
         continue;
       }
       // No notification: nothing changed (every change notifies), unless a deadline passed.
