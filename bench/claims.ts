@@ -7,12 +7,16 @@
 // seeing `claimed`), and each app process's memory and event-loop delay.
 //
 // Devices behave as real ones do: each starts at a random moment within the ramp (default
-// N/250 s, at least 5 s) and, when its poll returns, polls again after a random pause of up to
-// --jitter ms (default 1000), so polls do not end and restart in lockstep. A request that fails
+// N/250 s, at least 5 s), so polls do not end and restart in lockstep, and when its poll returns
+// polls again after a random pause of up to --jitter ms (default 100: docs/protocol.md tells a
+// device to re-poll at once; the pause stands for its network and its own work). A claim made
+// while its device is between polls waits for the next one; how many did is printed. A request that fails
 // at the network level (refused, reset) is retried after a second, as the device simulator
 // does, at most twice; those retries are counted and printed, and a third failure is an error.
 import { spawnSync } from "node:child_process";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setMaxListeners } from "node:events";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { DeviceClient, type Challenge } from "../device/client";
 import { pct, sleep, startBenchApp, type BenchApp, type Probe } from "./harness";
@@ -27,7 +31,7 @@ const M = opt("claims", 200);
 const RATE = opt("rate", 20);
 const INSTANCES = opt("instances", 1);
 const RAMP = opt("ramp", Math.max(5, N / 250));
-const JITTER = opt("jitter", 1000);
+const JITTER = opt("jitter", 100);
 const WAIT = 25;
 const USERS = 10;
 const PORT = Number(process.env.BENCH_PORT ?? 3290);
@@ -53,6 +57,69 @@ function ensureFileLimit(): number {
     { stdio: "inherit", env: { ...process.env, BENCH_ULIMIT_RAISED: String(current) } },
   );
   process.exit(r.status ?? 1);
+}
+
+/**
+ * BENCH_DEBUG=1: once a second while the claims run, this process's event-loop delay, each app
+ * process's, the requests it served, and PostgreSQL's busy backends by what they wait on: where
+ * a slow second's time went (the app, this load generator, or the database).
+ */
+function debugTimeline(app: BenchApp) {
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  let served = app.probes().map((p) => p.served);
+  const db = new URL(app.env.DATABASE_URL!).pathname.slice(1);
+  const t0 = Date.now();
+  const ticks = (pid: number) => {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return Number(f[11]) + Number(f[12]); // utime + stime, in clock ticks (100 a second)
+  };
+  const machine = () => {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0].split(/\s+/).slice(1).map(Number);
+    return { idle: f[3] + f[4], total: f.reduce((a, b) => a + b, 0) };
+  };
+  let appTicks = app.pids.map(ticks);
+  let own = process.cpuUsage();
+  let m0 = machine();
+  const timer = setInterval(() => {
+    const nowTicks = app.pids.map(ticks);
+    const cpu = nowTicks.map((t, i) => `${t - appTicks[i]}%`).join("/");
+    appTicks = nowTicks;
+    const ownNow = process.cpuUsage(own);
+    own = process.cpuUsage();
+    const m1 = machine();
+    const busy = 100 - (100 * (m1.idle - m0.idle)) / (m1.total - m0.total);
+    m0 = m1;
+    const probes = app.probes();
+    const pg = spawnSync(
+      "psql",
+      [
+        app.env.DATABASE_URL!,
+        "-Atc",
+        `select coalesce(string_agg(w || ' ' || n, ', '), 'idle') || coalesce((select ' | oldest ' || round(extract(epoch from now() - xact_start) * 1000) || ' ms ' || state || ': ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 90) from pg_stat_activity where datname = '${db}' and xact_start is not null and pid <> pg_backend_pid() order by xact_start limit 1), '') from (select state || coalesce('/' || wait_event, '') w, count(*) n from pg_stat_activity where datname = '${db}' and state <> 'idle' and pid <> pg_backend_pid() and query not ilike 'listen%' group by 1 order by 2 desc) x`,
+      ],
+      { encoding: "utf8" },
+    ).stdout.trim();
+    const apps = probes
+      .map(
+        (p, i) =>
+          `app${i + 1} delay p99 ${p.delayP99?.toFixed(0)} max ${p.delayMax?.toFixed(0)} ms, ${p.served - served[i]} req`,
+      )
+      .join("; ");
+    served = probes.map((p) => p.served);
+    for (const p of probes) {
+      const slow = ((p as unknown as { posts?: [string, number][] }).posts ?? []).filter(([, ms]) => ms > 100);
+      if (slow.length)
+        console.log(
+          `  app POSTs over 100 ms: ${slow.map(([u, ms]) => `${u.split("/").slice(3, 5).join("/")} ${ms}`).join(", ")}`,
+        );
+    }
+    console.log(
+      `t+${((Date.now() - t0) / 1000).toFixed(0)}s cpu: machine ${busy.toFixed(0)}% of 2 cores, app ${cpu}, bench ${((ownNow.user + ownNow.system) / 1e4).toFixed(0)}%; bench delay max ${(loop.max / 1e6).toFixed(0)} ms; ${apps}; pg busy: ${pg}`,
+    );
+    loop.reset();
+  }, 1000);
+  return { stop: () => clearInterval(timer) };
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -114,6 +181,8 @@ async function main() {
     };
     const devices = Array.from({ length: N }, () => new DeviceClient(BASE, null, { model: "bench-room" }));
     const challenges = new Map<DeviceClient, (c: Challenge) => void>();
+    const betweenPolls = new Set<DeviceClient>();
+    let claimsBetweenPolls = 0;
     let polling = 0;
     const startedAt = Date.now();
     // Each device: start at a random moment of the ramp, then poll until claimed or the run ends.
@@ -138,7 +207,9 @@ async function main() {
             challenges.get(d)?.(a);
             return;
           }
+          betweenPolls.add(d);
           await sleep(Math.random() * JITTER);
+          betweenPolls.delete(d);
         } catch {
           if (!ctl.signal.aborted) fail("poll");
           return;
@@ -161,6 +232,7 @@ async function main() {
     const claimOne = async (d: DeviceClient, cookie: string) => {
       const gotChallenge = new Promise<Challenge>((resolve) => challenges.set(d, resolve));
       const t0 = performance.now();
+      if (betweenPolls.has(d)) claimsBetweenPolls++;
       const r = await fetch(`${BASE}/api/v1/claims`, {
         method: "POST",
         headers: { cookie, origin: BASE, "content-type": "application/json" }, // as a browser sends it
@@ -196,6 +268,7 @@ async function main() {
     // Sample every process while the claims run: the worst event-loop delay and the most memory.
     const samples: Probe[][] = [];
     const sampler = setInterval(() => samples.push(app.probes()), 500);
+    const timeline = process.env.BENCH_DEBUG ? debugTimeline(app) : null;
     const servedBefore = app.probes().map((p) => p.served);
     const inflight: Promise<void>[] = [];
     const pool = devices.filter((d) => d.session).sort(() => Math.random() - 0.5);
@@ -207,6 +280,7 @@ async function main() {
     }
     await Promise.all(inflight);
     clearInterval(sampler);
+    timeline?.stop();
     samples.push(app.probes());
     const servedDuring = app.probes().map((p, i) => p.served - servedBefore[i]);
     ctl.abort();
@@ -225,6 +299,7 @@ async function main() {
     console.log(`devices held:     ${held} of ${N}`);
     console.log(`claims completed: ${completed} of ${Math.min(M, pool.length)}`);
     console.log(`network retries:  ${retries}`);
+    console.log(`re-poll pause:    up to ${JITTER} ms; ${claimsBetweenPolls} claims found their device between polls`);
     console.log(
       `errors:           ${errors}${errors ? ` (${[...errorKinds].map(([k, v]) => `${k}: ${v}`).join(", ")})` : ""}`,
     );

@@ -3,7 +3,7 @@
 // delay since the last write, and the HTTP requests it is answering right now (held long polls).
 import fs from "node:fs";
 import http from "node:http";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import process from "node:process";
 import { setInterval } from "node:timers";
 
@@ -11,12 +11,17 @@ const file = process.env.BENCH_PROBE_FILE;
 if (file) {
   let active = 0;
   let served = 0;
+  let posts = [];
   const emit = http.Server.prototype.emit;
   http.Server.prototype.emit = function (event, req, res, ...rest) {
     if (event === "request") {
       active++;
       served++;
       res.once("close", () => active--);
+      if (req.method === "POST") {
+        const t0 = performance.now();
+        res.once("finish", () => posts.push([req.url, Math.round(performance.now() - t0)]));
+      }
     }
     return emit.call(this, event, req, res, ...rest);
   };
@@ -37,7 +42,9 @@ if (file) {
       delayP99: p99,
       delayMax: delay.max / 1e6,
       delayMaxEver: maxDelay,
+      posts,
     };
+    posts = [];
     delay.reset();
     fs.writeFileSync(`${file}.tmp`, JSON.stringify(snapshot));
     fs.renameSync(`${file}.tmp`, file);
