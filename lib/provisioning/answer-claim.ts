@@ -77,32 +77,35 @@ export async function answerChallenge(
     }
     const secret = deriveDeviceSecret(pop, req.sid, claim.id, claim.nonce, answer.deviceNonce);
     const result = await bindDevice(tx, cfg, settled.session, claim, secret);
-    await tx
-      .update(claims)
-      .set({
-        state: "claimed",
-        deviceId: result.deviceId,
-        deviceNonce: answer.deviceNonce,
-        deviceProof: answer.deviceProof,
-        popSealed: null,
-        endedAt: new Date(),
-      })
-      .where(eq(claims.id, claim.id));
-    await tx
-      .update(provisioningSessions)
-      .set({
-        state: "claimed",
-        currentClaimId: null,
-        result: {
+    // Sent together (pipelined, run in this order): one round trip instead of four.
+    await Promise.all([
+      tx
+        .update(claims)
+        .set({
+          state: "claimed",
           deviceId: result.deviceId,
-          credentialId: result.credentialId,
-          name: result.name,
-          bindMac: result.bindMac,
-        },
-      })
-      .where(eq(provisioningSessions.sid, req.sid));
-    await notifyTopic(tx, `session:${req.sid}`);
-    await notifyTopic(tx, `claim:${claim.id}`);
+          deviceNonce: answer.deviceNonce,
+          deviceProof: answer.deviceProof,
+          popSealed: null,
+          endedAt: new Date(),
+        })
+        .where(eq(claims.id, claim.id)),
+      tx
+        .update(provisioningSessions)
+        .set({
+          state: "claimed",
+          currentClaimId: null,
+          result: {
+            deviceId: result.deviceId,
+            credentialId: result.credentialId,
+            name: result.name,
+            bindMac: result.bindMac,
+          },
+        })
+        .where(eq(provisioningSessions.sid, req.sid)),
+      notifyTopic(tx, `session:${req.sid}`),
+      notifyTopic(tx, `claim:${claim.id}`),
+    ]);
     return { result, notice: { deviceId: result.deviceId, kind: "device_claimed" as NoticeKind } };
   });
 
