@@ -6,6 +6,9 @@ export async function register() {
   checkConfigurationAtStart();
   // Not while `next build` collects pages: only a serving process keeps house.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
+  // The device long poll, answered by scripts/start.mjs without Next's per-request machinery.
+  const { registerDirectRoutes } = await import("./lib/http/direct-routes");
+  registerDirectRoutes();
   // The embedded database is opened now, and the CLI reaches this process on its socket.
   await startControlChannel();
   const { startHousekeeping } = await import("./lib/housekeeping/schedule");

@@ -1,3 +1,5 @@
+import { SECURITY_HEADERS } from "./scripts/security-headers.mjs";
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // PGlite loads its wasm and data files by path; bundling it breaks that under webpack.
@@ -11,12 +13,7 @@ const nextConfig = {
     return [
       {
         source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "no-referrer" },
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "Permissions-Policy", value: "camera=(self), microphone=(), geolocation=()" },
-        ],
+        headers: SECURITY_HEADERS,
       },
     ];
   },

@@ -6,8 +6,9 @@
 // where), how many claims completed, the errors, the claim latency (claim POST to the user
 // seeing `claimed`), and each app process's memory and event-loop delay.
 //
-// Devices behave as real ones do: each starts at a random moment within the ramp (default
-// N/250 s, at least 5 s), so polls do not end and restart in lockstep, and when its poll returns
+// Devices behave as real ones do: each starts at a random moment within the ramp (default a
+// whole number of 25 s poll periods, at most 250 starts a second: 25 s for 5000 devices, 50 s for
+// 10,000), so polls end and restart evenly spread in time, and when its poll returns
 // polls again after a random pause of up to --jitter ms (default 100: docs/protocol.md tells a
 // device to re-poll at once; the pause stands for its network and its own work). A claim made
 // while its device is between polls waits for the next one; how many did is printed. A request that fails
@@ -30,9 +31,11 @@ const N = opt("devices", 1000);
 const M = opt("claims", 200);
 const RATE = opt("rate", 20);
 const INSTANCES = opt("instances", 1);
-const RAMP = opt("ramp", Math.max(5, N / 250));
-const JITTER = opt("jitter", 100);
 const WAIT = 25;
+// Whole poll periods, so the polls' ends spread evenly over time as a fleet's do (a shorter
+// ramp makes them come in waves), and long enough that at most 250 devices start a second.
+const RAMP = opt("ramp", WAIT * Math.max(1, Math.ceil(N / (250 * WAIT))));
+const JITTER = opt("jitter", 100);
 const USERS = 10;
 const PORT = Number(process.env.BENCH_PORT ?? 3290);
 

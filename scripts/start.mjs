@@ -1,16 +1,18 @@
 // Starts the built app: `node scripts/start.mjs`; with `--build` (npm start), builds first unless
 // the build is current (scripts/ensure-build.mjs).
 //
-// A thin server around Next for four things `next start` cannot do: it refuses a path that is
+// A thin server around Next for five things `next start` cannot do: it refuses a path that is
 // not valid percent-encoding with a 400 problem+json (Next answers a bare 500); it appends the socket's
 // peer address to X-Forwarded-For (so a client cannot pick its own IP for rate limits and the
-// audit log), it opens the database before taking traffic (migrations, the embedded lock), and
-// it closes the database on SIGTERM/SIGINT.
+// audit log), it opens the database before taking traffic (migrations, the embedded lock),
+// it closes the database on SIGTERM/SIGINT, and it answers the device long poll itself
+// (scripts/direct-routes.mjs), which thousands of devices hold open at once.
 import http from "node:http";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import next from "next";
+import { directRouteFor, directRoutes, answerDirect } from "./direct-routes.mjs";
 import { ensureBuild } from "./ensure-build.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -28,6 +30,13 @@ if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
 const app = next({ dev: false, dir: root, hostname: host, port });
 await app.prepare();
 const handle = app.getRequestHandler();
+// instrumentation.ts registers the routes this server answers itself; Next runs it as it
+// prepares, without waiting for it to finish.
+for (let waited = 0; !directRoutes() && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+if (!directRoutes()) {
+  console.error("The app did not register its direct routes (instrumentation.ts); the build may be incomplete.");
+  process.exit(1);
+}
 
 /** A path that is not valid percent-encoding: Next would answer it with a bare 500. */
 function malformedPath(url) {
@@ -62,6 +71,8 @@ const server = http.createServer((req, res) => {
   const peer = req.socket.remoteAddress ?? "";
   const prior = req.headers["x-forwarded-for"];
   req.headers["x-forwarded-for"] = prior ? `${prior}, ${peer}` : peer;
+  const direct = directRouteFor(req);
+  if (direct) return void answerDirect(direct, req, res);
   handle(req, res);
 });
 // Device long polls last up to 30 s; keep idle connections a little longer than that.

@@ -5,11 +5,13 @@ import { open, seal, UnopenableSealError, type SealKeys } from "../crypto/seal";
 import type { Db } from "../db/client";
 import { deviceCredentials, devices, type Device, type DeviceCredential } from "../db/schema";
 
-/** Stores a new credential for a device; the secret is sealed with the credential id as associated data. */
-export async function issueCredential(tx: Db, key: SealKeys, deviceId: string, secret: Uint8Array): Promise<string> {
+/**
+ * A new credential for a device: its id, and the insert that stores it (not yet sent: it runs
+ * when awaited), the secret sealed with the credential id as associated data.
+ */
+export function newCredential(tx: Db, key: SealKeys, deviceId: string, secret: Uint8Array) {
   const id = newId("crd");
-  await tx.insert(deviceCredentials).values({ id, deviceId, secretSealed: seal(key, secret, id) });
-  return id;
+  return { id, insert: tx.insert(deviceCredentials).values({ id, deviceId, secretSealed: seal(key, secret, id) }) };
 }
 
 /** Revokes every live credential of a device except `keepId`, auditing each; returns the revoked ids. */

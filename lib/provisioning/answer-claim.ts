@@ -5,7 +5,7 @@ import { open, UnopenableSealError } from "../crypto/seal";
 import { newId } from "../ids";
 import type { Db } from "../db/client";
 import { claims, devices, provisioningSessions, type Claim, type ProvisioningSession } from "../db/schema";
-import { issueCredential, revokeDeviceCredentials } from "../devices/credentials";
+import { newCredential, revokeDeviceCredentials } from "../devices/credentials";
 import { uniqueDeviceName } from "../devices/naming";
 import { noticeOwner, type NoticeKind } from "../devices/notices";
 import { AppError } from "../errors/app-error";
@@ -37,10 +37,14 @@ export async function answerChallenge(
   const outcome = await db.transaction(async (tx) => {
     const settled = await settleSession(tx, req.sid, cfg);
     if (!settled) throw new AppError("session_not_found", "No such provisioning session.");
-    const [claim] = await tx
-      .select()
-      .from(claims)
-      .where(and(eq(claims.id, req.claimId), eq(claims.sid, req.sid)));
+    // Usually the session's current claim, which settling has just read under the lock.
+    const [claim] =
+      settled.claim?.id === req.claimId
+        ? [settled.claim]
+        : await tx
+            .select()
+            .from(claims)
+            .where(and(eq(claims.id, req.claimId), eq(claims.sid, req.sid)));
     if (!claim) throw new AppError("claim_not_found", "No such claim for this session.");
     if (claim.state !== "waiting_for_device") return repeatOrRefuse(settled.session, claim, answer);
 
@@ -154,21 +158,29 @@ async function bindDevice(
   let deviceId: string;
   let name: string;
   let action: string;
+  // The last writes are sent together (pipelined on the transaction's connection, run in this
+  // order: the device before its credential): each round trip is felt when the app is busy.
+  let deviceInsert: PromiseLike<unknown> | null = null;
   if (target.kind === "new") {
     deviceId = newId("dev");
-    name = await uniqueDeviceName(tx, claim.userId, session.model, deviceId);
-    await tx.insert(devices).values({
+    // The board's old record, released by its owner, loses its credentials.
+    if (target.releasedDevice)
+      await revokeDeviceCredentials(tx, SYSTEM_ACTOR, target.releasedDevice.id, "claimed_by_new_owner");
+    let interval: number | undefined;
+    [name, interval] = await Promise.all([
+      uniqueDeviceName(tx, claim.userId, session.model, deviceId),
+      defaultIntervalOf(tx, session.model),
+    ]);
+    deviceInsert = tx.insert(devices).values({
       id: deviceId,
       ownerId: claim.userId,
       name,
       model: session.model,
       firmware: session.firmware,
       lastSeenAt: new Date(),
-      measurementIntervalSeconds: await defaultIntervalOf(tx, session.model),
+      measurementIntervalSeconds: interval,
     });
     action = "device.claimed";
-    if (target.releasedDevice)
-      await revokeDeviceCredentials(tx, SYSTEM_ACTOR, target.releasedDevice.id, "claimed_by_new_owner");
   } else {
     deviceId = target.device.id;
     name = target.device.name;
@@ -185,24 +197,29 @@ async function bindDevice(
     );
     action = target.kind === "rebind" ? "device.reprovisioned" : "device.replaced";
   }
-  const credentialId = await issueCredential(tx, cfg.secretKey, deviceId, secret);
-  await recordAudit(
-    tx,
-    { ...owner, label: "device" },
-    {
-      action,
-      outcome: "success",
-      subjectUserId: claim.userId,
-      subjectDeviceId: deviceId,
-      detail: {
-        sid: session.sid,
-        claimId: claim.id,
-        credentialId,
-        model: session.model,
-        firmware: session.firmware,
-        ...(target.kind === "new" && target.releasedDevice ? { previousDeviceId: target.releasedDevice.id } : {}),
+  const credential = newCredential(tx, cfg.secretKey, deviceId, secret);
+  const credentialId = credential.id;
+  await Promise.all([
+    ...(deviceInsert ? [deviceInsert] : []),
+    credential.insert,
+    recordAudit(
+      tx,
+      { ...owner, label: "device" },
+      {
+        action,
+        outcome: "success",
+        subjectUserId: claim.userId,
+        subjectDeviceId: deviceId,
+        detail: {
+          sid: session.sid,
+          claimId: claim.id,
+          credentialId,
+          model: session.model,
+          firmware: session.firmware,
+          ...(target.kind === "new" && target.releasedDevice ? { previousDeviceId: target.releasedDevice.id } : {}),
+        },
       },
-    },
-  );
+    ),
+  ]);
   return { state: "claimed", deviceId, credentialId, name, bindMac: bindMac(secret, deviceId, credentialId) };
 }

@@ -15,14 +15,18 @@ export type Target =
 /**
  * The owner's row is locked first, so two claims by one owner on different sessions count one
  * after the other: under READ COMMITTED each would otherwise miss the other's new device. The
- * count runs after the lock is granted, so it sees what the other committed.
+ * count runs after the lock is granted, so it sees what the other committed: the two are sent
+ * together (pipelined on the transaction's connection), and PostgreSQL runs the count only once
+ * the lock statement has finished.
  */
 async function requireQuota(tx: Db, userId: string, devicesPerAccount: number): Promise<void> {
-  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("update");
-  const [{ n }] = await tx
-    .select({ n: count() })
-    .from(devices)
-    .where(and(eq(devices.ownerId, userId), isNull(devices.releasedAt)));
+  const [, [{ n }]] = await Promise.all([
+    tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("update"),
+    tx
+      .select({ n: count() })
+      .from(devices)
+      .where(and(eq(devices.ownerId, userId), isNull(devices.releasedAt))),
+  ]);
   if (n >= devicesPerAccount) {
     throw new AppError(
       "quota_exceeded",

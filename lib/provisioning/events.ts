@@ -16,7 +16,14 @@ type Hub = {
   unlisten: (() => Promise<void>) | null;
   relistening: Promise<void> | null;
 };
-const hubs = new WeakMap<Database, Hub>();
+/**
+ * One hub per database in the process, kept on globalThis: the server's directly answered
+ * long poll (lib/http/direct-routes.ts) and Next's routes may load this module separately, and
+ * must share one LISTEN and one set of waiters.
+ */
+const HUBS = Symbol.for("claimlink.event-hubs");
+const hubs: WeakMap<Database, Hub> = ((globalThis as typeof globalThis & { [HUBS]?: WeakMap<Database, Hub> })[HUBS] ??=
+  new WeakMap());
 
 /** Payloads of the hub's own round trips; never a topic (topics are `kind:id`). */
 const PING_PREFIX = "~ping:";

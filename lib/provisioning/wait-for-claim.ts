@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, getTableColumns } from "drizzle-orm";
 import type { Database, Db } from "../db/client";
 import { claims, devices, provisioningSessions } from "../db/schema";
 import { AppError } from "../errors/app-error";
@@ -9,25 +9,35 @@ import { settleSession } from "./time-out-claim";
 
 // The claimant's browser following its claim until the device answers or the claim times out.
 
-/** The claim as its user sees it; another user's claim (or an unknown id) is `claim_not_found`. */
-export async function readClaim(db: Db, cfg: ProvisioningConfig, userId: string, claimId: string): Promise<ClaimView> {
-  const [c] = await db
-    .select()
+/** The claim, its device's name and its session's model and firmware: one statement. */
+async function claimRow(db: Db, userId: string, claimId: string) {
+  const [row] = await db
+    .select({
+      claim: getTableColumns(claims),
+      deviceName: devices.name,
+      model: provisioningSessions.model,
+      firmware: provisioningSessions.firmware,
+    })
     .from(claims)
+    .innerJoin(provisioningSessions, eq(provisioningSessions.sid, claims.sid))
+    .leftJoin(devices, eq(devices.id, claims.deviceId))
     .where(and(eq(claims.id, claimId), eq(claims.userId, userId)));
-  if (!c) throw new AppError("claim_not_found", "No such claim.");
-  if (c.state === "waiting_for_device" && c.expiresAt.getTime() <= Date.now()) {
-    await db.transaction((tx) => settleSession(tx, c.sid, cfg));
+  return row ?? null;
+}
+
+/**
+ * The claim as its user sees it; another user's claim (or an unknown id) is `claim_not_found`.
+ * One read, unless the claim's deadline has passed: then it is settled under the session's
+ * lock (ending it exactly once, whichever process looks first) and read again.
+ */
+export async function readClaim(db: Db, cfg: ProvisioningConfig, userId: string, claimId: string): Promise<ClaimView> {
+  let row = await claimRow(db, userId, claimId);
+  if (!row) throw new AppError("claim_not_found", "No such claim.");
+  if (row.claim.state === "waiting_for_device" && row.claim.expiresAt.getTime() <= Date.now()) {
+    await db.transaction((tx) => settleSession(tx, row!.claim.sid, cfg));
+    row = (await claimRow(db, userId, claimId)) ?? row;
   }
-  const [fresh] = await db.select().from(claims).where(eq(claims.id, claimId));
-  const name = fresh.deviceId
-    ? (await db.select({ name: devices.name }).from(devices).where(eq(devices.id, fresh.deviceId)))[0]?.name
-    : null;
-  const [session] = await db
-    .select({ model: provisioningSessions.model, firmware: provisioningSessions.firmware })
-    .from(provisioningSessions)
-    .where(eq(provisioningSessions.sid, fresh.sid));
-  return claimView(fresh, name ?? null, session);
+  return claimView(row.claim, row.deviceName, row);
 }
 
 /** Long poll for the user: returns when the claim ends or `waitSeconds` run out. */

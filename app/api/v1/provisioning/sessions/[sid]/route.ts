@@ -1,8 +1,9 @@
-import { otherMethods, provisioningRoute } from "@/lib/http/device-route";
-import { pollSessionRequest } from "@/lib/provisioning/api";
+import { otherMethods } from "@/lib/http/device-route";
+import { pollSessionRoute } from "@/lib/http/direct-routes";
 
 export const dynamic = "force-dynamic";
 
-export const GET = provisioningRoute(pollSessionRequest, { refusals: "session.poll_refused" });
+// scripts/start.mjs answers this GET itself (lib/http/direct-routes.ts); Next serves it too.
+export const GET = pollSessionRoute;
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

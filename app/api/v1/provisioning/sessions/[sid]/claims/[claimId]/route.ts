@@ -1,6 +1,7 @@
-import { otherMethods, provisioningRoute } from "@/lib/http/device-route";
-import { answerChallengeRequest } from "@/lib/provisioning/api";
+import { otherMethods } from "@/lib/http/device-route";
+import { answerChallengeRoute } from "@/lib/http/direct-routes";
 
-export const POST = provisioningRoute(answerChallengeRequest, { refusals: "claim.answer_refused" });
+// scripts/start.mjs answers this POST itself (lib/http/direct-routes.ts); Next serves it too.
+export const POST = answerChallengeRoute;
 
 export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
