@@ -21,6 +21,15 @@ export type Database = {
   close(): Promise<void>;
 };
 
+/**
+ * True when `db` has a pool of connections (PostgreSQL through postgres.js, whose client is a
+ * function), so a statement can run beside an open transaction. PGlite is one connection: a
+ * statement sent outside an open transaction waits until it ends.
+ */
+export function hasConnectionPool(db: Db): boolean {
+  return typeof (db as { $client?: unknown }).$client === "function";
+}
+
 export type OpenOptions =
   { driver: "postgres"; url: string; max?: number } | { driver: "pglite"; dataDir: string | null; app?: boolean };
 

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { recordAudit, SYSTEM_ACTOR, type Actor } from "../audit/record";
 import { bindMac, deriveDeviceSecret, verifyDeviceProof } from "../crypto/protocol";
+import { sha256Hex } from "../crypto/tokens";
 import { open, UnopenableSealError } from "../crypto/seal";
 import { newId } from "../ids";
 import type { Db } from "../db/client";
@@ -11,10 +12,10 @@ import { noticeOwner, type NoticeKind } from "../devices/notices";
 import { AppError } from "../errors/app-error";
 import type { ProvisioningConfig } from "./config";
 import { notifyTopic } from "./events";
-import { planTarget } from "./claim-target";
+import { lockAndCountOwned, planTarget } from "./claim-target";
 import { authenticateSession } from "./poll-session";
 import type { DeviceAnswer } from "./schemas";
-import { failClaim, settleSession } from "./time-out-claim";
+import { failClaim, settleLocked } from "./time-out-claim";
 import { defaultIntervalOf } from "../models/registry";
 
 export type ClaimedResult = { state: "claimed"; deviceId: string; credentialId: string; name: string; bindMac: string };
@@ -32,19 +33,29 @@ export async function answerChallenge(
   req: { sid: string; claimId: string; sessionToken: string },
   answer: DeviceAnswer,
 ): Promise<AnswerResult> {
-  await authenticateSession(db, req.sid, req.sessionToken);
-
+  const tokenHash = sha256Hex(req.sessionToken);
   const outcome = await db.transaction(async (tx) => {
-    const settled = await settleSession(tx, req.sid, cfg);
-    if (!settled) throw new AppError("session_not_found", "No such provisioning session.");
+    // Sent together (pipelined, run in this order): the session, locked only when the token is
+    // right, and the claim answered, read once the lock is granted.
+    const [[locked], [answered]] = await Promise.all([
+      tx
+        .select()
+        .from(provisioningSessions)
+        .where(and(eq(provisioningSessions.sid, req.sid), eq(provisioningSessions.tokenHash, tokenHash)))
+        .for("update"),
+      tx
+        .select()
+        .from(claims)
+        .where(and(eq(claims.id, req.claimId), eq(claims.sid, req.sid))),
+    ]);
+    if (!locked) {
+      // An unknown sid or a wrong token: authenticateSession says which.
+      await authenticateSession(tx, req.sid, req.sessionToken);
+      throw new AppError("invalid_session_token", "The session token does not match this session.");
+    }
+    const settled = await settleLocked(tx, locked, answered ?? null, cfg);
     // Usually the session's current claim, which settling has just read under the lock.
-    const [claim] =
-      settled.claim?.id === req.claimId
-        ? [settled.claim]
-        : await tx
-            .select()
-            .from(claims)
-            .where(and(eq(claims.id, req.claimId), eq(claims.sid, req.sid)));
+    const claim = settled.claim?.id === req.claimId ? settled.claim : answered;
     if (!claim) throw new AppError("claim_not_found", "No such claim for this session.");
     if (claim.state !== "waiting_for_device") return repeatOrRefuse(settled.session, claim, answer);
 
@@ -80,9 +91,11 @@ export async function answerChallenge(
       };
     }
     const secret = deriveDeviceSecret(pop, req.sid, claim.id, claim.nonce, answer.deviceNonce);
-    const result = await bindDevice(tx, cfg, settled.session, claim, secret);
-    // Sent together (pipelined, run in this order): one round trip instead of four.
+    const { result, writes } = await bindDevice(tx, cfg, settled.session, claim, secret);
+    // The record's writes and the claim's and session's ends are sent together (pipelined, run
+    // in this order: the device before its credential): one round trip.
     await Promise.all([
+      ...writes,
       tx
         .update(claims)
         .set({
@@ -146,40 +159,56 @@ function repeatOrRefuse(
   };
 }
 
+/**
+ * Decides the record the claim lands on and returns the writes that bind it (unsent: the caller
+ * sends them with its own) with the device's answer.
+ */
 async function bindDevice(
   tx: Db,
   cfg: ProvisioningConfig,
   session: ProvisioningSession,
   claim: Claim,
   secret: Uint8Array,
-): Promise<ClaimedResult> {
+): Promise<{ result: ClaimedResult; writes: PromiseLike<unknown>[] }> {
   const owner: Actor = { id: claim.userId, label: "claim", ip: null };
-  const target = await planTarget(tx, session, claim.userId, claim.replacesDeviceId, cfg.devicesPerAccount);
-  let deviceId: string;
+  // The usual claim, a new board for a new record: the owner's lock and device count, the name
+  // and the model's interval are read together (pipelined; the name once the lock is granted,
+  // so two claims by one owner cannot pick the same name).
+  const fresh = !session.boundDeviceId && !claim.replacesDeviceId;
+  let deviceId = newId("dev");
+  const [owned, freshName, freshInterval] = fresh
+    ? await Promise.all([
+        lockAndCountOwned(tx, claim.userId),
+        uniqueDeviceName(tx, claim.userId, session.model, deviceId),
+        defaultIntervalOf(tx, session.model),
+      ])
+    : [undefined, undefined, undefined];
+  const target = await planTarget(tx, session, claim.userId, claim.replacesDeviceId, cfg.devicesPerAccount, owned);
   let name: string;
   let action: string;
-  // The last writes are sent together (pipelined on the transaction's connection, run in this
-  // order: the device before its credential): each round trip is felt when the app is busy.
-  let deviceInsert: PromiseLike<unknown> | null = null;
+  const writes: PromiseLike<unknown>[] = [];
   if (target.kind === "new") {
-    deviceId = newId("dev");
     // The board's old record, released by its owner, loses its credentials.
     if (target.releasedDevice)
       await revokeDeviceCredentials(tx, SYSTEM_ACTOR, target.releasedDevice.id, "claimed_by_new_owner");
     let interval: number | undefined;
-    [name, interval] = await Promise.all([
-      uniqueDeviceName(tx, claim.userId, session.model, deviceId),
-      defaultIntervalOf(tx, session.model),
-    ]);
-    deviceInsert = tx.insert(devices).values({
-      id: deviceId,
-      ownerId: claim.userId,
-      name,
-      model: session.model,
-      firmware: session.firmware,
-      lastSeenAt: new Date(),
-      measurementIntervalSeconds: interval,
-    });
+    [name, interval] = fresh
+      ? [freshName!, freshInterval]
+      : await Promise.all([
+          uniqueDeviceName(tx, claim.userId, session.model, deviceId),
+          defaultIntervalOf(tx, session.model),
+        ]);
+    writes.push(
+      tx.insert(devices).values({
+        id: deviceId,
+        ownerId: claim.userId,
+        name,
+        model: session.model,
+        firmware: session.firmware,
+        lastSeenAt: new Date(),
+        measurementIntervalSeconds: interval,
+      }),
+    );
     action = "device.claimed";
   } else {
     deviceId = target.device.id;
@@ -199,8 +228,7 @@ async function bindDevice(
   }
   const credential = newCredential(tx, cfg.secretKey, deviceId, secret);
   const credentialId = credential.id;
-  await Promise.all([
-    ...(deviceInsert ? [deviceInsert] : []),
+  writes.push(
     credential.insert,
     recordAudit(
       tx,
@@ -220,6 +248,9 @@ async function bindDevice(
         },
       },
     ),
-  ]);
-  return { state: "claimed", deviceId, credentialId, name, bindMac: bindMac(secret, deviceId, credentialId) };
+  );
+  return {
+    result: { state: "claimed", deviceId, credentialId, name, bindMac: bindMac(secret, deviceId, credentialId) },
+    writes,
+  };
 }

@@ -13,13 +13,14 @@ export type Target =
   | { kind: "replace"; device: Device }; // new hardware takes over the owner's existing record
 
 /**
- * The owner's row is locked first, so two claims by one owner on different sessions count one
- * after the other: under READ COMMITTED each would otherwise miss the other's new device. The
- * count runs after the lock is granted, so it sees what the other committed: the two are sent
- * together (pipelined on the transaction's connection), and PostgreSQL runs the count only once
- * the lock statement has finished.
+ * How many live devices `userId` owns, counted under a lock on the owner's row, so two claims by
+ * one owner on different sessions count one after the other: under READ COMMITTED each would
+ * otherwise miss the other's new device. The count runs after the lock is granted, so it sees
+ * what the other committed: the two are sent together (pipelined on the transaction's
+ * connection), and PostgreSQL runs the count only once the lock statement has finished. A caller
+ * may send it alongside its own statements and hand the result to planTarget.
  */
-async function requireQuota(tx: Db, userId: string, devicesPerAccount: number): Promise<void> {
+export async function lockAndCountOwned(tx: Db, userId: string): Promise<number> {
   const [, [{ n }]] = await Promise.all([
     tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("update"),
     tx
@@ -27,7 +28,11 @@ async function requireQuota(tx: Db, userId: string, devicesPerAccount: number): 
       .from(devices)
       .where(and(eq(devices.ownerId, userId), isNull(devices.releasedAt))),
   ]);
-  if (n >= devicesPerAccount) {
+  return Number(n);
+}
+
+async function requireQuota(owned: number | Promise<number>, devicesPerAccount: number): Promise<void> {
+  if ((await owned) >= devicesPerAccount) {
     throw new AppError(
       "quota_exceeded",
       `You have reached the limit of ${devicesPerAccount} devices. Release one you no longer use, or ask the project team.`,
@@ -41,7 +46,10 @@ export async function planTarget(
   userId: string,
   replaces: string | null,
   devicesPerAccount: number,
+  /** What lockAndCountOwned(tx, userId) answered, when the caller has already sent it in this transaction. */
+  owned?: number,
 ): Promise<Target> {
+  const ownedNow = () => owned ?? lockAndCountOwned(tx, userId);
   if (session.boundDeviceId) {
     if (replaces)
       throw new AppError("invalid_request", "This device is already registered; it cannot replace another device.");
@@ -52,7 +60,7 @@ export async function planTarget(
         "device_owned_by_other",
         "This device belongs to another account. Its owner must release it before you can claim it.",
       );
-    await requireQuota(tx, userId, devicesPerAccount);
+    await requireQuota(ownedNow(), devicesPerAccount);
     return { kind: "new", releasedDevice: bound ?? null };
   }
   if (replaces) {
@@ -69,6 +77,6 @@ export async function planTarget(
       );
     return { kind: "replace", device: old };
   }
-  await requireQuota(tx, userId, devicesPerAccount);
+  await requireQuota(ownedNow(), devicesPerAccount);
   return { kind: "new", releasedDevice: null };
 }

@@ -4,14 +4,14 @@ import { recordAudit, type Actor } from "../audit/record";
 import { serverProof } from "../crypto/protocol";
 import { seal } from "../crypto/seal";
 import { newId } from "../ids";
-import type { Db } from "../db/client";
+import { hasConnectionPool, type Db } from "../db/client";
 import { claims, provisioningSessions, type Claim, type ProvisioningSession } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { tryAgainIn } from "../format";
 import { countHit } from "../rate-limit";
 import type { ProvisioningConfig } from "./config";
 import { notifyTopic } from "./events";
-import { planTarget } from "./claim-target";
+import { lockAndCountOwned, planTarget } from "./claim-target";
 import type { ClaimRequest } from "./schemas";
 import { claimantPopFailures, settleSession } from "./time-out-claim";
 
@@ -53,14 +53,27 @@ export async function createClaim(
   actor: Actor & { id: string },
   data: ClaimRequest,
 ): Promise<ClaimView> {
-  const limit = await countHit(db, `claims:user:${actor.id}`, { max: cfg.claimsPerHour, windowSeconds: 3600 });
-  if (limit.count > cfg.claimsPerHour) {
-    throw new AppError("rate_limited", `Too many claim attempts. ${tryAgainIn(limit.retryAfterSeconds)}`, {
-      retryAfterSeconds: limit.retryAfterSeconds,
-    });
-  }
+  // Counted outside the transaction, so a refused attempt counts too; on PostgreSQL on a
+  // connection of its own while the transaction begins. Nothing is decided before the count is in.
+  const count = () => countHit(db, `claims:user:${actor.id}`, { max: cfg.claimsPerHour, windowSeconds: 3600 });
+  const counting = hasConnectionPool(db) ? count() : Promise.resolve(await count());
+  counting.catch(() => {}); // awaited in the transaction; this keeps a failure before that handled
   return await db.transaction(async (tx) => {
-    const settled = await settleSession(tx, data.sid, cfg);
+    const limit = await counting;
+    if (limit.count > cfg.claimsPerHour) {
+      throw new AppError("rate_limited", `Too many claim attempts. ${tryAgainIn(limit.retryAfterSeconds)}`, {
+        retryAfterSeconds: limit.retryAfterSeconds,
+      });
+    }
+    // Sent together (pipelined, run in this order): the session under its lock, this account's
+    // wrong codes on it (counted once the lock is granted, so an answer being decided is seen),
+    // and, for a claim that may make a new record, the owner's row lock and device count
+    // (planTarget). One round trip instead of three.
+    const [settled, ownFailures, owned] = await Promise.all([
+      settleSession(tx, data.sid, cfg),
+      claimantPopFailures(tx, data.sid, actor.id),
+      data.replaces ? undefined : lockAndCountOwned(tx, actor.id),
+    ]);
     if (!settled || settled.session.state === "expired")
       throw new AppError(
         "session_not_found",
@@ -74,7 +87,7 @@ export async function createClaim(
       );
     // (1.1) Wrong codes lock out the account that sent them, not the device's owner: someone
     // with an old photo of the QR locks only themselves (docs/protocol.md section 2).
-    if ((await claimantPopFailures(tx, session.sid, actor.id)) >= cfg.maxPopFailures)
+    if (ownFailures >= cfg.maxPopFailures)
       throw new AppError(
         "session_locked",
         "Too many wrong codes were tried from your account for this device. Restart the device to get a new code.",
@@ -85,7 +98,7 @@ export async function createClaim(
     if (!session.lastPollAt || Date.now() - session.lastPollAt.getTime() > cfg.onlineWindowSeconds * 1000) {
       throw new AppError("device_offline", "The device is not connected. Is it switched on and online?");
     }
-    await planTarget(tx, session, actor.id, data.replaces ?? null, cfg.devicesPerAccount);
+    await planTarget(tx, session, actor.id, data.replaces ?? null, cfg.devicesPerAccount, owned);
 
     const id = newId("clm");
     const nonce = randomBytes(32).toString("base64url");

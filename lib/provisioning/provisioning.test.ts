@@ -9,6 +9,7 @@ import { listAuditEvents } from "../audit/read";
 import type { Database } from "../db/client";
 import {
   auditEvents,
+  claims,
   deviceCredentials,
   devices,
   measurements,
@@ -246,6 +247,45 @@ describe("provisioning, at rest and in the database", () => {
       .where(and(eq(devices.ownerId, user.id), isNull(devices.releasedAt)));
     expect(owned).toHaveLength(2);
     expect(answers.filter((a) => typeof a === "object" && a.state === "claimed")).toHaveLength(1);
+  });
+
+  it("refuses an answer with another session's token and changes nothing; the device's own answer then claims", async () => {
+    const user = await participant();
+    const d = await device();
+    const other = await device();
+    const c = await createClaim(database.db, cfg, user, { sid: d.sid, pop: d.code });
+    const ch = await pollSession(database, cfg, d.sid, d.sessionToken, 0);
+    if (ch.state !== "challenge") throw new Error("no challenge");
+    const deviceNonce = randomBytes(16).toString("base64url");
+    const answer = {
+      accept: true as const,
+      deviceNonce,
+      deviceProof: deviceProofFor(d.code, d.sid, c.claimId, ch.nonce, deviceNonce),
+    };
+    const refused = await answerChallenge(
+      database.db,
+      cfg,
+      { sid: d.sid, claimId: c.claimId, sessionToken: other.sessionToken },
+      answer,
+    ).catch((e) => e);
+    expect(refused.code).toBe("invalid_session_token");
+    const unknown = await answerChallenge(
+      database.db,
+      cfg,
+      { sid: "A".repeat(26), claimId: c.claimId, sessionToken: d.sessionToken },
+      answer,
+    ).catch((e) => e);
+    expect(unknown.code).toBe("session_not_found");
+    const [claim] = await database.db.select().from(claims).where(eq(claims.id, c.claimId));
+    expect(claim.state).toBe("waiting_for_device");
+    expect(await database.db.select().from(devices).where(eq(devices.ownerId, user.id))).toEqual([]);
+    const claimed = await answerChallenge(
+      database.db,
+      cfg,
+      { sid: d.sid, claimId: c.claimId, sessionToken: d.sessionToken },
+      answer,
+    );
+    expect(claimed.state).toBe("claimed");
   });
 
   it("(1.1) locks out a claimant after MAX_POP_FAILURES, and the session for everyone after MAX_SESSION_POP_FAILURES", async () => {

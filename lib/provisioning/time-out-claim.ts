@@ -85,10 +85,26 @@ export async function failClaim(
  */
 export async function settleSession(tx: Db, sid: string, limits: PopLimits): Promise<SessionWithClaim | null> {
   const [session] = await tx.select().from(provisioningSessions).where(eq(provisioningSessions.sid, sid)).for("update");
-  if (!session) return null;
-  const claim = session.currentClaimId
-    ? ((await tx.select().from(claims).where(eq(claims.id, session.currentClaimId)))[0] ?? null)
-    : null;
+  return session ? settleLocked(tx, session, null, limits) : null;
+}
+
+/**
+ * settleSession for a session row the caller has just locked for update in `tx`. `read` is a
+ * claim of the session the caller read after taking the lock (pipelined with it); it is used
+ * when it is the session's current claim, which is otherwise read here.
+ */
+export async function settleLocked(
+  tx: Db,
+  session: ProvisioningSession,
+  read: Claim | null,
+  limits: PopLimits,
+): Promise<SessionWithClaim> {
+  const sid = session.sid;
+  const claim = !session.currentClaimId
+    ? null
+    : read?.id === session.currentClaimId
+      ? read
+      : ((await tx.select().from(claims).where(eq(claims.id, session.currentClaimId)))[0] ?? null);
   const now = Date.now();
   if (
     claim &&
