@@ -6,12 +6,13 @@ import { DeviceClient, type Challenge } from "../device/client";
 import { pinKey, randomB64u, verifyServerSignature, type PinnedKey } from "../device/protocol";
 import { SECURITY_HEADERS } from "../scripts/security-headers.mjs";
 import { BASE as APP, claim, claimState, deviceShowingCode, newParticipant } from "./api";
-import { STAFF } from "./helpers";
+import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
 import { call, SignInClient, type Answer } from "./net";
 
 // The long poll and the answer to a challenge, which the app's server answers itself rather than
 // through Next (scripts/direct-routes.mjs, docs/decisions/0010): they must answer exactly as
-// every other device route does. Signed for the request's nonce, with every answer's security
+// every other device route does. (The claim and the claimant's wait, also answered directly,
+// are at the end: as every signed-in route does.) Signed for the request's nonce, with every answer's security
 // headers, refusals audited under the address the socket saw (never one the client wrote in
 // X-Forwarded-For), bodies checked as strictly, and a dropped poll ended at once.
 
@@ -160,4 +161,76 @@ test("a poll the device drops ends at once: the server stops holding it and reco
   const started = Date.now();
   expect((await device.poll(0)).state).toBe("waiting");
   expect(Date.now() - started).toBeLessThan(2000);
+});
+
+test("the claim and the claimant's wait, answered by the server itself: the session cookie, same-origin and body checks of every signed-in route, and the same answers as Next", async () => {
+  const { email, password } = createAccountWithCli(uniqueEmail("direct-claim"), "participant");
+  const other = createAccountWithCli(uniqueEmail("direct-other"), "participant");
+  const from = loopback();
+  const cookie = (await new SignInClient(PORT, from).attempt(email, password)).cookie!;
+  const otherCookie = (await new SignInClient(PORT, from).attempt(other.email, other.password)).cookie!;
+  const origin = new URL(APP).origin;
+  const d = await deviceShowingCode();
+  const claimBody = JSON.stringify({ sid: d.sid, pop: d.code });
+  const post = async (headers: Record<string, string>, body: string) => {
+    const a = await call(`${BASE}/api/v1/claims`, {
+      method: "POST",
+      from,
+      headers: { "content-type": "application/json", ...headers },
+      body,
+    });
+    for (const { key, value } of SECURITY_HEADERS) expect(a.headers[key.toLowerCase()]).toBe(value);
+    expect(a.headers["cache-control"]).toBe("no-store");
+    expect(a.headers["x-request-id"]).toMatch(/^req_/);
+    return {
+      status: a.status,
+      code: a.body ? (JSON.parse(a.body) as { code?: string }).code : undefined,
+      body: a.body,
+    };
+  };
+
+  // Refusals: no session, a session sent from another site, a revoked-looking cookie, a body that is no claim.
+  expect(await post({ origin }, claimBody)).toMatchObject({ status: 401, code: "unauthenticated" });
+  expect(await post({ cookie, origin: "https://attacker.example" }, claimBody)).toMatchObject({
+    status: 403,
+    code: "csrf_failed",
+  });
+  expect(await post({ cookie, "sec-fetch-site": "cross-site" }, claimBody)).toMatchObject({
+    status: 403,
+    code: "csrf_failed",
+  });
+  expect(await post({ cookie: "authjs.session-token=" + "A".repeat(43), origin }, claimBody)).toMatchObject({
+    status: 401,
+    code: "unauthenticated",
+  });
+  expect(await post({ cookie, origin }, "{")).toMatchObject({ status: 400, code: "invalid_request" });
+  // The cross-site attempts are audited as refused access, under the socket's address and with the account.
+  const refused = (await auditEvents()).filter((e) => e.action === "access.refused" && e.ip === from);
+  expect(refused).toHaveLength(2);
+
+  // None of them claimed the device; the real claim does, and its wait answers the same served
+  // directly and by Next (the claim id with a percent-escaped first letter).
+  const made = await post({ cookie, origin }, claimBody);
+  expect(made.status).toBe(202);
+  const { claimId } = JSON.parse(made.body) as { claimId: string };
+  const escaped = `%${claimId.charCodeAt(0).toString(16)}${claimId.slice(1)}`;
+  const wait = (id: string, c?: string) =>
+    call(`${BASE}/api/v1/claims/${id}?wait=0`, { from, headers: c ? { cookie: c } : {} });
+  const [direct, viaNext] = [await wait(claimId, cookie), await wait(escaped, cookie)];
+  expect([direct.status, viaNext.status]).toEqual([200, 200]);
+  expect(JSON.parse(direct.body)).toEqual(JSON.parse(viaNext.body));
+  expect(JSON.parse(direct.body).state).toBe("waiting_for_device");
+  for (const id of [claimId, escaped]) {
+    const anon = await wait(id);
+    expect([anon.status, JSON.parse(anon.body).code], `${id} without a session`).toEqual([401, "unauthenticated"]);
+    const theirs = await wait(id, otherCookie);
+    expect([theirs.status, JSON.parse(theirs.body).code], `${id} by another account`).toEqual([404, "claim_not_found"]);
+  }
+  // Paths the server does not take stay Next's: the preview route's other methods, other methods here.
+  expect((await call(`${BASE}/api/v1/claims/preview`, { from, headers: { cookie } })).status).toBe(405);
+  expect((await call(`${BASE}/api/v1/claims`, { from, headers: { cookie } })).status).toBe(405);
+  // The device answers, and the claimant's wait (served directly) sees it claimed.
+  const ch = (await d.poll) as Challenge;
+  expect((await d.device.answer(ch)).state).toBe("claimed");
+  expect(JSON.parse((await wait(claimId, cookie)).body).state).toBe("claimed");
 });

@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-export type DirectRoutes = { pollSession: Handler; answerChallenge: Handler };
+export type DirectRoutes = {
+  pollSession: Handler;
+  answerChallenge: Handler;
+  createClaim?: Handler;
+  waitForClaim?: Handler;
+};
 export type DirectRoute = { handler: Handler; params: Record<string, string> };
 
 export declare const DIRECT_ROUTES: symbol;

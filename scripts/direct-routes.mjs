@@ -1,8 +1,9 @@
-// Two device routes answered by the app's server itself (scripts/start.mjs) rather than through
-// Next's router: the long poll, which thousands of devices hold open and renew when it ends, and
-// the answer to a challenge, which every claim waits on. Next's per-request machinery (routing,
-// rewrites, its request and response wrappers) was the largest share of the CPU a held poll
-// cost (docs/decisions/0010). The handlers are the routes' own (lib/http/direct-routes.ts,
+// Routes answered by the app's server itself (scripts/start.mjs) rather than through Next's
+// router: the device's long poll, which thousands of devices hold open and renew when it ends,
+// and the three requests every claim waits on (the device's answer, the person's claim and their
+// wait for its outcome). Next's per-request machinery (routing, rewrites, its request and
+// response wrappers) was the largest share of the CPU these cost (docs/decisions/0010). The
+// handlers are the routes' own (lib/http/direct-routes.ts and lib/http/claim-routes.ts,
 // registered when the server starts); only exact, plain paths are taken here, everything else
 // goes to Next as before.
 import { randomBytes } from "node:crypto";
@@ -14,6 +15,9 @@ export const DIRECT_ROUTES = Symbol.for("claimlink.direct-routes");
 /** Ids as the protocol writes them; anything else (percent-escapes, a trailing slash) goes to Next. */
 const POLL_PATH = /^\/api\/v1\/provisioning\/sessions\/([A-Za-z0-9_-]{1,64})$/;
 const ANSWER_PATH = /^\/api\/v1\/provisioning\/sessions\/([A-Za-z0-9_-]{1,64})\/claims\/([A-Za-z0-9_-]{1,64})$/;
+const CLAIMS_PATH = "/api/v1/claims";
+/** A claim id as the app makes them; any other segment (`preview`, say) goes to Next. */
+const CLAIM_PATH = /^\/api\/v1\/claims\/(clm_[A-Z2-7]{16})$/;
 
 /** The registered handlers, once the server has started (undefined before, or under `next dev`). */
 export function directRoutes() {
@@ -28,9 +32,12 @@ export function directRouteFor(req, routes = directRoutes()) {
   const path = q < 0 ? url : url.slice(0, q);
   if (req.method === "GET") {
     const m = POLL_PATH.exec(path);
-    return m ? { handler: routes.pollSession, params: { sid: m[1] } } : null;
+    if (m) return { handler: routes.pollSession, params: { sid: m[1] } };
+    const c = CLAIM_PATH.exec(path);
+    return c && routes.waitForClaim ? { handler: routes.waitForClaim, params: { claimId: c[1] } } : null;
   }
   if (req.method === "POST") {
+    if (path === CLAIMS_PATH) return routes.createClaim ? { handler: routes.createClaim, params: {} } : null;
     const m = ANSWER_PATH.exec(path);
     return m ? { handler: routes.answerChallenge, params: { sid: m[1], claimId: m[2] } } : null;
   }

@@ -4,13 +4,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { answerDirect, directRouteFor, type DirectRoutes } from "./direct-routes.mjs";
 import { SECURITY_HEADERS } from "./security-headers.mjs";
 
-// The server answers two device routes itself (docs/decisions/0010): exactly those two, on
-// their exact paths, and as a route handler under Next would be answered. The routes' own
+// The server answers four routes itself (docs/decisions/0010): the device's long poll and
+// answer, the person's claim and wait, exactly those, on their exact paths, and as a route
+// handler under Next would be answered. The routes' own
 // behaviour (signatures, refusals, audit) is tested end to end in e2e/direct-routes.spec.ts.
 
 const poll = async () => new Response("poll");
 const answer = async () => new Response("answer");
-const routes: DirectRoutes = { pollSession: poll, answerChallenge: answer };
+const createClaim = async () => new Response("claim");
+const waitForClaim = async () => new Response("wait");
+const routes: DirectRoutes = { pollSession: poll, answerChallenge: answer, createClaim, waitForClaim };
 const SID = "s_Q2xhaW1saW5rIHNlc3Npb24";
 const CLM = "clm_ABCDEFGHIJKLMNOP";
 
@@ -23,6 +26,21 @@ describe("directRouteFor", () => {
     expect(
       directRouteFor({ method: "POST", url: `/api/v1/provisioning/sessions/${SID}/claims/${CLM}` }, routes),
     ).toEqual({ handler: answer, params: { sid: SID, claimId: CLM } });
+  });
+
+  it("takes the claim and the claimant's wait, with the claim's id", () => {
+    expect(directRouteFor({ method: "POST", url: "/api/v1/claims" }, routes)).toEqual({
+      handler: createClaim,
+      params: {},
+    });
+    expect(directRouteFor({ method: "GET", url: `/api/v1/claims/${CLM}?wait=25` }, routes)).toEqual({
+      handler: waitForClaim,
+      params: { claimId: CLM },
+    });
+    // Before the claim routes are registered (the device routes are registered first), Next answers them.
+    const deviceOnly = { pollSession: poll, answerChallenge: answer };
+    expect(directRouteFor({ method: "POST", url: "/api/v1/claims" }, deviceOnly)).toBeNull();
+    expect(directRouteFor({ method: "GET", url: `/api/v1/claims/${CLM}` }, deviceOnly)).toBeNull();
   });
 
   it("leaves every other method, path and spelling to Next", () => {
@@ -39,6 +57,16 @@ describe("directRouteFor", () => {
       ["POST", `/API/v1/provisioning/sessions/${SID}/claims/${CLM}`],
       ["GET", `//api/v1/provisioning/sessions/${SID}`],
       ["GET", `/devices`],
+      ["GET", "/api/v1/claims"],
+      ["PUT", "/api/v1/claims"],
+      ["POST", "/api/v1/claims/"],
+      ["POST", "/api/v1/%63laims"],
+      ["GET", "/api/v1/claims/preview"],
+      ["POST", "/api/v1/claims/preview"],
+      ["POST", `/api/v1/claims/${CLM}`],
+      ["GET", `/api/v1/claims/${CLM.toLowerCase()}`],
+      ["GET", `/api/v1/claims/%63lm_ABCDEFGHIJKLMNOP`],
+      ["GET", `/api/v1/claims/${CLM}/`],
     ];
     for (const [method, url] of next) expect(directRouteFor({ method, url }, routes), `${method} ${url}`).toBeNull();
   });

@@ -6,7 +6,8 @@ import { clientIp } from "../http/client-ip";
 import { createSession, endSessionByToken, resolveSession } from "./sessions";
 import { authenticate, completeSignIn, recordSignIn } from "./sign-in";
 import { servedOverHttps } from "../http/transport";
-import { canReadStaffData, type Role } from "./roles";
+import type { Role } from "./roles";
+import { toSessionUser } from "./request-user";
 
 // next-auth (Credentials) with server-side sessions: the cookie is not a JWT but an opaque
 // random token (jwt.encode/decode below), looked up in auth_sessions on every request. That is
@@ -111,15 +112,7 @@ function buildConfig(): NextAuthConfig {
         if (!token) return null;
         const found = await resolveSession(await getDb(), token);
         if (!found) return null;
-        const user: SessionUser = {
-          id: found.user.id,
-          email: found.user.email,
-          name: found.user.name,
-          role: found.user.role,
-          sessionId: found.session.id,
-          twoFactor: found.user.totpEnabledAt !== null,
-          mustEnrol: canReadStaffData(found.user.role) && found.user.totpEnabledAt === null && e.staffTwoFactorRequired,
-        };
+        const user = toSessionUser(found, e.staffTwoFactorRequired);
         return { sessionToken: token, user, sub: found.user.id };
       },
     },

@@ -1,10 +1,8 @@
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
-import { recordRefusal } from "../audit/record";
-import { getDb } from "../db/client";
 import { clientIp } from "../http/client-ip";
-import { AppError } from "../errors/app-error";
 import { auth, type SessionUser } from "./config";
+import { recordRefusedAccess, SECURITY_PAGE } from "./request-user";
 import { canChangeStaffData, canReadStaffData } from "./roles";
 
 /** The signed-in user of this request, or null (revoked, expired and disabled count as signed out). */
@@ -13,7 +11,7 @@ export async function getCurrentUser(): Promise<SessionUser | null> {
   return (session?.user as SessionUser | undefined) ?? null;
 }
 
-export const SECURITY_PAGE = "/account/security";
+export { SECURITY_PAGE } from "./request-user";
 
 /**
  * For pages: the user, or a redirect to sign-in that comes back to `returnTo`. A staff account
@@ -39,7 +37,7 @@ export async function requireStaffPage(returnTo: string, opts: { write?: boolean
   return user;
 }
 
-/** Records a refused access (a non-staff account at a staff page or API, a cross-site write). */
+/** Records a refused access to a page (a non-staff account at a staff page), by this request's user unless given. */
 export async function auditRefusedAccess(
   ip: string | null,
   code: string,
@@ -47,28 +45,7 @@ export async function auditRefusedAccess(
   path: string,
   user?: SessionUser | null,
 ): Promise<void> {
-  const who = user ?? (await getCurrentUser().catch(() => null));
-  await recordRefusal(
-    await getDb(),
-    { id: who?.id ?? null, label: who?.email ?? "anonymous", ip },
-    { action: "access.refused", code, subjectUserId: who?.id ?? null, detail: { method, path } },
-  );
-}
-
-/**
- * For API routes: throws `unauthenticated` (401), `forbidden` or `two_factor_required` (403).
- * `staff: "read"` also admits support accounts; `staff: "write"` (or `true`) admits staff only.
- */
-export async function requireUserApi(
-  opts: { staff?: boolean | "read" | "write"; enrolment?: boolean } = {},
-): Promise<SessionUser> {
-  const user = await getCurrentUser();
-  if (!user) throw new AppError("unauthenticated", "Sign in to continue.");
-  if (opts.staff === "read" && !canReadStaffData(user.role))
-    throw new AppError("forbidden", "This needs a staff or support account.");
-  if ((opts.staff === true || opts.staff === "write") && !canChangeStaffData(user.role))
-    throw new AppError("forbidden", "This needs a staff account.");
-  if (user.mustEnrol && !opts.enrolment)
-    throw new AppError("two_factor_required", `Switch on two-factor sign-in at ${SECURITY_PAGE} first.`);
-  return user;
+  // Undefined: this page request's user, looked up here; null: nobody signed in.
+  const who = user !== undefined ? user : await getCurrentUser().catch(() => null);
+  await recordRefusedAccess(ip, code, method, path, who);
 }

@@ -25,7 +25,9 @@ vi.mock("next/navigation", () => {
 });
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const DEVICE_ROUTE_DIRS = ["app/api/v1/devices/me", "app/api/v1/provisioning"];
+// The claim routes too: scripts/start.mjs answers the claim and the claimant's wait outside
+// Next's request scope (docs/decisions/0010), where next/headers would fail.
+const DEVICE_ROUTE_DIRS = ["app/api/v1/devices/me", "app/api/v1/provisioning", "app/api/v1/claims"];
 
 function routeFiles(dir: string): string[] {
   return readdirSync(path.join(ROOT, dir), { recursive: true, encoding: "utf8" })
@@ -55,6 +57,9 @@ describe("the device route module graph", () => {
       "app/api/v1/provisioning/sessions/[sid]/claims/[claimId]/route.ts",
       "app/api/v1/provisioning/sessions/[sid]/route.ts",
       "app/api/v1/provisioning/sessions/route.ts",
+      "app/api/v1/claims/[claimId]/route.ts",
+      "app/api/v1/claims/preview/route.ts",
+      "app/api/v1/claims/route.ts",
     ]);
     expect(routes.size).toBe(files.length);
     expect([...loaded]).toEqual([]);

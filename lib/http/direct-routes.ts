@@ -19,7 +19,14 @@ export const answerChallengeRoute: RouteHandler = provisioningRoute(answerChalle
 
 /** Where scripts/start.mjs finds the handlers: set once the server starts (instrumentation.ts). */
 export const DIRECT_ROUTES = Symbol.for("claimlink.direct-routes");
-export type DirectRoutes = { pollSession: RouteHandler; answerChallenge: RouteHandler };
+type UserRouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+export type DirectRoutes = {
+  pollSession: RouteHandler;
+  answerChallenge: RouteHandler;
+  /** The claim and the claimant's wait (lib/http/claim-routes.ts), registered after these. */
+  createClaim?: UserRouteHandler;
+  waitForClaim?: UserRouteHandler;
+};
 
 export function registerDirectRoutes(): void {
   (globalThis as typeof globalThis & { [DIRECT_ROUTES]?: DirectRoutes })[DIRECT_ROUTES] = {

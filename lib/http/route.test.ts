@@ -20,10 +20,10 @@ vi.mock("next/navigation", () => {
   return { redirect: () => {}, notFound: () => {} };
 });
 
-describe("a signed-in user's route (lib/http/route.ts)", () => {
-  it("loads next-auth and next/* when imported as the device route test imports its routes", async () => {
+describe("the module graph detection (lib/http/device-route-graph.test.ts)", () => {
+  it("sees next-auth and next/* loaded by the pages' session helpers", async () => {
     expect([...loaded]).toEqual([]);
-    await import("@/app/api/v1/claims/route");
+    await import("@/lib/auth/current");
     expect([...loaded].sort()).toEqual([
       "next-auth",
       "next-auth/providers/credentials",

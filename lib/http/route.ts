@@ -1,4 +1,4 @@
-import { auditRefusedAccess, requireUserApi } from "../auth/current";
+import { recordRefusedAccess, requireUserApi, userOfRequest } from "../auth/request-user";
 import type { SessionUser } from "../auth/config";
 import type { Actor } from "../audit/record";
 import { getDb } from "../db/client";
@@ -78,13 +78,17 @@ export function userRoute(
   return apiRoute(
     async (c) => {
       let user: SessionUser;
+      let found: SessionUser | null | undefined;
       try {
         if (c.req.method !== "GET" && c.req.method !== "HEAD") checkSameOrigin(c.req, env().publicUrl);
         const read = c.req.method === "GET" || c.req.method === "HEAD";
-        user = await requireUserApi({ ...opts, staff: opts.staff ? (read ? "read" : "write") : false });
+        found = await userOfRequest(c.req);
+        user = requireUserApi(found, { ...opts, staff: opts.staff ? (read ? "read" : "write") : false });
       } catch (err) {
         if (err instanceof AppError && (err.code === "forbidden" || err.code === "csrf_failed")) {
-          await auditRefusedAccess(c.ip, err.code, c.req.method, new URL(c.req.url).pathname);
+          // A cross-site request is refused before its session is read: it is looked up for the record.
+          const who = found !== undefined ? found : await userOfRequest(c.req).catch(() => null);
+          await recordRefusedAccess(c.ip, err.code, c.req.method, new URL(c.req.url).pathname, who);
           c.auditContext[AUDITED] = true;
         }
         throw err;

@@ -1,11 +1,7 @@
-import { json, readJson, SMALL_BODY_BYTES, userRoute } from "@/lib/http/route";
-import { createClaimRequest } from "@/lib/provisioning/api";
+import { createClaimRoute } from "@/lib/http/claim-routes";
 import { methodsNotAllowed } from "@/lib/http/methods";
 
-export const POST = userRoute(
-  async ({ req, actor, user, auditContext }) =>
-    json(await createClaimRequest(actor, user, await readJson(req, SMALL_BODY_BYTES), auditContext), 202),
-  { refusals: "claim.refused" },
-);
+// scripts/start.mjs answers this POST itself (lib/http/claim-routes.ts); Next serves it too.
+export const POST = createClaimRoute;
 
 export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

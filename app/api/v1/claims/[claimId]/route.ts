@@ -1,11 +1,9 @@
-import { waitForClaimRequest } from "@/lib/provisioning/api";
-import { json, userRoute } from "@/lib/http/route";
+import { waitForClaimRoute } from "@/lib/http/claim-routes";
 import { methodsNotAllowed } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
-export const GET = userRoute(async ({ req, user, params }) =>
-  json(await waitForClaimRequest(req, user, params.claimId)),
-);
+// scripts/start.mjs answers this GET itself (lib/http/claim-routes.ts); Next serves it too.
+export const GET = waitForClaimRoute;
 
 export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");
