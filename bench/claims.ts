@@ -1,10 +1,10 @@
-// npm run bench:claims -- [--devices N] [--claims M] [--rate PER_SECOND] [--instances K] [--ramp SECONDS] [--jitter MS]
+// npm run bench:claims -- [--devices N] [--claims M] [--rate PER_SECOND] [--instances K] [--ramp SECONDS] [--jitter MS] [--users U]
 //
 // Starts the built app on a fresh database of the local PostgreSQL (with --instances K > 1:
 // K app processes on that database behind nginx), holds N devices in long polls, makes M
-// claims from signed-in users at a steady rate, and prints how many devices were held (and
+// claims from U signed-in users (default 10) at a steady rate, and prints how many devices were held (and
 // where), how many claims completed, the errors, the claim latency (claim POST to the user
-// seeing `claimed`), and each app process's memory and event-loop delay.
+// seeing `claimed`), and each app process's memory, event-loop delay and garbage collection.
 //
 // Devices behave as real ones do: each starts at a random moment within the ramp (default a
 // whole number of 25 s poll periods, at most 250 starts a second: 25 s for 5000 devices, 50 s for
@@ -15,7 +15,7 @@
 // at the network level (refused, reset) is retried after a second, as the device simulator
 // does, at most twice; those retries are counted and printed, and a third failure is an error.
 import { spawnSync } from "node:child_process";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import os from "node:os";
@@ -36,7 +36,7 @@ const WAIT = 25;
 // ramp makes them come in waves), and long enough that at most 250 devices start a second.
 const RAMP = opt("ramp", WAIT * Math.max(1, Math.ceil(N / (250 * WAIT))));
 const JITTER = opt("jitter", 100);
-const USERS = 10;
+const USERS = opt("users", 10);
 const PORT = Number(process.env.BENCH_PORT ?? 3290);
 
 /**
@@ -70,6 +70,11 @@ function ensureFileLimit(): number {
 function debugTimeline(app: BenchApp) {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  let gcMax = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMax = Math.max(gcMax, e.duration);
+  });
+  gc.observe({ entryTypes: ["gc"] });
   let served = app.probes().map((p) => p.served);
   const db = new URL(app.env.DATABASE_URL!).pathname.slice(1);
   const t0 = Date.now();
@@ -106,7 +111,7 @@ function debugTimeline(app: BenchApp) {
     const apps = probes
       .map(
         (p, i) =>
-          `app${i + 1} delay p99 ${p.delayP99?.toFixed(0)} max ${p.delayMax?.toFixed(0)} ms, ${p.served - served[i]} req`,
+          `app${i + 1} delay p99 ${p.delayP99?.toFixed(0)} max ${p.delayMax?.toFixed(0)} ms, gc max ${p.gc?.maxMs.toFixed(0) ?? "?"} ms, ${p.served - served[i]} req`,
       )
       .join("; ");
     served = probes.map((p) => p.served);
@@ -118,11 +123,17 @@ function debugTimeline(app: BenchApp) {
         );
     }
     console.log(
-      `t+${((Date.now() - t0) / 1000).toFixed(0)}s cpu: machine ${busy.toFixed(0)}% of 2 cores, app ${cpu}, bench ${((ownNow.user + ownNow.system) / 1e4).toFixed(0)}%; bench delay max ${(loop.max / 1e6).toFixed(0)} ms; ${apps}; pg busy: ${pg}`,
+      `t+${((Date.now() - t0) / 1000).toFixed(0)}s cpu: machine ${busy.toFixed(0)}% of 2 cores, app ${cpu}, bench ${((ownNow.user + ownNow.system) / 1e4).toFixed(0)}%; bench delay max ${(loop.max / 1e6).toFixed(0)} ms, gc max ${gcMax.toFixed(0)} ms; ${apps}; pg busy: ${pg}`,
     );
     loop.reset();
+    gcMax = 0;
   }, 1000);
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      gc.disconnect();
+    },
+  };
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -315,11 +326,17 @@ async function main() {
       const during = samples.map((s) => s[i]).filter((p) => p?.rss);
       const maxP99 = Math.max(...during.map((p) => p.delayP99));
       const maxDelay = Math.max(...during.map((p) => p.delayMax));
+      // Each sample covers the half second before it; a window sampled twice is counted once.
+      const windows = new Map(during.map((p) => [p.at, p.gc ?? { count: 0, totalMs: 0, maxMs: 0 }]));
+      const gcs = [...windows.values()];
+      const gcTotal = gcs.reduce((t, g) => t + g.totalMs, 0);
+      const gcMax = Math.max(0, ...gcs.map((g) => g.maxMs));
       const polls = holding[i].activeRequests;
       const perPoll = polls > 0 ? (holding[i].rss - baseline[i].rss) / polls : 0;
       console.log(
         `process ${i + 1}: held ${polls} polls; RSS ${mib(baseline[i].rss)} before, ${mib(holding[i].rss)} holding (${(perPoll / 1024).toFixed(1)} KiB per held poll); ` +
-          `event-loop delay during claims: p99 ≤ ${maxP99.toFixed(1)} ms, max ${maxDelay.toFixed(1)} ms; requests served during claims ${servedDuring[i]}`,
+          `event-loop delay during claims: p99 ≤ ${maxP99.toFixed(1)} ms, max ${maxDelay.toFixed(1)} ms; ` +
+          `garbage collection ${gcTotal.toFixed(0)} ms, longest pause ${gcMax.toFixed(1)} ms; requests served during claims ${servedDuring[i]}`,
       );
     }
     if (errors > 0 || completed < Math.min(M, pool.length)) process.exitCode = 1;

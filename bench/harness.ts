@@ -32,6 +32,8 @@ export type Probe = {
   delayP99: number;
   delayMax: number;
   delayMaxEver: number;
+  /** Garbage-collection pauses in the half second before `at`. */
+  gc?: { count: number; totalMs: number; maxMs: number };
 };
 
 export type BenchApp = {

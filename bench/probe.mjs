@@ -1,9 +1,9 @@
 // Loaded into the app by the benchmarks (`node --import ./bench/probe.mjs`), never by the app
 // itself: every 500 ms it writes to $BENCH_PROBE_FILE the process's memory, the event loop's
-// delay since the last write, and the HTTP requests it is answering right now (held long polls).
+// delay and garbage-collection pauses since the last write, and the HTTP requests it is answering right now (held long polls).
 import fs from "node:fs";
 import http from "node:http";
-import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance, PerformanceObserver } from "node:perf_hooks";
 import process from "node:process";
 import { setInterval } from "node:timers";
 
@@ -28,6 +28,15 @@ if (file) {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   let maxDelay = 0;
+  // Garbage collection pauses since the last write: how many, their total and the longest (ms).
+  let gc = { count: 0, totalMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.count++;
+      gc.totalMs += e.duration;
+      gc.maxMs = Math.max(gc.maxMs, e.duration);
+    }
+  }).observe({ entryTypes: ["gc"] });
   const write = () => {
     const m = process.memoryUsage();
     const p99 = delay.percentile(99) / 1e6;
@@ -43,8 +52,10 @@ if (file) {
       delayMax: delay.max / 1e6,
       delayMaxEver: maxDelay,
       posts,
+      gc,
     };
     posts = [];
+    gc = { count: 0, totalMs: 0, maxMs: 0 };
     delay.reset();
     fs.writeFileSync(`${file}.tmp`, JSON.stringify(snapshot));
     fs.renameSync(`${file}.tmp`, file);
