@@ -15,6 +15,7 @@
 // at the network level (refused, reset) is retried after a second, as the device simulator
 // does, at most twice; those retries are counted and printed, and a third failure is an error.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
@@ -138,8 +139,26 @@ function debugTimeline(app: BenchApp) {
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
+/**
+ * The machine's speed now: the best of three timings of 200,000 chained SHA-256 hashes on one
+ * core, taken before the run. A shared virtual machine is not always as fast (here the same work
+ * took 237–408 ms from one second to the next on an idle machine), so a run's figures are read
+ * with it.
+ */
+function cpuCheck(): number {
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now();
+    let h = Buffer.alloc(32);
+    for (let i = 0; i < 200_000; i++) h = createHash("sha256").update(h).digest();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
 async function main() {
   const limit = ensureFileLimit();
+  const cpuMs = cpuCheck();
   console.log(
     `Open files limit (ulimit -n): ${limit}${
       process.env.BENCH_ULIMIT_RAISED
@@ -307,7 +326,7 @@ async function main() {
       `machine: ${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL; load average ${os
         .loadavg()
         .map((x) => x.toFixed(2))
-        .join(" ")}`,
+        .join(" ")}; CPU check (200,000 SHA-256 on one core, before the run) ${cpuMs.toFixed(0)} ms`,
     );
     console.log(`app processes:    ${INSTANCES}${INSTANCES > 1 ? " behind nginx" : ""}`);
     console.log(`devices held:     ${held} of ${N}`);
