@@ -1,4 +1,5 @@
 // npm run bench:claims -- [--devices N] [--claims M] [--rate PER_SECOND] [--instances K] [--ramp SECONDS] [--jitter MS] [--users U]
+//   [--fleet-nice NICE]
 //
 // Starts the built app on a fresh database of the local PostgreSQL (with --instances K > 1:
 // K app processes on that database behind nginx), holds N devices in long polls, makes M
@@ -6,21 +7,26 @@
 // where), how many claims completed, the errors, the claim latency (claim POST to the user
 // seeing `claimed`), and each app process's memory, event-loop delay and garbage collection.
 //
-// Devices behave as real ones do: each starts at a random moment within the ramp (default a
-// whole number of 25 s poll periods, at most 250 starts a second: 25 s for 5000 devices, 50 s for
-// 10,000), so polls end and restart evenly spread in time, and when its poll returns
-// polls again after a random pause of up to --jitter ms (default 100: docs/protocol.md tells a
-// device to re-poll at once; the pause stands for its network and its own work). A claim made
-// while its device is between polls waits for the next one; how many did is printed. A request that fails
-// at the network level (refused, reset) is retried after a second, as the device simulator
-// does, at most twice; those retries are counted and printed, and a third failure is an error.
+// Devices behave as real ones do (bench/fleet.ts): each starts at a random moment within the
+// ramp (default a whole number of 25 s poll periods, at most 250 starts a second: 25 s for 5000
+// devices, 50 s for 10,000), so polls end and restart evenly spread in time, and when its poll
+// returns polls again after a random pause of up to --jitter ms (default 100: docs/protocol.md
+// tells a device to re-poll at once; the pause stands for its network and its own work). A
+// claim made while its device is between polls waits for the next one; how many did is printed.
+// A request that fails at the network level (refused, reset) is retried after a second, as the
+// device simulator does, at most twice; those retries are counted and printed, and a third
+// failure is an error. The M devices to be claimed run in this process with the claimants; the
+// other N - M, idle, in a child process, so that its pauses are not counted as claim latency,
+// at a lowered scheduling priority (nice 10 unless --fleet-nice says otherwise; 0 keeps it
+// equal): the devices of a real fleet do not take the server's cores, and on this shared
+// machine they would otherwise compete with the app and PostgreSQL for them.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
-import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { DeviceClient, type Challenge } from "../device/client";
+import { Fleet, startIdleFleet } from "./fleet";
 import { pct, sleep, startBenchApp, type BenchApp, type Probe } from "./harness";
 
 const args = process.argv.slice(2);
@@ -38,6 +44,7 @@ const WAIT = 25;
 const RAMP = opt("ramp", WAIT * Math.max(1, Math.ceil(N / (250 * WAIT))));
 const JITTER = opt("jitter", 100);
 const USERS = opt("users", 10);
+const FLEET_NICE = opt("fleet-nice", 10);
 const PORT = Number(process.env.BENCH_PORT ?? 3290);
 
 /**
@@ -68,7 +75,7 @@ function ensureFileLimit(): number {
  * process's, the requests it served, and PostgreSQL's busy backends by what they wait on: where
  * a slow second's time went (the app, this load generator, or the database).
  */
-function debugTimeline(app: BenchApp) {
+function debugTimeline(app: BenchApp, fleetPid: number | null) {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   let gcMax = 0;
@@ -89,6 +96,7 @@ function debugTimeline(app: BenchApp) {
   };
   let appTicks = app.pids.map(ticks);
   let own = process.cpuUsage();
+  let fleetTicks = fleetPid ? ticks(fleetPid) : 0;
   let m0 = machine();
   const timer = setInterval(() => {
     const nowTicks = app.pids.map(ticks);
@@ -96,6 +104,9 @@ function debugTimeline(app: BenchApp) {
     appTicks = nowTicks;
     const ownNow = process.cpuUsage(own);
     own = process.cpuUsage();
+    const fleetNow = fleetPid ? ticks(fleetPid) : 0;
+    const fleetCpu = fleetNow - fleetTicks;
+    fleetTicks = fleetNow;
     const m1 = machine();
     const busy = 100 - (100 * (m1.idle - m0.idle)) / (m1.total - m0.total);
     m0 = m1;
@@ -124,7 +135,7 @@ function debugTimeline(app: BenchApp) {
         );
     }
     console.log(
-      `t+${((Date.now() - t0) / 1000).toFixed(0)}s cpu: machine ${busy.toFixed(0)}% of 2 cores, app ${cpu}, bench ${((ownNow.user + ownNow.system) / 1e4).toFixed(0)}%; bench delay max ${(loop.max / 1e6).toFixed(0)} ms, gc max ${gcMax.toFixed(0)} ms; ${apps}; pg busy: ${pg}`,
+      `t+${((Date.now() - t0) / 1000).toFixed(0)}s cpu: machine ${busy.toFixed(0)}% of 2 cores, app ${cpu}, bench ${((ownNow.user + ownNow.system) / 1e4).toFixed(0)}%, idle fleet ${fleetCpu}%; bench delay max ${(loop.max / 1e6).toFixed(0)} ms, gc max ${gcMax.toFixed(0)} ms; ${apps}; pg busy: ${pg}`,
     );
     loop.reset();
     gcMax = 0;
@@ -191,65 +202,22 @@ async function main() {
     await sleep(1200);
     const baseline = app.probes();
 
-    const ctl = new AbortController();
-    setMaxListeners(0, ctl.signal); // every device's poll listens to it
-    let retries = 0;
-    /** Network-level failures (not HTTP answers) retried after a second, at most twice. */
-    const retrying = async <T>(f: () => Promise<T>): Promise<T> => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await f();
-        } catch (err) {
-          if (attempt >= 2 || ctl.signal.aborted || !(err instanceof TypeError)) throw err;
-          retries++;
-          await sleep(1000);
-        }
-      }
-    };
-    let errors = 0;
-    const errorKinds = new Map<string, number>();
-    const fail = (kind: string) => {
-      errors++;
-      errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
-    };
-    const devices = Array.from({ length: N }, () => new DeviceClient(BASE, null, { model: "bench-room" }));
-    const challenges = new Map<DeviceClient, (c: Challenge) => void>();
-    const betweenPolls = new Set<DeviceClient>();
+    // The devices to be claimed here, beside the claimants that time them; the rest in a process
+    // of their own (bench/fleet.ts).
+    const fleetOpts = { base: BASE, wait: WAIT, rampMs: RAMP * 1000, jitterMs: JITTER };
+    const targets = new Fleet(Math.min(M, N), fleetOpts);
+    const idle = N > M ? startIdleFleet(N - M, fleetOpts, FLEET_NICE) : null;
+    const idleStatus = () => idle?.status() ?? { polling: 0, errors: 0, retries: 0, errorKinds: {} };
+    const { challenges, betweenPolls } = targets;
+    const fail = (kind: string) => targets.fail(kind);
     let claimsBetweenPolls = 0;
-    let polling = 0;
     const startedAt = Date.now();
-    // Each device: start at a random moment of the ramp, then poll until claimed or the run ends.
-    const loops = devices.map(async (d) => {
-      await sleep(Math.random() * RAMP * 1000);
-      if (ctl.signal.aborted) return;
-      try {
-        await retrying(() => d.startSession());
-      } catch {
-        return fail("session start");
-      }
-      let counted = false;
-      while (!ctl.signal.aborted) {
-        try {
-          const p = retrying(() => d.poll(WAIT, ctl.signal));
-          if (!counted) {
-            counted = true;
-            polling++;
-          }
-          const a = await p;
-          if (a.state === "challenge") {
-            challenges.get(d)?.(a);
-            return;
-          }
-          betweenPolls.add(d);
-          await sleep(Math.random() * JITTER);
-          betweenPolls.delete(d);
-        } catch {
-          if (!ctl.signal.aborted) fail("poll");
-          return;
-        }
-      }
-    });
-    while (polling + errors < N) await sleep(100);
+    const sent = () => {
+      const [a, b] = [targets.snapshot(), idleStatus()];
+      return a.polling + a.errors + b.polling + b.errors;
+    };
+    while (sent() < N) await sleep(100);
+    const polling = targets.snapshot().polling + idleStatus().polling;
     // The polls are sent; wait until the app processes hold them (the probes count open requests).
     const heldNow = () => app.probes().reduce((n, p) => n + (p.activeRequests ?? 0), 0);
     for (let i = 0; i < 100 && heldNow() < 0.97 * polling; i++) await sleep(200);
@@ -257,7 +225,7 @@ async function main() {
     const holding = app.probes();
     const held = polling;
     console.log(
-      `Holding ${held} devices in long polls (started over ${((Date.now() - startedAt) / 1000).toFixed(1)} s; open requests per process: ${holding.map((p) => p.activeRequests).join(", ")}). Claiming ${M} at ${RATE}/s…`,
+      `Holding ${held} devices in long polls (${targets.devices.length} to be claimed in this process, ${N - targets.devices.length} idle in another; started over ${((Date.now() - startedAt) / 1000).toFixed(1)} s; open requests per process: ${holding.map((p) => p.activeRequests).join(", ")}). Claiming ${M} at ${RATE}/s…`,
     );
 
     const latencies: number[] = [];
@@ -292,7 +260,7 @@ async function main() {
       if (view.state !== "claimed") return fail(`claim ended ${view.state}`);
       latencies.push(performance.now() - t0);
       // BENCH_DEBUG=1: where a slow claim's time went.
-      if (process.env.BENCH_DEBUG && performance.now() - t0 > 300)
+      if (process.env.BENCH_DEBUG && performance.now() - t0 > 100)
         console.log(
           `slow claim: posted ${tPost.toFixed(0)} ms, challenge at device ${tChallenge.toFixed(0)} ms, answered ${tAnswered.toFixed(0)} ms, seen claimed ${(performance.now() - t0).toFixed(0)} ms`,
         );
@@ -301,10 +269,10 @@ async function main() {
     // Sample every process while the claims run: the worst event-loop delay and the most memory.
     const samples: Probe[][] = [];
     const sampler = setInterval(() => samples.push(app.probes()), 500);
-    const timeline = process.env.BENCH_DEBUG ? debugTimeline(app) : null;
+    const timeline = process.env.BENCH_DEBUG ? debugTimeline(app, idle?.pid ?? null) : null;
     const servedBefore = app.probes().map((p) => p.served);
     const inflight: Promise<void>[] = [];
-    const pool = devices.filter((d) => d.session).sort(() => Math.random() - 0.5);
+    const pool = targets.devices.filter((d) => d.session);
     const t0 = Date.now();
     for (let i = 0; i < Math.min(M, pool.length); i++) {
       const due = t0 + (i * 1000) / RATE;
@@ -316,8 +284,12 @@ async function main() {
     timeline?.stop();
     samples.push(app.probes());
     const servedDuring = app.probes().map((p, i) => p.served - servedBefore[i]);
-    ctl.abort();
-    await Promise.allSettled(loops);
+    const ends = await Promise.all([targets.stop(), idle?.stop() ?? idleStatus()]);
+    const errors = ends.reduce((n, e) => n + e.errors, 0);
+    const retries = ends.reduce((n, e) => n + e.retries, 0);
+    const errorKinds = new Map<string, number>();
+    for (const e of ends)
+      for (const [k, v] of Object.entries(e.errorKinds)) errorKinds.set(k, (errorKinds.get(k) ?? 0) + v);
 
     latencies.sort((a, b) => a - b);
     const cpu = os.cpus()[0]?.model ?? "unknown CPU";
