@@ -21,14 +21,8 @@ export type Database = {
   close(): Promise<void>;
 };
 
-/**
- * True when `db` has a pool of connections (PostgreSQL through postgres.js, whose client is a
- * function), so a statement can run beside an open transaction. PGlite is one connection: a
- * statement sent outside an open transaction waits until it ends.
- */
-export function hasConnectionPool(db: Db): boolean {
-  return typeof (db as { $client?: unknown }).$client === "function";
-}
+/** How long PostgreSQL lets a transaction of the app sit idle before ending its session. */
+export const IDLE_IN_TRANSACTION_MS = 30_000;
 
 export type OpenOptions =
   { driver: "postgres"; url: string; max?: number } | { driver: "pglite"; dataDir: string | null; app?: boolean };
@@ -42,7 +36,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
     await migratePostgres(opts.url);
-    const client = postgres(opts.url, { max: opts.max ?? 20, onnotice: () => {} });
+    const client = postgres(opts.url, {
+      max: opts.max ?? 20,
+      onnotice: () => {},
+      // A backstop: no transaction of the app waits on anything but its own statements, so one
+      // idle for this long is a bug holding a pooled connection (and its locks); the database
+      // ends it and the pool opens a new connection.
+      connection: { idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS },
+    });
     const db = drizzle(client, { schema }) as unknown as Db;
     return {
       db,

@@ -4,7 +4,7 @@ import { recordAudit, type Actor } from "../audit/record";
 import { serverProof } from "../crypto/protocol";
 import { seal } from "../crypto/seal";
 import { newId } from "../ids";
-import { hasConnectionPool, type Db } from "../db/client";
+import type { Db } from "../db/client";
 import { claims, provisioningSessions, type Claim, type ProvisioningSession } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { tryAgainIn } from "../format";
@@ -53,18 +53,16 @@ export async function createClaim(
   actor: Actor & { id: string },
   data: ClaimRequest,
 ): Promise<ClaimView> {
-  // Counted outside the transaction, so a refused attempt counts too; on PostgreSQL on a
-  // connection of its own while the transaction begins. Nothing is decided before the count is in.
-  const count = () => countHit(db, `claims:user:${actor.id}`, { max: cfg.claimsPerHour, windowSeconds: 3600 });
-  const counting = hasConnectionPool(db) ? count() : Promise.resolve(await count());
-  counting.catch(() => {}); // awaited in the transaction; this keeps a failure before that handled
+  // Counted before the transaction, so a refused attempt counts too. Never while it is open: a
+  // claim holding a pooled connection must not wait for another, or as many claims at once as
+  // the pool has connections would each wait for a count no connection is left to run.
+  const limit = await countHit(db, `claims:user:${actor.id}`, { max: cfg.claimsPerHour, windowSeconds: 3600 });
+  if (limit.count > cfg.claimsPerHour) {
+    throw new AppError("rate_limited", `Too many claim attempts. ${tryAgainIn(limit.retryAfterSeconds)}`, {
+      retryAfterSeconds: limit.retryAfterSeconds,
+    });
+  }
   return await db.transaction(async (tx) => {
-    const limit = await counting;
-    if (limit.count > cfg.claimsPerHour) {
-      throw new AppError("rate_limited", `Too many claim attempts. ${tryAgainIn(limit.retryAfterSeconds)}`, {
-        retryAfterSeconds: limit.retryAfterSeconds,
-      });
-    }
     // Sent together (pipelined, run in this order): the session under its lock, this account's
     // wrong codes on it (counted once the lock is granted, so an answer being decided is seen),
     // and, for a claim that may make a new record, the owner's row lock and device count

@@ -1,11 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { keyringOf } from "../crypto/seal";
 import { deviceProofFor, deviceSecretFor, pop, stepOf } from "../../device/protocol";
-import type { Actor } from "../audit/record";
+import { newUser } from "../accounts/schemas";
+import { createUser } from "../accounts/users";
+import { CLI_ACTOR, type Actor } from "../audit/record";
 import { parseSigningKeys } from "../crypto/server-keys";
 import { generateSigningKey } from "../crypto/server-signature";
 import type { Database, Db } from "../db/client";
 import { users } from "../db/schema";
+import { uniqueEmail } from "../db/test-database";
 import { newId } from "../ids";
 import { answerChallenge } from "./answer-claim";
 import type { ProvisioningConfig } from "./config";
@@ -74,4 +77,48 @@ export async function claimTestDevice(
   if (r.state !== "claimed") throw new Error(`not claimed: ${r.state}`);
   const secret = deviceSecretFor(code, s.sid, c.claimId, ch.nonce, deviceNonce);
   return { deviceId: r.deviceId, credentialId: r.credentialId, name: r.name, secret, sid: s.sid };
+}
+
+/**
+ * The provisioning tests' participants and devices, on the database `database()` returns once
+ * the tests run: a participant made as the CLI makes accounts, a device whose session is started
+ * and counted online (with its current code), and a device claimed end to end.
+ */
+export function provisioningFixtures(database: () => Database, cfg: ProvisioningConfig) {
+  let ipN = 0;
+  const freshIp = () => `203.0.113.${ipN++}-${Date.now() % 1e6}`;
+
+  async function participant() {
+    const u = await createUser(
+      database().db,
+      CLI_ACTOR,
+      newUser({ email: uniqueEmail("prov"), name: "Prov User", password: "correct horse battery" }),
+    );
+    return { ...u, label: u.email, ip: "192.0.2.50" };
+  }
+
+  async function device() {
+    const seed = randomBytes(32);
+    const s = await startSession(database().db, cfg, { model: "coreink-heat", firmware: "1.4.2" }, { ip: freshIp() });
+    await markPolled(database().db, s.sid);
+    const code = pop(seed, s.sid, stepOf(Math.floor(Date.now() / 1000), cfg.stepSeconds));
+    return { ...s, seed, code };
+  }
+
+  async function claimAndAnswer(user: Awaited<ReturnType<typeof participant>>) {
+    const d = await device();
+    const c = await createClaim(database().db, cfg, user, { sid: d.sid, pop: d.code });
+    const ch = await pollSession(database(), cfg, d.sid, d.sessionToken, 0);
+    if (ch.state !== "challenge") throw new Error("no challenge");
+    const deviceNonce = randomBytes(16).toString("base64url");
+    const result = await answerChallenge(
+      database().db,
+      cfg,
+      { sid: d.sid, claimId: c.claimId, sessionToken: d.sessionToken },
+      { accept: true, deviceNonce, deviceProof: deviceProofFor(d.code, d.sid, c.claimId, ch.nonce, deviceNonce) },
+    );
+    return { d, claimId: c.claimId, result, deviceNonce };
+  }
+
+  return { freshIp, participant, device, claimAndAnswer };
 }
