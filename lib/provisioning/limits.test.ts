@@ -2,52 +2,44 @@
 // account (under parallel answers too), the 1.1 claimant and session lockouts, and the cap on
 // audited refusals.
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { deviceProofFor } from "../../device/protocol";
 import { CLI_ACTOR, recordRefusal } from "../audit/record";
-import { openDatabase, rowsOf, type Database } from "../db/client";
+import { openDatabase, rowsOf } from "../db/client";
 import { auditEvents, devices, provisioningSessions } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { answerChallenge } from "./answer-claim";
-import type { ProvisioningConfig } from "./config";
 import { createClaim } from "./create-claim";
 import { pollSession } from "./poll-session";
 import { startSession } from "./start-session";
-import { provisioningFixtures, testConfig } from "./test-fixtures";
+import { provisioningTestBed } from "./test-fixtures";
 
-let database: Database;
-// The defaults of docs/protocol.md and the README, so the limits below are tested as shipped.
-const cfg: ProvisioningConfig = testConfig({ claimsPerHour: 30, sessionStartsPerMinute: 30 });
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(() => database.close());
-
-const { participant, device, claimAndAnswer, freshIp } = provisioningFixtures(() => database, cfg);
+const bed = provisioningTestBed();
+const { cfg, participant, device, claimAndAnswer, freshIp } = bed;
 
 describe("limits", () => {
   it("limits session starts per IP (30 a minute by default) with a retry time", async () => {
     const ip = freshIp();
-    for (let i = 0; i < 30; i++) await startSession(database.db, cfg, { model: "m", firmware: "1" }, { ip });
-    const err = await startSession(database.db, cfg, { model: "m", firmware: "1" }, { ip }).catch((e) => e);
+    for (let i = 0; i < 30; i++) await startSession(bed.database.db, cfg, { model: "m", firmware: "1" }, { ip });
+    const err = await startSession(bed.database.db, cfg, { model: "m", firmware: "1" }, { ip }).catch((e) => e);
     expect(err.code).toBe("rate_limited");
     expect(err.extra.retryAfterSeconds).toBeGreaterThan(0);
     expect(err.extra.retryAfterSeconds).toBeLessThanOrEqual(60);
     await expect(
-      startSession(database.db, cfg, { model: "m", firmware: "1" }, { ip: freshIp() }),
+      startSession(bed.database.db, cfg, { model: "m", firmware: "1" }, { ip: freshIp() }),
     ).resolves.toBeTruthy();
   });
 
   it("limits claims per account (30 an hour by default), counting refused ones too", async () => {
     const user = await participant();
     for (let i = 0; i < 30; i++) {
-      await createClaim(database.db, cfg, user, { sid: "A".repeat(26), pop: "B".repeat(26) }).catch((e) =>
+      await createClaim(bed.database.db, cfg, user, { sid: "A".repeat(26), pop: "B".repeat(26) }).catch((e) =>
         expect(e.code).toBe("session_not_found"),
       );
     }
-    const err = await createClaim(database.db, cfg, user, { sid: "A".repeat(26), pop: "B".repeat(26) }).catch((e) => e);
+    const err = await createClaim(bed.database.db, cfg, user, { sid: "A".repeat(26), pop: "B".repeat(26) }).catch(
+      (e) => e,
+    );
     expect(err.code).toBe("rate_limited");
     expect(err.detail).toMatch(/Try again in \d+ minutes?/);
   });
@@ -58,7 +50,7 @@ describe("limits", () => {
       .toString("hex")
       .replace(/(.{4})/, "$1:")}`;
     const start = (host: string) =>
-      startSession(database.db, limits, { model: "coreink-heat", firmware: "1.4.2" }, { ip: `${net}::${host}` });
+      startSession(bed.database.db, limits, { model: "coreink-heat", firmware: "1.4.2" }, { ip: `${net}::${host}` });
     await start("1");
     await start("2");
     expect((await start("abcd:1").catch((e) => e)).code).toBe("rate_limited");
@@ -70,7 +62,7 @@ describe("limits", () => {
     await claimAndAnswer(user);
     await claimAndAnswer(user);
     const d = await device();
-    expect((await createClaim(database.db, small, user, { sid: d.sid, pop: d.code }).catch((e) => e)).code).toBe(
+    expect((await createClaim(bed.database.db, small, user, { sid: d.sid, pop: d.code }).catch((e) => e)).code).toBe(
       "quota_exceeded",
     );
     expect(cfg.devicesPerAccount).toBe(25);
@@ -84,8 +76,8 @@ describe("limits", () => {
     const open = [];
     for (let i = 0; i < 3; i++) {
       const d = await device();
-      const c = await createClaim(database.db, small, user, { sid: d.sid, pop: d.code });
-      const ch = await pollSession(database, small, d.sid, d.sessionToken, 0);
+      const c = await createClaim(bed.database.db, small, user, { sid: d.sid, pop: d.code });
+      const ch = await pollSession(bed.database, small, d.sid, d.sessionToken, 0);
       if (ch.state !== "challenge") throw new Error("no challenge");
       open.push({ d, c, ch });
     }
@@ -93,14 +85,14 @@ describe("limits", () => {
       open.map(({ d, c, ch }) => {
         const deviceNonce = randomBytes(16).toString("base64url");
         return answerChallenge(
-          database.db,
+          bed.database.db,
           small,
           { sid: d.sid, claimId: c.claimId, sessionToken: d.sessionToken },
           { accept: true, deviceNonce, deviceProof: deviceProofFor(d.code, d.sid, c.claimId, ch.nonce, deviceNonce) },
         ).catch((e: { code?: string }) => e.code);
       }),
     );
-    const owned = await database.db
+    const owned = await bed.database.db
       .select()
       .from(devices)
       .where(and(eq(devices.ownerId, user.id), isNull(devices.releasedAt)));
@@ -113,9 +105,9 @@ describe("limits", () => {
     const [a, b, c] = [await participant(), await participant(), await participant()];
     const d = await device();
     const wrong = async (user: typeof a) => {
-      const cl = await createClaim(database.db, limits, user, { sid: d.sid, pop: "C".repeat(26) });
+      const cl = await createClaim(bed.database.db, limits, user, { sid: d.sid, pop: "C".repeat(26) });
       return answerChallenge(
-        database.db,
+        bed.database.db,
         limits,
         { sid: d.sid, claimId: cl.claimId, sessionToken: d.sessionToken },
         { accept: false, reason: "pop_mismatch" },
@@ -123,13 +115,13 @@ describe("limits", () => {
     };
     expect((await wrong(a)).state).toBe("waiting");
     expect((await wrong(a)).state).toBe("waiting");
-    const locked = await createClaim(database.db, limits, a, { sid: d.sid, pop: d.code }).catch((e) => e);
+    const locked = await createClaim(bed.database.db, limits, a, { sid: d.sid, pop: d.code }).catch((e) => e);
     expect(locked.code).toBe("session_locked"); // a is out; the session is not
     expect((await wrong(b)).state).toBe("waiting");
     expect((await wrong(b)).state).toBe("locked"); // four in all
-    const late = await createClaim(database.db, limits, c, { sid: d.sid, pop: d.code }).catch((e) => e);
+    const late = await createClaim(bed.database.db, limits, c, { sid: d.sid, pop: d.code }).catch((e) => e);
     expect(late.code).toBe("session_locked");
-    const [row] = await database.db.select().from(provisioningSessions).where(eq(provisioningSessions.sid, d.sid));
+    const [row] = await bed.database.db.select().from(provisioningSessions).where(eq(provisioningSessions.sid, d.sid));
     expect(row).toMatchObject({ state: "locked", popFailures: 4 });
   });
 
@@ -138,7 +130,7 @@ describe("limits", () => {
     let recorded = 0;
     for (let i = 0; i < 25; i++)
       if (
-        await recordRefusal(database.db, CLI_ACTOR, {
+        await recordRefusal(bed.database.db, CLI_ACTOR, {
           action: "device.request_refused",
           code: "bad_signature",
           caller: key,
@@ -147,7 +139,7 @@ describe("limits", () => {
       )
         recorded++;
     expect(recorded).toBe(20);
-    const rows = await database.db
+    const rows = await bed.database.db
       .select()
       .from(auditEvents)
       .where(sql`${auditEvents.detail}->>'key' = ${key}`);

@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { deviceProofFor, pop, stepOf } from "../../device/protocol";
 import { listAuditEvents } from "../audit/read";
-import type { Database } from "../db/client";
 import {
   auditEvents,
   claims,
@@ -13,67 +12,57 @@ import {
   provisioningSessions,
   requestNonces,
 } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { storeMeasurements } from "../devices/measurements";
 import { pruneNonces } from "../devices/signed-request";
 import { answerChallenge } from "./answer-claim";
-import type { ProvisioningConfig } from "./config";
 import { createClaim } from "./create-claim";
 import { markPolled, pollSession } from "./poll-session";
 import { startSession } from "./start-session";
-import { provisioningFixtures, testConfig } from "./test-fixtures";
+import { provisioningTestBed } from "./test-fixtures";
 import { readClaim } from "./wait-for-claim";
 
-let database: Database;
-// The defaults of docs/protocol.md and the README, so the limits below are tested as shipped.
-const cfg: ProvisioningConfig = testConfig({ claimsPerHour: 30, sessionStartsPerMinute: 30 });
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(() => database.close());
-
-const { participant, device, claimAndAnswer, freshIp } = provisioningFixtures(() => database, cfg);
+const bed = provisioningTestBed();
+const { cfg, participant, device, claimAndAnswer, freshIp } = bed;
 
 describe("provisioning, at rest and in the database", () => {
   it("stores the session token as a hash and the device secret sealed; no device row before the proof", async () => {
     const user = await participant();
     const d = await device();
-    const [row] = await database.db.select().from(provisioningSessions).where(eq(provisioningSessions.sid, d.sid));
+    const [row] = await bed.database.db.select().from(provisioningSessions).where(eq(provisioningSessions.sid, d.sid));
     expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(row)).not.toContain(d.sessionToken);
 
-    const c = await createClaim(database.db, cfg, user, { sid: d.sid, pop: d.code });
-    const owned = () => database.db.select().from(devices).where(eq(devices.ownerId, user.id));
+    const c = await createClaim(bed.database.db, cfg, user, { sid: d.sid, pop: d.code });
+    const owned = () => bed.database.db.select().from(devices).where(eq(devices.ownerId, user.id));
     expect(await owned()).toEqual([]); // a claim alone creates nothing
-    const dump = JSON.stringify(await database.db.execute(sql`select * from claims where id = ${c.claimId}`));
+    const dump = JSON.stringify(await bed.database.db.execute(sql`select * from claims where id = ${c.claimId}`));
     expect(dump).not.toContain(d.code); // the PoP is sealed while the claim is open
 
-    const ch = await pollSession(database, cfg, d.sid, d.sessionToken, 0);
+    const ch = await pollSession(bed.database, cfg, d.sid, d.sessionToken, 0);
     if (ch.state !== "challenge") throw new Error("no challenge");
     const deviceNonce = randomBytes(16).toString("base64url");
     const proof = deviceProofFor(d.code, d.sid, c.claimId, ch.nonce, deviceNonce);
     const r = await answerChallenge(
-      database.db,
+      bed.database.db,
       cfg,
       { sid: d.sid, claimId: c.claimId, sessionToken: d.sessionToken },
       { accept: true, deviceNonce, deviceProof: proof },
     );
     expect(r.state).toBe("claimed");
     expect(await owned()).toHaveLength(1);
-    const [cred] = await database.db
+    const [cred] = await bed.database.db
       .select()
       .from(deviceCredentials)
       .where(eq(deviceCredentials.deviceId, (await owned())[0].id));
     expect(cred.secretSealed).toMatch(/^v2\.[0-9a-f]{8}\./);
-    const [ended] = await database.db
+    const [ended] = await bed.database.db
       .execute(sql`select pop_sealed from claims where id = ${c.claimId}`)
       .then((x) => (x as { rows?: unknown[] }).rows ?? (x as unknown[]));
     expect(ended).toEqual({ pop_sealed: null }); // erased once the claim ended
 
     // The same answer again: the same result, no second device.
     const again = await answerChallenge(
-      database.db,
+      bed.database.db,
       cfg,
       { sid: d.sid, claimId: c.claimId, sessionToken: d.sessionToken },
       { accept: true, deviceNonce, deviceProof: proof },
@@ -82,7 +71,7 @@ describe("provisioning, at rest and in the database", () => {
     expect(await owned()).toHaveLength(1);
     // A different answer to an ended claim is refused.
     const other = await answerChallenge(
-      database.db,
+      bed.database.db,
       cfg,
       { sid: d.sid, claimId: c.claimId, sessionToken: d.sessionToken },
       { accept: false, reason: "user_declined" },
@@ -94,8 +83,8 @@ describe("provisioning, at rest and in the database", () => {
     const [a, b] = await Promise.all([participant(), participant()]);
     const d = await device();
     const results = await Promise.allSettled([
-      createClaim(database.db, cfg, a, { sid: d.sid, pop: d.code }),
-      createClaim(database.db, cfg, b, { sid: d.sid, pop: d.code }),
+      createClaim(bed.database.db, cfg, a, { sid: d.sid, pop: d.code }),
+      createClaim(bed.database.db, cfg, b, { sid: d.sid, pop: d.code }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
@@ -104,10 +93,10 @@ describe("provisioning, at rest and in the database", () => {
 
   it("holds one long poll per session: a second poll ends the first at once", async () => {
     const d = await device();
-    const first = pollSession(database, cfg, d.sid, d.sessionToken, 25).then((v) => ({ v, at: Date.now() }));
+    const first = pollSession(bed.database, cfg, d.sid, d.sessionToken, 25).then((v) => ({ v, at: Date.now() }));
     // Wait until the first poll holds the session, then start the second.
     for (let i = 0; i < 200; i++) {
-      const [row] = await database.db
+      const [row] = await bed.database.db
         .select({ pollId: provisioningSessions.pollId })
         .from(provisioningSessions)
         .where(eq(provisioningSessions.sid, d.sid));
@@ -116,7 +105,7 @@ describe("provisioning, at rest and in the database", () => {
     }
     const stop = new AbortController();
     const startedSecond = Date.now();
-    const second = pollSession(database, cfg, d.sid, d.sessionToken, 25, stop.signal);
+    const second = pollSession(bed.database, cfg, d.sid, d.sessionToken, 25, stop.signal);
     const ended = await first;
     expect(ended.v.state).toBe("waiting");
     expect(ended.at - startedSecond).toBeLessThan(5_000);
@@ -128,8 +117,8 @@ describe("provisioning, at rest and in the database", () => {
     const user = await participant();
     const d = await device();
     const other = await device();
-    const c = await createClaim(database.db, cfg, user, { sid: d.sid, pop: d.code });
-    const ch = await pollSession(database, cfg, d.sid, d.sessionToken, 0);
+    const c = await createClaim(bed.database.db, cfg, user, { sid: d.sid, pop: d.code });
+    const ch = await pollSession(bed.database, cfg, d.sid, d.sessionToken, 0);
     if (ch.state !== "challenge") throw new Error("no challenge");
     const deviceNonce = randomBytes(16).toString("base64url");
     const answer = {
@@ -138,24 +127,24 @@ describe("provisioning, at rest and in the database", () => {
       deviceProof: deviceProofFor(d.code, d.sid, c.claimId, ch.nonce, deviceNonce),
     };
     const refused = await answerChallenge(
-      database.db,
+      bed.database.db,
       cfg,
       { sid: d.sid, claimId: c.claimId, sessionToken: other.sessionToken },
       answer,
     ).catch((e) => e);
     expect(refused.code).toBe("invalid_session_token");
     const unknown = await answerChallenge(
-      database.db,
+      bed.database.db,
       cfg,
       { sid: "A".repeat(26), claimId: c.claimId, sessionToken: d.sessionToken },
       answer,
     ).catch((e) => e);
     expect(unknown.code).toBe("session_not_found");
-    const [claim] = await database.db.select().from(claims).where(eq(claims.id, c.claimId));
+    const [claim] = await bed.database.db.select().from(claims).where(eq(claims.id, c.claimId));
     expect(claim.state).toBe("waiting_for_device");
-    expect(await database.db.select().from(devices).where(eq(devices.ownerId, user.id))).toEqual([]);
+    expect(await bed.database.db.select().from(devices).where(eq(devices.ownerId, user.id))).toEqual([]);
     const claimed = await answerChallenge(
-      database.db,
+      bed.database.db,
       cfg,
       { sid: d.sid, claimId: c.claimId, sessionToken: d.sessionToken },
       answer,
@@ -169,19 +158,21 @@ describe("provisioning, at rest and in the database", () => {
     const d = await device();
     for (let i = 0; i < 6; i++) {
       // One decline (which does not count) and five mismatches (which lock this account out).
-      const c = await createClaim(database.db, cfg, user, { sid: d.sid, pop: "C".repeat(26) });
+      const c = await createClaim(bed.database.db, cfg, user, { sid: d.sid, pop: "C".repeat(26) });
       await answerChallenge(
-        database.db,
+        bed.database.db,
         cfg,
         { sid: d.sid, claimId: c.claimId, sessionToken: d.sessionToken },
         { accept: false, reason: i === 0 ? "user_declined" : "pop_mismatch" },
       );
     }
     const d2 = await device();
-    const c2 = await createClaim(database.db, cfg, user, { sid: d2.sid, pop: d2.code });
-    await database.db.execute(sql`update claims set expires_at = now() - interval '1 second' where id = ${c2.claimId}`);
-    expect((await readClaim(database.db, cfg, user.id, c2.claimId)).reason).toBe("timeout");
-    const actions = (await listAuditEvents(database.db, { userId: user.id, limit: 200 })).map((e) => e.action);
+    const c2 = await createClaim(bed.database.db, cfg, user, { sid: d2.sid, pop: d2.code });
+    await bed.database.db.execute(
+      sql`update claims set expires_at = now() - interval '1 second' where id = ${c2.claimId}`,
+    );
+    expect((await readClaim(bed.database.db, cfg, user.id, c2.claimId)).reason).toBe("timeout");
+    const actions = (await listAuditEvents(bed.database.db, { userId: user.id, limit: 200 })).map((e) => e.action);
     for (const a of [
       "claim.created",
       "device.claimed",
@@ -191,7 +182,7 @@ describe("provisioning, at rest and in the database", () => {
       "claim.timeout",
     ])
       expect(actions).toContain(a);
-    const started = await database.db
+    const started = await bed.database.db
       .select()
       .from(auditEvents)
       .where(sql`${auditEvents.action} = 'session.started' and ${auditEvents.detail}->>'sid' = ${d.sid}`);
@@ -202,33 +193,35 @@ describe("provisioning, at rest and in the database", () => {
     const user = await participant();
     const { result } = await claimAndAnswer(user);
     if (result.state !== "claimed") throw new Error("not claimed");
-    await storeMeasurements(database.db, result.deviceId, [{ property: "temperature", time: 1795392000, value: 20 }]);
+    await storeMeasurements(bed.database.db, result.deviceId, [
+      { property: "temperature", time: 1795392000, value: 20 },
+    ]);
     const seed = randomBytes(32);
     const s = await startSession(
-      database.db,
+      bed.database.db,
       cfg,
       { model: "coreink-heat", firmware: "1.5.0" },
       { ip: freshIp(), signer: { deviceId: result.deviceId, credentialId: result.credentialId } },
     );
-    await markPolled(database.db, s.sid);
+    await markPolled(bed.database.db, s.sid);
     const code = pop(seed, s.sid, stepOf(Math.floor(Date.now() / 1000), 30));
-    const c = await createClaim(database.db, cfg, user, { sid: s.sid, pop: code });
-    const ch = await pollSession(database, cfg, s.sid, s.sessionToken, 0);
+    const c = await createClaim(bed.database.db, cfg, user, { sid: s.sid, pop: code });
+    const ch = await pollSession(bed.database, cfg, s.sid, s.sessionToken, 0);
     if (ch.state !== "challenge") throw new Error("no challenge");
     const dn = randomBytes(16).toString("base64url");
     const r = await answerChallenge(
-      database.db,
+      bed.database.db,
       cfg,
       { sid: s.sid, claimId: c.claimId, sessionToken: s.sessionToken },
       { accept: true, deviceNonce: dn, deviceProof: deviceProofFor(code, s.sid, c.claimId, ch.nonce, dn) },
     );
     expect(r).toMatchObject({ state: "claimed", deviceId: result.deviceId });
     expect(
-      await database.db.select().from(measurements).where(eq(measurements.deviceId, result.deviceId)),
+      await bed.database.db.select().from(measurements).where(eq(measurements.deviceId, result.deviceId)),
     ).toHaveLength(1);
-    const [dev] = await database.db.select().from(devices).where(eq(devices.id, result.deviceId));
+    const [dev] = await bed.database.db.select().from(devices).where(eq(devices.id, result.deviceId));
     expect(dev.firmware).toBe("1.5.0");
-    const creds = await database.db
+    const creds = await bed.database.db
       .select()
       .from(deviceCredentials)
       .where(eq(deviceCredentials.deviceId, result.deviceId));
@@ -240,7 +233,7 @@ describe("housekeeping", () => {
   it("forgets request nonces older than NONCE_MEMORY and keeps recent ones", async () => {
     // A credential of this run: an earlier run's recent nonce may still be kept on a reused PostgreSQL.
     const credentialId = `crd_${randomBytes(10).toString("hex")}`;
-    await database.db.insert(requestNonces).values([
+    await bed.database.db.insert(requestNonces).values([
       { credentialId, nonce: "old-nonce-aaaaaaaaaaaaaa", requestTs: new Date(Date.now() - 601_000) },
       { credentialId, nonce: "new-nonce-aaaaaaaaaaaaaa", requestTs: new Date() },
       // Seen long ago by the database's clock, but its request is recent on the app's clock (the
@@ -252,8 +245,8 @@ describe("housekeeping", () => {
         requestTs: new Date(),
       },
     ]);
-    expect(await pruneNonces(database.db, 600)).toBeGreaterThanOrEqual(1);
-    const left = await database.db.select().from(requestNonces).where(eq(requestNonces.credentialId, credentialId));
+    expect(await pruneNonces(bed.database.db, 600)).toBeGreaterThanOrEqual(1);
+    const left = await bed.database.db.select().from(requestNonces).where(eq(requestNonces.credentialId, credentialId));
     expect(left.map((n) => n.nonce).sort()).toEqual(["drift-nonce-aaaaaaaaaaaaa", "new-nonce-aaaaaaaaaaaaaa"]);
   });
 });

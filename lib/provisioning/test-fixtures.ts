@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
 import { keyringOf } from "../crypto/seal";
 import { deviceProofFor, deviceSecretFor, pop, stepOf } from "../../device/protocol";
 import { newUser } from "../accounts/schemas";
@@ -8,7 +9,7 @@ import { parseSigningKeys } from "../crypto/server-keys";
 import { generateSigningKey } from "../crypto/server-signature";
 import type { Database, Db } from "../db/client";
 import { users } from "../db/schema";
-import { uniqueEmail } from "../db/test-database";
+import { openTestDatabase, uniqueEmail } from "../db/test-database";
 import { newId } from "../ids";
 import { answerChallenge } from "./answer-claim";
 import type { ProvisioningConfig } from "./config";
@@ -121,4 +122,22 @@ export function provisioningFixtures(database: () => Database, cfg: Provisioning
   }
 
   return { freshIp, participant, device, claimAndAnswer };
+}
+
+/**
+ * A test file's database and provisioning fixtures, with the limits of docs/protocol.md and the
+ * README as shipped (so they are tested as shipped): the database opens before the file's tests
+ * and closes after them; read `bed.database` inside a test.
+ */
+export function provisioningTestBed() {
+  const cfg = testConfig({ claimsPerHour: 30, sessionStartsPerMinute: 30 });
+  let database: Database;
+  const bed = { cfg, ...provisioningFixtures(() => database, cfg) };
+  beforeAll(async () => {
+    database = await openTestDatabase();
+  });
+  afterAll(() => database.close());
+  return Object.defineProperty(bed, "database", { get: () => database }) as typeof bed & {
+    readonly database: Database;
+  };
 }
