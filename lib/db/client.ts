@@ -21,6 +21,44 @@ export type Database = {
   close(): Promise<void>;
 };
 
+/**
+ * PostgreSQL's codes for a session it ended (an administrator's `pg_terminate_backend`, a
+ * crash or a shutdown). postgres.js hands one of them to a statement only when it was waiting
+ * for its connection to open (a statement already sent gets CONNECTION_CLOSED instead): after
+ * an outage, a connection the pool opens again can still fail that way once. The statement never
+ * ran, so it is safe to send it again.
+ */
+const SESSION_ENDED = new Set(["57P01", "57P02", "57P03"]);
+
+type Unsafe = (
+  query: string,
+  params?: unknown[],
+  opts?: unknown,
+) => PromiseLike<unknown> & { values(): PromiseLike<unknown> };
+
+/**
+ * The pool as drizzle uses it, with a statement outside a transaction sent once more when it
+ * failed with SESSION_ENDED (so it never ran). Transactions are not retried: their statements
+ * go through the transaction's own client.
+ */
+export function retryingNeverSent<T extends object>(client: T): T {
+  const unsafe = (client as unknown as { unsafe: Unsafe }).unsafe.bind(client);
+  const again = <R>(send: () => PromiseLike<R>): Promise<R> =>
+    Promise.resolve(send()).catch((err: { code?: string }) =>
+      SESSION_ENDED.has(err?.code ?? "") ? send() : Promise.reject(err),
+    );
+  const retrying: Unsafe = (query, params, opts) => {
+    const whole = () => unsafe(query, params, opts);
+    return {
+      then: (ok, fail) => again(whole).then(ok, fail),
+      values: () => again(() => unsafe(query, params, opts).values()),
+    } as ReturnType<Unsafe>;
+  };
+  return new Proxy(client, {
+    get: (target, key, receiver) => (key === "unsafe" ? retrying : Reflect.get(target, key, receiver)),
+  });
+}
+
 /** How long PostgreSQL lets a transaction of the app sit idle before ending its session. */
 export const IDLE_IN_TRANSACTION_MS = 30_000;
 
@@ -44,7 +82,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       // ends it and the pool opens a new connection.
       connection: { idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS },
     });
-    const db = drizzle(client, { schema }) as unknown as Db;
+    const db = drizzle(retryingNeverSent(client), { schema }) as unknown as Db;
     return {
       db,
       driver: "postgres",
