@@ -6,12 +6,6 @@ export async function register() {
   checkConfigurationAtStart();
   // Not while `next build` collects pages: only a serving process keeps house.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
-  // The device long poll and the requests a claim waits on, answered by scripts/start.mjs
-  // without Next's per-request machinery (docs/decisions/0010).
-  const { registerDirectRoutes } = await import("./lib/http/direct-routes");
-  registerDirectRoutes();
-  const { registerDirectClaimRoutes } = await import("./lib/http/claim-routes");
-  registerDirectClaimRoutes();
   // The embedded database is opened now, and the CLI reaches this process on its socket.
   await startControlChannel();
   const { startHousekeeping } = await import("./lib/housekeeping/schedule");

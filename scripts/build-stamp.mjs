@@ -1,6 +1,7 @@
 // Is the build in .next current? `npm start` builds only when it is not (scripts/ensure-build.mjs).
 //
-// "Current" means: a finished build exists (.next/BUILD_ID) and the stamp written after it names
+// "Current" means: a finished build exists (.next/BUILD_ID and the /api/v1 router's bundle,
+// scripts/build-api.mjs) and the stamp written after both names
 // the same hash of everything the build reads: every source and config file of the app (any
 // folder but the ones below, whose files the build never reads), package-lock.json, .env files,
 // and the NEXT_PUBLIC_* variables it inlines. Contents are hashed, not times, so a checkout that
@@ -8,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { API_BUNDLE } from "./build-api.mjs";
 
 export const STAMP_FILE = path.join(".next", "claimlink-build.json");
 
@@ -63,6 +65,7 @@ export function sourceHash(root, env = process.env) {
 /** Whether `root`'s build is current; `reason` says why not, for the person starting the app. */
 export function buildStatus(root, env = process.env) {
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) return { current: false, reason: "no build yet" };
+  if (!existsSync(path.join(root, API_BUNDLE))) return { current: false, reason: "the API router was not built" };
   let stamp;
   try {
     stamp = JSON.parse(readFileSync(path.join(root, STAMP_FILE), "utf8"));

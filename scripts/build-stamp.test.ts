@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, utimesSync, w
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { API_BUNDLE } from "./build-api.mjs";
 import { buildStatus, sourceHash, writeStamp } from "./build-stamp.mjs";
 
 // `npm start` rebuilds exactly when the build in .next is missing or was made from other sources.
@@ -15,6 +16,7 @@ const write = (rel: string, text: string) => {
 /** A finished build of the tree as it is now, stamped as `npm start` stamps it. */
 const build = (env: Record<string, string> = {}) => {
   write(".next/BUILD_ID", "abc");
+  write(API_BUNDLE, "export {};\n");
   writeStamp(root, sourceHash(root, env));
 };
 
@@ -32,7 +34,14 @@ describe("buildStatus: is the build in .next current?", () => {
   it("no build, or a build without a stamp (made by `next build` alone): not current", () => {
     expect(buildStatus(root, {})).toMatchObject({ current: false, reason: "no build yet" });
     write(".next/BUILD_ID", "abc");
+    write(API_BUNDLE, "export {};\n");
     expect(buildStatus(root, {})).toMatchObject({ current: false, reason: "the build was not made by npm start" });
+  });
+
+  it("a build without the /api/v1 router's bundle (`next build` alone, or an interrupted build): not current", () => {
+    build();
+    unlinkSync(path.join(root, API_BUNDLE));
+    expect(buildStatus(root, {})).toMatchObject({ current: false, reason: "the API router was not built" });
   });
 
   it("a stamped build of the same tree is current, even when every file's time changed", () => {
@@ -91,7 +100,7 @@ describe("scripts/ensure-build.mjs", () => {
     // A copy of the script in the temporary tree, so its root is that tree.
     mkdirSync(path.join(root, "scripts"));
     const here = path.dirname(new URL(import.meta.url).pathname);
-    for (const f of ["build-stamp.mjs", "ensure-build.mjs"])
+    for (const f of ["build-stamp.mjs", "ensure-build.mjs", "build-api.mjs"])
       writeFileSync(path.join(root, "scripts", f), readFileSync(path.join(here, f)));
     build();
     const r = spawnSync(process.execPath, [path.join(root, "scripts/ensure-build.mjs")], { encoding: "utf8" });

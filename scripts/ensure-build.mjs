@@ -1,4 +1,4 @@
-// Builds the app unless the build in .next is current (scripts/build-stamp.mjs says what
+// Builds the app (Next, then the /api/v1 router's bundle: scripts/build-api.mjs) unless the build in .next is current (scripts/build-stamp.mjs says what
 // "current" means). `npm start` calls it before starting (in the same process); `npm run build`
 // (`node scripts/ensure-build.mjs --force`) always builds.
 import { spawnSync } from "node:child_process";
@@ -22,6 +22,9 @@ export function ensureBuild(root, { force = false } = {}) {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
   if (r.status !== 0) process.exit(r.status ?? 1);
+  // After Next's build, which empties .next.
+  const api = spawnSync(process.execPath, [path.join(root, "scripts", "build-api.mjs")], { cwd: root, stdio: "inherit" });
+  if (api.status !== 0) process.exit(api.status ?? 1);
   writeStamp(root, hash);
   return true;
 }

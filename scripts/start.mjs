@@ -5,14 +5,17 @@
 // not valid percent-encoding with a 400 problem+json (Next answers a bare 500); it appends the socket's
 // peer address to X-Forwarded-For (so a client cannot pick its own IP for rate limits and the
 // audit log), it opens the database before taking traffic (migrations, the embedded lock),
-// it closes the database on SIGTERM/SIGINT, and it answers the device long poll itself
-// (scripts/direct-routes.mjs), which thousands of devices hold open at once.
+// it closes the database on SIGTERM/SIGINT, and it answers every /api/v1 request itself with
+// the router's own bundle (scripts/api-server.mjs, docs/decisions/0011): the device API that a
+// fleet calls all day, and the claim, without Next's per-request machinery.
 import http from "node:http";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import next from "next";
-import { directRouteFor, directRoutes, answerDirect } from "./direct-routes.mjs";
+import { pathToFileURL } from "node:url";
+import { answerApi, isApiPath } from "./api-server.mjs";
+import { API_BUNDLE } from "./build-api.mjs";
 import { ensureBuild } from "./ensure-build.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -22,7 +25,7 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
 
 if (process.argv.includes("--build")) ensureBuild(root);
-if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+if (!existsSync(path.join(root, ".next", "BUILD_ID")) || !existsSync(path.join(root, API_BUNDLE))) {
   console.error("No build found. Run `npm run build` first (npm start does both).");
   process.exit(1);
 }
@@ -30,13 +33,10 @@ if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
 const app = next({ dev: false, dir: root, hostname: host, port });
 await app.prepare();
 const handle = app.getRequestHandler();
-// instrumentation.ts registers the routes this server answers itself; Next runs it as it
-// prepares, without waiting for it to finish.
-for (let waited = 0; !directRoutes() && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
-if (!directRoutes()) {
-  console.error("The app did not register its direct routes (instrumentation.ts); the build may be incomplete.");
-  process.exit(1);
-}
+// The router's bundle shares the database and the event hub with Next's (both on globalThis);
+// it checks the configuration as instrumentation.ts does, and stops the process when it is incomplete.
+const api = await import(pathToFileURL(path.join(root, API_BUNDLE)).href);
+api.checkConfigurationAtStart();
 
 /** A path that is not valid percent-encoding: Next would answer it with a bare 500. */
 function malformedPath(url) {
@@ -71,8 +71,7 @@ const server = http.createServer((req, res) => {
   const peer = req.socket.remoteAddress ?? "";
   const prior = req.headers["x-forwarded-for"];
   req.headers["x-forwarded-for"] = prior ? `${prior}, ${peer}` : peer;
-  const direct = directRouteFor(req);
-  if (direct) return void answerDirect(direct, req, res);
+  if (isApiPath(req.url)) return void answerApi(api.handleApiRequest, req, res);
   handle(req, res);
 });
 // Device long polls last up to 30 s; keep idle connections a little longer than that.

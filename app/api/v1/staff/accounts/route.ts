@@ -1,8 +1,0 @@
-import { searchAccounts } from "@/lib/accounts/api";
-import { queryOf } from "@/lib/http/request";
-import { json, userRoute } from "@/lib/http/route";
-import { methodsNotAllowed } from "@/lib/http/methods";
-
-export const GET = userRoute(async ({ req }) => json(await searchAccounts(queryOf(req))), { staff: true });
-
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

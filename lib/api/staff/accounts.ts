@@ -1,0 +1,73 @@
+import { z } from "zod";
+import {
+  changeAccount,
+  issuePasswordReset,
+  resetAccountTwoFactor,
+  searchAccounts,
+  signOutAccountEverywhere,
+} from "../../accounts/api";
+import { accountChangeSchema, accountSearchSchema } from "../../accounts/schemas";
+import { json, queryOf, readJson } from "../../http/request";
+import { idSchema } from "../../ids";
+import { jsonObject } from "../answers";
+import type { Area } from "../define";
+
+const account = z.object({ userId: idSchema("usr") });
+
+export const staffAccounts: Area = {
+  tag: "staff/accounts",
+  description: "Staff manage accounts: search, disable and enable, role, sign out everywhere, two-factor reset, reset links.",
+  routes: [
+    {
+      method: "GET",
+      path: "/staff/accounts",
+      guard: "staff",
+      summary: "Search accounts (`q` matches names and emails)",
+      query: accountSearchSchema,
+      answers: { 200: { description: "`accounts`.", schema: jsonObject } },
+      errors: ["invalid_request"],
+      handle: async ({ req }) => json(await searchAccounts(queryOf(req))),
+    },
+    {
+      method: "PATCH",
+      path: "/staff/accounts/{userId}",
+      guard: "staff",
+      summary: "Disable or enable an account, or change its role",
+      params: account,
+      body: { schema: accountChangeSchema, example: { disabled: true } },
+      answers: { 200: { description: "The changed `account`.", schema: jsonObject } },
+      errors: ["invalid_request", "unsupported_media_type", "payload_too_large", "not_found", "conflict"],
+      handle: async ({ req, actor, params }) => json(await changeAccount(actor, params.userId, await readJson(req))),
+    },
+    {
+      method: "DELETE",
+      path: "/staff/accounts/{userId}/sessions",
+      guard: "staff",
+      summary: "Sign an account out everywhere",
+      params: account,
+      answers: { 200: { description: "How many sessions ended.", schema: z.object({ sessionsEnded: z.number().int() }) } },
+      errors: ["not_found"],
+      handle: async ({ actor, params }) => json(await signOutAccountEverywhere(actor, params.userId)),
+    },
+    {
+      method: "DELETE",
+      path: "/staff/accounts/{userId}/two-factor",
+      guard: "staff",
+      summary: "Reset an account's two-factor sign-in; its sessions end",
+      params: account,
+      answers: { 200: { description: "Reset.", schema: jsonObject } },
+      errors: ["not_found"],
+      handle: async ({ actor, params }) => json(await resetAccountTwoFactor(actor, params.userId)),
+    },
+    {
+      method: "POST",
+      path: "/staff/accounts/{userId}/password-reset",
+      guard: "staff",
+      summary: "A password-reset link for the account: mailed when mail is configured, else answered once",
+      params: account,
+      answers: { 201: { description: "The link (or `mailed: true`).", schema: jsonObject } },
+      errors: ["not_found", "rate_limited"],
+      handle: async ({ actor, params }) => json(await issuePasswordReset(actor, params.userId), 201),
+    },
+  ],
+};

@@ -1,0 +1,9 @@
+import { staffAccounts } from "./accounts";
+import { staffAudit } from "./audit";
+import { staffDevices } from "./devices";
+import { staffInvitations } from "./invitations";
+import { staffLegacy } from "./legacy";
+import { staffModels } from "./models";
+
+/** The staff console's areas. Their GETs also admit support (read-only staff); every other method admits staff only. */
+export const staffAreas = [staffAccounts, staffDevices, staffInvitations, staffAudit, staffLegacy, staffModels];

@@ -1,0 +1,155 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { answerApi, isApiPath } from "./api-server.mjs";
+import { SECURITY_HEADERS } from "./security-headers.mjs";
+
+// The server answers every /api/v1 request with the router's bundle (docs/decisions/0011), as a
+// route handler under Next would be answered. The routes' own behaviour (signatures, refusals,
+// audit) is tested end to end in e2e/ (direct-routes.spec.ts, protocol.spec.ts, auth-guards.spec.ts).
+
+const SID = "s_Q2xhaW1saW5rIHNlc3Npb24";
+
+describe("isApiPath", () => {
+  it("takes /api/v1 and everything below it, whatever follows", () => {
+    for (const url of [
+      "/api/v1",
+      "/api/v1?x=1",
+      "/api/v1/",
+      `/api/v1/provisioning/sessions/${SID}?wait=25`,
+      "/api/v1/claims/",
+      "/api/v1/%63laims",
+      "/api/v1/no/such/route",
+    ])
+      expect(isApiPath(url), url).toBe(true);
+  });
+
+  it("leaves every other path to Next, other spellings of the prefix included", () => {
+    for (const url of ["/", "/api", "/api/v1x", "/api/v10/claims", "/API/v1/claims", "//api/v1/claims", "/api/%761/claims", "/api/health", "/api/auth/session", "/.well-known/claimlink", "/devices", undefined])
+      expect(isApiPath(url), String(url)).toBe(false);
+  });
+});
+
+describe("answerApi", () => {
+  let server: http.Server | null = null;
+  afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+
+  /** A real server that answers every request with `handler`, as scripts/start.mjs does. */
+  async function serve(handler: (req: Request) => Promise<Response>): Promise<string> {
+    server = http.createServer((req, res) => void answerApi(handler, req, res));
+    await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  it("passes the request's method, path, headers, body and params, and sends the answer with the security headers", async () => {
+    const base = await serve(async (req) => {
+      const seen = { method: req.method, url: req.url, xff: req.headers.get("x-forwarded-for") };
+      return Response.json({ ...seen, body: await req.text() }, { status: 201, headers: { "X-Test": "1" } });
+    });
+    const r = await fetch(`${base}/api/v1/provisioning/sessions/${SID}?wait=3`, {
+      method: "POST",
+      headers: { "x-forwarded-for": "198.51.100.7" },
+      body: "hello",
+    });
+    expect(r.status).toBe(201);
+    expect(r.headers.get("x-test")).toBe("1");
+    for (const { key, value } of SECURITY_HEADERS) expect(r.headers.get(key)).toBe(value);
+    expect(await r.json()).toEqual({
+      method: "POST",
+      url: `http://localhost/api/v1/provisioning/sessions/${SID}?wait=3`,
+      xff: "198.51.100.7",
+      body: "hello",
+    });
+  });
+
+  it("ignores a Host header that is not a host", async () => {
+    const base = await serve(async (req) => new Response(new URL(req.url).pathname));
+    const port = new URL(base).port;
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = http.request(
+        { host: "127.0.0.1", port, path: `/api/v1/provisioning/sessions/${SID}`, headers: { host: "a b/c" } },
+        (res) => {
+          let text = "";
+          res.on("data", (c) => (text += c));
+          res.on("end", () => resolve(`${res.statusCode} ${text}`));
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    expect(body).toBe(`200 /api/v1/provisioning/sessions/${SID}`);
+  });
+
+  it("aborts the handler's request when the client goes away before the answer", async () => {
+    let aborted: () => void = () => {};
+    const wasAborted = new Promise<void>((r) => (aborted = r));
+    const base = await serve(
+      (req) =>
+        new Promise((resolve) => {
+          req.signal.addEventListener("abort", () => {
+            aborted();
+            resolve(new Response("late"));
+          });
+        }),
+    );
+    const ctl = new AbortController();
+    const pending = fetch(`${base}/api/v1/provisioning/sessions/${SID}`, { signal: ctl.signal }).catch(() => null);
+    await new Promise((r) => setTimeout(r, 100));
+    ctl.abort();
+    await pending;
+    await wasAborted; // the test times out if the handler is never told
+  });
+
+  it("answers a handler's own fault with a bare 500 problem, never its detail", async () => {
+    const base = await serve(async () => {
+      throw new Error("secret detail from the database");
+    });
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...a: unknown[]) => errors.push(a);
+    try {
+      const r = await fetch(`${base}/api/v1/provisioning/sessions/${SID}`);
+      expect(r.status).toBe(500);
+      expect(r.headers.get("content-type")).toBe("application/problem+json");
+      for (const { key, value } of SECURITY_HEADERS) expect(r.headers.get(key)).toBe(value);
+      const body = await r.text();
+      expect(JSON.parse(body).code).toBe("internal_error");
+      expect(body).not.toContain("secret detail");
+      expect(errors).toHaveLength(1);
+    } finally {
+      console.error = original;
+    }
+  });
+
+  it("sends a one-chunk answer with Content-Length, and streams a longer one as the client reads", async () => {
+    let pulled = 0;
+    let cancelled = false;
+    const base = await serve(async (req) => {
+      if (new URL(req.url).pathname.endsWith("/small")) return Response.json({ ok: true });
+      const body = new ReadableStream<Uint8Array>({
+        pull(c) {
+          pulled++;
+          c.enqueue(new TextEncoder().encode("x".repeat(64 * 1024) + "\n"));
+        },
+        cancel() {
+          cancelled = true;
+        },
+      });
+      return new Response(body, { headers: { "Content-Type": "text/csv" } });
+    });
+    const small = await fetch(`${base}/api/v1/small`);
+    expect(small.headers.get("content-length")).toBe("11");
+    expect(await small.json()).toEqual({ ok: true });
+    // An endless CSV: the answer starts at once, is not buffered, and stops when the client goes away.
+    const ctl = new AbortController();
+    const big = await fetch(`${base}/api/v1/big`, { signal: ctl.signal });
+    expect(big.headers.get("content-length")).toBeNull();
+    expect(big.headers.get("transfer-encoding")).toBe("chunked");
+    const reader = big.body!.getReader();
+    for (let got = 0; got < 256 * 1024; ) got += (await reader.read()).value!.byteLength;
+    ctl.abort();
+    await expect.poll(() => cancelled).toBe(true);
+    // Backpressure: far less than everything was produced (it is endless), in a few MB at most.
+    expect(pulled).toBeLessThan(200);
+  });
+});
