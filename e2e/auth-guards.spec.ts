@@ -6,13 +6,17 @@ import { BASE, claimDevice, newParticipant, signedInApi, staffApi } from "./api"
 import { createAccountWithCli, uniqueEmail } from "./helpers";
 
 // One negative-auth suite over every route of the API: each (route, method) names the guard it
-// needs, and every guard's refusals are checked against it. The coverage test fails when a route
-// or method exists that the table does not list, so a new route cannot forget its guard.
+// needs, and every guard's refusals are checked against it. The coverage test compares the table
+// with the /api/v1 router's own list of routes and the guard each declares (served in its
+// OpenAPI document, lib/api/openapi.ts) and with the App Router's remaining route files: it fails
+// when a route or method exists that the table does not list, or names another guard, so a new
+// route cannot forget its guard.
 
 type Guard =
   | "public" // anyone (rate-limited where it matters)
   | "device-signed" // a Claimlink-HMAC signature of a device credential (docs/protocol.md section 3)
   | "device-session-token" // a provisioning session's bearer token (section 1)
+  | "device-start" // anyone, unsigned, or a device signed with its credential (section 5); always a signed answer
   | "user" // any signed-in, enabled account
   | "owner" // the signed-in account that owns the object in the path
   | "staff" // a signed-in staff account; its GETs also admit a support account (read-only staff)
@@ -321,7 +325,7 @@ const ROUTES: Row[] = [
   {
     method: "POST",
     route: "/api/v1/provisioning/sessions",
-    guard: "public",
+    guard: "device-start",
     path: () => "/api/v1/provisioning/sessions",
     body: () => ({ model: "guard-probe", firmware: "1.0.0" }),
   },
@@ -454,6 +458,7 @@ const ROUTES: Row[] = [
 
 ROUTES.push(
   { method: "GET", route: "/api/well-known/claimlink", guard: "public", path: () => "/.well-known/claimlink" },
+  { method: "GET", route: "/api/v1/openapi.json", guard: "public", path: () => "/api/v1/openapi.json" },
   ...refusing("/api/v1/devices/me", () => "/api/v1/devices/me", ["GET"], 405),
   ...refusing("/api/v1/devices/me/measurements", () => "/api/v1/devices/me/measurements", ["POST"], 405),
   ...refusing(
@@ -512,18 +517,48 @@ function exportedMethods(source: string): string[] {
   return [...methods];
 }
 
-test("every (route, method) under app/api is in the guard table, and nothing else is", () => {
-  const root = path.resolve("app");
+/** The router's catch-all under /api/v1, which hands every request to the router under `next dev`. */
+const API_CATCH_ALL = "v1/[[...route]]/route.ts";
+
+type Operation = { "x-claimlink-guard": Guard };
+type ApiDocument = { paths: Record<string, Record<string, Operation>>; "x-claimlink-signed-prefixes": string[] };
+
+test("every (route, method) of the router and under app/api is in the guard table with its guard, and nothing else is", async () => {
   const found: string[] = [];
+  // The App Router's own routes (next-auth, health, the well-known document).
+  const root = path.resolve("app");
   for (const f of readdirSync(path.join(root, "api"), { recursive: true, encoding: "utf8" })) {
-    if (!/(^|\/)route\.(ts|tsx|js|mjs)$/.test(f)) continue;
+    if (!/(^|\/)route\.(ts|tsx|js|mjs)$/.test(f) || f === API_CATCH_ALL) continue;
     const route = `/api/${path.dirname(f)}`.replace(/\/\.$/, "");
     const methods = exportedMethods(readFileSync(path.join(root, "api", f), "utf8"));
     expect(methods.length, `${route} exports no HTTP method the table could read`).toBeGreaterThan(0);
     for (const m of methods) found.push(`${m} ${route}`);
   }
+  expect(
+    found.some((f) => f.includes("/api/v1/")),
+    "no App Router route file under /api/v1 but the catch-all",
+  ).toBe(false);
+  // The router's routes with the guard each declares; a device route's other methods are its signed 405s.
+  const doc = (await (await fetch(`${BASE}/api/v1/openapi.json`)).json()) as ApiDocument;
+  const guards = new Map<string, Guard>();
+  for (const [p, operations] of Object.entries(doc.paths)) {
+    const route = p.replace(/\{(\w+)\}/g, "[$1]");
+    for (const [method, op] of Object.entries(operations))
+      guards.set(`${method.toUpperCase()} ${route}`, op["x-claimlink-guard"]);
+    const device = Object.values(operations).some((op) => op["x-claimlink-guard"].startsWith("device-"));
+    if (device)
+      for (const m of METHODS.filter((m) => !(m.toLowerCase() in operations)))
+        guards.set(`${m} ${route}`, "device-refusal");
+  }
+  // Any other path under a device prefix: a signed 404 for every method.
+  for (const prefix of doc["x-claimlink-signed-prefixes"])
+    for (const m of METHODS) guards.set(`${m} ${prefix}/[...rest]`, "device-refusal");
+  expect(guards.size).toBeGreaterThan(60);
+  found.push(...guards.keys());
   expect(ROUTES.map(label).sort()).toEqual(found.sort());
   expect(new Set(ROUTES.map(label)).size).toBe(ROUTES.length);
+  for (const r of ROUTES.filter((r) => guards.has(label(r))))
+    expect(r.guard === "owner" ? "owner" : r.guard, `${label(r)}: the router's guard`).toBe(guards.get(label(r)));
 });
 
 test.describe("the guards of every route", () => {
@@ -616,6 +651,11 @@ test.describe("the guards of every route", () => {
         case "public":
           expect(res.status(), what).toBeLessThan(500);
           expect([401, 403], what).not.toContain(res.status());
+          break;
+        case "device-start":
+          expect(res.status(), what).toBeLessThan(500);
+          expect([401, 403], what).not.toContain(res.status());
+          expect(res.headers()["claimlink-signature"], `${what}: signed`).toMatch(/^keyid="[0-9a-f]{16}"/);
           break;
       }
     }

@@ -4,27 +4,54 @@ import { expect, test } from "@playwright/test";
 import fc from "fast-check";
 import { BASE, staffApi } from "./api";
 
-// Property-based fuzzing of every route handler (app/**/route.ts) over HTTP, against the real
-// server: random methods, headers (broken Authorization, Claimlink-HMAC and cookies), path
-// parameters, query strings and bodies (wrong types, huge numbers, deep nesting, invalid UTF-8,
-// 10 MB). Invariants: never a 5xx; every error answer of our API is problem+json; and (on
+// Property-based fuzzing of every route over HTTP, against the real server: the /api/v1
+// router's own list of routes (its OpenAPI document, lib/api/openapi.ts) and the App Router's
+// remaining route files (app/**/route.ts); random methods, headers (broken Authorization,
+// Claimlink-HMAC and cookies), path parameters, query strings and bodies (wrong types, huge
+// numbers, deep nesting, invalid UTF-8, 10 MB). Invariants: never a 5xx; every error answer of
+// our API is problem+json, with a `code` the route's OpenAPI operation lists; and (on
 // PostgreSQL, where the test can read the database) no row changes except the audit log and
 // the rate-limit counters that refusals are allowed to write.
 
 const SEED = 20261124;
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 
-/** Every route handler's URL pattern, from the filesystem (so a new route is fuzzed too). */
-function routePatterns(): string[] {
-  const root = path.resolve("app");
-  return readdirSync(root, { recursive: true, encoding: "utf8" })
-    .filter((f) => path.basename(f) === "route.ts")
-    .map((f) => "/" + path.dirname(f).split(path.sep).join("/"))
-    .map((p) => (p === "/api/well-known/claimlink" ? "/.well-known/claimlink" : p))
-    .sort();
+type ApiDocument = {
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
+  "x-claimlink-signed-prefixes": string[];
+};
+
+/** The problem `code`s each operation of the document lists, by "METHOD /pattern". */
+function documentedCodes(doc: ApiDocument): Map<string, Set<string>> {
+  const codes = new Map<string, Set<string>>();
+  for (const [p, operations] of Object.entries(doc.paths))
+    for (const [method, op] of Object.entries(operations)) {
+      const set = new Set<string>();
+      for (const answer of Object.values(op.responses)) {
+        const schema = answer.content?.["application/problem+json"] as
+          { schema: { allOf: { properties?: { code?: { enum: string[] } } }[] } } | undefined;
+        for (const part of schema?.schema.allOf ?? []) for (const c of part.properties?.code?.enum ?? []) set.add(c);
+      }
+      codes.set(`${method.toUpperCase()} ${p.replace(/\{(\w+)\}/g, "[$1]")}`, set);
+    }
+  return codes;
 }
 
-const ROUTES = routePatterns();
+/**
+ * Every route's URL pattern: the router's (so a new route is fuzzed too), a path under each
+ * signed prefix that no route has, and the App Router's own route files.
+ */
+async function routePatterns(doc: ApiDocument): Promise<string[]> {
+  const root = path.resolve("app");
+  const next = readdirSync(root, { recursive: true, encoding: "utf8" })
+    .filter((f) => path.basename(f) === "route.ts" && !f.startsWith(path.join("api", "v1")))
+    .map((f) => "/" + path.dirname(f).split(path.sep).join("/"))
+    .map((p) => (p === "/api/well-known/claimlink" ? "/.well-known/claimlink" : p));
+  const router = Object.keys(doc.paths).map((p) => p.replace(/\{(\w+)\}/g, "[$1]"));
+  const unrouted = doc["x-claimlink-signed-prefixes"].map((p) => `${p}/[...rest]`);
+  return [...next, ...router, ...unrouted].sort();
+}
+
 const printable = fc.string({ unit: fc.constantFrom(..."abcXYZ019_-=.,\"' :;/+%&?#[]{}"), maxLength: 80 });
 const segment = fc.oneof(
   fc.constantFrom("dev_", "clm_", "cmd_", "usr_", "ses_", "inv_", "crd_", "lgn_").map((p) => p + "A1B2C3D4E5F6G7H8"),
@@ -115,25 +142,26 @@ const body = fc.oneof(
 );
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
-const requestArb = fc
-  .record({
-    route: fc.constantFrom(...ROUTES),
-    method: fc.constantFrom(...METHODS),
-    query,
-    authorization,
-    cookie,
-    origin: fc.oneof(fc.constant(undefined), fc.constant(new URL(BASE).origin), fc.constant("https://evil.example")),
-    contentType: fc.constantFrom(
-      undefined,
-      "application/json",
-      "text/plain",
-      "text/csv",
-      "multipart/form-data; boundary=x",
-    ),
-    sensor: fc.oneof(fc.constant(undefined), printable, fc.constant("esp8266-1234567")),
-    body,
-  })
-  .chain((r) => pathOf(r.route).map((p) => ({ ...r, path: p })));
+const requestArbOf = (routes: string[]) =>
+  fc
+    .record({
+      route: fc.constantFrom(...routes),
+      method: fc.constantFrom(...METHODS),
+      query,
+      authorization,
+      cookie,
+      origin: fc.oneof(fc.constant(undefined), fc.constant(new URL(BASE).origin), fc.constant("https://evil.example")),
+      contentType: fc.constantFrom(
+        undefined,
+        "application/json",
+        "text/plain",
+        "text/csv",
+        "multipart/form-data; boundary=x",
+      ),
+      sensor: fc.oneof(fc.constant(undefined), printable, fc.constant("esp8266-1234567")),
+      body,
+    })
+    .chain((r) => pathOf(r.route).map((p) => ({ ...r, path: p })));
 
 type Counts = Record<string, number>;
 /**
@@ -156,13 +184,16 @@ async function rowCounts(): Promise<Counts | null> {
   }
 }
 
-test("fuzz: every route, random requests: never a 5xx, errors are problem+json, refusals change nothing", async () => {
+test("fuzz: every route, random requests: never a 5xx, errors are problem+json with a documented code, refusals change nothing", async () => {
   test.setTimeout(600_000);
+  const doc = (await (await fetch(`${BASE}/api/v1/openapi.json`)).json()) as ApiDocument;
+  const ROUTES = await routePatterns(doc);
+  const codes = documentedCodes(doc);
   const before = await rowCounts();
   let cases = 0;
   let accepted = 0;
   await fc.assert(
-    fc.asyncProperty(requestArb, async (r) => {
+    fc.asyncProperty(requestArbOf(ROUTES), async (r) => {
       cases++;
       const headers: Record<string, string> = {};
       if (r.authorization !== undefined) headers.authorization = r.authorization;
@@ -187,6 +218,10 @@ test("fuzz: every route, random requests: never a 5xx, errors are problem+json, 
         const problem = JSON.parse(text);
         expect(problem.status, what).toBe(res.status);
         expect(typeof problem.code, what).toBe("string");
+        // The operation's own refusals are in its OpenAPI description (405 is another method's).
+        const listed = codes.get(`${r.method === "HEAD" ? "GET" : r.method} ${r.route}`);
+        if (listed && res.status !== 405)
+          expect([...listed], `${what}: a code its OpenAPI operation lists`).toContain(problem.code);
       }
       if (res.status < 400 && r.method !== "GET" && r.method !== "HEAD" && r.method !== "OPTIONS") accepted++;
     }),

@@ -27,7 +27,7 @@ const patterns = Object.fromEntries(Object.keys(ID_KINDS).map((p) => [p, new Reg
   RegExp
 >;
 
-/** A new random id such as `usr_K3J9...`. */
+/** A new random id such as `usr_K3J7...`. */
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${base32Encode(crypto.getRandomValues(new Uint8Array(10)))}`;
 }

@@ -116,6 +116,9 @@ export async function answerApi(handle, req, res) {
     if (res.destroyed) return void response.body?.cancel().catch(() => {});
     for (const { key, value } of SECURITY_HEADERS) res.setHeader(key, value);
     for (const [key, value] of response.headers) res.setHeader(key, value);
+    // A body the handler did not read (a 405, a refusal before the body) stays in the socket:
+    // the connection closes after this answer rather than parse what follows it as a request.
+    if (withBody && !req.complete) res.setHeader("Connection", "close");
     await writeBody(response, res);
   } catch (err) {
     internalError(res, err);

@@ -25,7 +25,20 @@ describe("isApiPath", () => {
   });
 
   it("leaves every other path to Next, other spellings of the prefix included", () => {
-    for (const url of ["/", "/api", "/api/v1x", "/api/v10/claims", "/API/v1/claims", "//api/v1/claims", "/api/%761/claims", "/api/health", "/api/auth/session", "/.well-known/claimlink", "/devices", undefined])
+    for (const url of [
+      "/",
+      "/api",
+      "/api/v1x",
+      "/api/v10/claims",
+      "/API/v1/claims",
+      "//api/v1/claims",
+      "/api/%761/claims",
+      "/api/health",
+      "/api/auth/session",
+      "/.well-known/claimlink",
+      "/devices",
+      undefined,
+    ])
       expect(isApiPath(url), String(url)).toBe(false);
   });
 });
@@ -146,7 +159,7 @@ describe("answerApi", () => {
     expect(big.headers.get("content-length")).toBeNull();
     expect(big.headers.get("transfer-encoding")).toBe("chunked");
     const reader = big.body!.getReader();
-    for (let got = 0; got < 256 * 1024; ) got += (await reader.read()).value!.byteLength;
+    for (let got = 0; got < 256 * 1024;) got += (await reader.read()).value!.byteLength;
     ctl.abort();
     await expect.poll(() => cancelled).toBe(true);
     // Backpressure: far less than everything was produced (it is endless), in a few MB at most.

@@ -23,7 +23,10 @@ export function ensureBuild(root, { force = false } = {}) {
   });
   if (r.status !== 0) process.exit(r.status ?? 1);
   // After Next's build, which empties .next.
-  const api = spawnSync(process.execPath, [path.join(root, "scripts", "build-api.mjs")], { cwd: root, stdio: "inherit" });
+  const api = spawnSync(process.execPath, [path.join(root, "scripts", "build-api.mjs")], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (api.status !== 0) process.exit(api.status ?? 1);
   writeStamp(root, hash);
   return true;

@@ -92,7 +92,7 @@ export const claims: Area = {
             claimId: "clm_7Q2MABCDEFGHIJKL",
             state: "claimed",
             expiresAt: "2026-11-23T00:03:30Z",
-            deviceId: "dev_K3J9ABCDEFGHIJKL",
+            deviceId: "dev_K3J7ABCDEFGHIJKL",
             deviceName: "Living room",
             model: "coreink-heat",
             firmware: "1.4.2",

@@ -25,7 +25,7 @@ export const devicesMe: Area = {
           description: "The device's profile.",
           schema: deviceProfileAnswer,
           example: {
-            deviceId: "dev_K3J9ABCDEFGHIJKL",
+            deviceId: "dev_K3J7ABCDEFGHIJKL",
             name: "Living room",
             config: { measurementIntervalSeconds: 60 },
             commands: [

@@ -83,7 +83,8 @@ export const devices: Area = {
       path: "/devices/{deviceId}/commands",
       guard: "owner",
       summary: "Send the device a command (identify, measurement interval)",
-      description: "The interval is bounded by CLAIMLINK_OWNER_INTERVAL_MIN/MAX_SECONDS; 60 commands an hour per account.",
+      description:
+        "The interval is bounded by CLAIMLINK_OWNER_INTERVAL_MIN/MAX_SECONDS; 60 commands an hour per account.",
       params: device,
       body: { schema: ownerCommandSchema, example: { type: "set_interval", measurementIntervalSeconds: 300 } },
       answers: { 201: { description: "The queued command.", schema: commandAnswer } },

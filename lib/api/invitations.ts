@@ -8,11 +8,18 @@ import type { Area } from "./define";
 // An invitee opens their link (the token travels in the fragment, then in a body: never in a URL)
 // and chooses a password.
 
-const LINK_ERRORS = ["invalid_request", "unsupported_media_type", "payload_too_large", "not_found", "rate_limited"] as const;
+const LINK_ERRORS = [
+  "invalid_request",
+  "unsupported_media_type",
+  "payload_too_large",
+  "not_found",
+  "rate_limited",
+] as const;
 
 export const invitations: Area = {
   tag: "invitations",
-  description: "Invitation links: what a link's page shows, and the account it creates. Wrong tokens are limited per address.",
+  description:
+    "Invitation links: what a link's page shows, and the account it creates. Wrong tokens are limited per address.",
   routes: [
     {
       method: "POST",
@@ -21,7 +28,9 @@ export const invitations: Area = {
       summary: "The email and name an invitation link is for",
       description: "POST, not GET: the token travels in the body, never in a URL.",
       body: { schema: z.strictObject({ token: invitationTokenSchema }) },
-      answers: { 200: { description: "`email`, `name` and `expiresAt` of the pending invitation.", schema: jsonObject } },
+      answers: {
+        200: { description: "`email`, `name` and `expiresAt` of the pending invitation.", schema: jsonObject },
+      },
       errors: LINK_ERRORS,
       refusals: "invitation.lookup_refused",
       handle: async ({ req, ip }) => json(await lookupInvitationRequest(await readJson(req), ip)),

@@ -56,17 +56,23 @@ export const me: Area = {
       path: "/me/notices",
       guard: "user",
       summary: "Choose which mail notices to receive",
-      body: { schema: noticePreferencesSchema, example: { off: ["claim_attempt"] } },
+      body: { schema: noticePreferencesSchema, example: { off: ["wrong_code"] } },
       answers: { 200: { description: "The notices now switched off.", schema: jsonObject } },
       errors: BODY_ERRORS,
-      handle: async ({ req, actor, user }) => json(await setMyNotices(actor, user, await readJson(req, SMALL_BODY_BYTES))),
+      handle: async ({ req, actor, user }) =>
+        json(await setMyNotices(actor, user, await readJson(req, SMALL_BODY_BYTES))),
     },
     {
       method: "GET",
       path: "/me/sessions",
       guard: "user",
       summary: "Where the account is signed in",
-      answers: { 200: { description: "Each session: browser, address, last activity, and which is this one.", schema: jsonObject } },
+      answers: {
+        200: {
+          description: "Each session: browser, address, last activity, and which is this one.",
+          schema: jsonObject,
+        },
+      },
       handle: async ({ user }) => json(await listMySessions(user)),
     },
     {
@@ -74,7 +80,9 @@ export const me: Area = {
       path: "/me/sessions",
       guard: "user",
       summary: "Sign out everywhere, this browser included",
-      answers: { 200: { description: "How many sessions ended.", schema: z.object({ sessionsEnded: z.number().int() }) } },
+      answers: {
+        200: { description: "How many sessions ended.", schema: z.object({ sessionsEnded: z.number().int() }) },
+      },
       handle: async ({ user, actor }) => json(await signOutEverywhere(actor, user)),
     },
     {

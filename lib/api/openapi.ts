@@ -77,7 +77,7 @@ const SIGNED_HEADER_TEXT = {
   },
   "Claimlink-Response-MAC": {
     description:
-      "b64url(HMAC(deviceSecret, \"claimlink/1 response\\n\" + requestNonce + \"\\n\" + status + \"\\n\" + hex(SHA-256(body)))), when the request's credential is known (section 3).",
+      'b64url(HMAC(deviceSecret, "claimlink/1 response\\n" + requestNonce + "\\n" + status + "\\n" + hex(SHA-256(body)))), when the request\'s credential is known (section 3).',
     schema: { type: "string" },
   },
 } as const;
@@ -91,9 +91,10 @@ export function errorCodesOf(def: RouteDef): ErrorCode[] {
 }
 
 /** The operation's error answers, one per status, each naming the codes it may carry. */
-function errorAnswers(def: RouteDef, problem: typeof problemSchema) {
+function errorAnswers(def: RouteDef) {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of errorCodesOf(def)) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+  for (const code of errorCodesOf(def))
+    byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
   const headers = isDeviceGuard(def.guard) ? SIGNED_HEADERS : undefined;
   return Object.fromEntries(
     [...byStatus].map(([status, codes]) => [
@@ -102,7 +103,14 @@ function errorAnswers(def: RouteDef, problem: typeof problemSchema) {
         description: codes.map((c) => `\`${c}\``).join(", "),
         headers,
         content: {
-          "application/problem+json": { schema: problem.extend({ code: z.enum(codes as [ErrorCode, ...ErrorCode[]]) }) },
+          "application/problem+json": {
+            schema: {
+              allOf: [
+                { $ref: "#/components/schemas/Problem" },
+                { type: "object" as const, properties: { code: { type: "string" as const, enum: codes } } },
+              ],
+            },
+          },
         },
       },
     ]),
@@ -118,13 +126,7 @@ const operationId = (def: RouteDef) =>
     .join("");
 
 /** Adds one route's operation (under `base`) to the registry. */
-export function registerOperation(
-  registry: OpenAPIRegistry,
-  problem: typeof problemSchema,
-  area: Area,
-  def: RouteDef,
-  base: string,
-): void {
+export function registerOperation(registry: OpenAPIRegistry, area: Area, def: RouteDef, base: string): void {
   const headers = isDeviceGuard(def.guard) ? SIGNED_HEADERS : undefined;
   const answers = Object.fromEntries(
     Object.entries(def.answers).map(([status, a]) => [
@@ -157,20 +159,29 @@ export function registerOperation(
           }
         : undefined,
     },
-    responses: { ...answers, ...errorAnswers(def, problem) },
+    responses: { ...answers, ...errorAnswers(def) },
   });
 }
 
-/** The registry's shared parts: the security schemes, and the problem schema each error answer refers to. */
-export function registerComponents(registry: OpenAPIRegistry): typeof problemSchema {
-  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) registry.registerComponent("securitySchemes", name, scheme);
+/**
+ * The registry's shared parts: the security schemes, the signature headers, and the problem
+ * schema each error answer refers to (as JSON Schema from zod itself: no patched prototypes).
+ */
+export function registerComponents(registry: OpenAPIRegistry): void {
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES))
+    registry.registerComponent("securitySchemes", name, scheme);
   for (const [name, header] of Object.entries(SIGNED_HEADER_TEXT)) registry.registerComponent("headers", name, header);
-  return registry.register("Problem", problemSchema);
+  const { $schema: _, ...problem } = z.toJSONSchema(problemSchema, { target: "draft-2020-12" });
+  registry.registerComponent("schemas", "Problem", problem as object);
 }
 
-/** The document's top level: everything but the paths and components. */
-export function documentConfig(areas: Area[], version: string) {
+/**
+ * The document's top level: everything but the paths and components. `x-claimlink-signed-prefixes`
+ * names the prefixes under which any path, routed or not, gets a signed answer (a signed 404).
+ */
+export function documentConfig(areas: Area[], version: string, signedPrefixes: string[]) {
   return {
+    "x-claimlink-signed-prefixes": signedPrefixes,
     openapi: "3.1.0",
     info: {
       title: "Claimlink API",

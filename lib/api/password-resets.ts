@@ -7,7 +7,13 @@ import type { Area } from "./define";
 
 // "Forgot password?" and the reset links staff or the mail hand out (one hour, single use).
 
-const LINK_ERRORS = ["invalid_request", "unsupported_media_type", "payload_too_large", "not_found", "rate_limited"] as const;
+const LINK_ERRORS = [
+  "invalid_request",
+  "unsupported_media_type",
+  "payload_too_large",
+  "not_found",
+  "rate_limited",
+] as const;
 
 export const passwordResets: Area = {
   tag: "password-resets",
@@ -21,11 +27,14 @@ export const passwordResets: Area = {
       description:
         "The same answer, in the same time, for every email: the limits, the account lookup and the mail run after answering.",
       body: { schema: resetRequestSchema, example: { email: "someone@example.org" } },
-      answers: { 202: { description: "The same message whatever the email.", schema: z.object({ message: z.string() }) } },
+      answers: {
+        202: { description: "The same message whatever the email.", schema: z.object({ message: z.string() }) },
+      },
       errors: ["invalid_request", "unsupported_media_type", "payload_too_large"],
       refusals: "password_reset.request_refused",
       // The work behind the answer runs detached, after it (lib/accounts/api.ts).
-      handle: async ({ req, ip }) => json(await requestPasswordResetByMail(await readJson(req, SMALL_BODY_BYTES), ip), 202),
+      handle: async ({ req, ip }) =>
+        json(await requestPasswordResetByMail(await readJson(req, SMALL_BODY_BYTES), ip), 202),
     },
     {
       method: "POST",

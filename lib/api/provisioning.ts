@@ -94,11 +94,12 @@ export const provisioning: Area = {
       },
       answers: {
         200: {
-          description: "Claimed (keep the credential only if `bindMac` checks), or the session's state after a refusal.",
+          description:
+            "Claimed (keep the credential only if `bindMac` checks), or the session's state after a refusal.",
           schema: answerResultAnswer,
           example: {
             state: "claimed",
-            deviceId: "dev_K3J9ABCDEFGHIJKL",
+            deviceId: "dev_K3J7ABCDEFGHIJKL",
             credentialId: "crd_M4N5ABCDEFGHIJKL",
             name: "Living room",
             bindMac: "Zm9yLXRoZS1kZXZpY2UtdG8tY2hlY2stMzItYnl0ZXM",

@@ -112,8 +112,8 @@ function rawPath(req: Request): string {
 
 function buildRouter(): OpenAPIHono {
   const app = new OpenAPIHono({ getPath: rawPath });
-  const problem = registerComponents(app.openAPIRegistry);
-  for (const r of apiRoutes) registerOperation(app.openAPIRegistry, problem, r.area, r.def, API_BASE);
+  registerComponents(app.openAPIRegistry);
+  for (const r of apiRoutes) registerOperation(app.openAPIRegistry, r.area, r.def, API_BASE);
   const byPath = new Map<string, ServedRoute[]>();
   for (const r of apiRoutes) byPath.set(r.def.path, [...(byPath.get(r.def.path) ?? []), r]);
   const paths = [...byPath.keys(), ...DEVICE_PREFIXES.map((p) => `${p}/*`)].sort(compareRoutePaths);
@@ -137,10 +137,21 @@ function buildRouter(): OpenAPIHono {
 
 const router = buildRouter();
 
+/** The paths Hono matches (`:param` style, catch-alls as `*`), in matching order: what the router really serves. */
+export function servedPaths(): string[] {
+  return [...new Set(router.routes.map((r) => r.path))];
+}
+
 let document: ReturnType<OpenAPIHono["getOpenAPI31Document"]> | undefined;
 /** The OpenAPI 3.1 document of every route above (lib/api/openapi.ts). */
 export function openApiDocument() {
-  document ??= router.getOpenAPI31Document(documentConfig(AREAS, "1"));
+  document ??= router.getOpenAPI31Document(
+    documentConfig(
+      AREAS,
+      "1",
+      DEVICE_PREFIXES.map((p) => API_BASE + p),
+    ),
+  );
   return document;
 }
 
@@ -158,7 +169,8 @@ export async function handleApiRequest(req: Request): Promise<Response> {
 function redirectWithoutSlash(req: Request, path: string): Response {
   const query = req.url.includes("?") ? req.url.slice(req.url.indexOf("?")) : "";
   const location = path.replace(/\/+$/, "") + query;
-  return new Response(req.method === "HEAD" ? null : location, {
+  // Bytes, not a string: no Content-Type, as Next sent none.
+  return new Response(req.method === "HEAD" ? null : new TextEncoder().encode(location), {
     status: 308,
     headers: { Location: location, Refresh: `0;url=${location}` },
   });

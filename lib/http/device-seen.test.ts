@@ -1,4 +1,3 @@
-import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authorizationHeader } from "../../device/protocol";
@@ -10,9 +9,6 @@ import { claimTestDevice, insertAccount } from "../provisioning/test-fixtures";
 // A signed request marks the credential used and the device seen (one statement with the
 // nonce); a replayed or forged one marks nothing. Through the real route, on the app's database.
 
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-const ROOT = path.resolve(import.meta.dirname, "../..");
-
 let database: Database;
 beforeAll(async () => {
   database = await appDatabase();
@@ -23,11 +19,11 @@ afterAll(async () => {
 });
 
 async function get(header: string) {
-  const mod = (await import(path.join(ROOT, "app/api/v1/devices/me/route.ts"))) as Record<string, Handler>;
+  const { handleApiRequest } = await import("../api/router");
   const req = new Request("http://localhost/api/v1/devices/me", {
     headers: { authorization: header, "x-forwarded-for": "198.51.100.77" },
   });
-  return (await mod.GET(req, { params: Promise.resolve({}) })).status;
+  return (await handleApiRequest(req)).status;
 }
 
 const marks = async (deviceId: string, credentialId: string) => ({

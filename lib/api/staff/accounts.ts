@@ -16,7 +16,8 @@ const account = z.object({ userId: idSchema("usr") });
 
 export const staffAccounts: Area = {
   tag: "staff/accounts",
-  description: "Staff manage accounts: search, disable and enable, role, sign out everywhere, two-factor reset, reset links.",
+  description:
+    "Staff manage accounts: search, disable and enable, role, sign out everywhere, two-factor reset, reset links.",
   routes: [
     {
       method: "GET",
@@ -45,7 +46,9 @@ export const staffAccounts: Area = {
       guard: "staff",
       summary: "Sign an account out everywhere",
       params: account,
-      answers: { 200: { description: "How many sessions ended.", schema: z.object({ sessionsEnded: z.number().int() }) } },
+      answers: {
+        200: { description: "How many sessions ended.", schema: z.object({ sessionsEnded: z.number().int() }) },
+      },
       errors: ["not_found"],
       handle: async ({ actor, params }) => json(await signOutAccountEverywhere(actor, params.userId)),
     },

@@ -18,7 +18,8 @@ export const staffAudit: Area = {
       path: "/staff/audit",
       guard: "staff",
       summary: "A page of the audit log, newest first",
-      description: "Filters: `account`, `device`, `action` (or a family such as `device.`), `from`, `to`; `before` is the cursor.",
+      description:
+        "Filters: `account`, `device`, `action` (or a family such as `device.`), `from`, `to`; `before` is the cursor.",
       query: auditQuerySchema,
       answers: { 200: { description: "`events` and `nextBefore`.", schema: jsonObject } },
       errors: ["invalid_request"],

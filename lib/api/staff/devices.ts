@@ -29,7 +29,8 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 export const staffDevices: Area = {
   tag: "staff/devices",
-  description: "The fleet console: filtered, sorted cursor pages of any fleet, summaries, bulk actions, CSV, one device's page.",
+  description:
+    "The fleet console: filtered, sorted cursor pages of any fleet, summaries, bulk actions, CSV, one device's page.",
   routes: [
     {
       method: "GET",
@@ -77,10 +78,15 @@ export const staffDevices: Area = {
       path: "/staff/devices/bulk",
       guard: "staff",
       summary: "Act on every device of a filter (command or revoke)",
-      description: "Refused when the selection no longer has `expectedCount` devices; one audit event lists every device.",
+      description:
+        "Refused when the selection no longer has `expectedCount` devices; one audit event lists every device.",
       body: {
         schema: bulkActionSchema,
-        example: { filter: { model: "coreink-heat" }, action: { kind: "command", command: { type: "identify" } }, expectedCount: 12 },
+        example: {
+          filter: { model: "coreink-heat" },
+          action: { kind: "command", command: { type: "identify" } },
+          expectedCount: 12,
+        },
       },
       answers: { 200: { description: "The devices acted on.", schema: jsonObject } },
       errors: [...BODY_ERRORS, "conflict"],
@@ -114,7 +120,10 @@ export const staffDevices: Area = {
       guard: "staff",
       summary: "Queue a command for a device",
       params: device,
-      body: { schema: commandInputSchema, example: { type: "set_config", params: { measurementIntervalSeconds: 600 } } },
+      body: {
+        schema: commandInputSchema,
+        example: { type: "set_config", params: { measurementIntervalSeconds: 600 } },
+      },
       answers: { 201: { description: "The queued command.", schema: commandAnswer } },
       errors: [...BODY_ERRORS, "device_not_found"],
       handle: async ({ req, actor, params }) =>

@@ -33,7 +33,10 @@ export const staffInvitations: Area = {
       path: "/staff/invitations",
       guard: "staff",
       summary: "Invite someone",
-      body: { schema: invitationInputSchema, example: { email: "new@example.org", name: "New Person", role: "participant" } },
+      body: {
+        schema: invitationInputSchema,
+        example: { email: "new@example.org", name: "New Person", role: "participant" },
+      },
       answers: { 201: { description: "The invitation and its link (or `mailed: true`).", schema: jsonObject } },
       errors: [...BODY_ERRORS, "email_taken"],
       handle: async ({ req, actor }) => json(await inviteAccount(actor, await readJson(req)), 201),
@@ -47,7 +50,8 @@ export const staffInvitations: Area = {
       answers: { 201: { description: "`invited` and `rejected` lines with the reason.", schema: jsonObject } },
       errors: BODY_ERRORS,
       refusals: "invitation.bulk_refused",
-      handle: async ({ req, actor }) => json(await bulkInviteAccounts(actor, await readJson(req, 2 * MAX_BULK_CSV_BYTES)), 201),
+      handle: async ({ req, actor }) =>
+        json(await bulkInviteAccounts(actor, await readJson(req, 2 * MAX_BULK_CSV_BYTES)), 201),
     },
     {
       method: "DELETE",

@@ -27,7 +27,8 @@ const BODY_ERRORS = ["invalid_request", "unsupported_media_type", "payload_too_l
 
 export const staffLegacy: Area = {
   tag: "staff/legacy",
-  description: "Legacy nodes that send unsigned data by hardware id: registration, import, acceptance, upgrade to a claimed device.",
+  description:
+    "Legacy nodes that send unsigned data by hardware id: registration, import, acceptance, upgrade to a claimed device.",
   routes: [
     {
       method: "GET",
@@ -46,7 +47,8 @@ export const staffLegacy: Area = {
       answers: { 201: { description: "The `node`.", schema: jsonObject } },
       errors: [...BODY_ERRORS, "not_found", "conflict", "name_taken"],
       refusals: "legacy.register_refused",
-      handle: async ({ req, actor }) => json(await registerLegacyNodeRequest(actor, await readJson(req, SMALL_BODY_BYTES)), 201),
+      handle: async ({ req, actor }) =>
+        json(await registerLegacyNodeRequest(actor, await readJson(req, SMALL_BODY_BYTES)), 201),
     },
     {
       method: "PATCH",
@@ -83,7 +85,8 @@ export const staffLegacy: Area = {
       answers: { 200: { description: "Each line registered or why not.", schema: jsonObject } },
       errors: BODY_ERRORS,
       refusals: "legacy.import_refused",
-      handle: async ({ req, actor }) => json(await importLegacyNodesRequest(actor, await readText(req, MAX_IMPORT_BYTES))),
+      handle: async ({ req, actor }) =>
+        json(await importLegacyNodesRequest(actor, await readText(req, MAX_IMPORT_BYTES))),
     },
     {
       method: "PUT",

@@ -9,7 +9,8 @@ import type { Area } from "../define";
 
 export const staffModels: Area = {
   tag: "staff/models",
-  description: "Device models (display name, firmware allowed, properties) and the model policy: open, or registry only.",
+  description:
+    "Device models (display name, firmware allowed, properties) and the model policy: open, or registry only.",
   routes: [
     {
       method: "GET",

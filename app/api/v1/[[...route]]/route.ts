@@ -6,4 +6,12 @@ import { handleApiRequest } from "@/lib/api/router";
 export const dynamic = "force-dynamic";
 
 const handle = (req: Request) => handleApiRequest(req);
-export { handle as GET, handle as HEAD, handle as POST, handle as PUT, handle as PATCH, handle as DELETE, handle as OPTIONS };
+export {
+  handle as GET,
+  handle as HEAD,
+  handle as POST,
+  handle as PUT,
+  handle as PATCH,
+  handle as DELETE,
+  handle as OPTIONS,
+};

@@ -1,0 +1,119 @@
+import type { Metadata } from "next";
+import { apiReference, type ApiOperation } from "@/lib/api/reference";
+
+export const metadata: Metadata = { title: "API reference" };
+
+// The OpenAPI document of /api/v1 for people: every operation by area, drawn on the server from
+// the router's own declarations (lib/api/reference.ts). No script of its own: the sections open
+// with <details>, so the page works under the strict CSP and adds nothing to any page's JavaScript.
+
+const json = (value: unknown) => JSON.stringify(value, null, 2);
+
+function Operation({ op }: { op: ApiOperation }) {
+  return (
+    <details className="api-op" id={op.operationId}>
+      <summary>
+        <span className={`api-method api-${op.method.toLowerCase()}`}>{op.method}</span> <code>{op.path}</code>{" "}
+        <span className="api-summary">{op.summary}</span>
+      </summary>
+      <div className="api-body">
+        {op.description.map((p) => (
+          <p key={p}>{p}</p>
+        ))}
+        <p className="small">
+          Authentication: {op.security.length ? op.security.join(" or ") : "none"}
+          {" · "}guard <code>{op.guard}</code>
+        </p>
+        {op.parameters.length > 0 && (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>Parameter</th>
+                  <th>In</th>
+                  <th>Schema</th>
+                </tr>
+              </thead>
+              <tbody>
+                {op.parameters.map((p) => (
+                  <tr key={`${p.in} ${p.name}`}>
+                    <td>
+                      <code>{p.name}</code>
+                      {p.required ? "" : " (optional)"}
+                    </td>
+                    <td>{p.in}</td>
+                    <td>
+                      <code>{json(p.schema)}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {op.body && (
+          <>
+            <h4>
+              Body <code>{op.body.type}</code>
+            </h4>
+            {op.body.example !== undefined && <pre className="api-pre">{json(op.body.example)}</pre>}
+            <details>
+              <summary className="small">Schema</summary>
+              <pre className="api-pre">{json(op.body.schema)}</pre>
+            </details>
+          </>
+        )}
+        <h4>Answers</h4>
+        <ul className="api-answers">
+          {op.answers.map((a) => (
+            <li key={a.status}>
+              <strong>{a.status}</strong> {a.type && <code>{a.type}</code>}{" "}
+              {a.codes.length > 0
+                ? a.codes.map((c) => (
+                    <code key={c} className="api-code">
+                      {c}
+                    </code>
+                  ))
+                : a.description}
+              {a.example !== undefined && <pre className="api-pre">{json(a.example)}</pre>}
+            </li>
+          ))}
+        </ul>
+      </div>
+    </details>
+  );
+}
+
+export default function ApiReferencePage() {
+  const { description, areas, securitySchemes } = apiReference();
+  return (
+    <main>
+      <h1>API reference</h1>
+      <p>{description}</p>
+      <p>
+        The machine-readable description is <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1); the
+        device protocol itself, with its test vectors, is docs/protocol.md.
+      </p>
+      <h2>Authentication</h2>
+      <dl className="facts">
+        {securitySchemes.map((s) => (
+          <div key={s.name}>
+            <dt>
+              <code>{s.name}</code>
+            </dt>
+            <dd>{s.description}</dd>
+          </div>
+        ))}
+      </dl>
+      {areas.map((area) => (
+        <section key={area.tag} aria-labelledby={`tag-${area.tag}`}>
+          <h2 id={`tag-${area.tag}`}>{area.tag}</h2>
+          <p className="muted">{area.description}</p>
+          {area.operations.map((op) => (
+            <Operation key={op.operationId} op={op} />
+          ))}
+        </section>
+      ))}
+    </main>
+  );
+}
