@@ -10,7 +10,7 @@ import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
 import { call, SignInClient, type Answer } from "./net";
 
 // The long poll and the answer to a challenge, which the app's server answers itself rather than
-// through Next (scripts/direct-routes.mjs, docs/decisions/0010): they must answer exactly as
+// through Next (scripts/api-server.mjs and the router, docs/decisions/0010 and 0011): they must answer exactly as
 // every other device route does. (The claim and the claimant's wait, also answered directly,
 // are at the end: as every signed-in route does.) Signed for the request's nonce, with every answer's security
 // headers, refusals audited under the address the socket saw (never one the client wrote in

@@ -81,6 +81,19 @@ describe("the /api/v1 router", () => {
     expect(await res.text()).toBe("/api/v1/claims?x=1");
   });
 
+  it("normalises dot segments before routing, and the route they reach keeps its own guard", async () => {
+    // A path that walks out of the device prefix lands on the owner route, which wants a session.
+    for (const path of [
+      "/api/v1/devices/me/../dev_ABCDEFGHIJKLMNOP/release",
+      "/api/v1/devices/me/%2e%2e/dev_ABCDEFGHIJKLMNOP/release",
+    ]) {
+      const res = await send(path, { method: "POST", headers: { origin: "http://localhost:3000" } });
+      expect(res.status, path).toBe(401);
+      expect(res.headers.get("claimlink-signature"), path).toBeNull();
+      expect(await problem(res), path).toMatchObject({ code: "unauthenticated" });
+    }
+  });
+
   it("serves its OpenAPI document to anyone, cacheable for five minutes", async () => {
     const res = await send("/api/v1/openapi.json");
     expect(res.status).toBe(200);

@@ -15,7 +15,6 @@ import { passwordResets } from "./password-resets";
 import { provisioning } from "./provisioning";
 import { documentConfig, registerComponents, registerOperation } from "./openapi";
 import { staffAreas } from "./staff";
-import { json } from "../http/request";
 import { z } from "zod";
 
 // The one router of /api/v1 (docs/decisions/0011). Each route is declared once in its area's
@@ -39,7 +38,11 @@ const meta: Area = {
       summary: "The OpenAPI 3.1 description of /api/v1",
       description: "Rendered for people at /docs/api.",
       answers: { 200: { description: "This document.", schema: z.looseObject({ openapi: z.literal("3.1.0") }) } },
-      handle: async () => json(openApiDocument(), 200, { "Cache-Control": "public, max-age=300" }),
+      // Serialised once: a flood of this public route costs no more than any 404.
+      handle: async () =>
+        new Response((documentText ??= JSON.stringify(openApiDocument())), {
+          headers: { "Content-Type": "application/json", "Cache-Control": "public, max-age=300" },
+        }),
     },
   ],
 };
@@ -142,6 +145,7 @@ export function servedPaths(): string[] {
   return [...new Set(router.routes.map((r) => r.path))];
 }
 
+let documentText: string | undefined;
 let document: ReturnType<OpenAPIHono["getOpenAPI31Document"]> | undefined;
 /** The OpenAPI 3.1 document of every route above (lib/api/openapi.ts). */
 export function openApiDocument() {
