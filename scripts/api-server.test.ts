@@ -54,7 +54,7 @@ describe("answerApi", () => {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
-  it("passes the request's method, path, headers, body and params, and sends the answer with the security headers", async () => {
+  it("passes the request's method, path, headers and body, and sends the answer with the security headers", async () => {
     const base = await serve(async (req) => {
       const seen = { method: req.method, url: req.url, xff: req.headers.get("x-forwarded-for") };
       return Response.json({ ...seen, body: await req.text() }, { status: 201, headers: { "X-Test": "1" } });
@@ -164,5 +164,31 @@ describe("answerApi", () => {
     await expect.poll(() => cancelled).toBe(true);
     // Backpressure: far less than everything was produced (it is endless), in a few MB at most.
     expect(pulled).toBeLessThan(200);
+  });
+
+  it("closes the connection after answering a request whose large body it did not read, and only then", async () => {
+    const base = await serve(async (req) =>
+      new URL(req.url).pathname.endsWith("/read")
+        ? new Response(String((await req.text()).length))
+        : new Response("refused", { status: 405 }),
+    );
+    const post = (path: string) =>
+      new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+        const req = http.request(
+          `${base}${path}`,
+          { method: "POST", agent: new http.Agent({ keepAlive: true }) },
+          (res) => {
+            let body = "";
+            res.on("data", (c) => (body += c));
+            res.on("end", () => resolve({ status: res.statusCode!, connection: res.headers.connection, body }));
+          },
+        );
+        req.on("error", reject);
+        req.end("x".repeat(1024 * 1024));
+      });
+    const unread = await post("/api/v1/refuse");
+    expect(unread).toMatchObject({ status: 405, connection: "close", body: "refused" });
+    const read = await post("/api/v1/read");
+    expect(read).toMatchObject({ status: 200, connection: "keep-alive", body: String(1024 * 1024) });
   });
 });

@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 // The shapes of the API's answers, for the OpenAPI document: what a client may rely on. The
-// use cases build these objects (lib/<area>); a test compares the main ones with real answers
-// (lib/api/openapi.test.ts).
+// use cases build these objects (lib/<area>); e2e/openapi.spec.ts checks real answers of the
+// device and claim routes against them.
 
 const time = z.string().describe("RFC 3339, UTC");
 const id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[A-Z2-7]{16}$`));
