@@ -116,10 +116,14 @@ export async function answerApi(handle, req, res) {
     if (res.destroyed) return void response.body?.cancel().catch(() => {});
     for (const { key, value } of SECURITY_HEADERS) res.setHeader(key, value);
     for (const [key, value] of response.headers) res.setHeader(key, value);
-    // A body the handler did not read (a 405, a refusal before the body) stays in the socket:
-    // the connection closes after this answer rather than parse what follows it as a request.
-    if (withBody && !req.complete) res.setHeader("Connection", "close");
     await writeBody(response, res);
+    // A body the handler did not read (a 405, a refusal before the body) is read and dropped,
+    // as Node does for a request no one reads, so the connection can carry the next request
+    // and the client is not cut off while it still sends.
+    if (withBody && !req.complete) {
+      req.removeAllListeners("data");
+      req.resume();
+    }
   } catch (err) {
     internalError(res, err);
   } finally {

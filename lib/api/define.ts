@@ -112,8 +112,11 @@ export const GUARD_ERRORS: Record<Guard, readonly ErrorCode[]> = {
   ],
 };
 
-/** Any route may answer these: a lost database connection (503) and a fault of ours (500). */
-export const ALWAYS_ERRORS: readonly ErrorCode[] = ["database_unavailable", "internal_error"];
+/**
+ * Any route may answer these: a path that is not valid percent-encoding (400, from the server
+ * before any route: scripts/start.mjs), a lost database connection (503) and a fault of ours (500).
+ */
+export const ALWAYS_ERRORS: readonly ErrorCode[] = ["invalid_request", "database_unavailable", "internal_error"];
 
 /** The Web handler that serves a route: its guard's wrapper around its work. */
 export function handlerOf(def: RouteDef): WebHandler {
