@@ -9,6 +9,25 @@ export const metadata: Metadata = { title: "API reference" };
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
+/** The document's text: `code` spans and **bold**, the only markdown it uses. */
+function Text({ text }: { text: string }) {
+  return (
+    <>
+      {text
+        .split(/(`[^`]+`|\*\*[^*]+\*\*)/)
+        .map((part, i) =>
+          part.startsWith("`") ? (
+            <code key={i}>{part.slice(1, -1)}</code>
+          ) : part.startsWith("**") ? (
+            <strong key={i}>{part.slice(2, -2)}</strong>
+          ) : (
+            part
+          ),
+        )}
+    </>
+  );
+}
+
 function Operation({ op }: { op: ApiOperation }) {
   return (
     <details className="api-op" id={op.operationId}>
@@ -18,7 +37,9 @@ function Operation({ op }: { op: ApiOperation }) {
       </summary>
       <div className="api-body">
         {op.description.map((p) => (
-          <p key={p}>{p}</p>
+          <p key={p}>
+            <Text text={p} />
+          </p>
         ))}
         <p className="small">
           Authentication: {op.security.length ? op.security.join(" or ") : "none"}
@@ -68,13 +89,15 @@ function Operation({ op }: { op: ApiOperation }) {
           {op.answers.map((a) => (
             <li key={a.status}>
               <strong>{a.status}</strong> {a.type && <code>{a.type}</code>}{" "}
-              {a.codes.length > 0
-                ? a.codes.map((c) => (
-                    <code key={c} className="api-code">
-                      {c}
-                    </code>
-                  ))
-                : a.description}
+              {a.codes.length > 0 ? (
+                a.codes.map((c) => (
+                  <code key={c} className="api-code">
+                    {c}
+                  </code>
+                ))
+              ) : (
+                <Text text={a.description} />
+              )}
               {a.example !== undefined && <pre className="api-pre">{json(a.example)}</pre>}
             </li>
           ))}
@@ -89,26 +112,27 @@ export default function ApiReferencePage() {
   return (
     <main>
       <h1>API reference</h1>
-      <p>{description}</p>
+      <p>
+        <Text text={description} />
+      </p>
       <p>
         The machine-readable description is <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1); the
         device protocol itself, with its test vectors, is docs/protocol.md.
       </p>
       <h2>Authentication</h2>
-      <dl className="facts">
+      <ul className="api-answers">
         {securitySchemes.map((s) => (
-          <div key={s.name}>
-            <dt>
-              <code>{s.name}</code>
-            </dt>
-            <dd>{s.description}</dd>
-          </div>
+          <li key={s.name}>
+            <strong>{s.name}</strong>: <Text text={s.description} />
+          </li>
         ))}
-      </dl>
+      </ul>
       {areas.map((area) => (
         <section key={area.tag} aria-labelledby={`tag-${area.tag}`}>
           <h2 id={`tag-${area.tag}`}>{area.tag}</h2>
-          <p className="muted">{area.description}</p>
+          <p className="muted">
+            <Text text={area.description} />
+          </p>
           {area.operations.map((op) => (
             <Operation key={op.operationId} op={op} />
           ))}
