@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import { authorizationHeader, expectedResponseMac } from "../../device/protocol";
+import { handleApiRequest } from "../api/router";
 import { appDatabase, type Database } from "../db/client";
 import { auditEvents, deviceCredentials } from "../db/schema";
 import { seal } from "../crypto/seal";
@@ -12,10 +12,6 @@ import { claimTestDevice, insertAccount } from "../provisioning/test-fixtures";
 
 // The device route wrappers at work, on the app's own database (PGlite in e2e/.tmp/unit-data, or
 // DATABASE_URL). That a device request loads no auth code is device-route-graph.test.ts.
-
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-type RouteModule = Record<string, Handler>;
-const ROOT = path.resolve(import.meta.dirname, "../..");
 
 let database: Database;
 const cfg = () => ({ ...provisioningConfig(), claimsPerHour: 100_000, sessionStartsPerMinute: 100_000 });
@@ -29,15 +25,12 @@ afterAll(async () => {
   delete (globalThis as Record<symbol, unknown>)[Symbol.for("claimlink.database")];
 });
 
-async function route(dir: string): Promise<RouteModule> {
-  return import(path.join(ROOT, "app", dir, "route.ts"));
-}
-
 /** A caller address no earlier run used, so the refusal cap (20 per caller in 10 min) never hides an event. */
 const freshIp = () => `2001:db8:${randomBytes(6).toString("hex").match(/.{4}/g)!.join(":")}::1`;
 
+/** A request through the /api/v1 router (lib/api), which serves the route `_route` names. */
 async function call(
-  dir: string,
+  _route: string,
   method: string,
   urlPath: string,
   init: { headers?: Record<string, string>; body?: string; params?: Record<string, string> } = {},
@@ -48,7 +41,7 @@ async function call(
     headers: { "x-forwarded-for": ip, ...init.headers },
     body: init.body,
   });
-  const res = await (await route(dir))[method](req, { params: Promise.resolve(init.params ?? {}) });
+  const res = await handleApiRequest(req);
   const text = await res.text();
   return { res, text, ip, body: text ? JSON.parse(text) : null };
 }
