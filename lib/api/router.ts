@@ -118,7 +118,13 @@ function buildRouter(): OpenAPIHono {
   registerComponents(app.openAPIRegistry);
   for (const r of apiRoutes) registerOperation(app.openAPIRegistry, r.area, r.def, API_BASE);
   const byPath = new Map<string, ServedRoute[]>();
-  for (const r of apiRoutes) byPath.set(r.def.path, [...(byPath.get(r.def.path) ?? []), r]);
+  for (const r of apiRoutes) {
+    const same = byPath.get(r.def.path) ?? [];
+    // Two declarations of one method and path: the second would never be served.
+    if (same.some((x) => x.def.method === r.def.method))
+      throw new Error(`${r.def.method} ${r.def.path} is declared twice`);
+    byPath.set(r.def.path, [...same, r]);
+  }
   const paths = [...byPath.keys(), ...DEVICE_PREFIXES.map((p) => `${p}/*`)].sort(compareRoutePaths);
   const unknownDevicePath = unknownDeviceRoute().GET;
   for (const path of paths) {
