@@ -49,7 +49,7 @@ BEGIN
      AND NEW.action = OLD.action AND NEW.subject_user_id IS NOT DISTINCT FROM OLD.subject_user_id
      AND NEW.subject_device_id IS NOT DISTINCT FROM OLD.subject_device_id
      AND NEW.outcome = OLD.outcome AND NEW.detail = OLD.detail
-     AND NEW.ip IS NULL THEN
+     AND (NEW.ip IS NULL OR NEW.ip = OLD.ip) THEN
     RETURN NEW;
   END IF;
   RAISE EXCEPTION 'audit_events is append-only';

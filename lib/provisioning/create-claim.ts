@@ -12,6 +12,7 @@ import { countHit } from "../rate-limit";
 import type { ProvisioningConfig } from "./config";
 import { notifyTopic } from "./events";
 import { lockAndCountOwned, planTarget } from "./claim-target";
+import { resolveClaimStudy } from "./claim-study";
 import type { ClaimRequest } from "./schemas";
 import { claimantPopFailures, settleSession } from "./time-out-claim";
 
@@ -96,7 +97,14 @@ export async function createClaim(
     if (!session.lastPollAt || Date.now() - session.lastPollAt.getTime() > cfg.onlineWindowSeconds * 1000) {
       throw new AppError("device_offline", "The device is not connected. Is it switched on and online?");
     }
-    await planTarget(tx, session, actor.id, data.replaces ?? null, cfg.devicesPerAccount, owned);
+    const target = await planTarget(tx, session, actor.id, data.replaces ?? null, cfg.devicesPerAccount, owned);
+    const studyId = await resolveClaimStudy(
+      tx,
+      actor.id,
+      session.model,
+      data.study,
+      target.kind === "new" ? null : target.device.studyId,
+    );
 
     const id = newId("clm");
     const nonce = randomBytes(32).toString("base64url");
@@ -114,6 +122,7 @@ export async function createClaim(
           nonce,
           serverProof: serverProof(data.pop, session.sid, id, nonce),
           replacesDeviceId: data.replaces ?? null,
+          studyId,
           expiresAt,
         })
         .returning(),
@@ -126,7 +135,7 @@ export async function createClaim(
         outcome: "success",
         subjectUserId: actor.id,
         subjectDeviceId: session.boundDeviceId ?? data.replaces ?? null,
-        detail: { sid: session.sid, claimId: id, replaces: data.replaces ?? null },
+        detail: { sid: session.sid, claimId: id, replaces: data.replaces ?? null, ...(studyId ? { studyId } : {}) },
       }),
       notifyTopic(tx, `session:${session.sid}`),
     ]);
