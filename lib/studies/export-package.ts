@@ -155,7 +155,7 @@ export function readme(
     `- While a new consent version awaits a participant's answer, their devices' readings are ${study.pendingConsentReadings === "pause" ? "paused (not stored)" : "accepted under the earlier consent"}`,
     `- Exported: ${created.toISOString()}; ${counts.participants} participants, ${counts.devices} devices`,
     "- Pseudonyms (p_… participants, d_… devices) are keyed per study: stable across this study's exports, unrelated to any other study's, not reversible without the server.",
-    "- Text cells that a spreadsheet would read as a formula (starting with = + - @) carry a leading apostrophe.",
+    "- Text cells that a spreadsheet would read as a formula (starting with =, +, - or an at sign) carry a leading apostrophe.",
     "",
     "## Files",
     "",
