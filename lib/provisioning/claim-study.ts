@@ -38,7 +38,11 @@ export async function resolveClaimStudy(
         isNull(enrolments.withdrawnAt),
         wanted ? eq(enrolments.studyId, wanted) : inArray(studies.status, OPEN_STATUSES),
       ),
-    );
+    )
+    // A withdrawal holds the enrolment's row lock while it revokes and releases the study's
+    // devices: a claim (or a device's answer binding one) decided now waits for it and sees the
+    // withdrawal, or goes first and its device is among those the withdrawal then revokes.
+    .for("share", { of: enrolments });
   if (wanted && mine.length === 0) throw notFound("stu");
   if (mine.length === 0) return null;
   if (mine.length > 1)

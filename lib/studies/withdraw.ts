@@ -2,7 +2,6 @@ import { and, count, eq, inArray, isNull } from "drizzle-orm";
 import { recordAudit, recordRefusal, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
 import {
-  claims,
   deviceShares,
   devices,
   enrolments,
@@ -20,8 +19,9 @@ import { toStudyView } from "./studies";
 
 // Withdrawal from a study (docs/studies.md "Withdrawal"): in one transaction every credential
 // of the participant's devices in the study is revoked (their next request gets
-// `credential_revoked`), their shares end, open claims for the study end, the devices are
-// released and the withdrawal is recorded. Under `erase` an erasure job is queued in the same
+// `credential_revoked`), their shares end, the devices are released and the withdrawal is
+// recorded. A claim for the study still waiting for its device binds nothing afterwards
+// (lib/provisioning/claim-study.ts: the device's answer reads the enrolment under a lock). Under `erase` an erasure job is queued in the same
 // transaction (lib/studies/erasure.ts deletes the data in batches); from the commit on,
 // researchers never see the participant again. Under `retain` the data stays, pseudonymous,
 // marked withdrawn from that moment; nothing new is accepted.
@@ -112,11 +112,6 @@ export async function withdrawEnrolment(
       .set({ releasedAt: now })
       .where(and(inArray(devices.id, ids), isNull(devices.releasedAt)));
   }
-  // A claim still waiting for its device must not bind one after the withdrawal.
-  await tx
-    .update(claims)
-    .set({ state: "failed", reason: "timeout", popSealed: null, endedAt: now })
-    .where(and(eq(claims.userId, e.userId), eq(claims.studyId, e.studyId), eq(claims.state, "waiting_for_device")));
   await tx
     .update(enrolments)
     .set({ withdrawnAt: now, withdrawalPolicy: study.dataPolicy })
