@@ -69,7 +69,13 @@ async function run(database: Database, label: string) {
   const db = database.db;
   const keys = keyringOf([randomBytes(32)]);
   const staffId = newId("usr");
-  await db.insert(users).values({ id: staffId, email: `bench-staff-${staffId.toLowerCase()}@example.org`, name: "Bench", role: "staff", passwordHash: "x" });
+  await db.insert(users).values({
+    id: staffId,
+    email: `bench-staff-${staffId.toLowerCase()}@example.org`,
+    name: "Bench",
+    role: "staff",
+    passwordHash: "x",
+  });
   const staff = { id: staffId, label: "bench", ip: null };
   const study = await createStudy(
     db,
@@ -93,11 +99,18 @@ async function run(database: Database, label: string) {
     const id = newId("usr");
     const email = `bench-${id.toLowerCase()}@example.org`;
     await db.insert(users).values({ id, email, name: `Bench ${i}`, role: "participant", passwordHash: "x" });
-    await inviteToStudy(db, staff, { email, name: "B", role: "participant", studyId: study.id }, { days: 7, publicUrl: "https://bench.example" });
+    await inviteToStudy(
+      db,
+      staff,
+      { email, name: "B", role: "participant", studyId: study.id },
+      { days: 7, publicUrl: "https://bench.example" },
+    );
     const p = { id, label: email, ip: null };
     await consentToStudy(db, p, study.id, version.id);
     const deviceId = newId("dev");
-    await db.insert(devices).values({ id: deviceId, ownerId: id, name: `d${i}`, model: "bench", firmware: "1.0", studyId: study.id });
+    await db
+      .insert(devices)
+      .values({ id: deviceId, ownerId: id, name: `d${i}`, model: "bench", firmware: "1.0", studyId: study.id });
     const n = Math.min(perDevice, READINGS - i * perDevice);
     if (n > 0)
       await db.execute(sql`
@@ -107,7 +120,9 @@ async function run(database: Database, label: string) {
           from generate_series(0, ${n - 1}) as g`);
     people.push(p);
   }
-  console.log(`[${label}] set up ${PARTICIPANTS} participants and ${READINGS} readings in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `[${label}] set up ${PARTICIPANTS} participants and ${READINGS} readings in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   const reader = await studyReader(db, { id: staffId, role: "staff" }, study.id);
   console.log(`[${label}] export: load average ${load()}`);
@@ -135,7 +150,9 @@ async function run(database: Database, label: string) {
       if (!r.done) throw new Error("erasure did not finish");
       batches += Math.ceil(r.deleted / BATCH) || 1;
     }
-    const left = await db.execute(sql`select count(*) as n from measurements m join devices d on d.id = m.device_id where d.study_id = ${study.id}`);
+    const left = await db.execute(
+      sql`select count(*) as n from measurements m join devices d on d.id = m.device_id where d.study_id = ${study.id}`,
+    );
     return { batches, left: Number(((left as { rows?: { n: number }[] }).rows ?? (left as { n: number }[]))[0].n) };
   });
   console.log(
@@ -146,7 +163,9 @@ async function run(database: Database, label: string) {
 }
 
 async function main() {
-  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), node ${process.version}, load average ${load()}`);
+  console.log(
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), node ${process.version}, load average ${load()}`,
+  );
   if (WHICH === "postgres" || WHICH === "both") {
     const name = `studies_bench_${Date.now()}`;
     const admin = postgres(`${PG}/postgres`, { max: 1, onnotice: () => {} });

@@ -18,10 +18,15 @@ describe("deleting an account", () => {
     const p = await bed.participant(erase);
     const { inviteToStudy } = await import("../studies/enrol");
     const { consentToStudy } = await import("../studies/consent");
-    await inviteToStudy(bed.db, bed.staff, { email: p.email, name: "P", role: "participant", studyId: retain.id }, {
-      days: 7,
-      publicUrl: "https://x.example",
-    });
+    await inviteToStudy(
+      bed.db,
+      bed.staff,
+      { email: p.email, name: "P", role: "participant", studyId: retain.id },
+      {
+        days: 7,
+        publicUrl: "https://x.example",
+      },
+    );
     await consentToStudy(bed.db, { ...p, ip: "198.51.100.99" }, retain.id, retain.consentVersionId);
     const inErase = await claimTestDevice(bed.database, bed.cfg, p, "coreink-heat", erase.id);
     const inRetain = await claimTestDevice(bed.database, bed.cfg, p, "coreink-heat", retain.id);
@@ -87,7 +92,9 @@ describe("deleting an account", () => {
         () => "changed",
         (e: { message?: string; cause?: { message?: string } }) => e.cause?.message ?? e.message,
       );
-    expect(await tryChange(sql`update audit_events set actor_label = 'x' where id = ${first.id}`)).toMatch(/append-only/);
+    expect(await tryChange(sql`update audit_events set actor_label = 'x' where id = ${first.id}`)).toMatch(
+      /append-only/,
+    );
     const inRedaction = await bed.db
       .transaction(async (tx) => {
         await tx.execute(sql`set local claimlink.audit_redaction = 'on'`);

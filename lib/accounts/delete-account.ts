@@ -46,7 +46,8 @@ export async function deleteAccount(
 ): Promise<AccountDeletion> {
   const byStaff = actor.id !== userId;
   try {
-    if (byStaff && !opts.reason) throw new AppError("invalid_request", "Say why the account is deleted (their request).");
+    if (byStaff && !opts.reason)
+      throw new AppError("invalid_request", "Say why the account is deleted (their request).");
     return await db.transaction(async (tx) => {
       const [user] = await tx.select().from(users).where(eq(users.id, userId)).for("update");
       if (!user || user.deletedAt) throw notFound("usr");

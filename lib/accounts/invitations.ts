@@ -78,7 +78,9 @@ export async function createInvitation(
       detail: { invitationId: row.id, role: data.role, ...(data.studyId ? { studyId: data.studyId } : {}) },
     });
     if (data.studyId)
-      await tx.insert(enrolments).values({ id: newId("enr"), studyId: data.studyId, invitationId: row.id, invitedAt: now });
+      await tx
+        .insert(enrolments)
+        .values({ id: newId("enr"), studyId: data.studyId, invitationId: row.id, invitedAt: now });
     return row;
   });
   return { invitation: toPending(invitation), link: invitationLink(opts.publicUrl, token) };

@@ -33,10 +33,15 @@ describe("claims for a study", () => {
     const p = await bed.participant(a);
     const { inviteToStudy } = await import("../studies/enrol");
     const { consentToStudy } = await import("../studies/consent");
-    await inviteToStudy(bed.db, bed.staff, { email: p.email, name: "P", role: "participant", studyId: b.id }, {
-      days: 7,
-      publicUrl: "https://x.example",
-    });
+    await inviteToStudy(
+      bed.db,
+      bed.staff,
+      { email: p.email, name: "P", role: "participant", studyId: b.id },
+      {
+        days: 7,
+        publicUrl: "https://x.example",
+      },
+    );
     await consentToStudy(bed.db, p, b.id, b.consentVersionId);
     expect(await code(claimTestDevice(bed.database, bed.cfg, p))).toBe("study_required");
     expect(await code(claimTestDevice(bed.database, bed.cfg, p, "coreink-heat", newId("stu")))).toBe("study_not_found");
@@ -44,7 +49,9 @@ describe("claims for a study", () => {
     const d = await claimTestDevice(bed.database, bed.cfg, p, "coreink-heat", b.id);
     const [row] = await bed.db.select().from(devices).where(eq(devices.id, d.deviceId));
     expect(row.studyId).toBe(b.id);
-    expect(claimRequestSchema.safeParse({ sid: "A".repeat(26), pop: "B".repeat(26), study: "stu_x" }).success).toBe(false);
+    expect(claimRequestSchema.safeParse({ sid: "A".repeat(26), pop: "B".repeat(26), study: "stu_x" }).success).toBe(
+      false,
+    );
   });
 
   it("need consent to the current version first, and a model the study uses", async () => {
@@ -84,7 +91,12 @@ describe("claims for a study", () => {
     expect(r).toEqual({ state: "waiting" });
     const [ended] = await bed.db.select().from(claims).where(eq(claims.id, c.claimId));
     expect([ended.state, ended.reason]).toEqual(["failed", "timeout"]);
-    expect(await bed.db.select().from(devices).where(and(eq(devices.ownerId, p.id)))).toEqual([]);
+    expect(
+      await bed.db
+        .select()
+        .from(devices)
+        .where(and(eq(devices.ownerId, p.id))),
+    ).toEqual([]);
   });
 
   it("someone in no study claims as before", async () => {

@@ -20,7 +20,11 @@ async function hasGrant(db: Db, studyId: string, userId: string): Promise<boolea
     .select({ id: researcherGrants.id })
     .from(researcherGrants)
     .where(
-      and(eq(researcherGrants.studyId, studyId), eq(researcherGrants.userId, userId), isNull(researcherGrants.revokedAt)),
+      and(
+        eq(researcherGrants.studyId, studyId),
+        eq(researcherGrants.userId, userId),
+        isNull(researcherGrants.revokedAt),
+      ),
     );
   return !!g;
 }
@@ -80,7 +84,11 @@ export async function revokeResearcher(db: Db, actor: Actor, studyId: string, us
       .update(researcherGrants)
       .set({ revokedAt: new Date() })
       .where(
-        and(eq(researcherGrants.studyId, studyId), eq(researcherGrants.userId, userId), isNull(researcherGrants.revokedAt)),
+        and(
+          eq(researcherGrants.studyId, studyId),
+          eq(researcherGrants.userId, userId),
+          isNull(researcherGrants.revokedAt),
+        ),
       )
       .returning();
     if (!g) throw new AppError("not_found", "This researcher has no access to the study.");

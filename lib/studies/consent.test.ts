@@ -18,7 +18,10 @@ const now = () => new Date().toISOString();
 describe("consent versions", () => {
   it("edits the current version in place until a participant saw it, then makes a new one; past versions stay readable", async () => {
     const study = await bed.openStudy();
-    const first = await reviseConsent(bed.db, bed.staff, study.id, { text: { en: "Draft two" }, requiresReconsent: true });
+    const first = await reviseConsent(bed.db, bed.staff, study.id, {
+      text: { en: "Draft two" },
+      requiresReconsent: true,
+    });
     expect(first).toMatchObject({ created: false, version: { id: study.consentVersionId, version: 1 } });
     // Version 1 never asks for consent again: nobody consented before it.
     expect(first.version.requiresReconsent).toBe(false);
@@ -57,9 +60,9 @@ describe("consent versions", () => {
     expect(await change(sql`update consents set version = 7 where user_id = ${p.id}`)).toMatch(/append-only/);
     expect(await change(sql`delete from consents where user_id = ${p.id}`)).toMatch(/append-only/);
     // Marking it shown again is no change either.
-    expect(await change(sql`update consent_versions set first_shown_at = now() where id = ${study.consentVersionId}`)).toMatch(
-      /cannot change/,
-    );
+    expect(
+      await change(sql`update consent_versions set first_shown_at = now() where id = ${study.consentVersionId}`),
+    ).toMatch(/cannot change/);
     const [v] = await bed.db.select().from(consentVersions).where(eq(consentVersions.id, study.consentVersionId));
     expect(v.text.en).toMatch(/I agree/);
     expect((await bed.db.select({ n: count() }).from(consents).where(eq(consents.userId, p.id)))[0].n).toBe(1);

@@ -6,7 +6,12 @@ import { consents, consentVersions, enrolments, studies, type Enrolment, type St
 import { AppError } from "../errors/app-error";
 import { notFound } from "../ids";
 import { addressBucket } from "../rate-limit/address";
-import { currentConsentVersion, markConsentShown, toConsentVersionView, type ConsentVersionView } from "./consent-versions";
+import {
+  currentConsentVersion,
+  markConsentShown,
+  toConsentVersionView,
+  type ConsentVersionView,
+} from "./consent-versions";
 import { requireOpen, toStudyView, type StudyView } from "./studies";
 
 // A participant's consent: to the current version only, recorded in the append-only consents
@@ -71,7 +76,10 @@ export async function consentState(db: Db, e: Enrolment): Promise<ConsentState> 
 }
 
 export type ConsentScreen = {
-  study: Pick<StudyView, "id" | "name" | "description" | "infoUrl" | "contactEmail" | "dataPolicy" | "startsOn" | "endsOn">;
+  study: Pick<
+    StudyView,
+    "id" | "name" | "description" | "infoUrl" | "contactEmail" | "dataPolicy" | "startsOn" | "endsOn"
+  >;
   state: ConsentState;
   current: ConsentVersionView;
   /** The versions since the one consented to, each with what changed (re-consent), oldest first. */
@@ -211,6 +219,8 @@ export async function myStudies(db: Db, userId: string): Promise<MyStudy[]> {
 /** The studies whose consent the participant must answer before anything else (first consent or again). */
 export async function studiesAwaitingConsent(db: Db, userId: string): Promise<MyStudy[]> {
   return (await myStudies(db, userId)).filter(
-    (s) => (s.status === "recruiting" || s.status === "running") && (s.state === "reconsent_pending" || s.state === "not_consented"),
+    (s) =>
+      (s.status === "recruiting" || s.status === "running") &&
+      (s.state === "reconsent_pending" || s.state === "not_consented"),
   );
 }

@@ -31,7 +31,12 @@ export type SilentDevice = {
   contact?: { name: string; email: string }; // staff and support only
 };
 
-export type Dashboard = { funnel: Funnel; completeness: CompletenessDay[]; silent: SilentDevice[]; silentHours: number };
+export type Dashboard = {
+  funnel: Funnel;
+  completeness: CompletenessDay[];
+  silent: SilentDevice[];
+  silentHours: number;
+};
 
 const DAY_MS = 86_400_000;
 const dayOf = (d: Date) => d.toISOString().slice(0, 10);
@@ -86,7 +91,11 @@ async function completeness(
     let expected = 0;
     for (const d of devs) {
       const activeFrom = d.createdAt.getTime();
-      const activeTo = Math.min(d.releasedAt?.getTime() ?? Infinity, d.withdrawnAt?.getTime() ?? Infinity, now.getTime());
+      const activeTo = Math.min(
+        d.releasedAt?.getTime() ?? Infinity,
+        d.withdrawnAt?.getTime() ?? Infinity,
+        now.getTime(),
+      );
       const overlap = Math.min(activeTo, t + DAY_MS) - Math.max(activeFrom, t);
       if (overlap > 0) expected += Math.floor(overlap / 1000 / d.measurementIntervalSeconds);
     }

@@ -113,8 +113,7 @@ async function deleteRecords(tx: Db, e: Erasure) {
         .returning({ q: intakeAnswers.questionId })
     ).length;
   // The participant's claims for the study, whether or not they bound a device.
-  if (e.studyId)
-    await tx.delete(claims).where(and(eq(claims.userId, e.userId), eq(claims.studyId, e.studyId)));
+  if (e.studyId) await tx.delete(claims).where(and(eq(claims.userId, e.userId), eq(claims.studyId, e.studyId)));
   if (ids.length === 0) return { intakeAnswers: answers, devices: 0 };
   const credentialIds = tx
     .select({ id: deviceCredentials.id })

@@ -74,8 +74,18 @@ export function resourcesOf(questions: IntakeQuestion[]): Resource[] {
       path: "devices.csv",
       primaryKey: ["device"],
       fields: [
-        { name: "device", type: "string", description: "The device's pseudonym in this study", constraints: { required: true } },
-        { name: "participant", type: "string", description: "Its participant's pseudonym", constraints: { required: true } },
+        {
+          name: "device",
+          type: "string",
+          description: "The device's pseudonym in this study",
+          constraints: { required: true },
+        },
+        {
+          name: "participant",
+          type: "string",
+          description: "Its participant's pseudonym",
+          constraints: { required: true },
+        },
         { name: "model", type: "string", description: "Device model" },
         { name: "firmware", type: "string", description: "Firmware version when last provisioned" },
         datetime("claimed_at", "When it was claimed for the study", true),
@@ -141,7 +151,9 @@ export function readme(
   created: Date,
 ): string {
   const both = (t: LocalizedText) =>
-    [t.en !== undefined ? `(en) ${t.en}` : null, t.nl !== undefined ? `(nl) ${t.nl}` : null].filter(Boolean).join("\n\n");
+    [t.en !== undefined ? `(en) ${t.en}` : null, t.nl !== undefined ? `(nl) ${t.nl}` : null]
+      .filter(Boolean)
+      .join("\n\n");
   const out: string[] = [
     `# ${textOf(study.name)}`,
     "",

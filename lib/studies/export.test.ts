@@ -48,15 +48,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(cell), (cell = "");
-    else if (ch === "\r" && text[i + 1] === "\n") {
+    else if (ch === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\r" && text[i + 1] === "\n") {
       row.push(cell);
       rows.push(row);
-      (row = []), (cell = ""), i++;
+      row = [];
+      cell = "";
+      i++;
     } else cell += ch;
   }
   expect(quoted).toBe(false);
@@ -157,7 +163,13 @@ describe("study export", () => {
     const { body, filename } = await exportStudy(bed.db, bed.cfg.secretKey, researcher, reader, { pageRows: 50 });
     expect(filename).toBe(`${study.id}-export.zip`);
     const files = await unzip(body);
-    expect([...files.keys()]).toEqual(["datapackage.json", "README.md", "participants.csv", "devices.csv", "readings.csv"]);
+    expect([...files.keys()]).toEqual([
+      "datapackage.json",
+      "README.md",
+      "participants.csv",
+      "devices.csv",
+      "readings.csv",
+    ]);
     checkDataPackage(files);
 
     const participants = parseCsv(files.get("participants.csv")!);
@@ -173,11 +185,31 @@ describe("study export", () => {
     expect(pa[4]).toBe("");
     expect(pa.slice(5)).toEqual(["82.5", "heat-pump", `'=HYPERLINK("x"), said "hi"`]);
     expect(pb[4]).not.toBe("");
-    expect(readings).toContainEqual([pa[0], expect.stringMatching(/^d_/), "2026-06-02T10:00:00.250Z", "temp.out", "-3.5", "", "true"]);
+    expect(readings).toContainEqual([
+      pa[0],
+      expect.stringMatching(/^d_/),
+      "2026-06-02T10:00:00.250Z",
+      "temp.out",
+      "-3.5",
+      "",
+      "true",
+    ]);
 
     const all = [...files.values()].join("\n");
     expect(all).not.toContain("@");
-    for (const secret of [a.id, b.id, invitedOnly.id, a.email, b.email, da.deviceId, db_.deviceId, da.credentialId, "usr_", "dev_", "crd_"])
+    for (const secret of [
+      a.id,
+      b.id,
+      invitedOnly.id,
+      a.email,
+      b.email,
+      da.deviceId,
+      db_.deviceId,
+      da.credentialId,
+      "usr_",
+      "dev_",
+      "crd_",
+    ])
       expect(all).not.toContain(secret);
     expect(all).not.toMatch(/\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/);
     expect(all).not.toContain("Test participant"); // names
@@ -197,10 +229,15 @@ describe("study export", () => {
     const other = await bed.openStudy();
     const { inviteToStudy } = await import("./enrol");
     const { consentToStudy } = await import("./consent");
-    await inviteToStudy(bed.db, bed.staff, { email: a.email, name: "A", role: "participant", studyId: other.id }, {
-      days: 7,
-      publicUrl: "https://x.example",
-    });
+    await inviteToStudy(
+      bed.db,
+      bed.staff,
+      { email: a.email, name: "A", role: "participant", studyId: other.id },
+      {
+        days: 7,
+        publicUrl: "https://x.example",
+      },
+    );
     await consentToStudy(bed.db, a, other.id, other.consentVersionId);
     const staffReader = (id: string) => studyReader(bed.db, { id: bed.staff.id, role: "staff" }, id);
     const ids = async (studyId: string) =>

@@ -7,7 +7,7 @@ import { csvCell } from "../csv";
 import type { Db } from "../db/client";
 import { intakeAnswers, measurements } from "../db/schema";
 import { listConsentVersions } from "./consent-versions";
-import { dataPackage, intakeColumn, readme, resourcesOf } from "./export-package";
+import { dataPackage, readme, resourcesOf } from "./export-package";
 import { listIntakeQuestions } from "./intake";
 import { openStudyKey, pseudonymizer, type Pseudonymizer } from "./pseudonyms";
 import type { StudyReader } from "./access";
@@ -21,7 +21,14 @@ import { visibleDevices, visibleEnrolments } from "./visible";
 
 export const EXPORT_PAGE_ROWS = 5000;
 
-type Reading = { deviceId: string; property: string; time: Date; value: number; unit: string | null; verified: boolean };
+type Reading = {
+  deviceId: string;
+  property: string;
+  time: Date;
+  value: number;
+  unit: string | null;
+  verified: boolean;
+};
 type Dev = Awaited<ReturnType<typeof visibleDevices>>[number];
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : "");
@@ -65,7 +72,15 @@ function readingLines(p: Pseudonymizer, dev: Dev, rows: Reading[]): string {
   const device = p.device(dev.id);
   let out = "";
   for (const r of rows)
-    out += line([participant, device, iso(r.time), csvCell(r.property), num(r.value), csvCell(r.unit), String(r.verified)]);
+    out += line([
+      participant,
+      device,
+      iso(r.time),
+      csvCell(r.property),
+      num(r.value),
+      csvCell(r.unit),
+      String(r.verified),
+    ]);
   return out;
 }
 

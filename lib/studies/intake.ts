@@ -5,7 +5,7 @@ import { enrolments, intakeAnswers, intakeQuestions, studies, type IntakeQuestio
 import { AppError } from "../errors/app-error";
 import { newId, notFound } from "../ids";
 import { activeEnrolment } from "./consent";
-import type { IntakeAnswersInput, IntakeQuestionInput } from "./schemas";
+import { isMarkdownSafe, type IntakeAnswersInput, type IntakeQuestionInput } from "./schemas";
 import { studyHasEnded } from "./studies";
 
 // Intake questions a study asks each participant (short text, a number with its unit and bounds,
@@ -41,7 +41,8 @@ export async function setIntakeQuestions(
           ),
         )
         .limit(1);
-      if (answered) throw new AppError("conflict", "Participants have answered these questions; they cannot change now.");
+      if (answered)
+        throw new AppError("conflict", "Participants have answered these questions; they cannot change now.");
       await tx.delete(intakeQuestions).where(eq(intakeQuestions.studyId, studyId));
     }
     const rows = questions.map((q, i) => ({
@@ -93,7 +94,7 @@ export function checkAnswer(q: IntakeQuestion, value: string | number): string |
   const text = value.trim();
   if (text === "") return { problem: "is empty" };
   if ([...text].length > (q.maxLength ?? 200)) return { problem: `must be at most ${q.maxLength ?? 200} characters` };
-  if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text)) return { problem: "must not contain control characters" };
+  if (!isMarkdownSafe(text)) return { problem: "must not contain control characters" };
   return text;
 }
 

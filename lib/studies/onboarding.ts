@@ -33,7 +33,11 @@ export async function setOnboardingSteps(db: Db, actor: Actor, studyId: string, 
       guideUrl: st.kind === "claim_device" ? st.guideUrl : null,
     }));
     if (rows.length) await tx.insert(onboardingSteps).values(rows);
-    await recordAudit(tx, actor, { action: "study.onboarding_set", outcome: "success", detail: { studyId, steps: rows.length } });
+    await recordAudit(tx, actor, {
+      action: "study.onboarding_set",
+      outcome: "success",
+      detail: { studyId, steps: rows.length },
+    });
     return rows.map(({ studyId: _s, id: _i, ...r }) => r);
   });
 }
@@ -42,7 +46,11 @@ export async function setOnboardingSteps(db: Db, actor: Actor, studyId: string, 
 export async function onboardingProgress(db: Db, userId: string, studyId: string): Promise<OnboardingProgress> {
   const e = await activeEnrolment(db, studyId, userId);
   const [steps, owned, questions, answers] = await Promise.all([
-    db.select().from(onboardingSteps).where(eq(onboardingSteps.studyId, studyId)).orderBy(asc(onboardingSteps.position)),
+    db
+      .select()
+      .from(onboardingSteps)
+      .where(eq(onboardingSteps.studyId, studyId))
+      .orderBy(asc(onboardingSteps.position)),
     db
       .select({ model: devices.model })
       .from(devices)

@@ -24,7 +24,10 @@ export async function requireReadingsAccepted(db: Db, device: Pick<Device, "stud
     .innerJoin(studies, eq(studies.id, enrolments.studyId))
     .where(and(eq(enrolments.studyId, device.studyId), eq(enrolments.userId, device.ownerId)));
   if (!row || row.e.withdrawnAt)
-    throw new AppError("credential_revoked", "This device's participant has left the study. Provision the device again.");
+    throw new AppError(
+      "credential_revoked",
+      "This device's participant has left the study. Provision the device again.",
+    );
   if (row.setting === "pause" && (await consentState(db, row.e)) === "reconsent_pending")
     throw new AppError(
       "rate_limited",

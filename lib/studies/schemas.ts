@@ -16,6 +16,14 @@ const line = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine(hasNoControlChars, "must not contain control characters");
 
+/** True when text has no control characters but tab, line feed and carriage return. */
+export function isMarkdownSafe(s: string): boolean {
+  return ![...s].some((c) => {
+    const n = c.charCodeAt(0);
+    return (n < 0x20 && c !== "\t" && c !== "\n" && c !== "\r") || n === 0x7f;
+  });
+}
+
 /** Markdown: line breaks and tabs allowed, other control characters not. */
 const markdown = (max: number) =>
   z
@@ -23,7 +31,7 @@ const markdown = (max: number) =>
     .trim()
     .min(1, "is required")
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(s), "must not contain control characters");
+    .refine(isMarkdownSafe, "must not contain control characters");
 
 /** Text per language (nl, en): at least one of them. */
 export const localized = (text: z.ZodType<string>) =>
@@ -61,8 +69,7 @@ const studyFields = {
   pendingConsentReadings: pendingConsentReadingsSchema.default("pause"),
 };
 
-const datesOrdered = (s: { startsOn?: string; endsOn?: string }) =>
-  !s.startsOn || !s.endsOn || s.startsOn <= s.endsOn;
+const datesOrdered = (s: { startsOn?: string; endsOn?: string }) => !s.startsOn || !s.endsOn || s.startsOn <= s.endsOn;
 
 export const createStudySchema = z
   .strictObject(studyFields)
@@ -117,17 +124,16 @@ export const intakeQuestionSchema = z.discriminatedUnion("kind", [
       max: z.number().finite(),
     })
     .refine((q) => q.min <= q.max, { message: "must not be below min", path: ["max"] }),
-  z
-    .strictObject({
-      kind: z.literal("choice"),
-      label: localized(line(300)),
-      required: z.boolean().default(true),
-      choices: z
-        .array(z.strictObject({ value: choiceValue, label: localized(line(120)) }))
-        .min(2, "needs at least two choices")
-        .max(30, "at most 30 choices")
-        .refine((cs) => new Set(cs.map((c) => c.value)).size === cs.length, "values must differ"),
-    }),
+  z.strictObject({
+    kind: z.literal("choice"),
+    label: localized(line(300)),
+    required: z.boolean().default(true),
+    choices: z
+      .array(z.strictObject({ value: choiceValue, label: localized(line(120)) }))
+      .min(2, "needs at least two choices")
+      .max(30, "at most 30 choices")
+      .refine((cs) => new Set(cs.map((c) => c.value)).size === cs.length, "values must differ"),
+  }),
 ]);
 export const intakeKindSchema = z.enum(INTAKE_KINDS);
 
@@ -157,7 +163,12 @@ export const researcherGrantSchema = z.strictObject({ userId: idSchema("usr") })
 export const dashboardQuerySchema = z.strictObject({
   from: utcDaySchema.optional(),
   to: utcDaySchema.optional(),
-  silentHours: z.coerce.number().int().min(1).max(24 * 90).default(24),
+  silentHours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24),
 });
 
 export type CreateStudyInput = z.infer<typeof createStudySchema>;

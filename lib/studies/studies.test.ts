@@ -69,11 +69,25 @@ describe("invitations that name a study", () => {
   it("enrol the invitee, who is accepted once the link is used; a revoked or superseded link takes its place along", async () => {
     const study = await bed.openStudy();
     const email = `inv.${Date.now()}.${Math.random().toString(36).slice(2)}@example.org`;
-    const first = await createInvitation(bed.db, bed.staff, invitationInputSchema.parse({ email, name: "Ann", studyId: study.id }), OPTS);
-    const second = await createInvitation(bed.db, bed.staff, invitationInputSchema.parse({ email, name: "Ann", studyId: study.id }), OPTS);
+    const first = await createInvitation(
+      bed.db,
+      bed.staff,
+      invitationInputSchema.parse({ email, name: "Ann", studyId: study.id }),
+      OPTS,
+    );
+    const second = await createInvitation(
+      bed.db,
+      bed.staff,
+      invitationInputSchema.parse({ email, name: "Ann", studyId: study.id }),
+      OPTS,
+    );
     const places = await bed.db.select().from(enrolments).where(eq(enrolments.studyId, study.id));
     expect(places.map((p) => p.invitationId)).toEqual([second.invitation.id]);
-    const user = await acceptInvitation(bed.db, { token: second.link.split("#")[1], password: "a long chosen password" }, null);
+    const user = await acceptInvitation(
+      bed.db,
+      { token: second.link.split("#")[1], password: "a long chosen password" },
+      null,
+    );
     const [e] = await bed.db.select().from(enrolments).where(eq(enrolments.userId, user.id));
     expect(e).toMatchObject({ studyId: study.id, acceptedAt: expect.any(Date), consentVersionId: null });
     expect((await showConsent(bed.db, user.id, study.id)).state).toBe("not_consented");
@@ -102,9 +116,16 @@ describe("invitations that name a study", () => {
       OPTS,
     ).catch((e) => e);
     expect(err.code).toBe("study_closed");
-    expect(await code(inviteToStudy(bed.db, bed.staff, { email: "n@example.org", name: "N", role: "participant", studyId: newId("stu") }, OPTS))).toBe(
-      "study_not_found",
-    );
+    expect(
+      await code(
+        inviteToStudy(
+          bed.db,
+          bed.staff,
+          { email: "n@example.org", name: "N", role: "participant", studyId: newId("stu") },
+          OPTS,
+        ),
+      ),
+    ).toBe("study_not_found");
     const [{ n }] = await bed.db.select({ n: count() }).from(invitations).where(eq(invitations.studyId, draft.id));
     expect(n).toBe(0);
   });
@@ -126,7 +147,10 @@ describe("invitations that name a study", () => {
       [3, expect.stringMatching(/cannot take part/)],
       [4, "Only participants are invited into a study."],
     ]);
-    const again = await createBulkInvitations(bed.db, bed.staff, `${existing.email},Existing`, { ...OPTS, studyId: study.id });
+    const again = await createBulkInvitations(bed.db, bed.staff, `${existing.email},Existing`, {
+      ...OPTS,
+      studyId: study.id,
+    });
     expect(again.rejected[0].reason).toMatch(/already in this study/);
   });
 });
@@ -135,7 +159,14 @@ describe("intake questions", () => {
   async function withQuestions() {
     const study = await bed.openStudy();
     await setIntakeQuestions(bed.db, bed.staff, study.id, [
-      { kind: "number", label: { en: "Indoor temperature you aim for" }, required: true, unit: "Cel", min: 10, max: 30 },
+      {
+        kind: "number",
+        label: { en: "Indoor temperature you aim for" },
+        required: true,
+        unit: "Cel",
+        min: 10,
+        max: 30,
+      },
       {
         kind: "choice",
         label: { en: "Home" },
@@ -167,7 +198,10 @@ describe("intake questions", () => {
     ]);
     // One good answer among bad ones is not written either.
     await answerIntake(bed.db, p, study.id, { answers: { [temp.id]: 20, [home.id]: "castle" } }).catch(() => {});
-    const [{ n }] = await bed.db.select({ n: count() }).from(intakeAnswers).where(eq(intakeAnswers.questionId, temp.id));
+    const [{ n }] = await bed.db
+      .select({ n: count() })
+      .from(intakeAnswers)
+      .where(eq(intakeAnswers.questionId, temp.id));
     expect(n).toBe(0);
     expect(await code(answerIntake(bed.db, p, study.id, { answers: { [temp.id]: "warm" } }))).toBe("invalid_request");
     expect(await code(answerIntake(bed.db, p, study.id, { answers: { [newId("itq")]: 1 } }))).toBe("invalid_request");
@@ -195,7 +229,9 @@ describe("intake questions", () => {
   it("in a study one is not in: study_not_found", async () => {
     const { study, temp } = await withQuestions();
     const stranger = await insertAccount(bed.db);
-    expect(await code(answerIntake(bed.db, stranger, study.id, { answers: { [temp.id]: 20 } }))).toBe("study_not_found");
+    expect(await code(answerIntake(bed.db, stranger, study.id, { answers: { [temp.id]: 20 } }))).toBe(
+      "study_not_found",
+    );
   });
 });
 

@@ -58,7 +58,12 @@ export function studyTestBed() {
   /** A participant account enrolled in the study and (unless `consent: false`) consented to its current version. */
   async function participant(study: { id: string; consentVersionId: string }, opts: { consent?: boolean } = {}) {
     const p = await insertAccount(database.db, "participant");
-    await inviteToStudy(database.db, staff, { email: p.email, name: "P", role: "participant", studyId: study.id }, OPTS);
+    await inviteToStudy(
+      database.db,
+      staff,
+      { email: p.email, name: "P", role: "participant", studyId: study.id },
+      OPTS,
+    );
     if (opts.consent !== false) await consentToStudy(database.db, p, study.id, study.consentVersionId);
     return p;
   }
@@ -82,7 +87,14 @@ export function studyTestBed() {
 export type Claimed = Awaited<ReturnType<typeof claimTestDevice>>;
 
 /** A signed request from the device, verified as the route does: the verified device, or the refusal's code. */
-export async function signedRequest(db: Db, cfg: ProvisioningConfig, d: Claimed, method = "GET", path = "/api/v1/devices/me", body = "") {
+export async function signedRequest(
+  db: Db,
+  cfg: ProvisioningConfig,
+  d: Claimed,
+  method = "GET",
+  path = "/api/v1/devices/me",
+  body = "",
+) {
   const { header } = authorizationHeader(d.credentialId, d.secret, method, path, Math.floor(Date.now() / 1000), body);
   const loaded = await loadCredential(db, cfg.secretKey, d.credentialId);
   return verifyDeviceRequest(db, cfg, loaded, {

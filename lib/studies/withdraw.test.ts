@@ -35,7 +35,9 @@ async function rowsMentioning(needles: string[]): Promise<Record<string, number>
   const pattern = `%(${needles.join("|")})%`;
   for (const t of tables) {
     const [{ n }] = rowsOf<{ n: number | string }>(
-      await bed.db.execute(sql`select count(*) as n from ${sql.identifier(t)} as r where r::text similar to ${pattern}`),
+      await bed.db.execute(
+        sql`select count(*) as n from ${sql.identifier(t)} as r where r::text similar to ${pattern}`,
+      ),
     );
     if (Number(n) > 0) out[t] = Number(n);
   }
@@ -48,13 +50,19 @@ async function inStudyWithData(policy: "erase" | "retain") {
     { kind: "number", label: { en: "Rooms" }, required: true, unit: null, min: 1, max: 30 },
   ]);
   const p = await bed.participant(study);
-  const [q] = await bed.db.execute(sql`select id from intake_questions where study_id = ${study.id}`).then(rowsOf<{ id: string }>);
+  const [q] = await bed.db
+    .execute(sql`select id from intake_questions where study_id = ${study.id}`)
+    .then(rowsOf<{ id: string }>);
   await answerIntake(bed.db, p, study.id, { answers: { [q.id]: 4 } });
   const d1 = await claimTestDevice(bed.database, bed.cfg, p);
   const d2 = await claimTestDevice(bed.database, bed.cfg, p);
   await insertReadings(bed.db, d1.deviceId, 700);
   await insertReadings(bed.db, d2.deviceId, 300);
-  expect(await postSignedReadings(bed.database, bed.cfg, d1, [{ property: "rh", time: new Date().toISOString(), value: 40 }])).toMatchObject({
+  expect(
+    await postSignedReadings(bed.database, bed.cfg, d1, [
+      { property: "rh", time: new Date().toISOString(), value: 40 },
+    ]),
+  ).toMatchObject({
     status: 200,
   });
   const viewer = await insertAccount(bed.db, "viewer");
@@ -110,7 +118,15 @@ describe("withdrawal", () => {
     const [e] = await bed.db.select().from(enrolments).where(eq(enrolments.userId, p.id));
     const needles = [p.id, e.id, d1.deviceId, d2.deviceId, d1.credentialId, d2.credentialId];
     const before = await rowsMentioning(needles);
-    for (const t of ["measurements", "devices", "device_credentials", "claims", "intake_answers", "device_shares", "request_nonces"])
+    for (const t of [
+      "measurements",
+      "devices",
+      "device_credentials",
+      "claims",
+      "intake_answers",
+      "device_shares",
+      "request_nonces",
+    ])
       expect(before[t], t).toBeGreaterThan(0);
 
     const w = await withdrawFromStudy(bed.db, p, study.id, p.id);
@@ -164,9 +180,14 @@ describe("withdrawal", () => {
     expect(w).toMatchObject({ dataPolicy: "retain", erasureId: null, devices: 2 });
     expect(await refusedAs(d1)).toBe("credential_revoked");
     expect(
-      await postSignedReadings(bed.database, bed.cfg, d1, [{ property: "rh", time: new Date().toISOString(), value: 41 }]),
+      await postSignedReadings(bed.database, bed.cfg, d1, [
+        { property: "rh", time: new Date().toISOString(), value: 41 },
+      ]),
     ).toEqual({ code: "credential_revoked" });
-    const [{ n }] = await bed.db.select({ n: count() }).from(measurements).where(eq(measurements.deviceId, d1.deviceId));
+    const [{ n }] = await bed.db
+      .select({ n: count() })
+      .from(measurements)
+      .where(eq(measurements.deviceId, d1.deviceId));
     expect(n).toBe(701);
     const visible = await visibleDevices(bed.db, study.id);
     expect(visible).toHaveLength(2);
