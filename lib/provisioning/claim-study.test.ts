@@ -5,6 +5,7 @@ import { newId } from "../ids";
 import { claimTestDevice, insertAccount, studyTestBed } from "../studies/test-fixtures";
 import { withdrawFromStudy } from "../studies/withdraw";
 import { claimRequestSchema } from "./schemas";
+import { fleetPage, fleetPageSchema } from "../devices/fleet-query";
 
 // A claim made for a study (docs/studies.md "Claiming for a study"): the device protocol is
 // unchanged; the study travels in the person's claim request and lands on the device record.
@@ -19,12 +20,17 @@ const claimsOf = async (userId: string) =>
   (await bed.db.select({ n: count() }).from(claims).where(eq(claims.userId, userId)))[0].n;
 
 describe("claims for a study", () => {
-  it("land in the participant's one study; the device belongs to it", async () => {
+  it("land in the participant's one study; the device belongs to it, and the fleet filters by it", async () => {
     const study = await bed.openStudy();
     const p = await bed.participant(study);
     const d = await claimTestDevice(bed.database, bed.cfg, p);
     const [row] = await bed.db.select().from(devices).where(eq(devices.id, d.deviceId));
     expect(row.studyId).toBe(study.id);
+    const outside = await claimTestDevice(bed.database, bed.cfg, await insertAccount(bed.db));
+    const page = await fleetPage(bed.db, fleetPageSchema.parse({ study: study.id }));
+    expect(page.rows.map((r) => r.device.id)).toEqual([d.deviceId]);
+    expect(page.rows.map((r) => r.device.id)).not.toContain(outside.deviceId);
+    expect(fleetPageSchema.safeParse({ study: "nope" }).success).toBe(false);
   });
 
   it("someone in several studies must say which; a named study must be theirs", async () => {
