@@ -71,16 +71,17 @@ export async function reviseConsent(
     if (study.status === "ended" || study.status === "archived")
       throw new AppError("study_closed", `The consent text of a ${study.status} study cannot change.`);
     const current = await currentConsentVersion(tx, studyId);
-    const values = {
+    // Version 1 never asks for consent again: nobody consented before it.
+    const values = (version: number) => ({
       text: input.text,
       changes: input.changes ?? {},
-      requiresReconsent: current && current.version > 1 ? input.requiresReconsent : false,
-    };
+      requiresReconsent: version > 1 && input.requiresReconsent,
+    });
     if (current && current.firstShownAt === null) {
       // Conditional on still being unshown: a participant who saw it meanwhile keeps what they saw.
       const [edited] = await tx
         .update(consentVersions)
-        .set({ ...values, requiresReconsent: current.version > 1 ? input.requiresReconsent : false })
+        .set(values(current.version))
         .where(and(eq(consentVersions.id, current.id), isNull(consentVersions.firstShownAt)))
         .returning();
       if (edited) {
@@ -99,8 +100,7 @@ export async function reviseConsent(
         id: newId("cnv"),
         studyId,
         version,
-        ...values,
-        requiresReconsent: version > 1 ? input.requiresReconsent : false,
+        ...values(version),
         createdBy: actor.id,
       })
       .returning();

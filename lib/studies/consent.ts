@@ -2,7 +2,7 @@ import { isIPv4 } from "node:net";
 import { and, asc, eq, gt, isNotNull, isNull } from "drizzle-orm";
 import { recordAudit, recordRefusal, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
-import { consents, consentVersions, enrolments, studies, type Enrolment, type Study } from "../db/schema";
+import { consents, consentVersions, enrolments, studies, type Enrolment } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { notFound } from "../ids";
 import { addressBucket } from "../rate-limit/address";
@@ -138,7 +138,7 @@ export async function consentToStudy(
         .for("update");
       if (!e) throw notFound("stu");
       const [study] = await tx.select().from(studies).where(eq(studies.id, studyId));
-      requireOpen(study as Study, "consenting");
+      requireOpen(study, "consenting");
       const [version] = await tx
         .select()
         .from(consentVersions)

@@ -63,7 +63,7 @@ export async function getStudy(db: Db, studyId: string): Promise<Study> {
   return s;
 }
 
-/** Every study, newest start first, for staff. */
+/** Every study, by start day, for staff. */
 export async function listStudies(db: Db): Promise<StudyView[]> {
   const rows = await db.select().from(studies).orderBy(asc(studies.startsOn), asc(studies.id));
   return rows.map(toStudyView);
