@@ -71,24 +71,29 @@ export async function deleteAccount(
       }
       // Pending study places of an invitation never accepted are not theirs yet; nothing to do.
 
-      // Their devices outside studies (and in studies they had already left under `retain`,
-      // whose data the consent keeps: those stay as they are).
-      const own = await tx
-        .select({ id: devices.id, releasedAt: devices.releasedAt })
+      // Every device of theirs still live (outside studies, or in a study without an active
+      // enrolment of theirs) is revoked and released; the ones outside any study are erased with
+      // their history. Devices of studies they left under `retain` stay as the consent said.
+      const live = await tx
+        .select({ id: devices.id })
         .from(devices)
-        .where(and(eq(devices.ownerId, userId), isNull(devices.studyId)))
+        .where(and(eq(devices.ownerId, userId), isNull(devices.releasedAt)))
         .for("update");
-      const ids = own.map((d) => d.id);
-      for (const id of ids) await revokeDeviceCredentials(tx, actor, id, "account_deleted");
-      if (ids.length) {
+      const liveIds = live.map((d) => d.id);
+      for (const id of liveIds) await revokeDeviceCredentials(tx, actor, id, "account_deleted");
+      if (liveIds.length) {
         await tx
           .update(deviceShares)
           .set({ endedAt: now, endedReason: "account_deleted" })
-          .where(and(inArray(deviceShares.deviceId, ids), isNull(deviceShares.endedAt)));
-        await tx
-          .update(devices)
-          .set({ releasedAt: now })
-          .where(and(inArray(devices.id, ids), isNull(devices.releasedAt)));
+          .where(and(inArray(deviceShares.deviceId, liveIds), isNull(deviceShares.endedAt)));
+        await tx.update(devices).set({ releasedAt: now }).where(inArray(devices.id, liveIds));
+      }
+      const outside = await tx
+        .select({ id: devices.id })
+        .from(devices)
+        .where(and(eq(devices.ownerId, userId), isNull(devices.studyId)));
+      const ids = outside.map((d) => d.id);
+      if (ids.length) {
         const id = newId("ers");
         await tx.insert(erasures).values({
           id,
@@ -150,7 +155,7 @@ export async function deleteAccount(
         .where(or(eq(auditEvents.subjectUserId, userId), eq(auditEvents.subjectLabel, user.email)));
       await tx.execute(sql`set local claimlink.audit_redaction = 'off'`);
 
-      const result = { userId, erasureIds, studiesLeft: active.length, devicesReleased: ids.length };
+      const result = { userId, erasureIds, studiesLeft: active.length, devicesReleased: liveIds.length };
       await recordAudit(tx, byStaff ? actor : { id: userId, label: DELETED_LABEL, ip: null }, {
         action: "account.deleted",
         outcome: "success",
