@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { fromBuffer, type Entry, type ZipFile } from "yauzl";
+import { canChangeStaffData, canReadStaffData } from "../auth/roles";
 import { auditEvents, users } from "../db/schema";
 import { grantResearcher, revokeResearcher, studyReader } from "./access";
 import { studyDashboard } from "./dashboard";
@@ -266,6 +267,8 @@ describe("study export", () => {
       );
     expect(await code({ id: researcher.id, role: "researcher" })).toBe("study_not_found");
     expect(await code({ id: participant.id, role: "participant" })).toBe("study_not_found");
+    // A researcher is no kind of staff: every staff read and write refuses the role.
+    expect([canReadStaffData("researcher"), canChangeStaffData("researcher")]).toEqual([false, false]);
     expect(await code({ id: bed.staff.id, role: "support" })).toBe("contacts");
     await grantResearcher(bed.db, bed.staff, study.id, researcher.id);
     expect(await code({ id: researcher.id, role: "researcher" })).toBe("pseudonymous");
