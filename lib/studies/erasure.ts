@@ -172,10 +172,13 @@ export type ErasureStatus = {
   completedAt: Date | null;
 };
 
-/** Where an erasure stands ("reporting when it is done"). */
-export async function erasureStatus(db: Db, erasureId: string): Promise<ErasureStatus> {
+/**
+ * Where an erasure stands ("reporting when it is done"). With `ownerId` (a participant asking),
+ * another person's erasure is `not_found` like one that does not exist.
+ */
+export async function erasureStatus(db: Db, erasureId: string, ownerId?: string): Promise<ErasureStatus> {
   const [e] = await db.select().from(erasures).where(eq(erasures.id, erasureId));
-  if (!e) throw notFound("ers");
+  if (!e || (ownerId !== undefined && e.userId !== ownerId)) throw notFound("ers");
   return {
     id: e.id,
     reason: e.reason,

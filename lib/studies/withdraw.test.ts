@@ -155,6 +155,8 @@ describe("withdrawal", () => {
     const status = await erasureStatus(bed.db, w.erasureId!);
     expect(status.completedAt).toBeInstanceOf(Date);
     expect(status.readingsDeleted).toBe(1001);
+    expect(await erasureStatus(bed.db, w.erasureId!, p.id)).toEqual(status);
+    expect((await erasureStatus(bed.db, w.erasureId!, bed.staff.id).catch((e) => e)).code).toBe("not_found");
 
     const after = await rowsMentioning(needles);
     // What stays: the account itself, the record of the enrolment, consent and withdrawal, the
