@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, or, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, ne, or } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { devices, enrolments, type Device, type Enrolment } from "../db/schema";
 
@@ -35,6 +35,3 @@ export async function visibleDevices(db: Db, studyId: string): Promise<(Device &
     .orderBy(asc(devices.createdAt), asc(devices.id));
   return rows.map((r) => ({ ...r.d, withdrawnAt: r.withdrawnAt }));
 }
-
-/** `sql` for "this device id is one of these", as one array parameter. */
-export const anyDevice = (column: unknown, ids: string[]) => sql`${column} = any(${`{${ids.join(",")}}`}::text[])`;
