@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { enrolments, studies } from "../db/schema";
 import { AppError } from "../errors/app-error";
@@ -10,17 +10,34 @@ import { OPEN_STATUSES } from "../studies/studies";
 // not change: the study travels only in the person's claim request and on the device record.
 
 /**
- * The study a claim by `userId` is for, or null for a claim outside any study. `requested` is
- * the study the claim request named; `fixed` the study of the record a re-provisioning or a
- * replacement lands on. Refused, changing nothing: a study the account is not (or no longer) in
- * or that is not open (`study_not_found` / `study_closed`), several open studies and none named
- * (`study_required`), no consent to the current version or a re-consent pending
- * (`consent_required`), a model the study does not use (`model_not_in_study`), a record of
- * another study (`conflict`).
+ * The account's enrolments not withdrawn, with their studies, under a share lock: a withdrawal
+ * holds the enrolment's row lock while it revokes and releases the study's devices, so a claim
+ * (or a device's answer binding one) decided now waits for it and sees the withdrawal, or goes
+ * first and its device is among those the withdrawal then revokes. One statement; the claim
+ * sends it with its first ones (lib/provisioning/create-claim.ts).
  */
-export async function resolveClaimStudy(
+export function claimEnrolments(tx: Db, userId: string) {
+  return tx
+    .select({ e: enrolments, s: studies })
+    .from(enrolments)
+    .innerJoin(studies, eq(studies.id, enrolments.studyId))
+    .where(and(eq(enrolments.userId, userId), isNull(enrolments.withdrawnAt)))
+    .for("share", { of: enrolments });
+}
+export type ClaimEnrolments = Awaited<ReturnType<typeof claimEnrolments>>;
+
+/**
+ * The study a claim is for, or null for a claim outside any study, from the claimant's
+ * `enrolled` (claimEnrolments). `requested` is the study the claim request named; `fixed` the
+ * study of the record a re-provisioning or a replacement lands on. Refused, changing nothing: a
+ * study the account is not (or no longer) in (`study_not_found`) or that is not open
+ * (`study_closed`), several open studies and none named (`study_required`), no consent to the
+ * current version or a re-consent pending (`consent_required`), a model the study does not use
+ * (`model_not_in_study`), a record of another study (`conflict`).
+ */
+export async function decideClaimStudy(
   tx: Db,
-  userId: string,
+  enrolled: ClaimEnrolments,
   model: string,
   requested: string | undefined,
   fixed: string | null = null,
@@ -28,21 +45,7 @@ export async function resolveClaimStudy(
   if (requested && fixed && requested !== fixed)
     throw new AppError("conflict", "This device was claimed for another study.");
   const wanted = requested ?? fixed ?? undefined;
-  const mine = await tx
-    .select({ e: enrolments, s: studies })
-    .from(enrolments)
-    .innerJoin(studies, eq(studies.id, enrolments.studyId))
-    .where(
-      and(
-        eq(enrolments.userId, userId),
-        isNull(enrolments.withdrawnAt),
-        wanted ? eq(enrolments.studyId, wanted) : inArray(studies.status, OPEN_STATUSES),
-      ),
-    )
-    // A withdrawal holds the enrolment's row lock while it revokes and releases the study's
-    // devices: a claim (or a device's answer binding one) decided now waits for it and sees the
-    // withdrawal, or goes first and its device is among those the withdrawal then revokes.
-    .for("share", { of: enrolments });
+  const mine = enrolled.filter((r) => (wanted ? r.e.studyId === wanted : OPEN_STATUSES.includes(r.s.status)));
   if (wanted && mine.length === 0) throw notFound("stu");
   if (mine.length === 0) return null;
   if (mine.length > 1)
@@ -61,6 +64,17 @@ export async function resolveClaimStudy(
   if (s.models.length > 0 && !s.models.includes(model))
     throw new AppError("model_not_in_study", `This study does not use ${model} devices.`);
   return s.id;
+}
+
+/** decideClaimStudy with the claimant's enrolments read (and share-locked) now. */
+export async function resolveClaimStudy(
+  tx: Db,
+  userId: string,
+  model: string,
+  requested: string | undefined,
+  fixed: string | null = null,
+): Promise<string | null> {
+  return decideClaimStudy(tx, await claimEnrolments(tx, userId), model, requested, fixed);
 }
 
 /** Whether a claim made for `studyId` may still bind a device now (the participant may have withdrawn meanwhile). */

@@ -12,7 +12,7 @@ import { countHit } from "../rate-limit";
 import type { ProvisioningConfig } from "./config";
 import { notifyTopic } from "./events";
 import { lockAndCountOwned, planTarget } from "./claim-target";
-import { resolveClaimStudy } from "./claim-study";
+import { claimEnrolments, decideClaimStudy } from "./claim-study";
 import type { ClaimRequest } from "./schemas";
 import { claimantPopFailures, settleSession } from "./time-out-claim";
 
@@ -68,10 +68,12 @@ export async function createClaim(
     // wrong codes on it (counted once the lock is granted, so an answer being decided is seen),
     // and, for a claim that may make a new record, the owner's row lock and device count
     // (planTarget). One round trip instead of three.
-    const [settled, ownFailures, owned] = await Promise.all([
+    const [settled, ownFailures, owned, enrolled] = await Promise.all([
       settleSession(tx, data.sid, cfg),
       claimantPopFailures(tx, data.sid, actor.id),
       data.replaces ? undefined : lockAndCountOwned(tx, actor.id),
+      // The claimant's studies (docs/studies.md), in the same round trip.
+      claimEnrolments(tx, actor.id),
     ]);
     if (!settled || settled.session.state === "expired")
       throw new AppError(
@@ -98,9 +100,9 @@ export async function createClaim(
       throw new AppError("device_offline", "The device is not connected. Is it switched on and online?");
     }
     const target = await planTarget(tx, session, actor.id, data.replaces ?? null, cfg.devicesPerAccount, owned);
-    const studyId = await resolveClaimStudy(
+    const studyId = await decideClaimStudy(
       tx,
-      actor.id,
+      enrolled,
       session.model,
       data.study,
       target.kind === "new" ? null : target.device.studyId,
