@@ -18,6 +18,13 @@ export const ID_KINDS = {
   pwr: { noun: "password reset", notFound: "not_found" },
   shr: { noun: "share", notFound: "not_found" },
   lgn: { noun: "legacy node", notFound: "not_found" },
+  stu: { noun: "study", notFound: "study_not_found" },
+  cnv: { noun: "consent version", notFound: "consent_version_not_found" },
+  enr: { noun: "enrolment", notFound: "study_not_found" },
+  stp: { noun: "onboarding step", notFound: "not_found" },
+  itq: { noun: "intake question", notFound: "not_found" },
+  rgr: { noun: "researcher grant", notFound: "not_found" },
+  ers: { noun: "erasure", notFound: "not_found" },
 } as const satisfies Record<string, { noun: string; notFound: ErrorCode }>;
 
 export type IdPrefix = keyof typeof ID_KINDS;

@@ -137,8 +137,11 @@ export async function inviteAccount(actor: Actor, body: unknown) {
  * invitation is mailed (a failed mail shows its link instead); without, every link is shown once.
  */
 export async function bulkInviteAccounts(actor: Actor, body: unknown) {
-  const { csv } = parseOrThrow(bulkInvitationSchema, body);
-  const { invited, rejected } = await createBulkInvitations(await getDb(), actor, csv, invitationOptions());
+  const { csv, studyId } = parseOrThrow(bulkInvitationSchema, body);
+  const { invited, enrolled, rejected } = await createBulkInvitations(await getDb(), actor, csv, {
+    ...invitationOptions(),
+    studyId,
+  });
   const delivered = [];
   for (const i of invited) {
     const { name } = i.invitation;
@@ -146,7 +149,7 @@ export async function bulkInviteAccounts(actor: Actor, body: unknown) {
       await deliverLink(i, (link) => invitationMail(i.email, name, link, env().CLAIMLINK_INVITATION_DAYS)),
     );
   }
-  return { invited: delivered, rejected };
+  return { invited: delivered, enrolled, rejected };
 }
 
 export async function renewInvitationLink(actor: Actor, invitationId: string | undefined) {

@@ -3,9 +3,11 @@ import { recordAudit, type Actor } from "../audit/record";
 import { parseCsvLine } from "../csv";
 import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
+import { idSchema } from "../ids";
 import { createInvitation, type PendingInvitation } from "./invitations";
 import { invitationInputSchema, type InvitationInput } from "./schemas";
 import { findUserByEmail } from "./users";
+import { inviteToStudy } from "../studies/enrol";
 
 // Invitations from a CSV file (email, name, role): every line is checked on its own and the
 // report says, line by line, what was invited and what was rejected and why.
@@ -14,6 +16,7 @@ export const MAX_BULK_INVITATIONS = 500;
 export const MAX_BULK_CSV_BYTES = 128 * 1024;
 
 export const bulkInvitationSchema = z.strictObject({
+  studyId: idSchema("stu").optional(),
   csv: z.string().min(1, "is required").max(MAX_BULK_CSV_BYTES, `must be at most ${MAX_BULK_CSV_BYTES} characters`),
 });
 
@@ -65,24 +68,47 @@ export function checkInvitationCsv(csv: string): BulkLine[] {
 }
 
 export type BulkInvited = { line: number; email: string; invitation: PendingInvitation; link: string };
+/** A line whose email already had a participant's account: enrolled in the study, no link. */
+export type BulkEnrolled = { line: number; email: string; enrolmentId: string };
 export type BulkRejected = { line: number; email: string | null; reason: string };
 
 /**
  * Creates an invitation for every valid line (an email with an account is rejected, a pending
  * invitation is replaced as for a single one), then records one audit event with the counts.
+ * With `studyId` every line is a participant invited into that study: a line with another role
+ * is rejected, and an email that already has a participant's account is enrolled (no link).
  */
 export async function createBulkInvitations(
   db: Db,
   actor: Actor,
   csv: string,
-  opts: { days: number; publicUrl: string },
-): Promise<{ invited: BulkInvited[]; rejected: BulkRejected[] }> {
+  opts: { days: number; publicUrl: string; studyId?: string },
+): Promise<{ invited: BulkInvited[]; enrolled: BulkEnrolled[]; rejected: BulkRejected[] }> {
   const checked = checkInvitationCsv(csv);
   const invited: BulkInvited[] = [];
+  const enrolled: BulkEnrolled[] = [];
   const rejected: BulkRejected[] = [];
+  const { studyId, ...linkOpts } = opts;
   for (const l of checked) {
     if (l.status === "rejected") {
       rejected.push({ line: l.line, email: l.email, reason: l.reason });
+      continue;
+    }
+    if (studyId) {
+      if (l.input.role !== "participant") {
+        rejected.push({ line: l.line, email: l.input.email, reason: "Only participants are invited into a study." });
+        continue;
+      }
+      try {
+        const r = await inviteToStudy(db, actor, { ...l.input, studyId }, linkOpts);
+        if (r.kind === "invited") invited.push({ line: l.line, email: l.input.email, ...r });
+        else enrolled.push({ line: l.line, email: l.input.email, enrolmentId: r.enrolmentId });
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status >= 500) throw err;
+        // The study itself cannot recruit: no line can succeed, so the whole file is refused.
+        if (err.code === "study_not_found" || err.code === "study_closed") throw err;
+        rejected.push({ line: l.line, email: l.input.email, reason: err.detail });
+      }
       continue;
     }
     if (await findUserByEmail(db, l.input.email)) {
@@ -100,7 +126,12 @@ export async function createBulkInvitations(
   await recordAudit(db, actor, {
     action: "invitation.bulk_created",
     outcome: "success",
-    detail: { invited: invited.length, rejected: rejected.length, lines: checked.length },
+    detail: {
+      invited: invited.length,
+      rejected: rejected.length,
+      lines: checked.length,
+      ...(studyId ? { studyId, enrolled: enrolled.length } : {}),
+    },
   });
-  return { invited, rejected };
+  return { invited, enrolled, rejected };
 }

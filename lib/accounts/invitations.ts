@@ -5,7 +5,8 @@ import { hashPassword } from "../auth/password";
 import { randomToken, sha256Hex } from "../crypto/tokens";
 import { newId } from "../ids";
 import type { Db } from "../db/client";
-import { invitations, users, type Invitation } from "../db/schema";
+import { enrolments, invitations, users, type Invitation } from "../db/schema";
+import { requireOpenStudy } from "../studies/studies";
 import { AppError } from "../errors/app-error";
 import { isUniqueViolation } from "../errors/validate";
 import { invitationTokenSchema, type AcceptInvitationInput, type InvitationInput } from "./schemas";
@@ -15,7 +16,10 @@ import { findUserByEmail, toPublicUser, type PublicUser } from "./users";
 // fragment so it never reaches a server log or a Referer. Only its SHA-256 is stored, so the
 // link is shown once; staff can issue a fresh one, which voids the old.
 
-export type PendingInvitation = Pick<Invitation, "id" | "email" | "name" | "role" | "createdAt" | "expiresAt">;
+export type PendingInvitation = Pick<
+  Invitation,
+  "id" | "email" | "name" | "role" | "studyId" | "createdAt" | "expiresAt"
+>;
 
 /** The answer to any unusable link: it never says whether the email has an account. */
 const UNUSABLE =
@@ -28,7 +32,11 @@ function invitationLink(publicUrl: string, token: string): string {
 const pendingWhere = (now: Date) =>
   and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now));
 
-/** Creates an invitation (superseding a pending one for the same email); throws `email_taken`. */
+/**
+ * Creates an invitation (superseding a pending one for the same email); throws `email_taken`.
+ * An invitation naming a study enrols the invitee in it as invited (`study_not_found`,
+ * `study_closed` when it cannot recruit).
+ */
 export async function createInvitation(
   db: Db,
   actor: Actor,
@@ -41,10 +49,15 @@ export async function createInvitation(
   const token = randomToken(32);
   const now = new Date();
   const invitation = await db.transaction(async (tx) => {
-    await tx
+    if (data.studyId) await requireOpenStudy(tx, data.studyId);
+    const superseded = await tx
       .update(invitations)
       .set({ revokedAt: now })
-      .where(and(eq(invitations.email, data.email), pendingWhere(now)));
+      .where(and(eq(invitations.email, data.email), pendingWhere(now)))
+      .returning({ id: invitations.id });
+    // A superseded invitation's study place goes with it (it was never accepted).
+    for (const { id } of superseded)
+      await tx.delete(enrolments).where(and(eq(enrolments.invitationId, id), isNull(enrolments.userId)));
     const [row] = await tx
       .insert(invitations)
       .values({
@@ -52,6 +65,7 @@ export async function createInvitation(
         email: data.email,
         name: data.name,
         role: data.role,
+        studyId: data.studyId ?? null,
         tokenHash: sha256Hex(token),
         createdBy: actor.id,
         expiresAt: new Date(now.getTime() + opts.days * 86_400_000),
@@ -61,8 +75,12 @@ export async function createInvitation(
       action: "invitation.created",
       outcome: "success",
       subjectLabel: data.email,
-      detail: { invitationId: row.id, role: data.role },
+      detail: { invitationId: row.id, role: data.role, ...(data.studyId ? { studyId: data.studyId } : {}) },
     });
+    if (data.studyId)
+      await tx
+        .insert(enrolments)
+        .values({ id: newId("enr"), studyId: data.studyId, invitationId: row.id, invitedAt: now });
     return row;
   });
   return { invitation: toPending(invitation), link: invitationLink(opts.publicUrl, token) };
@@ -101,6 +119,7 @@ export async function revokeInvitation(db: Db, actor: Actor, invitationId: strin
       .where(and(eq(invitations.id, invitationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
       .returning();
     if (!row) throw new AppError("not_found", "No such pending invitation.");
+    await tx.delete(enrolments).where(and(eq(enrolments.invitationId, row.id), isNull(enrolments.userId)));
     await recordAudit(tx, actor, {
       action: "invitation.revoked",
       outcome: "success",
@@ -137,9 +156,9 @@ export async function lookupInvitation(
   db: Db,
   token: unknown,
   ip: string | null = null,
-): Promise<{ email: string; name: string; expiresAt: Date }> {
+): Promise<{ email: string; name: string; expiresAt: Date; studyId: string | null }> {
   const row = await findPendingInvitation(db, token, ip);
-  return { email: row.email, name: row.name, expiresAt: row.expiresAt };
+  return { email: row.email, name: row.name, expiresAt: row.expiresAt, studyId: row.studyId };
 }
 
 /**
@@ -165,6 +184,11 @@ export async function acceptInvitation(db: Db, data: AcceptInvitationInput, ip: 
         .values({ id: newId("usr"), email: inv.email, name: inv.name, role: inv.role, passwordHash })
         .returning();
       await tx.update(invitations).set({ userId: user.id }).where(eq(invitations.id, inv.id));
+      // The study the invitation named: the invitee is now in it as accepted (not yet consented).
+      await tx
+        .update(enrolments)
+        .set({ userId: user.id, acceptedAt: now })
+        .where(and(eq(enrolments.invitationId, inv.id), isNull(enrolments.userId)));
       await recordAudit(
         tx,
         { id: user.id, label: user.email, ip },
@@ -173,7 +197,7 @@ export async function acceptInvitation(db: Db, data: AcceptInvitationInput, ip: 
           outcome: "success",
           subjectUserId: user.id,
           subjectLabel: user.email,
-          detail: { invitationId: inv.id, role: user.role },
+          detail: { invitationId: inv.id, role: user.role, ...(inv.studyId ? { studyId: inv.studyId } : {}) },
         },
       );
       return toPublicUser(user);
@@ -185,5 +209,13 @@ export async function acceptInvitation(db: Db, data: AcceptInvitationInput, ip: 
 }
 
 function toPending(r: Invitation): PendingInvitation {
-  return { id: r.id, email: r.email, name: r.name, role: r.role, createdAt: r.createdAt, expiresAt: r.expiresAt };
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    studyId: r.studyId,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+  };
 }

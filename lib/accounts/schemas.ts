@@ -2,6 +2,7 @@ import { ROLES } from "../auth/roles";
 import { z } from "zod";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/password";
 import { hasNoControlChars, parseOrThrow } from "../errors/validate";
+import { idSchema } from "../ids";
 
 export const emailSchema = z
   .string()
@@ -32,11 +33,19 @@ export const newUserSchema = z.strictObject({
   password: passwordSchema,
 });
 
-export const invitationInputSchema = z.strictObject({
-  email: emailSchema,
-  name: displayNameSchema,
-  role: roleSchema.default("participant"),
-});
+export const invitationInputSchema = z
+  .strictObject({
+    email: emailSchema,
+    name: displayNameSchema,
+    role: roleSchema.default("participant"),
+    // A participant's invitation may name a study (docs/studies.md); staff, support and
+    // researcher invitations never do.
+    studyId: idSchema("stu").optional(),
+  })
+  .refine((i) => !i.studyId || i.role === "participant", {
+    message: "only a participant's invitation names a study",
+    path: ["studyId"],
+  });
 
 export const invitationTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "is not an invitation token");
 

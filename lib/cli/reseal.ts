@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, isNotNull } from "drizzle-orm";
 import { open, seal, sealedKeyId, UnopenableSealError, type Keyring } from "../crypto/seal";
 import type { Db } from "../db/client";
-import { claims, deviceCredentials } from "../db/schema";
+import { claims, deviceCredentials, studies } from "../db/schema";
 
 // `npm run cli -- keys reseal`: every sealed value re-sealed under the keyring's current key,
 // so an old key can then be removed from CLAIMLINK_SECRET_KEY. Each row is rewritten only if it
@@ -18,6 +18,7 @@ async function resealAll(
   report: ResealReport,
   page: (after: string) => Promise<SealedRow[]>,
   write: (id: string, from: string, to: string) => Promise<void>,
+  associatedData: (id: string) => string = (id) => id,
 ) {
   let after = "";
   for (;;) {
@@ -31,20 +32,20 @@ async function resealAll(
       }
       let plain: Buffer;
       try {
-        plain = open(ring, sealed, id);
+        plain = open(ring, sealed, associatedData(id));
       } catch (err) {
         if (!(err instanceof UnopenableSealError)) throw err;
         report.unopenable++;
         continue;
       }
-      await write(id, sealed, seal(ring, plain, id));
+      await write(id, sealed, seal(ring, plain, associatedData(id)));
       report.resealed++;
     }
     after = rows[rows.length - 1].id;
   }
 }
 
-/** Re-seals device credentials and open claims' PoPs under `ring.current`; counts what it did. */
+/** Re-seals device credentials, open claims' PoPs and studies' pseudonym keys under `ring.current`; counts what it did. */
 export async function resealSecrets(db: Db, ring: Keyring): Promise<ResealReport> {
   const report: ResealReport = { resealed: 0, alreadyCurrent: 0, unopenable: 0 };
   await resealAll(
@@ -80,6 +81,24 @@ export async function resealSecrets(db: Db, ring: Keyring): Promise<ResealReport
         .set({ popSealed: to })
         .where(and(eq(claims.id, id), eq(claims.popSealed, from)));
     },
+  );
+  await resealAll(
+    ring,
+    report,
+    (after) =>
+      db
+        .select({ id: studies.id, sealed: studies.pseudonymKeySealed })
+        .from(studies)
+        .where(gt(studies.id, after))
+        .orderBy(asc(studies.id))
+        .limit(PAGE),
+    async (id, from, to) => {
+      await db
+        .update(studies)
+        .set({ pseudonymKeySealed: to })
+        .where(and(eq(studies.id, id), eq(studies.pseudonymKeySealed, from)));
+    },
+    (id) => `study-key:${id}`,
   );
   return report;
 }

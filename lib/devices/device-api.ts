@@ -6,6 +6,7 @@ import { acknowledgeCommand, deviceProfile } from "./commands";
 import { flagUnlistedProperties } from "../models/registry";
 import { limitIngest, MAX_MEASUREMENTS, storeMeasurements } from "./measurements";
 import { commandAckSchema, measurementBatchSchema } from "./schemas";
+import { requireReadingsAccepted } from "../studies/reading-gate";
 
 // The handlers of the signed device API (docs/protocol.md section 4), called by `deviceRoute`
 // once the request's signature, time and nonce checked.
@@ -18,6 +19,7 @@ export async function getDeviceProfile({ database, device }: SignedDeviceRequest
 /** POST /api/v1/devices/me/measurements: a batch, stored idempotently, each item judged on its own. */
 export async function postMeasurements({ database, device, bodyText, cfg }: SignedDeviceRequest): Promise<DeviceReply> {
   await limitIngest(database.db, device.device.id, cfg.measurementBatchesPerMinute);
+  await requireReadingsAccepted(database.db, device.device);
   const batch = measurementBatchSchema.safeParse(parseJsonText(bodyText));
   if (!batch.success) {
     throw new AppError(

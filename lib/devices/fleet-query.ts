@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idSchema } from "../ids";
 import { and, asc, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { containsPattern } from "../db/search";
@@ -42,6 +43,11 @@ export const fleetFilterShape = {
   model: text(100),
   firmware: text(100),
   owner: text(254),
+  // The study the devices were claimed for (docs/studies.md).
+  study: z
+    .union([z.literal(""), idSchema("stu")])
+    .transform((s) => s || undefined)
+    .optional(),
   seenBefore: instant,
   seenAfter: instant,
 };
@@ -117,6 +123,7 @@ export function fleetWhere(f: FleetFilter): SQL | undefined {
     f.status ? statusWhere(f.status) : undefined,
     f.model ? eq(devices.model, f.model) : undefined,
     f.firmware ? eq(devices.firmware, f.firmware) : undefined,
+    f.study ? eq(devices.studyId, f.study) : undefined,
     owner ? ilike(users.email, owner) : undefined,
     // "Last seen before" includes devices never seen; "after" needs a contact.
     f.seenBefore

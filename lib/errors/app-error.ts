@@ -45,6 +45,15 @@ export const ERROR_STATUS = {
   // Unsigned data from a legacy node (docs/legacy-ingest.md).
   legacy_not_accepted: 403,
   legacy_node_upgraded: 410,
+  // Studies (docs/studies.md).
+  study_not_found: 404,
+  consent_version_not_found: 404,
+  consent_version_not_current: 409,
+  consent_required: 403,
+  study_required: 409,
+  study_closed: 409,
+  status_transition_not_allowed: 409,
+  model_not_in_study: 403,
   internal_error: 500,
 } as const;
 
@@ -89,6 +98,14 @@ const TITLES: Record<ErrorCode, string> = {
   firmware_not_allowed: "Firmware version not allowed",
   legacy_not_accepted: "Legacy data not accepted",
   legacy_node_upgraded: "Legacy node upgraded",
+  study_not_found: "Study not found",
+  consent_version_not_found: "Consent version not found",
+  consent_version_not_current: "Not the current consent version",
+  consent_required: "Consent required",
+  study_required: "Say which study",
+  study_closed: "Study not open",
+  status_transition_not_allowed: "Status change not allowed",
+  model_not_in_study: "Device model not used in this study",
   internal_error: "Something went wrong on our side",
 };
 

@@ -3,6 +3,7 @@ import { env } from "../env";
 import { sendSilenceNotices } from "../devices/notices";
 import { logInternalError } from "../errors/problem";
 import { describeHousekeeping, runHousekeeping } from "./run";
+import { resumeErasures } from "../studies/erasure";
 
 const FIRST_RUN_DELAY_MS = 30_000;
 const started = Symbol.for("claimlink.housekeeping");
@@ -25,6 +26,9 @@ export function startHousekeeping(): void {
         measurementRetentionDays: e.CLAIMLINK_MEASUREMENT_RETENTION_DAYS ?? null,
       });
       console.log(describeHousekeeping(report));
+      // Erasures a crash or a restart interrupted (lib/studies/erasure.ts), each batch its own transaction.
+      const erased = await resumeErasures(database.db);
+      if (erased > 0) console.log(`[housekeeping] finished ${erased} interrupted erasure(s)`);
       // After the run's transaction: mail is never sent inside one.
       const silence = await sendSilenceNotices(database.db, e.publicUrl, e.CLAIMLINK_SILENCE_NOTICE_HOURS);
       if (silence.silent > 0)

@@ -13,6 +13,7 @@ import { AppError } from "../errors/app-error";
 import type { ProvisioningConfig } from "./config";
 import { notifyTopic } from "./events";
 import { lockAndCountOwned, planTarget } from "./claim-target";
+import { studyStillClaimable } from "./claim-study";
 import { authenticateSession } from "./poll-session";
 import type { DeviceAnswer } from "./schemas";
 import { failClaim, settleLocked } from "./time-out-claim";
@@ -70,6 +71,14 @@ export async function answerChallenge(
         result: { state: session.state as "waiting" | "locked" | "expired" },
         notice: answer.reason === "pop_mismatch" ? wrongCode : undefined,
       };
+    }
+
+    // A claim made for a study binds a device only while its claimant is still in that study
+    // with a valid consent (they may have withdrawn since): else it ends as a time-out, which the
+    // protocol already knows, and the device keeps showing codes.
+    if (claim.studyId && !(await studyStillClaimable(tx, claim.userId, claim.studyId, settled.session.model))) {
+      const { session } = await failClaim(tx, settled.session, claim, "timeout", cfg);
+      return { result: { state: session.state as "waiting" | "locked" | "expired" } };
     }
 
     let pop: string;
@@ -207,6 +216,7 @@ async function bindDevice(
         firmware: session.firmware,
         lastSeenAt: new Date(),
         measurementIntervalSeconds: interval,
+        studyId: claim.studyId,
       }),
     );
     action = "device.claimed";
@@ -244,6 +254,7 @@ async function bindDevice(
           credentialId,
           model: session.model,
           firmware: session.firmware,
+          ...(claim.studyId ? { studyId: claim.studyId } : {}),
           ...(target.kind === "new" && target.releasedDevice ? { previousDeviceId: target.releasedDevice.id } : {}),
         },
       },

@@ -12,6 +12,7 @@ import { countHit } from "../rate-limit";
 import type { ProvisioningConfig } from "./config";
 import { notifyTopic } from "./events";
 import { lockAndCountOwned, planTarget } from "./claim-target";
+import { claimEnrolments, decideClaimStudy } from "./claim-study";
 import type { ClaimRequest } from "./schemas";
 import { claimantPopFailures, settleSession } from "./time-out-claim";
 
@@ -67,10 +68,12 @@ export async function createClaim(
     // wrong codes on it (counted once the lock is granted, so an answer being decided is seen),
     // and, for a claim that may make a new record, the owner's row lock and device count
     // (planTarget). One round trip instead of three.
-    const [settled, ownFailures, owned] = await Promise.all([
+    const [settled, ownFailures, owned, enrolled] = await Promise.all([
       settleSession(tx, data.sid, cfg),
       claimantPopFailures(tx, data.sid, actor.id),
       data.replaces ? undefined : lockAndCountOwned(tx, actor.id),
+      // The claimant's studies (docs/studies.md), in the same round trip.
+      claimEnrolments(tx, actor.id),
     ]);
     if (!settled || settled.session.state === "expired")
       throw new AppError(
@@ -96,7 +99,14 @@ export async function createClaim(
     if (!session.lastPollAt || Date.now() - session.lastPollAt.getTime() > cfg.onlineWindowSeconds * 1000) {
       throw new AppError("device_offline", "The device is not connected. Is it switched on and online?");
     }
-    await planTarget(tx, session, actor.id, data.replaces ?? null, cfg.devicesPerAccount, owned);
+    const target = await planTarget(tx, session, actor.id, data.replaces ?? null, cfg.devicesPerAccount, owned);
+    const studyId = await decideClaimStudy(
+      tx,
+      enrolled,
+      session.model,
+      data.study,
+      target.kind === "new" ? null : target.device.studyId,
+    );
 
     const id = newId("clm");
     const nonce = randomBytes(32).toString("base64url");
@@ -114,6 +124,7 @@ export async function createClaim(
           nonce,
           serverProof: serverProof(data.pop, session.sid, id, nonce),
           replacesDeviceId: data.replaces ?? null,
+          studyId,
           expiresAt,
         })
         .returning(),
@@ -126,7 +137,7 @@ export async function createClaim(
         outcome: "success",
         subjectUserId: actor.id,
         subjectDeviceId: session.boundDeviceId ?? data.replaces ?? null,
-        detail: { sid: session.sid, claimId: id, replaces: data.replaces ?? null },
+        detail: { sid: session.sid, claimId: id, replaces: data.replaces ?? null, ...(studyId ? { studyId } : {}) },
       }),
       notifyTopic(tx, `session:${session.sid}`),
     ]);

@@ -31,6 +31,8 @@ export const claimRequestSchema = z.strictObject({
   sid: z.string().max(64).transform(normalizeTyped).pipe(sidSchema),
   pop: popSchema,
   replaces: idSchema("dev").optional(),
+  // The study the device is for (docs/studies.md); needed only by someone in several studies.
+  study: idSchema("stu").optional(),
 });
 
 export const claimPreviewSchema = z.strictObject({

@@ -59,13 +59,14 @@ export async function claimTestDevice(
   cfg: ProvisioningConfig,
   owner: TestAccount,
   model = "coreink-heat",
+  study?: string,
 ) {
   const seed = randomBytes(32);
   const ip = `198.51.100.${n++ % 250}`;
   const s = await startSession(database.db, cfg, { model, firmware: "1.4.2" }, { ip });
   await markPolled(database.db, s.sid);
   const code = pop(seed, s.sid, stepOf(Math.floor(Date.now() / 1000), cfg.stepSeconds));
-  const c = await createClaim(database.db, cfg, owner, { sid: s.sid, pop: code });
+  const c = await createClaim(database.db, cfg, owner, { sid: s.sid, pop: code, ...(study ? { study } : {}) });
   const ch = await pollSession(database, cfg, s.sid, s.sessionToken, 0);
   if (ch.state !== "challenge") throw new Error(`no challenge: ${ch.state}`);
   const deviceNonce = randomBytes(16).toString("base64url");

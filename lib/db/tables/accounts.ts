@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { ts } from "./columns";
+import { studies } from "./studies";
 
 // Accounts, their sign-in and recovery, the audit log and the shared rate-limit counters.
 
@@ -11,8 +12,9 @@ export const users = pgTable(
     // Stored lower-cased: email is compared case-insensitively everywhere.
     email: text("email").notNull(),
     name: text("name").notNull(),
-    // support: sees everything staff see and changes nothing (lib/auth/roles.ts).
-    role: text("role", { enum: ["participant", "staff", "support"] })
+    // support: sees everything staff see and changes nothing; researcher: the dashboard and
+    // export of the studies granted to them, nothing else (lib/auth/roles.ts).
+    role: text("role", { enum: ["participant", "staff", "support", "researcher"] })
       .notNull()
       .default("participant"),
     passwordHash: text("password_hash").notNull(),
@@ -29,11 +31,14 @@ export const users = pgTable(
     totpPendingSealed: text("totp_pending_sealed"),
     // Kinds of device notice (lib/devices/notices.ts) this person switched off on /account.
     noticesOff: jsonb("notices_off").$type<string[]>().notNull().default([]),
+    // The account was deleted (lib/accounts/delete-account.ts): email and name were replaced,
+    // so the row and the audit log keep only a pseudonymous actor.
+    deletedAt: ts("deleted_at"),
   },
   (t) => [
     uniqueIndex("users_email_key").on(t.email),
     check("users_email_lower", sql`${t.email} = lower(${t.email})`),
-    check("users_role_valid", sql`${t.role} in ('participant', 'staff', 'support')`),
+    check("users_role_valid", sql`${t.role} in ('participant', 'staff', 'support', 'researcher')`),
   ],
 );
 
@@ -62,7 +67,9 @@ export const invitations = pgTable(
     id: text("id").primaryKey(), // inv_...
     email: text("email").notNull(),
     name: text("name").notNull(),
-    role: text("role", { enum: ["participant", "staff", "support"] }).notNull(),
+    role: text("role", { enum: ["participant", "staff", "support", "researcher"] }).notNull(),
+    // A participant's invitation may name a study (lib/studies/invite.ts); others never do.
+    studyId: text("study_id").references(() => studies.id),
     tokenHash: text("token_hash").notNull(),
     createdBy: text("created_by").references(() => users.id),
     createdAt: ts("created_at").notNull().defaultNow(),

@@ -12,6 +12,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 import { ts } from "./columns";
+import { studies } from "./studies";
 
 // Devices and provisioning (docs/protocol.md).
 
@@ -33,6 +34,8 @@ export const devices = pgTable(
     lostAt: ts("lost_at"),
     // The outage (last contact) the owner was last told about: one "silent" notice per outage.
     silenceNoticeFor: ts("silence_notice_for"),
+    // The study it was claimed for (docs/studies.md); its readings are that study's data.
+    studyId: text("study_id").references(() => studies.id),
   },
   (t) => [
     uniqueIndex("devices_owner_name_key").on(t.ownerId, sql`lower(${t.name})`),
@@ -42,6 +45,7 @@ export const devices = pgTable(
     index("devices_last_seen_page_idx").on(sql`coalesce(${t.lastSeenAt}, 'epoch'::timestamptz)`, t.id),
     index("devices_created_page_idx").on(t.createdAt, t.id),
     index("devices_model_firmware_idx").on(t.model, t.firmware),
+    index("devices_study_idx").on(t.studyId),
   ],
 );
 
@@ -106,6 +110,8 @@ export const claims = pgTable(
     nonce: text("nonce").notNull(),
     serverProof: text("server_proof").notNull(),
     replacesDeviceId: text("replaces_device_id").references(() => devices.id),
+    // The study the claimant claims the device for (lib/provisioning/claim-study.ts).
+    studyId: text("study_id").references(() => studies.id),
     state: text("state", { enum: ["waiting_for_device", "claimed", "failed"] })
       .notNull()
       .default("waiting_for_device"),
