@@ -12,6 +12,9 @@ export async function register() {
   registerDirectRoutes();
   const { registerDirectClaimRoutes } = await import("./lib/http/claim-routes");
   registerDirectClaimRoutes();
+  // What the start banner says depends on whether a staff account exists yet (scripts/start.mjs).
+  const { registerFirstRunStatus } = await import("./lib/accounts/first-run");
+  registerFirstRunStatus();
   // The embedded database is opened now, and the CLI reaches this process on its socket.
   await startControlChannel();
   const { startHousekeeping } = await import("./lib/housekeeping/schedule");
