@@ -26,7 +26,11 @@ export function NavLink({
 }) {
   const current = isCurrent(usePathname(), href, exact);
   return (
-    <Link href={href} aria-current={current ? "page" : undefined} className={cn(className, current && currentClassName)}>
+    <Link
+      href={href}
+      aria-current={current ? "page" : undefined}
+      className={cn(className, current && currentClassName)}
+    >
       {children}
     </Link>
   );

@@ -58,7 +58,17 @@ function ConsoleNav({ footer }: { footer: ReactNode }) {
  * The staff console: a side navigation on a wide screen; on a narrower one a top bar whose menu
  * button opens the same navigation in a drawer (Radix Dialog: focus trapped, Escape closes).
  */
-export function ConsoleShell({ footer, menuLabel, closeLabel, children }: { footer: ReactNode; menuLabel: string; closeLabel: string; children: ReactNode }) {
+export function ConsoleShell({
+  footer,
+  menuLabel,
+  closeLabel,
+  children,
+}: {
+  footer: ReactNode;
+  menuLabel: string;
+  closeLabel: string;
+  children: ReactNode;
+}) {
   const [open, setOpen] = useState(false);
   const pathname = usePathname();
   useEffect(() => {
@@ -81,7 +91,10 @@ export function ConsoleShell({ footer, menuLabel, closeLabel, children }: { foot
               <Dialog.Content className="fixed inset-y-0 left-0 z-50 w-72 max-w-[85vw] border-r border-line bg-surface shadow-xl focus:outline-none">
                 <Dialog.Title className="sr-only">{menuLabel}</Dialog.Title>
                 <Dialog.Description className="sr-only">{current?.label ?? menuLabel}</Dialog.Description>
-                <Dialog.Close className={buttonClass("ghost", "sm", "absolute top-3 right-2 !px-2")} aria-label={closeLabel}>
+                <Dialog.Close
+                  className={buttonClass("ghost", "sm", "absolute top-3 right-2 !px-2")}
+                  aria-label={closeLabel}
+                >
                   <X aria-hidden="true" className="size-5" />
                 </Dialog.Close>
                 <ConsoleNav footer={footer} />

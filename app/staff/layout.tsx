@@ -5,7 +5,8 @@ import { signOutAction } from "../(auth)/actions";
 import { ToastProvider } from "../_components/ui/toast";
 import { ConsoleShell } from "./console-shell";
 
-const FOOTER_LINK = "flex min-h-9 items-center rounded-md px-2 text-sm text-muted no-underline hover:bg-sunken hover:text-fg";
+const FOOTER_LINK =
+  "flex min-h-9 items-center rounded-md px-2 text-sm text-muted no-underline hover:bg-sunken hover:text-fg";
 
 /** The staff console's frame. Anyone else gets each page's ordinary 404 in the ordinary frame. */
 export default async function StaffLayout({ children }: { children: React.ReactNode }) {

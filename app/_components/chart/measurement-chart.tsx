@@ -145,8 +145,8 @@ export function MeasurementChart({
       {state.series.some((s) => s.unverified.length > 0) && (
         <p className="mt-2 flex items-center gap-2 text-xs text-muted" data-testid="unverified-note">
           <span aria-hidden="true" className="inline-block w-6 border-t-2 border-dashed border-warn" />
-          Dashed: unverified readings, sent unsigned by a legacy node before its upgrade (anyone who knew its hardware id
-          could have sent them).
+          Dashed: unverified readings, sent unsigned by a legacy node before its upgrade (anyone who knew its hardware
+          id could have sent them).
         </p>
       )}
       <div className="mt-2 space-y-5">

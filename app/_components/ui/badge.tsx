@@ -19,9 +19,16 @@ const DOTS: Record<Tone, string> = {
 };
 
 /** A short status word; it never wraps. `dot` adds a coloured dot (the word still carries the meaning). */
-export function Badge({ tone = "neutral", dot = false, className, children, ...props }: ComponentProps<"span"> & { tone?: Tone; dot?: boolean }) {
+export function Badge({
+  tone = "neutral",
+  dot = false,
+  className,
+  children,
+  ...props
+}: ComponentProps<"span"> & { tone?: Tone; dot?: boolean }) {
   return (
     <span
+      data-slot="badge"
       className={cn(
         "inline-flex items-center gap-1.5 rounded-full border px-2 py-0.5 text-xs font-medium whitespace-nowrap",
         TONES[tone],

@@ -98,5 +98,14 @@ export function CheckboxField({
 
 /** Form controls side by side where there is room, stacked on a phone; buttons align with the inputs. */
 export function FieldRow({ className, children }: { className?: string; children: ReactNode }) {
-  return <div className={cn("flex flex-wrap items-end gap-3 [&>*]:min-w-[min(100%,12rem)] [&>*]:flex-1 [&>button]:flex-none", className)}>{children}</div>;
+  return (
+    <div
+      className={cn(
+        "flex flex-wrap items-end gap-3 [&>*]:min-w-[min(100%,12rem)] [&>*]:flex-1 [&>button]:flex-none",
+        className,
+      )}
+    >
+      {children}
+    </div>
+  );
 }

@@ -25,7 +25,11 @@ export function Main({
     <main
       id="main"
       tabIndex={-1}
-      className={cn("mx-auto w-full min-w-0 flex-1 px-4 pt-6 pb-16 outline-none sm:px-6 sm:pt-8", WIDTHS[width], className)}
+      className={cn(
+        "mx-auto w-full min-w-0 flex-1 px-4 pt-6 pb-16 outline-none sm:px-6 sm:pt-8",
+        WIDTHS[width],
+        className,
+      )}
     >
       {children}
     </main>

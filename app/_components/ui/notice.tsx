@@ -29,7 +29,11 @@ export function Notice({
 }: Omit<ComponentProps<"div">, "title"> & { tone?: Exclude<Tone, "neutral">; title?: ReactNode; actions?: ReactNode }) {
   return (
     <div
-      className={cn("relative flex gap-3 overflow-hidden rounded-md border py-3 ps-4 pe-3 text-sm", TONES[tone], className)}
+      className={cn(
+        "relative flex gap-3 overflow-hidden rounded-md border py-3 ps-4 pe-3 text-sm",
+        TONES[tone],
+        className,
+      )}
       {...props}
     >
       <span aria-hidden="true" className={cn("absolute inset-y-0 start-0 w-1", BARS[tone])} />

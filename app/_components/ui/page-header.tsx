@@ -38,7 +38,11 @@ export function PageHeader({
       <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-3">
         <div className="min-w-0 flex-1 basis-64">
           <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
-            <h1 tabIndex={-1} className="min-w-0 text-2xl font-semibold tracking-tight break-words outline-none" data-testid={titleTestId}>
+            <h1
+              tabIndex={-1}
+              className="min-w-0 text-2xl font-semibold tracking-tight break-words outline-none"
+              data-testid={titleTestId}
+            >
               {title}
             </h1>
             {badge}

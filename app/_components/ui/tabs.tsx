@@ -39,7 +39,12 @@ export function Tabs({
         ))}
       </RadixTabs.List>
       {tabs.map((t) => (
-        <RadixTabs.Content key={t.value} value={t.value} className="pt-5 focus-visible:outline-offset-4" data-testid={t["data-testid"]}>
+        <RadixTabs.Content
+          key={t.value}
+          value={t.value}
+          className="pt-5 focus-visible:outline-offset-4"
+          data-testid={t["data-testid"]}
+        >
           {t.content}
         </RadixTabs.Content>
       ))}

@@ -15,7 +15,15 @@ const ToastContext = createContext<Notify | null>(null);
  * seconds in the corner (Radix Toast: a live region, F8 reaches it, Escape dismisses it).
  * Errors stay until dismissed.
  */
-export function ToastProvider({ label, closeLabel, children }: { label: string; closeLabel: string; children: ReactNode }) {
+export function ToastProvider({
+  label,
+  closeLabel,
+  children,
+}: {
+  label: string;
+  closeLabel: string;
+  children: ReactNode;
+}) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const notify = useCallback<Notify>((text, tone = "ok") => {
     setToasts((t) => [...t.slice(-2), { id: Date.now() + Math.random(), tone, text }]);
@@ -37,7 +45,10 @@ export function ToastProvider({ label, closeLabel, children }: { label: string; 
             data-testid="toast"
             data-tone={t.tone}
           >
-            <span aria-hidden="true" className={cn("mt-1.5 size-2 shrink-0 rounded-full", t.tone === "error" ? "bg-danger" : "bg-ok")} />
+            <span
+              aria-hidden="true"
+              className={cn("mt-1.5 size-2 shrink-0 rounded-full", t.tone === "error" ? "bg-danger" : "bg-ok")}
+            />
             <RadixToast.Description className="min-w-0 flex-1">{t.text}</RadixToast.Description>
             <RadixToast.Close className="rounded p-0.5 text-muted hover:text-fg" aria-label={closeLabel}>
               <X aria-hidden="true" className="size-4" />

@@ -18,7 +18,10 @@ export function Truncate({
   children?: ReactNode;
 }) {
   return (
-    <span title={value} className={cn("block max-w-full min-w-0 truncate", mono && "font-mono text-[0.9em]", className)}>
+    <span
+      title={value}
+      className={cn("block max-w-full min-w-0 truncate", mono && "font-mono text-[0.9em]", className)}
+    >
       {children ?? value}
     </span>
   );

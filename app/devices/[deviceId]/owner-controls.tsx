@@ -17,7 +17,10 @@ export function RenameForm({ deviceId, name }: { deviceId: string; name: string 
         e.preventDefault();
         const value = String(new FormData(e.currentTarget).get("name") ?? "");
         void run(async () => {
-          const r = await api<{ name: string }>(`/api/v1/devices/${deviceId}`, { method: "PATCH", body: { name: value } });
+          const r = await api<{ name: string }>(`/api/v1/devices/${deviceId}`, {
+            method: "PATCH",
+            body: { name: value },
+          });
           return `Renamed to “${r.name}”.`;
         });
       }}

@@ -175,8 +175,8 @@ export default async function DevicePage({
                   <code>{legacy.node.hardwareId}</code>
                 </>
               ) : null}{" "}
-              and sends its data unsigned, so its readings are marked unverified: anyone who knows the id could send
-              as it.
+              and sends its data unsigned, so its readings are marked unverified: anyone who knows the id could send as
+              it.
               {legacy.node.disabled && " Staff have stopped accepting its data."}
             </p>
             {manages && (

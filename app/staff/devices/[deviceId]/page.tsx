@@ -22,7 +22,7 @@ import { StaffDeviceActions } from "./staff-device-actions";
 
 export const metadata: Metadata = { title: "Device (staff)" };
 
-const COMMAND_TONE: Record<string, Tone> = { done: "ok", pending: "accent", failed: "danger", expired: "neutral" };
+const COMMAND_TONE: Record<string, Tone> = { done: "ok", queued: "accent", failed: "danger", expired: "neutral" };
 
 export default async function StaffDevicePage({ params }: { params: Promise<{ deviceId: string }> }) {
   const { deviceId } = await params;
@@ -69,7 +69,11 @@ export default async function StaffDevicePage({ params }: { params: Promise<{ de
         {fact(
           "Owner",
           <>
-            <Link href={`/staff/audit?account=${device.owner.id}`} className="block truncate" title={device.owner.email}>
+            <Link
+              href={`/staff/audit?account=${device.owner.id}`}
+              className="block truncate"
+              title={device.owner.email}
+            >
               {device.owner.email}
             </Link>
             <span className="text-xs text-muted">{device.owner.name}</span>
