@@ -15,7 +15,7 @@ const LOCAL = `http://localhost:${PORT}`;
 
 /** `npm start` with nothing set but the port and a fresh data directory. */
 function npmStart(dataDir: string) {
-  const env: Record<string, string | undefined> = {};
+  const env = {} as NodeJS.ProcessEnv;
   for (const [k, v] of Object.entries(process.env))
     if (!/^(CLAIMLINK_|AUTH_|DATABASE_URL$|NODE_ENV$|E2E_)/.test(k)) env[k] = v;
   Object.assign(env, { PORT: String(PORT), CLAIMLINK_DATA_DIR: dataDir });

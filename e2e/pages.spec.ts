@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { buildFixture, PAGES, ROLES, type Fixture, type PageEntry, type Role, type Sessions } from "./pages";
+import { buildFixture, settled, PAGES, ROLES, type Fixture, type PageEntry, type Role, type Sessions } from "./pages";
 
 // Every page of e2e/pages.ts, as every role that may see it, at a phone's width and a laptop's:
 // - accessibility: axe finds no serious or critical violation;
@@ -60,13 +60,26 @@ async function open(browser: Browser, role: Role, width: number) {
 }
 
 async function visit(page: Page, entry: PageEntry) {
+  // A fresh document each time: a path that differs only in its fragment would not load anew.
+  await page.goto("about:blank");
   await page.goto(entry.path(fixture));
   await page.locator("main h1").first().waitFor();
   if (entry.ready) await page.locator(entry.ready).first().waitFor();
-  // The time zone and anything else hydration redraws.
-  await page.waitForLoadState("networkidle");
+  await settled(page);
   if (entry.prepare) await entry.prepare(page);
 }
+
+test("the layout checks see what they look for: a word broken letter by letter, a page wider than the screen", async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 360, height: 600 });
+  await page.setContent(
+    `<table><tr><td style="width:40px;overflow-wrap:anywhere">claimlink@example.org</td></tr></table>` +
+      `<button style="width:60px;word-break:break-all">Disable</button><div style="width:500px">wide</div>`,
+  );
+  expect(await brokenWords(page)).toEqual(['td: "claimlink@example.org"', 'button: "Disable"']);
+  expect(await sideways(page)).toBeGreaterThan(0);
+});
 
 for (const role of ROLES)
   for (const width of [390, 1280]) {

@@ -43,8 +43,9 @@ export const PAGES: PageEntry[] = [
   { name: "sign-in", path: () => "/sign-in", roles: ["signed-out"], screenshot: true },
   { name: "sign-in-claim", path: () => "/sign-in?next=%2Fclaim", roles: ["signed-out"] },
   { name: "forgot-password", path: () => "/forgot-password", roles: ["signed-out"] },
-  { name: "invite", path: (f) => `/invite#${f.inviteToken}`, roles: ["signed-out"], ready: "#password" },
+  // Before "invite": a visited invitation link waits in the tab (a reload keeps it).
   { name: "invite-no-token", path: () => "/invite", roles: ["signed-out"], ready: "[data-testid=invite-error]" },
+  { name: "invite", path: (f) => `/invite#${f.inviteToken}`, roles: ["signed-out"], ready: "#password" },
   { name: "reset-no-token", path: () => "/reset-password", roles: ["signed-out"], ready: "[data-testid=reset-error]" },
   { name: "not-found", path: () => "/no-such-page", roles: ["signed-out", "participant", "staff"] },
   {
@@ -113,6 +114,16 @@ export const PAGES: PageEntry[] = [
   { name: "legacy", path: () => "/staff/legacy", roles: STAFF_ROLES },
   { name: "keys", path: () => "/staff/keys", roles: STAFF_ROLES },
 ];
+
+/**
+ * Loaded and hydrated: the document is complete and two frames have been drawn since (the
+ * browser's time zone and anything else hydration redraws). Not "network idle": the emulator
+ * and the claim page hold long polls.
+ */
+export async function settled(page: Page) {
+  await page.waitForFunction(() => document.readyState === "complete");
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
 
 export type Sessions = Record<Exclude<Role, "signed-out">, APIRequestContext>;
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { test } from "@playwright/test";
-import { buildFixture, PAGES, type Fixture, type Role, type Sessions } from "./pages";
+import { buildFixture, settled, PAGES, type Fixture, type Role, type Sessions } from "./pages";
 
 // `npm run screenshots`: the main pages (those e2e/pages.ts marks `screenshot`) at a phone's
 // width and a laptop's, written to docs/screenshots/<page>-<width>.png. Not part of `npm test`.
@@ -35,7 +35,7 @@ for (const width of [390, 1280])
       await page.goto(entry.path(fixture));
       await page.locator("main h1").first().waitFor();
       if (entry.ready) await page.locator(entry.ready).first().waitFor();
-      await page.waitForLoadState("networkidle");
+      await settled(page);
       if (entry.prepare) await entry.prepare(page);
       await page.screenshot({ path: path.join(OUT, `${entry.name}-${width}.png`), fullPage: true });
       await context.close();
