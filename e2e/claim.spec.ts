@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Challenge } from "../device/client";
 import { claim, claimDevice, deviceShowingCode, signedInApi } from "./api";
-import { createAccountWithCli, signIn, STAFF, uniqueEmail } from "./helpers";
+import { createAccountWithCli, signIn, STAFF, typeCode, uniqueEmail } from "./helpers";
 
 async function participant(page: Page, tag = "claimer") {
   const p = createAccountWithCli(uniqueEmail(tag), "participant");
@@ -13,11 +13,6 @@ async function participant(page: Page, tag = "claimer") {
   return { ...p, api: await signedInApi(p.email, p.password) };
 }
 
-async function typeCode(page: Page, code: string) {
-  await page.getByText("Type the code instead").click();
-  await page.getByLabel("Code under the QR").fill(code);
-  await page.getByRole("button", { name: "Claim", exact: true }).click();
-}
 
 test("the phone's camera link while signed out: sign in, come back, claimed, and the code never reaches a URL", async ({
   page,
@@ -51,11 +46,13 @@ test("a typed code (any case, spaces) claims; the device page renames and refuse
   await d.device.answer((await d.poll) as Challenge);
   await expect(page).toHaveURL(new RegExp(`/devices/${d.device.credential!.deviceId}$`));
 
+  await page.getByRole("tab", { name: "Settings" }).click();
   await page.getByLabel("Device name").fill("Living room");
   await page.getByRole("button", { name: "Rename" }).click();
   await expect(page.getByTestId("rename-message")).toHaveText("Renamed to “Living room”.");
   await expect(page.getByTestId("device-name")).toHaveText("Living room");
   await page.goto(`/devices/${first.deviceId}`);
+  await page.getByRole("tab", { name: "Settings" }).click();
   await page.getByLabel("Device name").fill("LIVING ROOM");
   await page.getByRole("button", { name: "Rename" }).click();
   await expect(page.getByTestId("rename-message")).toHaveText("You already have a device called “LIVING ROOM”.");
@@ -165,7 +162,7 @@ test("the dashboard: an empty state first, then the device with its status and l
   await card.click();
   await expect(page.getByTestId("latest-values")).toContainText("21.5°C");
   await expect(page.getByTestId("credential")).toContainText(device.credential!.credentialId);
-  await expect(page.getByTestId("device-audit")).toContainText("device.claimed");
+  await expect(page.getByTestId("device-audit")).toContainText("Claimed");
   await expect(page.getByTestId("chart").locator("canvas").first()).toBeVisible();
   await page.getByRole("button", { name: "7 days" }).click();
   await expect(page.getByRole("button", { name: "7 days" })).toHaveAttribute("aria-pressed", "true");

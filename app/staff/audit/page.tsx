@@ -135,22 +135,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                         Refused
                       </Badge>
                     )}
-                    <details className="mt-0.5 text-xs font-normal text-muted">
-                      <summary className="cursor-pointer">Details</summary>
-                      <dl className="mt-1 grid grid-cols-[auto_minmax(0,1fr)] gap-x-3">
-                        <dt>Action</dt>
-                        <dd>
-                          <code>{e.action}</code>
-                        </dd>
-                        <dt>Outcome</dt>
-                        <dd>{e.outcome}</dd>
-                      </dl>
+                    <div className="mt-0.5 flex flex-wrap items-baseline gap-x-3 text-xs font-normal text-muted">
+                      {/* The name to filter by ("Action" above takes it, or its family). */}
+                      <code>{e.action}</code>
                       {Object.keys(e.detail).length > 0 && (
-                        <pre className="mt-1 max-w-md overflow-x-auto rounded bg-sunken p-2 font-mono text-xs whitespace-pre-wrap">
-                          {JSON.stringify(e.detail, null, 2)}
-                        </pre>
+                        <details>
+                          <summary className="cursor-pointer">Details</summary>
+                          <pre className="mt-1 max-w-md overflow-x-auto rounded bg-sunken p-2 font-mono text-xs whitespace-pre-wrap">
+                            {JSON.stringify(e.detail, null, 2)}
+                          </pre>
+                        </details>
                       )}
-                    </details>
+                    </div>
                   </div>
                 ),
               },
