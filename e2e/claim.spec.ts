@@ -13,7 +13,6 @@ async function participant(page: Page, tag = "claimer") {
   return { ...p, api: await signedInApi(p.email, p.password) };
 }
 
-
 test("the phone's camera link while signed out: sign in, come back, claimed, and the code never reaches a URL", async ({
   page,
 }) => {

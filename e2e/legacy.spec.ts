@@ -211,6 +211,9 @@ test("staff add a device model in the browser, see it in the registry, and delet
   await expect(row).toContainText("≥ 1.2.0");
   await expect(row).toContainText("temperature (Cel), humidity (%)");
   await row.getByRole("button", { name: `Delete ${model}` }).click();
-  await page.getByTestId("confirm-dialog").getByRole("button", { name: `Delete ${model}` }).click();
+  await page
+    .getByTestId("confirm-dialog")
+    .getByRole("button", { name: `Delete ${model}` })
+    .click();
   await expect(row).toHaveCount(0);
 });
