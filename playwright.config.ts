@@ -40,7 +40,8 @@ const cameraProject = () => ({
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: "test-results",
+  // The screenshot run keeps its own output, so it can run beside the suite.
+  outputDir: process.env.SCREENSHOTS ? "e2e/.tmp/screenshot-results" : "test-results",
   timeout: 60_000,
   expect: { timeout: 10_000 },
   workers: 1,
