@@ -160,9 +160,12 @@ test("the dashboard: an empty state first, then the device with its status and l
   await expect(card).toContainText("640 ppm");
   await card.click();
   await expect(page.getByTestId("latest-values")).toContainText("21.5°C");
-  await expect(page.getByTestId("credential")).toContainText(device.credential!.credentialId);
   await expect(page.getByTestId("device-audit")).toContainText("Claimed");
-  await expect(page.getByTestId("chart").locator("canvas").first()).toBeVisible();
+  // One reading is no line: the chart says it is collecting data, with the reading it has.
+  await expect(page.getByTestId("collecting").first()).toContainText("One reading so far");
+  await expect(page.getByTestId("chart").locator("canvas")).toHaveCount(0);
+  await page.getByRole("tab", { name: "Settings" }).click();
+  await expect(page.getByTestId("credential")).toContainText(device.credential!.credentialId);
   await page.getByRole("button", { name: "7 days" }).click();
   await expect(page.getByRole("button", { name: "7 days" })).toHaveAttribute("aria-pressed", "true");
 
@@ -171,6 +174,7 @@ test("the dashboard: an empty state first, then the device with its status and l
   expect((await staff.post(`/api/v1/staff/devices/${deviceId}/revoke`)).status()).toBe(200);
   await page.reload();
   await expect(page.getByTestId("device-status")).toHaveText("Revoked");
+  await page.getByRole("tab", { name: "Settings" }).click();
   await expect(page.getByText("This device has no valid credential")).toBeVisible();
 });
 
@@ -178,9 +182,11 @@ test("without a camera the scanner says what to do instead", async ({ page }) =>
   await participant(page, "nocamera");
   await page.goto("/claim"); // the main project's Chromium has no camera at all
   await expect(page.getByTestId("camera-error")).toHaveText(
-    "No camera was found on this device. Type the code shown under the QR, or choose a photo of it.",
+    "No camera here. Type the code shown under the QR below, or choose a photo of it.",
   );
   await expect(page.getByText("Type the code instead")).toBeVisible();
+  // Typing is the way in here, so it is open at once (not folded away under a red box).
+  await expect(page.getByLabel("Code under the QR")).toBeVisible();
   await expect(page.getByText("Use a photo of the code")).toBeVisible();
 });
 

@@ -71,6 +71,8 @@ export async function rowAction(row: Locator, menu: string, item: string, confir
 /** Types a device code on the claim page; typing is already open where there is no camera. */
 export async function typeCode(page: Page, code: string) {
   const field = page.getByLabel("Code under the QR");
+  // Settled first: once the page knows whether there is a camera, typing is open or folded.
+  await expect(page.getByTestId("camera-error").or(page.getByTestId("camera"))).toBeVisible();
   if (!(await field.isVisible())) await page.getByText("Type the code instead").click();
   await field.fill(code);
   await page.getByRole("button", { name: "Claim", exact: true }).click();
