@@ -17,6 +17,13 @@ describe("describeAuditEvent: the audit log and a device's activity in words", (
     expect(describeAuditEvent("claim.refused", {})).toBe("A claim was refused");
   });
 
+  it("tells a refused sign-in from a successful one", () => {
+    expect(describeAuditEvent("signin", {}, "success")).toBe("Signed in");
+    expect(describeAuditEvent("signin", { code: "rate_limited", reason: "rate_limited" }, "failure")).toBe(
+      "A sign-in was refused: too many attempts",
+    );
+  });
+
   it("never hides an action it has no sentence for", () => {
     expect(describeAuditEvent("studies.enrolled", null)).toBe("Studies enrolled");
     expect(describeAuditEvent("thing.other_refused", { code: "made_up_code" })).toBe(

@@ -14,6 +14,7 @@ const SENTENCES: Record<string, string> = {
   "account.role_changed": "Role changed",
   "account.notices_changed": "Notice settings changed",
   "session.started": "Signed in",
+  signin: "Signed in",
   "session.revoked": "A sign-in session was ended",
   "sessions.revoked_all": "Signed out everywhere",
   "password.changed": "Password changed",
@@ -80,11 +81,22 @@ function words(action: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** Actions recorded both ways, by what their refusal means. */
+const FAILED: Record<string, string> = { signin: "A sign-in was refused" };
+
 /** The event in words: "Credential revoked", "A request from the device was refused: bad request signature". */
-export function describeAuditEvent(action: string, detail: Record<string, unknown> | null | undefined): string {
+export function describeAuditEvent(
+  action: string,
+  detail: Record<string, unknown> | null | undefined,
+  outcome: string = "success",
+): string {
+  const code = typeof detail?.code === "string" ? detail.code : null;
+  if (outcome !== "success" && FAILED[action]) {
+    const why = code ? (errorTitle(code) ?? words(code)).toLowerCase() : null;
+    return why ? `${FAILED[action]}: ${why}` : FAILED[action];
+  }
   const sentence = SENTENCES[action];
   if (sentence) return sentence;
-  const code = typeof detail?.code === "string" ? detail.code : null;
   const why = code ? (errorTitle(code) ?? words(code)).toLowerCase() : null;
   const refused =
     REFUSED[action] ?? (action.endsWith("_refused") ? `${words(action.slice(0, -"_refused".length))} refused` : null);

@@ -55,7 +55,9 @@ export function ActivityList({
       {events.map((e) => (
         <li key={e.id} className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 px-4 py-2.5 text-sm">
           <div className="min-w-0 flex-1 basis-60">
-            <span data-action={e.action}>{describeAuditEvent(e.action, e.detail as Record<string, unknown>)}</span>
+            <span data-action={e.action}>
+              {describeAuditEvent(e.action, e.detail as Record<string, unknown>, e.outcome)}
+            </span>
             {e.outcome !== "success" && (
               <Badge tone="warn" className="ms-2">
                 Refused

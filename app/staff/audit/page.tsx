@@ -129,7 +129,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 primary: true,
                 cell: (e) => (
                   <div className="min-w-0">
-                    <span>{describeAuditEvent(e.action, e.detail)}</span>
+                    <span>{describeAuditEvent(e.action, e.detail, e.outcome)}</span>
                     {e.outcome !== "success" && (
                       <Badge tone="warn" className="ms-2">
                         Refused
