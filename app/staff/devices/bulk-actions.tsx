@@ -99,6 +99,11 @@ export function BulkActions({ filter }: { filter: Record<string, string> }) {
           role="group"
           aria-label="Confirm the bulk action"
         >
+          <p data-testid="bulk-confirmation" className="basis-full text-sm">
+            {LABELS[kind]}
+            {kind === "set_config" ? ` to ${interval} s` : ""} on <strong>{count}</strong> device
+            {count === 1 ? "" : "s"}?
+          </p>
           <Button
             variant={kind === "revoke" ? "danger" : "primary"}
             disabled={busy !== null}
