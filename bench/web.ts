@@ -54,7 +54,7 @@ async function main() {
           .catch(() => false)
       )
         break;
-      if (i > 300) throw new Error("the app did not start; run `npm run build` first");
+      if (i > 900) throw new Error("the app did not start; run `npm run build` first");
       await new Promise((r) => setTimeout(r, 200));
     }
 

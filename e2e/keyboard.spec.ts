@@ -11,6 +11,8 @@ test("skip link, focus after navigating and after submitting a claim", async ({ 
   const p = createAccountWithCli(uniqueEmail("keys"), "participant");
   await signIn(page, p.email, p.password, /\/devices$/);
 
+  // A fresh load: the first Tab reaches the skip link.
+  await page.goto("/devices");
   await page.keyboard.press("Tab");
   const skip = page.getByRole("link", { name: "Skip to content" });
   await expect(skip).toBeFocused();

@@ -106,7 +106,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                 canChange
                   ? (a) =>
                       a.id === me.id ? (
-                        <span className="text-xs text-muted">This is you</span>
+                        <Badge tone="accent">you</Badge>
                       ) : (
                         <AccountActions
                           id={a.id}
