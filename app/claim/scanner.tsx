@@ -75,9 +75,11 @@ export function Scanner({
     pausedRef.current = paused;
     onErrorRef.current = onCameraError;
   });
-  useEffect(() => {
-    if (error) onErrorRef.current?.(error);
-  }, [error]);
+  // Told in the same update as the error is shown, so the page opens typing in the same render.
+  const fail = useCallback((e: CameraError) => {
+    setError(e);
+    onErrorRef.current?.(e);
+  }, []);
 
   const stop = useCallback(() => {
     stream.current?.getTracks().forEach((t) => t.stop());
@@ -89,7 +91,7 @@ export function Scanner({
     let frame = 0;
     async function start() {
       if (!navigator.mediaDevices?.getUserMedia) {
-        setError(window.isSecureContext ? "missing" : "insecure");
+        fail(window.isSecureContext ? "missing" : "insecure");
         setStarting(false);
         return;
       }
@@ -126,7 +128,7 @@ export function Scanner({
       } catch (err) {
         if (cancelled) return;
         const name = (err as DOMException).name;
-        setError(
+        fail(
           name === "NotAllowedError" || name === "SecurityError"
             ? "denied"
             : name === "NotFoundError" || name === "OverconstrainedError"
@@ -142,7 +144,7 @@ export function Scanner({
       clearTimeout(frame);
       stop();
     };
-  }, [cameraId, stop]);
+  }, [cameraId, stop, fail]);
 
   async function toggleTorch() {
     const track = stream.current?.getVideoTracks()[0];
