@@ -72,7 +72,7 @@ export async function rowAction(row: Locator, menu: string, item: string, confir
 export async function typeCode(page: Page, code: string) {
   const field = page.getByLabel("Code under the QR");
   // Settled first: once the page knows whether there is a camera, typing is open or folded.
-  await expect(page.getByTestId("camera-error").or(page.getByTestId("camera"))).toBeVisible();
+  await expect(page.locator("[data-testid=camera-error], [data-scanner=scanning]")).toBeVisible();
   if (!(await field.isVisible())) await page.getByText("Type the code instead").click();
   await field.fill(code);
   await page.getByRole("button", { name: "Claim", exact: true }).click();

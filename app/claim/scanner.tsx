@@ -165,7 +165,7 @@ export function Scanner({
       </p>
     );
   return (
-    <div>
+    <div data-scanner={starting ? "starting" : "scanning"}>
       <div className="relative aspect-[4/3] w-full overflow-hidden rounded-lg bg-[#111]">
         <video
           ref={video}
