@@ -6,6 +6,9 @@ export async function register() {
   checkConfigurationAtStart();
   // Not while `next build` collects pages: only a serving process keeps house.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
+  // What the start banner says depends on whether a staff account exists yet (scripts/start.mjs).
+  const { registerFirstRunStatus } = await import("./lib/accounts/first-run");
+  registerFirstRunStatus();
   // The embedded database is opened now, and the CLI reaches this process on its socket.
   await startControlChannel();
   const { startHousekeeping } = await import("./lib/housekeeping/schedule");

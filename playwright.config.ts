@@ -20,9 +20,28 @@ const chromiumArgs = [
 ];
 showOnCamera("https://example.com/nothing-yet"); // the fake camera's file must exist when Chromium starts
 
+// The real camera path: Chromium's fake capture device plays e2e/.tmp/camera.y4m.
+const cameraProject = () => ({
+  name: "camera",
+  testMatch: /camera\.spec\.ts/,
+  use: {
+    permissions: ["camera"],
+    launchOptions: {
+      executablePath: systemChromium,
+      args: [
+        ...chromiumArgs,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        `--use-file-for-fake-video-capture=${CAMERA_FILE}`,
+      ],
+    },
+  },
+});
+
 export default defineConfig({
   testDir: "e2e",
-  outputDir: "test-results",
+  // The screenshot run keeps its own output, so it can run beside the suite.
+  outputDir: process.env.SCREENSHOTS ? "e2e/.tmp/screenshot-results" : "test-results",
   timeout: 60_000,
   expect: { timeout: 10_000 },
   workers: 1,
@@ -35,24 +54,11 @@ export default defineConfig({
     launchOptions: { executablePath: systemChromium, args: chromiumArgs },
   },
   projects: [
-    { name: "main", testIgnore: /camera\.spec\.ts/ },
-    {
-      // The real camera path: Chromium's fake capture device plays e2e/.tmp/camera.y4m.
-      name: "camera",
-      testMatch: /camera\.spec\.ts/,
-      use: {
-        permissions: ["camera"],
-        launchOptions: {
-          executablePath: systemChromium,
-          args: [
-            ...chromiumArgs,
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            `--use-file-for-fake-video-capture=${CAMERA_FILE}`,
-          ],
-        },
-      },
-    },
+    // `npm run screenshots` (SCREENSHOTS=1) runs only the screenshot project; `npm test` never does.
+    ...(process.env.SCREENSHOTS
+      ? [{ name: "screenshots", testMatch: /screenshots\.spec\.ts/ }]
+      : [{ name: "main", testIgnore: /(camera|screenshots)\.spec\.ts/ }]),
+    ...(process.env.SCREENSHOTS ? [] : [cameraProject()]),
   ],
   webServer: {
     command: "node scripts/e2e-server.mjs",

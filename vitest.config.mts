@@ -5,7 +5,13 @@ import { TEST_KEYS } from "./scripts/test-keys.mjs";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["lib/**/*.test.ts", "cli/**/*.test.ts", "device/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: [
+      "lib/**/*.test.ts",
+      "app/**/*.test.ts",
+      "cli/**/*.test.ts",
+      "device/**/*.test.ts",
+      "scripts/**/*.test.ts",
+    ],
     environment: "node",
     // One database per run on PostgreSQL; files share it, so they run one at a time.
     fileParallelism: false,

@@ -1,9 +1,9 @@
 import { canReadStaffData } from "@/lib/auth/roles";
 import type { Metadata, Viewport } from "next";
-import Link from "next/link";
 import { getCurrentUser } from "@/lib/auth/current";
-import { signOutAction } from "./(auth)/actions";
-import { SiteMenu } from "./_components/site-menu";
+import { HiddenUnder } from "./_components/nav-link";
+import { RouteFocus } from "./_components/route-focus";
+import { SiteHeader } from "./_components/site-header";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -11,43 +11,37 @@ export const metadata: Metadata = {
   description: "Claim your sensor device by scanning the code on its screen.",
 };
 
-export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#ffffff" },
+    { media: "(prefers-color-scheme: dark)", color: "#16161b" },
+  ],
+};
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const user = await getCurrentUser();
+  // Staff and support see the console's own navigation under /staff (app/staff/layout.tsx);
+  // anyone else there gets the ordinary 404 page, with the ordinary header.
+  const console = !!user && canReadStaffData(user.role);
   return (
     <html lang="en">
-      <body>
-        <header className="site-header">
-          <nav aria-label="Main">
-            <Link href="/" className="brand">
-              Claimlink
-            </Link>
-            {user ? (
-              <SiteMenu>
-                <Link href="/devices">Devices</Link>
-                {canReadStaffData(user.role) && <Link href="/staff/devices">Fleet</Link>}
-                {canReadStaffData(user.role) && <Link href="/staff/accounts">Accounts</Link>}
-                {canReadStaffData(user.role) && <Link href="/staff/audit">Audit log</Link>}
-                {canReadStaffData(user.role) && <Link href="/staff/models">Models</Link>}
-                {canReadStaffData(user.role) && <Link href="/staff/legacy">Legacy nodes</Link>}
-                {canReadStaffData(user.role) && <Link href="/staff/keys">Server keys</Link>}
-                <Link href="/account">{user.name}</Link>
-                <form action={signOutAction}>
-                  <button type="submit" className="link">
-                    Sign out
-                  </button>
-                </form>
-              </SiteMenu>
-            ) : (
-              <div className="nav-links">
-                <Link href="/sign-in">Sign in</Link>
-              </div>
-            )}
-          </nav>
-        </header>
+      <body className="flex flex-col">
+        <a
+          href="#main"
+          className="sr-only z-[100] rounded-md bg-accent px-4 py-2 text-accent-fg no-underline focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+        >
+          Skip to content
+        </a>
+        <RouteFocus />
+        <HiddenUnder prefix="/staff" active={console}>
+          <SiteHeader user={user} />
+        </HiddenUnder>
         {children}
-        <footer className="site-footer">Claimlink</footer>
+        <HiddenUnder prefix="/staff" active={console}>
+          <footer className="px-4 py-6 text-center text-xs text-muted">Claimlink</footer>
+        </HiddenUnder>
       </body>
     </html>
   );

@@ -1,25 +1,26 @@
 import { canReadStaffData } from "@/lib/auth/roles";
-import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/current";
+import { ButtonLink } from "./_components/ui/button";
+import { Main } from "./_components/ui/main";
 
 export default async function HomePage() {
   const user = await getCurrentUser();
   if (user)
     redirect(user.mustEnrol ? "/account/security" : canReadStaffData(user.role) ? "/staff/accounts" : "/devices");
   return (
-    <main>
-      <div className="card narrow">
-        <h1>Claimlink</h1>
-        <p>
-          Claim the sensor device you received by scanning the code on its screen with your phone. No app to install.
+    <Main width="narrow" className="flex flex-col justify-center">
+      <div className="rounded-xl border border-line bg-surface p-6 text-center shadow-xs sm:p-8">
+        <h1 tabIndex={-1} className="text-2xl font-semibold tracking-tight outline-none">
+          Claim your sensor device
+        </h1>
+        <p className="mt-3 text-muted">
+          Scan the code on your device&apos;s screen with your phone&apos;s camera. No app to install.
         </p>
-        <div className="actions">
-          <Link className="button" href="/sign-in">
-            Sign in
-          </Link>
+        <div className="mt-6 flex justify-center">
+          <ButtonLink href="/sign-in">Sign in</ButtonLink>
         </div>
       </div>
-    </main>
+    </Main>
   );
 }

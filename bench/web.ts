@@ -15,7 +15,7 @@ import { CAMERA_FILE, showOnCamera } from "../e2e/fake-camera";
 
 const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 5;
-const PORT = 3291;
+const PORT = Number(process.env.E2E_PORT ?? 3291); // E2E_PORT: a port of your own on a shared machine
 const BASE = `http://localhost:${PORT}`;
 const root = path.resolve(import.meta.dirname, "..");
 const STAFF = { email: "bench@bench.example.org", password: "bench password 123" };
@@ -23,17 +23,6 @@ const BUDGET = 200 * 1024;
 
 async function main() {
   showOnCamera("https://example.com/warm-up");
-  const server = spawn(process.execPath, [path.join(root, "scripts/e2e-server.mjs")], {
-    cwd: root,
-    env: {
-      ...process.env,
-      E2E_PORT: String(PORT),
-      E2E_STAFF_EMAIL: STAFF.email,
-      E2E_STAFF_PASSWORD: STAFF.password,
-      DATABASE_URL: "",
-    },
-    stdio: "ignore",
-  });
   const browser = await chromium.launch({
     executablePath: ["/usr/bin/chromium"].find((p) => existsSync(p)),
     args: [
@@ -46,6 +35,17 @@ async function main() {
       `--use-file-for-fake-video-capture=${CAMERA_FILE}`,
     ],
   });
+  const server = spawn(process.execPath, [path.join(root, "scripts/e2e-server.mjs")], {
+    cwd: root,
+    env: {
+      ...process.env,
+      E2E_PORT: String(PORT),
+      E2E_STAFF_EMAIL: STAFF.email,
+      E2E_STAFF_PASSWORD: STAFF.password,
+      DATABASE_URL: "",
+    },
+    stdio: "ignore",
+  });
   try {
     for (let i = 0; ; i++) {
       if (
@@ -54,7 +54,7 @@ async function main() {
           .catch(() => false)
       )
         break;
-      if (i > 300) throw new Error("the app did not start; run `npm run build` first");
+      if (i > 900) throw new Error("the app did not start; run `npm run build` first");
       await new Promise((r) => setTimeout(r, 200));
     }
 

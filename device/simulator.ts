@@ -169,6 +169,19 @@ async function suspect(device: DeviceClient, o: Options, code: string, persist: 
   }
 }
 
+/**
+ * The credential was revoked (the owner released the device or reported it lost, or staff
+ * revoked it). The answer saying so is MAC-verified (DeviceClient.signed accepts nothing
+ * else), so the server knows our secret: forget the credential and show a new code at once.
+ */
+async function claimAgain(device: DeviceClient, o: Options, persist: () => void) {
+  console.log("This device's credential was revoked (released, lost or revoked by staff). Showing a new code.");
+  device.credential = null;
+  await provision(device, o, false);
+  persist();
+  console.log(`\nClaimed as "${device.credential!.name}" (${device.credential!.deviceId}).`);
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const saved = load(o.stateFile);
@@ -213,18 +226,17 @@ async function main() {
         outbox.splice(0, batch.length);
         persist();
       } else if ((r.body as { code?: string })?.code === "credential_revoked") {
-        // MAC-verified (DeviceClient.signed accepts nothing else): the server knows our secret.
-        console.log("This device's credential was revoked. Claim it again.");
-        device.credential = null;
-        await provision(device, o, false);
-        persist();
+        await claimAgain(device, o, persist);
       } else if ((r.body as { code?: string })?.code === "unknown_credential") {
         await suspect(device, o, "unknown_credential", persist); // signed, but not about our credential
       } else {
         console.log(`Measurements refused: ${r.status} ${(r.body as { code?: string })?.code}`);
       }
     } catch (err) {
-      if (err instanceof UntrustedAnswer && o.pins.length > 0) {
+      if (err instanceof Refused && err.code === "credential_revoked") {
+        // Released or reported lost: the first request of the round (its commands) says so.
+        await claimAgain(device, o, persist);
+      } else if (err instanceof UntrustedAnswer && o.pins.length > 0) {
         // With pinned keys an answer that does not verify is certainly not the server's: as
         // good as a lost answer. Keep everything, try again next interval.
         console.log(`Ignored an answer that is not the server's (${err.message}).`);

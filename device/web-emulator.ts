@@ -237,7 +237,11 @@ export async function runWebEmulator(hooks: EmulatorHooks, signal: AbortSignal, 
       else {
         const code = JSON.parse(text).code;
         hooks.log(`Reading refused: ${code}.`);
-        if (code === "credential_revoked") return;
+        if (code === "credential_revoked") {
+          // Released, reported lost or revoked: forget the credential and show a new code.
+          hooks.log("The credential was revoked: showing a new code to be claimed again.");
+          return;
+        }
       }
       await sleep(READING_INTERVAL_MS, signal);
     }
@@ -247,7 +251,7 @@ export async function runWebEmulator(hooks: EmulatorHooks, signal: AbortSignal, 
     try {
       if (pins.length === 0) await pinServerKeys();
       const got = await provision();
-      if (got) return await report(got.secret, got.claimed);
+      if (got) await report(got.secret, got.claimed);
     } catch (err) {
       if (signal.aborted) return;
       hooks.show({ kind: "error", text: (err as Error).message });

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { signedInApi } from "./api";
-import { createAccountWithCli, signIn, STAFF, uniqueEmail } from "./helpers";
+import { createAccountWithCli, rowAction, signIn, STAFF, uniqueEmail } from "./helpers";
 
 test("staff invites a participant, who accepts, signs in, and is signed out on the next navigation once disabled", async ({
   browser,
@@ -36,7 +36,7 @@ test("staff invites a participant, who accepts, signs in, and is signed out on t
 
   await staff.goto("/staff/accounts");
   const row = staff.locator(`tr[data-email="${email}"]`);
-  await row.getByRole("button", { name: `Disable ${email}` }).click();
+  await rowAction(row, `Actions for ${email}`, "Disable", "Disable");
   await expect(row.getByText("disabled", { exact: true })).toBeVisible();
 
   // The participant's page is still open; its next navigation finds the session ended.
@@ -48,7 +48,7 @@ test("staff invites a participant, who accepts, signs in, and is signed out on t
   await expect(user.getByTestId("form-error")).toHaveText("That email and password do not match an active account.");
 
   // Re-enabled, the person signs in again; the invitation link stays used up.
-  await row.getByRole("button", { name: `Enable ${email}` }).click();
+  await rowAction(row, `Actions for ${email}`, "Enable");
   await expect(row.getByText("active", { exact: true })).toBeVisible();
   await signIn(user, email, "my own password 1", /\/devices$/);
   const again = await browser.newContext();
@@ -140,6 +140,8 @@ test("a user sees where they are signed in, ends another session, then signs out
 
   await signIn(pageB, p.email, p.password, /\/devices$/);
   await pageA.getByRole("button", { name: "Sign out everywhere" }).click();
+  // Asked first, in a dialog (Escape or Cancel keeps every session).
+  await pageA.getByTestId("confirm-dialog").getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(pageA).toHaveURL(/\/sign-in/);
   await pageB.reload();
   await expect(pageB).toHaveURL(/\/sign-in/);
@@ -159,14 +161,14 @@ test("staff changes a role, signs an account out everywhere, and reads its audit
   await staff.getByRole("button", { name: "Search", exact: true }).click();
   const row = staff.locator(`tr[data-email="${p.email}"]`);
   await expect(staff.locator("tr[data-email]")).toHaveCount(1);
-  await row.getByRole("button", { name: `Make ${p.email} staff` }).click();
-  await expect(row.locator(".badge.staff")).toBeVisible();
+  await rowAction(row, `Actions for ${p.email}`, "Make staff", "Make staff");
+  await expect(row.getByText("staff", { exact: true })).toBeVisible();
 
   await user.reload();
-  await expect(user.getByRole("link", { name: "Accounts" })).toBeVisible(); // the role applies at once
+  await expect(user.getByRole("link", { name: "Console" })).toBeVisible(); // the role applies at once
 
-  await row.getByRole("button", { name: `Sign ${p.email} out everywhere` }).click();
-  await expect(row.getByText("Ended 1 session.")).toBeVisible();
+  await rowAction(row, `Actions for ${p.email}`, "Sign out everywhere", "Sign out everywhere");
+  await expect(staff.getByTestId("toast")).toContainText(`Ended 1 session of ${p.email}.`);
   await user.reload();
   await expect(user).toHaveURL(/\/sign-in/);
 

@@ -5,18 +5,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Challenge } from "../device/client";
 import { claim, claimDevice, deviceShowingCode, signedInApi } from "./api";
-import { createAccountWithCli, signIn, STAFF, uniqueEmail } from "./helpers";
+import { createAccountWithCli, signIn, STAFF, typeCode, uniqueEmail } from "./helpers";
 
 async function participant(page: Page, tag = "claimer") {
   const p = createAccountWithCli(uniqueEmail(tag), "participant");
   await signIn(page, p.email, p.password);
   return { ...p, api: await signedInApi(p.email, p.password) };
-}
-
-async function typeCode(page: Page, code: string) {
-  await page.getByText("Type the code instead").click();
-  await page.getByLabel("Code under the QR").fill(code);
-  await page.getByRole("button", { name: "Claim", exact: true }).click();
 }
 
 test("the phone's camera link while signed out: sign in, come back, claimed, and the code never reaches a URL", async ({
@@ -51,11 +45,13 @@ test("a typed code (any case, spaces) claims; the device page renames and refuse
   await d.device.answer((await d.poll) as Challenge);
   await expect(page).toHaveURL(new RegExp(`/devices/${d.device.credential!.deviceId}$`));
 
+  await page.getByRole("tab", { name: "Settings" }).click();
   await page.getByLabel("Device name").fill("Living room");
   await page.getByRole("button", { name: "Rename" }).click();
   await expect(page.getByTestId("rename-message")).toHaveText("Renamed to “Living room”.");
   await expect(page.getByTestId("device-name")).toHaveText("Living room");
   await page.goto(`/devices/${first.deviceId}`);
+  await page.getByRole("tab", { name: "Settings" }).click();
   await page.getByLabel("Device name").fill("LIVING ROOM");
   await page.getByRole("button", { name: "Rename" }).click();
   await expect(page.getByTestId("rename-message")).toHaveText("You already have a device called “LIVING ROOM”.");
@@ -164,9 +160,12 @@ test("the dashboard: an empty state first, then the device with its status and l
   await expect(card).toContainText("640 ppm");
   await card.click();
   await expect(page.getByTestId("latest-values")).toContainText("21.5°C");
+  await expect(page.getByTestId("device-audit")).toContainText("Claimed");
+  // One reading is no line: the chart says it is collecting data, with the reading it has.
+  await expect(page.getByTestId("collecting").first()).toContainText("One reading so far");
+  await expect(page.getByTestId("chart").locator("canvas")).toHaveCount(0);
+  await page.getByRole("tab", { name: "Settings" }).click();
   await expect(page.getByTestId("credential")).toContainText(device.credential!.credentialId);
-  await expect(page.getByTestId("device-audit")).toContainText("device.claimed");
-  await expect(page.getByTestId("chart").locator("canvas").first()).toBeVisible();
   await page.getByRole("button", { name: "7 days" }).click();
   await expect(page.getByRole("button", { name: "7 days" })).toHaveAttribute("aria-pressed", "true");
 
@@ -175,6 +174,7 @@ test("the dashboard: an empty state first, then the device with its status and l
   expect((await staff.post(`/api/v1/staff/devices/${deviceId}/revoke`)).status()).toBe(200);
   await page.reload();
   await expect(page.getByTestId("device-status")).toHaveText("Revoked");
+  await page.getByRole("tab", { name: "Settings" }).click();
   await expect(page.getByText("This device has no valid credential")).toBeVisible();
 });
 
@@ -182,9 +182,11 @@ test("without a camera the scanner says what to do instead", async ({ page }) =>
   await participant(page, "nocamera");
   await page.goto("/claim"); // the main project's Chromium has no camera at all
   await expect(page.getByTestId("camera-error")).toHaveText(
-    "No camera was found on this device. Type the code shown under the QR, or choose a photo of it.",
+    "No camera here. Type the code shown under the QR below, or choose a photo of it.",
   );
   await expect(page.getByText("Type the code instead")).toBeVisible();
+  // Typing is the way in here, so it is open at once (not folded away under a red box).
+  await expect(page.getByLabel("Code under the QR")).toBeVisible();
   await expect(page.getByText("Use a photo of the code")).toBeVisible();
 });
 

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { claimDevice, newParticipant } from "./api";
-import { signIn, STAFF } from "./helpers";
+import { rowAction, signIn, STAFF } from "./helpers";
 
 test("staff find a participant's device in the fleet, send it a command, and revoke it at once", async ({ page }) => {
   const owner = await newParticipant("fleet");
@@ -16,15 +16,17 @@ test("staff find a participant's device in the fleet, send it a command, and rev
   await expect(row).toContainText("coreink-heat");
   await expect(row.getByTestId("device-status")).toHaveText("Online");
 
-  await row.getByRole("button", { name: "Identify" }).click();
-  await expect(row.getByText("Identify sent")).toBeVisible();
+  // A row's actions are in one menu; its outcome is announced in a toast.
+  await rowAction(row, `Actions for ${device.credential!.name}`, "Identify");
+  await expect(page.getByTestId("toast").filter({ hasText: "Identify sent" })).toBeVisible();
   const me = await device.signed("GET", "/api/v1/devices/me");
   expect((me.body as { commands: { type: string }[] }).commands.map((c) => c.type)).toEqual(["identify"]);
 
-  await row.getByRole("button", { name: `Revoke ${device.credential!.name}` }).click();
-  await row.getByRole("button", { name: `Yes, revoke ${device.credential!.name}` }).click();
-  await expect(row.getByText("is revoked")).toBeVisible();
+  await rowAction(row, `Actions for ${device.credential!.name}`, "Revoke", `Yes, revoke ${device.credential!.name}`);
+  await expect(page.getByTestId("toast").filter({ hasText: "is revoked" })).toBeVisible();
   await expect(row.getByTestId("device-status")).toHaveText("Revoked");
+  // A revoked device offers no commands and no revoke any more.
+  await expect(row.getByRole("button", { name: `Actions for ${device.credential!.name}` })).toHaveCount(0);
   const after = await device.signed("GET", "/api/v1/devices/me");
   expect([after.status, (after.body as { code: string }).code]).toEqual([401, "credential_revoked"]);
 });

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 export const STAFF = {
   email: process.env.E2E_STAFF_EMAIL ?? "staff@e2e.example.org",
@@ -55,4 +55,25 @@ export function createAccountWithCli(
   );
   if (r.status !== 0) throw new Error(`cli failed (${r.status}): ${r.stdout} ${r.stderr}`);
   return { email, password };
+}
+
+/**
+ * A row's action from its menu ("Actions for …"), confirmed in the dialog when `confirm`
+ * names the dialog's button.
+ */
+export async function rowAction(row: Locator, menu: string, item: string, confirm?: string) {
+  const page = row.page();
+  await row.getByRole("button", { name: menu }).click();
+  await page.getByRole("menuitem", { name: item, exact: true }).click();
+  if (confirm) await page.getByTestId("confirm-dialog").getByRole("button", { name: confirm, exact: true }).click();
+}
+
+/** Types a device code on the claim page; typing is already open where there is no camera. */
+export async function typeCode(page: Page, code: string) {
+  const field = page.getByLabel("Code under the QR");
+  // Settled first: once the page knows whether there is a camera, typing is open or folded.
+  await expect(page.locator("[data-testid=camera-error], [data-scanner=scanning]")).toBeVisible();
+  if (!(await field.isVisible())) await page.getByText("Type the code instead").click();
+  await field.fill(code);
+  await page.getByRole("button", { name: "Claim", exact: true }).click();
 }

@@ -49,9 +49,10 @@ test("a legacy node's unsigned data is accepted before its upgrade and refused a
   await signIn(page, owner.email, owner.password, /\/devices$/);
   await expect(page.getByTestId("device-status").filter({ hasText: "Legacy node" })).toHaveCount(1);
   await page.goto(`/devices/${deviceId}`);
-  page.once("dialog", (d) => void d.accept());
+  await page.getByRole("tab", { name: "Settings" }).click();
   await page.getByLabel("Legacy node this board used to be").selectOption(hardwareId);
   await page.getByRole("button", { name: "Link and take its history" }).click();
+  await page.getByTestId("confirm-dialog").getByRole("button", { name: "Link", exact: true }).click();
   await expect(page.getByTestId("legacy-link-message")).toContainText("2 earlier readings");
   await expect(page.getByTestId("unverified-note")).toBeVisible();
   await expect(page.getByTestId("unverified-badge").first()).toHaveText("unverified");
@@ -209,7 +210,10 @@ test("staff add a device model in the browser, see it in the registry, and delet
   const row = page.locator(`tr[data-model="${model}"]`);
   await expect(row).toContainText("≥ 1.2.0");
   await expect(row).toContainText("temperature (Cel), humidity (%)");
-  page.once("dialog", (d) => void d.accept());
   await row.getByRole("button", { name: `Delete ${model}` }).click();
+  await page
+    .getByTestId("confirm-dialog")
+    .getByRole("button", { name: `Delete ${model}` })
+    .click();
   await expect(row).toHaveCount(0);
 });

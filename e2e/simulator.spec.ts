@@ -116,3 +116,29 @@ test("on a reprovision command the simulator starts a signed session; its owner 
     sim.child.kill();
   }
 });
+
+test("released by its owner, the simulator shows a new QR at once, and whoever claims it next gets a new record", async () => {
+  const { api } = await newParticipant("sim-release");
+  const stateFile = path.join(mkdtempSync(path.join(tmpdir(), "claimlink-sim-")), "device.json");
+  const sim = runSimulator(stateFile);
+  const code = new RegExp(`${BASE.replace(/[/.]/g, "\\$&")}/claim#([A-Z2-7]{26})\\.([A-Z2-7]{26})`);
+  try {
+    const first = await sim.waitFor(code);
+    const c = await claimWhenOnline(api, { sid: first[1], pop: first[2] });
+    expect((await claimState(api, c.body.claimId)).body.state).toBe("claimed");
+    await sim.waitFor(/sent 3: 3 accepted/);
+    const before = JSON.parse(readFileSync(stateFile, "utf8")).credential;
+    expect((await api.post(`/api/v1/devices/${before.deviceId}/release`)).status()).toBe(204);
+
+    await sim.waitFor(/credential was revoked .* Showing a new code/);
+    const second = await sim.waitFor(code, (m) => m[1] !== first[1]);
+    const { api: next } = await newParticipant("sim-next");
+    const c2 = await claimWhenOnline(next, { sid: second[1], pop: second[2] });
+    const done = (await claimState(next, c2.body.claimId)).body;
+    expect(done.state).toBe("claimed");
+    expect(done.deviceId).not.toBe(before.deviceId);
+    await sim.waitFor(/Claimed as "Sim room [A-Z2-7]{4}" \(dev_/, (m) => !m[0].includes(before.deviceId));
+  } finally {
+    sim.child.kill();
+  }
+});

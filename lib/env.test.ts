@@ -92,12 +92,17 @@ describe("NONCE_MEMORY", () => {
 });
 
 describe("the /emulator page", () => {
-  it("is off in production unless explicitly on, even on the embedded database", () => {
-    expect(readEnv({ CLAIMLINK_DATA_DIR: dir(), NODE_ENV: "production" }).emulatorEnabled).toBe(false);
-    expect(
-      readEnv({ CLAIMLINK_DATA_DIR: dir(), NODE_ENV: "production", CLAIMLINK_EMULATOR: "on" }).emulatorEnabled,
-    ).toBe(true);
+  it("is on where people try Claimlink: the embedded database (npm start) and development", () => {
+    expect(readEnv({ CLAIMLINK_DATA_DIR: dir(), NODE_ENV: "production" }).emulatorEnabled).toBe(true);
     expect(readEnv({ CLAIMLINK_DATA_DIR: dir(), NODE_ENV: "test" }).emulatorEnabled).toBe(true);
     expect(readEnv({ CLAIMLINK_DATA_DIR: dir(), NODE_ENV: "development" }).emulatorEnabled).toBe(true);
+  });
+
+  it("is off on a PostgreSQL deployment unless asked for, and CLAIMLINK_EMULATOR=off switches it off anywhere", () => {
+    const pg = { ...keys(), DATABASE_URL: PG, CLAIMLINK_DATA_DIR: dir(), NODE_ENV: "production" };
+    expect(readEnv(pg).emulatorEnabled).toBe(false);
+    expect(readEnv({ ...pg, CLAIMLINK_EMULATOR: "on" }).emulatorEnabled).toBe(true);
+    expect(readEnv({ ...pg, NODE_ENV: "development" }).emulatorEnabled).toBe(true);
+    expect(readEnv({ CLAIMLINK_DATA_DIR: dir(), CLAIMLINK_EMULATOR: "off" }).emulatorEnabled).toBe(false);
   });
 });

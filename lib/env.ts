@@ -116,7 +116,7 @@ export type Env = z.infer<typeof envSchema> & {
   cliPassword: string | undefined;
   dataDir: string;
   databaseDriver: "postgres" | "pglite";
-  /** The /emulator page: off in production unless CLAIMLINK_EMULATOR=on; else on in development and on the embedded database. */
+  /** The /emulator page: CLAIMLINK_EMULATOR, else on in development and on the embedded database. */
   emulatorEnabled: boolean;
   /** Staff accounts must switch on two-factor sign-in (CLAIMLINK_STAFF_2FA; default: in production). */
   staffTwoFactorRequired: boolean;
@@ -216,10 +216,12 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     ...e,
     dataDir,
     databaseDriver: e.DATABASE_URL ? "postgres" : "pglite",
-    // Never on in production unless asked for: the emulator is a way to make devices.
+    // On where people try Claimlink (development, and the embedded database `npm start` uses),
+    // off on a PostgreSQL deployment unless asked for. It grants nothing: it is a device in a
+    // browser tab, and anyone can already start a provisioning session as a device.
     emulatorEnabled: e.CLAIMLINK_EMULATOR
       ? e.CLAIMLINK_EMULATOR === "on"
-      : e.NODE_ENV !== "production" && (e.NODE_ENV === "development" || !e.DATABASE_URL),
+      : e.NODE_ENV === "development" || !e.DATABASE_URL,
     staffTwoFactorRequired: e.CLAIMLINK_STAFF_2FA ? e.CLAIMLINK_STAFF_2FA === "required" : e.NODE_ENV === "production",
     mailFrom: e.CLAIMLINK_MAIL_FROM ?? `Claimlink <claimlink@${new URL(publicUrl).hostname}>`,
     publicUrl,

@@ -97,11 +97,39 @@ server.listen({ port, host, backlog: 4096 }, async () => {
         ? `the embedded database in ${path.resolve(process.env.CLAIMLINK_DATA_DIR ?? ".data")}`
         : "PostgreSQL (DATABASE_URL)";
     console.log(`\nClaimlink is running at ${local} on ${where}.`);
-    console.log(`\nTo create the first staff account, run in another terminal (this one may keep running):`);
-    console.log(`  npm run cli -- users add you@example.org --name "Your Name" --role staff`);
-    console.log(`then sign in at ${local}/sign-in\n`);
+    for (const line of await firstRunBanner(local)) console.log(line);
   }
 });
+
+/**
+ * What to do next, said once: until a staff account exists, how to create one (and that staff
+ * sign-in asks to set up two-factor in production); then how to try a claim.
+ */
+async function firstRunBanner(local) {
+  let status = null;
+  try {
+    status = await globalThis[Symbol.for("claimlink.first-run")]?.();
+  } catch {
+    /* the banner is a courtesy; the app is serving */
+  }
+  const twoFactor = status?.staffTwoFactor
+    ? " Staff set up two-factor sign-in (an authenticator app) when they first sign in."
+    : "";
+  if (status && !status.hasStaff)
+    return [
+      `\nCreate the first staff account in another terminal (this one keeps running):`,
+      `  npm run cli -- users add you@example.org --name "Your Name" --role staff`,
+      `then sign in at ${local}/sign-in.${twoFactor}\n`,
+    ];
+  const lines = [`\nSign in at ${local}/sign-in.${twoFactor}`, `To try a claim without hardware:`];
+  if (status?.emulator)
+    lines.push(
+      `  open ${local}/emulator (a device in a browser tab) and scan its screen with your phone's camera,`,
+      `  or type the code under its QR at ${local}/claim; or`,
+    );
+  lines.push(`  run a simulated device in another terminal: npm run device -- --server ${local}\n`);
+  return lines;
+}
 
 async function shutdown(signal) {
   server.close();

@@ -1,61 +1,75 @@
+import { describeAuditEvent } from "./audit-text";
 import { formatValue, propertyLabel } from "./format";
 import { Time } from "./time";
+import { Badge } from "./ui/badge";
 
 type Reading = { property: string; unit: string | null; time: Date; value: number };
-type ActivityEvent = { id: number | string; at: Date; action: string; outcome: string; actorLabel?: string | null };
+type ActivityEvent = {
+  id: number | string;
+  at: Date;
+  action: string;
+  outcome: string;
+  actorLabel?: string | null;
+  detail?: unknown;
+};
 
-/** A device's newest value of each property, for its owner, a viewer or staff. */
-export function LatestValues({ latest, empty }: { latest: Reading[]; empty: string }) {
-  if (latest.length === 0) return <p className="muted">{empty}</p>;
+/** A device's newest value of each property, as tiles: the first thing its page shows. */
+export function LatestValues({ latest, empty, label }: { latest: Reading[]; empty: string; label: string }) {
+  if (latest.length === 0)
+    return (
+      <p className="rounded-lg border border-dashed border-line-strong bg-surface px-4 py-6 text-center text-sm text-muted">
+        {empty}
+      </p>
+    );
   return (
-    <div className="values" data-testid="latest-values">
+    <dl aria-label={label} className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4" data-testid="latest-values">
       {latest.map((r) => (
-        <div className="value" key={r.property}>
-          <strong>{formatValue(r.value, r.unit)}</strong>
-          <span>
-            {propertyLabel(r.property)} · <Time value={r.time} />
-          </span>
+        <div key={r.property} className="flex flex-col rounded-lg border border-line bg-surface p-4 shadow-xs">
+          <dt className="text-xs font-medium text-muted">{propertyLabel(r.property)}</dt>
+          <dd className="mt-1 text-2xl font-semibold tracking-tight tabular-nums">{formatValue(r.value, r.unit)}</dd>
+          <dd className="mt-1 text-xs text-muted">
+            <Time value={r.time} />
+          </dd>
         </div>
       ))}
-    </div>
+    </dl>
   );
 }
 
-/** A device's audit events, newest first; `showActor` adds who did it (the staff view). */
-export function ActivityTable({ events, showActor = false }: { events: ActivityEvent[]; showActor?: boolean }) {
-  if (events.length === 0) return <p className="muted">No activity recorded.</p>;
+/**
+ * A device's audit events in words, newest first; a refusal is marked as one. `showActor` adds
+ * who did it (the staff view).
+ */
+export function ActivityList({
+  events,
+  showActor = false,
+  empty,
+}: {
+  events: ActivityEvent[];
+  showActor?: boolean;
+  empty: string;
+}) {
+  if (events.length === 0) return <p className="text-sm text-muted">{empty}</p>;
   return (
-    <div className="table-wrap">
-      <table data-testid="device-audit">
-        <thead>
-          <tr>
-            <th>When</th>
-            {showActor && <th>Who</th>}
-            <th>What</th>
-            <th>Outcome</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((e) => (
-            <tr key={e.id}>
-              <td>
-                <Time value={e.at} />
-              </td>
-              {showActor && <td>{e.actorLabel}</td>}
-              <td>
-                <code>{e.action}</code>
-              </td>
-              <td>
-                {e.outcome === "success" ? (
-                  <span className="badge">success</span>
-                ) : (
-                  <span className="badge disabled">failure</span>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ol className="divide-y divide-line rounded-lg border border-line bg-surface" data-testid="device-audit">
+      {events.map((e) => (
+        <li key={e.id} className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 px-4 py-2.5 text-sm">
+          <div className="min-w-0 flex-1 basis-60">
+            <span data-action={e.action}>
+              {describeAuditEvent(e.action, e.detail as Record<string, unknown>, e.outcome)}
+            </span>
+            {e.outcome !== "success" && (
+              <Badge tone="warn" className="ms-2">
+                Refused
+              </Badge>
+            )}
+            {showActor && e.actorLabel && <span className="block text-xs text-muted">by {e.actorLabel}</span>}
+          </div>
+          <span className="text-xs text-muted">
+            <Time value={e.at} />
+          </span>
+        </li>
+      ))}
+    </ol>
   );
 }

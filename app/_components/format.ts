@@ -1,3 +1,6 @@
+/** The locale times and numbers are shown in (one place, for the Dutch translation to come). */
+export const DISPLAY_LOCALE = "en-GB";
+
 const UNITS: Record<string, string> = { Cel: "°C", "%": "%", ppm: "ppm", hPa: "hPa", lx: "lx", W: "W", kWh: "kWh" };
 const LABELS: Record<string, string> = { temperature: "Temperature", relative_humidity: "Humidity", co2: "CO₂" };
 
@@ -5,10 +8,16 @@ export function propertyLabel(property: string): string {
   return LABELS[property] ?? property.replace(/[_.-]+/g, " ").replace(/^./, (c) => c.toUpperCase());
 }
 
-export function formatValue(value: number, unit: string | null): string {
-  const digits = Math.abs(value) >= 100 ? 0 : 1;
-  const u = unit ? (UNITS[unit] ?? unit) : "";
-  return `${value.toFixed(digits)}${u === "%" || u === "°C" ? "" : " "}${u}`.trim();
+export function unitLabel(unit: string | null): string {
+  return unit ? (UNITS[unit] ?? unit) : "";
+}
+
+/** A value with its unit; `digits` defaults to what suits its size (0 from 100 up, else 1). */
+export function formatValue(value: number, unit: string | null, digits?: number): string {
+  const d = digits ?? (Math.abs(value) >= 100 ? 0 : 1);
+  const u = unitLabel(unit);
+  const number = value.toLocaleString(DISPLAY_LOCALE, { minimumFractionDigits: d, maximumFractionDigits: d });
+  return `${number}${u === "%" || u === "°C" ? "" : " "}${u}`.trim();
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 days ago", or "never". */

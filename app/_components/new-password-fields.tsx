@@ -1,8 +1,10 @@
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
+import { Field, Input } from "./ui/field";
 
 /**
  * A new password typed twice, as every form that sets one asks for it (invitation, reset,
- * change). `chosenPassword` reads the pair back.
+ * change). `chosenPassword` reads the pair back. The forms submit with onSubmit (not a form
+ * action), so a mismatch keeps what was typed.
  */
 export function NewPasswordFields({
   label = "Password",
@@ -15,29 +17,34 @@ export function NewPasswordFields({
   idPrefix?: string;
   hint?: boolean;
 }) {
-  const field = (id: string, name: string, text: string) => (
-    <>
-      <label htmlFor={`${idPrefix}${id}`}>{text}</label>
-      <input
-        id={`${idPrefix}${id}`}
-        name={name}
-        type="password"
-        autoComplete="new-password"
-        minLength={PASSWORD_MIN_LENGTH}
-        maxLength={PASSWORD_MAX_LENGTH}
-        required
-      />
-    </>
-  );
+  const hintText = hint
+    ? `At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong, memorable password.`
+    : undefined;
   return (
     <>
-      {field("password", "password", label)}
-      {hint && (
-        <p className="muted small">
-          At least {PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong, memorable password.
-        </p>
-      )}
-      {field("repeat", "repeat", repeatLabel)}
+      <Field id={`${idPrefix}password`} label={label} hint={hintText}>
+        <Input
+          id={`${idPrefix}password`}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          minLength={PASSWORD_MIN_LENGTH}
+          maxLength={PASSWORD_MAX_LENGTH}
+          required
+          aria-describedby={hint ? `${idPrefix}password-hint` : undefined}
+        />
+      </Field>
+      <Field id={`${idPrefix}repeat`} label={repeatLabel}>
+        <Input
+          id={`${idPrefix}repeat`}
+          name="repeat"
+          type="password"
+          autoComplete="new-password"
+          minLength={PASSWORD_MIN_LENGTH}
+          maxLength={PASSWORD_MAX_LENGTH}
+          required
+        />
+      </Field>
     </>
   );
 }

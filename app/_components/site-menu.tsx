@@ -1,14 +1,19 @@
 "use client";
 
+import { Menu, X } from "lucide-react";
 import { usePathname } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { buttonClass } from "./ui/button";
+import { cn } from "./ui/cn";
 
 /**
- * The header's links: inline on a wide screen, behind a "Menu" button on a phone (CSS decides
+ * The header's links: inline on a wide screen, behind a menu button on a phone (CSS decides
  * which). The button says whether the menu is open (aria-expanded); opening moves focus to the
  * first link, Escape closes it and gives focus back to the button, and following a link closes it.
+ * Our own few lines rather than a menu library: this header is on the claim page, whose
+ * first-load JavaScript has a budget (README, "The claim page").
  */
-export function SiteMenu({ children }: { children: React.ReactNode }) {
+export function SiteMenu({ label, children }: { label: string; children: React.ReactNode }) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const list = useRef<HTMLDivElement>(null);
@@ -31,22 +36,27 @@ export function SiteMenu({ children }: { children: React.ReactNode }) {
     return () => document.removeEventListener("keydown", onKey);
   }, [open]);
 
+  const Icon = open ? X : Menu;
   return (
     <>
       <button
         ref={button}
         type="button"
-        className="menu-button secondary"
+        className={cn(buttonClass("ghost", "sm"), "sm:hidden")}
         aria-expanded={open}
         aria-controls="site-menu"
         onClick={() => setOpen((o) => !o)}
       >
-        Menu
+        <Icon aria-hidden="true" className="size-4" />
+        {label}
       </button>
       <div
         id="site-menu"
         ref={list}
-        className={`nav-links menu-links${open ? " open" : ""}`}
+        className={cn(
+          "basis-full flex-col gap-0.5 pb-2 sm:flex sm:basis-auto sm:flex-row sm:items-center sm:gap-1 sm:pb-0",
+          open ? "flex" : "hidden",
+        )}
         onClick={(e) => {
           if ((e.target as HTMLElement).closest("a")) setOpen(false);
         }}

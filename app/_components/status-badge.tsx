@@ -1,16 +1,21 @@
-const TEXT = {
-  online: "Online",
-  offline: "Offline",
-  revoked: "Revoked",
-  lost: "Lost or stolen",
-  released: "Released",
-  legacy: "Legacy node",
-} as const;
+import { Badge, type Tone } from "./ui/badge";
 
-export function StatusBadge({ status }: { status: keyof typeof TEXT }) {
+const STATUS: Record<string, [string, Tone]> = {
+  online: ["Online", "ok"],
+  offline: ["Offline", "neutral"],
+  revoked: ["Revoked", "danger"],
+  lost: ["Lost or stolen", "danger"],
+  released: ["Released", "neutral"],
+  legacy: ["Legacy node", "warn"],
+};
+
+export type DeviceStatus = "online" | "offline" | "revoked" | "lost" | "released" | "legacy";
+
+export function StatusBadge({ status }: { status: DeviceStatus }) {
+  const [text, tone] = STATUS[status] ?? [status, "neutral"];
   return (
-    <span className={`badge status-${status}`} data-testid="device-status">
-      {TEXT[status]}
-    </span>
+    <Badge tone={tone} dot data-testid="device-status">
+      {text}
+    </Badge>
   );
 }

@@ -1,56 +1,42 @@
 "use client";
 
-import { useState } from "react";
 import { api } from "../_components/api";
+import { useAction } from "../_components/use-action";
+import { Button } from "../_components/ui/button";
+import { CheckboxField } from "../_components/ui/field";
+import { StatusMessage } from "../_components/ui/status-message";
 
 type Kind = { kind: string; label: string; on: boolean };
 
 /** Which device notices this account gets by mail; each kind can be switched off. */
 export function NoticeSettings({ kinds, mailEnabled }: { kinds: Kind[]; mailEnabled: boolean }) {
-  const [busy, setBusy] = useState(false);
-  const [note, setNote] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const { busy, message, run } = useAction({ refresh: false });
   return (
     <form
-      className="card"
-      onSubmit={async (e) => {
+      className="space-y-4"
+      onSubmit={(e) => {
         e.preventDefault();
         const form = new FormData(e.currentTarget);
         const off = kinds.filter((k) => form.get(k.kind) !== "on").map((k) => k.kind);
-        setBusy(true);
-        setNote(null);
-        try {
+        void run(async () => {
           await api("/api/v1/me/notices", { method: "PUT", body: { off } });
-          setNote({ kind: "ok", text: "Notice settings saved." });
-        } catch (err) {
-          setNote({ kind: "error", text: err instanceof Error ? err.message : "Something went wrong." });
-        } finally {
-          setBusy(false);
-        }
+          return "Notice settings saved.";
+        });
       }}
     >
       {!mailEnabled && (
-        <p className="small muted">This server sends no mail at the moment; your choices apply once it does.</p>
+        <p className="text-sm text-muted">This server sends no mail at the moment; your choices apply once it does.</p>
       )}
-      <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
-        <legend className="small">Mail me when…</legend>
+      <fieldset className="space-y-2.5">
+        <legend className="mb-2 text-sm font-medium">Mail me when…</legend>
         {kinds.map((k) => (
-          <label key={k.kind} className="check">
-            <input type="checkbox" name={k.kind} defaultChecked={k.on} /> {k.label}
-          </label>
+          <CheckboxField key={k.kind} id={`notice-${k.kind}`} name={k.kind} label={k.label} defaultChecked={k.on} />
         ))}
       </fieldset>
-      <div className="actions">
-        <button type="submit" disabled={busy}>
-          {busy ? "Saving…" : "Save notice settings"}
-        </button>
-      </div>
-      <div role="status" aria-live="polite">
-        {note && (
-          <p className={`notice ${note.kind}`} data-testid="notice-settings-message">
-            {note.text}
-          </p>
-        )}
-      </div>
+      <StatusMessage message={message} testId="notice-settings-message" />
+      <Button type="submit" variant="secondary" disabled={busy}>
+        {busy ? "Saving…" : "Save notice settings"}
+      </Button>
     </form>
   );
 }

@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { listMySessions } from "@/lib/accounts/api";
 import { requireUserPage } from "@/lib/auth/current";
 import { describeUserAgent } from "@/lib/auth/user-agent";
-import Link from "next/link";
 import { myNotices } from "@/lib/devices/api";
+import { Badge } from "../_components/ui/badge";
+import { Panel } from "../_components/ui/card";
+import { Main } from "../_components/ui/main";
+import { PageHeader } from "../_components/ui/page-header";
 import { NoticeSettings } from "./notice-settings";
 import { NameForm, PasswordForm } from "./profile-forms";
 import { SessionList } from "./session-list";
@@ -14,37 +18,57 @@ export default async function AccountPage() {
   const user = await requireUserPage("/account");
   const [{ sessions }, notices] = await Promise.all([listMySessions(user), myNotices(user)]);
   return (
-    <main>
-      <h1>Your account</h1>
-      <div className="card">
-        <p>
-          <strong>{user.name}</strong> <span className="muted">· {user.email}</span>{" "}
-          {user.role !== "participant" && <span className={`badge ${user.role}`}>{user.role}</span>}
-        </p>
-      </div>
-      <h2>Name</h2>
-      <NameForm name={user.name} />
-      <h2>Password</h2>
-      <PasswordForm />
-      <h2>Two-factor sign-in</h2>
-      <div className="card">
-        <p>
-          {user.twoFactor ? "On." : "Off."} <Link href="/account/security">Manage two-factor sign-in</Link>
-        </p>
-      </div>
-      <h2>Notices about your devices</h2>
-      <NoticeSettings kinds={notices.kinds} mailEnabled={notices.mailEnabled} />
-      <h2>Where you are signed in</h2>
-      <SessionList
-        sessions={sessions.map((s) => ({
-          id: s.id,
-          browser: describeUserAgent(s.userAgent),
-          ip: s.ip,
-          lastSeenAt: s.lastSeenAt.toISOString(),
-          createdAt: s.createdAt.toISOString(),
-          current: s.current,
-        }))}
+    <Main>
+      <PageHeader
+        title="Your account"
+        badge={user.role !== "participant" ? <Badge tone="accent">{user.role}</Badge> : undefined}
+        description={
+          <>
+            {user.name} · {user.email}
+          </>
+        }
       />
-    </main>
+      <div className="space-y-5">
+        <Panel title="Name">
+          <NameForm name={user.name} />
+        </Panel>
+        <Panel title="Password">
+          <PasswordForm />
+        </Panel>
+        <Panel
+          title="Two-factor sign-in"
+          actions={
+            <Link href="/account/security" className="text-sm">
+              Manage two-factor sign-in
+            </Link>
+          }
+        >
+          <p className="text-sm">
+            {user.twoFactor ? (
+              <Badge tone="ok" dot>
+                On
+              </Badge>
+            ) : (
+              <Badge dot>Off</Badge>
+            )}
+          </p>
+        </Panel>
+        <Panel title="Notices about your devices">
+          <NoticeSettings kinds={notices.kinds} mailEnabled={notices.mailEnabled} />
+        </Panel>
+        <Panel title="Where you are signed in">
+          <SessionList
+            sessions={sessions.map((s) => ({
+              id: s.id,
+              browser: describeUserAgent(s.userAgent),
+              ip: s.ip,
+              lastSeenAt: s.lastSeenAt.toISOString(),
+              createdAt: s.createdAt.toISOString(),
+              current: s.current,
+            }))}
+          />
+        </Panel>
+      </div>
+    </Main>
   );
 }

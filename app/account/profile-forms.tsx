@@ -1,86 +1,67 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { api } from "../_components/api";
 import { chosenPassword, NewPasswordFields } from "../_components/new-password-fields";
-
-function useForm() {
-  const [busy, setBusy] = useState(false);
-  const [note, setNote] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
-  async function run(action: () => Promise<string>) {
-    setBusy(true);
-    setNote(null);
-    try {
-      setNote({ kind: "ok", text: await action() });
-    } catch (err) {
-      setNote({ kind: "error", text: err instanceof Error ? err.message : "Something went wrong." });
-    } finally {
-      setBusy(false);
-    }
-  }
-  return { busy, note, run };
-}
+import { useAction } from "../_components/use-action";
+import { Button } from "../_components/ui/button";
+import { Field, FieldRow, Input } from "../_components/ui/field";
+import { StatusMessage } from "../_components/ui/status-message";
 
 export function NameForm({ name }: { name: string }) {
-  const router = useRouter();
-  const { busy, note, run } = useForm();
+  const { busy, message, run } = useAction();
   return (
     <form
-      className="card"
-      action={(form) =>
-        run(async () => {
-          await api("/api/v1/me", { method: "PATCH", body: { name: String(form.get("name") ?? "") } });
-          router.refresh();
+      onSubmit={(e) => {
+        e.preventDefault();
+        const value = String(new FormData(e.currentTarget).get("name") ?? "");
+        void run(async () => {
+          await api("/api/v1/me", { method: "PATCH", body: { name: value } });
           return "Your name is changed.";
-        })
-      }
+        });
+      }}
     >
-      <label htmlFor="display-name">Display name</label>
-      <input id="display-name" name="name" defaultValue={name} required maxLength={100} />
-      {note && <p className={`notice ${note.kind}`}>{note.text}</p>}
-      <div className="actions">
-        <button type="submit" className="secondary" disabled={busy}>
+      <FieldRow>
+        <Field id="display-name" label="Display name">
+          <Input id="display-name" name="name" defaultValue={name} required maxLength={100} />
+        </Field>
+        <Button type="submit" variant="secondary" disabled={busy}>
           Save name
-        </button>
-      </div>
+        </Button>
+      </FieldRow>
+      <StatusMessage message={message} className="mt-2" />
     </form>
   );
 }
 
 export function PasswordForm() {
-  const router = useRouter();
-  const { busy, note, run } = useForm();
+  const { busy, message, run } = useAction();
   return (
     <form
-      className="card"
-      action={(form) =>
-        run(async () => {
+      className="space-y-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const form = new FormData(e.currentTarget);
+        const formElement = e.currentTarget;
+        void run(async () => {
           const chosen = chosenPassword(form);
           if ("error" in chosen) throw new Error(chosen.error);
-          const { password } = chosen;
           const r = await api<{ sessionsEnded: number }>("/api/v1/me/password", {
             method: "POST",
-            body: { current: String(form.get("current") ?? ""), password },
+            body: { current: String(form.get("current") ?? ""), password: chosen.password },
           });
-          router.refresh();
+          formElement.reset();
           return `Your password is changed. ${r.sessionsEnded} other session${r.sessionsEnded === 1 ? "" : "s"} ended.`;
-        })
-      }
+        });
+      }}
     >
-      <label htmlFor="current-password">Current password</label>
-      <input id="current-password" name="current" type="password" autoComplete="current-password" required />
+      <Field id="current-password" label="Current password">
+        <Input id="current-password" name="current" type="password" autoComplete="current-password" required />
+      </Field>
       <NewPasswordFields label="New password" repeatLabel="Repeat the new password" idPrefix="new-" />
-      {note && (
-        <p className={`notice ${note.kind}`} data-testid="password-note">
-          {note.text}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="secondary" disabled={busy}>
-          Change password
-        </button>
-      </div>
+      <StatusMessage message={message} testId="password-note" />
+      <Button type="submit" variant="secondary" disabled={busy}>
+        Change password
+      </Button>
     </form>
   );
 }

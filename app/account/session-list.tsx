@@ -4,6 +4,9 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { api } from "../_components/api";
 import { Time } from "../_components/time";
+import { Badge } from "../_components/ui/badge";
+import { Button } from "../_components/ui/button";
+import { ConfirmDialog } from "../_components/ui/confirm-dialog";
 
 type Row = { id: string; browser: string; ip: string | null; lastSeenAt: string; createdAt: string; current: boolean };
 
@@ -12,12 +15,13 @@ export function SessionList({ sessions }: { sessions: Row[] }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  async function run(key: string, action: () => Promise<unknown>, after: () => void) {
-    setBusy(key);
+  async function end(s: Row) {
+    setBusy(s.id);
     setError(null);
     try {
-      await action();
-      after();
+      await api(`/api/v1/me/sessions/${s.id}`, { method: "DELETE" });
+      if (s.current) window.location.assign("/sign-in");
+      else router.refresh();
     } catch (err) {
       setError(err instanceof Error ? err.message : "Something went wrong.");
     } finally {
@@ -26,49 +30,47 @@ export function SessionList({ sessions }: { sessions: Row[] }) {
   }
 
   return (
-    <div className="card">
-      <ul className="list" data-testid="session-list">
+    <div className="space-y-4">
+      <ul className="divide-y divide-line rounded-lg border border-line" data-testid="session-list">
         {sessions.map((s) => (
-          <li key={s.id}>
-            <div>
-              <strong>{s.browser}</strong> {s.current && <span className="badge current">this browser</span>}
-              <div className="muted small">
+          <li key={s.id} className="flex flex-wrap items-center justify-between gap-3 px-3 py-3">
+            <div className="min-w-0">
+              <p className="text-sm font-medium">
+                {s.browser}{" "}
+                {s.current && (
+                  <Badge tone="ok" className="ms-1">
+                    this browser
+                  </Badge>
+                )}
+              </p>
+              <p className="text-xs text-muted">
                 {s.ip ?? "unknown address"} · last active <Time value={s.lastSeenAt} /> · signed in{" "}
                 <Time value={s.createdAt} />
-              </div>
+              </p>
             </div>
-            <button
-              className="secondary"
-              disabled={busy !== null}
-              onClick={() =>
-                run(
-                  s.id,
-                  () => api(`/api/v1/me/sessions/${s.id}`, { method: "DELETE" }),
-                  () => (s.current ? (window.location.href = "/sign-in") : router.refresh()),
-                )
-              }
-            >
+            <Button variant="secondary" size="sm" disabled={busy !== null} onClick={() => void end(s)}>
               {busy === s.id ? "Ending…" : s.current ? "Sign out here" : "End session"}
-            </button>
+            </Button>
           </li>
         ))}
       </ul>
-      {error && <p className="notice error">{error}</p>}
-      <div className="actions">
-        <button
-          className="danger"
-          disabled={busy !== null}
-          onClick={() =>
-            run(
-              "all",
-              () => api("/api/v1/me/sessions", { method: "DELETE" }),
-              () => (window.location.href = "/sign-in"),
-            )
-          }
-        >
-          {busy === "all" ? "Signing out…" : "Sign out everywhere"}
-        </button>
-      </div>
+      {error && (
+        <p role="alert" className="text-sm text-danger-text">
+          {error}
+        </p>
+      )}
+      <ConfirmDialog
+        trigger={<Button variant="danger-outline">Sign out everywhere</Button>}
+        title="Sign out everywhere?"
+        description="Every browser and device signed in to this account is signed out, this one too."
+        confirmLabel="Sign out everywhere"
+        busyLabel="Signing out…"
+        cancelLabel="Cancel"
+        onConfirm={async () => {
+          await api("/api/v1/me/sessions", { method: "DELETE" });
+          window.location.assign("/sign-in");
+        }}
+      />
     </div>
   );
 }

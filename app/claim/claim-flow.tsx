@@ -1,10 +1,12 @@
 "use client";
 
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { parseScannedCode, parseTypedCode, type ClaimCode } from "@/lib/provisioning/claim-code";
 import { api, ApiError } from "../_components/api";
+import { Button, ButtonLink } from "../_components/ui/button";
+import { Card } from "../_components/ui/card";
+import { Notice } from "../_components/ui/notice";
 import { refusalFor, STALE_CODE, type Next } from "./messages";
 import { CodeEntry, WaitingHint } from "./code-entry";
 import { Scanner } from "./scanner";
@@ -71,6 +73,9 @@ export function ClaimFlow({
   const [scanNotice, setScanNotice] = useState<string | null>(null);
   const busy = useRef(false);
   const confirmHeading = useRef<HTMLHeadingElement>(null);
+  const progressHeading = useRef<HTMLHeadingElement>(null);
+  const refusedHeading = useRef<HTMLHeadingElement>(null);
+  const [noCamera, setNoCamera] = useState(false);
   // A string, stable across re-renders (the object from the server is not).
   const replacingId = replacing?.id ?? null;
 
@@ -152,11 +157,21 @@ export function ClaimFlow({
     queueMicrotask(start);
   }, [signedIn, autoSubmit, replacingId, submit, confirm]);
 
-  // The confirmation replaces the scanner: focus goes to its question, so a screen reader reads it.
-  const confirming = phase.step === "confirm";
+  // Each stage replaces the one before: focus goes to its heading, so a keyboard stays in the
+  // page and a screen reader reads where the claim is (the confirmation's question, the
+  // progress, the refusal), instead of falling to <body> with the button that was pressed.
+  const stage =
+    phase.step === "confirm"
+      ? "confirm"
+      : phase.step === "refused"
+        ? "refused"
+        : phase.step === "sending" || phase.step === "waiting" || phase.step === "claimed"
+          ? "progress"
+          : "other";
   useEffect(() => {
-    if (confirming) confirmHeading.current?.focus();
-  }, [confirming]);
+    const heading = { confirm: confirmHeading, progress: progressHeading, refused: refusedHeading, other: null }[stage];
+    heading?.current?.focus();
+  }, [stage]);
 
   const onScanned = useCallback(
     (text: string) => {
@@ -176,121 +191,146 @@ export function ClaimFlow({
     [ownCode],
   );
 
-  if (!signedIn) return <p className="muted">Sign in to claim this device…</p>;
+  if (!signedIn) return <p className="text-sm text-muted">Sign in to claim this device…</p>;
 
   const preview = "preview" in phase ? phase.preview : null;
+  const done = phase.step === "claimed";
   return (
-    <div>
+    <div className="space-y-4">
       {replacing && phase.step !== "confirm" && (
-        <p className="notice info" data-testid="replacing-notice">
+        <Notice data-testid="replacing-notice">
           You are claiming new hardware to replace <strong>{replacing.name}</strong>. You will be asked to confirm
           before anything changes.
-        </p>
+        </Notice>
       )}
       {replacesUnknown && (
-        <p className="notice error" data-testid="replaces-unknown">
+        <Notice tone="warn" data-testid="replaces-unknown">
           The device this link wants to replace is not one of yours, so nothing will be replaced. You can still claim a
           device of your own as a new device.
-        </p>
+        </Notice>
       )}
-      {phase.step === "idle" && <p className="muted">Getting ready…</p>}
+      {phase.step === "idle" && <p className="text-sm text-muted">Getting ready…</p>}
 
       {phase.step === "scan" && (
-        <div className="card">
+        <Card className="p-4 sm:p-5">
           {phase.notice && (
-            <p className="notice error" data-testid="claim-notice">
+            <Notice tone="warn" className="mb-4" data-testid="claim-notice">
               {phase.notice}
-            </p>
+            </Notice>
           )}
-          <Scanner onText={onScanned} paused={false} />
-          {scanNotice && (
-            <p className="notice info" data-testid="scan-notice" role="status">
-              {scanNotice}
-            </p>
-          )}
-          <CodeEntry onCode={ownCode} onNotice={setScanNotice} />
-        </div>
+          <Scanner onText={onScanned} paused={false} onCameraError={() => setNoCamera(true)} />
+          <div role="status" className="empty:hidden">
+            {scanNotice && (
+              <p className="mt-3 rounded-md bg-accent-soft px-3 py-2 text-sm" data-testid="scan-notice">
+                {scanNotice}
+              </p>
+            )}
+          </div>
+          <div className="mt-4">
+            <CodeEntry onCode={ownCode} onNotice={setScanNotice} typingFirst={noCamera} />
+          </div>
+        </Card>
       )}
 
       {phase.step === "confirm" && (
-        <div className="card" data-testid="claim-confirm" aria-live="polite">
-          <h2 ref={confirmHeading} tabIndex={-1} style={{ marginTop: 0 }}>
+        <Card className="p-4 sm:p-5" data-testid="claim-confirm" aria-live="polite">
+          <h2 ref={confirmHeading} tabIndex={-1} className="text-lg font-semibold outline-none">
             {replacing ? `Replace ${replacing.name}?` : "Claim this device?"}
           </h2>
           {phase.preview ? (
-            <dl className="facts" data-testid="confirm-device">
-              <dt>Model</dt>
+            <dl
+              className="mt-3 grid grid-cols-[auto_minmax(0,1fr)] gap-x-6 gap-y-1 text-sm"
+              data-testid="confirm-device"
+            >
+              <dt className="text-muted">Model</dt>
               <dd>{phase.preview.model}</dd>
-              <dt>Firmware</dt>
+              <dt className="text-muted">Firmware</dt>
               <dd>{phase.preview.firmware}</dd>
             </dl>
           ) : (
-            <p className="muted">Looking up the device…</p>
+            <p className="mt-3 text-sm text-muted">Looking up the device…</p>
           )}
           {replacing ? (
-            <p data-testid="confirm-replace">
+            <p className="mt-3 text-sm" data-testid="confirm-replace">
               This new hardware will take over <strong>{replacing.name}</strong>: its name, history and commands. The
               board that is {replacing.name} now stops working. Only go on if that board broke or was lost, and the
               device above is the one in front of you.
             </p>
           ) : (
-            <p>Check that this is the device in front of you. It will be added to your account.</p>
+            <p className="mt-3 text-sm">
+              Check that this is the device in front of you. It will be added to your account.
+            </p>
           )}
-          <div className="actions">
-            <button
+          <div className="mt-4 flex flex-wrap gap-2">
+            <Button
               disabled={!phase.preview}
               onClick={() => void submit(phase.code, phase.preview, replacing !== null)}
             >
               {replacing ? `Replace ${replacing.name}` : "Claim this device"}
-            </button>
-            <button className="secondary" onClick={() => setPhase({ step: "scan", notice: null })}>
+            </Button>
+            <Button variant="secondary" onClick={() => setPhase({ step: "scan", notice: null })}>
               Cancel
-            </button>
+            </Button>
           </div>
-        </div>
+        </Card>
       )}
 
-      {(phase.step === "sending" || phase.step === "waiting" || phase.step === "claimed") && (
-        <div className="card" aria-live="polite" data-testid="handshake">
+      {(phase.step === "sending" || phase.step === "waiting" || done) && (
+        <Card className="p-4 sm:p-5" data-testid="handshake">
+          <h2 ref={progressHeading} tabIndex={-1} className="text-lg font-semibold outline-none">
+            {done ? `${phase.deviceName} is yours` : "Claiming the device…"}
+          </h2>
           {preview && (
-            <p className="small" data-testid="handshake-device">
-              Device: <strong>{preview.model}</strong>, firmware {preview.firmware}
+            <p className="mt-1 text-sm text-muted" data-testid="handshake-device">
+              Device: <strong className="text-fg">{preview.model}</strong>, firmware {preview.firmware}
             </p>
           )}
-          <ol className="steps">
-            <li className={phase.step === "sending" ? "active" : "done"}>Claim sent</li>
-            <li className={phase.step === "waiting" ? "active" : phase.step === "claimed" ? "done" : ""}>
-              Waiting for the device to confirm
+          <ol className="steps mt-4 space-y-2.5 text-sm" aria-live="polite">
+            <li className="flex items-center gap-3" data-state={phase.step === "sending" ? "active" : "done"}>
+              {phase.step === "sending" ? "Sending the claim" : "Claim sent"}
             </li>
-            <li className={phase.step === "claimed" ? "done" : ""}>
-              {phase.step === "claimed" ? `Confirmed: ${phase.deviceName}` : "Confirmed"}
+            <li
+              className="flex items-center gap-3"
+              data-state={phase.step === "waiting" ? "active" : done ? "done" : "todo"}
+            >
+              {done ? "The device confirmed" : "Waiting for the device to confirm"}
+            </li>
+            <li className="flex items-center gap-3" data-state={done ? "done" : "todo"}>
+              {done ? `Added to your devices: ${phase.deviceName}` : "Added to your devices"}
             </li>
           </ol>
-          {phase.step === "waiting" && <WaitingHint since={phase.since} />}
-          {phase.step === "claimed" && (
-            <p className="notice ok" data-testid="claim-done">
+          {phase.step === "waiting" && (
+            <div className="mt-4">
+              <WaitingHint since={phase.since} />
+            </div>
+          )}
+          {done && (
+            <p className="mt-4 rounded-md bg-ok-soft px-3 py-2 text-sm text-ok-text" data-testid="claim-done">
               {phase.deviceName} is yours. Opening its page…
             </p>
           )}
-        </div>
+        </Card>
       )}
 
       {phase.step === "refused" && (
-        <div className="card">
-          <p className="notice error" data-testid="claim-error">
+        <Card className="p-4 sm:p-5">
+          <h2 ref={refusedHeading} tabIndex={-1} className="text-lg font-semibold outline-none">
+            The claim did not go through
+          </h2>
+          <p className="mt-2 text-sm" role="alert" data-testid="claim-error">
             {phase.message}
           </p>
-          <div className="actions">
+          <div className="mt-4 flex flex-wrap gap-2">
             {(phase.next === "scan" || phase.next === "retry") && (
-              <button onClick={() => setPhase({ step: "scan", notice: null })}>
+              <Button onClick={() => setPhase({ step: "scan", notice: null })}>
                 {phase.next === "retry" ? "Try again" : "Scan again"}
-              </button>
+              </Button>
             )}
-            <Link className="button secondary" href="/devices">
+            <ButtonLink variant="secondary" href="/devices">
               Your devices
-            </Link>
+            </ButtonLink>
           </div>
-        </div>
+        </Card>
       )}
     </div>
   );

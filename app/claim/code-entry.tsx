@@ -2,6 +2,8 @@
 
 import { useEffect, useState } from "react";
 import { parseScannedCode, parseTypedCode, type ClaimCode } from "@/lib/provisioning/claim-code";
+import { Button } from "../_components/ui/button";
+import { Field, Input } from "../_components/ui/field";
 import { decodeImage } from "./scanner";
 
 /** After a moment without an answer, a device with a button is probably asking for it. */
@@ -12,26 +14,35 @@ export function WaitingHint({ since }: { since: number }) {
     return () => clearTimeout(t);
   }, [since]);
   return show ? (
-    <p className="notice info" data-testid="press-button">
+    <p className="rounded-md bg-accent-soft px-3 py-2 text-sm" data-testid="press-button">
       If the device asks, press the button on the device to confirm.
     </p>
   ) : null;
 }
 
-/** Typing the code under the QR, or choosing a photo of it. */
+const SUMMARY =
+  "flex min-h-10 cursor-pointer list-none items-center gap-2 text-sm font-medium text-accent-text [&::-webkit-details-marker]:hidden " +
+  "before:text-muted before:transition-transform before:content-['▸'] [[open]>&]:before:rotate-90";
+
+/**
+ * Typing the code under the QR, or choosing a photo of it. Typing is open from the start where
+ * there is no camera to scan with (`typingFirst`): then it is the way in, not an alternative.
+ */
 export function CodeEntry({
   onCode,
   onNotice,
+  typingFirst = false,
 }: {
   onCode: (c: ClaimCode) => void;
   onNotice: (n: string | null) => void;
+  typingFirst?: boolean;
 }) {
   const [typedError, setTypedError] = useState<string | null>(null);
   const [photoBusy, setPhotoBusy] = useState(false);
   return (
     <>
-      <details className="alt">
-        <summary>Type the code instead</summary>
+      <details className="border-t border-line py-2" open={typingFirst || undefined}>
+        <summary className={SUMMARY}>Type the code instead</summary>
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -45,61 +56,64 @@ export function CodeEntry({
             if (code) onCode(code);
           }}
         >
-          <label htmlFor="claim-code">Code under the QR</label>
-          <input
-            id="claim-code"
-            name="code"
-            autoComplete="off"
-            autoCapitalize="characters"
-            spellCheck={false}
-            placeholder="MFRG GZDF … . W53B 7GLA …"
-          />
+          <Field id="claim-code" label="Code under the QR" className="mt-2">
+            <Input
+              id="claim-code"
+              name="code"
+              autoComplete="off"
+              autoCapitalize="characters"
+              spellCheck={false}
+              placeholder="MFRG GZDF … . W53B 7GLA …"
+              className="font-mono"
+            />
+          </Field>
           {typedError && (
-            <p className="notice error" data-testid="typed-error">
+            <p role="alert" className="mt-2 text-sm text-danger-text" data-testid="typed-error">
               {typedError}
             </p>
           )}
-          <div className="actions">
-            <button type="submit">Claim</button>
+          <div className="mt-3">
+            <Button type="submit">Claim</Button>
           </div>
         </form>
       </details>
-      <details className="alt">
-        <summary>Use a photo of the code</summary>
-        <label htmlFor="claim-photo">Photo</label>
-        <input
-          id="claim-photo"
-          type="file"
-          accept="image/*"
-          disabled={photoBusy}
-          onChange={async (e) => {
-            const file = e.target.files?.[0];
-            if (!file) return;
-            setPhotoBusy(true);
-            onNotice(null);
-            try {
-              const bitmap = await createImageBitmap(file);
-              const text = await decodeImage(bitmap, bitmap.width, bitmap.height, document.createElement("canvas"));
-              if (!text) onNotice("No QR code found in that photo. Take it closer, straight on and in good light.");
-              else {
-                const r = parseScannedCode(text, window.location.origin);
-                if (r.ok) onCode(r.code);
-                else
-                  onNotice(
-                    r.reason === "other_server"
-                      ? `That code belongs to another Claimlink server (${r.host}).`
-                      : "That photo holds a QR code, but not a Claimlink code.",
-                  );
+      <details className="border-t border-line py-2">
+        <summary className={SUMMARY}>Use a photo of the code</summary>
+        <Field id="claim-photo" label="Photo" className="mt-2">
+          <Input
+            id="claim-photo"
+            type="file"
+            accept="image/*"
+            disabled={photoBusy}
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              if (!file) return;
+              setPhotoBusy(true);
+              onNotice(null);
+              try {
+                const bitmap = await createImageBitmap(file);
+                const text = await decodeImage(bitmap, bitmap.width, bitmap.height, document.createElement("canvas"));
+                if (!text) onNotice("No QR code found in that photo. Take it closer, straight on and in good light.");
+                else {
+                  const r = parseScannedCode(text, window.location.origin);
+                  if (r.ok) onCode(r.code);
+                  else
+                    onNotice(
+                      r.reason === "other_server"
+                        ? `That code belongs to another Claimlink server (${r.host}).`
+                        : "That photo holds a QR code, but not a Claimlink code.",
+                    );
+                }
+              } catch {
+                onNotice("That file could not be read as an image.");
+              } finally {
+                setPhotoBusy(false);
+                e.target.value = "";
               }
-            } catch {
-              onNotice("That file could not be read as an image.");
-            } finally {
-              setPhotoBusy(false);
-              e.target.value = "";
-            }
-          }}
-        />
-        <p className="small muted">The code changes every 30 seconds, so use a photo taken just now.</p>
+            }}
+          />
+        </Field>
+        <p className="mt-1 text-xs text-muted">The code changes every 30 seconds, so use a photo taken just now.</p>
       </details>
     </>
   );

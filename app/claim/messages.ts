@@ -55,7 +55,7 @@ export function refusalFor(code: string, retryAfterSeconds?: number): Refusal {
     case "timeout":
       return {
         message:
-          "The device did not answer in time. Check that it is switched on and online, then scan its code again.",
+          "The device did not confirm in time. If it asked you to press its button, scan its code again and press the button when it asks; otherwise check that it is switched on and online.",
         next: "scan",
       };
     case "network_error":

@@ -4,6 +4,8 @@ import { redirect } from "next/navigation";
 import { getCurrentUser, SECURITY_PAGE } from "@/lib/auth/current";
 import { replaceableDevice } from "@/lib/devices/api";
 import { isId } from "@/lib/ids";
+import { Main } from "../_components/ui/main";
+import { PageHeader } from "../_components/ui/page-header";
 import { ClaimFlow } from "./claim-flow";
 
 export const metadata: Metadata = { title: "Claim a device" };
@@ -21,9 +23,12 @@ export default async function ClaimPage({ searchParams }: { searchParams: Promis
   const replaces = (await searchParams).replaces;
   const replacing = user && isId("dev", replaces) ? await replaceableDevice(user, replaces) : null;
   return (
-    <main>
-      <div className="narrow-wide">
-        <h1>Claim a device</h1>
+    <Main>
+      <div className="mx-auto max-w-xl">
+        <PageHeader
+          title="Claim a device"
+          description="Scan the square code on your device's screen, or type the code under it."
+        />
         <ClaimFlow
           signedIn={!!user}
           autoSubmit={autoSubmit}
@@ -31,6 +36,6 @@ export default async function ClaimPage({ searchParams }: { searchParams: Promis
           replacesUnknown={!!user && replaces !== undefined && !replacing}
         />
       </div>
-    </main>
+    </Main>
   );
 }

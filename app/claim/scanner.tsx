@@ -1,6 +1,8 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { Button } from "../_components/ui/button";
+import { Select } from "../_components/ui/field";
 
 type Decoder = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 
@@ -31,14 +33,15 @@ export async function decodeImage(
   return found?.data ?? null;
 }
 
-type CameraError = "denied" | "missing" | "insecure" | "failed";
+export type CameraError = "denied" | "missing" | "insecure" | "failed";
 
 const CAMERA_HELP: Record<CameraError, string> = {
   denied:
     "Camera access was refused. To scan, allow the camera for this site in your browser's settings and reload. You can also type the code shown under the QR, or choose a photo of it.",
-  missing: "No camera was found on this device. Type the code shown under the QR, or choose a photo of it.",
-  insecure: "The camera needs a secure (https) connection. Type the code shown under the QR, or choose a photo of it.",
-  failed: "The camera could not be started. Close other apps that use it and try again, or type the code instead.",
+  missing: "No camera here. Type the code shown under the QR below, or choose a photo of it.",
+  insecure:
+    "The camera needs a secure (https) connection. Type the code shown under the QR below, or choose a photo of it.",
+  failed: "The camera could not be started. Close other apps that use it and try again, or type the code below.",
 };
 
 /**
@@ -46,7 +49,16 @@ const CAMERA_HELP: Record<CameraError, string> = {
  * torch toggle where the camera has one. Calls `onText` with each decoded QR text; the parent
  * decides whether it is a Claimlink code (and the scanner keeps going if not).
  */
-export function Scanner({ onText, paused }: { onText: (text: string) => void; paused: boolean }) {
+export function Scanner({
+  onText,
+  paused,
+  onCameraError,
+}: {
+  onText: (text: string) => void;
+  paused: boolean;
+  /** Told when there is no camera to scan with (the page then opens typing the code). */
+  onCameraError?: (e: CameraError) => void;
+}) {
   const video = useRef<HTMLVideoElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const stream = useRef<MediaStream | null>(null);
@@ -57,10 +69,17 @@ export function Scanner({ onText, paused }: { onText: (text: string) => void; pa
   const [starting, setStarting] = useState(true);
   const onTextRef = useRef(onText);
   const pausedRef = useRef(paused);
+  const onErrorRef = useRef(onCameraError);
   useEffect(() => {
     onTextRef.current = onText;
     pausedRef.current = paused;
+    onErrorRef.current = onCameraError;
   });
+  // Told in the same update as the error is shown, so the page opens typing in the same render.
+  const fail = useCallback((e: CameraError) => {
+    setError(e);
+    onErrorRef.current?.(e);
+  }, []);
 
   const stop = useCallback(() => {
     stream.current?.getTracks().forEach((t) => t.stop());
@@ -72,7 +91,7 @@ export function Scanner({ onText, paused }: { onText: (text: string) => void; pa
     let frame = 0;
     async function start() {
       if (!navigator.mediaDevices?.getUserMedia) {
-        setError(window.isSecureContext ? "missing" : "insecure");
+        fail(window.isSecureContext ? "missing" : "insecure");
         setStarting(false);
         return;
       }
@@ -109,7 +128,7 @@ export function Scanner({ onText, paused }: { onText: (text: string) => void; pa
       } catch (err) {
         if (cancelled) return;
         const name = (err as DOMException).name;
-        setError(
+        fail(
           name === "NotAllowedError" || name === "SecurityError"
             ? "denied"
             : name === "NotFoundError" || name === "OverconstrainedError"
@@ -125,7 +144,7 @@ export function Scanner({ onText, paused }: { onText: (text: string) => void; pa
       clearTimeout(frame);
       stop();
     };
-  }, [cameraId, stop]);
+  }, [cameraId, stop, fail]);
 
   async function toggleTorch() {
     const track = stream.current?.getVideoTracks()[0];
@@ -141,36 +160,57 @@ export function Scanner({ onText, paused }: { onText: (text: string) => void; pa
 
   if (error)
     return (
-      <p className="notice error" data-testid="camera-error">
+      <p className="rounded-md border border-line bg-sunken px-3 py-2.5 text-sm" data-testid="camera-error">
         {CAMERA_HELP[error]}
       </p>
     );
   return (
-    <div className="scanner">
-      <div className="viewfinder">
-        <video ref={video} muted playsInline aria-label="Camera view" data-testid="camera" />
-        <div className="frame" aria-hidden="true" />
-        {starting && <p className="scanner-status">Starting the camera…</p>}
+    <div data-scanner={starting ? "starting" : "scanning"}>
+      <div className="relative aspect-[4/3] w-full overflow-hidden rounded-lg bg-[#111]">
+        <video
+          ref={video}
+          muted
+          playsInline
+          aria-label="Camera view"
+          data-testid="camera"
+          className="block size-full object-cover"
+        />
+        <div
+          aria-hidden="true"
+          className="absolute inset-x-[22%] inset-y-[15%] rounded-xl border-[3px] border-white/85 shadow-[0_0_0_9999px_rgba(0,0,0,0.25)]"
+        />
+        {starting && (
+          <p className="absolute inset-x-0 bottom-0 bg-black/50 p-2 text-center text-sm text-white">
+            Starting the camera…
+          </p>
+        )}
       </div>
       <canvas ref={canvas} hidden />
-      <div className="actions scanner-controls">
-        {cameras.length > 1 && (
-          <select aria-label="Camera" value={cameraId ?? ""} onChange={(e) => setCameraId(e.target.value || null)}>
-            <option value="">Back camera</option>
-            {cameras.map((c, i) => (
-              <option key={c.deviceId || i} value={c.deviceId}>
-                {c.label || `Camera ${i + 1}`}
-              </option>
-            ))}
-          </select>
-        )}
-        {torch.available && (
-          <button type="button" className="secondary" aria-pressed={torch.on} onClick={() => void toggleTorch()}>
-            {torch.on ? "Torch off" : "Torch on"}
-          </button>
-        )}
-      </div>
-      <p className="small muted">Point the camera at the square code on the device&apos;s screen.</p>
+      {(cameras.length > 1 || torch.available) && (
+        <div className="mt-2 flex flex-wrap gap-2">
+          {cameras.length > 1 && (
+            <Select
+              aria-label="Camera"
+              className="w-auto"
+              value={cameraId ?? ""}
+              onChange={(e) => setCameraId(e.target.value || null)}
+            >
+              <option value="">Back camera</option>
+              {cameras.map((c, i) => (
+                <option key={c.deviceId || i} value={c.deviceId}>
+                  {c.label || `Camera ${i + 1}`}
+                </option>
+              ))}
+            </Select>
+          )}
+          {torch.available && (
+            <Button variant="secondary" aria-pressed={torch.on} onClick={() => void toggleTorch()}>
+              {torch.on ? "Torch off" : "Torch on"}
+            </Button>
+          )}
+        </div>
+      )}
+      <p className="mt-2 text-sm text-muted">Point the camera at the square code on the device&apos;s screen.</p>
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { Plus } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUserPage } from "@/lib/auth/current";
@@ -6,6 +7,10 @@ import type { DeviceSummary } from "@/lib/devices/views";
 import { ago, formatValue, propertyLabel } from "../_components/format";
 import { StatusBadge } from "../_components/status-badge";
 import { Time } from "../_components/time";
+import { ButtonLink } from "../_components/ui/button";
+import { EmptyState } from "../_components/ui/empty-state";
+import { Main } from "../_components/ui/main";
+import { PageHeader } from "../_components/ui/page-header";
 
 export const metadata: Metadata = { title: "Your devices" };
 
@@ -13,56 +18,65 @@ export default async function DevicesPage() {
   const user = await requireUserPage("/devices");
   const { owned, shared, released } = await myDevices(user);
   return (
-    <main>
-      <div className="page-head">
-        <h1>Your devices</h1>
-        <Link className="button" href="/claim">
-          Claim a device
-        </Link>
-      </div>
-      {owned.length === 0 ? (
-        <div className="card empty" data-testid="empty-devices">
-          <h2>No devices yet</h2>
-          <p>
-            Switch your device on. When its screen shows a square code, point your phone&apos;s camera at it and open
-            the link, or press <strong>Claim a device</strong> and scan it here.
-          </p>
-          <Link className="button" href="/claim">
+    <Main width="wide">
+      <PageHeader
+        title="Your devices"
+        actions={
+          <ButtonLink href="/claim">
+            <Plus aria-hidden="true" className="size-4" />
             Claim a device
-          </Link>
-        </div>
+          </ButtonLink>
+        }
+      />
+      {owned.length === 0 ? (
+        <EmptyState
+          title="No devices yet"
+          data-testid="empty-devices"
+          action={<ButtonLink href="/claim">Claim a device</ButtonLink>}
+        >
+          Switch your device on. When its screen shows a square code, point your phone&apos;s camera at it and open the
+          link, or choose <strong>Claim a device</strong> and scan it here.
+        </EmptyState>
       ) : (
-        <div className="device-grid" data-testid="device-list">
+        <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid="device-list">
           {owned.map((d) => (
             <DeviceCard key={d.id} d={d} />
           ))}
-        </div>
+        </ul>
       )}
 
       {shared.length > 0 && (
-        <section aria-labelledby="shared-head">
-          <h2 id="shared-head">Shared with you</h2>
-          <p className="small muted">You can see these devices&apos; values and history; their owners manage them.</p>
-          <div className="device-grid" data-testid="shared-list">
+        <section aria-labelledby="shared-head" className="mt-10">
+          <h2 id="shared-head" className="text-lg font-semibold">
+            Shared with you
+          </h2>
+          <p className="mt-1 mb-3 text-sm text-muted">
+            You can see these devices&apos; values and history; their owners manage them.
+          </p>
+          <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid="shared-list">
             {shared.map((d) => (
-              <DeviceCard key={d.id} d={d} note={`Shared by ${d.ownerName}`} />
+              <DeviceCard key={d.id} d={d} level={3} note={`Shared by ${d.ownerName}`} />
             ))}
-          </div>
+          </ul>
         </section>
       )}
 
       {released.length > 0 && (
-        <section aria-labelledby="released-head">
-          <h2 id="released-head">Released</h2>
-          <p className="small muted">
+        <section aria-labelledby="released-head" className="mt-10">
+          <h2 id="released-head" className="text-lg font-semibold">
+            Released
+          </h2>
+          <p className="mt-1 mb-3 text-sm text-muted">
             Devices you gave away. Their history up to the release stays here, read-only; whoever claims them next
             starts afresh.
           </p>
-          <ul className="plain-list" data-testid="released-list">
+          <ul className="divide-y divide-line rounded-lg border border-line bg-surface" data-testid="released-list">
             {released.map((d) => (
-              <li key={d.id} data-device-id={d.id}>
-                <Link href={`/devices/${d.id}`}>{d.name}</Link>{" "}
-                <span className="small muted">
+              <li key={d.id} data-device-id={d.id} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 px-4 py-3">
+                <Link href={`/devices/${d.id}`} className="font-medium">
+                  {d.name}
+                </Link>
+                <span className="text-sm text-muted">
                   {d.model} · released <Time value={d.releasedAt} />
                 </span>
               </li>
@@ -70,31 +84,45 @@ export default async function DevicesPage() {
           </ul>
         </section>
       )}
-    </main>
+    </Main>
   );
 }
 
-function DeviceCard({ d, note }: { d: DeviceSummary; note?: string }) {
+/** One device as a card; the whole card is its link. */
+function DeviceCard({ d, note, level = 2 }: { d: DeviceSummary; note?: string; level?: 2 | 3 }) {
+  const Heading = level === 2 ? "h2" : "h3";
   return (
-    <Link href={`/devices/${d.id}`} className="card device-card" data-device-id={d.id}>
-      <h3>{d.name}</h3>
-      <div className="small muted">
-        {d.model} · <StatusBadge status={d.status} /> · last seen {ago(d.lastSeenAt)}
+    <li
+      className="relative flex flex-col rounded-lg border border-line bg-surface p-4 shadow-xs transition-colors focus-within:border-accent hover:border-line-strong"
+      data-device-id={d.id}
+    >
+      <div className="flex items-start justify-between gap-3">
+        <Heading className="min-w-0 text-base font-semibold">
+          <Link href={`/devices/${d.id}`} className="text-fg no-underline after:absolute after:inset-0">
+            {d.name}
+          </Link>
+        </Heading>
+        <StatusBadge status={d.status} />
       </div>
-      {note && <div className="small muted">{note}</div>}
-      {d.status === "lost" && <div className="small">Reported lost or stolen: it can no longer send data.</div>}
+      <p className="mt-0.5 text-xs text-muted">
+        {d.model} · last seen {ago(d.lastSeenAt)}
+      </p>
+      {note && <p className="mt-0.5 text-xs text-muted">{note}</p>}
+      {d.status === "lost" && (
+        <p className="mt-2 text-sm text-danger-text">Reported lost or stolen: it can no longer send data.</p>
+      )}
       {d.latest.length > 0 ? (
-        <div className="values">
+        <dl className="mt-4 flex flex-wrap gap-x-6 gap-y-2">
           {d.latest.map((r) => (
-            <div className="value" key={r.property}>
-              <strong>{formatValue(r.value, r.unit)}</strong>
-              <span>{propertyLabel(r.property)}</span>
+            <div key={r.property} className="flex flex-col-reverse">
+              <dt className="text-xs text-muted">{propertyLabel(r.property)}</dt>
+              <dd className="text-xl font-semibold tabular-nums">{formatValue(r.value, r.unit)}</dd>
             </div>
           ))}
-        </div>
+        </dl>
       ) : (
-        <p className="small muted">No measurements yet.</p>
+        <p className="mt-4 text-sm text-muted">No measurements yet.</p>
       )}
-    </Link>
+    </li>
   );
 }

@@ -3,6 +3,8 @@
 import { useEffect, useRef, useState } from "react";
 import QRCode from "qrcode";
 import { runWebEmulator, type Screen } from "@/device/web-emulator";
+import { Button } from "../_components/ui/button";
+import { CheckboxField } from "../_components/ui/field";
 
 type Drawn = Exclude<Screen, { kind: "code" }> | (Extract<Screen, { kind: "code" }> & { qr: string });
 
@@ -52,7 +54,7 @@ export function Emulator() {
   }, [run]);
 
   return (
-    <div className="card">
+    <div className="space-y-5 rounded-lg border border-line bg-surface p-4 shadow-xs sm:p-5">
       <div className="eink" data-testid="eink">
         {screen.kind === "starting" && <p className="screen-text">Starting…</p>}
         {screen.kind === "code" && (
@@ -65,8 +67,11 @@ export function Emulator() {
                 .map((part) => part.match(/.{1,4}/g)!.join(" "))
                 .join(" . ")}
             </div>
-            <div className="countdown" aria-label={`New code in ${screen.secondsLeft} seconds`}>
-              <div style={{ width: `${(screen.secondsLeft / screen.stepSeconds) * 100}%` }} />
+            <div className="mt-1.5 h-1 bg-[#bbb]" aria-hidden="true">
+              <div
+                className="h-full bg-[#333] transition-[width] duration-1000 ease-linear"
+                style={{ width: `${(screen.secondsLeft / screen.stepSeconds) * 100}%` }}
+              />
             </div>
             <div className="screen-text" data-testid="countdown">
               New code in {screen.secondsLeft} s
@@ -75,11 +80,21 @@ export function Emulator() {
         )}
         {screen.kind === "confirm" && (
           <div className="screen-text" data-testid="emulator-confirm">
-            <p>{screen.name} wants to claim this device.</p>
-            <button onClick={() => decide.current?.(true)}>Accept</button>{" "}
-            <button className="secondary" onClick={() => decide.current?.(false)}>
-              Decline
-            </button>
+            <p className="mb-2">{screen.name} wants to claim this device.</p>
+            <div className="flex justify-center gap-2">
+              <button
+                className="cursor-pointer rounded border-2 border-[#111] bg-[#111] px-3 py-1 font-sans text-sm text-[#e9e8e2]"
+                onClick={() => decide.current?.(true)}
+              >
+                Accept
+              </button>
+              <button
+                className="cursor-pointer rounded border-2 border-[#111] px-3 py-1 font-sans text-sm"
+                onClick={() => decide.current?.(false)}
+              >
+                Decline
+              </button>
+            </div>
           </div>
         )}
         {screen.kind === "claimed" && (
@@ -89,25 +104,20 @@ export function Emulator() {
         )}
         {screen.kind === "error" && <p className="screen-text">{screen.text}</p>}
       </div>
-      <label style={{ display: "flex", gap: "0.5rem", alignItems: "center", fontWeight: 400 }}>
-        <input
-          type="checkbox"
-          style={{ width: "auto" }}
-          checked={askFirst}
-          onChange={(e) => setAskFirst(e.target.checked)}
-        />
-        Ask on the device before accepting a claim (a device with a button)
-      </label>
-      <div className="actions">
-        <button
-          className="secondary"
-          onClick={() => (setLog([]), setScreen({ kind: "starting" }), setRun((n) => n + 1))}
-        >
-          Restart the device
-        </button>
-      </div>
-      <h2>What the device sees</h2>
-      <ul className="log" data-testid="emulator-log">
+      <CheckboxField
+        id="ask-first"
+        checked={askFirst}
+        onChange={(e) => setAskFirst(e.target.checked)}
+        label="Ask on the device before accepting a claim (a device with a button)"
+      />
+      <Button variant="secondary" onClick={() => (setLog([]), setScreen({ kind: "starting" }), setRun((n) => n + 1))}>
+        Restart the device
+      </Button>
+      <h2 className="text-base font-semibold">What the device sees</h2>
+      <ul
+        className="max-h-56 overflow-auto rounded-md border border-line bg-sunken p-2 font-mono text-xs leading-relaxed"
+        data-testid="emulator-log"
+      >
         {log.map((l, i) => (
           <li key={i}>{l}</li>
         ))}

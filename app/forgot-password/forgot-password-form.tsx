@@ -1,41 +1,35 @@
 "use client";
 
-import { useState } from "react";
 import { api } from "../_components/api";
+import { useAction } from "../_components/use-action";
+import { Button } from "../_components/ui/button";
+import { Field, Input } from "../_components/ui/field";
+import { StatusMessage } from "../_components/ui/status-message";
 
 export function ForgotPasswordForm() {
-  const [busy, setBusy] = useState(false);
-  const [note, setNote] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const { busy, message, run } = useAction({ refresh: false });
   return (
     <form
-      action={async (form) => {
-        setBusy(true);
-        setNote(null);
-        try {
+      className="space-y-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const email = String(new FormData(e.currentTarget).get("email") ?? "");
+        void run(async () => {
           const r = await api<{ message: string }>("/api/v1/password-resets/request", {
             method: "POST",
-            body: { email: String(form.get("email") ?? "") },
+            body: { email },
           });
-          setNote({ kind: "ok", text: r.message });
-        } catch (err) {
-          setNote({ kind: "error", text: err instanceof Error ? err.message : "Something went wrong." });
-        } finally {
-          setBusy(false);
-        }
+          return r.message;
+        });
       }}
     >
-      <label htmlFor="email">Email</label>
-      <input id="email" name="email" type="email" autoComplete="username" required maxLength={254} />
-      {note && (
-        <p className={`notice ${note.kind}`} data-testid="forgot-note">
-          {note.text}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" disabled={busy}>
-          Send me a link
-        </button>
-      </div>
+      <Field id="email" label="Email">
+        <Input id="email" name="email" type="email" autoComplete="username" required maxLength={254} />
+      </Field>
+      <StatusMessage message={message} testId="forgot-note" />
+      <Button type="submit" disabled={busy} className="w-full">
+        Send me a link
+      </Button>
     </form>
   );
 }

@@ -9,10 +9,21 @@ import type { NewUser, Role } from "./schemas";
 import { isUniqueViolation } from "../errors/validate";
 import { containsPattern } from "../db/search";
 
-export type PublicUser = Pick<User, "id" | "email" | "name" | "role" | "disabledAt" | "createdAt">;
+/** An account as staff see it; `twoFactor`: whether it signs in with a second factor (never the secret). */
+export type PublicUser = Pick<User, "id" | "email" | "name" | "role" | "disabledAt" | "createdAt"> & {
+  twoFactor: boolean;
+};
 
 export function toPublicUser(u: User): PublicUser {
-  return { id: u.id, email: u.email, name: u.name, role: u.role, disabledAt: u.disabledAt, createdAt: u.createdAt };
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    disabledAt: u.disabledAt,
+    createdAt: u.createdAt,
+    twoFactor: u.totpEnabledAt !== null,
+  };
 }
 
 /** Creates an account; throws `email_taken` or `invalid_request`. Audited as account.created. */

@@ -3,6 +3,8 @@ import { csvChunks } from "../csv";
 import { getDb } from "../db/client";
 import { parseOrThrow } from "../errors/validate";
 import { idSchema } from "../ids";
+import { eq } from "drizzle-orm";
+import { devices, users } from "../db/schema";
 import { listAuditEvents } from "./read";
 
 /** A day (`2026-11-24`, midnight UTC) or an RFC 3339 time with its offset; empty means none. */
@@ -101,4 +103,21 @@ export async function auditLogCsv(query: Record<string, string>) {
       Object.keys(e.detail).length ? JSON.stringify(e.detail) : "",
     ],
   );
+}
+
+/**
+ * Who and what an audit filter's ids name, so the page says "Ann (ann@example.org)" rather than
+ * an id. An id that names nothing (or is malformed) gets no label; readAuditLog judges the id.
+ */
+export async function auditFilterLabels(filter: { account?: string; device?: string }) {
+  const db = await getDb();
+  const account = idSchema("usr").safeParse(filter.account);
+  const device = idSchema("dev").safeParse(filter.device);
+  const [user] = account.success
+    ? await db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, account.data))
+    : [];
+  const [dev] = device.success
+    ? await db.select({ name: devices.name }).from(devices).where(eq(devices.id, device.data))
+    : [];
+  return { account: user ?? null, device: dev ?? null };
 }

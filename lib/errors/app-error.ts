@@ -109,6 +109,11 @@ const TITLES: Record<ErrorCode, string> = {
   internal_error: "Something went wrong on our side",
 };
 
+/** A refusal code's title in plain words ("Credential revoked"), or null for a code not in the table. */
+export function errorTitle(code: string): string | null {
+  return code in TITLES ? TITLES[code as ErrorCode] : null;
+}
+
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors/app-error";
-import { checkSameOrigin } from "./same-origin";
+import { acceptedOrigins, checkSameOrigin } from "./same-origin";
 
 const PUBLIC_URL = "https://claimlink.example.org";
 
@@ -82,5 +82,42 @@ describe("checkSameOrigin: the cookie alone never authorises a cross-site write"
 
   it.each(["null", "not a url", "://"])("refuses a malformed Origin (%s)", (origin) => {
     expect(refusal({ host: "claimlink.example.org", origin })?.code).toBe("csrf_failed");
+  });
+});
+
+describe("checkSameOrigin on a loopback public URL (development, the embedded default)", () => {
+  const local = "http://localhost:3000";
+  const at = (origin: string) => {
+    try {
+      checkSameOrigin(
+        new Request("http://127.0.0.1:3000/api/v1/claims", {
+          method: "POST",
+          headers: { origin, "sec-fetch-site": "same-origin" },
+        }),
+        local,
+      );
+      return null;
+    } catch (err) {
+      return err as AppError;
+    }
+  };
+
+  it.each(["http://localhost:3000", "http://127.0.0.1:3000", "http://[::1]:3000"])("accepts %s", (origin) => {
+    expect(at(origin)).toBeNull();
+  });
+
+  it.each([
+    "http://127.0.0.1:3001",
+    "https://127.0.0.1:3000",
+    "http://127.0.0.2:3000",
+    "http://localhost.evil.example:3000",
+  ])("refuses %s (another port, scheme or host), naming the address to use", (origin) => {
+    const err = at(origin);
+    expect(err?.code).toBe("csrf_failed");
+    expect(err?.detail).toBe("Cross-site requests are refused. Open Claimlink at http://localhost:3000 and try again.");
+  });
+
+  it("accepts no alias for a public host name", () => {
+    expect(acceptedOrigins("https://claimlink.example.org")).toEqual(["https://claimlink.example.org"]);
   });
 });

@@ -15,7 +15,7 @@ import { visibleDevices, visibleEnrolments } from "./visible";
 
 // A study's export: a Frictionless Data Package in a zip (lib/studies/export-package.ts),
 // streamed in constant memory. Readings are read a page at a time per device (keyset over the
-// measurements key), turned into CSV and deflated by yazl (docs/decisions/0011) as the client
+// measurements key), turned into CSV and deflated by yazl (docs/decisions/0012) as the client
 // reads: a study of ten million readings never sits in memory. Pseudonyms only: no email, name,
 // address or account id is ever read into it.
 

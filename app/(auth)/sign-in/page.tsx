@@ -3,6 +3,10 @@ import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/current";
 import { safeReturnPath } from "@/lib/auth/messages";
 import { mailEnabled } from "@/lib/mail/send";
+import { Card } from "../../_components/ui/card";
+import { Main } from "../../_components/ui/main";
+import { Notice } from "../../_components/ui/notice";
+import { PageHeader } from "../../_components/ui/page-header";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -15,13 +19,23 @@ export default async function SignInPage({
   const params = await searchParams;
   const next = safeReturnPath(params.next);
   if (await getCurrentUser()) redirect(next);
+  // Sent here by a claim link opened signed out: the code waits in this tab (sessionStorage).
+  const claiming = next === "/claim" || next.startsWith("/claim?");
   return (
-    <main>
-      <div className="card narrow">
-        <h1>Sign in</h1>
+    <Main width="narrow">
+      <PageHeader title="Sign in" className="mb-4" />
+      {claiming && (
+        <Notice className="mb-4" data-testid="claim-waiting" title="Your device is waiting">
+          Sign in to finish claiming the device you scanned. The code is kept in this tab for about a minute; if it runs
+          out, scan the device&apos;s screen again.
+        </Notice>
+      )}
+      <Card className="p-5 sm:p-6">
         <SignInForm next={next} forgotPassword={mailEnabled()} />
-        <p className="muted small">Accounts are created by invitation. Ask the project team if you have none.</p>
-      </div>
-    </main>
+      </Card>
+      <p className="mt-4 text-center text-sm text-muted">
+        Accounts are created by invitation. Ask the project team if you have none.
+      </p>
+    </Main>
   );
 }

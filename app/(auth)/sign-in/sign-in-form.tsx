@@ -2,6 +2,8 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
+import { Button } from "../../_components/ui/button";
+import { Field, Input } from "../../_components/ui/field";
 import { signInAction, type SignInState } from "../actions";
 
 export function SignInForm({
@@ -19,58 +21,68 @@ export function SignInForm({
     step: "password",
   });
   const error = state.error && (
-    <p className="notice error" data-testid="form-error">
+    <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger-text" data-testid="form-error">
       {state.error}
+    </p>
+  );
+  // While the session is being made and the next page loads, say so (no blank moment).
+  const busy = pending && (
+    <p role="status" className="text-sm text-muted">
+      Signing you in…
     </p>
   );
   if (state.step === "code" && state.ticket) {
     return (
-      <form action={action} key="code">
+      <form action={action} key="code" className="space-y-4">
         <input type="hidden" name="next" value={next} />
         <input type="hidden" name="ticket" value={state.ticket} />
         <input type="hidden" name="email" value={state.email} />
-        <p>
+        <p className="text-sm">
           Signing in as <strong>{state.email}</strong>.
         </p>
-        <label htmlFor="code">Code from your authenticator app</label>
-        <input
+        <Field
           id="code"
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          autoFocus
-          required
-          maxLength={40}
-          className="code-input"
-        />
-        <p className="muted small">The 6-digit code your app shows now, or one of your recovery codes.</p>
+          label="Code from your authenticator app"
+          hint="The 6-digit code your app shows now, or one of your recovery codes."
+        >
+          <Input
+            id="code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            autoFocus
+            required
+            maxLength={40}
+            aria-describedby="code-hint"
+            className="font-mono tracking-widest"
+          />
+        </Field>
         {error}
-        <div className="actions">
-          <button type="submit" disabled={pending}>
-            {pending ? "Checking…" : "Continue"}
-          </button>
-        </div>
+        <Button type="submit" disabled={pending} className="w-full">
+          {pending ? "Checking…" : "Continue"}
+        </Button>
+        {busy}
       </form>
     );
   }
   return (
-    <form action={action} key="password">
+    <form action={action} key="password" className="space-y-4">
       <input type="hidden" name="next" value={next} />
-      <label htmlFor="email">Email</label>
-      <input id="email" name="email" type="email" autoComplete="username" required defaultValue={state.email} />
-      <label htmlFor="password">Password</label>
-      <input id="password" name="password" type="password" autoComplete="current-password" required />
+      <Field id="email" label="Email">
+        <Input id="email" name="email" type="email" autoComplete="username" required defaultValue={state.email} />
+      </Field>
+      <Field id="password" label="Password">
+        <Input id="password" name="password" type="password" autoComplete="current-password" required />
+      </Field>
       {error}
-      <div className="actions">
-        <button type="submit" disabled={pending}>
-          {pending ? "Signing in…" : "Sign in"}
-        </button>
-        {forgotPassword && (
-          <Link href="/forgot-password" className="small">
-            Forgot password?
-          </Link>
-        )}
-      </div>
+      <Button type="submit" disabled={pending} className="w-full">
+        {pending ? "Signing in…" : "Sign in"}
+      </Button>
+      {forgotPassword && (
+        <p className="text-center text-sm">
+          <Link href="/forgot-password">Forgot password?</Link>
+        </p>
+      )}
     </form>
   );
 }

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import { myTwoFactorStatus } from "@/lib/accounts/api";
 import { requireUserPage } from "@/lib/auth/current";
+import { Main } from "../../_components/ui/main";
+import { Notice } from "../../_components/ui/notice";
+import { PageHeader } from "../../_components/ui/page-header";
 import { TwoFactorSettings } from "./two-factor-settings";
 
 export const metadata: Metadata = { title: "Two-factor sign-in" };
@@ -9,12 +12,15 @@ export default async function SecurityPage() {
   const user = await requireUserPage("/account/security", { enrolment: true });
   const status = await myTwoFactorStatus(user);
   return (
-    <main>
-      <h1>Two-factor sign-in</h1>
+    <Main>
+      <PageHeader
+        title="Two-factor sign-in"
+        back={user.mustEnrol ? undefined : { href: "/account", label: "Your account" }}
+      />
       {user.mustEnrol && (
-        <p className="notice error" data-testid="must-enrol">
+        <Notice tone="warn" className="mb-4" data-testid="must-enrol">
           Staff accounts must use two-factor sign-in. Switch it on to continue.
-        </p>
+        </Notice>
       )}
       <TwoFactorSettings
         email={user.email}
@@ -22,6 +28,6 @@ export default async function SecurityPage() {
         required={status.required}
         remaining={status.remainingRecoveryCodes}
       />
-    </main>
+    </Main>
   );
 }

@@ -1,40 +1,40 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { api } from "../../_components/api";
 import { Time } from "../../_components/time";
+import { useAction } from "../../_components/use-action";
+import { Button } from "../../_components/ui/button";
+import { Field, FieldRow, Input } from "../../_components/ui/field";
+import { StatusMessage } from "../../_components/ui/status-message";
+import { Truncate } from "../../_components/ui/truncate";
 
-type Message = { kind: "ok" | "error"; text: string } | null;
-
-function useAction() {
-  const router = useRouter();
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<Message>(null);
-  async function run(fn: () => Promise<string>) {
-    setBusy(true);
-    setMessage(null);
-    try {
-      setMessage({ kind: "ok", text: await fn() });
-      router.refresh();
-    } catch (err) {
-      setMessage({ kind: "error", text: err instanceof Error ? err.message : "Something went wrong." });
-    } finally {
-      setBusy(false);
-    }
-  }
-  return { busy, message, run };
-}
-
-function Status({ message, testId }: { message: Message; testId: string }) {
+/** The device's name (unique among the owner's devices). */
+export function RenameForm({ deviceId, name }: { deviceId: string; name: string }) {
+  const { busy, message, run } = useAction();
   return (
-    <div role="status" aria-live="polite">
-      {message && (
-        <p className={`notice ${message.kind}`} data-testid={testId}>
-          {message.text}
-        </p>
-      )}
-    </div>
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        const value = String(new FormData(e.currentTarget).get("name") ?? "");
+        void run(async () => {
+          const r = await api<{ name: string }>(`/api/v1/devices/${deviceId}`, {
+            method: "PATCH",
+            body: { name: value },
+          });
+          return `Renamed to “${r.name}”.`;
+        });
+      }}
+    >
+      <FieldRow>
+        <Field id="device-name" label="Device name">
+          <Input id="device-name" name="name" defaultValue={name} required maxLength={60} />
+        </Field>
+        <Button type="submit" variant="secondary" disabled={busy}>
+          {busy ? "Saving…" : "Rename"}
+        </Button>
+      </FieldRow>
+      <StatusMessage message={message} testId="rename-message" className="mt-2" />
+    </form>
   );
 }
 
@@ -50,24 +50,8 @@ export function DeviceCommands({
 }) {
   const { busy, message, run } = useAction();
   return (
-    <div className="card">
-      <h2 style={{ marginTop: 0 }}>Commands</h2>
-      <p className="small">The device carries these out the next time it checks in (within a minute or so).</p>
-      <div className="actions">
-        <button
-          disabled={busy}
-          onClick={() =>
-            run(async () => {
-              await api(`/api/v1/devices/${deviceId}/commands`, { method: "POST", body: { type: "identify" } });
-              return "Sent: the device will blink or beep so you can find it.";
-            })
-          }
-        >
-          Identify (blink or beep)
-        </button>
-      </div>
+    <div className="space-y-4">
       <form
-        className="row"
         onSubmit={(e) => {
           e.preventDefault();
           const seconds = Number(new FormData(e.currentTarget).get("interval"));
@@ -80,27 +64,46 @@ export function DeviceCommands({
           });
         }}
       >
-        <div>
-          <label htmlFor="interval">
-            Measure every (seconds, {limits.minSeconds} to {limits.maxSeconds})
-          </label>
-          <input
+        <FieldRow>
+          <Field
             id="interval"
-            name="interval"
-            type="number"
-            inputMode="numeric"
-            required
-            min={limits.minSeconds}
-            max={limits.maxSeconds}
-            step={1}
-            defaultValue={interval}
-          />
-        </div>
-        <button type="submit" disabled={busy}>
-          Set interval
-        </button>
+            label="Measure every (seconds)"
+            hint={`Now every ${interval} s. From ${limits.minSeconds} to ${limits.maxSeconds} seconds.`}
+          >
+            <Input
+              id="interval"
+              name="interval"
+              type="number"
+              inputMode="numeric"
+              required
+              min={limits.minSeconds}
+              max={limits.maxSeconds}
+              step={1}
+              defaultValue={interval}
+              aria-describedby="interval-hint"
+            />
+          </Field>
+          <Button type="submit" variant="secondary" disabled={busy} className="sm:mb-5">
+            Set interval
+          </Button>
+        </FieldRow>
       </form>
-      <Status message={message} testId="command-message" />
+      <div className="flex flex-wrap items-center gap-3">
+        <Button
+          variant="secondary"
+          disabled={busy}
+          onClick={() =>
+            run(async () => {
+              await api(`/api/v1/devices/${deviceId}/commands`, { method: "POST", body: { type: "identify" } });
+              return "Sent: the device will blink or beep so you can find it.";
+            })
+          }
+        >
+          Identify (blink or beep)
+        </Button>
+        <p className="text-xs text-muted">The device carries commands out the next time it checks in.</p>
+      </div>
+      <StatusMessage message={message} testId="command-message" />
     </div>
   );
 }
@@ -115,25 +118,31 @@ export function DeviceSharing({
 }) {
   const { busy, message, run } = useAction();
   return (
-    <div className="card">
-      <h2 style={{ marginTop: 0 }}>Sharing</h2>
-      <p className="small">
+    <div className="space-y-4">
+      <p className="text-sm text-muted">
         Let someone in your household see this device&apos;s values and history. They cannot rename, release or share
         it.
       </p>
       {shares.length === 0 ? (
-        <p className="muted small" data-testid="no-shares">
+        <p className="text-sm text-muted" data-testid="no-shares">
           Not shared with anyone.
         </p>
       ) : (
-        <ul className="plain-list" data-testid="share-list">
+        <ul className="divide-y divide-line rounded-lg border border-line" data-testid="share-list">
           {shares.map((s) => (
-            <li key={s.id} className="row" style={{ justifyContent: "space-between", alignItems: "center" }}>
-              <span>
-                {s.name} ({s.email}) · since <Time value={s.createdAt} />
-              </span>
-              <button
-                className="secondary"
+            <li key={s.id} className="flex items-center justify-between gap-3 px-3 py-2.5">
+              <div className="min-w-0">
+                <p className="truncate text-sm font-medium">{s.name}</p>
+                <div className="flex min-w-0 flex-wrap gap-x-2 text-xs text-muted">
+                  <Truncate value={s.email} className="max-w-64" />
+                  <span>
+                    since <Time value={s.createdAt} />
+                  </span>
+                </div>
+              </div>
+              <Button
+                variant="secondary"
+                size="sm"
                 disabled={busy}
                 aria-label={`Stop sharing with ${s.email}`}
                 onClick={() =>
@@ -144,13 +153,12 @@ export function DeviceSharing({
                 }
               >
                 Stop sharing
-              </button>
+              </Button>
             </li>
           ))}
         </ul>
       )}
       <form
-        className="row"
         onSubmit={(e) => {
           e.preventDefault();
           const form = e.currentTarget;
@@ -165,15 +173,16 @@ export function DeviceSharing({
           });
         }}
       >
-        <div>
-          <label htmlFor="share-email">Their Claimlink account&apos;s email</label>
-          <input id="share-email" name="email" type="email" autoComplete="off" required maxLength={254} />
-        </div>
-        <button type="submit" disabled={busy}>
-          Share
-        </button>
+        <FieldRow>
+          <Field id="share-email" label="Their Claimlink account's email">
+            <Input id="share-email" name="email" type="email" autoComplete="off" required maxLength={254} />
+          </Field>
+          <Button type="submit" disabled={busy}>
+            Share
+          </Button>
+        </FieldRow>
       </form>
-      <Status message={message} testId="share-message" />
+      <StatusMessage message={message} testId="share-message" />
     </div>
   );
 }

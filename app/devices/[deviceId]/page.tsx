@@ -1,23 +1,34 @@
 import type { Metadata } from "next";
-import { ActivityTable, LatestValues } from "../../_components/device-panels";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUserPage } from "@/lib/auth/current";
 import { myDevice } from "@/lib/devices/api";
 import { AppError } from "@/lib/errors";
 import { legacyInfoForDevice } from "@/lib/legacy/api";
+import { MeasurementChart } from "../../_components/chart/measurement-chart";
+import { ActivityList, LatestValues } from "../../_components/device-panels";
 import { ago } from "../../_components/format";
 import { StatusBadge } from "../../_components/status-badge";
 import { Time } from "../../_components/time";
-import { DeviceActions } from "./device-actions";
+import { Badge } from "../../_components/ui/badge";
+import { ButtonLink } from "../../_components/ui/button";
+import { Panel } from "../../_components/ui/card";
+import { Main } from "../../_components/ui/main";
+import { Notice } from "../../_components/ui/notice";
+import { PageHeader } from "../../_components/ui/page-header";
+import { Tabs, type Tab } from "../../_components/ui/tabs";
+import { Truncate } from "../../_components/ui/truncate";
+import { DangerZone } from "./danger-zone";
 import { ExportForm } from "./export-form";
 import { LegacyLinkForm } from "./legacy-link-form";
-import { MeasurementChart } from "./measurement-chart";
-import { DeviceCommands, DeviceSharing } from "./owner-controls";
-import { RenameForm } from "./rename-form";
+import { DeviceCommands, DeviceSharing, RenameForm } from "./owner-controls";
 
 export const metadata: Metadata = { title: "Device" };
 
+/**
+ * A device's page: its values and chart first; then, for its owner, the activity in words and
+ * the settings, sharing and export in tabs, offering only what fits the device's state (a lost
+ * device is not renamed, shared or sent commands; a released one is only read).
+ */
 export default async function DevicePage({
   params,
   searchParams,
@@ -35,149 +46,167 @@ export default async function DevicePage({
   const owner = device.role === "owner";
   // A released device is read-only for its former owner; a viewer only reads.
   const manages = owner && !device.releasedAt;
+  const active = manages && !device.lostAt;
   const legacy = await legacyInfoForDevice(user, device.id);
-  return (
-    <main>
-      <p className="small">
-        <Link href="/devices">← Your devices</Link>
-      </p>
-      <div className="page-head">
-        <h1 data-testid="device-name">{device.name}</h1>
-        {legacy.node ? <span className="badge">Legacy node</span> : <StatusBadge status={device.status} />}
-      </div>
-      {typeof linked === "string" && /^\d{1,9}$/.test(linked) && (
-        <p className="notice ok" role="status" data-testid="legacy-link-message">
-          Linked to the legacy node: {linked} earlier readings are now part of this device, marked unverified. Its
-          hardware id can no longer send unsigned data.
-        </p>
-      )}
-      <p className="muted small">
-        {device.model} · firmware {device.firmware} · last seen {ago(device.lastSeenAt)}
-      </p>
-      {device.role === "viewer" && (
-        <p className="notice info" data-testid="viewer-notice">
-          Shared with you: you can see its values and history. Its owner manages it.
-        </p>
-      )}
-      {device.releasedAt && (
-        <p className="notice info" data-testid="released-notice">
-          You released this device on <Time value={device.releasedAt} />. Its history up to then stays here, read-only.
-        </p>
-      )}
-      {manages && device.lostAt && (
-        <div className="notice error" data-testid="lost-notice">
-          <p style={{ margin: 0 }}>
-            Reported lost or stolen on <Time value={device.lostAt} />: its credential is revoked and it can no longer
-            send data. Its name and history stay yours.
-          </p>
-          <p style={{ marginBottom: 0 }}>
-            <Link className="button" href={`/claim?replaces=${device.id}`}>
-              Claim a replacement
-            </Link>
-          </p>
-        </div>
-      )}
 
-      <div className="card">
-        <h2 style={{ marginTop: 0 }}>Latest values</h2>
+  const tabs: Tab[] = [];
+  if (owner)
+    tabs.push({
+      value: "activity",
+      label: "Activity",
+      content: <ActivityList events={device.audit} empty="No activity recorded." />,
+    });
+  if (manages)
+    tabs.push({
+      value: "settings",
+      label: "Settings",
+      content: (
+        <div className="space-y-5">
+          {active && (
+            <Panel title="Name">
+              <RenameForm deviceId={device.id} name={device.name} />
+            </Panel>
+          )}
+          {active && !legacy.node && (
+            <Panel title="Measurements and commands">
+              <DeviceCommands
+                deviceId={device.id}
+                interval={device.measurementIntervalSeconds}
+                limits={device.intervalLimits}
+              />
+            </Panel>
+          )}
+          {!legacy.node && legacy.linkable.length > 0 && (
+            <Panel
+              title="Upgraded from a legacy node?"
+              description="Take over the history of the node this board used to be."
+            >
+              <LegacyLinkForm deviceId={device.id} nodes={legacy.linkable} />
+            </Panel>
+          )}
+          <Panel title="Credential" description="The device's secret never leaves it and is never shown here.">
+            {legacy.node ? (
+              <p className="text-sm text-muted">A legacy node has no credential: it does not sign its data.</p>
+            ) : device.credential ? (
+              <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-6 gap-y-1.5 text-sm" data-testid="credential">
+                <dt className="text-muted">Id</dt>
+                <dd>
+                  <Truncate value={device.credential.id} mono />
+                </dd>
+                <dt className="text-muted">Created</dt>
+                <dd>
+                  <Time value={device.credential.createdAt} />
+                </dd>
+                <dt className="text-muted">Last used</dt>
+                <dd>
+                  <Time value={device.credential.lastUsedAt} />
+                </dd>
+              </dl>
+            ) : (
+              <p className="text-sm text-danger-text">
+                This device has no valid credential: it was revoked. Claim the device again to use it.
+              </p>
+            )}
+          </Panel>
+          <DangerZone deviceId={device.id} name={device.name} lost={!!device.lostAt} />
+        </div>
+      ),
+    });
+  if (active)
+    tabs.push({
+      value: "sharing",
+      label: "Sharing",
+      content: <DeviceSharing deviceId={device.id} shares={device.shares} />,
+    });
+  tabs.push({ value: "export", label: "Export", content: <ExportForm deviceId={device.id} /> });
+
+  return (
+    <Main width="wide">
+      <PageHeader
+        back={{ href: "/devices", label: "Your devices" }}
+        title={device.name}
+        titleTestId="device-name"
+        badge={legacy.node ? <Badge tone="warn">Legacy node</Badge> : <StatusBadge status={device.status} />}
+        description={
+          <>
+            {device.model} · firmware {device.firmware} · last seen {ago(device.lastSeenAt)}
+          </>
+        }
+      />
+
+      <div className="space-y-3 empty:hidden">
+        {typeof linked === "string" && /^\d{1,9}$/.test(linked) && (
+          <Notice tone="ok" role="status" data-testid="legacy-link-message">
+            Linked to the legacy node: {linked} earlier readings are now part of this device, marked unverified. Its
+            hardware id can no longer send unsigned data.
+          </Notice>
+        )}
+        {device.role === "viewer" && (
+          <Notice data-testid="viewer-notice">
+            Shared with you: you can see its values and history. Its owner manages it.
+          </Notice>
+        )}
+        {device.releasedAt && (
+          <Notice data-testid="released-notice">
+            You released this device on <Time value={device.releasedAt} />. Its history up to then stays here,
+            read-only.
+          </Notice>
+        )}
+        {manages && device.lostAt && (
+          <Notice
+            tone="danger"
+            data-testid="lost-notice"
+            title="Reported lost or stolen"
+            actions={<ButtonLink href={`/claim?replaces=${device.id}`}>Claim a replacement</ButtonLink>}
+          >
+            <p>
+              On <Time value={device.lostAt} /> its credential was revoked: it can no longer send data. Its name and
+              history stay yours.
+            </p>
+          </Notice>
+        )}
+        {legacy.node && (
+          <Notice tone="warn" data-testid="legacy-node" title="Legacy node">
+            <p>
+              This node identifies itself only by its hardware id
+              {manages ? (
+                <>
+                  {" "}
+                  <code>{legacy.node.hardwareId}</code>
+                </>
+              ) : null}{" "}
+              and sends its data unsigned, so its readings are marked unverified: anyone who knows the id could send as
+              it.
+              {legacy.node.disabled && " Staff have stopped accepting its data."}
+            </p>
+            {manages && (
+              <p>
+                Reflash it with Claimlink firmware and claim it with its QR code; then link it from the new
+                device&apos;s page to keep this history.
+              </p>
+            )}
+          </Notice>
+        )}
+      </div>
+
+      <section aria-labelledby="latest-title" className="mt-6">
+        <h2 id="latest-title" className="sr-only">
+          Latest values
+        </h2>
         <LatestValues
+          label="Latest values"
           latest={device.latest}
           empty="No measurements yet. They appear here once the device sends them."
         />
+      </section>
+
+      <Panel title="History" className="mt-4">
+        <MeasurementChart deviceId={device.id} releasedAt={device.releasedAt?.toISOString() ?? null} />
+      </Panel>
+
+      <div className="mt-8">
+        <Tabs label="About this device" tabs={tabs} />
       </div>
-
-      <div className="card">
-        <h2 style={{ marginTop: 0 }}>History</h2>
-        <MeasurementChart deviceId={device.id} />
-      </div>
-
-      <div className="card">
-        <h2 style={{ marginTop: 0 }}>Export</h2>
-        <ExportForm deviceId={device.id} />
-      </div>
-
-      {legacy.node && (
-        <div className="card" data-testid="legacy-node">
-          <h2 style={{ marginTop: 0 }}>Legacy node</h2>
-          <p>
-            This node identifies itself only by its hardware id
-            {manages ? (
-              <>
-                {" "}
-                <code>{legacy.node.hardwareId}</code>
-              </>
-            ) : null}{" "}
-            and sends its data unsigned, so its readings are marked unverified: anyone who knows the id could send as
-            it.
-            {legacy.node.disabled && " Staff have stopped accepting its data."}
-          </p>
-          {manages && (
-            <p className="small muted">
-              Reflash it with Claimlink firmware and claim it with its QR code; then link it from the new device&apos;s
-              page to keep this history.
-            </p>
-          )}
-        </div>
-      )}
-      {manages && !legacy.node && legacy.linkable.length > 0 && (
-        <div className="card">
-          <h2 style={{ marginTop: 0 }}>Upgraded from a legacy node?</h2>
-          <LegacyLinkForm deviceId={device.id} nodes={legacy.linkable} />
-        </div>
-      )}
-
-      {manages && (
-        <>
-          <div className="card">
-            <h2 style={{ marginTop: 0 }}>Name</h2>
-            <RenameForm deviceId={device.id} name={device.name} />
-          </div>
-          {!device.lostAt && !legacy.node && (
-            <DeviceCommands
-              deviceId={device.id}
-              interval={device.measurementIntervalSeconds}
-              limits={device.intervalLimits}
-            />
-          )}
-          <DeviceSharing deviceId={device.id} shares={device.shares} />
-        </>
-      )}
-
-      {manages && (
-        <div className="card">
-          <h2 style={{ marginTop: 0 }}>Credential</h2>
-          {legacy.node ? (
-            <p className="muted">A legacy node has no credential: it does not sign its data.</p>
-          ) : device.credential ? (
-            <dl className="facts" data-testid="credential">
-              <dt>Id</dt>
-              <dd className="mono">{device.credential.id}</dd>
-              <dt>Created</dt>
-              <dd>
-                <Time value={device.credential.createdAt} />
-              </dd>
-              <dt>Last used</dt>
-              <dd>
-                <Time value={device.credential.lastUsedAt} />
-              </dd>
-            </dl>
-          ) : (
-            <p className="notice error">
-              This device has no valid credential: it was revoked. Claim the device again to use it.
-            </p>
-          )}
-          <p className="small muted">The device&apos;s secret never leaves it and is never shown here.</p>
-        </div>
-      )}
-
-      {manages && <DeviceActions deviceId={device.id} name={device.name} lost={!!device.lostAt} />}
-
-      {owner && (
-        <>
-          <h2>Activity</h2>
-          <ActivityTable events={device.audit} />
-        </>
-      )}
-    </main>
+    </Main>
   );
 }

@@ -1,6 +1,5 @@
-"use client";
-
-import { useState } from "react";
+import { CopyButton } from "../../_components/ui/copy-button";
+import { Notice } from "../../_components/ui/notice";
 
 /** A freshly issued invitation (or password-reset) link, shown once, with a copy button. */
 export function InviteLink({
@@ -12,26 +11,16 @@ export function InviteLink({
   link: string;
   kind?: "invitation" | "reset";
 }) {
-  const [copied, setCopied] = useState(false);
   return (
-    <div className="notice ok" data-testid={kind === "reset" ? "reset-link" : "invite-link"}>
-      <p style={{ marginTop: 0 }}>
+    <Notice tone="ok" data-testid={kind === "reset" ? "reset-link" : "invite-link"}>
+      <p>
         {kind === "reset" ? "Password-reset link" : "Invitation"} for <strong>{email}</strong>. Send this link to them;
         it works once{kind === "reset" ? ", within one hour," : ""} and is shown only now.
       </p>
-      <p className="mono" data-testid={kind === "reset" ? "reset-url" : "invite-url"}>
+      <p className="my-2 font-mono text-xs break-all" data-testid={kind === "reset" ? "reset-url" : "invite-url"}>
         {link}
       </p>
-      <button
-        type="button"
-        className="secondary"
-        onClick={async () => {
-          await navigator.clipboard?.writeText(link).catch(() => {});
-          setCopied(true);
-        }}
-      >
-        {copied ? "Copied" : "Copy link"}
-      </button>
-    </div>
+      <CopyButton value={link} label="Copy link" copiedLabel="Copied" />
+    </Notice>
   );
 }

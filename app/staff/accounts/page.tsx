@@ -4,11 +4,22 @@ import { pendingInvitations, searchAccounts } from "@/lib/accounts/api";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { Time } from "../../_components/time";
+import { Badge } from "../../_components/ui/badge";
+import { Button } from "../../_components/ui/button";
+import { Panel } from "../../_components/ui/card";
+import { DataTable } from "../../_components/ui/data-table";
+import { Field, Input } from "../../_components/ui/field";
+import { Main } from "../../_components/ui/main";
+import { Notice } from "../../_components/ui/notice";
+import { PageHeader } from "../../_components/ui/page-header";
+import { Truncate } from "../../_components/ui/truncate";
 import { AccountActions } from "./account-actions";
 import { InvitationActions } from "./invitation-actions";
 import { InviteForm } from "./invite-form";
 
 export const metadata: Metadata = { title: "Accounts" };
+
+const ROLE_TONE = { participant: "neutral", staff: "accent", support: "accent", researcher: "neutral" } as const;
 
 export default async function AccountsPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   const me = await requireStaffPage("/staff/accounts");
@@ -17,115 +28,149 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
   const [{ accounts }, { invitations }] = await Promise.all([searchAccounts({ q }), pendingInvitations()]);
 
   return (
-    <main>
-      <h1>Accounts</h1>
-      {canChange ? (
-        <>
-          <InviteForm />
-          <p className="small">
-            <Link href="/staff/accounts/bulk-invite">Invite many from a CSV file</Link>
-          </p>
-        </>
-      ) : (
-        <p className="notice" data-testid="read-only">
-          Your support account can see everything here and change nothing.
-        </p>
-      )}
+    <Main width="console">
+      <PageHeader title="Accounts" description="Everyone who can sign in, and the invitations not yet accepted." />
+      <div className="space-y-8">
+        {canChange ? (
+          <Panel
+            title="Invite someone"
+            actions={
+              <Link href="/staff/accounts/bulk-invite" className="text-sm">
+                Invite many from a CSV file
+              </Link>
+            }
+          >
+            <InviteForm />
+          </Panel>
+        ) : (
+          <Notice data-testid="read-only">Your support account can see everything here and change nothing.</Notice>
+        )}
 
-      <h2>Pending invitations</h2>
-      {invitations.length === 0 ? (
-        <p className="muted">No pending invitations.</p>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="invitations">
-            <thead>
-              <tr>
-                <th>Email</th>
-                <th>Name</th>
-                <th>Role</th>
-                <th>Expires</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              {invitations.map((i) => (
-                <tr key={i.id}>
-                  <td>{i.email}</td>
-                  <td>{i.name}</td>
-                  <td>
-                    <span className={`badge ${i.role}`}>{i.role}</span>
-                  </td>
-                  <td>
-                    <Time value={i.expiresAt} />
-                  </td>
-                  <td>{canChange && <InvitationActions id={i.id} email={i.email} />}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+        <section aria-labelledby="invitations-title" className="space-y-3">
+          <h2 id="invitations-title" className="text-lg font-semibold">
+            Pending invitations
+          </h2>
+          {invitations.length === 0 ? (
+            <p className="text-sm text-muted">No pending invitations.</p>
+          ) : (
+            <DataTable
+              data-testid="invitations"
+              rows={invitations}
+              rowKey={(i) => i.id}
+              actionsHeader="Actions"
+              actions={canChange ? (i) => <InvitationActions id={i.id} email={i.email} /> : undefined}
+              columns={[
+                {
+                  key: "email",
+                  header: "Email",
+                  primary: true,
+                  cell: (i) => <Truncate value={i.email} className="max-w-72" />,
+                },
+                { key: "name", header: "Name", cell: (i) => <Truncate value={i.name} className="max-w-56" /> },
+                {
+                  key: "role",
+                  header: "Role",
+                  nowrap: true,
+                  cell: (i) => <Badge tone={ROLE_TONE[i.role as keyof typeof ROLE_TONE] ?? "neutral"}>{i.role}</Badge>,
+                },
+                { key: "expires", header: "Expires", nowrap: true, cell: (i) => <Time value={i.expiresAt} /> },
+              ]}
+            />
+          )}
+        </section>
 
-      <h2>All accounts</h2>
-      <form className="row" role="search" action="/staff/accounts">
-        <div>
-          <label htmlFor="q">Search by email or name</label>
-          <input id="q" name="q" type="search" defaultValue={q} maxLength={100} />
-        </div>
-        <button type="submit" className="secondary">
-          Search
-        </button>
-      </form>
-      {accounts.length === 0 ? (
-        <p className="muted">{q ? `No account matches “${q}”.` : "No accounts yet."}</p>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="accounts">
-            <thead>
-              <tr>
-                <th>Account</th>
-                <th>Role</th>
-                <th>Status</th>
-                <th>Created</th>
-                <th>Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {accounts.map((a) => (
-                <tr key={a.id} data-email={a.email}>
-                  <td>
-                    <strong>{a.name}</strong>
-                    <div className="small muted">{a.email}</div>
-                    <Link className="small" href={`/staff/audit?account=${a.id}`}>
+        <section aria-labelledby="accounts-title" className="space-y-3">
+          <div className="flex flex-wrap items-end justify-between gap-3">
+            <h2 id="accounts-title" className="text-lg font-semibold">
+              All accounts
+            </h2>
+            <form role="search" action="/staff/accounts" className="flex w-full max-w-md items-end gap-2">
+              <Field id="q" label="Search by email or name" className="flex-1">
+                <Input id="q" name="q" type="search" defaultValue={q} maxLength={100} />
+              </Field>
+              <Button type="submit" variant="secondary">
+                Search
+              </Button>
+            </form>
+          </div>
+          {accounts.length === 0 ? (
+            <p className="text-sm text-muted">{q ? `No account matches “${q}”.` : "No accounts yet."}</p>
+          ) : (
+            <DataTable
+              data-testid="accounts"
+              rows={accounts}
+              rowKey={(a) => a.id}
+              rowProps={(a) => ({ "data-email": a.email })}
+              actionsHeader="Actions"
+              actions={
+                canChange
+                  ? (a) =>
+                      a.id === me.id ? (
+                        <Badge tone="accent">you</Badge>
+                      ) : (
+                        <AccountActions
+                          id={a.id}
+                          email={a.email}
+                          disabled={a.disabledAt !== null}
+                          role={a.role}
+                          twoFactor={a.twoFactor}
+                        />
+                      )
+                  : undefined
+              }
+              columns={[
+                {
+                  key: "account",
+                  header: "Account",
+                  primary: true,
+                  cell: (a) => (
+                    <div className="min-w-0">
+                      <Truncate value={a.name} className="max-w-72" />
+                      <Truncate value={a.email} className="max-w-72 text-xs font-normal text-muted" />
+                    </div>
+                  ),
+                },
+                {
+                  key: "role",
+                  header: "Role",
+                  nowrap: true,
+                  cell: (a) => <Badge tone={ROLE_TONE[a.role]}>{a.role}</Badge>,
+                },
+                {
+                  key: "status",
+                  header: "Status",
+                  nowrap: true,
+                  cell: (a) =>
+                    a.disabledAt ? (
+                      <Badge tone="danger">disabled</Badge>
+                    ) : (
+                      <Badge tone="ok" dot>
+                        active
+                      </Badge>
+                    ),
+                },
+                {
+                  key: "2fa",
+                  header: "Two-factor",
+                  nowrap: true,
+                  cell: (a) => (a.twoFactor ? "on" : <span className="text-muted">off</span>),
+                },
+                { key: "created", header: "Created", nowrap: true, cell: (a) => <Time value={a.createdAt} /> },
+                {
+                  key: "audit",
+                  header: "Audit",
+                  nowrap: true,
+                  cell: (a) => (
+                    <Link href={`/staff/audit?account=${a.id}`} className="text-sm">
                       Audit trail
                     </Link>
-                  </td>
-                  <td>
-                    <span className={`badge ${a.role}`}>{a.role}</span>
-                  </td>
-                  <td>
-                    {a.disabledAt ? (
-                      <span className="badge disabled">disabled</span>
-                    ) : (
-                      <span className="badge">active</span>
-                    )}
-                  </td>
-                  <td>
-                    <Time value={a.createdAt} />
-                  </td>
-                  <td>
-                    {a.id === me.id ? (
-                      <span className="muted small">This is you</span>
-                    ) : !canChange ? null : (
-                      <AccountActions id={a.id} email={a.email} disabled={a.disabledAt !== null} role={a.role} />
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </main>
+                  ),
+                },
+              ]}
+            />
+          )}
+        </section>
+      </div>
+    </Main>
   );
 }

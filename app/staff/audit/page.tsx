@@ -1,9 +1,20 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { readAuditLog } from "@/lib/audit/api";
+import { Download } from "lucide-react";
+import { auditFilterLabels, readAuditLog } from "@/lib/audit/api";
 import { requireStaffPage } from "@/lib/auth/current";
 import { AppError } from "@/lib/errors/app-error";
+import { describeAuditEvent } from "../../_components/audit-text";
 import { Time } from "../../_components/time";
+import { Badge } from "../../_components/ui/badge";
+import { Button, ButtonAnchor, ButtonLink } from "../../_components/ui/button";
+import { DataTable } from "../../_components/ui/data-table";
+import { Field, Input } from "../../_components/ui/field";
+import { Main } from "../../_components/ui/main";
+import { Notice } from "../../_components/ui/notice";
+import { PageHeader } from "../../_components/ui/page-header";
+import { Truncate } from "../../_components/ui/truncate";
+import { Picker } from "./picker";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -27,122 +38,181 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   }
   const qs = new URLSearchParams(filter).toString();
   const filtered = Object.keys(filter).length > 0;
+  const labels = await auditFilterLabels(filter);
+  const chosenAccount =
+    filter.account && labels.account
+      ? { id: filter.account, label: labels.account.name, detail: labels.account.email }
+      : filter.account
+        ? { id: filter.account, label: filter.account }
+        : null;
+  const chosenDevice =
+    filter.device && labels.device
+      ? { id: filter.device, label: labels.device.name }
+      : filter.device
+        ? { id: filter.device, label: filter.device }
+        : null;
   return (
-    <main>
-      <h1>Audit log</h1>
-      <form role="search" action="/staff/audit" aria-label="Filter the audit log">
-        <div className="filters">
-          <div>
-            <label htmlFor="audit-action">Action (exact, or a family like device.)</label>
-            <input id="audit-action" name="action" defaultValue={filter.action ?? ""} maxLength={80} />
-          </div>
-          <div>
-            <label htmlFor="audit-account">Account id</label>
-            <input id="audit-account" name="account" defaultValue={filter.account ?? ""} maxLength={40} />
-          </div>
-          <div>
-            <label htmlFor="audit-device">Device id</label>
-            <input id="audit-device" name="device" defaultValue={filter.device ?? ""} maxLength={40} />
-          </div>
-          <div>
-            <label htmlFor="audit-from">From (UTC day)</label>
-            <input id="audit-from" name="from" type="date" defaultValue={filter.from ?? ""} />
-          </div>
-          <div>
-            <label htmlFor="audit-to">Before (UTC day)</label>
-            <input id="audit-to" name="to" type="date" defaultValue={filter.to ?? ""} />
-          </div>
-          <button type="submit">Filter</button>
+    <Main width="console">
+      <PageHeader
+        title="Audit log"
+        description="Everything that happened, newest first: who did what, to whom, from where."
+        actions={
+          <ButtonAnchor variant="secondary" href={`/api/v1/staff/audit/export${qs ? `?${qs}` : ""}`} download>
+            <Download aria-hidden="true" className="size-4" />
+            Export CSV
+          </ButtonAnchor>
+        }
+      />
+      <form
+        role="search"
+        action="/staff/audit"
+        aria-label="Filter the audit log"
+        className="grid gap-3 rounded-lg border border-line bg-surface p-4 shadow-xs sm:grid-cols-2 lg:grid-cols-[1fr_1fr_1fr_10rem_10rem_auto] lg:items-end"
+      >
+        <Picker
+          id="audit-account"
+          name="account"
+          kind="account"
+          label="Account"
+          placeholder="Name or email"
+          chosen={chosenAccount}
+          clearLabel="Remove the account filter"
+          noMatch="No account matches."
+        />
+        <Picker
+          id="audit-device"
+          name="device"
+          kind="device"
+          label="Device"
+          placeholder="Name, model or owner"
+          chosen={chosenDevice}
+          clearLabel="Remove the device filter"
+          noMatch="No device matches."
+        />
+        <Field id="audit-action" label="Action (or a family like device.)">
+          <Input id="audit-action" name="action" defaultValue={filter.action ?? ""} maxLength={80} />
+        </Field>
+        <Field id="audit-from" label="From (UTC day)">
+          <Input id="audit-from" name="from" type="date" defaultValue={filter.from ?? ""} />
+        </Field>
+        <Field id="audit-to" label="Before (UTC day)">
+          <Input id="audit-to" name="to" type="date" defaultValue={filter.to ?? ""} />
+        </Field>
+        <div className="flex gap-2">
+          <Button type="submit">Filter</Button>
+          {filtered && (
+            <ButtonLink variant="ghost" href="/staff/audit">
+              Show all
+            </ButtonLink>
+          )}
         </div>
       </form>
-      <div className="actions">
-        {filtered && (
-          <Link className="button secondary" href="/staff/audit">
-            Show all
-          </Link>
-        )}
-        <a className="button secondary" href={`/api/v1/staff/audit/export${qs ? `?${qs}` : ""}`} download>
-          Export CSV
-        </a>
-      </div>
-      {filter.account && (
-        <p>
-          Events by or about account <code>{filter.account}</code>.
-        </p>
-      )}
       {problem && (
-        <p className="notice error" data-testid="audit-error">
+        <Notice tone="danger" role="alert" className="mt-4" data-testid="audit-error">
           These filters are not valid: {problem}
-        </p>
+        </Notice>
       )}
-      {log && log.events.length === 0 && <p className="muted">{filtered ? "No event matches." : "No events yet."}</p>}
-      {log && log.events.length > 0 && (
-        <div className="table-wrap">
-          <table data-testid="audit">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Who</th>
-                <th>What</th>
-                <th>On whom</th>
-                <th>Device</th>
-                <th>IP</th>
-                <th>Outcome</th>
-                <th>Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              {log.events.map((e) => (
-                <tr key={e.id}>
-                  <td>
-                    <Time value={e.at} />
-                  </td>
-                  <td>
-                    {e.actorId ? <Link href={`/staff/audit?account=${e.actorId}`}>{e.actorLabel}</Link> : e.actorLabel}
-                  </td>
-                  <td>
-                    <code>{e.action}</code>
-                  </td>
-                  <td>
-                    {e.subjectUserId ? (
-                      <Link href={`/staff/audit?account=${e.subjectUserId}`}>{e.subjectLabel ?? e.subjectUserId}</Link>
-                    ) : (
-                      (e.subjectLabel ?? "")
+      <div className="mt-6">
+        {log && log.events.length === 0 && (
+          <p className="text-sm text-muted">{filtered ? "No event matches." : "No events yet."}</p>
+        )}
+        {log && log.events.length > 0 && (
+          <DataTable
+            data-testid="audit"
+            rows={log.events}
+            rowKey={(e) => String(e.id)}
+            rowProps={(e) => ({ "data-action": e.action })}
+            columns={[
+              {
+                key: "what",
+                header: "What",
+                primary: true,
+                cell: (e) => (
+                  <div className="min-w-0">
+                    <span>{describeAuditEvent(e.action, e.detail, e.outcome)}</span>
+                    {e.outcome !== "success" && (
+                      <Badge tone="warn" className="ms-2">
+                        Refused
+                      </Badge>
                     )}
-                  </td>
-                  <td className="small mono">
-                    {e.subjectDeviceId ? (
-                      <Link href={`/staff/devices/${e.subjectDeviceId}`}>{e.subjectDeviceId}</Link>
-                    ) : (
-                      ""
-                    )}
-                  </td>
-                  <td>{e.ip ?? ""}</td>
-                  <td>
-                    {e.outcome === "success" ? (
-                      <span className="badge">success</span>
-                    ) : (
-                      <span className="badge disabled">failure</span>
-                    )}
-                  </td>
-                  <td className="small mono">{Object.keys(e.detail).length ? JSON.stringify(e.detail) : ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                    <div className="mt-0.5 flex flex-wrap items-baseline gap-x-3 text-xs font-normal text-muted">
+                      {/* The name to filter by ("Action" above takes it, or its family). */}
+                      <code>{e.action}</code>
+                      {Object.keys(e.detail).length > 0 && (
+                        <details>
+                          <summary className="cursor-pointer">Details</summary>
+                          <pre className="mt-1 max-w-md overflow-x-auto rounded bg-sunken p-2 font-mono text-xs whitespace-pre-wrap">
+                            {JSON.stringify(e.detail, null, 2)}
+                          </pre>
+                        </details>
+                      )}
+                    </div>
+                  </div>
+                ),
+              },
+              {
+                key: "who",
+                header: "Who",
+                cell: (e) =>
+                  e.actorId ? (
+                    <Link
+                      href={`/staff/audit?account=${e.actorId}`}
+                      className="block max-w-56 truncate"
+                      title={e.actorLabel}
+                    >
+                      {e.actorLabel}
+                    </Link>
+                  ) : (
+                    <span className="text-muted">{e.actorLabel}</span>
+                  ),
+              },
+              {
+                key: "subject",
+                header: "On whom",
+                cell: (e) =>
+                  e.subjectUserId ? (
+                    <Link
+                      href={`/staff/audit?account=${e.subjectUserId}`}
+                      className="block max-w-56 truncate"
+                      title={e.subjectLabel ?? e.subjectUserId}
+                    >
+                      {e.subjectLabel ?? e.subjectUserId}
+                    </Link>
+                  ) : e.subjectLabel ? (
+                    <Truncate value={e.subjectLabel} className="max-w-56" />
+                  ) : null,
+              },
+              {
+                key: "device",
+                header: "Device",
+                cell: (e) =>
+                  e.subjectDeviceId ? (
+                    <Link
+                      href={`/staff/devices/${e.subjectDeviceId}`}
+                      className="block max-w-40 truncate font-mono text-xs"
+                      title={e.subjectDeviceId}
+                    >
+                      {e.subjectDeviceId}
+                    </Link>
+                  ) : null,
+              },
+              { key: "ip", header: "Address", nowrap: true, cell: (e) => e.ip ?? null },
+              { key: "when", header: "When", nowrap: true, cell: (e) => <Time value={e.at} /> },
+            ]}
+          />
+        )}
+      </div>
       {log?.nextBefore && (
-        <nav className="actions" aria-label="Pages">
-          <Link
-            className="button secondary"
+        <nav className="mt-4" aria-label="Pages">
+          <ButtonLink
+            variant="secondary"
             rel="next"
             href={`/staff/audit?${new URLSearchParams({ ...filter, before: String(log.nextBefore) })}`}
           >
             Older events
-          </Link>
+          </ButtonLink>
         </nav>
       )}
-    </main>
+    </Main>
   );
 }

@@ -2,7 +2,10 @@
 
 import { useState } from "react";
 import { api } from "../../_components/api";
-import { useStaffAction } from "../accounts/use-action";
+import { useStaffAction } from "../../_components/use-staff-action";
+import { Button } from "../../_components/ui/button";
+import { Panel } from "../../_components/ui/card";
+import { Field, Input, Select } from "../../_components/ui/field";
 
 type Kind = "identify" | "reboot" | "reprovision" | "set_config" | "revoke";
 const LABELS: Record<Kind, string> = {
@@ -21,7 +24,7 @@ const LABELS: Record<Kind, string> = {
 export function BulkActions({ filter }: { filter: Record<string, string> }) {
   const { busy, message, run } = useStaffAction();
   const [kind, setKind] = useState<Kind>("identify");
-  const [interval, setInterval] = useState("300");
+  const [interval, setInterval] = useState("60");
   const [count, setCount] = useState<number | null>(null);
   const qs = new URLSearchParams(filter).toString();
 
@@ -36,12 +39,15 @@ export function BulkActions({ filter }: { filter: Record<string, string> }) {
   };
 
   return (
-    <section aria-labelledby="bulk-title" className="card" data-testid="bulk-actions">
-      <h2 id="bulk-title">Act on this selection</h2>
-      <div className="row">
-        <div>
-          <label htmlFor="bulk-kind">Action</label>
-          <select
+    <Panel
+      id="bulk"
+      title="Act on this selection"
+      description="One action for every device the filters above select (released ones excluded); you confirm the count first."
+      data-testid="bulk-actions"
+    >
+      <div className="flex flex-wrap items-end gap-3">
+        <Field id="bulk-kind" label="Action" className="min-w-[min(100%,14rem)]">
+          <Select
             id="bulk-kind"
             value={kind}
             onChange={(e) => {
@@ -54,12 +60,11 @@ export function BulkActions({ filter }: { filter: Record<string, string> }) {
                 {LABELS[k]}
               </option>
             ))}
-          </select>
-        </div>
+          </Select>
+        </Field>
         {kind === "set_config" && (
-          <div>
-            <label htmlFor="bulk-interval">Interval in seconds (10 to 86400)</label>
-            <input
+          <Field id="bulk-interval" label="Interval in seconds (10 to 86400)" className="min-w-[min(100%,14rem)]">
+            <Input
               id="bulk-interval"
               type="number"
               min={10}
@@ -70,11 +75,11 @@ export function BulkActions({ filter }: { filter: Record<string, string> }) {
                 setCount(null);
               }}
             />
-          </div>
+          </Field>
         )}
         {count === null && (
-          <button
-            className="secondary"
+          <Button
+            variant="secondary"
             disabled={busy !== null}
             onClick={() =>
               run("review", async () => {
@@ -84,19 +89,23 @@ export function BulkActions({ filter }: { filter: Record<string, string> }) {
             }
           >
             Review
-          </button>
+          </Button>
         )}
       </div>
-      {count === 0 && <p className="notice info">No device in this selection can take an action.</p>}
+      {count === 0 && <p className="mt-3 text-sm text-muted">No device in this selection can take an action.</p>}
       {count !== null && count > 0 && (
-        <div className="actions" role="group" aria-label="Confirm the bulk action">
-          <p data-testid="bulk-confirmation">
+        <div
+          className="mt-3 flex flex-wrap items-center gap-2 rounded-md bg-sunken p-3"
+          role="group"
+          aria-label="Confirm the bulk action"
+        >
+          <p data-testid="bulk-confirmation" className="basis-full text-sm">
             {LABELS[kind]}
             {kind === "set_config" ? ` to ${interval} s` : ""} on <strong>{count}</strong> device
             {count === 1 ? "" : "s"}?
           </p>
-          <button
-            className={kind === "revoke" ? "danger" : undefined}
+          <Button
+            variant={kind === "revoke" ? "danger" : "primary"}
             disabled={busy !== null}
             onClick={() =>
               run("bulk", async () => {
@@ -113,17 +122,19 @@ export function BulkActions({ filter }: { filter: Record<string, string> }) {
             }
           >
             Yes, {LABELS[kind].toLowerCase()} on {count} device{count === 1 ? "" : "s"}
-          </button>
-          <button className="secondary" onClick={() => setCount(null)}>
+          </Button>
+          <Button variant="secondary" onClick={() => setCount(null)}>
             Cancel
-          </button>
+          </Button>
         </div>
       )}
-      {message && (
-        <p className={`notice ${message.kind}`} role="status">
-          {message.text}
-        </p>
-      )}
-    </section>
+      <div role="status" className="mt-3">
+        {message && (
+          <p className={message.kind === "error" ? "text-sm text-danger-text" : "text-sm text-ok-text"}>
+            {message.text}
+          </p>
+        )}
+      </div>
+    </Panel>
   );
 }

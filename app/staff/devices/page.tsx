@@ -5,8 +5,17 @@ import { canChangeStaffData } from "@/lib/auth/roles";
 import { fleet, fleetSummaryRequest } from "@/lib/devices/api";
 import { FLEET_SORTS, FLEET_STATUSES } from "@/lib/devices/fleet-query";
 import { AppError } from "@/lib/errors/app-error";
+import { Download } from "lucide-react";
 import { ago } from "../../_components/format";
 import { StatusBadge } from "../../_components/status-badge";
+import { Badge } from "../../_components/ui/badge";
+import { Button, ButtonAnchor, ButtonLink } from "../../_components/ui/button";
+import { DataTable } from "../../_components/ui/data-table";
+import { Field, Input, Select } from "../../_components/ui/field";
+import { Main } from "../../_components/ui/main";
+import { Notice } from "../../_components/ui/notice";
+import { PageHeader } from "../../_components/ui/page-header";
+import { Truncate } from "../../_components/ui/truncate";
 import { BulkActions } from "./bulk-actions";
 import { FleetActions } from "./fleet-actions";
 import { StatusChart } from "./status-chart";
@@ -55,239 +64,258 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
   const canChange = canChangeStaffData(me.role);
 
   return (
-    <main>
-      <h1>Fleet</h1>
-      <form role="search" action="/staff/devices" aria-label="Filter the fleet">
-        <div className="row">
-          <div>
-            <label htmlFor="fleet-q">Search by name, id, model or owner</label>
-            <input id="fleet-q" name="q" type="search" defaultValue={filter.q ?? ""} maxLength={100} />
-          </div>
-          <button type="submit" className="secondary">
+    <Main width="console">
+      <PageHeader
+        title="Fleet"
+        description="Every claimed device: filter, act on a selection, open one."
+        actions={
+          result && (
+            <ButtonAnchor
+              variant="secondary"
+              href={`/api/v1/staff/devices/export${filterQs ? `?${filterQs}` : ""}`}
+              download
+            >
+              <Download aria-hidden="true" className="size-4" />
+              Export CSV
+            </ButtonAnchor>
+          )
+        }
+      />
+      <form role="search" action="/staff/devices" aria-label="Filter the fleet" className="space-y-3">
+        <div className="flex flex-wrap items-end gap-2">
+          <Field id="fleet-q" label="Search by name, id, model or owner" className="min-w-[min(100%,16rem)] flex-1">
+            <Input id="fleet-q" name="q" type="search" defaultValue={filter.q ?? ""} maxLength={100} />
+          </Field>
+          <Button type="submit" variant="secondary">
             Search
-          </button>
+          </Button>
+          {filtered && (
+            <ButtonLink href="/staff/devices" variant="ghost">
+              Clear filters
+            </ButtonLink>
+          )}
         </div>
-        <details open={filtered && Object.keys(filter).some((k) => k !== "q")}>
-          <summary>Filters and sort</summary>
-          <div className="filters">
-            <div>
-              <label htmlFor="fleet-status">Status</label>
-              <select id="fleet-status" name="status" defaultValue={filter.status ?? ""}>
+        <details
+          className="rounded-lg border border-line bg-surface"
+          open={filtered && Object.keys(filter).some((k) => k !== "q")}
+        >
+          <summary className="flex min-h-10 cursor-pointer items-center px-4 text-sm font-medium">
+            Filters and sort
+          </summary>
+          <div className="grid gap-3 border-t border-line p-4 sm:grid-cols-2 lg:grid-cols-4">
+            <Field id="fleet-status" label="Status">
+              <Select id="fleet-status" name="status" defaultValue={filter.status ?? ""}>
                 <option value="">Any</option>
-                {FLEET_STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {s}
+                {FLEET_STATUSES.map((st) => (
+                  <option key={st} value={st}>
+                    {st}
                   </option>
                 ))}
-              </select>
-            </div>
-            <div>
-              <label htmlFor="fleet-model">Model (exact)</label>
-              <input id="fleet-model" name="model" defaultValue={filter.model ?? ""} maxLength={100} />
-            </div>
-            <div>
-              <label htmlFor="fleet-firmware">Firmware (exact)</label>
-              <input id="fleet-firmware" name="firmware" defaultValue={filter.firmware ?? ""} maxLength={100} />
-            </div>
-            <div>
-              <label htmlFor="fleet-owner">Owner email contains</label>
-              <input id="fleet-owner" name="owner" defaultValue={filter.owner ?? ""} maxLength={254} />
-            </div>
-            <div>
-              <label htmlFor="fleet-seen-after">Last seen on or after</label>
-              <input id="fleet-seen-after" name="seenAfter" type="date" defaultValue={filter.seenAfter ?? ""} />
-            </div>
-            <div>
-              <label htmlFor="fleet-seen-before">Last seen before (or never)</label>
-              <input id="fleet-seen-before" name="seenBefore" type="date" defaultValue={filter.seenBefore ?? ""} />
-            </div>
-            <div>
-              <label htmlFor="fleet-sort">Sort by</label>
-              <select id="fleet-sort" name="sort" defaultValue={query.sort ?? "lastSeen"}>
-                {FLEET_SORTS.map((s) => (
-                  <option key={s} value={s}>
-                    {SORT_LABELS[s]}
+              </Select>
+            </Field>
+            <Field id="fleet-model" label="Model (exact)">
+              <Input id="fleet-model" name="model" defaultValue={filter.model ?? ""} maxLength={100} />
+            </Field>
+            <Field id="fleet-firmware" label="Firmware (exact)">
+              <Input id="fleet-firmware" name="firmware" defaultValue={filter.firmware ?? ""} maxLength={100} />
+            </Field>
+            <Field id="fleet-owner" label="Owner email contains">
+              <Input id="fleet-owner" name="owner" defaultValue={filter.owner ?? ""} maxLength={254} />
+            </Field>
+            <Field id="fleet-seen-after" label="Last seen on or after">
+              <Input id="fleet-seen-after" name="seenAfter" type="date" defaultValue={filter.seenAfter ?? ""} />
+            </Field>
+            <Field id="fleet-seen-before" label="Last seen before (or never)">
+              <Input id="fleet-seen-before" name="seenBefore" type="date" defaultValue={filter.seenBefore ?? ""} />
+            </Field>
+            <Field id="fleet-sort" label="Sort by">
+              <Select id="fleet-sort" name="sort" defaultValue={query.sort ?? "lastSeen"}>
+                {FLEET_SORTS.map((st) => (
+                  <option key={st} value={st}>
+                    {SORT_LABELS[st]}
                   </option>
                 ))}
-              </select>
-            </div>
-            <div>
-              <label htmlFor="fleet-dir">Order</label>
-              <select id="fleet-dir" name="dir" defaultValue={query.dir ?? ""}>
+              </Select>
+            </Field>
+            <Field id="fleet-dir" label="Order">
+              <Select id="fleet-dir" name="dir" defaultValue={query.dir ?? ""}>
                 <option value="">Default</option>
                 <option value="asc">Ascending</option>
                 <option value="desc">Descending</option>
-              </select>
+              </Select>
+            </Field>
+            <Field id="fleet-silent" label="Silent for more than (hours)">
+              <Input id="fleet-silent" name="silentHours" type="number" min={1} max={8760} defaultValue={silentHours} />
+            </Field>
+            <div className="flex items-end">
+              <Button type="submit">Apply</Button>
             </div>
-            <div>
-              <label htmlFor="fleet-silent">Silent for more than (hours)</label>
-              <input id="fleet-silent" name="silentHours" type="number" min={1} max={8760} defaultValue={silentHours} />
-            </div>
-            <button type="submit">Apply</button>
           </div>
         </details>
       </form>
-      {filtered && (
-        <p className="small">
-          <Link href="/staff/devices">Clear filters</Link>
-        </p>
-      )}
 
       {problem && (
-        <p className="notice error" data-testid="fleet-error">
+        <Notice tone="danger" role="alert" className="mt-4" data-testid="fleet-error">
           These filters are not valid: {problem}
-        </p>
+        </Notice>
       )}
 
       {summary && (
-        <section aria-labelledby="summary-title" data-testid="fleet-summary">
-          <h2 id="summary-title">Summary{filtered ? " of this selection" : ""}</h2>
-          <div className="summary-grid">
-            <div>
-              <p className="muted" data-testid="fleet-count">
+        <section aria-labelledby="summary-title" data-testid="fleet-summary" className="mt-6">
+          <h2 id="summary-title" className="text-lg font-semibold">
+            Summary{filtered ? " of this selection" : ""}
+          </h2>
+          <div className="mt-3 grid gap-4 lg:grid-cols-2">
+            <div className="rounded-lg border border-line bg-surface p-4 shadow-xs">
+              <p className="text-sm text-muted" data-testid="fleet-count">
                 {summary.total} device{summary.total === 1 ? "" : "s"}: {summary.byStatus.online} online,{" "}
                 {summary.byStatus.offline} offline, {summary.byStatus.revoked} revoked, {summary.byStatus.lost} lost or
                 stolen, {summary.byStatus.released} released
                 {summary.byStatus.legacy ? `, ${summary.byStatus.legacy} legacy nodes` : ""}.
               </p>
-              <StatusChart byStatus={summary.byStatus} />
-              <p className="small">
+              <div className="mt-3">
+                <StatusChart byStatus={summary.byStatus} />
+              </div>
+              <p className="mt-3 text-sm">
                 <span data-testid="never-reported">{summary.neverReported}</span> never sent a measurement since their
                 claim; <span data-testid="silent">{summary.silent}</span> silent for more than {summary.silentHours} h.
               </p>
             </div>
             {summary.byModel.length > 0 && (
-              <div className="table-wrap">
-                <table data-testid="by-model">
-                  <caption className="small muted">By model and firmware</caption>
-                  <thead>
-                    <tr>
-                      <th>Model</th>
-                      <th>Firmware</th>
-                      <th>Devices</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {summary.byModel.map((m) => (
-                      <tr key={`${m.model} ${m.firmware}`}>
-                        <td>
-                          <Link href={`/staff/devices?${new URLSearchParams({ model: m.model })}`}>{m.model}</Link>
-                        </td>
-                        <td>
-                          <Link
-                            href={`/staff/devices?${new URLSearchParams({ model: m.model, firmware: m.firmware })}`}
-                          >
-                            {m.firmware}
-                          </Link>
-                        </td>
-                        <td>{m.count}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                data-testid="by-model"
+                caption="By model and firmware"
+                rows={summary.byModel}
+                rowKey={(m) => `${m.model} ${m.firmware}`}
+                columns={[
+                  {
+                    key: "model",
+                    header: "Model",
+                    primary: true,
+                    cell: (m) => (
+                      <Link href={`/staff/devices?${new URLSearchParams({ model: m.model })}`}>{m.model}</Link>
+                    ),
+                  },
+                  {
+                    key: "firmware",
+                    header: "Firmware",
+                    nowrap: true,
+                    cell: (m) => (
+                      <Link href={`/staff/devices?${new URLSearchParams({ model: m.model, firmware: m.firmware })}`}>
+                        {m.firmware}
+                      </Link>
+                    ),
+                  },
+                  { key: "count", header: "Devices", align: "end", nowrap: true, cell: (m) => m.count },
+                ]}
+              />
             )}
           </div>
         </section>
       )}
 
       {result && (
-        <>
-          <div className="actions">
-            <a
-              className="button secondary"
-              href={`/api/v1/staff/devices/export${filterQs ? `?${filterQs}` : ""}`}
-              download
-            >
-              Export CSV
-            </a>
-          </div>
+        <section aria-labelledby="devices-title" className="mt-8 space-y-4">
+          <h2 id="devices-title" className="text-lg font-semibold">
+            Devices
+          </h2>
           {canChange && summary && summary.total > 0 && <BulkActions filter={filter} />}
           {result.devices.length === 0 ? (
-            <p className="muted">
+            <p className="text-sm text-muted">
               {filtered ? "No device matches." : "No devices yet. They appear here once participants claim them."}
             </p>
           ) : (
-            <div className="table-wrap">
-              <table data-testid="fleet">
-                <thead>
-                  <tr>
-                    <th>Device</th>
-                    <th>Owner</th>
-                    <th>Status</th>
-                    <th>Last seen</th>
-                    <th>Last command</th>
-                    {canChange && <th>Actions</th>}
-                  </tr>
-                </thead>
-                <tbody>
-                  {result.devices.map((d) => (
-                    <tr key={d.id} data-device-id={d.id}>
-                      <td>
-                        <Link href={`/staff/devices/${d.id}`}>
-                          <strong>{d.name}</strong>
-                        </Link>
-                        <div className="small muted">
-                          {d.model} · {d.firmware}
-                        </div>
-                        <div className="small mono">{d.id}</div>
-                      </td>
-                      <td>
-                        <Link href={`/staff/audit?account=${d.ownerId}`}>{d.ownerEmail}</Link>
-                      </td>
-                      <td>
-                        {d.status === "released" ? (
-                          <span className="badge">Released</span>
-                        ) : (
-                          <StatusBadge status={d.status} />
-                        )}
-                      </td>
-                      <td>{ago(d.lastSeenAt)}</td>
-                      <td data-testid="last-command">
-                        {d.lastCommand ? (
-                          <>
-                            {d.lastCommand.type}:{" "}
-                            <span className={`badge command-${d.lastCommand.status}`}>{d.lastCommand.status}</span>
-                          </>
-                        ) : (
-                          <span className="muted">none</span>
-                        )}
-                      </td>
-                      {canChange && (
-                        <td>
-                          {d.status === "released" ? null : (
-                            <FleetActions
-                              id={d.id}
-                              name={d.name}
-                              revoked={d.status === "revoked" || d.status === "legacy"}
-                            />
-                          )}
-                        </td>
-                      )}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              data-testid="fleet"
+              rows={result.devices}
+              rowKey={(d) => d.id}
+              rowProps={(d) => ({ "data-device-id": d.id })}
+              actionsHeader="Actions"
+              actions={
+                canChange
+                  ? (d) =>
+                      d.status === "online" || d.status === "offline" ? <FleetActions id={d.id} name={d.name} /> : null
+                  : undefined
+              }
+              columns={[
+                {
+                  key: "device",
+                  header: "Device",
+                  primary: true,
+                  cell: (d) => (
+                    <div className="min-w-0">
+                      <Link href={`/staff/devices/${d.id}`} className="block truncate font-medium" title={d.name}>
+                        {d.name}
+                      </Link>
+                      <span className="block truncate text-xs font-normal text-muted">
+                        {d.model} · {d.firmware}
+                      </span>
+                      <Truncate value={d.id} mono className="max-w-48 text-xs font-normal text-muted" />
+                    </div>
+                  ),
+                },
+                {
+                  key: "owner",
+                  header: "Owner",
+                  cell: (d) => (
+                    <Link
+                      href={`/staff/audit?account=${d.ownerId}`}
+                      className="block max-w-64 truncate"
+                      title={d.ownerEmail}
+                    >
+                      {d.ownerEmail}
+                    </Link>
+                  ),
+                },
+                { key: "status", header: "Status", nowrap: true, cell: (d) => <StatusBadge status={d.status} /> },
+                { key: "seen", header: "Last seen", nowrap: true, cell: (d) => ago(d.lastSeenAt) },
+                {
+                  key: "command",
+                  header: "Last command",
+                  nowrap: true,
+                  cell: (d) =>
+                    d.lastCommand ? (
+                      <span data-testid="last-command">
+                        {d.lastCommand.type}{" "}
+                        <Badge
+                          tone={
+                            d.lastCommand.status === "done"
+                              ? "ok"
+                              : d.lastCommand.status === "queued"
+                                ? "accent"
+                                : "neutral"
+                          }
+                        >
+                          {d.lastCommand.status}
+                        </Badge>
+                      </span>
+                    ) : (
+                      <span className="text-muted" data-testid="last-command">
+                        none
+                      </span>
+                    ),
+                },
+              ]}
+            />
           )}
-          <nav className="actions" aria-label="Pages">
+          <nav className="flex flex-wrap gap-2" aria-label="Pages">
             {query.cursor && (
-              <Link className="button secondary" href={`/staff/devices?${new URLSearchParams(firstPage)}`}>
+              <ButtonLink variant="secondary" href={`/staff/devices?${new URLSearchParams(firstPage)}`}>
                 First page
-              </Link>
+              </ButtonLink>
             )}
             {result.nextCursor && (
-              <Link
-                className="button secondary"
+              <ButtonLink
+                variant="secondary"
                 rel="next"
                 href={`/staff/devices?${new URLSearchParams({ ...query, cursor: result.nextCursor })}`}
               >
                 Next page
-              </Link>
+              </ButtonLink>
             )}
           </nav>
-        </>
+        </section>
       )}
-    </main>
+    </Main>
   );
 }

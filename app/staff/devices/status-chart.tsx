@@ -7,25 +7,31 @@ export function StatusChart({ byStatus }: { byStatus: FleetSummary["byStatus"] }
   const max = Math.max(1, ...ORDER.map((s) => byStatus[s]));
   const width = 300;
   return (
-    <figure style={{ margin: 0 }}>
+    <figure className="m-0">
       <svg
-        className="bar-chart"
         role="img"
         aria-labelledby="status-chart-title"
         viewBox={`0 0 ${width} ${ORDER.length * 26}`}
         width="100%"
-        style={{ maxWidth: width }}
+        className="max-w-[300px] text-fg"
       >
         <title id="status-chart-title">{ORDER.map((s) => `${byStatus[s]} ${s}`).join(", ")}</title>
         {ORDER.map((s, i) => {
           const w = Math.round((byStatus[s] / max) * (width - 130));
           return (
             <g key={s} transform={`translate(0 ${i * 26})`}>
-              <text x="0" y="16">
+              <text x="0" y="16" fill="currentColor" fontSize="12">
                 {s}
               </text>
-              <rect className={s} x="70" y="4" width={Math.max(w, byStatus[s] ? 2 : 0)} height="16" rx="2" />
-              <text x={76 + w} y="16">
+              <rect
+                fill={`var(--status-${s})`}
+                x="70"
+                y="4"
+                width={Math.max(w, byStatus[s] ? 2 : 0)}
+                height="16"
+                rx="2"
+              />
+              <text x={76 + w} y="16" fill="currentColor" fontSize="12">
                 {byStatus[s]}
               </text>
             </g>

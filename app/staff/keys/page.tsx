@@ -1,6 +1,10 @@
 import type { Metadata } from "next";
 import { requireStaffPage } from "@/lib/auth/current";
 import { serverKeysForStaff } from "@/lib/provisioning/api";
+import { Badge } from "../../_components/ui/badge";
+import { CopyButton } from "../../_components/ui/copy-button";
+import { Main } from "../../_components/ui/main";
+import { PageHeader } from "../../_components/ui/page-header";
 
 export const metadata: Metadata = { title: "Server keys" };
 
@@ -14,52 +18,53 @@ export default async function KeysPage() {
   await requireStaffPage("/staff/keys");
   const { claimUrl, keys } = serverKeysForStaff();
   return (
-    <main>
-      <h1>Server keys</h1>
-      <p>
-        Every answer this server gives a device carries a <code>Claimlink-Signature</code> made with the current key
-        below. Firmware that pins these public keys (65 bytes, base64url) can tell this server&apos;s answers from
-        forged ones even when it cannot verify TLS, and the keys do not change when the TLS certificate is renewed.
-        Firmware authors: copy every key marked current or next into the firmware at build time, from this page or from{" "}
-        <a href="/.well-known/claimlink">
-          <code>/.well-known/claimlink</code>
-        </a>{" "}
-        over a verified connection, never from the device itself; build the QR from <code>{claimUrl}</code>. To rotate,
-        add a new key as <code>next</code>, ship firmware that pins both, and only then make it <code>current</code>{" "}
-        (see docs/protocol.md, &ldquo;Rotating server keys&rdquo;).
-      </p>
-      <div className="table-wrap">
-        <table data-testid="server-keys">
-          <thead>
-            <tr>
-              <th>Key id</th>
-              <th>Use</th>
-              <th>Public key</th>
-              <th>SHA-256 fingerprint</th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.map((k) => (
-              <tr key={k.kid} data-kid={k.kid}>
-                <td>
-                  <code>{k.kid}</code>
-                </td>
-                <td>
-                  <strong>{k.use}</strong>
-                  <br />
-                  <span className="muted">{USE_TEXT[k.use]}</span>
-                </td>
-                <td>
-                  <code className="break">{k.publicKey}</code>
-                </td>
-                <td>
-                  <code className="break">{k.fingerprint}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <Main width="console">
+      <PageHeader title="Server keys" description="The keys this server signs every answer to a device with." />
+      <div className="max-w-3xl space-y-3 text-sm">
+        <p>
+          Every answer this server gives a device carries a <code>Claimlink-Signature</code> made with the current key
+          below. Firmware that pins these public keys (65 bytes, base64url) can tell this server&apos;s answers from
+          forged ones even when it cannot verify TLS, and the keys do not change when the TLS certificate is renewed.
+        </p>
+        <p>
+          Firmware authors: copy every key marked current or next into the firmware at build time, from this page or
+          from <a href="/.well-known/claimlink">/.well-known/claimlink</a> over a verified connection, never from the
+          device itself; build the QR from <code>{claimUrl}</code>. To rotate, add a new key as <code>next</code>, ship
+          firmware that pins both, and only then make it <code>current</code> (docs/protocol.md, &ldquo;Rotating server
+          keys&rdquo;).
+        </p>
       </div>
-    </main>
+      <ul className="mt-6 space-y-3" data-testid="server-keys">
+        {keys.map((k) => (
+          <li key={k.kid} data-kid={k.kid} className="rounded-lg border border-line bg-surface p-4 shadow-xs">
+            <div className="flex flex-wrap items-center gap-2">
+              <code className="text-sm font-semibold">{k.kid}</code>
+              <Badge tone={k.use === "current" ? "ok" : k.use === "next" ? "accent" : "neutral"}>{k.use}</Badge>
+              <span className="text-sm text-muted">{USE_TEXT[k.use]}</span>
+            </div>
+            <dl className="mt-3 space-y-3 text-sm">
+              <div>
+                <dt className="text-xs text-muted">Public key</dt>
+                <dd className="mt-1 flex items-start gap-2">
+                  <code className="min-w-0 flex-1 rounded bg-sunken p-2 text-xs break-all">{k.publicKey}</code>
+                  <CopyButton
+                    value={k.publicKey}
+                    label={`Copy the public key ${k.kid}`}
+                    copiedLabel="Copied"
+                    iconOnly
+                  />
+                </dd>
+              </div>
+              <div>
+                <dt className="text-xs text-muted">SHA-256 fingerprint</dt>
+                <dd className="mt-1">
+                  <code className="block rounded bg-sunken p-2 text-xs break-all">{k.fingerprint}</code>
+                </dd>
+              </div>
+            </dl>
+          </li>
+        ))}
+      </ul>
+    </Main>
   );
 }

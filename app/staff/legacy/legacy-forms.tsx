@@ -2,14 +2,23 @@
 
 import { useState } from "react";
 import { api } from "../../_components/api";
-import { useStaffAction } from "../accounts/use-action";
+import { useStaffAction } from "../../_components/use-staff-action";
+import { Button } from "../../_components/ui/button";
+import { CheckboxField, Field, FieldRow, Input, Textarea } from "../../_components/ui/field";
 
 function Message({ message }: { message: { kind: "ok" | "error"; text: string } | null }) {
-  return message ? (
-    <p className={`notice ${message.kind}`} role="status" data-testid="legacy-message" style={{ flexBasis: "100%" }}>
-      {message.text}
-    </p>
-  ) : null;
+  return (
+    <div role="status" className="basis-full">
+      {message && (
+        <p
+          className={message.kind === "error" ? "text-sm text-danger-text" : "text-sm text-ok-text"}
+          data-testid="legacy-message"
+        >
+          {message.text}
+        </p>
+      )}
+    </div>
+  );
 }
 
 export function SettingsForm({ acceptAny, cutoffAt }: { acceptAny: boolean; cutoffAt: string | null }) {
@@ -25,26 +34,29 @@ export function SettingsForm({ acceptAny, cutoffAt }: { acceptAny: boolean; cuto
     });
   }
   return (
-    <form action={submit}>
-      <div className="row">
-        <label>
-          <input type="checkbox" name="acceptAny" defaultChecked={acceptAny} /> Accept any hardware id
-        </label>
-      </div>
-      <p className="small notice error">
-        Spoofable: with this on, anyone can create a node by sending data for a made-up hardware id. New nodes are
-        registered to you (at most 10 per address an hour).
-      </p>
-      <div className="row">
-        <div>
-          <label htmlFor="legacy-cutoff">Refuse all legacy data from (UTC day)</label>
-          <input id="legacy-cutoff" name="cutoff" type="date" defaultValue={cutoffAt?.slice(0, 10) ?? ""} />
-        </div>
-        <button type="submit" disabled={!!busy}>
+    <form
+      className="space-y-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit(new FormData(e.currentTarget));
+      }}
+    >
+      <CheckboxField
+        id="legacy-accept-any"
+        name="acceptAny"
+        defaultChecked={acceptAny}
+        label="Accept any hardware id"
+        hint="Spoofable: with this on, anyone can create a node by sending data for a made-up hardware id. New nodes are registered to you (at most 10 per address an hour)."
+      />
+      <FieldRow>
+        <Field id="legacy-cutoff" label="Refuse all legacy data from (UTC day)">
+          <Input id="legacy-cutoff" name="cutoff" type="date" defaultValue={cutoffAt?.slice(0, 10) ?? ""} />
+        </Field>
+        <Button type="submit" disabled={!!busy}>
           {busy ? "Saving…" : "Save"}
-        </button>
-        <Message message={message} />
-      </div>
+        </Button>
+      </FieldRow>
+      <Message message={message} />
     </form>
   );
 }
@@ -67,27 +79,33 @@ export function RegisterForm() {
     });
   }
   return (
-    <form action={submit} className="row">
-      <div>
-        <label htmlFor="legacy-hw">Hardware id</label>
-        <input id="legacy-hw" name="hardwareId" required placeholder="esp8266-1234567" maxLength={64} />
+    <form
+      className="space-y-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit(new FormData(e.currentTarget));
+      }}
+    >
+      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+        <Field id="legacy-hw" label="Hardware id">
+          <Input id="legacy-hw" name="hardwareId" required placeholder="esp8266-1234567" maxLength={64} />
+        </Field>
+        <Field id="legacy-owner" label="Owner's email">
+          <Input id="legacy-owner" name="ownerEmail" type="email" required maxLength={254} />
+        </Field>
+        <Field id="legacy-name" label="Name">
+          <Input id="legacy-name" name="name" required maxLength={60} />
+        </Field>
+        <Field id="legacy-model" label="Model (optional)">
+          <Input id="legacy-model" name="model" placeholder="sensor-community" maxLength={64} />
+        </Field>
       </div>
-      <div>
-        <label htmlFor="legacy-owner">Owner&apos;s email</label>
-        <input id="legacy-owner" name="ownerEmail" type="email" required maxLength={254} />
+      <div className="flex flex-wrap items-center gap-3">
+        <Button type="submit" disabled={!!busy}>
+          {busy ? "Registering…" : "Register"}
+        </Button>
+        <Message message={message} />
       </div>
-      <div>
-        <label htmlFor="legacy-name">Name</label>
-        <input id="legacy-name" name="name" required maxLength={60} />
-      </div>
-      <div>
-        <label htmlFor="legacy-model">Model (optional)</label>
-        <input id="legacy-model" name="model" placeholder="sensor-community" maxLength={64} />
-      </div>
-      <button type="submit" disabled={!!busy}>
-        {busy ? "Registering…" : "Register"}
-      </button>
-      <Message message={message} />
     </form>
   );
 }
@@ -116,43 +134,38 @@ export function ImportForm() {
     });
   }
   return (
-    <form action={submit}>
-      <p className="small muted">One node a line: hardware id, owner email, name. A header line is optional.</p>
-      <div className="row">
-        <div>
-          <label htmlFor="legacy-file">CSV file</label>
-          <input id="legacy-file" name="file" type="file" accept=".csv,text/csv,text/plain" />
-        </div>
-        <div>
-          <label htmlFor="legacy-csv">Or paste the lines</label>
-          <textarea id="legacy-csv" name="csv" rows={4} maxLength={262144} />
-        </div>
-        <button type="submit" disabled={!!busy}>
+    <form
+      className="space-y-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit(new FormData(e.currentTarget));
+      }}
+    >
+      <p className="text-sm text-muted">One node a line: hardware id, owner email, name. A header line is optional.</p>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field id="legacy-file" label="CSV file">
+          <Input id="legacy-file" name="file" type="file" accept=".csv,text/csv,text/plain" />
+        </Field>
+        <Field id="legacy-csv" label="Or paste the lines">
+          <Textarea id="legacy-csv" name="csv" rows={4} maxLength={262144} />
+        </Field>
+      </div>
+      <div className="flex flex-wrap items-center gap-3">
+        <Button type="submit" disabled={!!busy}>
           {busy ? "Importing…" : "Import"}
-        </button>
+        </Button>
         <Message message={message} />
       </div>
       {report && report.length > 0 && (
-        <div className="table-wrap">
-          <table data-testid="import-report">
-            <thead>
-              <tr>
-                <th>Line</th>
-                <th>Hardware id</th>
-                <th>Outcome</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.map((l) => (
-                <tr key={l.line}>
-                  <td>{l.line}</td>
-                  <td className="mono">{l.hardwareId}</td>
-                  <td>{l.outcome === "registered" ? "registered" : `rejected: ${l.reason}`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ul className="divide-y divide-line rounded-lg border border-line text-sm" data-testid="import-report">
+          {report.map((l) => (
+            <li key={l.line} className="flex flex-wrap gap-x-3 px-3 py-2">
+              <span className="text-muted">Line {l.line}</span>
+              <span className="font-mono">{l.hardwareId}</span>
+              <span>{l.outcome === "registered" ? "registered" : `rejected: ${l.reason}`}</span>
+            </li>
+          ))}
+        </ul>
       )}
     </form>
   );
@@ -162,10 +175,10 @@ export function NodeActions({ id, hardwareId, disabled }: { id: string; hardware
   const { busy, message, run } = useStaffAction();
   const [deviceId, setDeviceId] = useState("");
   return (
-    <div>
-      <button
-        type="button"
-        className="secondary"
+    <div className="space-y-2">
+      <Button
+        variant="secondary"
+        size="sm"
         disabled={!!busy}
         aria-label={`${disabled ? "Accept" : "Refuse"} data from ${hardwareId}`}
         onClick={() =>
@@ -175,9 +188,9 @@ export function NodeActions({ id, hardwareId, disabled }: { id: string; hardware
         }
       >
         {disabled ? "Accept data" : "Refuse data"}
-      </button>
+      </Button>
       <form
-        className="row"
+        className="flex flex-wrap items-end gap-2"
         onSubmit={(e) => {
           e.preventDefault();
           if (!window.confirm(`Upgrade ${hardwareId} to ${deviceId}? Its unsigned data is refused from then on.`))
@@ -191,20 +204,20 @@ export function NodeActions({ id, hardwareId, disabled }: { id: string; hardware
           });
         }}
       >
-        <label className="small" htmlFor={`upgrade-${id}`}>
-          Claimed device id
-        </label>
-        <input
-          id={`upgrade-${id}`}
-          value={deviceId}
-          onChange={(e) => setDeviceId(e.target.value)}
-          placeholder="dev_…"
-          required
-          maxLength={20}
-        />
-        <button type="submit" className="secondary" disabled={!!busy}>
+        <Field id={`upgrade-${id}`} label="Claimed device id" className="w-44">
+          <Input
+            id={`upgrade-${id}`}
+            value={deviceId}
+            onChange={(e) => setDeviceId(e.target.value)}
+            placeholder="dev_…"
+            required
+            maxLength={20}
+            className="font-mono"
+          />
+        </Field>
+        <Button type="submit" variant="secondary" size="sm" disabled={!!busy} className="mb-1">
           Upgrade
-        </button>
+        </Button>
       </form>
       <Message message={message} />
     </div>

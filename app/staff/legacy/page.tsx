@@ -4,6 +4,13 @@ import { canChangeStaffData } from "@/lib/auth/roles";
 import { legacyForStaff } from "@/lib/legacy/api";
 import { ago } from "../../_components/format";
 import { Time } from "../../_components/time";
+import { Badge } from "../../_components/ui/badge";
+import { Panel } from "../../_components/ui/card";
+import { DataTable } from "../../_components/ui/data-table";
+import { Main } from "../../_components/ui/main";
+import { Notice } from "../../_components/ui/notice";
+import { PageHeader } from "../../_components/ui/page-header";
+import { Truncate } from "../../_components/ui/truncate";
 import { ImportForm, NodeActions, RegisterForm, SettingsForm } from "./legacy-forms";
 
 export const metadata: Metadata = { title: "Legacy nodes" };
@@ -13,91 +20,101 @@ export default async function LegacyPage() {
   const canChange = canChangeStaffData(me.role); // support reads only
   const { settings, nodes } = await legacyForStaff();
   return (
-    <main>
-      <h1>Legacy nodes</h1>
-      <p className="muted">
-        Nodes that identify themselves only by a hardware id and send unsigned data (docs/legacy-ingest.md). Their
-        readings are stored as unverified. Once a node is reflashed, claimed and linked, its hardware id is refused for
-        good.
-      </p>
-      {canChange ? (
-        <>
-          <div className="card">
-            <h2 style={{ marginTop: 0 }}>Acceptance</h2>
-            <SettingsForm acceptAny={settings.acceptAny} cutoffAt={settings.cutoffAt?.toISOString() ?? null} />
+    <Main width="console">
+      <PageHeader
+        title="Legacy nodes"
+        description="Nodes that identify themselves only by a hardware id and send unsigned data (docs/legacy-ingest.md). Their readings are stored as unverified. Once a node is reflashed, claimed and linked, its hardware id is refused for good."
+      />
+      <div className="space-y-8">
+        {canChange ? (
+          <div className="grid gap-5 xl:grid-cols-2">
+            <Panel title="Acceptance">
+              <SettingsForm acceptAny={settings.acceptAny} cutoffAt={settings.cutoffAt?.toISOString() ?? null} />
+            </Panel>
+            <Panel title="Import from CSV">
+              <ImportForm />
+            </Panel>
+            <Panel title="Register a node" className="xl:col-span-2">
+              <RegisterForm />
+            </Panel>
           </div>
-          <div className="card">
-            <h2 style={{ marginTop: 0 }}>Register a node</h2>
-            <RegisterForm />
-          </div>
-          <div className="card">
-            <h2 style={{ marginTop: 0 }}>Import from CSV</h2>
-            <ImportForm />
-          </div>
-        </>
-      ) : (
-        <p data-testid="legacy-acceptance">
-          {settings.acceptAny ? "Any hardware id is accepted (spoofable)." : "Only registered nodes are accepted."}
-          {settings.cutoffAt ? ` Nothing after ${settings.cutoffAt.toISOString()} is accepted.` : ""}
-        </p>
-      )}
+        ) : (
+          <Notice data-testid="legacy-acceptance">
+            {settings.acceptAny ? "Any hardware id is accepted (spoofable)." : "Only registered nodes are accepted."}
+            {settings.cutoffAt ? ` Nothing after ${settings.cutoffAt.toISOString()} is accepted.` : ""}
+          </Notice>
+        )}
 
-      <h2>Nodes</h2>
-      {nodes.length === 0 ? (
-        <p className="muted">No legacy nodes yet. Register them above, or switch on “accept any hardware id”.</p>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="legacy-nodes">
-            <thead>
-              <tr>
-                <th>Node</th>
-                <th>Owner</th>
-                <th>State</th>
-                <th>Last data</th>
-                {canChange && <th>Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {nodes.map((n) => (
-                <tr key={n.id} data-hardware-id={n.hardwareId}>
-                  <td>
-                    <strong>{n.name}</strong>
-                    <div className="small mono">{n.hardwareId}</div>
-                    <div className="small muted">
-                      {n.model}
-                      {n.softwareVersion ? ` · ${n.softwareVersion}` : ""}
-                      {n.autoRegistered ? " · registered by its first data" : ""}
+        <section aria-labelledby="nodes-title" className="space-y-3">
+          <h2 id="nodes-title" className="text-lg font-semibold">
+            Nodes
+          </h2>
+          {nodes.length === 0 ? (
+            <p className="text-sm text-muted">
+              No legacy nodes yet. Register them above, or switch on “accept any hardware id”.
+            </p>
+          ) : (
+            <DataTable
+              data-testid="legacy-nodes"
+              rows={nodes}
+              rowKey={(n) => n.id}
+              rowProps={(n) => ({ "data-hardware-id": n.hardwareId })}
+              columns={[
+                {
+                  key: "node",
+                  header: "Node",
+                  primary: true,
+                  cell: (n) => (
+                    <div className="min-w-0">
+                      <span className="block">{n.name}</span>
+                      <Truncate value={n.hardwareId} mono className="text-xs font-normal text-muted" />
+                      <span className="block text-xs font-normal text-muted">
+                        {n.model}
+                        {n.softwareVersion ? ` · ${n.softwareVersion}` : ""}
+                        {n.autoRegistered ? " · registered by its first data" : ""}
+                      </span>
                     </div>
-                  </td>
-                  <td>{n.ownerEmail}</td>
-                  <td data-testid="legacy-state">
-                    {n.upgradedAt ? (
-                      <>
-                        <span className="badge">upgraded</span>{" "}
-                        <span className="small">
-                          to <span className="mono">{n.upgradedDeviceId}</span>, <Time value={n.upgradedAt} />
-                        </span>
-                      </>
-                    ) : n.disabledAt ? (
-                      <span className="badge disabled">refused</span>
-                    ) : (
-                      <span className="badge">accepted</span>
-                    )}
-                  </td>
-                  <td>{ago(n.lastSeenAt)}</td>
-                  {canChange && (
-                    <td>
-                      {n.upgradedAt ? null : (
-                        <NodeActions id={n.id} hardwareId={n.hardwareId} disabled={!!n.disabledAt} />
+                  ),
+                },
+                { key: "owner", header: "Owner", cell: (n) => <Truncate value={n.ownerEmail} className="max-w-56" /> },
+                {
+                  key: "state",
+                  header: "State",
+                  cell: (n) => (
+                    <span data-testid="legacy-state">
+                      {n.upgradedAt ? (
+                        <>
+                          <Badge tone="ok">upgraded</Badge>{" "}
+                          <span className="text-xs">
+                            to <span className="font-mono">{n.upgradedDeviceId}</span>, <Time value={n.upgradedAt} />
+                          </span>
+                        </>
+                      ) : n.disabledAt ? (
+                        <Badge tone="danger">refused</Badge>
+                      ) : (
+                        <Badge>accepted</Badge>
                       )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </main>
+                    </span>
+                  ),
+                },
+                { key: "seen", header: "Last data", nowrap: true, cell: (n) => ago(n.lastSeenAt) },
+                ...(canChange
+                  ? [
+                      {
+                        key: "actions",
+                        header: "Actions",
+                        cell: (n: (typeof nodes)[number]) =>
+                          n.upgradedAt ? null : (
+                            <NodeActions id={n.id} hardwareId={n.hardwareId} disabled={!!n.disabledAt} />
+                          ),
+                      },
+                    ]
+                  : []),
+              ]}
+            />
+          )}
+        </section>
+      </div>
+    </Main>
   );
 }

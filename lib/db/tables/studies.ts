@@ -63,7 +63,7 @@ export const studies = pgTable(
 
 /**
  * A version of a study's consent text. Immutable once shown to a participant (`first_shown_at`
- * set): a trigger (migration 0011) refuses changing or deleting it; editing makes a new version.
+ * set): a trigger (migration 0012) refuses changing or deleting it; editing makes a new version.
  * The newest version is the current one.
  */
 export const consentVersions = pgTable(
@@ -115,7 +115,7 @@ export const enrolments = pgTable(
   ],
 );
 
-/** Append-only (a trigger refuses UPDATE and DELETE, migration 0011): every consent given. */
+/** Append-only (a trigger refuses UPDATE and DELETE, migration 0012): every consent given. */
 export const consents = pgTable(
   "consents",
   {

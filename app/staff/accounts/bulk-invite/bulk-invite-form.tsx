@@ -2,6 +2,11 @@
 
 import { useState } from "react";
 import { api } from "../../../_components/api";
+import { Badge } from "../../../_components/ui/badge";
+import { Button } from "../../../_components/ui/button";
+import { DataTable } from "../../../_components/ui/data-table";
+import { Field, Input, Textarea } from "../../../_components/ui/field";
+import { Notice } from "../../../_components/ui/notice";
 import { InviteLink } from "../invite-link";
 
 type Result = {
@@ -24,6 +29,7 @@ export function BulkInviteForm() {
   return (
     <>
       <form
+        className="space-y-4 rounded-lg border border-line bg-surface p-4 shadow-xs sm:p-5"
         onSubmit={async (e) => {
           e.preventDefault();
           setBusy(true);
@@ -38,73 +44,65 @@ export function BulkInviteForm() {
           }
         }}
       >
-        <label htmlFor="bulk-file">CSV file</label>
-        <input
-          id="bulk-file"
-          type="file"
-          accept=".csv,text/csv,text/plain"
-          onChange={async (e) => {
-            const f = e.target.files?.[0];
-            if (f) setCsv(await f.text());
-          }}
-        />
-        <label htmlFor="bulk-csv">Or paste the lines</label>
-        <textarea
-          id="bulk-csv"
-          rows={8}
-          style={{ width: "100%" }}
-          value={csv}
-          onChange={(e) => setCsv(e.target.value)}
-          placeholder={"email,name,role\nann@example.org,Ann Example,participant"}
-        />
-        <div className="actions">
-          <button type="submit" disabled={busy || csv.trim() === ""}>
-            {busy ? "Inviting…" : "Create invitations"}
-          </button>
-        </div>
+        <Field id="bulk-file" label="CSV file">
+          <Input
+            id="bulk-file"
+            type="file"
+            accept=".csv,text/csv,text/plain"
+            onChange={async (e) => {
+              const f = e.target.files?.[0];
+              if (f) setCsv(await f.text());
+            }}
+          />
+        </Field>
+        <Field id="bulk-csv" label="Or paste the lines">
+          <Textarea
+            id="bulk-csv"
+            rows={8}
+            value={csv}
+            onChange={(e) => setCsv(e.target.value)}
+            placeholder={"email,name,role\nann@example.org,Ann Example,participant"}
+            className="font-mono"
+          />
+        </Field>
+        <Button type="submit" disabled={busy || csv.trim() === ""}>
+          {busy ? "Inviting…" : "Create invitations"}
+        </Button>
       </form>
       {error && (
-        <p className="notice error" data-testid="form-error">
+        <p role="alert" className="text-sm text-danger-text" data-testid="form-error">
           {error}
         </p>
       )}
       {result && (
-        <section aria-labelledby="report-title" data-testid="bulk-report">
-          <h2 id="report-title">
+        <section aria-labelledby="report-title" data-testid="bulk-report" className="space-y-4">
+          <h2 id="report-title" className="text-lg font-semibold">
             {result.invited.length} invited, {result.rejected.length} rejected
           </h2>
           {result.rejected.length > 0 && (
-            <div className="table-wrap">
-              <table data-testid="rejected">
-                <caption className="small muted">Rejected lines</caption>
-                <thead>
-                  <tr>
-                    <th>Line</th>
-                    <th>Email</th>
-                    <th>Why</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {result.rejected.map((r) => (
-                    <tr key={r.line}>
-                      <td>{r.line}</td>
-                      <td>{r.email ?? ""}</td>
-                      <td>{r.reason}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              data-testid="rejected"
+              caption="Rejected lines"
+              rows={result.rejected}
+              rowKey={(r) => String(r.line)}
+              columns={[
+                { key: "line", header: "Line", nowrap: true, cell: (r) => r.line },
+                { key: "email", header: "Email", primary: true, cell: (r) => r.email ?? "" },
+                { key: "why", header: "Why", cell: (r) => r.reason },
+              ]}
+            />
           )}
           {result.invited.some((i) => i.link) && (
-            <p className="notice info">These links are shown only once: copy each to its person now.</p>
+            <Notice>These links are shown only once: copy each to its person now.</Notice>
           )}
-          <ul className="list" data-testid="invited">
+          <ul className="space-y-3" data-testid="invited">
             {result.invited.map((i) => (
-              <li key={i.line}>
-                Line {i.line}: {i.invitation.email} ({i.invitation.role}){" "}
-                {i.mailed ? <span className="badge">mailed</span> : null}
-                {i.mailError ? <span className="small"> {i.mailError}</span> : null}
+              <li key={i.line} className="space-y-2 text-sm">
+                <p>
+                  Line {i.line}: {i.invitation.email} ({i.invitation.role}){" "}
+                  {i.mailed ? <Badge tone="ok">mailed</Badge> : null}
+                  {i.mailError ? <span className="text-danger-text"> {i.mailError}</span> : null}
+                </p>
                 {i.link ? <InviteLink email={i.invitation.email} link={i.link} kind="invitation" /> : null}
               </li>
             ))}

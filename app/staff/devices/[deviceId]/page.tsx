@@ -1,18 +1,28 @@
 import type { Metadata } from "next";
-import { ActivityTable, LatestValues } from "../../../_components/device-panels";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { staffDevice } from "@/lib/devices/api";
 import { AppError } from "@/lib/errors";
+import { MeasurementChart } from "../../../_components/chart/measurement-chart";
+import { ActivityList, LatestValues } from "../../../_components/device-panels";
 import { ago } from "../../../_components/format";
 import { StatusBadge } from "../../../_components/status-badge";
 import { Time } from "../../../_components/time";
-import { MeasurementChart } from "../../../devices/[deviceId]/measurement-chart";
+import { Badge, type Tone } from "../../../_components/ui/badge";
+import { Panel } from "../../../_components/ui/card";
+import { CopyButton } from "../../../_components/ui/copy-button";
+import { DataTable } from "../../../_components/ui/data-table";
+import { Main } from "../../../_components/ui/main";
+import { PageHeader } from "../../../_components/ui/page-header";
+import { Tabs } from "../../../_components/ui/tabs";
+import { Truncate } from "../../../_components/ui/truncate";
 import { StaffDeviceActions } from "./staff-device-actions";
 
 export const metadata: Metadata = { title: "Device (staff)" };
+
+const COMMAND_TONE: Record<string, Tone> = { done: "ok", queued: "accent", failed: "danger", expired: "neutral" };
 
 export default async function StaffDevicePage({ params }: { params: Promise<{ deviceId: string }> }) {
   const { deviceId } = await params;
@@ -22,152 +32,194 @@ export default async function StaffDevicePage({ params }: { params: Promise<{ de
     throw err;
   });
   const canChange = canChangeStaffData(me.role);
+  // Commands and revocation only reach a device holding a live credential.
+  const live = device.status === "online" || device.status === "offline";
+  const fact = (label: string, value: React.ReactNode, testId?: string) => (
+    <div className="min-w-0">
+      <dt className="text-xs text-muted">{label}</dt>
+      <dd className="mt-0.5 min-w-0 text-sm" data-testid={testId}>
+        {value}
+      </dd>
+    </div>
+  );
   return (
-    <main>
-      <p className="small">
-        <Link href="/staff/devices">← Fleet</Link>
-      </p>
-      <div className="page-head">
-        <h1 data-testid="device-name">{device.name}</h1>
-        {device.status === "released" ? (
-          <span className="badge">Released</span>
-        ) : (
-          <StatusBadge status={device.status} />
+    <Main width="console">
+      <PageHeader
+        back={{ href: "/staff/devices", label: "Fleet" }}
+        title={device.name}
+        titleTestId="device-name"
+        badge={<StatusBadge status={device.status} />}
+        description={
+          <>
+            {device.model} · firmware {device.firmware} · last seen {ago(device.lastSeenAt)}
+          </>
+        }
+      />
+      <dl
+        className="grid grid-cols-1 gap-x-6 gap-y-4 rounded-lg border border-line bg-surface p-4 shadow-xs sm:grid-cols-2 lg:grid-cols-4"
+        data-testid="device-facts"
+      >
+        {fact(
+          "Id",
+          <span className="flex min-w-0 items-center gap-1">
+            <Truncate value={device.id} mono />
+            <CopyButton value={device.id} label="Copy the device id" copiedLabel="Copied" iconOnly variant="ghost" />
+          </span>,
         )}
-      </div>
-      <dl className="facts" data-testid="device-facts">
-        <dt>Id</dt>
-        <dd className="mono">{device.id}</dd>
-        <dt>Model</dt>
-        <dd>{device.model}</dd>
-        <dt>Firmware</dt>
-        <dd>{device.firmware}</dd>
-        <dt>Owner</dt>
-        <dd data-testid="device-owner">
-          <Link href={`/staff/audit?account=${device.owner.id}`}>{device.owner.email}</Link> ({device.owner.name})
-        </dd>
-        <dt>Viewers</dt>
-        <dd data-testid="device-viewers">
-          {device.viewers.length === 0
+        {fact(
+          "Owner",
+          <>
+            <Link
+              href={`/staff/audit?account=${device.owner.id}`}
+              className="block truncate"
+              title={device.owner.email}
+            >
+              {device.owner.email}
+            </Link>
+            <span className="text-xs text-muted">{device.owner.name}</span>
+          </>,
+          "device-owner",
+        )}
+        {fact(
+          "Viewers",
+          device.viewers.length === 0
             ? "Not shared"
-            : device.viewers.map((v, i) => (
-                <span key={v.id}>
-                  {i > 0 && ", "}
-                  {v.email} ({v.name})
-                </span>
-              ))}
-        </dd>
-        <dt>Measurement interval</dt>
-        <dd data-testid="device-interval">{device.measurementIntervalSeconds} s</dd>
-        <dt>Claimed</dt>
-        <dd>
-          <Time value={device.createdAt} />
-        </dd>
-        <dt>Last seen</dt>
-        <dd>{ago(device.lastSeenAt)}</dd>
+            : device.viewers.map((v) => <Truncate key={v.id} value={`${v.email} (${v.name})`} />),
+          "device-viewers",
+        )}
+        {fact("Measurement interval", `${device.measurementIntervalSeconds} s`, "device-interval")}
+        {fact("Claimed", <Time value={device.createdAt} />)}
+        {fact("Last seen", ago(device.lastSeenAt))}
       </dl>
 
+      <section aria-labelledby="latest-title" className="mt-6">
+        <h2 id="latest-title" className="sr-only">
+          Latest values
+        </h2>
+        <LatestValues label="Latest values" latest={device.latest} empty="No measurements yet." />
+      </section>
+
+      <Panel title="History" className="mt-4">
+        <MeasurementChart
+          deviceId={device.id}
+          seriesPath={`/api/v1/staff/devices/${device.id}/series`}
+          releasedAt={device.releasedAt?.toISOString() ?? null}
+        />
+      </Panel>
+
       {canChange && device.status !== "released" && (
-        <StaffDeviceActions id={device.id} name={device.name} revoked={device.status === "revoked"} />
-      )}
-
-      <div className="card">
-        <h2 style={{ marginTop: 0 }}>Latest values</h2>
-        <LatestValues latest={device.latest} empty="No measurements yet." />
-      </div>
-
-      <div className="card">
-        <h2 style={{ marginTop: 0 }}>History</h2>
-        <MeasurementChart deviceId={device.id} seriesPath={`/api/v1/staff/devices/${device.id}/series`} />
-      </div>
-
-      <h2>Commands</h2>
-      {device.commands.length === 0 ? (
-        <p className="muted">No commands sent.</p>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="device-commands">
-            <thead>
-              <tr>
-                <th>Issued</th>
-                <th>Command</th>
-                <th>Status</th>
-                <th>Expires</th>
-                <th>Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              {device.commands.map((c) => (
-                <tr key={c.id} data-command-id={c.id}>
-                  <td>
-                    <Time value={c.issuedAt} />
-                  </td>
-                  <td>
-                    {c.type}
-                    {Object.keys(c.params).length ? (
-                      <span className="small mono"> {JSON.stringify(c.params)}</span>
-                    ) : null}
-                  </td>
-                  <td>
-                    <span className={`badge command-${c.status}`}>{c.status}</span>
-                  </td>
-                  <td>
-                    <Time value={c.expiresAt} />
-                  </td>
-                  <td className="small">{c.detail ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <div className="mt-4">
+          <StaffDeviceActions
+            id={device.id}
+            name={device.name}
+            live={live}
+            interval={device.measurementIntervalSeconds}
+          />
         </div>
       )}
 
-      <h2>Credentials</h2>
-      {device.credentials.length === 0 ? (
-        <p className="muted">No credential was ever issued.</p>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="device-credentials">
-            <thead>
-              <tr>
-                <th>Credential</th>
-                <th>Created</th>
-                <th>Last used</th>
-                <th>Revoked</th>
-              </tr>
-            </thead>
-            <tbody>
-              {device.credentials.map((c) => (
-                <tr key={c.id}>
-                  <td className="mono small">{c.id}</td>
-                  <td>
-                    <Time value={c.createdAt} />
-                  </td>
-                  <td>
-                    <Time value={c.lastUsedAt} />
-                  </td>
-                  <td>
-                    {c.revokedAt ? (
-                      <>
-                        <Time value={c.revokedAt} /> ({c.revokedReason ?? "revoked"})
-                      </>
-                    ) : (
-                      <span className="badge">live</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <p className="small muted">Secrets are never shown.</p>
-
-      <h2>Audit trail</h2>
-      <p className="small">
-        <Link href={`/staff/audit?device=${device.id}`}>Full audit log of this device</Link>
-      </p>
-      <ActivityTable events={device.audit} showActor />
-    </main>
+      <div className="mt-8">
+        <Tabs
+          label="Device records"
+          tabs={[
+            {
+              value: "audit",
+              label: "Audit trail",
+              content: (
+                <div className="space-y-3">
+                  <Link href={`/staff/audit?device=${device.id}`} className="text-sm">
+                    Full audit log of this device
+                  </Link>
+                  <ActivityList events={device.audit} showActor empty="No activity recorded." />
+                </div>
+              ),
+            },
+            {
+              value: "commands",
+              label: "Commands",
+              content:
+                device.commands.length === 0 ? (
+                  <p className="text-sm text-muted">No commands sent.</p>
+                ) : (
+                  <DataTable
+                    data-testid="device-commands"
+                    rows={device.commands}
+                    rowKey={(c) => c.id}
+                    rowProps={(c) => ({ "data-command-id": c.id })}
+                    columns={[
+                      {
+                        key: "command",
+                        header: "Command",
+                        primary: true,
+                        cell: (c) => (
+                          <>
+                            {c.type}
+                            {Object.keys(c.params).length ? (
+                              <span className="ms-1 font-mono text-xs text-muted">{JSON.stringify(c.params)}</span>
+                            ) : null}
+                          </>
+                        ),
+                      },
+                      {
+                        key: "status",
+                        header: "Status",
+                        nowrap: true,
+                        cell: (c) => <Badge tone={COMMAND_TONE[c.status] ?? "neutral"}>{c.status}</Badge>,
+                      },
+                      { key: "issued", header: "Issued", nowrap: true, cell: (c) => <Time value={c.issuedAt} /> },
+                      { key: "expires", header: "Expires", nowrap: true, cell: (c) => <Time value={c.expiresAt} /> },
+                      { key: "detail", header: "Detail", cell: (c) => c.detail ?? "" },
+                    ]}
+                  />
+                ),
+            },
+            {
+              value: "credentials",
+              label: "Credentials",
+              content:
+                device.credentials.length === 0 ? (
+                  <p className="text-sm text-muted">No credential was ever issued.</p>
+                ) : (
+                  <div className="space-y-2">
+                    <DataTable
+                      data-testid="device-credentials"
+                      rows={device.credentials}
+                      rowKey={(c) => c.id}
+                      columns={[
+                        {
+                          key: "id",
+                          header: "Credential",
+                          primary: true,
+                          cell: (c) => <Truncate value={c.id} mono className="max-w-56" />,
+                        },
+                        { key: "created", header: "Created", nowrap: true, cell: (c) => <Time value={c.createdAt} /> },
+                        {
+                          key: "used",
+                          header: "Last used",
+                          nowrap: true,
+                          cell: (c) => <Time value={c.lastUsedAt} />,
+                        },
+                        {
+                          key: "revoked",
+                          header: "Revoked",
+                          cell: (c) =>
+                            c.revokedAt ? (
+                              <span className="whitespace-nowrap">
+                                <Time value={c.revokedAt} /> ({c.revokedReason ?? "revoked"})
+                              </span>
+                            ) : (
+                              <Badge tone="ok">live</Badge>
+                            ),
+                        },
+                      ]}
+                    />
+                    <p className="text-xs text-muted">Secrets are never shown.</p>
+                  </div>
+                ),
+            },
+          ]}
+        />
+      </div>
+    </Main>
   );
 }

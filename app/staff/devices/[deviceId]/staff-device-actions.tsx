@@ -2,153 +2,160 @@
 
 import { useState } from "react";
 import { api } from "../../../_components/api";
-import { useStaffAction } from "../../accounts/use-action";
+import { useAction } from "../../../_components/use-action";
+import { Button } from "../../../_components/ui/button";
+import { Panel } from "../../../_components/ui/card";
+import { ConfirmDialog } from "../../../_components/ui/confirm-dialog";
+import { Field, FieldRow, Input } from "../../../_components/ui/field";
+import { StatusMessage } from "../../../_components/ui/status-message";
 
-/** Staff actions on one device: commands, configuration, revoke and transfer to another account. */
-export function StaffDeviceActions({ id, name, revoked }: { id: string; name: string; revoked: boolean }) {
-  const { busy, message, run } = useStaffAction();
-  const [confirmRevoke, setConfirmRevoke] = useState(false);
-  const [interval, setInterval] = useState("300");
+/**
+ * Staff actions on one device: commands and configuration while it has a live credential,
+ * revoke (confirmed), and transfer to another account with a reason.
+ */
+export function StaffDeviceActions({
+  id,
+  name,
+  live,
+  interval,
+}: {
+  id: string;
+  name: string;
+  /** It holds a live credential: commands reach it and revoking means something. */
+  live: boolean;
+  interval: number;
+}) {
+  const { busy, message, run } = useAction();
+  const [seconds, setSeconds] = useState(String(interval));
   const [email, setEmail] = useState("");
   const [reason, setReason] = useState("");
   const command = (type: string, done: string, params?: Record<string, unknown>) =>
-    run(type, () =>
+    run(() =>
       api(`/api/v1/staff/devices/${id}/commands`, { method: "POST", body: params ? { type, params } : { type } }).then(
         () => done,
       ),
     );
   return (
-    <div className="card" data-testid="staff-device-actions">
-      <h2 style={{ marginTop: 0 }}>Actions</h2>
-      {!revoked && (
-        <div className="actions" style={{ marginTop: 0 }}>
-          <button
-            className="secondary"
-            disabled={busy !== null}
-            onClick={() => command("identify", "Identify sent: the device shows itself on its next check-in.")}
+    <Panel title="Actions" data-testid="staff-device-actions">
+      <div className="space-y-6">
+        {live && (
+          <div className="flex flex-wrap gap-2">
+            <Button
+              variant="secondary"
+              disabled={busy}
+              onClick={() => command("identify", "Identify sent: the device shows itself on its next check-in.")}
+            >
+              Identify
+            </Button>
+            <Button
+              variant="secondary"
+              disabled={busy}
+              onClick={() => command("reboot", "Reboot sent: the device restarts on its next check-in.")}
+            >
+              Reboot
+            </Button>
+            <Button
+              variant="secondary"
+              disabled={busy}
+              onClick={() => command("reprovision", "Re-provisioning requested: the device will show a new code.")}
+            >
+              Re-provision
+            </Button>
+            <ConfirmDialog
+              trigger={
+                <Button variant="danger-outline" disabled={busy}>
+                  Revoke
+                </Button>
+              }
+              title={`Revoke ${name}?`}
+              description="Its credential stops working at once: its next request is refused, and it must be claimed again."
+              confirmLabel={`Yes, revoke ${name}`}
+              busyLabel="Revoking…"
+              cancelLabel="Cancel"
+              onConfirm={() =>
+                run(() =>
+                  api(`/api/v1/staff/devices/${id}/revoke`, { method: "POST" }).then(
+                    () => `${name} is revoked: its next request is refused.`,
+                  ),
+                )
+              }
+            />
+          </div>
+        )}
+        {live && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void command(
+                "set_config",
+                `Measurement interval set to ${seconds} s; the device reads it on its next check-in.`,
+                { measurementIntervalSeconds: Number(seconds) },
+              );
+            }}
           >
-            Identify
-          </button>
-          <button
-            className="secondary"
-            disabled={busy !== null}
-            onClick={() => command("reboot", "Reboot sent: the device restarts on its next check-in.")}
-          >
-            Reboot
-          </button>
-          <button
-            className="secondary"
-            disabled={busy !== null}
-            onClick={() => command("reprovision", "Re-provisioning requested: the device will show a new code.")}
-          >
-            Re-provision
-          </button>
-          {!confirmRevoke ? (
-            <button className="danger" disabled={busy !== null} onClick={() => setConfirmRevoke(true)}>
-              Revoke
-            </button>
-          ) : (
-            <>
-              <button
-                className="danger"
-                disabled={busy !== null}
-                onClick={() =>
-                  run("revoke", () =>
-                    api(`/api/v1/staff/devices/${id}/revoke`, { method: "POST" }).then(
-                      () => (setConfirmRevoke(false), `${name} is revoked: its next request is refused.`),
-                    ),
-                  )
-                }
-              >
-                Yes, revoke {name}
-              </button>
-              <button className="secondary" onClick={() => setConfirmRevoke(false)}>
-                Cancel
-              </button>
-            </>
-          )}
-        </div>
-      )}
-      {!revoked && (
+            <FieldRow>
+              <Field id="config-interval" label="Measurement interval (seconds)" hint="From 10 to 86400 seconds.">
+                <Input
+                  id="config-interval"
+                  type="number"
+                  required
+                  min={10}
+                  max={86400}
+                  step={1}
+                  value={seconds}
+                  aria-describedby="config-interval-hint"
+                  onChange={(e) => setSeconds(e.target.value)}
+                />
+              </Field>
+              <Button type="submit" variant="secondary" disabled={busy} className="sm:mb-5">
+                Set configuration
+              </Button>
+            </FieldRow>
+          </form>
+        )}
         <form
-          className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            command(
-              "set_config",
-              `Measurement interval set to ${interval} s; the device reads it on its next check-in.`,
-              {
-                measurementIntervalSeconds: Number(interval),
-              },
-            );
+            void run(async () => {
+              const r = await api<{ ownerEmail: string; name: string }>(`/api/v1/staff/devices/${id}/transfer`, {
+                method: "POST",
+                body: { email, reason },
+              });
+              setEmail("");
+              setReason("");
+              return `${r.name} now belongs to ${r.ownerEmail}.`;
+            });
           }}
         >
-          <div>
-            <label htmlFor="config-interval">Measurement interval (seconds, 10 to 86400)</label>
-            <input
-              id="config-interval"
-              type="number"
-              required
-              min={10}
-              max={86400}
-              step={1}
-              value={interval}
-              onChange={(e) => setInterval(e.target.value)}
-            />
-          </div>
-          <button type="submit" className="secondary" disabled={busy !== null}>
-            Set configuration
-          </button>
+          <h3 className="mb-2 text-sm font-semibold">Transfer to another account</h3>
+          <FieldRow>
+            <Field id="transfer-email" label="New owner's email">
+              <Input
+                id="transfer-email"
+                type="email"
+                required
+                maxLength={254}
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+              />
+            </Field>
+            <Field id="transfer-reason" label="Reason (kept in the audit log)">
+              <Input
+                id="transfer-reason"
+                required
+                minLength={3}
+                maxLength={500}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+              />
+            </Field>
+            <Button type="submit" disabled={busy}>
+              Transfer
+            </Button>
+          </FieldRow>
         </form>
-      )}
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          run("transfer", async () => {
-            const r = await api<{ ownerEmail: string; name: string }>(`/api/v1/staff/devices/${id}/transfer`, {
-              method: "POST",
-              body: { email, reason },
-            });
-            setEmail("");
-            setReason("");
-            return `${r.name} now belongs to ${r.ownerEmail}.`;
-          });
-        }}
-      >
-        <h3>Transfer to another account</h3>
-        <div className="row">
-          <div>
-            <label htmlFor="transfer-email">New owner&apos;s email</label>
-            <input
-              id="transfer-email"
-              type="email"
-              required
-              maxLength={254}
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </div>
-          <div>
-            <label htmlFor="transfer-reason">Reason (kept in the audit log)</label>
-            <input
-              id="transfer-reason"
-              required
-              minLength={3}
-              maxLength={500}
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-            />
-          </div>
-          <button type="submit" disabled={busy !== null}>
-            Transfer
-          </button>
-        </div>
-      </form>
-      {message && (
-        <p className={`notice ${message.kind}`} role="status" data-testid="action-message">
-          {message.text}
-        </p>
-      )}
-    </div>
+        <StatusMessage message={message} testId="action-message" />
+      </div>
+    </Panel>
   );
 }

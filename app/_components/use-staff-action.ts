@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
-/** Runs one staff action at a time, refreshing the page's data after success. */
+/** Runs one of several actions at a time (`busy` names which), refreshing the page's data after success. */
 export function useStaffAction() {
   const router = useRouter();
   const [busy, setBusy] = useState<string | null>(null);

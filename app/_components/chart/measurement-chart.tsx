@@ -1,0 +1,194 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import "uplot/dist/uPlot.min.css";
+import { api } from "../api";
+import { formatValue, propertyLabel, unitLabel } from "../format";
+import { formatTime, TimeZoneNote, useTimeZone } from "../time";
+import { Badge } from "../ui/badge";
+import { Segmented } from "../ui/segmented";
+import { chartWindow, readingsIn, tickDecimals, yAxisWidth, type ChartRange } from "./axes";
+
+type Series = {
+  property: string;
+  unit: string | null;
+  points: [number, number][];
+  /** Readings a legacy node sent unsigned: drawn dashed, in another colour. */
+  unverified: [number, number][];
+};
+
+const RANGES: readonly (readonly [ChartRange, string])[] = [
+  ["24h", "24 hours"],
+  ["7d", "7 days"],
+  ["30d", "30 days"],
+];
+const HEIGHT = 200;
+
+/** One x axis over both kinds of reading, each line null where it has no value. */
+function aligned(s: Series): [number[], (number | null)[], (number | null)[]] {
+  const verified = new Map(s.points);
+  const unverified = new Map(s.unverified);
+  const xs = [...new Set([...verified.keys(), ...unverified.keys()])].sort((a, b) => a - b);
+  return [xs, xs.map((x) => verified.get(x) ?? null), xs.map((x) => unverified.get(x) ?? null)];
+}
+
+const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+function Plot({ s, window: [from, to], zone }: { s: Series; window: [number, number]; zone: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    let chart: { destroy(): void; setSize(s: { width: number; height: number }): void } | null = null;
+    let cancelled = false;
+    const observer = new ResizeObserver(() => chart?.setSize({ width: el.clientWidth, height: HEIGHT }));
+    void import("uplot").then(({ default: UPlot }) => {
+      if (cancelled) return;
+      const grid = { stroke: cssVar("--chart-grid"), width: 1 };
+      const label = (v: number, step: number) => formatValue(v, s.unit, tickDecimals(step));
+      chart = new UPlot(
+        {
+          width: el.clientWidth,
+          height: HEIGHT,
+          legend: { show: false },
+          cursor: { drag: { x: false, y: false } },
+          // The whole chosen range, in the viewer's time zone (named under the charts).
+          tzDate: (ts: number) => UPlot.tzDate(new Date(ts * 1000), zone),
+          scales: { x: { time: true, range: () => [from, to] } },
+          series: [
+            {},
+            { stroke: cssVar("--chart-1"), width: 2, label: propertyLabel(s.property), spanGaps: false },
+            {
+              stroke: cssVar("--chart-2"),
+              width: 2,
+              dash: [6, 4],
+              label: `${propertyLabel(s.property)} (unverified)`,
+            },
+          ],
+          axes: [
+            { stroke: cssVar("--muted"), grid, ticks: grid },
+            {
+              stroke: cssVar("--muted"),
+              grid,
+              ticks: grid,
+              values: (_u: unknown, ticks: number[], _i: number, _space: number, step: number) =>
+                ticks.map((t) => label(t, step)),
+              size: (_u: unknown, values: string[] | null) => yAxisWidth(values ?? []),
+            },
+          ],
+        },
+        aligned(s),
+        el,
+      );
+      observer.observe(el);
+    });
+    return () => {
+      cancelled = true;
+      observer.disconnect();
+      chart?.destroy();
+    };
+  }, [s, from, to, zone]);
+  return <div ref={ref} className="chart min-h-[200px] w-full" aria-hidden="true" />;
+}
+
+/**
+ * Measurements over 24 h / 7 d / 30 d, one chart per property, the x axis always the chosen
+ * range in the viewer's time zone. Under two readings in the range it says it is collecting
+ * data instead of drawing a line. Each chart has a text summary for screen readers.
+ */
+export function MeasurementChart({
+  deviceId,
+  seriesPath,
+  releasedAt,
+}: {
+  deviceId: string;
+  seriesPath?: string;
+  releasedAt?: string | null;
+}) {
+  const zone = useTimeZone();
+  const [range, setRange] = useState<ChartRange>("24h");
+  const [state, setState] = useState<{ loading: boolean; series: Series[]; error: string | null; at: number }>({
+    loading: true,
+    series: [],
+    error: null,
+    at: 0,
+  });
+  useEffect(() => {
+    let stale = false;
+    api<{ series: Series[] }>(`${seriesPath ?? `/api/v1/devices/${deviceId}/series`}?range=${range}`)
+      .then((r) => !stale && setState({ loading: false, series: r.series, error: null, at: Date.now() }))
+      .catch((err: Error) => !stale && setState({ loading: false, series: [], error: err.message, at: Date.now() }));
+    return () => {
+      stale = true;
+    };
+  }, [deviceId, range, seriesPath]);
+  // `at`: when the series was fetched (the range ends then); no chart is drawn before.
+  const window = chartWindow(range, state.at, releasedAt);
+  return (
+    <div data-testid="chart">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <Segmented
+          label="Time range"
+          value={range}
+          options={RANGES}
+          onChange={(v) => (setState((s) => ({ ...s, loading: true })), setRange(v))}
+        />
+        <TimeZoneNote prefix="Times in" />
+      </div>
+      <div aria-live="polite" className="mt-3">
+        {state.loading && <p className="text-sm text-muted">Loading measurements…</p>}
+        {state.error && <p className="text-sm text-danger-text">{state.error}</p>}
+        {!state.loading && !state.error && state.series.length === 0 && (
+          <p className="text-sm text-muted">No measurements in this period.</p>
+        )}
+      </div>
+      {state.series.some((s) => s.unverified.length > 0) && (
+        <p className="mt-2 flex items-center gap-2 text-xs text-muted" data-testid="unverified-note">
+          <span aria-hidden="true" className="inline-block w-6 border-t-2 border-dashed border-warn" />
+          Dashed: unverified readings, sent unsigned by a legacy node before its upgrade (anyone who knew its hardware
+          id could have sent them).
+        </p>
+      )}
+      <div className="mt-2 space-y-5">
+        {state.series.map((s) => {
+          const count = readingsIn(s);
+          const last = [...s.points, ...s.unverified].sort((a, b) => b[0] - a[0])[0];
+          return (
+            <figure key={s.property} className="m-0">
+              <figcaption className="flex flex-wrap items-center gap-2 text-sm font-medium">
+                {propertyLabel(s.property)}
+                {s.unit && <span className="text-xs font-normal text-muted">{unitLabel(s.unit)}</span>}
+                {s.unverified.length > 0 && (
+                  <Badge tone="warn" data-testid="unverified-badge">
+                    {s.points.length === 0 ? "unverified" : "partly unverified"}
+                  </Badge>
+                )}
+              </figcaption>
+              {count < 2 ? (
+                <div
+                  className="mt-2 flex h-24 flex-col items-center justify-center rounded-md border border-dashed border-line-strong px-4 text-center text-sm text-muted"
+                  data-testid="collecting"
+                >
+                  <p className="font-medium text-fg">Collecting data</p>
+                  <p>
+                    {count === 1 && last
+                      ? `One reading so far: ${formatValue(last[1], s.unit)} at ${formatTime(last[0] * 1000, zone, false)}. The chart starts with the second.`
+                      : "The chart starts with the second reading."}
+                  </p>
+                </div>
+              ) : (
+                <>
+                  <Plot s={s} window={window} zone={zone} />
+                  <p className="sr-only">
+                    {count} readings; the latest {last ? formatValue(last[1], s.unit) : ""} at{" "}
+                    {last ? formatTime(last[0] * 1000, zone) : ""}.
+                  </p>
+                </>
+              )}
+            </figure>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

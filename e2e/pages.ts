@@ -1,0 +1,183 @@
+import type { APIRequestContext, Page } from "@playwright/test";
+import { claimDevice, signedInApi, staffApi } from "./api";
+import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
+
+/**
+ * THE list of pages: every page, who may see it, and how to reach each of its states. The
+ * accessibility test, the layout test (e2e/pages.spec.ts) and `npm run screenshots`
+ * (e2e/screenshots.spec.ts) all read it. A new page is one line here.
+ */
+export type Role = "signed-out" | "participant" | "viewer" | "staff" | "support";
+export const ROLES: Role[] = ["signed-out", "participant", "viewer", "staff", "support"];
+
+export type Fixture = {
+  /** The participant's devices: one sending readings (shared with the viewer), one lost, one released. */
+  active: string;
+  lost: string;
+  released: string;
+  /** A pending invitation's link token (its fragment), for the invitation page. */
+  inviteToken: string;
+};
+
+export type PageEntry = {
+  /** Screenshot file name and test label. */
+  name: string;
+  path: (f: Fixture) => string;
+  roles: Role[];
+  /** Shown once the page's client components have drawn (a CSS selector). */
+  ready?: string;
+  /** Brings the page into the state to check (a tab, an open dialog or menu). */
+  prepare?: (page: Page) => Promise<void>;
+  /** In docs/screenshots/ (npm run screenshots). */
+  screenshot?: boolean;
+};
+
+const STAFF_ROLES: Role[] = ["staff", "support"];
+const SIGNED_IN: Role[] = ["participant", "viewer", "staff", "support"];
+const tab = (name: string) => async (page: Page) => {
+  await page.getByRole("tab", { name }).click();
+};
+
+export const PAGES: PageEntry[] = [
+  { name: "home", path: () => "/", roles: ["signed-out"] },
+  { name: "sign-in", path: () => "/sign-in", roles: ["signed-out"], screenshot: true },
+  { name: "sign-in-claim", path: () => "/sign-in?next=%2Fclaim", roles: ["signed-out"] },
+  { name: "forgot-password", path: () => "/forgot-password", roles: ["signed-out"] },
+  // Before "invite": a visited invitation link waits in the tab (a reload keeps it).
+  { name: "invite-no-token", path: () => "/invite", roles: ["signed-out"], ready: "[data-testid=invite-error]" },
+  { name: "invite", path: (f) => `/invite#${f.inviteToken}`, roles: ["signed-out"], ready: "#password" },
+  { name: "reset-no-token", path: () => "/reset-password", roles: ["signed-out"], ready: "[data-testid=reset-error]" },
+  { name: "not-found", path: () => "/no-such-page", roles: ["signed-out", "participant", "staff"] },
+  {
+    name: "emulator",
+    path: () => "/emulator",
+    roles: ["signed-out", "participant"],
+    ready: "[data-testid=countdown]",
+    screenshot: true,
+  },
+  { name: "claim", path: () => "/claim", roles: SIGNED_IN, ready: "[data-testid=camera-error]", screenshot: true },
+  { name: "devices", path: () => "/devices", roles: SIGNED_IN, screenshot: true },
+  {
+    name: "device",
+    path: (f) => `/devices/${f.active}`,
+    roles: ["participant"],
+    ready: "[data-testid=chart] figure",
+    screenshot: true,
+  },
+  { name: "device-settings", path: (f) => `/devices/${f.active}`, roles: ["participant"], prepare: tab("Settings") },
+  { name: "device-sharing", path: (f) => `/devices/${f.active}`, roles: ["participant"], prepare: tab("Sharing") },
+  { name: "device-export", path: (f) => `/devices/${f.active}`, roles: ["participant"], prepare: tab("Export") },
+  {
+    name: "device-release-dialog",
+    path: (f) => `/devices/${f.active}`,
+    roles: ["participant"],
+    prepare: async (page) => {
+      await tab("Settings")(page);
+      await page.getByRole("button", { name: "Release this device" }).click();
+      await page.getByRole("alertdialog").waitFor();
+    },
+  },
+  { name: "device-lost", path: (f) => `/devices/${f.lost}`, roles: ["participant"], screenshot: true },
+  { name: "device-released", path: (f) => `/devices/${f.released}`, roles: ["participant"] },
+  {
+    name: "device-shared",
+    path: (f) => `/devices/${f.active}`,
+    roles: ["viewer"],
+    ready: "[data-testid=chart] figure",
+  },
+  { name: "account", path: () => "/account", roles: SIGNED_IN },
+  { name: "security", path: () => "/account/security", roles: ["participant", "staff"] },
+  { name: "fleet", path: () => "/staff/devices", roles: STAFF_ROLES, screenshot: true },
+  { name: "staff-device", path: (f) => `/staff/devices/${f.active}`, roles: STAFF_ROLES, screenshot: true },
+  {
+    name: "staff-device-credentials",
+    path: (f) => `/staff/devices/${f.active}`,
+    roles: ["staff"],
+    prepare: tab("Credentials"),
+  },
+  { name: "accounts", path: () => "/staff/accounts", roles: STAFF_ROLES, screenshot: true },
+  {
+    name: "accounts-menu",
+    path: () => "/staff/accounts",
+    roles: ["staff"],
+    prepare: async (page) => {
+      await page
+        .getByRole("button", { name: /^Actions for / })
+        .first()
+        .click();
+      await page.getByRole("menu").waitFor();
+    },
+  },
+  { name: "bulk-invite", path: () => "/staff/accounts/bulk-invite", roles: ["staff"] },
+  { name: "audit", path: () => "/staff/audit", roles: STAFF_ROLES, screenshot: true },
+  { name: "models", path: () => "/staff/models", roles: STAFF_ROLES },
+  { name: "legacy", path: () => "/staff/legacy", roles: STAFF_ROLES },
+  { name: "keys", path: () => "/staff/keys", roles: STAFF_ROLES },
+];
+
+/**
+ * Loaded and hydrated: the document is complete and two frames have been drawn since (the
+ * browser's time zone and anything else hydration redraws). Not "network idle": the emulator
+ * and the claim page hold long polls.
+ */
+export async function settled(page: Page) {
+  await page.waitForFunction(() => document.readyState === "complete");
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+export type Sessions = Record<Exclude<Role, "signed-out">, APIRequestContext>;
+
+/**
+ * The accounts and devices the pages are seen with: a participant owning an active device
+ * with readings (shared with a viewer), a lost one and a released one; a support account; a
+ * pending invitation. Returns each role's signed-in API context (its cookies become the
+ * browser's) and the fixture.
+ */
+export async function buildFixture(): Promise<{ fixture: Fixture; sessions: Sessions }> {
+  const password = "pages password 123";
+  const participant = createAccountWithCli(uniqueEmail("pages-owner"), "participant", password);
+  const viewer = createAccountWithCli(uniqueEmail("pages-viewer"), "participant", password);
+  const support = createAccountWithCli(uniqueEmail("pages-support"), "support", password);
+  const sessions: Sessions = {
+    participant: await signedInApi(participant.email, password),
+    viewer: await signedInApi(viewer.email, password),
+    staff: await signedInApi(STAFF.email, STAFF.password),
+    support: await signedInApi(support.email, password),
+  };
+  const owner = sessions.participant;
+  const active = await claimDevice(owner);
+  const now = Math.floor(Date.now() / 1000);
+  const readings = Array.from({ length: 12 }, (_, i) => [
+    { property: "temperature", unit: "Cel", time: now - (12 - i) * 600, value: 20 + Math.sin(i / 2) },
+    { property: "co2", unit: "ppm", time: now - (12 - i) * 600, value: 600 + i * 40 },
+  ]).flat();
+  const sent = await active.device.signed(
+    "POST",
+    "/api/v1/devices/me/measurements",
+    JSON.stringify({ measurements: readings }),
+  );
+  if (sent.status !== 200) throw new Error(`readings refused: ${JSON.stringify(sent.body)}`);
+  const lost = await claimDevice(owner);
+  const released = await claimDevice(owner);
+  const ok = async (r: Promise<{ status(): number; text(): Promise<string> }>, what: string) => {
+    const res = await r;
+    if (res.status() >= 300) throw new Error(`${what}: ${res.status()} ${await res.text()}`);
+  };
+  await ok(owner.post(`/api/v1/devices/${lost.deviceId}/lost`), "lost");
+  await ok(owner.post(`/api/v1/devices/${released.deviceId}/release`), "release");
+  await ok(owner.post(`/api/v1/devices/${active.deviceId}/shares`, { data: { email: viewer.email } }), "share");
+  const staff = await staffApi();
+  const invitation = await staff.post("/api/v1/staff/invitations", {
+    data: { email: uniqueEmail("pages-invitee"), name: "Ina Invitee", role: "participant" },
+  });
+  const { link } = (await invitation.json()) as { link: string };
+  return {
+    fixture: {
+      active: active.deviceId,
+      lost: lost.deviceId,
+      released: released.deviceId,
+      inviteToken: new URL(link).hash.slice(1),
+    },
+    sessions,
+  };
+}
