@@ -49,12 +49,12 @@ async function signedGet(device: DeviceClient, path = "/api/v1/devices/me") {
   return { status: r.status, body: r.body as Record<string, unknown> };
 }
 
-async function sendReading(device: DeviceClient, value: number) {
+async function sendReading(device: DeviceClient, value: number, agoSeconds = 30) {
   const r = await device.signed(
     "POST",
     "/api/v1/devices/me/measurements",
     JSON.stringify({
-      measurements: [{ property: "temperature", unit: "Cel", time: Math.floor(Date.now() / 1000) - 30, value }],
+      measurements: [{ property: "temperature", unit: "Cel", time: Math.floor(Date.now() / 1000) - agoSeconds, value }],
     }),
   );
   expect(r.status).toBe(200);
@@ -300,6 +300,7 @@ test("households: a viewer sees values and history read-only; the owner ends the
   const p = await participant(page, "household");
   const v = createAccountWithCli(uniqueEmail("viewer"), "participant");
   const { device, deviceId, credential } = await claimDevice(p.api, {}, { model: "coreink-heat" });
+  await sendReading(device, 20.5, 600); // two readings: the chart draws from the second
   await sendReading(device, 20.75);
 
   await page.goto(`/devices/${deviceId}`);
@@ -341,8 +342,9 @@ test("households: a viewer sees values and history read-only; the owner ends the
     .trimEnd()
     .split("\r\n");
   expect(csv[0]).toBe("time (UTC),property,value,unit,verified");
-  expect(csv).toHaveLength(2);
-  expect(csv[1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z,temperature,20\.75,Cel,true$/);
+  expect(csv).toHaveLength(3);
+  expect(csv[1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z,temperature,20\.5,Cel,true$/);
+  expect(csv[2]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z,temperature,20\.75,Cel,true$/);
   const vApi = await signedInApi(v.email, v.password);
   expect(await refusedAll(vApi, deviceId)).toEqual([404, 404, 404, 404, 404]);
   // Each refused change is in the audit log, under the viewer's account.

@@ -83,19 +83,38 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       connection: { idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS },
     });
     const db = drizzle(retryingNeverSent(client), { schema }) as unknown as Db;
+    const listeners = new Set<ReturnType<typeof postgres>>();
+    const endListener = (listener: ReturnType<typeof postgres>, timeout: number) => {
+      listeners.delete(listener);
+      return listener.end({ timeout });
+    };
     return {
       db,
       driver: "postgres",
       async listen(channel, onPayload, onRelisten) {
+        // Each LISTEN gets a client of its own, ended when it is given up. A LISTEN cut while
+        // it was being set up again (an outage that cuts reconnections too) stays in postgres.js
+        // as a rejected promise that every later LISTEN on that client awaits and fails with:
+        // set up again on the same client, long polls would never wake again.
+        const listener = postgres(opts.url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+        listeners.add(listener);
         let first = true;
-        // postgres.js runs the third callback after every LISTEN, the first and each reconnection's.
-        const sub = await client.listen(channel, onPayload, () => {
-          if (first) first = false;
-          else onRelisten?.();
-        });
-        return () => sub.unlisten();
+        try {
+          // postgres.js runs the third callback after every LISTEN, the first and each reconnection's.
+          await listener.listen(channel, onPayload, () => {
+            if (first) first = false;
+            else onRelisten?.();
+          });
+        } catch (err) {
+          await endListener(listener, 0).catch(() => {});
+          throw err;
+        }
+        return () => endListener(listener, 1);
       },
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        await Promise.all([...listeners].map((l) => endListener(l, 1).catch(() => {})));
+        await client.end({ timeout: 5 });
+      },
     };
   }
 
