@@ -78,13 +78,34 @@ int cl_parse_server_signature(const char *header, cl_server_signature *out) {
   return CL_OK;
 }
 
+/* SHA-256 of the signed text (section 6). A function of its own, never inlined, so that its
+   buffers are off the stack before the ECDSA verification, the deepest call of the library
+   (README.md, "Stack"). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int signed_text_hash(const char *method, const char *path, const char *request_nonce, int status,
+                            const char *ts_text, const void *body, size_t body_len, uint8_t hash[32]) {
+  char body_hash[65], st[21];
+  int rc = cl_sha256_hex(body, body_len, body_hash);
+  if (rc) return rc;
+  cl_u64_text((uint64_t)status, st);
+  const char *fields[] = {"claimlink/1 server-signature\n", method, "\n", path, "\n", request_nonce, "\n",
+                          st, "\n", ts_text, "\n", body_hash};
+  cl_chunk parts[12];
+  for (size_t i = 0; i < 12; i++) {
+    parts[i].p = fields[i];
+    parts[i].n = strlen(fields[i]);
+  }
+  return cl_crypto_sha256(parts, 12, hash) ? CL_ERR_CRYPTO : CL_OK;
+}
+
 int cl_verify_server_signature(const cl_pinned_key *keys, size_t nkeys, const char *method, const char *path,
                                const char *request_nonce, int status, const void *body, size_t body_len,
                                const char *header, cl_server_signature *parsed) {
   cl_server_signature local;
   cl_server_signature *sig = parsed ? parsed : &local;
   const cl_pinned_key *key = NULL;
-  char body_hash[65], st[21];
   uint8_t hash[32];
   if (!keys || !method || !path || !request_nonce || !header || status < 100 || status > 999)
     return CL_ERR_ARGUMENT;
@@ -94,17 +115,8 @@ int cl_verify_server_signature(const cl_pinned_key *keys, size_t nkeys, const ch
   for (size_t i = 0; i < nkeys; i++)
     if (strcmp(keys[i].kid, sig->kid) == 0) key = &keys[i];
   if (!key) return CL_ERR_MISMATCH; /* not signed by a key this firmware trusts */
-  rc = cl_sha256_hex(body, body_len, body_hash);
+  rc = signed_text_hash(method, path, request_nonce, status, sig->ts_text, body, body_len, hash);
   if (rc) return rc;
-  cl_u64_text((uint64_t)status, st);
-  const char *fields[] = {"claimlink/1 server-signature\n", method, "\n", path, "\n", request_nonce, "\n",
-                          st, "\n", sig->ts_text, "\n", body_hash};
-  cl_chunk parts[12];
-  for (size_t i = 0; i < 12; i++) {
-    parts[i].p = fields[i];
-    parts[i].n = strlen(fields[i]);
-  }
-  if (cl_crypto_sha256(parts, 12, hash)) return CL_ERR_CRYPTO;
   return cl_crypto_p256_verify(key->public_key, hash, sig->sig) == 0 ? CL_OK : CL_ERR_MISMATCH;
 }
 
@@ -125,12 +137,10 @@ int cl_authenticate_answer(const cl_request *req, const cl_answer *ans, const ui
     int rc = cl_verify_server_signature(trust->keys, trust->nkeys, req->method, req->path, nonce, ans->status,
                                         ans->body, ans->body_len, ans->signature, &sig);
     if (rc) return rc == CL_ERR_ARGUMENT ? rc : CL_ERR_MISMATCH;
-    /* ts within SKEW of our clock; a device whose clock is not set yet skips this for the
-       session-start answer only, and takes its time from that ts (section 6). */
-    if (trust->clock_set) {
-      int64_t d = trust->now - sig.ts;
-      if (d > CL_SKEW_SECONDS || d < -CL_SKEW_SECONDS) return CL_ERR_REFUSED;
-    }
+    /* (1.2) ts is not compared with the device's clock: the nonce, fresh for this request,
+       already makes a verified answer fresh, and refusing it for a drifted clock would also
+       refuse the answer that sets the clock (section 6). ts is handed back as authenticated
+       time; cl_clock_needs_setting says when to take it. */
     if (sig_ts) *sig_ts = sig.ts;
     got |= CL_AUTH_SIG;
   }
@@ -154,4 +164,11 @@ int cl_authenticate_answer(const cl_request *req, const cl_answer *ans, const ui
   }
   *auth = got;
   return CL_OK;
+}
+
+int cl_clock_needs_setting(int clock_set, int64_t now, int64_t authenticated_time) {
+  if (authenticated_time <= 0) return 0;
+  if (!clock_set) return 1;
+  int64_t d = now - authenticated_time;
+  return d > CL_SKEW_SECONDS || d < -CL_SKEW_SECONDS;
 }
