@@ -1,6 +1,7 @@
 /*
- * libclaimlink: the device side of the Claimlink protocol, version 1.1 (docs/protocol.md,
- * the repo copy of PROTOCOL.md; section numbers below are that document's).
+ * libclaimlink: the device side of the Claimlink protocol, version 1.1 with 1.2's clock rule for
+ * pinned devices (docs/protocol.md, the repo copy of PROTOCOL.md; section numbers below are that
+ * document's).
  *
  * Portable C99. The library does no I/O, keeps no global state and never allocates: every
  * output goes to a caller-provided buffer with an explicit size. It builds requests (bodies,
