@@ -4,8 +4,8 @@
 # answer parsers for a fixed time, builds the library for the ESP8266 (lx106) and a 32-bit
 # RISC-V core with its stack budget (scripts/target-build.sh --check: the README's figures must
 # be current), checks the ESP-IDF and Arduino layouts (scripts/package-check.sh), and runs the
-# device against a real app: drifted and missing clocks, and a power cut at every step of a
-# claim and of a re-provision on both backends (scripts/e2e.mjs). Installs nothing; says which
+# device against a real app: drifted and missing clocks, a power cut at every step of a claim
+# and of a re-provision on both backends, and a network outage (scripts/e2e.mjs). Installs nothing; says which
 # Debian package is missing. About 4 minutes here (README.md, "Tests").
 #
 #   firmware/scripts/ci.sh                    FUZZ_SECONDS=20 per backend by default; starts the
@@ -90,7 +90,7 @@ bash scripts/package-check.sh
 if [[ -n "${CLAIMLINK_URL:-}" ]]; then
   echo "== firmware: end to end against $CLAIMLINK_URL (the flow under valgrind; clocks; power cuts)"
   CLAIMLINK_VALGRIND=1 CLAIMLINK_PINS="${CLAIMLINK_PINS:-auto}" node scripts/e2e.mjs
-  CLAIMLINK_E2E=clock,power CLAIMLINK_PINS="${CLAIMLINK_PINS:-auto}" node scripts/e2e.mjs
+  CLAIMLINK_E2E=clock,power,outage CLAIMLINK_PINS="${CLAIMLINK_PINS:-auto}" node scripts/e2e.mjs
 elif [[ "${FIRMWARE_E2E:-1}" != 0 ]]; then
   app="$(cd .. && pwd)"
   if [[ ! -d "$app/node_modules/next" ]]; then
@@ -102,7 +102,7 @@ elif [[ "${FIRMWARE_E2E:-1}" != 0 ]]; then
     echo "firmware CI: port $port is taken; set FIRMWARE_E2E_PORT" >&2
     exit 1
   fi
-  echo "== firmware: end to end: clocks, and a power cut at every step (both backends), app on port $port (embedded database)"
+  echo "== firmware: end to end: clocks, a power cut at every step (both backends), an outage; app on port $port (embedded database)"
   (cd "$app" && node scripts/ensure-build.mjs >/dev/null)
   # The embedded database, always: what the device sees does not depend on the database, so this
   # runs once (the app's own suite runs the claim flow on both).
@@ -121,6 +121,6 @@ elif [[ "${FIRMWARE_E2E:-1}" != 0 ]]; then
     sleep 0.5
   done
   CLAIMLINK_URL="http://localhost:$port" CLAIMLINK_DATA_DIR="$app/e2e/.tmp/data-$port" CLAIMLINK_PINS=auto \
-    CLAIMLINK_E2E=clock,power node scripts/e2e.mjs | grep -E '^\[e2e\] (clock|mbedtls|bearssl|passed|FAILED)'
+    CLAIMLINK_E2E=clock,power,outage node scripts/e2e.mjs | grep -E '^\[e2e\] (clock|outage|mbedtls|bearssl|passed|FAILED)'
 fi
 echo "== firmware: all checks passed"

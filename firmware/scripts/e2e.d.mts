@@ -48,6 +48,9 @@ type E2EOptions = {
 };
 export function runPowerCutE2E(opts?: E2EOptions & { bins?: Record<string, string> }): Promise<string[]>;
 export function runClockE2E(opts?: E2EOptions & { bin?: string }): Promise<string[]>;
+export function runOutageE2E(
+  opts?: E2EOptions & { bin?: string },
+): Promise<{ queued: number; tries: number; count: number }>;
 export function runDeviceE2E(opts?: {
   base?: string;
   bin?: string;

@@ -637,14 +637,68 @@ export async function runClockE2E(opts = {}) {
   return results;
 }
 
+/**
+ * An outage: a claimed device that cannot reach its server keeps measuring every interval,
+ * keeps its readings, and tries the server again only as the retry policy says (growing,
+ * jittered waits, not every tick); back online, it sends every kept reading once.
+ */
+export async function runOutageE2E(opts = {}) {
+  const base = (opts.base ?? process.env.CLAIMLINK_URL ?? "").replace(/\/+$/, "");
+  const appDir = opts.appDir ?? process.env.CLAIMLINK_APP_DIR ?? path.resolve(firmware, "..");
+  const dataDir = opts.dataDir ?? process.env.CLAIMLINK_DATA_DIR;
+  const bin = opts.bin ?? path.join(firmware, "build-mbedtls", "claimlink-device");
+  const echo = opts.echo ?? process.env.CLAIMLINK_E2E_ECHO === "1";
+  const tag = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+  const owner = createAccount({ appDir, base, dataDir, email: `fw-outage.${tag}@e2e.example.org`, role: "participant", password: "firmware pw 123" });
+  const api = await signIn(base, owner);
+  const work = mkdtempSync(path.join(tmpdir(), "claimlink-outage-"));
+  const state = path.join(work, "state");
+  const args = ["--server", base, "--state", state, "--model", "c-room", "--interval", "1", "--no-qr-art"];
+  const devices = [];
+  try {
+    const d1 = startDevice({ bin, args, echo, tag: "outage:1" });
+    devices.push(d1);
+    const [, qr] = await d1.waitFor(/^QR: (\S+)$/, 20_000, "the QR");
+    const deviceId = await claimOnce(api, base, qr);
+    assert(deviceId, "the claim failed");
+    await d1.waitFor(/Sent 3 readings: 3 accepted/, 20_000, "readings");
+    await d1.stop();
+    // Nothing listens on port 9 (discard): the server is gone.
+    const d2 = startDevice({ bin, args: [...args, "--connect", "http://127.0.0.1:9"], echo, tag: "outage:2" });
+    devices.push(d2);
+    await new Promise((r) => setTimeout(r, 9000));
+    await d2.stop();
+    const queued = queuedTimes(d2).length;
+    const tries = d2.lines.filter((l) => l.startsWith("The server did not take the readings")).length;
+    const waits = d2.lines.map((l) => l.match(/trying again in (\d+)\.(\d) s \(attempt (\d+)/)).filter(Boolean);
+    assert(queued >= 7, `only ${queued} batches measured in 9 s of outage`);
+    assert(tries >= 2 && tries < queued, `${tries} attempts to reach the server for ${queued} batches measured: not backing off`);
+    assert(waits.every((w, i) => Number(w[3]) === i + 1), "the attempts are not counted up");
+    // Back online: every kept reading is sent, once.
+    const d3 = startDevice({ bin, args, echo, tag: "outage:3" });
+    devices.push(d3);
+    const [, n] = await d3.waitFor(/Sent (\d+) readings: \d+ accepted, 0 duplicates/, 20_000, "the kept readings");
+    assert(Number(n) >= 3 * (queued + 1), `sent ${n} readings after the outage, ${3 * queued} were kept`);
+    await d3.waitFor(/Sent 3 readings: 3 accepted/, 20_000, "the next readings");
+    await d3.stop();
+    const count = await expectReadings(api, deviceId, devices, "outage");
+    log(`outage: ${queued} batches measured while the server was away, ${tries} spaced attempts, all ${count} readings stored once after`);
+    return { queued, tries, count };
+  } finally {
+    for (const d of devices) await d.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const t0 = Date.now();
-  // CLAIMLINK_E2E: which runs, comma-separated: flow (default), clock, power (both backends).
+  // CLAIMLINK_E2E: which runs, comma-separated: flow (default), clock, power (both backends), outage.
   const which = (process.env.CLAIMLINK_E2E ?? "flow").split(",");
   (async () => {
     if (which.includes("flow")) await runDeviceE2E();
     if (which.includes("clock")) await runClockE2E();
     if (which.includes("power")) await runPowerCutE2E();
+    if (which.includes("outage")) await runOutageE2E();
   })()
     .then(() => log(`passed (${which.join(", ")}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`))
     .catch((err) => {

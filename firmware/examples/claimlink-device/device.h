@@ -53,6 +53,7 @@ typedef struct {
   int64_t boot;         /* the monotonic clock at start (--no-rtc) */
   cl_resume resume;     /* persisted with the credential: an unfinished claim or re-provision */
   cl_backoff retry;     /* one retry policy for every repeated request */
+  int64_t retry_after;  /* the last refusal's Retry-After in seconds (0: none) */
   int need_provision; /* a credential refusal: claim again (signed if the credential is kept) */
   outbox outbox;      /* readings not yet acknowledged by the server, kept in the state file */
   char buf[ANSWER_MAX];
@@ -78,6 +79,8 @@ void nap_ms(uint32_t ms);
  * not NULL). A success calls cl_backoff_reset(&d->retry).
  */
 void retry_wait(device *d, const http_response *res, const char *what);
+/* Keeps a refusal's Retry-After (seconds) in d->retry_after. */
+void note_retry_after(device *d, const http_response *res);
 /*
  * Test hook for the power-cut tests: with CLAIMLINK_DEVICE_POWER_CUT=<point> in the
  * environment, the program kills itself with SIGKILL the first time it reaches that point
@@ -112,8 +115,12 @@ int run_commands(device *d, long *interval, int *reprovision, int *exit_now);
 /* After a reboot mid-re-provision: the reprovision command acknowledged again (the same report
    is harmless). 1 go on re-provisioning, 0 not to be done (expired), -1 no answer. */
 int acknowledge_reprovision_again(device *d);
-/* Queues three readings and sends the outbox: 0 sent, -1 kept for later, -2 credential refused. */
-int send_readings(device *d);
+/*
+ * Queues three readings and, when send is set, sends the outbox: 0 sent, 1 queued only, -1
+ * kept for later (the server did not take them; d->retry_after set from a 429/503), -2
+ * credential refused.
+ */
+int send_readings(device *d, int send);
 
 /* selftest.c: `--self-test`, offline. */
 int self_test(void);

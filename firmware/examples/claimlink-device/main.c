@@ -47,6 +47,17 @@ static int64_t monotonic_seconds(void) {
   return (int64_t)ts.tv_sec;
 }
 
+static int64_t monotonic_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void note_retry_after(device *d, const http_response *res) {
+  int64_t s = 0;
+  if (res->retry_after && cl_parse_retry_after(res->retry_after, device_now(d), &s) == CL_OK) d->retry_after = s;
+}
+
 int64_t host_clock(const device *d) {
   /* A board without a real-time clock counts from boot; one with a drifted RTC is off by
      --clock-drift. (faketime(1) moves time() as well, and has the same effect.) */
@@ -142,30 +153,42 @@ int main(int argc, char **argv) {
   if ((!d.has_cred || d.resume.flags) && provision_and_save(&d) != 0) return stopping ? 0 : 1;
 
   long interval = d.o.interval ? d.o.interval : 60, sent = 0;
+  /* Readings are measured every interval whatever the server does; requests to it wait as the
+     retry policy says after a failure (a fleet back from an outage is spread, not a flood). */
+  int64_t quiet_until = 0;
   while (!stopping) {
-    int reprovision = 0, exit_now = 0;
+    int reprovision = 0, exit_now = 0, failed = 0;
     if (d.need_provision || !d.has_cred || d.resume.flags) {
       d.need_provision = 0;
       if (provision_and_save(&d) != 0) break;
       continue;
     }
-    if (run_commands(&d, &interval, &reprovision, &exit_now) == -1 && !d.need_provision) {
-      retry_wait(&d, NULL, "No profile");
-      continue;
-    }
-    if (exit_now) break;
-    if (d.need_provision) continue; /* a credential refusal: nothing more is sent with it */
-    if (reprovision && !stopping) {
-      if (provision_and_save(&d) != 0) break;
-      if (d.o.exit_after_command && strcmp(d.o.exit_after_command, "reprovision") == 0) break;
-      continue;
+    int reach = monotonic_ms() >= quiet_until;
+    if (reach) {
+      d.retry_after = 0;
+      failed = run_commands(&d, &interval, &reprovision, &exit_now) == -1;
+      if (exit_now) break;
+      if (d.need_provision) continue; /* a credential refusal: nothing more is sent with it */
+      if (reprovision && !stopping) {
+        if (provision_and_save(&d) != 0) break;
+        if (d.o.exit_after_command && strcmp(d.o.exit_after_command, "reprovision") == 0) break;
+        continue;
+      }
     }
     if (stopping) break;
-    int r = send_readings(&d);
+    int r = send_readings(&d, reach && !failed);
     if (r == -2) continue; /* credential refused: need_provision is set */
-    if (r == -1) continue; /* kept for later; send_readings waited as the retry policy says */
-    if (r == 0 && d.o.readings && ++sent >= d.o.readings) break;
-    if (r == 0) cl_backoff_reset(&d.retry);
+    if (reach && !failed && r == 0) {
+      cl_backoff_reset(&d.retry);
+      if (d.o.readings && ++sent >= d.o.readings) break;
+    } else if (reach) {
+      uint32_t rnd;
+      random_bytes((uint8_t *)&rnd, sizeof rnd);
+      uint32_t ms = cl_backoff_next(&d.retry, rnd, d.retry_after);
+      quiet_until = monotonic_ms() + ms;
+      say("The server did not take the readings; trying again in %u.%u s (attempt %u%s), measuring meanwhile.\n",
+          ms / 1000, (ms % 1000) / 100, d.retry.attempt, d.retry_after > 0 ? ", after its Retry-After" : "");
+    }
     nap(interval);
   }
   cl_wipe(&d.cred, sizeof d.cred);

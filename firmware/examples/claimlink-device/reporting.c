@@ -65,6 +65,7 @@ int run_commands(device *d, long *interval, int *reprovision, int *exit_now) {
   if (signed_call(d, "GET", "/api/v1/devices/me", NULL, 0, &res, &auth) != 0) return -1;
   if (res.status != 200) {
     print_refusal("Profile", &res);
+    note_retry_after(d, &res);
     handle_credential_refusal(d, &res, auth);
     return -1;
   }
@@ -162,11 +163,12 @@ static void queue_readings(device *d, int64_t now) {
   say("Queued 3 readings at %lld\n", (long long)now);
 }
 
-int send_readings(device *d) {
+int send_readings(device *d, int send) {
   static char body[OUTBOX_BODY_MAX];
   int64_t now = device_now(d);
   queue_readings(d, now);
   device_save(d); /* queued before sending: a crash or a lost answer loses nothing */
+  if (!send) return 1;
   while (d->outbox.n && !stopping) {
     size_t n = d->outbox.n < OUTBOX_BATCH ? d->outbox.n : OUTBOX_BATCH, len;
     http_response res;
@@ -175,7 +177,6 @@ int send_readings(device *d) {
     if (outbox_body(&d->outbox, n, body, sizeof body, &len) != 0) return -1;
     if (signed_call(d, "POST", "/api/v1/devices/me/measurements", body, len, &res, &auth) != 0) {
       say("Keeping %zu readings to send again.\n", d->outbox.n);
-      retry_wait(d, NULL, "Readings not sent");
       return -1;
     }
     power_cut_point("readings");
@@ -184,7 +185,7 @@ int send_readings(device *d) {
       if (handle_credential_refusal(d, &res, auth)) return -2;
       if (res.status != 400 && res.status != 413) {
         /* 429, 5xx: try again later, not before the server's Retry-After. */
-        retry_wait(d, &res, "Readings refused for now");
+        note_retry_after(d, &res);
         return -1;
       }
       /* The whole batch is malformed or too large: resending it cannot help. */
