@@ -5,8 +5,8 @@
 # RISC-V core with its stack budget (scripts/target-build.sh --check: the README's figures must
 # be current), checks the ESP-IDF and Arduino layouts (scripts/package-check.sh), and runs the
 # device against a real app: drifted and missing clocks, a power cut at every step of a claim
-# and of a re-provision on both backends, and a network outage (scripts/e2e.mjs). Installs nothing; says which
-# Debian package is missing. About 4 minutes here (README.md, "Tests").
+# and of a re-provision on both backends, and a network outage (scripts/e2e.mjs). Installs
+# nothing; says which Debian package is missing. About 3 to 4 minutes here (README.md, "Tests").
 #
 #   firmware/scripts/ci.sh                    FUZZ_SECONDS=20 per backend by default; starts the
 #                                             app (built if needed) on the embedded database,
