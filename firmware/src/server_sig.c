@@ -82,9 +82,11 @@ int cl_parse_server_signature(const char *header, cl_server_signature *out) {
    buffers are off the stack before the ECDSA verification, the deepest call of the library
    (README.md, "Stack"). */
 #if defined(__GNUC__)
-__attribute__((noinline))
+#define CL_SIG_NOINLINE __attribute__((noinline))
+#else
+#define CL_SIG_NOINLINE
 #endif
-static int signed_text_hash(const char *method, const char *path, const char *request_nonce, int status,
+static CL_SIG_NOINLINE int signed_text_hash(const char *method, const char *path, const char *request_nonce, int status,
                             const char *ts_text, const void *body, size_t body_len, uint8_t hash[32]) {
   char body_hash[65], st[21];
   int rc = cl_sha256_hex(body, body_len, body_hash);
@@ -100,11 +102,10 @@ static int signed_text_hash(const char *method, const char *path, const char *re
   return cl_crypto_sha256(parts, 12, hash) ? CL_ERR_CRYPTO : CL_OK;
 }
 
-int cl_verify_server_signature(const cl_pinned_key *keys, size_t nkeys, const char *method, const char *path,
-                               const char *request_nonce, int status, const void *body, size_t body_len,
-                               const char *header, cl_server_signature *parsed) {
-  cl_server_signature local;
-  cl_server_signature *sig = parsed ? parsed : &local;
+/* The check itself, into the caller's parsed signature: no copy of it on the deepest path. */
+static CL_SIG_NOINLINE int verify_into(const cl_pinned_key *keys, size_t nkeys, const char *method, const char *path,
+                                       const char *request_nonce, int status, const void *body, size_t body_len,
+                                       const char *header, cl_server_signature *sig) {
   const cl_pinned_key *key = NULL;
   uint8_t hash[32];
   if (!keys || !method || !path || !request_nonce || !header || status < 100 || status > 999)
@@ -118,6 +119,22 @@ int cl_verify_server_signature(const cl_pinned_key *keys, size_t nkeys, const ch
   rc = signed_text_hash(method, path, request_nonce, status, sig->ts_text, body, body_len, hash);
   if (rc) return rc;
   return cl_crypto_p256_verify(key->public_key, hash, sig->sig) == 0 ? CL_OK : CL_ERR_MISMATCH;
+}
+
+int cl_verify_server_signature(const cl_pinned_key *keys, size_t nkeys, const char *method, const char *path,
+                               const char *request_nonce, int status, const void *body, size_t body_len,
+                               const char *header, cl_server_signature *parsed) {
+  cl_server_signature local;
+  return verify_into(keys, nkeys, method, path, request_nonce, status, body, body_len, header,
+                     parsed ? parsed : &local);
+}
+
+/* A 401 unknown_credential: the one answer to a signed request the server cannot MAC. Its own
+   function, so that its problem buffer is not on the stack during the signature check. */
+static CL_SIG_NOINLINE int is_unknown_credential(const cl_answer *ans) {
+  cl_problem p;
+  return ans->status == 401 && cl_parse_problem(ans->body, ans->body_len, &p) == CL_OK &&
+         strcmp(p.code, "unknown_credential") == 0;
 }
 
 int cl_authenticate_answer(const cl_request *req, const cl_answer *ans, const uint8_t *secret,
@@ -134,8 +151,8 @@ int cl_authenticate_answer(const cl_request *req, const cl_answer *ans, const ui
        replayed one, does not verify. */
     if (!ans->signature) return CL_ERR_REFUSED;
     const char *nonce = req->nonce[0] ? req->nonce : "-";
-    int rc = cl_verify_server_signature(trust->keys, trust->nkeys, req->method, req->path, nonce, ans->status,
-                                        ans->body, ans->body_len, ans->signature, &sig);
+    int rc = verify_into(trust->keys, trust->nkeys, req->method, req->path, nonce, ans->status, ans->body,
+                         ans->body_len, ans->signature, &sig);
     if (rc) return rc == CL_ERR_ARGUMENT ? rc : CL_ERR_MISMATCH;
     /* (1.2) ts is not compared with the device's clock: the nonce, fresh for this request,
        already makes a verified answer fresh, and refusing it for a drifted clock would also
@@ -155,11 +172,8 @@ int cl_authenticate_answer(const cl_request *req, const cl_answer *ans, const ui
       if (cl_check_response_mac(secret, req->nonce, ans->status, ans->body, ans->body_len, ans->response_mac))
         return CL_ERR_MISMATCH;
       got |= CL_AUTH_MAC;
-    } else {
-      cl_problem p;
-      if (!(got & CL_AUTH_SIG) || ans->status != 401 || cl_parse_problem(ans->body, ans->body_len, &p) != CL_OK ||
-          strcmp(p.code, "unknown_credential") != 0)
-        return CL_ERR_MISMATCH;
+    } else if (!(got & CL_AUTH_SIG) || !is_unknown_credential(ans)) {
+      return CL_ERR_MISMATCH;
     }
   }
   *auth = got;

@@ -798,12 +798,106 @@ static void test_resume(void) {
   CHECK_RC(cl_resume_encode(&r, buf, sizeof buf, &len), CL_ERR_ARGUMENT);
 }
 
+/*
+ * The backend's ECDSA verification against the vector, its malleated twin (r, n - s), every
+ * single-bit change of the signature, the hash and the key, and the edges of r and s; in the
+ * BearSSL build also against BearSSL's own verifier, which must agree on every one of them.
+ */
+#if defined(CLAIMLINK_CRYPTO_BEARSSL)
+#include <bearssl.h>
+static int reference_verify(const uint8_t pub[65], const uint8_t hash[32], const uint8_t sig[64]) {
+  br_ec_public_key pk;
+  uint8_t q[65];
+  memcpy(q, pub, 65);
+  pk.curve = BR_EC_secp256r1;
+  pk.q = q;
+  pk.qlen = 65;
+  return br_ecdsa_i31_vrfy_raw(&br_ec_p256_m31, hash, 32, &pk, sig, 64) == 1 ? 0 : -1;
+}
+#else
+static int reference_verify(const uint8_t pub[65], const uint8_t hash[32], const uint8_t sig[64]) {
+  return cl_crypto_p256_verify(pub, hash, sig);
+}
+#endif
+
+static void test_ecdsa(void) {
+  static const uint8_t ORDER_BE[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF,
+                                       0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17,
+                                       0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
+  cl_pinned_key key;
+  uint8_t sig[64], hash[32], t[64], h[32];
+  size_t n;
+  CHECK_RC(cl_pinned_key_from_b64url(PUBKEY, &key), CL_OK);
+  CHECK_RC(cl_b64url_decode(SIG_B64, strlen(SIG_B64), sig, sizeof sig, &n), CL_OK);
+  const char *text = "claimlink/1 server-signature\nPOST\n/api/v1/provisioning/sessions\n" SIG_NONCE "\n201\n" SIG_TS
+                     "\n" SESSION_SHA;
+  cl_chunk c = {text, strlen(text)};
+  CHECK(cl_crypto_sha256(&c, 1, hash) == 0);
+  CHECK(cl_crypto_p256_verify(key.public_key, hash, sig) == 0);
+  CHECK(reference_verify(key.public_key, hash, sig) == 0);
+  /* (r, n - s) is the same signature for ECDSA: both verify. */
+  memcpy(t, sig, 64);
+  int borrow = 0;
+  for (int i = 31; i >= 0; i--) {
+    int d = ORDER_BE[i] - sig[32 + i] - borrow;
+    borrow = d < 0;
+    t[32 + i] = (uint8_t)(d + (borrow ? 256 : 0));
+  }
+  CHECK(cl_crypto_p256_verify(key.public_key, hash, t) == 0);
+  CHECK(reference_verify(key.public_key, hash, t) == 0);
+  /* Every single-bit change of the signature and of the hash: refused, by both. */
+  int agreed = 0;
+  for (int bit = 0; bit < 512; bit++) {
+    memcpy(t, sig, 64);
+    t[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+    int mine = cl_crypto_p256_verify(key.public_key, hash, t);
+    CHECK(mine != 0);
+    agreed += mine == reference_verify(key.public_key, hash, t);
+  }
+  for (int bit = 0; bit < 256; bit++) {
+    memcpy(h, hash, 32);
+    h[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+    int mine = cl_crypto_p256_verify(key.public_key, h, sig);
+    CHECK(mine != 0);
+    agreed += mine == reference_verify(key.public_key, h, sig);
+  }
+  CHECK(agreed == 512 + 256);
+  /* A changed key: off the curve, or another point; both refused. */
+  for (int i = 1; i < 65; i += 7) {
+    cl_pinned_key k = key;
+    k.public_key[i] ^= 0x40;
+    CHECK(cl_crypto_p256_verify(k.public_key, hash, sig) != 0);
+    CHECK(reference_verify(k.public_key, hash, sig) != 0);
+  }
+  cl_pinned_key compressed = key;
+  compressed.public_key[0] = 0x02;
+  CHECK(cl_crypto_p256_verify(compressed.public_key, hash, sig) != 0);
+  /* r or s out of [1, n-1]: 0, n, n + 1, 2^256 - 1. */
+  uint8_t edge[4][32];
+  memset(edge[0], 0, 32);
+  memcpy(edge[1], ORDER_BE, 32);
+  memcpy(edge[2], ORDER_BE, 32);
+  edge[2][31]++;
+  memset(edge[3], 0xFF, 32);
+  for (int e = 0; e < 4; e++) {
+    for (int half = 0; half < 2; half++) {
+      memcpy(t, sig, 64);
+      memcpy(t + 32 * half, edge[e], 32);
+      CHECK(cl_crypto_p256_verify(key.public_key, hash, t) != 0);
+      CHECK(reference_verify(key.public_key, hash, t) != 0);
+    }
+  }
+  /* A hash above n is reduced, not refused: both verifiers decide alike. */
+  memset(h, 0xFF, 32);
+  CHECK(cl_crypto_p256_verify(key.public_key, h, sig) == reference_verify(key.public_key, h, sig));
+}
+
 int main(int argc, char **argv) {
   for (int i = 0; i < 32; i++) SEED[i] = (uint8_t)i;
   const char *group = argc > 1 ? argv[1] : "all";
   int all = strcmp(group, "all") == 0, ran = 0;
   if (all || strcmp(group, "vectors") == 0) test_vectors(), test_claim_flow(), test_signed_requests(), ran = 1;
-  if (all || strcmp(group, "signature") == 0) test_signature(), ran = 1;
+  if (all || strcmp(group, "signature") == 0) test_signature(), test_ecdsa(), ran = 1;
   if (all || strcmp(group, "answers") == 0) test_answers(), ran = 1;
   if (all || strcmp(group, "json") == 0) test_json(), ran = 1;
   if (all || strcmp(group, "encodings") == 0) test_encodings(), ran = 1;
