@@ -1,6 +1,7 @@
 /*
- * libclaimlink: the device side of the Claimlink protocol, version 1.1 (docs/protocol.md,
- * the repo copy of PROTOCOL.md; section numbers below are that document's).
+ * libclaimlink: the device side of the Claimlink protocol, version 1.1 with 1.2's clock rule for
+ * pinned devices (docs/protocol.md, the repo copy of PROTOCOL.md; section numbers below are that
+ * document's).
  *
  * Portable C99. The library does no I/O, keeps no global state and never allocates: every
  * output goes to a caller-provided buffer with an explicit size. It builds requests (bodies,
@@ -192,6 +193,68 @@ int cl_build_claim_refusal(const char *reason, char *body, size_t body_size, siz
  */
 int cl_accept_claimed(const cl_poll_answer *answer, cl_pending_claim *pending, cl_credential *out);
 
+/* ---------------------------------------------------------------- resuming after a power cut */
+
+/*
+ * What firmware persists so that a power cut in the middle of a claim or a re-provision
+ * strands nothing (README.md, "What to persist"). Write it (cl_resume_encode, at most
+ * CL_RESUME_MAX bytes) to flash at these moments, each write reaching flash before the
+ * request that follows it:
+ *
+ *  1. Before acknowledging a `reprovision` command: flags |= CL_RESUME_REPROVISION and the
+ *     command's id. After a reboot the device acknowledges it again (the same report is
+ *     harmless) and re-provisions; a reboot never loses a requested re-provision.
+ *  2. Before sending the accepting answer to a challenge: cl_resume_claim (flags |=
+ *     CL_RESUME_CLAIM). After a reboot the device sends the same body to the same path again
+ *     (section 1: the same POST answers the same 200), or polls the session, and completes the
+ *     claim with cl_resume_accept_claimed: the credential the server bound is never lost.
+ *  3. With the new credential, in the same write (one record, or the credential first and this
+ *     after it): the record with CL_RESUME_CLAIM and CL_RESUME_REPROVISION cleared.
+ *
+ * deviceSecret is in it, as in the credential: store it as the credential (NVS encryption).
+ * The encoding ends with a CRC-32, so a torn write decodes as CL_ERR_PARSE (treat as none).
+ */
+#define CL_RESUME_REPROVISION 1u /* a re-provision is asked for and not yet done */
+#define CL_RESUME_CLAIM 2u       /* an accepting answer may have been sent; its credential not yet kept */
+#define CL_RESUME_MAX                                                                                  \
+  (3 + (1 + CL_ID_MAX) + (1 + CL_SID_MAX) + (1 + CL_TOKEN_MAX) + (1 + CL_ID_MAX) + (1 + CL_NONCE_MAX) + \
+   (1 + CL_MAC_LEN) + 32 + 4) /* 472 */
+
+typedef struct {
+  unsigned flags;
+  char command_id[CL_ID_MAX + 1]; /* the reprovision command to acknowledge again; may be empty */
+  /* CL_RESUME_CLAIM: the session, the claim and the answer sent */
+  char sid[CL_SID_MAX + 1];
+  char session_token[CL_TOKEN_MAX + 1];
+  char claim_id[CL_ID_MAX + 1];
+  char device_nonce[CL_NONCE_MAX + 1];
+  char device_proof[CL_MAC_LEN + 1];
+  uint8_t secret[32]; /* deviceSecret */
+} cl_resume;
+
+/*
+ * Accepts a challenge into the record (as cl_build_claim_accept does into a cl_pending_claim):
+ * deviceNonce = b64url(rnd), deviceProof and deviceSecret, with the session's sid and token.
+ * Persist the record, then send cl_resume_claim_body to cl_resume_claim_path.
+ */
+int cl_resume_claim(cl_resume *r, const char *sid, const char *session_token, const char *pop,
+                    const cl_poll_answer *challenge, const uint8_t rnd[CL_DEVICE_NONCE_BYTES]);
+/* {"accept":true,"deviceNonce":"...","deviceProof":"..."}: the same bytes every time. */
+int cl_resume_claim_body(const cl_resume *r, char *body, size_t body_size, size_t *body_len);
+/* /api/v1/provisioning/sessions/{sid}/claims/{claimId} */
+int cl_resume_claim_path(const cl_resume *r, char *path, size_t path_size);
+/*
+ * Completes the claim from a `claimed` answer (to the POST or to a poll): CL_OK and *out only
+ * if bindMac checks, and the claim part of the record is cleared; on CL_ERR_MISMATCH the
+ * record is kept (a forged answer must not make the device forget the real claim).
+ */
+int cl_resume_accept_claimed(const cl_poll_answer *answer, cl_resume *r, cl_credential *out);
+/* Forgets the claim part (the server refused the claim for good, or it was completed). */
+void cl_resume_clear_claim(cl_resume *r);
+/* To and from the bytes to store: CL_RESUME_MAX at most; out_size must be >= CL_RESUME_MAX. */
+int cl_resume_encode(const cl_resume *r, uint8_t *out, size_t out_size, size_t *out_len);
+int cl_resume_decode(const uint8_t *in, size_t len, cl_resume *out);
+
 /* ---------------------------------------------------------------- sections 3 and 6: requests */
 
 /*
@@ -277,18 +340,24 @@ typedef struct {
 #define CL_AUTH_MAC 1u /* the response MAC checked with the device secret (section 3) */
 #define CL_AUTH_SIG 2u /* a pinned key's signature checked, with nonce and ts (section 6) */
 
-/* The device's trust settings: its pinned keys (none: 1.0 rules) and its clock. */
+/*
+ * The device's trust settings: its pinned keys (none: 1.0 rules) and its clock. (1.2) The
+ * clock no longer decides whether an answer is acted on (section 6); now and clock_set are
+ * kept for the caller's cl_clock_needs_setting and for source compatibility.
+ */
 typedef struct {
   const cl_pinned_key *keys;
   size_t nkeys;
   int64_t now;   /* the device's unix time */
-  int clock_set; /* 0 only before the first authenticated time; then ts is not checked */
+  int clock_set; /* 0 until the first authenticated time */
 } cl_trust;
 
 /*
  * Decides whether the device may act on an answer, before it parses the body:
  *  - with pinned keys, the signature must verify with a pinned key over this request's method,
- *    path and nonce, and (when clock_set) its ts be within SKEW of now (section 6);
+ *    path and nonce (section 6). (1.2) Its ts is not compared with the device's clock: a
+ *    verified answer is acted on whatever the clock says, and its ts is authenticated time
+ *    (*sig_ts; see cl_clock_needs_setting);
  *  - for a signed request, a present response MAC must check, and a missing one is accepted
  *    only when a pinned signature checked (unknown_credential, section 3);
  *  - an unsigned request without pinned keys is accepted unauthenticated (1.0: the proofs and
@@ -299,6 +368,13 @@ typedef struct {
  */
 int cl_authenticate_answer(const cl_request *req, const cl_answer *ans, const uint8_t *secret,
                            const cl_trust *trust, unsigned *auth, int64_t *sig_ts);
+
+/*
+ * (1.2) 1 when the device should set its clock to authenticated_time (a verified signature's
+ * ts, or serverTime in an answer whose response MAC or signature checked): its clock is not
+ * set, or differs from it by more than SKEW (section 6). 0 otherwise, and for a time <= 0.
+ */
+int cl_clock_needs_setting(int clock_set, int64_t now, int64_t authenticated_time);
 
 /* An application/problem+json refusal: its `code` and (1.1) `serverTime` when present. */
 typedef struct {
@@ -352,6 +428,41 @@ int cl_build_command_ack(const char *status, const char *detail, char *out, size
 /* Parses the 200 answer to measurements: accepted, duplicates, number of rejected items. */
 int cl_parse_measurements_answer(const char *body, size_t body_len, uint32_t *accepted,
                                  uint32_t *duplicates, uint32_t *rejected);
+
+/* ---------------------------------------------------------------- retries */
+
+/*
+ * One retry policy for every request the device repeats (a session start, a poll, a claim
+ * answer, readings): exponential backoff with full jitter and a cap, never sooner than the
+ * server's Retry-After. Full jitter means the wait is uniform in [0, min(cap, base * 2^n)]
+ * after the n-th failure in a row, so a fleet that lost the network at once comes back spread
+ * over the whole window, not as a synchronised flood. 12 bytes; no clock, no randomness of
+ * its own: the caller passes a fresh random 32-bit value each time.
+ */
+typedef struct {
+  uint32_t base_ms; /* the first window */
+  uint32_t cap_ms;  /* the largest window */
+  uint32_t attempt; /* failures in a row */
+} cl_backoff;
+
+#define CL_BACKOFF_LIMIT_MS 86400000u /* no wait is longer than a day */
+
+void cl_backoff_init(cl_backoff *b, uint32_t base_ms, uint32_t cap_ms);
+/* After a success: the next failure starts again at base_ms. */
+void cl_backoff_reset(cl_backoff *b);
+/* The current window, min(cap, base * 2^attempt), in ms. */
+uint32_t cl_backoff_window(const cl_backoff *b);
+/*
+ * The wait before the next attempt, in ms, and counts one more failure: uniform in
+ * [0, window] from random32, plus retry_after_seconds * 1000 when the server sent Retry-After
+ * (<= 0: none). At most CL_BACKOFF_LIMIT_MS.
+ */
+uint32_t cl_backoff_next(cl_backoff *b, uint32_t random32, int64_t retry_after_seconds);
+/*
+ * A Retry-After value (RFC 9110): delta-seconds, or an IMF-fixdate turned into seconds from
+ * now (the device's unix time; 0 when the date has passed).
+ */
+int cl_parse_retry_after(const char *value, int64_t now, int64_t *seconds);
 
 /* ---------------------------------------------------------------- strict JSON scanner */
 

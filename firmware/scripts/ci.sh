@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # CI for firmware/: builds libclaimlink, its tests and the host program with both crypto
-# backends, runs the unit tests (ctest, then under valgrind and AddressSanitizer), and fuzzes
-# the answer parsers for a fixed time. Installs nothing; says which Debian package is missing.
+# backends, runs the unit tests (ctest, then under valgrind and AddressSanitizer), fuzzes the
+# answer parsers for a fixed time, builds the library for the ESP8266 (lx106) and a 32-bit
+# RISC-V core with its stack budget (scripts/target-build.sh --check: the README's figures must
+# be current), checks the ESP-IDF and Arduino layouts (scripts/package-check.sh), and runs the
+# device against a real app: drifted and missing clocks, a power cut at every step of a claim
+# and of a re-provision on both backends, and a network outage (scripts/e2e.mjs). Installs
+# nothing; says which Debian package is missing. About 3 to 4 minutes here (README.md, "Tests").
 #
-#   firmware/scripts/ci.sh                    FUZZ_SECONDS=20 per backend by default
-#   CLAIMLINK_URL=http://localhost:3100 ...   also runs scripts/e2e.mjs against that app,
-#                                             under valgrind, pinning the keys it publishes
-#                                             (CLAIMLINK_PINS, default auto; README.md, "End to end")
+#   firmware/scripts/ci.sh                    FUZZ_SECONDS=20 per backend by default; starts the
+#                                             app (built if needed) on the embedded database,
+#                                             port FIRMWARE_E2E_PORT (3190), for the end to end
+#   CLAIMLINK_URL=http://localhost:3100 ...   runs scripts/e2e.mjs against that app instead, the
+#                                             whole flow under valgrind too, pinning the keys it
+#                                             publishes (CLAIMLINK_PINS, default auto)
+#   FIRMWARE_E2E=0                            no end to end (a machine without the app installed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
@@ -25,6 +33,11 @@ need_file "/usr/include/mbedtls/sha256.h" libmbedtls-dev
 need_file "/usr/include/bearssl.h" libbearssl-dev
 need_file "/usr/include/qrencode.h" libqrencode-dev
 need_file "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" libclang-rt-14-dev
+need_cmd xtensa-lx106-elf-gcc gcc-xtensa-lx106
+need_file /usr/lib/xtensa-lx106-elf/picolibc.specs picolibc-xtensa-lx106-elf
+need_cmd riscv64-unknown-elf-gcc gcc-riscv64-unknown-elf
+need_file /usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs picolibc-riscv64-unknown-elf
+need_cmd node nodejs
 if ((${#missing[@]})); then
   echo "firmware CI: missing Debian packages: ${missing[*]}" >&2
   echo "  apt-get install -y ${missing[*]}" >&2
@@ -68,8 +81,46 @@ for backend in mbedtls bearssl; do
   fi
 done
 
+echo "== firmware: ESP8266 (lx106) and RISC-V builds, -Os -Werror, stack budget"
+bash scripts/target-build.sh --check
+
+echo "== firmware: ESP-IDF component and Arduino library layouts"
+bash scripts/package-check.sh
+
 if [[ -n "${CLAIMLINK_URL:-}" ]]; then
-  echo "== firmware: end to end against $CLAIMLINK_URL (valgrind)"
+  echo "== firmware: end to end against $CLAIMLINK_URL (the flow under valgrind; clocks; power cuts)"
   CLAIMLINK_VALGRIND=1 CLAIMLINK_PINS="${CLAIMLINK_PINS:-auto}" node scripts/e2e.mjs
+  CLAIMLINK_E2E=clock,power,outage CLAIMLINK_PINS="${CLAIMLINK_PINS:-auto}" node scripts/e2e.mjs
+elif [[ "${FIRMWARE_E2E:-1}" != 0 ]]; then
+  app="$(cd .. && pwd)"
+  if [[ ! -d "$app/node_modules/next" ]]; then
+    echo "firmware CI: the app is not installed (npm ci in $app), so the end to end cannot run; FIRMWARE_E2E=0 skips it" >&2
+    exit 1
+  fi
+  port="${FIRMWARE_E2E_PORT:-3190}"
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "firmware CI: port $port is taken; set FIRMWARE_E2E_PORT" >&2
+    exit 1
+  fi
+  echo "== firmware: end to end: clocks, a power cut at every step (both backends), an outage; app on port $port (embedded database)"
+  (cd "$app" && node scripts/ensure-build.mjs >/dev/null)
+  # The embedded database, always: what the device sees does not depend on the database, so this
+  # runs once (the app's own suite runs the claim flow on both).
+  log="$(mktemp)"
+  (cd "$app" && exec env -u DATABASE_URL E2E_PORT="$port" node scripts/e2e-server.mjs) >"$log" 2>&1 &
+  server=$!
+  stop_server() {
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    rm -rf "$app/e2e/.tmp/data-$port" "$log"
+  }
+  trap stop_server EXIT
+  for _ in $(seq 1 120); do
+    curl -s -o /dev/null "http://127.0.0.1:$port/api/health" && break
+    kill -0 "$server" 2>/dev/null || { cat "$log" >&2; exit 1; }
+    sleep 0.5
+  done
+  CLAIMLINK_URL="http://localhost:$port" CLAIMLINK_DATA_DIR="$app/e2e/.tmp/data-$port" CLAIMLINK_PINS=auto \
+    CLAIMLINK_E2E=clock,power,outage node scripts/e2e.mjs | grep -E '^\[e2e\] (clock|outage|mbedtls|bearssl|passed|FAILED)'
 fi
 echo "== firmware: all checks passed"

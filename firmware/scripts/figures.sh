@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-CORE=(encoding json protocol answers server_sig hkdf)
+CORE=(encoding json protocol answers server_sig hkdf retry resume)
 CFLAGS=(-std=c99 -Os -DNDEBUG -ffunction-sections -fdata-sections -Iinclude -Isrc)
 lib_of() { [[ $1 == mbedtls ]] && echo /usr/lib/x86_64-linux-gnu/libmbedcrypto.a || echo /usr/lib/x86_64-linux-gnu/libbearssl.a; }
 
@@ -45,7 +45,7 @@ echo 'int main(void) { return 0; }' >"$out/base.c"
 gcc "${CFLAGS[@]}" "$out/base.c" -Wl,--gc-sections -o "$out/base"
 base=$(size -A "$out/base" | awk '$1 == ".text" {print $2}')
 for b in mbedtls bearssl; do
-  gcc "${CFLAGS[@]}" -fstack-usage -c "src/crypto_$b.c" -o "$out/crypto_$b.o"
+  gcc "${CFLAGS[@]}" -DCLAIMLINK_CRYPTO_"${b^^}"=1 -fstack-usage -c "src/crypto_$b.c" -o "$out/crypto_$b.o"
   glue=$(size -A "$out/crypto_$b.o" | awk '$1 ~ /^\.text/ {s += $2} END {print s + 0}')
   objs=("${CORE[@]/#/$out/}")
   gcc "${CFLAGS[@]}" "$out/probe.c" "${objs[@]/%/.o}" "$out/crypto_$b.o" "$(lib_of $b)" -Wl,--gc-sections -o "$out/probe_$b"

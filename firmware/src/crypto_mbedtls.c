@@ -8,6 +8,11 @@
 #include "claimlink_crypto.h"
 #include "claimlink.h"
 
+/* Which backend is built: CMake defines CLAIMLINK_CRYPTO_MBEDTLS or _BEARSSL; a build tool that
+   compiles every file of src/ gets mbedTLS on ESP-IDF and the ESP32 Arduino core. */
+#if defined(CLAIMLINK_CRYPTO_MBEDTLS) || \
+    (!defined(CLAIMLINK_CRYPTO_BEARSSL) && (defined(ESP_PLATFORM) || defined(ARDUINO_ARCH_ESP32)))
+
 #include <mbedtls/bignum.h>
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
@@ -101,3 +106,7 @@ int cl_crypto_p256_verify(const uint8_t pub[65], const uint8_t hash[32], const u
 }
 
 const char *cl_crypto_backend_name(void) { return "mbedtls " MBEDTLS_VERSION_STRING; }
+
+#else
+typedef int cl_crypto_mbedtls_not_built; /* ISO C wants a declaration in every file */
+#endif

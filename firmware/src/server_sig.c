@@ -78,13 +78,35 @@ int cl_parse_server_signature(const char *header, cl_server_signature *out) {
   return CL_OK;
 }
 
-int cl_verify_server_signature(const cl_pinned_key *keys, size_t nkeys, const char *method, const char *path,
-                               const char *request_nonce, int status, const void *body, size_t body_len,
-                               const char *header, cl_server_signature *parsed) {
-  cl_server_signature local;
-  cl_server_signature *sig = parsed ? parsed : &local;
-  const cl_pinned_key *key = NULL;
+/* SHA-256 of the signed text (section 6). A function of its own, never inlined, so that its
+   buffers are off the stack before the ECDSA verification, the deepest call of the library
+   (README.md, "Stack"). */
+#if defined(__GNUC__)
+#define CL_SIG_NOINLINE __attribute__((noinline))
+#else
+#define CL_SIG_NOINLINE
+#endif
+static CL_SIG_NOINLINE int signed_text_hash(const char *method, const char *path, const char *request_nonce, int status,
+                            const char *ts_text, const void *body, size_t body_len, uint8_t hash[32]) {
   char body_hash[65], st[21];
+  int rc = cl_sha256_hex(body, body_len, body_hash);
+  if (rc) return rc;
+  cl_u64_text((uint64_t)status, st);
+  const char *fields[] = {"claimlink/1 server-signature\n", method, "\n", path, "\n", request_nonce, "\n",
+                          st, "\n", ts_text, "\n", body_hash};
+  cl_chunk parts[12];
+  for (size_t i = 0; i < 12; i++) {
+    parts[i].p = fields[i];
+    parts[i].n = strlen(fields[i]);
+  }
+  return cl_crypto_sha256(parts, 12, hash) ? CL_ERR_CRYPTO : CL_OK;
+}
+
+/* The check itself, into the caller's parsed signature: no copy of it on the deepest path. */
+static CL_SIG_NOINLINE int verify_into(const cl_pinned_key *keys, size_t nkeys, const char *method, const char *path,
+                                       const char *request_nonce, int status, const void *body, size_t body_len,
+                                       const char *header, cl_server_signature *sig) {
+  const cl_pinned_key *key = NULL;
   uint8_t hash[32];
   if (!keys || !method || !path || !request_nonce || !header || status < 100 || status > 999)
     return CL_ERR_ARGUMENT;
@@ -94,18 +116,25 @@ int cl_verify_server_signature(const cl_pinned_key *keys, size_t nkeys, const ch
   for (size_t i = 0; i < nkeys; i++)
     if (strcmp(keys[i].kid, sig->kid) == 0) key = &keys[i];
   if (!key) return CL_ERR_MISMATCH; /* not signed by a key this firmware trusts */
-  rc = cl_sha256_hex(body, body_len, body_hash);
+  rc = signed_text_hash(method, path, request_nonce, status, sig->ts_text, body, body_len, hash);
   if (rc) return rc;
-  cl_u64_text((uint64_t)status, st);
-  const char *fields[] = {"claimlink/1 server-signature\n", method, "\n", path, "\n", request_nonce, "\n",
-                          st, "\n", sig->ts_text, "\n", body_hash};
-  cl_chunk parts[12];
-  for (size_t i = 0; i < 12; i++) {
-    parts[i].p = fields[i];
-    parts[i].n = strlen(fields[i]);
-  }
-  if (cl_crypto_sha256(parts, 12, hash)) return CL_ERR_CRYPTO;
   return cl_crypto_p256_verify(key->public_key, hash, sig->sig) == 0 ? CL_OK : CL_ERR_MISMATCH;
+}
+
+int cl_verify_server_signature(const cl_pinned_key *keys, size_t nkeys, const char *method, const char *path,
+                               const char *request_nonce, int status, const void *body, size_t body_len,
+                               const char *header, cl_server_signature *parsed) {
+  cl_server_signature local;
+  return verify_into(keys, nkeys, method, path, request_nonce, status, body, body_len, header,
+                     parsed ? parsed : &local);
+}
+
+/* A 401 unknown_credential: the one answer to a signed request the server cannot MAC. Its own
+   function, so that its problem buffer is not on the stack during the signature check. */
+static CL_SIG_NOINLINE int is_unknown_credential(const cl_answer *ans) {
+  cl_problem p;
+  return ans->status == 401 && cl_parse_problem(ans->body, ans->body_len, &p) == CL_OK &&
+         strcmp(p.code, "unknown_credential") == 0;
 }
 
 int cl_authenticate_answer(const cl_request *req, const cl_answer *ans, const uint8_t *secret,
@@ -122,15 +151,13 @@ int cl_authenticate_answer(const cl_request *req, const cl_answer *ans, const ui
        replayed one, does not verify. */
     if (!ans->signature) return CL_ERR_REFUSED;
     const char *nonce = req->nonce[0] ? req->nonce : "-";
-    int rc = cl_verify_server_signature(trust->keys, trust->nkeys, req->method, req->path, nonce, ans->status,
-                                        ans->body, ans->body_len, ans->signature, &sig);
+    int rc = verify_into(trust->keys, trust->nkeys, req->method, req->path, nonce, ans->status, ans->body,
+                         ans->body_len, ans->signature, &sig);
     if (rc) return rc == CL_ERR_ARGUMENT ? rc : CL_ERR_MISMATCH;
-    /* ts within SKEW of our clock; a device whose clock is not set yet skips this for the
-       session-start answer only, and takes its time from that ts (section 6). */
-    if (trust->clock_set) {
-      int64_t d = trust->now - sig.ts;
-      if (d > CL_SKEW_SECONDS || d < -CL_SKEW_SECONDS) return CL_ERR_REFUSED;
-    }
+    /* (1.2) ts is not compared with the device's clock: the nonce, fresh for this request,
+       already makes a verified answer fresh, and refusing it for a drifted clock would also
+       refuse the answer that sets the clock (section 6). ts is handed back as authenticated
+       time; cl_clock_needs_setting says when to take it. */
     if (sig_ts) *sig_ts = sig.ts;
     got |= CL_AUTH_SIG;
   }
@@ -145,13 +172,17 @@ int cl_authenticate_answer(const cl_request *req, const cl_answer *ans, const ui
       if (cl_check_response_mac(secret, req->nonce, ans->status, ans->body, ans->body_len, ans->response_mac))
         return CL_ERR_MISMATCH;
       got |= CL_AUTH_MAC;
-    } else {
-      cl_problem p;
-      if (!(got & CL_AUTH_SIG) || ans->status != 401 || cl_parse_problem(ans->body, ans->body_len, &p) != CL_OK ||
-          strcmp(p.code, "unknown_credential") != 0)
-        return CL_ERR_MISMATCH;
+    } else if (!(got & CL_AUTH_SIG) || !is_unknown_credential(ans)) {
+      return CL_ERR_MISMATCH;
     }
   }
   *auth = got;
   return CL_OK;
+}
+
+int cl_clock_needs_setting(int clock_set, int64_t now, int64_t authenticated_time) {
+  if (authenticated_time <= 0) return 0;
+  if (!clock_set) return 1;
+  int64_t d = now - authenticated_time;
+  return d > CL_SKEW_SECONDS || d < -CL_SKEW_SECONDS;
 }

@@ -1,6 +1,7 @@
 /*
- * libFuzzer target for everything that reads what the network sent: the JSON scanner, the
- * answer parsers, the signature header, and cl_authenticate_answer. Built with clang
+ * libFuzzer target for everything that reads what the network sent (and the resume record read
+ * back from flash): the JSON scanner, the answer parsers, the signature header,
+ * cl_authenticate_answer, Retry-After and cl_resume_decode. Built with clang
  * -fsanitize=fuzzer,address,undefined (CMake -DCLAIMLINK_FUZZ=ON); scripts/ci.sh runs it for a
  * fixed time on tests/corpus. The first input byte picks the target, the rest is the answer.
  * Besides memory safety it checks what the rest of the device relies on: a parsed id is
@@ -141,6 +142,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       (void)cl_b64url_decode(body, n, out, sizeof out, &len);
       cl_pinned_key key;
       (void)cl_pinned_key_from_b64url(text, &key);
+      /* A resume record read back from flash (torn, stale or tampered): decoded only when it
+         is exactly what cl_resume_encode writes. */
+      cl_resume r;
+      if (cl_resume_decode(data + 1, n, &r) == CL_OK) {
+        uint8_t again[CL_RESUME_MAX];
+        size_t alen;
+        CHECK(cl_resume_encode(&r, again, sizeof again, &alen) == CL_OK);
+        CHECK(alen == n && memcmp(again, data + 1, n) == 0);
+        CHECK(only(r.command_id, ID_CHARS) && only(r.claim_id, ID_CHARS) && only(r.session_token, ID_CHARS));
+      }
+      /* Retry-After from an answer: never negative. */
+      int64_t secs;
+      if (cl_parse_retry_after(text, 1795392000, &secs) == CL_OK) CHECK(secs >= 0);
       break;
     }
     default: {

@@ -362,15 +362,29 @@ static void test_signature(void) {
   strcpy(tampered, SIG_HEADER);
   tampered[strstr(tampered, "ts=\"") - tampered + 13] = '1';
   CHECK_RC(cl_authenticate_answer(&req, &t, NULL, &trust, &auth, &ts), CL_ERR_MISMATCH);
-  /* Out of SKEW, unless the clock is not set yet (session start only). */
-  trust.now = T0 + CL_SKEW_SECONDS + 1;
-  CHECK_RC(cl_authenticate_answer(&req, &ans, NULL, &trust, &auth, &ts), CL_ERR_REFUSED);
-  trust.now = T0 - CL_SKEW_SECONDS - 1;
-  CHECK_RC(cl_authenticate_answer(&req, &ans, NULL, &trust, &auth, &ts), CL_ERR_REFUSED);
-  trust.now = 0;
-  trust.clock_set = 0;
-  CHECK_RC(cl_authenticate_answer(&req, &ans, NULL, &trust, &auth, &ts), CL_OK);
-  CHECK(ts == T0);
+  /* (1.2) A verified answer is acted on whatever the device's clock says (a clock 10 minutes
+     off either way, or not set at all), and its ts is the authenticated time to set the clock
+     from: a drifted pinned device recovers instead of refusing every answer (section 6). */
+  int64_t clocks[] = {T0 + 600, T0 - 600, T0 + CL_SKEW_SECONDS + 1, T0 - CL_SKEW_SECONDS - 1, 0};
+  for (size_t i = 0; i < sizeof clocks / sizeof clocks[0]; i++) {
+    trust.now = clocks[i];
+    trust.clock_set = clocks[i] != 0;
+    ts = 0;
+    CHECK_RC(cl_authenticate_answer(&req, &ans, NULL, &trust, &auth, &ts), CL_OK);
+    CHECK(auth == CL_AUTH_SIG && ts == T0);
+    CHECK(cl_clock_needs_setting(trust.clock_set, trust.now, ts) == 1);
+  }
+  /* Within SKEW the clock is left alone; a forged or absent time never sets it. */
+  CHECK(cl_clock_needs_setting(1, T0 + CL_SKEW_SECONDS, T0) == 0);
+  CHECK(cl_clock_needs_setting(1, T0 - CL_SKEW_SECONDS, T0) == 0);
+  CHECK(cl_clock_needs_setting(1, T0, T0) == 0);
+  CHECK(cl_clock_needs_setting(0, 0, 0) == 0);
+  /* The drift does not open the door to anything else: a tampered answer is still refused. */
+  trust.now = T0 + 600;
+  t = ans;
+  t.status = 200;
+  CHECK_RC(cl_authenticate_answer(&req, &t, NULL, &trust, &auth, &ts), CL_ERR_MISMATCH);
+  CHECK_RC(cl_authenticate_answer(&replay, &ans, NULL, &trust, &auth, &ts), CL_ERR_MISMATCH);
   trust.clock_set = 1;
   trust.now = T0;
   /* Only a key the firmware pinned: the vector key not pinned, another one is. */
@@ -626,15 +640,269 @@ static void test_encodings(void) {
   CHECK_RC(cl_hex_decode("0A", 2, bin, 1), CL_ERR_PARSE); /* lower case only */
 }
 
+
+/* Retries: full jitter within the window, the window doubling to its cap, Retry-After a floor. */
+static void test_retry(void) {
+  cl_backoff b;
+  cl_backoff_init(&b, 1000, 60000);
+  CHECK(cl_backoff_window(&b) == 1000);
+  /* random32 picks the point in [0, window]: the extremes and the middle. */
+  CHECK(cl_backoff_next(&b, 0, 0) == 0);
+  CHECK(cl_backoff_window(&b) == 2000);
+  CHECK(cl_backoff_next(&b, 2000, 0) == 2000);
+  CHECK(cl_backoff_next(&b, 4001, 0) == 0); /* 4001 % 4001 */
+  CHECK(cl_backoff_window(&b) == 8000);
+  for (int i = 0; i < 100; i++) CHECK(cl_backoff_next(&b, 0xFFFFFFFFu, 0) <= 60000);
+  CHECK(cl_backoff_window(&b) == 60000);
+  CHECK(b.attempt == 64); /* no overflow however long the outage */
+  cl_backoff_reset(&b);
+  CHECK(cl_backoff_window(&b) == 1000);
+  /* Retry-After is a floor, with the jitter on top. */
+  CHECK(cl_backoff_next(&b, 0, 30) == 30000);
+  CHECK(cl_backoff_next(&b, 1234, 30) == 31234);
+  CHECK(cl_backoff_next(&b, 0, 10LL * 86400) == CL_BACKOFF_LIMIT_MS);
+  /* A fleet of 1000 devices, all failing at the same moment with the same Retry-After: their
+     waits spread over the window rather than landing on the same second. */
+  uint32_t x = 12345, lo = UINT32_MAX, hi = 0;
+  int buckets[10] = {0};
+  for (int dev = 0; dev < 1000; dev++) {
+    cl_backoff f;
+    cl_backoff_init(&f, 1000, 300000);
+    uint32_t w = 0;
+    for (int k = 0; k < 6; k++) {
+      x = x * 1664525u + 1013904223u; /* a stand-in for each device's own RNG */
+      w = cl_backoff_next(&f, x, 5);
+    }
+    CHECK(w >= 5000 && w <= 5000 + 32000);
+    if (w < lo) lo = w;
+    if (w > hi) hi = w;
+    buckets[(w - 5000) / 3201]++;
+  }
+  CHECK(hi - lo > 30000);
+  for (int i = 0; i < 10; i++) CHECK(buckets[i] > 50 && buckets[i] < 150);
+  /* Odd settings stay sane. */
+  cl_backoff_init(&b, 0, 0);
+  CHECK(cl_backoff_window(&b) == 1 && cl_backoff_next(&b, 7, 0) <= 1);
+  cl_backoff_init(&b, 500, 0xFFFFFFFFu);
+  for (int i = 0; i < 40; i++) CHECK(cl_backoff_next(&b, 0xFFFFFFFFu, 0) <= CL_BACKOFF_LIMIT_MS);
+
+  int64_t secs;
+  CHECK_RC(cl_parse_retry_after("120", T0, &secs), CL_OK);
+  CHECK(secs == 120);
+  CHECK_RC(cl_parse_retry_after(" 0 ", T0, &secs), CL_OK);
+  CHECK(secs == 0);
+  /* 2026-11-23T00:01:40Z is T0 + 100. */
+  CHECK_RC(cl_parse_retry_after("Mon, 23 Nov 2026 00:01:40 GMT", T0, &secs), CL_OK);
+  CHECK(secs == 100);
+  CHECK_RC(cl_parse_retry_after("Sun, 22 Nov 2026 23:59:00 GMT", T0, &secs), CL_OK);
+  CHECK(secs == 0);
+  CHECK_RC(cl_parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111777, &secs), CL_OK);
+  CHECK(secs == 0);
+  CHECK_RC(cl_parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111777 - 7, &secs), CL_OK);
+  CHECK(secs == 7);
+  CHECK_RC(cl_parse_retry_after("-5", T0, &secs), CL_ERR_PARSE);
+  CHECK_RC(cl_parse_retry_after("12s", T0, &secs), CL_ERR_PARSE);
+  CHECK_RC(cl_parse_retry_after("", T0, &secs), CL_ERR_PARSE);
+  CHECK_RC(cl_parse_retry_after("Mon, 23 Xyz 2026 00:01:40 GMT", T0, &secs), CL_ERR_PARSE);
+  CHECK_RC(cl_parse_retry_after("Mon, 23 Nov 2026 24:01:40 GMT", T0, &secs), CL_ERR_PARSE);
+  CHECK_RC(cl_parse_retry_after("99999999999999999999", T0, &secs), CL_OK);
+  CHECK(secs >= 86400);
+}
+
+/* The record that survives a power cut mid-claim: the same answer re-sent, bindMac checked. */
+static void test_resume(void) {
+  cl_resume r, back;
+  uint8_t buf[CL_RESUME_MAX];
+  size_t len;
+  char body[256], path[CL_PATH_MAX + 1];
+  memset(&r, 0, sizeof r);
+  /* Nothing pending: 8 bytes. */
+  CHECK_RC(cl_resume_encode(&r, buf, sizeof buf, &len), CL_OK);
+  CHECK(len == 8);
+  CHECK_RC(cl_resume_decode(buf, len, &back), CL_OK);
+  CHECK(back.flags == 0 && back.command_id[0] == 0);
+  /* A re-provision asked for by a command. */
+  r.flags = CL_RESUME_REPROVISION;
+  strcpy(r.command_id, "cmd_01JZ8Q4T9W6V3X2Y1Z0A5B7C8D");
+  CHECK_RC(cl_resume_encode(&r, buf, sizeof buf, &len), CL_OK);
+  CHECK_RC(cl_resume_decode(buf, len, &back), CL_OK);
+  CHECK(back.flags == CL_RESUME_REPROVISION);
+  CHECK_STR(back.command_id, "cmd_01JZ8Q4T9W6V3X2Y1Z0A5B7C8D");
+  /* The vector's challenge, accepted into the record: the same deviceProof and secret. */
+  cl_poll_answer ch;
+  memset(&ch, 0, sizeof ch);
+  ch.state = CL_STATE_CHALLENGE;
+  strcpy(ch.claim_id, CLAIM_ID);
+  strcpy(ch.nonce, NONCE);
+  strcpy(ch.server_proof, SERVER_PROOF);
+  const uint8_t *dn = (const uint8_t *)"device-nonce-16b";
+  CHECK_RC(cl_resume_claim(&r, SID, "c2Vzc2lvbi10b2tlbi0zMi1ieXRlcy1leGFtcGxlLTAx", POP_T, &ch, dn), CL_OK);
+  CHECK(r.flags == (CL_RESUME_REPROVISION | CL_RESUME_CLAIM));
+  CHECK_STR(r.device_nonce, DEVICE_NONCE);
+  CHECK_STR(r.device_proof, DEVICE_PROOF);
+  uint8_t want[32];
+  secret(want);
+  CHECK(memcmp(r.secret, want, 32) == 0);
+  CHECK_RC(cl_resume_claim_body(&r, body, sizeof body, &len), CL_OK);
+  CHECK_STR(body, "{\"accept\":true,\"deviceNonce\":\"" DEVICE_NONCE "\",\"deviceProof\":\"" DEVICE_PROOF "\"}");
+  CHECK_RC(cl_resume_claim_path(&r, path, sizeof path), CL_OK);
+  CHECK_STR(path, "/api/v1/provisioning/sessions/" SID "/claims/" CLAIM_ID);
+  CHECK_RC(cl_resume_encode(&r, buf, sizeof buf, &len), CL_OK);
+  CHECK(len <= CL_RESUME_MAX && len == 240); /* what README.md says: 240 bytes with today's server */
+  /* After a reboot: the record read back sends the very same bytes. */
+  CHECK_RC(cl_resume_decode(buf, len, &back), CL_OK);
+  char body2[256];
+  CHECK_RC(cl_resume_claim_body(&back, body2, sizeof body2, NULL), CL_OK);
+  CHECK_STR(body2, body);
+  CHECK(memcmp(back.secret, want, 32) == 0);
+  /* A torn write (any byte changed, or cut short) reads as no record. */
+  for (size_t i = 0; i < len; i++) {
+    buf[i] ^= 0x20;
+    CHECK_RC(cl_resume_decode(buf, len, &back), CL_ERR_PARSE);
+    buf[i] ^= 0x20;
+  }
+  CHECK_RC(cl_resume_decode(buf, len - 1, &back), CL_ERR_PARSE);
+  CHECK_RC(cl_resume_decode(buf, 7, &back), CL_ERR_PARSE);
+  CHECK_RC(cl_resume_encode(&r, buf, CL_RESUME_MAX - 1, &len), CL_ERR_BUFFER);
+  /* The largest record fits CL_RESUME_MAX. */
+  cl_resume big = r;
+  memset(big.command_id, 'c', CL_ID_MAX);
+  big.command_id[CL_ID_MAX] = 0;
+  memset(big.session_token, 't', CL_TOKEN_MAX);
+  big.session_token[CL_TOKEN_MAX] = 0;
+  CHECK_RC(cl_resume_encode(&big, buf, sizeof buf, &len), CL_OK);
+  CHECK(len <= CL_RESUME_MAX);
+  CHECK_RC(cl_resume_decode(buf, len, &back), CL_OK);
+  /* A forged `claimed` (wrong bindMac) keeps the record; the real one completes it. */
+  cl_poll_answer claimed;
+  memset(&claimed, 0, sizeof claimed);
+  claimed.state = CL_STATE_CLAIMED;
+  strcpy(claimed.device_id, DEVICE_ID);
+  strcpy(claimed.credential_id, CREDENTIAL_ID);
+  strcpy(claimed.bind_mac, "AAAAKQRvYB4-LmhyBP9WfGouEsLWG-dLc1Y1OoAlvOQ");
+  cl_credential cred;
+  CHECK_RC(cl_resume_accept_claimed(&claimed, &r, &cred), CL_ERR_MISMATCH);
+  CHECK(r.flags & CL_RESUME_CLAIM);
+  CHECK(memcmp(r.secret, want, 32) == 0);
+  strcpy(claimed.bind_mac, BIND_MAC);
+  CHECK_RC(cl_resume_accept_claimed(&claimed, &r, &cred), CL_OK);
+  CHECK_STR(cred.device_id, DEVICE_ID);
+  CHECK(memcmp(cred.secret, want, 32) == 0);
+  CHECK(r.flags == CL_RESUME_REPROVISION && r.sid[0] == 0);
+  uint8_t zero[32] = {0};
+  CHECK(memcmp(r.secret, zero, 32) == 0);
+  /* Refused inputs. */
+  CHECK_RC(cl_resume_claim_body(&r, body, sizeof body, &len), CL_ERR_ARGUMENT);
+  CHECK_RC(cl_resume_claim(&r, SID, "bad token\n", POP_T, &ch, dn), CL_ERR_ARGUMENT);
+  strcpy(r.command_id, "cmd\n1");
+  CHECK_RC(cl_resume_encode(&r, buf, sizeof buf, &len), CL_ERR_ARGUMENT);
+}
+
+/*
+ * The backend's ECDSA verification against the vector, its malleated twin (r, n - s), every
+ * single-bit change of the signature, the hash and the key, and the edges of r and s; in the
+ * BearSSL build also against BearSSL's own verifier, which must agree on every one of them.
+ */
+#if defined(CLAIMLINK_CRYPTO_BEARSSL)
+#include <bearssl.h>
+static int reference_verify(const uint8_t pub[65], const uint8_t hash[32], const uint8_t sig[64]) {
+  br_ec_public_key pk;
+  uint8_t q[65];
+  memcpy(q, pub, 65);
+  pk.curve = BR_EC_secp256r1;
+  pk.q = q;
+  pk.qlen = 65;
+  return br_ecdsa_i31_vrfy_raw(&br_ec_p256_m31, hash, 32, &pk, sig, 64) == 1 ? 0 : -1;
+}
+#else
+static int reference_verify(const uint8_t pub[65], const uint8_t hash[32], const uint8_t sig[64]) {
+  return cl_crypto_p256_verify(pub, hash, sig);
+}
+#endif
+
+static void test_ecdsa(void) {
+  static const uint8_t ORDER_BE[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF,
+                                       0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17,
+                                       0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
+  cl_pinned_key key;
+  uint8_t sig[64], hash[32], t[64], h[32];
+  size_t n;
+  CHECK_RC(cl_pinned_key_from_b64url(PUBKEY, &key), CL_OK);
+  CHECK_RC(cl_b64url_decode(SIG_B64, strlen(SIG_B64), sig, sizeof sig, &n), CL_OK);
+  const char *text = "claimlink/1 server-signature\nPOST\n/api/v1/provisioning/sessions\n" SIG_NONCE "\n201\n" SIG_TS
+                     "\n" SESSION_SHA;
+  cl_chunk c = {text, strlen(text)};
+  CHECK(cl_crypto_sha256(&c, 1, hash) == 0);
+  CHECK(cl_crypto_p256_verify(key.public_key, hash, sig) == 0);
+  CHECK(reference_verify(key.public_key, hash, sig) == 0);
+  /* (r, n - s) is the same signature for ECDSA: both verify. */
+  memcpy(t, sig, 64);
+  int borrow = 0;
+  for (int i = 31; i >= 0; i--) {
+    int d = ORDER_BE[i] - sig[32 + i] - borrow;
+    borrow = d < 0;
+    t[32 + i] = (uint8_t)(d + (borrow ? 256 : 0));
+  }
+  CHECK(cl_crypto_p256_verify(key.public_key, hash, t) == 0);
+  CHECK(reference_verify(key.public_key, hash, t) == 0);
+  /* Every single-bit change of the signature and of the hash: refused, by both. */
+  int agreed = 0;
+  for (int bit = 0; bit < 512; bit++) {
+    memcpy(t, sig, 64);
+    t[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+    int mine = cl_crypto_p256_verify(key.public_key, hash, t);
+    CHECK(mine != 0);
+    agreed += mine == reference_verify(key.public_key, hash, t);
+  }
+  for (int bit = 0; bit < 256; bit++) {
+    memcpy(h, hash, 32);
+    h[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+    int mine = cl_crypto_p256_verify(key.public_key, h, sig);
+    CHECK(mine != 0);
+    agreed += mine == reference_verify(key.public_key, h, sig);
+  }
+  CHECK(agreed == 512 + 256);
+  /* A changed key: off the curve, or another point; both refused. */
+  for (int i = 1; i < 65; i += 7) {
+    cl_pinned_key k = key;
+    k.public_key[i] ^= 0x40;
+    CHECK(cl_crypto_p256_verify(k.public_key, hash, sig) != 0);
+    CHECK(reference_verify(k.public_key, hash, sig) != 0);
+  }
+  cl_pinned_key compressed = key;
+  compressed.public_key[0] = 0x02;
+  CHECK(cl_crypto_p256_verify(compressed.public_key, hash, sig) != 0);
+  /* r or s out of [1, n-1]: 0, n, n + 1, 2^256 - 1. */
+  uint8_t edge[4][32];
+  memset(edge[0], 0, 32);
+  memcpy(edge[1], ORDER_BE, 32);
+  memcpy(edge[2], ORDER_BE, 32);
+  edge[2][31]++;
+  memset(edge[3], 0xFF, 32);
+  for (int e = 0; e < 4; e++) {
+    for (int half = 0; half < 2; half++) {
+      memcpy(t, sig, 64);
+      memcpy(t + 32 * half, edge[e], 32);
+      CHECK(cl_crypto_p256_verify(key.public_key, hash, t) != 0);
+      CHECK(reference_verify(key.public_key, hash, t) != 0);
+    }
+  }
+  /* A hash above n is reduced, not refused: both verifiers decide alike. */
+  memset(h, 0xFF, 32);
+  CHECK(cl_crypto_p256_verify(key.public_key, h, sig) == reference_verify(key.public_key, h, sig));
+}
+
 int main(int argc, char **argv) {
   for (int i = 0; i < 32; i++) SEED[i] = (uint8_t)i;
   const char *group = argc > 1 ? argv[1] : "all";
   int all = strcmp(group, "all") == 0, ran = 0;
   if (all || strcmp(group, "vectors") == 0) test_vectors(), test_claim_flow(), test_signed_requests(), ran = 1;
-  if (all || strcmp(group, "signature") == 0) test_signature(), ran = 1;
+  if (all || strcmp(group, "signature") == 0) test_signature(), test_ecdsa(), ran = 1;
   if (all || strcmp(group, "answers") == 0) test_answers(), ran = 1;
   if (all || strcmp(group, "json") == 0) test_json(), ran = 1;
   if (all || strcmp(group, "encodings") == 0) test_encodings(), ran = 1;
+  if (all || strcmp(group, "retry") == 0) test_retry(), ran = 1;
+  if (all || strcmp(group, "resume") == 0) test_resume(), ran = 1;
   if (!ran) {
     fprintf(stderr, "unknown test group %s\n", group);
     return 2;

@@ -8,7 +8,8 @@
 void usage(void) {
   fputs("usage: claimlink-device [--server URL] [--origin URL] [--connect URL] [--state FILE]\n"
         "         [--model NAME] [--firmware VERSION] [--pin B64URL]... [--interval SECONDS]\n"
-        "         [--readings N] [--exit-after-command TYPE] [--reprovision] [--confirm] [--no-qr-art]\n",
+        "         [--readings N] [--exit-after-command TYPE] [--reprovision] [--confirm] [--no-qr-art]\n"
+        "         [--no-rtc] [--clock-drift SECONDS]\n",
         stderr);
 }
 
@@ -47,6 +48,16 @@ int parse_options(int argc, char **argv, options *o) {
     if (strcmp(a, "--reprovision") == 0) o->reprovision = 1;
     else if (strcmp(a, "--confirm") == 0) o->confirm = 1;
     else if (strcmp(a, "--no-qr-art") == 0) o->qr_art = 0;
+    else if (strcmp(a, "--no-rtc") == 0) o->no_rtc = 1;
+    else if (strcmp(a, "--clock-drift") == 0) {
+      char *end;
+      o->clock_drift = v ? strtol(v, &end, 10) : 0;
+      if (!v || *end || !*v || o->clock_drift < -315360000 || o->clock_drift > 315360000) {
+        fprintf(stderr, "--clock-drift needs a whole number of seconds (may be negative)\n");
+        return -1;
+      }
+      i++;
+    }
     else if (strcmp(a, "--server") == 0) slot = &o->server;
     else if (strcmp(a, "--origin") == 0) slot = &origin;
     else if (strcmp(a, "--connect") == 0) slot = &o->connect;

@@ -10,18 +10,25 @@
 
 #define HTTP_TIMEOUT_SECONDS 40 /* longer than a long poll (wait <= 30) */
 
-static cl_trust trust_of(const device *d, int clock_set) {
-  cl_trust t = {d->o.pins, d->o.npins, device_now(d), clock_set};
+static cl_trust trust_of(const device *d) {
+  cl_trust t = {d->o.pins, d->o.npins, device_now(d), d->clock_set};
   return t;
 }
 
 /* (1.1) A device sets its clock only from an authenticated time (sections 3 and 6). */
 void set_clock(device *d, int64_t server_time, const char *why) {
-  int64_t offset = server_time - (int64_t)time(NULL);
+  int64_t offset = server_time - host_clock(d);
   if (!d->clock_set || offset != d->clock_offset)
     say("Clock set from %s (offset %lld s).\n", why, (long long)offset);
   d->clock_offset = offset;
   d->clock_set = 1;
+}
+
+/* (1.2) A verified signature's ts is authenticated time: taken when the clock is not set or is
+   more than SKEW off it, so a drifted pinned device recovers at its next answer (section 6). */
+static void clock_from_signature(device *d, unsigned auth, int64_t sig_ts) {
+  if ((auth & CL_AUTH_SIG) && cl_clock_needs_setting(d->clock_set, device_now(d), sig_ts))
+    set_clock(d, sig_ts, "the server's signature");
 }
 
 /*
@@ -29,7 +36,7 @@ void set_clock(device *d, int64_t server_time, const char *why) {
  * signature must check over this request's method, path and nonce (section 6).
  */
 int unsigned_call(device *d, const char *method, const char *path, const char *bearer, const char *body,
-                  int clock_may_be_unset, http_response *res, unsigned *auth) {
+                  http_response *res, unsigned *auth) {
   cl_request req;
   uint8_t rnd[CL_REQUEST_NONCE_BYTES];
   char nonce_h[32 + CL_NONCE_MAX], auth_h[32 + CL_TOKEN_MAX];
@@ -45,7 +52,7 @@ int unsigned_call(device *d, const char *method, const char *path, const char *b
                    sizeof d->buf, res))
     return -1;
   cl_answer a = {res->status, res->body, res->body_len, res->signature, res->response_mac};
-  cl_trust t = trust_of(d, clock_may_be_unset ? d->clock_set : 1);
+  cl_trust t = trust_of(d);
   int64_t sig_ts;
   int rc = cl_authenticate_answer(&req, &a, NULL, &t, auth, &sig_ts);
   if (rc != CL_OK) {
@@ -54,7 +61,7 @@ int unsigned_call(device *d, const char *method, const char *path, const char *b
                                                 : cl_strerror(rc));
     return -2;
   }
-  if ((*auth & CL_AUTH_SIG) && !d->clock_set) set_clock(d, sig_ts, "the server's signature");
+  clock_from_signature(d, *auth, sig_ts);
   return 0;
 }
 
@@ -79,12 +86,14 @@ int signed_call(device *d, const char *method, const char *path, const char *bod
                      res))
       return -1;
     cl_answer a = {res->status, res->body, res->body_len, res->signature, res->response_mac};
-    cl_trust t = trust_of(d, 1);
-    int rc = cl_authenticate_answer(&req, &a, d->cred.secret, &t, auth, NULL);
+    cl_trust t = trust_of(d);
+    int64_t sig_ts;
+    int rc = cl_authenticate_answer(&req, &a, d->cred.secret, &t, auth, &sig_ts);
     if (rc != CL_OK) {
       say("Not acting on the answer %d to %s %s: %s.\n", res->status, method, path, cl_strerror(rc));
       return -2;
     }
+    clock_from_signature(d, *auth, sig_ts);
     cl_problem p;
     if (res->status == 401 && attempt == 0 && cl_parse_problem(res->body, res->body_len, &p) == CL_OK &&
         strcmp(p.code, "stale_timestamp") == 0 && p.has_server_time) {

@@ -38,6 +38,8 @@ typedef struct {
   int reprovision;
   int confirm;
   int qr_art;
+  long clock_drift; /* --clock-drift S: a real-time clock this many seconds off (a test hook) */
+  int no_rtc;       /* --no-rtc: no real-time clock; time counts from 0 at boot until set */
 } options;
 
 /* Everything the device holds. One instance, static (the buffers are large). */
@@ -46,8 +48,12 @@ typedef struct {
   http_origin http;
   cl_credential cred;
   int has_cred;
-  int64_t clock_offset; /* authenticated server time minus the host clock */
+  int64_t clock_offset; /* authenticated server time minus host_clock() */
   int clock_set;
+  int64_t boot;         /* the monotonic clock at start (--no-rtc) */
+  cl_resume resume;     /* persisted with the credential: an unfinished claim or re-provision */
+  cl_backoff retry;     /* one retry policy for every repeated request */
+  int64_t retry_after;  /* the last refusal's Retry-After in seconds (0: none) */
   int need_provision; /* a credential refusal: claim again (signed if the credential is kept) */
   outbox outbox;      /* readings not yet acknowledged by the server, kept in the state file */
   char buf[ANSWER_MAX];
@@ -61,10 +67,26 @@ void say(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
+/* The board's own clock: the host's (plus --clock-drift), or seconds since boot (--no-rtc). */
+int64_t host_clock(const device *d);
 int64_t device_now(const device *d);
 void random_bytes(uint8_t *out, size_t n);
 /* Sleeps, waking early when stopping. */
 void nap(long seconds);
+void nap_ms(uint32_t ms);
+/*
+ * A failed attempt: waits as cl_backoff_next says (Retry-After of res honoured when res is
+ * not NULL). A success calls cl_backoff_reset(&d->retry).
+ */
+void retry_wait(device *d, const http_response *res, const char *what);
+/* Keeps a refusal's Retry-After (seconds) in d->retry_after. */
+void note_retry_after(device *d, const http_response *res);
+/*
+ * Test hook for the power-cut tests: with CLAIMLINK_DEVICE_POWER_CUT=<point> in the
+ * environment, the program kills itself with SIGKILL the first time it reaches that point
+ * (README.md, "What to persist", lists them).
+ */
+void power_cut_point(const char *point);
 /* Writes the credential and the outbox (state.c); says so when it fails. */
 int device_save(device *d);
 
@@ -74,7 +96,7 @@ void usage(void);
 
 /* calls.c: 0 answered and authenticated; -1 no answer (network); -2 an answer not to act on. */
 int unsigned_call(device *d, const char *method, const char *path, const char *bearer, const char *body,
-                  int clock_may_be_unset, http_response *res, unsigned *auth);
+                  http_response *res, unsigned *auth);
 int signed_call(device *d, const char *method, const char *path, const char *body, size_t body_len,
                 http_response *res, unsigned *auth);
 void set_clock(device *d, int64_t server_time, const char *why);
@@ -82,13 +104,23 @@ void print_refusal(const char *what, const http_response *res);
 /* A 401 credential refusal to a signed request: 1 handled (need_provision set), else 0. */
 int handle_credential_refusal(device *d, const http_response *res, unsigned auth);
 
-/* provisioning.c: 0 claimed and saved, -1 stopping or failed. */
+/*
+ * provisioning.c: 0 claimed and saved (or a re-provision that is not to be done any more),
+ * -1 stopping or failed. Resumes an unfinished claim first (d->resume).
+ */
 int provision_and_save(device *d);
 
 /* reporting.c */
 int run_commands(device *d, long *interval, int *reprovision, int *exit_now);
-/* Queues three readings and sends the outbox: 0 sent, -1 kept for later, -2 credential refused. */
-int send_readings(device *d);
+/* After a reboot mid-re-provision: the reprovision command acknowledged again (the same report
+   is harmless). 1 go on re-provisioning, 0 not to be done (expired), -1 no answer. */
+int acknowledge_reprovision_again(device *d);
+/*
+ * Queues three readings and, when send is set, sends the outbox: 0 sent, 1 queued only, -1
+ * kept for later (the server did not take them; d->retry_after set from a 429/503), -2
+ * credential refused.
+ */
+int send_readings(device *d, int send);
 
 /* selftest.c: `--self-test`, offline. */
 int self_test(void);

@@ -32,6 +32,69 @@ static int ask(const char *name) {
   return line[0] == 'y' || line[0] == 'Y';
 }
 
+/* A `claimed` answer completes the claim in d->resume only if bindMac checks with its secret. */
+static int complete_claim(device *d, const cl_poll_answer *a) {
+  cl_credential cred;
+  if (cl_resume_accept_claimed(a, &d->resume, &cred) != CL_OK) {
+    say("bindMac does not check: not keeping this credential.\n");
+    return -1;
+  }
+  /* Only now is the old credential (if any) replaced (section 3, 1.1); provision_and_save
+     writes it and the cleared record in one write. */
+  d->cred = cred;
+  d->has_cred = 1;
+  cl_wipe(&cred, sizeof cred);
+  return 0;
+}
+
+/*
+ * After a reboot with an unfinished claim (README.md, "What to persist"): the same accepting
+ * answer again to the same claim (section 1: the same POST answers the same 200), or a poll
+ * that says `claimed`. 0 claimed, 1 the claim is over without this device (start afresh),
+ * -1 stopping.
+ */
+static int resume_claim(device *d) {
+  char body[256], path[CL_PATH_MAX + 1];
+  size_t len;
+  if (cl_resume_claim_body(&d->resume, body, sizeof body, &len) != CL_OK ||
+      cl_resume_claim_path(&d->resume, path, sizeof path) != CL_OK) {
+    cl_resume_clear_claim(&d->resume);
+    return 1;
+  }
+  while (!stopping) {
+    http_response res;
+    unsigned auth = 0;
+    cl_poll_answer a;
+    int rc = unsigned_call(d, "POST", path, d->resume.session_token, body, &res, &auth);
+    if (rc != 0) {
+      retry_wait(d, NULL, rc == -1 ? "The claim answer got no answer" : "The claim answer's answer is not to be acted on");
+      continue;
+    }
+    power_cut_point("answer");
+    if (res.status == 200 && cl_parse_poll(res.body, res.body_len, &a) == CL_OK && a.state == CL_STATE_CLAIMED &&
+        complete_claim(d, &a) == 0) {
+      cl_backoff_reset(&d->retry);
+      return 0;
+    }
+    if (res.status == 429 || res.status >= 500) {
+      retry_wait(d, &res, "The claim answer was refused for now");
+      continue;
+    }
+    print_refusal("Resumed claim answer", &res);
+    /* The claim ended without us (timed out, or refused): the session may still say claimed. */
+    char poll[CL_PATH_MAX + 1];
+    snprintf(poll, sizeof poll, "/api/v1/provisioning/sessions/%s?wait=0", d->resume.sid);
+    if (unsigned_call(d, "GET", poll, d->resume.session_token, NULL, &res, &auth) == 0 && res.status == 200 &&
+        cl_parse_poll(res.body, res.body_len, &a) == CL_OK && a.state == CL_STATE_CLAIMED && complete_claim(d, &a) == 0)
+      return 0;
+    say("The unfinished claim is over; starting a new session.\n");
+    cl_resume_clear_claim(&d->resume);
+    device_save(d);
+    return 1;
+  }
+  return -1;
+}
+
 /*
  * One provisioning session after another until the device is claimed (section 1), signed with
  * the current credential when it has one (section 5). Returns 0 claimed, -1 stopping.
@@ -39,7 +102,6 @@ static int ask(const char *name) {
 static int provision(device *d) {
   char body[512], path[CL_PATH_MAX + 1];
   size_t len;
-  long backoff = 1;
   while (!stopping) {
     uint8_t pop_seed[32];
     cl_session s;
@@ -53,33 +115,35 @@ static int provision(device *d) {
     /* popSeed never leaves the device (section 1); a new one per session. */
     random_bytes(pop_seed, sizeof pop_seed);
     if (d->has_cred) rc = signed_call(d, "POST", "/api/v1/provisioning/sessions", body, len, &res, &auth);
-    else rc = unsigned_call(d, "POST", "/api/v1/provisioning/sessions", NULL, body, 1, &res, &auth);
+    else rc = unsigned_call(d, "POST", "/api/v1/provisioning/sessions", NULL, body, &res, &auth);
     if (rc == 0 && res.status != 201) {
       print_refusal("Session start", &res);
       if (d->has_cred) handle_credential_refusal(d, &res, auth);
-      rc = -1;
+      rc = -3;
     } else if (rc == 0) {
       rc = cl_parse_session(res.body, res.body_len, d->o.origin, CL_STEP_SECONDS, &s);
       if (rc == CL_ERR_REFUSED)
         say("Refusing the session: its claimUrl is not %s/claim or its step is not %u.\n", d->o.origin,
             CL_STEP_SECONDS);
       else if (rc != CL_OK) say("Malformed session answer.\n");
-      else if (auth) set_clock(d, s.server_time, "the session answer");
-    } else if (rc == -1) {
-      say("Cannot reach %s; retrying in %ld s.\n", d->o.connect ? d->o.connect : d->o.server, backoff);
+      /* Section 1: a board without a clock takes serverTime. Authenticated (a pinned signature),
+         it also corrects a set clock that is off; unauthenticated, it only starts an unset one
+         (the QR's steps: a wrong time costs a refused claim at worst, and the first signed
+         request's authenticated stale_timestamp corrects it). */
+      else if (auth ? cl_clock_needs_setting(d->clock_set, device_now(d), s.server_time) : !d->clock_set)
+        set_clock(d, s.server_time, auth ? "the session answer" : "the session answer's serverTime (unauthenticated)");
     }
     if (rc != 0) {
       cl_wipe(pop_seed, sizeof pop_seed);
-      nap(backoff);
-      backoff = backoff < 30 ? backoff * 2 : 60;
+      retry_wait(d, rc == -3 ? &res : NULL,
+                 rc == -1 ? "Cannot reach the server" : rc == -3 ? "Session start refused" : "Session start failed");
       continue;
     }
-    backoff = 1;
+    cl_backoff_reset(&d->retry);
+    power_cut_point("session");
 
     uint64_t shown = UINT64_MAX;
-    cl_pending_claim pending;
-    int have_pending = 0, restart = 0;
-    memset(&pending, 0, sizeof pending);
+    int restart = 0;
     while (!stopping && !restart) {
       int64_t now = device_now(d);
       uint64_t T = cl_step_of(now, CL_STEP_SECONDS);
@@ -93,13 +157,13 @@ static int provision(device *d) {
       long wait = (long)(CL_STEP_SECONDS - now % CL_STEP_SECONDS);
       if (wait > POLL_WAIT_MAX) wait = POLL_WAIT_MAX;
       snprintf(path, sizeof path, "/api/v1/provisioning/sessions/%s?wait=%ld", s.sid, wait);
-      rc = unsigned_call(d, "GET", path, s.session_token, NULL, 0, &res, &auth);
-      if (rc == -1) {
-        if (!stopping) say("Poll failed; retrying.\n"), nap(1);
+      rc = unsigned_call(d, "GET", path, s.session_token, NULL, &res, &auth);
+      if (rc != 0) {
+        retry_wait(d, NULL, rc == -1 ? "Poll failed" : "Poll answer not to be acted on");
         continue;
       }
-      if (rc != 0) {
-        nap(1);
+      if (res.status == 429 || res.status >= 500) {
+        retry_wait(d, &res, "Poll refused for now");
         continue;
       }
       if (res.status != 200) {
@@ -107,10 +171,10 @@ static int provision(device *d) {
         restart = 1;
         break;
       }
+      cl_backoff_reset(&d->retry);
       cl_poll_answer a;
       if (cl_parse_poll(res.body, res.body_len, &a) != CL_OK) {
-        say("Malformed poll answer.\n");
-        nap(1);
+        retry_wait(d, NULL, "Malformed poll answer");
         continue;
       }
       if (a.state == CL_STATE_WAITING) continue;
@@ -122,15 +186,9 @@ static int provision(device *d) {
       if (a.state == CL_STATE_CLAIMED) {
         /* The claim answer was lost but the claim went through: only a device holding the
            pending secret can check bindMac; any other starts again. */
-        if (have_pending) {
-          cl_credential cred;
-          if (cl_accept_claimed(&a, &pending, &cred) == CL_OK) {
-            d->cred = cred;
-            d->has_cred = 1;
-            cl_wipe(pop_seed, sizeof pop_seed);
-            return 0;
-          }
-          have_pending = 0;
+        if ((d->resume.flags & CL_RESUME_CLAIM) && strcmp(d->resume.sid, s.sid) == 0 && complete_claim(d, &a) == 0) {
+          cl_wipe(pop_seed, sizeof pop_seed);
+          return 0;
         }
         say("Session claimed without this device's secret; starting again.\n");
         restart = 1;
@@ -145,47 +203,46 @@ static int provision(device *d) {
         const char *reason = matched != CL_OK ? "pop_mismatch" : "user_declined";
         if (matched != CL_OK) say("The claimant's code does not match this screen: refusing (pop_mismatch).\n");
         cl_build_claim_refusal(reason, body, sizeof body, &len);
-        if (unsigned_call(d, "POST", path, s.session_token, body, 0, &res, &auth) == 0 && res.status != 200)
+        if (unsigned_call(d, "POST", path, s.session_token, body, &res, &auth) == 0 && res.status != 200)
           print_refusal("Refusal", &res);
         cl_wipe(pop, sizeof pop);
         continue;
       }
+      power_cut_point("challenge");
       uint8_t dn[CL_DEVICE_NONCE_BYTES];
       random_bytes(dn, sizeof dn);
-      rc = cl_build_claim_accept(pop, s.sid, &a, dn, body, sizeof body, &len, &pending);
+      rc = cl_resume_claim(&d->resume, s.sid, s.session_token, pop, &a, dn);
       cl_wipe(pop, sizeof pop);
+      if (rc == CL_OK) rc = cl_resume_claim_body(&d->resume, body, sizeof body, &len);
       if (rc != CL_OK) continue;
-      have_pending = 1;
+      /* The accepting answer reaches storage before it is sent: if the power goes once the
+         server has bound the credential, the device sends it again after the reboot. */
+      if (device_save(d) != 0) {
+        cl_resume_clear_claim(&d->resume);
+        continue;
+      }
+      power_cut_point("record");
       /* The same body again gets the same answer: a lost answer costs nothing (section 1). */
       rc = -1;
       for (int attempt = 0; attempt < 5 && rc != 0 && !stopping; attempt++) {
-        rc = unsigned_call(d, "POST", path, s.session_token, body, 0, &res, &auth);
-        if (rc == -1) nap(1L << attempt);
+        rc = unsigned_call(d, "POST", path, s.session_token, body, &res, &auth);
+        if (rc != 0) retry_wait(d, NULL, "The claim answer got no answer");
       }
       if (rc != 0) continue; /* keep polling: a poll may still answer `claimed` */
+      cl_backoff_reset(&d->retry);
+      power_cut_point("answer");
       cl_poll_answer claimed;
       if (res.status != 200 || cl_parse_poll(res.body, res.body_len, &claimed) != CL_OK ||
           claimed.state != CL_STATE_CLAIMED) {
         print_refusal("Claim answer", &res);
-        cl_wipe(pending.secret, sizeof pending.secret);
-        have_pending = 0;
+        cl_resume_clear_claim(&d->resume);
+        device_save(d);
         continue;
       }
-      cl_credential cred;
-      rc = cl_accept_claimed(&claimed, &pending, &cred);
-      have_pending = 0;
-      if (rc != CL_OK) {
-        say("bindMac does not check: not keeping this credential.\n");
-        continue;
-      }
-      /* Only now is the old credential (if any) replaced (section 3, 1.1). */
-      d->cred = cred;
-      d->has_cred = 1;
-      cl_wipe(&cred, sizeof cred);
+      if (complete_claim(d, &claimed) != 0) continue;
       cl_wipe(pop_seed, sizeof pop_seed);
       return 0;
     }
-    cl_wipe(pending.secret, sizeof pending.secret);
     cl_wipe(pop_seed, sizeof pop_seed);
   }
   return -1;
@@ -195,14 +252,39 @@ int provision_and_save(device *d) {
   int had = d->has_cred;
   char old_id[CL_ID_MAX + 1];
   memcpy(old_id, d->cred.device_id, sizeof old_id);
-  if (provision(d) != 0) return -1;
+  int claimed = 0;
+  if (d->resume.flags & CL_RESUME_CLAIM) {
+    int r = resume_claim(d);
+    if (r < 0) return -1;
+    claimed = r == 0;
+  }
+  if (!claimed && (d->resume.flags & CL_RESUME_REPROVISION) && d->resume.command_id[0] && d->has_cred) {
+    /* Rebooted after saving the re-provision and maybe before the server took its ack. */
+    int a;
+    while ((a = acknowledge_reprovision_again(d)) < 0 && !stopping && !d->need_provision)
+      retry_wait(d, NULL, "The reprovision acknowledgement got no answer");
+    if (stopping) return -1;
+    if (a == 0) {
+      d->resume.flags &= ~CL_RESUME_REPROVISION;
+      d->resume.command_id[0] = '\0';
+      return device_save(d);
+    }
+  }
+  if (!claimed) {
+    if (d->resume.flags & CL_RESUME_REPROVISION) power_cut_point("reprovision-acked");
+    if (provision(d) != 0) return -1;
+  }
   if (d->outbox.n && (!had || strcmp(old_id, d->cred.device_id) != 0)) {
     /* Claimed as another device record (released to a new owner): the readings were not its. */
     say("Dropping %zu unsent readings of the previous device record.\n", d->outbox.n);
     d->outbox.n = 0;
   }
+  /* The new credential and the cleared record in one write (state.c renames one file). */
+  d->resume.flags &= ~CL_RESUME_REPROVISION;
+  d->resume.command_id[0] = '\0';
   if (device_save(d) != 0) return -1;
   say("%s \"%s\" (%s), credential %s. State saved to %s.\n", had ? "Re-provisioned as" : "Claimed as", d->cred.name,
       d->cred.device_id, d->cred.credential_id, d->o.state_file);
+  power_cut_point("stored");
   return 0;
 }

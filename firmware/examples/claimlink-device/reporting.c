@@ -65,6 +65,7 @@ int run_commands(device *d, long *interval, int *reprovision, int *exit_now) {
   if (signed_call(d, "GET", "/api/v1/devices/me", NULL, 0, &res, &auth) != 0) return -1;
   if (res.status != 200) {
     print_refusal("Profile", &res);
+    note_retry_after(d, &res);
     handle_credential_refusal(d, &res, auth);
     return -1;
   }
@@ -96,14 +97,51 @@ int run_commands(device *d, long *interval, int *reprovision, int *exit_now) {
     }
     if (strcmp(c->type, "reprovision") == 0) {
       /* Acknowledged first: re-provisioning replaces the credential the ack is signed with,
-         and an ack refused as command_expired means it is not to be done at all. */
-      if (acknowledge(d, c, "done", NULL)) *reprovision = 1;
+         and an ack refused as command_expired means it is not to be done at all. Saved
+         before the ack: a reboot after the server took it still re-provisions (README.md,
+         "What to persist"), acknowledging it again first. */
+      d->resume.flags |= CL_RESUME_REPROVISION;
+      snprintf(d->resume.command_id, sizeof d->resume.command_id, "%s", c->id);
+      if (device_save(d) != 0) return -1;
+      power_cut_point("reprovision-saved");
+      if (acknowledge(d, c, "done", NULL)) {
+        d->resume.command_id[0] = '\0'; /* acknowledged in this run: not again (the file keeps it) */
+        *reprovision = 1;
+      } else {
+        d->resume.flags &= ~CL_RESUME_REPROVISION;
+        d->resume.command_id[0] = '\0';
+        device_save(d);
+      }
       continue;
     }
     const char *status = carry_out(d, c, interval, &detail);
     acknowledge(d, c, status, detail);
     if (d->o.exit_after_command && strcmp(d->o.exit_after_command, c->type) == 0) *exit_now = 1;
   }
+  return 0;
+}
+
+int acknowledge_reprovision_again(device *d) {
+  char body[64], path[CL_PATH_MAX + 1];
+  size_t len;
+  http_response res;
+  unsigned auth;
+  cl_problem p;
+  if (cl_build_command_ack("done", NULL, body, sizeof body, &len) != CL_OK) return 0;
+  snprintf(path, sizeof path, "/api/v1/devices/me/commands/%s", d->resume.command_id);
+  if (signed_call(d, "POST", path, body, len, &res, &auth) != 0) return -1;
+  if (res.status == 200) {
+    say("Acknowledged reprovision (%s) again after a restart\n", d->resume.command_id);
+    d->resume.command_id[0] = '\0';
+    return 1;
+  }
+  if (handle_credential_refusal(d, &res, auth)) return -1;
+  if (res.status == 409 && cl_parse_problem(res.body, res.body_len, &p) == CL_OK && strcmp(p.code, "command_expired") == 0) {
+    say("The reprovision command (%s) expired: not re-provisioning.\n", d->resume.command_id);
+    return 0;
+  }
+  if (res.status == 429 || res.status >= 500) return -1;
+  print_refusal("Acknowledgement", &res);
   return 0;
 }
 
@@ -122,13 +160,15 @@ static void queue_readings(device *d, int64_t now) {
            (long long)now, co2);
   for (int i = 0; i < 3; i++)
     if (outbox_push(&d->outbox, item[i]) == 1) say("Outbox full: dropped the oldest reading.\n");
+  say("Queued 3 readings at %lld\n", (long long)now);
 }
 
-int send_readings(device *d) {
+int send_readings(device *d, int send) {
   static char body[OUTBOX_BODY_MAX];
   int64_t now = device_now(d);
   queue_readings(d, now);
   device_save(d); /* queued before sending: a crash or a lost answer loses nothing */
+  if (!send) return 1;
   while (d->outbox.n && !stopping) {
     size_t n = d->outbox.n < OUTBOX_BATCH ? d->outbox.n : OUTBOX_BATCH, len;
     http_response res;
@@ -139,10 +179,15 @@ int send_readings(device *d) {
       say("Keeping %zu readings to send again.\n", d->outbox.n);
       return -1;
     }
+    power_cut_point("readings");
     if (res.status != 200) {
       print_refusal("Measurements", &res);
       if (handle_credential_refusal(d, &res, auth)) return -2;
-      if (res.status != 400 && res.status != 413) return -1; /* 429, 5xx: try again later */
+      if (res.status != 400 && res.status != 413) {
+        /* 429, 5xx: try again later, not before the server's Retry-After. */
+        note_retry_after(d, &res);
+        return -1;
+      }
       /* The whole batch is malformed or too large: resending it cannot help. */
       say("Dropping %zu readings the server will never take.\n", n);
       outbox_drop(&d->outbox, n);

@@ -78,9 +78,17 @@ static int test_state(outbox *box) {
   box->n = 0;
   outbox_push(box, "{\"property\":\"co2\",\"unit\":\"ppm\",\"time\":1795392000,\"value\":612}");
   outbox_push(box, "{\"property\":\"temperature\",\"unit\":\"Cel\",\"time\":1795392000,\"value\":21.50}");
-  int ok = state_save(file, "http://x", &c, box) == 0 && state_load(file, "http://x", &back, &back_box) == 1 &&
+  cl_resume r, rback;
+  memset(&r, 0, sizeof r);
+  r.flags = CL_RESUME_REPROVISION;
+  strcpy(r.command_id, "cmd_1");
+  int ok = state_save(file, "http://x", &c, box, &r) == 0 && state_load(file, "http://x", &back, &back_box, &rback) == 1 &&
            memcmp(&c, &back, sizeof c) == 0 && back_box.n == 2 && strcmp(back_box.item[1], box->item[1]) == 0 &&
-           state_load(file, "http://y", &back, NULL) == -1;
+           rback.flags == CL_RESUME_REPROVISION && strcmp(rback.command_id, "cmd_1") == 0 &&
+           state_load(file, "http://y", &back, NULL, NULL) == -1;
+  /* A first claim in flight: no credential yet, only the record. */
+  ok = ok && state_save(file, "http://x", NULL, NULL, &r) == 0 && state_load(file, "http://x", &back, NULL, &rback) == 0 &&
+       rback.flags == CL_RESUME_REPROVISION;
   remove(file);
   EXPECT(ok);
   return 0;
