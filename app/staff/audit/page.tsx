@@ -141,7 +141,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                       {Object.keys(e.detail).length > 0 && (
                         <details>
                           <summary className="cursor-pointer">Details</summary>
-                          <pre className="mt-1 max-w-md overflow-x-auto rounded bg-sunken p-2 font-mono text-xs whitespace-pre-wrap">
+                          <pre className="mt-1 max-w-md overflow-x-auto rounded bg-sunken p-2 font-mono text-xs whitespace-pre">
                             {JSON.stringify(e.detail, null, 2)}
                           </pre>
                         </details>
