@@ -11,6 +11,7 @@ import {
   startTwoFactorEnrolment,
 } from "../auth/two-factor";
 import { countHit } from "../rate-limit";
+import { addressBucket } from "../rate-limit/address";
 import { invitationMail, passwordResetMail } from "../mail/messages";
 import { mailEnabled, sendMail, sendMailQuietly } from "../mail/send";
 import {
@@ -238,7 +239,7 @@ export async function requestPasswordResetByMail(body: unknown, ip: string | nul
 /** The work behind "Forgot password?": within the limits, an active account gets a link by mail. */
 export async function mailPasswordResetLink(email: string, ip: string | null): Promise<boolean> {
   const db = await getDb();
-  const byAddress = await countHit(db, `reset-request:ip:${ip ?? "unknown"}`, RESET_REQUESTS.perAddress);
+  const byAddress = await countHit(db, `reset-request:ip:${addressBucket(ip)}`, RESET_REQUESTS.perAddress);
   const byAccount = await countHit(db, `reset-request:account:${email}`, RESET_REQUESTS.perAccount);
   if (byAddress.count > RESET_REQUESTS.perAddress.max || byAccount.count > RESET_REQUESTS.perAccount.max) return false;
   const user = await findUserByEmail(db, email);
