@@ -177,7 +177,9 @@ export async function startMyTwoFactor(user: SessionUser) {
 }
 
 export async function confirmMyTwoFactor(actor: Actor, user: SessionUser, body: unknown) {
-  return confirmTwoFactorEnrolment(await getDb(), actor, user.id, parseOrThrow(codeSchema, body).code);
+  const code = parseOrThrow(codeSchema, body).code;
+  const { recoveryCodes } = await confirmTwoFactorEnrolment(await getDb(), actor, user.id, code, user.sessionId);
+  return { recoveryCodes };
 }
 
 export async function disableMyTwoFactor(actor: Actor, user: SessionUser, body: unknown) {
