@@ -7,28 +7,40 @@ import { SECURITY_HEADERS } from "./security-headers.mjs";
 /** No route takes more (the largest, a measurement batch or a legacy import, is 256 KiB). */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
+const TOO_LARGE = {
+  status: 413,
+  code: "payload_too_large",
+  title: "Request body too large",
+  detail: `The body may be at most ${MAX_REQUEST_BODY_BYTES} bytes.`,
+};
+
 /**
- * Why a request's body is refused before it is read, or null. A declared length past the cap is
- * 413. A body without a declared length (chunked) is 411 for Next's routes, which would read it
- * whole; the /api/v1 router counts such a body as it reads it.
+ * Caps `req`'s body before any handler reads it; true when the request was refused. A declared
+ * length past the cap is refused at once. A body without one (chunked) is counted as it arrives
+ * and the request is refused, its connection closed, the moment it passes the cap, so no handler
+ * ever holds more than the cap.
  */
-export function bodyRefusal(req, api) {
+export function capRequestBody(req, res) {
   const declared = req.headers["content-length"];
-  if (declared !== undefined && Number(declared) > MAX_REQUEST_BODY_BYTES)
-    return {
-      status: 413,
-      code: "payload_too_large",
-      title: "Request body too large",
-      detail: `The body may be at most ${MAX_REQUEST_BODY_BYTES} bytes.`,
-    };
-  if (!api && declared === undefined && req.headers["transfer-encoding"] !== undefined)
-    return {
-      status: 411,
-      code: "length_required",
-      title: "Length required",
-      detail: "Send the body with a Content-Length.",
-    };
-  return null;
+  if (declared !== undefined) {
+    if (Number(declared) <= MAX_REQUEST_BODY_BYTES) return false;
+    refuseBody(res, TOO_LARGE);
+    return true;
+  }
+  if (req.headers["transfer-encoding"] === undefined) return false;
+  // Node's HTTP parser hands each piece of the body to the request's push(): counting there sees
+  // every byte before any reader does.
+  let seen = 0;
+  const push = req.push;
+  req.push = function countedPush(chunk, encoding) {
+    if (chunk) seen += chunk.length;
+    if (seen <= MAX_REQUEST_BODY_BYTES) return push.call(this, chunk, encoding);
+    req.push = push;
+    if (!res.headersSent) refuseBody(res, TOO_LARGE);
+    req.socket?.destroySoon?.();
+    return false;
+  };
+  return false;
 }
 
 /** Answers a refused body with problem+json and closes the connection, leaving the body unread. */

@@ -16,7 +16,7 @@ import path from "node:path";
 import next from "next";
 import { pathToFileURL } from "node:url";
 import { answerApi, isApiPath } from "./api-server.mjs";
-import { bodyRefusal, refuseBody } from "./body-cap.mjs";
+import { capRequestBody } from "./body-cap.mjs";
 import { API_BUNDLE } from "./build-api.mjs";
 import { ensureBuild } from "./ensure-build.mjs";
 
@@ -70,13 +70,11 @@ function refuseMalformedPath(res) {
 
 const server = http.createServer((req, res) => {
   if (malformedPath(req.url)) return refuseMalformedPath(res);
-  const api = isApiPath(req.url);
-  const refusal = bodyRefusal(req, api);
-  if (refusal) return refuseBody(res, refusal);
+  if (capRequestBody(req, res)) return;
   const peer = req.socket.remoteAddress ?? "";
   const prior = req.headers["x-forwarded-for"];
   req.headers["x-forwarded-for"] = prior ? `${prior}, ${peer}` : peer;
-  if (api) return void answerApi(router.handleApiRequest, req, res);
+  if (isApiPath(req.url)) return void answerApi(router.handleApiRequest, req, res);
   handle(req, res);
 });
 // Device long polls last up to 30 s; keep idle connections a little longer than that.
