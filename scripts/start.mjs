@@ -3,7 +3,7 @@
 //
 // A thin server around Next for six things `next start` cannot do: it refuses a path that is
 // not valid percent-encoding with a 400 problem+json (Next answers a bare 500); it refuses a body
-// past the cap before anything reads it (413, scripts/body-cap.mjs); it appends the socket's
+// to Next's routes past the cap before Next reads it (413, scripts/body-cap.mjs); it appends the socket's
 // peer address to X-Forwarded-For (so a client cannot pick its own IP for rate limits and the
 // audit log), it opens the database before taking traffic (migrations, the embedded lock),
 // it closes the database on SIGTERM/SIGINT, and it answers every /api/v1 request itself with
@@ -70,11 +70,11 @@ function refuseMalformedPath(res) {
 
 const server = http.createServer((req, res) => {
   if (malformedPath(req.url)) return refuseMalformedPath(res);
-  if (capRequestBody(req, res)) return;
   const peer = req.socket.remoteAddress ?? "";
   const prior = req.headers["x-forwarded-for"];
   req.headers["x-forwarded-for"] = prior ? `${prior}, ${peer}` : peer;
   if (isApiPath(req.url)) return void answerApi(router.handleApiRequest, req, res);
+  if (capRequestBody(req, res)) return;
   handle(req, res);
 });
 // Device long polls last up to 30 s; keep idle connections a little longer than that.
