@@ -26,6 +26,7 @@ import type { Actor } from "../audit/record";
 import { getDb } from "../db/client";
 import { env } from "../env";
 import { parseOrThrow } from "../errors/validate";
+import { logInternalError } from "../errors/problem";
 import {
   acceptInvitation,
   createInvitation,
@@ -223,7 +224,7 @@ const RESET_REQUESTS = { perAddress: { max: 10, windowSeconds: 3600 }, perAccoun
 /** Runs a task after the answer, detached; a failure is logged. The route passes Next's `after`. */
 export type Later = (task: () => Promise<void>) => void;
 const detached: Later = (task) => {
-  setImmediate(() => void task().catch((err) => console.error("[password reset] request failed:", err)));
+  setImmediate(() => void task().catch((err) => logInternalError("password-reset", err)));
 };
 
 /**
