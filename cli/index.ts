@@ -2,6 +2,8 @@ import { emailSchema, passwordSchema, displayNameSchema, roleSchema } from "../l
 import { runCliCommand, type CliCommand, type CliResult } from "../lib/cli/commands";
 import { openDatabase } from "../lib/db/client";
 import { DatabaseInUseError, readLock } from "../lib/db/embedded-lock";
+import path from "node:path";
+import { BackupError, restoreEmbedded } from "../lib/cli/backup";
 import { ControlSocketError, sendToControlSocket } from "../lib/cli/control-socket";
 import { createKeyLines, listKeyLines } from "../lib/cli/keys";
 import { env } from "../lib/env";
@@ -22,7 +24,12 @@ const USAGE = `Usage: npm run cli -- <command>
       Prints the keys this configuration publishes (kid, use, public key).
   keys reseal
       Re-seals every device secret under the first key of CLAIMLINK_SECRET_KEY (rotation: put a
-      new key first, keep the old one after it, run this, then remove the old key).`;
+      new key first, keep the old one after it, run this, then remove the old key).
+  backup <file>
+      Copies the embedded database and its keys into a new file (0600), also while the app runs.
+  restore <file>
+      Puts a backup into an empty data directory (CLAIMLINK_DATA_DIR); the app must be stopped.
+      On PostgreSQL, use pg_dump and pg_restore (docs/deployment.md).`;
 
 class UsageError extends Error {}
 
@@ -58,10 +65,34 @@ async function readPassword(): Promise<string> {
   return first;
 }
 
+/** A path as the person typed it, from the directory they ran `npm run` in. */
+const fromCaller = (file: string) => path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+
+/**
+ * `restore <file>`: before anything reads the configuration, which would create secrets.json in
+ * the (empty) data directory the backup's own keys go into.
+ */
+async function restore(file: string): Promise<number> {
+  if (process.env.DATABASE_URL) {
+    console.error("DATABASE_URL is set: restore PostgreSQL with pg_restore (docs/deployment.md).");
+    return 2;
+  }
+  const dataDir = path.resolve(process.env.CLAIMLINK_DATA_DIR || ".data");
+  const holder = readLock(dataDir);
+  if (holder) {
+    console.error(`Process ${holder.pid} holds ${dataDir}; stop it first.`);
+    return 1;
+  }
+  const { createdAt } = await restoreEmbedded(fromCaller(file), dataDir);
+  console.log(`Restored the backup of ${createdAt} into ${dataDir}. Start the app (npm start).`);
+  return 0;
+}
+
 async function parse(argv: string[]): Promise<CliCommand> {
   const args = [...argv];
   const [group, verb] = args.splice(0, 2);
   if (group === "keys" && verb === "reseal" && args.length === 0) return { op: "keys.reseal" };
+  if (group === "backup" && verb && args.length === 0) return { op: "backup", file: fromCaller(verb) };
   if (group !== "users" || !verb) throw new UsageError(USAGE);
   if (verb === "list" && args.length === 0) return { op: "users.list" };
   if ((verb === "disable" || verb === "enable") && args.length === 1) {
@@ -110,6 +141,7 @@ async function run(command: CliCommand): Promise<CliResult> {
 async function main(): Promise<number> {
   try {
     const [group, verb, ...rest] = process.argv.slice(2);
+    if (group === "restore" && verb && rest.length === 0) return await restore(verb);
     if (group === "keys" && rest.length === 0 && (verb === "create" || verb === "list")) {
       for (const line of verb === "create" ? createKeyLines() : listKeyLines()) console.log(line);
       return 0;
@@ -124,6 +156,10 @@ async function main(): Promise<number> {
     }
     if (err instanceof ControlSocketError) {
       console.error(`${err.message} The app (pid ${readLock(env().dataDir)?.pid}) holds the embedded database.`);
+      return 1;
+    }
+    if (err instanceof BackupError) {
+      console.error(err.message);
       return 1;
     }
     if (err instanceof DatabaseInUseError) {

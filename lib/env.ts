@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { parseSigningKeys } from "./crypto/server-keys";
 import { keyringOf, type Keyring } from "./crypto/seal";
+import { secureDataDir } from "./db/data-dir";
 import { generateSigningKey, type ServerKey } from "./crypto/server-signature";
 
 // The one reader of process.env. Every setting has a default that suits the embedded
@@ -132,6 +133,7 @@ type LocalSecrets = { authSecret: string; secretKey: string; signingKey: string 
  * others may read is set back to 0600 with a warning.
  */
 export function loadLocalSecrets(dataDir: string): LocalSecrets {
+  secureDataDir(dataDir);
   const file = path.join(dataDir, "secrets.json");
   if (existsSync(file)) {
     const mode = statSync(file).mode & 0o777;
@@ -150,7 +152,6 @@ export function loadLocalSecrets(dataDir: string): LocalSecrets {
   };
   // Only fill in what is missing: an existing secret is never replaced.
   if (Object.keys(secrets).some((k) => !existing[k as keyof LocalSecrets])) {
-    mkdirSync(dataDir, { recursive: true });
     try {
       // "wx" on a first run: of two processes starting together, one writes and the other reads.
       writeFileSync(file, JSON.stringify(secrets, null, 2) + "\n", {

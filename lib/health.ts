@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { appDatabase } from "./db/client";
 import { env } from "./env";
 import { eventsHealthy } from "./provisioning/events";
+import { loggableError } from "./errors/problem";
 
 export type Health = { status: "ok" | "unavailable"; database: "postgres" | "pglite" };
 
@@ -20,7 +21,7 @@ export async function checkHealth(): Promise<Health> {
     }
     return { status: "ok", database: driver };
   } catch (err) {
-    console.error("[health] database unavailable:", err instanceof Error ? err.message : err);
+    console.error("[health] database unavailable:", loggableError(err));
     return { status: "unavailable", database: driver };
   }
 }

@@ -33,7 +33,7 @@ if (!env.DATABASE_URL) {
   env.CLAIMLINK_DATA_DIR = path.join(root, "e2e", ".tmp", `data-${port}`);
   // E2E_KEEP_DATA=1: a restart of the same app (tests of what survives a restart).
   if (!process.env.E2E_KEEP_DATA) rmSync(env.CLAIMLINK_DATA_DIR, { recursive: true, force: true });
-  mkdirSync(env.CLAIMLINK_DATA_DIR, { recursive: true });
+  mkdirSync(env.CLAIMLINK_DATA_DIR, { recursive: true, mode: 0o700 });
 }
 
 const seed = spawnSync(

@@ -1,8 +1,9 @@
 // Starts the built app: `node scripts/start.mjs`; with `--build` (npm start), builds first unless
 // the build is current (scripts/ensure-build.mjs).
 //
-// A thin server around Next for five things `next start` cannot do: it refuses a path that is
-// not valid percent-encoding with a 400 problem+json (Next answers a bare 500); it appends the socket's
+// A thin server around Next for six things `next start` cannot do: it refuses a path that is
+// not valid percent-encoding with a 400 problem+json (Next answers a bare 500); it refuses a body
+// to Next's routes past the cap before Next reads it (413, scripts/body-cap.mjs); it appends the socket's
 // peer address to X-Forwarded-For (so a client cannot pick its own IP for rate limits and the
 // audit log), it opens the database before taking traffic (migrations, the embedded lock),
 // it closes the database on SIGTERM/SIGINT, and it answers every /api/v1 request itself with
@@ -15,6 +16,7 @@ import path from "node:path";
 import next from "next";
 import { pathToFileURL } from "node:url";
 import { answerApi, isApiPath } from "./api-server.mjs";
+import { capRequestBody } from "./body-cap.mjs";
 import { API_BUNDLE } from "./build-api.mjs";
 import { ensureBuild } from "./ensure-build.mjs";
 
@@ -35,8 +37,8 @@ await app.prepare();
 const handle = app.getRequestHandler();
 // The router's bundle shares the database and the event hub with Next's (both on globalThis);
 // it checks the configuration as instrumentation.ts does, and stops the process when it is incomplete.
-const api = await import(pathToFileURL(path.join(root, API_BUNDLE)).href);
-api.checkConfigurationAtStart();
+const router = await import(pathToFileURL(path.join(root, API_BUNDLE)).href);
+router.checkConfigurationAtStart();
 
 /** A path that is not valid percent-encoding: Next would answer it with a bare 500. */
 function malformedPath(url) {
@@ -71,7 +73,8 @@ const server = http.createServer((req, res) => {
   const peer = req.socket.remoteAddress ?? "";
   const prior = req.headers["x-forwarded-for"];
   req.headers["x-forwarded-for"] = prior ? `${prior}, ${peer}` : peer;
-  if (isApiPath(req.url)) return void answerApi(api.handleApiRequest, req, res);
+  if (isApiPath(req.url)) return void answerApi(router.handleApiRequest, req, res);
+  if (capRequestBody(req, res)) return;
   handle(req, res);
 });
 // Device long polls last up to 30 s; keep idle connections a little longer than that.

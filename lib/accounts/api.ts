@@ -11,6 +11,7 @@ import {
   startTwoFactorEnrolment,
 } from "../auth/two-factor";
 import { countHit } from "../rate-limit";
+import { addressBucket } from "../rate-limit/address";
 import { invitationMail, passwordResetMail } from "../mail/messages";
 import { mailEnabled, sendMail, sendMailQuietly } from "../mail/send";
 import {
@@ -25,6 +26,7 @@ import type { Actor } from "../audit/record";
 import { getDb } from "../db/client";
 import { env } from "../env";
 import { parseOrThrow } from "../errors/validate";
+import { logInternalError } from "../errors/problem";
 import {
   acceptInvitation,
   createInvitation,
@@ -176,7 +178,9 @@ export async function startMyTwoFactor(user: SessionUser) {
 }
 
 export async function confirmMyTwoFactor(actor: Actor, user: SessionUser, body: unknown) {
-  return confirmTwoFactorEnrolment(await getDb(), actor, user.id, parseOrThrow(codeSchema, body).code);
+  const code = parseOrThrow(codeSchema, body).code;
+  const { recoveryCodes } = await confirmTwoFactorEnrolment(await getDb(), actor, user.id, code, user.sessionId);
+  return { recoveryCodes };
 }
 
 export async function disableMyTwoFactor(actor: Actor, user: SessionUser, body: unknown) {
@@ -220,7 +224,7 @@ const RESET_REQUESTS = { perAddress: { max: 10, windowSeconds: 3600 }, perAccoun
 /** Runs a task after the answer, detached; a failure is logged. The route passes Next's `after`. */
 export type Later = (task: () => Promise<void>) => void;
 const detached: Later = (task) => {
-  setImmediate(() => void task().catch((err) => console.error("[password reset] request failed:", err)));
+  setImmediate(() => void task().catch((err) => logInternalError("password-reset", err)));
 };
 
 /**
@@ -238,7 +242,7 @@ export async function requestPasswordResetByMail(body: unknown, ip: string | nul
 /** The work behind "Forgot password?": within the limits, an active account gets a link by mail. */
 export async function mailPasswordResetLink(email: string, ip: string | null): Promise<boolean> {
   const db = await getDb();
-  const byAddress = await countHit(db, `reset-request:ip:${ip ?? "unknown"}`, RESET_REQUESTS.perAddress);
+  const byAddress = await countHit(db, `reset-request:ip:${addressBucket(ip)}`, RESET_REQUESTS.perAddress);
   const byAccount = await countHit(db, `reset-request:account:${email}`, RESET_REQUESTS.perAccount);
   if (byAddress.count > RESET_REQUESTS.perAddress.max || byAccount.count > RESET_REQUESTS.perAccount.max) return false;
   const user = await findUserByEmail(db, email);

@@ -90,4 +90,20 @@ describe('"Forgot password?"', () => {
       code: "invalid_request",
     });
   });
+
+  it("counts reset requests per IPv6 network (/64): past 10 from one /64, no link is sent, from another /64 it is", async () => {
+    const { createUser } = await import("./users");
+    const { newUser } = await import("./schemas");
+    const email = uniqueEmail("forgot64");
+    await createUser(
+      database.db,
+      { id: null, label: "test", ip: null },
+      newUser({ email, name: "Sixty Four", role: "participant", password: "the old password" }),
+    );
+    const group = () => Math.floor(Math.random() * 0xffff).toString(16);
+    const net = `2001:db8:${group()}:${group()}`;
+    for (let i = 1; i <= 10; i++) await api.mailPasswordResetLink(uniqueEmail("nobody64"), `${net}::${i.toString(16)}`);
+    expect(await api.mailPasswordResetLink(email, `${net}::beef`)).toBe(false);
+    expect(await api.mailPasswordResetLink(email, `2001:db8:${group()}:${group()}::1`)).toBe(true);
+  });
 });

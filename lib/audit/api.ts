@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { csvChunks } from "../csv";
+import { optionalInstantSchema } from "../dates";
 import { getDb } from "../db/client";
 import { parseOrThrow } from "../errors/validate";
 import { idSchema } from "../ids";
@@ -8,14 +9,7 @@ import { devices, users } from "../db/schema";
 import { listAuditEvents } from "./read";
 
 /** A day (`2026-11-24`, midnight UTC) or an RFC 3339 time with its offset; empty means none. */
-const instant = z
-  .string()
-  .trim()
-  .max(40)
-  .transform((s) => s || undefined)
-  .pipe(z.union([z.iso.date(), z.iso.datetime({ offset: true })]).optional())
-  .transform((s) => (s ? new Date(s.length === 10 ? `${s}T00:00:00Z` : s) : undefined))
-  .optional();
+const instant = optionalInstantSchema;
 const orEmpty = <T extends z.ZodType>(schema: T) =>
   z.union([z.literal("").transform(() => undefined), schema]).optional();
 

@@ -8,6 +8,7 @@ import { authenticate, completeSignIn, recordSignIn } from "./sign-in";
 import { servedOverHttps } from "../http/transport";
 import type { Role } from "./roles";
 import { toSessionUser } from "./request-user";
+import { logInternalError } from "../errors/problem";
 
 // next-auth (Credentials) with server-side sessions: the cookie is not a JWT but an opaque
 // random token (jwt.encode/decode below), looked up in auth_sessions on every request. That is
@@ -127,7 +128,8 @@ function buildConfig(): NextAuthConfig {
       error(error) {
         const type = (error as { type?: string }).type;
         if (type === "CredentialsSignin" || type === "JWTSessionError") return;
-        console.error("[auth]", error);
+        // A database error under next-auth's wrapper is logged without the query's parameters.
+        logInternalError("auth", error);
       },
     },
   };

@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { env } from "../env";
 import { AppError } from "../errors/app-error";
 import { clearLimit, countHit, refundHit, type Limit } from "../rate-limit";
+import { addressBucket } from "../rate-limit/address";
 
 // Sign-in attempts are counted *before* the password or code is checked, with one atomic
 // increment per key, so N parallel guesses cost N counted attempts and at most the limit of
@@ -20,9 +21,10 @@ function limits(): Limits {
   };
 }
 
+// Addresses count by addressBucket (IPv6 per /64), as every other limit and the refusal cap do.
 const keysOf = (account: string, ip: string | null) => ({
-  pair: `signin:pair:${account}|${ip ?? "unknown"}`,
-  address: `signin:ip:${ip ?? "unknown"}`,
+  pair: `signin:pair:${account}|${addressBucket(ip)}`,
+  address: `signin:ip:${addressBucket(ip)}`,
   account: `signin:account:${account}`,
 });
 
@@ -65,7 +67,7 @@ const LINK_WINDOW_SECONDS = 600;
  */
 export async function countLinkAttempt(db: Db, ip: string | null): Promise<void> {
   const limit = { max: env().CLAIMLINK_LINK_FAILURES_PER_IP, windowSeconds: LINK_WINDOW_SECONDS };
-  const s = await countHit(db, `link:ip:${ip ?? "unknown"}`, limit);
+  const s = await countHit(db, `link:ip:${addressBucket(ip)}`, limit);
   if (s.count > limit.max) {
     throw new AppError("rate_limited", "Too many invalid links from your network. Try again later.", {
       retryAfterSeconds: s.retryAfterSeconds,
@@ -74,5 +76,5 @@ export async function countLinkAttempt(db: Db, ip: string | null): Promise<void>
 }
 
 export async function refundLinkAttempt(db: Db, ip: string | null): Promise<void> {
-  await refundHit(db, `link:ip:${ip ?? "unknown"}`);
+  await refundHit(db, `link:ip:${addressBucket(ip)}`);
 }

@@ -8,6 +8,7 @@ import { listAuditEvents } from "../audit/read";
 import { rowsOf, type Database } from "../db/client";
 import { openTestDatabase, uniqueEmail } from "../db/test-database";
 import * as password from "./password";
+import { countLinkAttempt } from "./limits";
 import { authenticate, beginSignIn, completeSignIn } from "./sign-in";
 import { confirmTwoFactorEnrolment, resetTwoFactor, startTwoFactorEnrolment } from "./two-factor";
 
@@ -20,6 +21,12 @@ afterAll(() => database.close());
 const pw = "correct horse battery";
 const freshIp = () =>
   `198.51.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}-${Date.now() % 1e6}`;
+
+/** A /64 no other test (or earlier run on the same PostgreSQL) has used, as its first four groups. */
+const freshV6Net = () => {
+  const r = () => Math.floor(Math.random() * 0xffff).toString(16);
+  return `2001:db8:${r()}:${r()}`;
+};
 
 async function account(role: "participant" | "staff" = "participant") {
   const email = uniqueEmail();
@@ -104,6 +111,31 @@ describe("sign-in: the password step", () => {
     for (let i = 0; i < 50; i++) await authenticate(database.db, { email: uniqueEmail("spray"), password: "x" }, ip);
     expect(await authenticate(database.db, { email, password: pw }, ip)).toMatchObject({ reason: "rate_limited" });
     expect((await authenticate(database.db, { email, password: pw }, freshIp())).ok).toBe(true);
+  });
+
+  it("counts an IPv6 network (/64) as one address, for the limit and for the refusal audit's cap", async () => {
+    const net = freshV6Net();
+    const { email } = await account();
+    for (let i = 1; i <= 50; i++)
+      await authenticate(database.db, { email: uniqueEmail("spray"), password: "x" }, `${net}::${i.toString(16)}`);
+    expect(await authenticate(database.db, { email, password: pw }, `${net}:ffff:1:2:3`)).toMatchObject({
+      reason: "rate_limited",
+    });
+    expect((await authenticate(database.db, { email, password: pw }, `${freshV6Net()}::1`)).ok).toBe(true);
+    const [audited] = rowsOf<{ n: number }>(
+      await database.db.execute(
+        sql`select count(*)::int as n from audit_events where action = 'signin' and ip like ${net + ":%"}`,
+      ),
+    );
+    // 20 unknown_email refusals and one rate_limited, not 50.
+    expect(Number(audited.n)).toBe(21);
+  });
+
+  it("counts wrong invitation and reset links per IPv6 network (/64)", async () => {
+    const net = freshV6Net();
+    for (let i = 1; i <= 30; i++) await countLinkAttempt(database.db, `${net}::${i.toString(16)}`);
+    await expect(countLinkAttempt(database.db, `${net}::abcd`)).rejects.toMatchObject({ code: "rate_limited" });
+    await expect(countLinkAttempt(database.db, `${freshV6Net()}::abcd`)).resolves.toBeUndefined();
   });
 
   it("treats malformed input as a failed attempt, not an error", async () => {

@@ -5,6 +5,7 @@ import { randomToken, sha256Hex } from "../crypto/tokens";
 import type { Db } from "../db/client";
 import { signinTickets, users, type User } from "../db/schema";
 import { newId } from "../ids";
+import { addressBucket } from "../rate-limit/address";
 import { findUserByEmail } from "../accounts/users";
 import { countSignInAttempt, settleSignInSuccess } from "./limits";
 import { verifyPassword } from "./password";
@@ -43,11 +44,11 @@ async function refuse<R extends SignInRefusal>(
   result: R,
   subject: { id?: string | null; label?: string | null } = {},
 ): Promise<R> {
-  // The cap counts per address: a flood from one address adds at most 20 rows per reason.
+  // The cap counts per address (IPv6 per /64): a flood from one network adds at most 20 rows per reason.
   await recordRefusal(db, actor, {
     action: "signin",
     code: reason,
-    caller: actor.ip ?? actor.label,
+    caller: actor.ip ? addressBucket(actor.ip) : actor.label,
     subjectUserId: subject.id ?? null,
     subjectLabel: subject.label ?? null,
     detail: { reason },

@@ -1,6 +1,6 @@
 import { canReadStaffData } from "./roles";
 import { randomBytes } from "node:crypto";
-import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { and, eq, isNull, lt, ne, or } from "drizzle-orm";
 import { generateSecret, generateURI, verify } from "otplib";
 import { recordAudit, type Actor } from "../audit/record";
 import { base32Encode } from "../crypto/base32";
@@ -11,6 +11,7 @@ import { authSessions, recoveryCodes, users, type User } from "../db/schema";
 import { env } from "../env";
 import { AppError } from "../errors/app-error";
 import { newId } from "../ids";
+import { countSignInAttempt, settleSignInSuccess } from "./limits";
 import { securityNoticeMail } from "../mail/messages";
 import { sendMailQuietly } from "../mail/send";
 
@@ -84,14 +85,17 @@ async function replaceRecoveryCodes(tx: Db, userId: string): Promise<string[]> {
 
 /**
  * Switches two-factor on once the first code from the app matches; returns the recovery codes,
- * shown this once. Throws `invalid_request` for a wrong code, `conflict` with no enrolment.
+ * shown this once. Every other session of the account ends (one opened with a stolen password
+ * must not outlive the switch); `keepSessionId` is the session that switched it on.
+ * Throws `invalid_request` for a wrong code, `conflict` with no enrolment.
  */
 export async function confirmTwoFactorEnrolment(
   db: Db,
   actor: Actor,
   userId: string,
   code: string,
-): Promise<{ recoveryCodes: string[] }> {
+  keepSessionId: string | null = null,
+): Promise<{ recoveryCodes: string[]; sessionsEnded: number }> {
   const user = await loadUser(db, userId);
   if (isTwoFactorOn(user)) throw new AppError("conflict", "Two-factor sign-in is already on.");
   if (!user.totpPendingSealed) throw new AppError("conflict", "Start the set-up first.");
@@ -112,16 +116,28 @@ export async function confirmTwoFactorEnrolment(
       .returning({ id: users.id });
     if (!on) throw new AppError("conflict", "Two-factor sign-in is already on.");
     const fresh = await replaceRecoveryCodes(tx, userId);
+    const ended = await tx
+      .update(authSessions)
+      .set({ revokedAt: new Date(), revokedReason: "two_factor_enabled" })
+      .where(
+        and(
+          eq(authSessions.userId, userId),
+          isNull(authSessions.revokedAt),
+          keepSessionId ? ne(authSessions.id, keepSessionId) : undefined,
+        ),
+      )
+      .returning({ id: authSessions.id });
     await recordAudit(tx, actor, {
       action: "two_factor.enabled",
       outcome: "success",
       subjectUserId: userId,
       subjectLabel: user.email,
+      detail: { sessionsEnded: ended.length },
     });
-    return fresh;
+    return { fresh, sessionsEnded: ended.length };
   });
   await sendMailQuietly(securityNoticeMail(user.email, user.name, "two-factor sign-in was switched on"));
-  return { recoveryCodes: codes };
+  return { recoveryCodes: codes.fresh, sessionsEnded: codes.sessionsEnded };
 }
 
 export type SecondFactor = "totp" | "recovery_code";
@@ -182,11 +198,22 @@ export async function remainingRecoveryCodes(db: Db, userId: string): Promise<nu
   return rows.length;
 }
 
+/**
+ * A current code for an action of the signed-in account (new recovery codes, switching off).
+ * Each try counts like a sign-in attempt (lib/auth/limits.ts) before the code is checked, so a
+ * session cannot guess codes without limit: past the limit, `rate_limited` (429).
+ */
 async function requireCode(db: Db, actor: Actor, userId: string, code: string): Promise<User> {
   const user = await loadUser(db, userId);
   if (!isTwoFactorOn(user)) throw new AppError("conflict", "Two-factor sign-in is not on.");
+  const attempt = await countSignInAttempt(db, user.email, actor.ip);
+  if (!attempt.ok)
+    throw new AppError("rate_limited", "Too many wrong codes. Try again later.", {
+      retryAfterSeconds: attempt.retryAfterSeconds,
+    });
   if (!(await checkSecondFactor(db, user, code, actor)))
     throw new AppError("invalid_request", "That code is not right. Enter the code your app shows now.");
+  await settleSignInSuccess(db, user.email, actor.ip);
   return user;
 }
 

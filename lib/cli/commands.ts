@@ -6,6 +6,7 @@ import { resetTwoFactor } from "../auth/two-factor";
 import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
 import { env } from "../env";
+import { backupEmbedded, BackupError } from "./backup";
 import { resealSecrets } from "./reseal";
 
 // The operator commands of `npm run cli`. They run in the CLI process, or, when the app holds
@@ -18,6 +19,7 @@ export const cliCommandSchema = z.discriminatedUnion("op", [
   z.strictObject({ op: z.literal("users.enable"), email: emailSchema }),
   z.strictObject({ op: z.literal("keys.reseal") }),
   z.strictObject({ op: z.literal("users.reset-2fa"), email: emailSchema }),
+  z.strictObject({ op: z.literal("backup"), file: z.string().min(1).max(4096) }),
 ]);
 export type CliCommand = z.input<typeof cliCommandSchema>;
 export type CliResult = { exitCode: number; lines: string[] };
@@ -68,6 +70,16 @@ export async function runCliCommand(db: Db, input: unknown): Promise<CliResult> 
           lines: [`Reset two-factor sign-in of ${user.email}; ended ${sessionsEnded} session(s).`],
         };
       }
+      case "backup": {
+        const { bytes } = await backupEmbedded(db, env().dataDir, cmd.file);
+        return {
+          exitCode: 0,
+          lines: [
+            `Backed up the database (${(bytes / 1024 / 1024).toFixed(1)} MiB compressed) and its keys to ${cmd.file}.`,
+            "Keep the file as safe as the data directory: it holds the password hashes and the keys.",
+          ],
+        };
+      }
       case "users.disable":
       case "users.enable": {
         const user = await findUserByEmail(db, cmd.email);
@@ -82,6 +94,7 @@ export async function runCliCommand(db: Db, input: unknown): Promise<CliResult> 
     }
   } catch (err) {
     if (err instanceof AppError) return { exitCode: 1, lines: [err.detail] };
+    if (err instanceof BackupError) return { exitCode: 1, lines: [err.message] };
     throw err;
   }
 }

@@ -1,7 +1,7 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { env } from "../env";
+import { secureDataDir, tightenTree } from "./data-dir";
 import { acquireLock } from "./embedded-lock";
 import { migrateEmbedded, migratePostgres } from "./migrate";
 import * as schema from "./schema";
@@ -120,13 +120,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 
   let release = () => {};
   if (opts.dataDir) {
-    mkdirSync(opts.dataDir, { recursive: true });
+    secureDataDir(opts.dataDir);
     release = acquireLock(opts.dataDir, opts.app ?? false);
   }
   try {
     const { PGlite } = await import("@electric-sql/pglite");
     const { drizzle } = await import("drizzle-orm/pglite");
     const client = opts.dataDir ? await PGlite.create(path.join(opts.dataDir, "pglite")) : await PGlite.create();
+    if (opts.dataDir) tightenTree(opts.dataDir);
     const db = drizzle(client, { schema }) as unknown as Db;
     await migrateEmbedded(db);
     return {

@@ -112,8 +112,24 @@ describe("CSV export of one device's measurements", () => {
     const d = await claimTestDevice(database, cfg, owner);
     const refused = await exportDeviceMeasurements(database.db, other.id, d.deviceId, {}).catch((e: AppError) => e);
     expect(refused).toMatchObject({ code: "device_not_found" });
-    for (const q of [{ from: "yesterday" }, { from: "2026-01-02", to: "2026-01-01" }, { range: "all" }])
+    for (const q of [
+      { from: "yesterday" },
+      { from: "2026-01-02", to: "2026-01-01" },
+      { range: "all" },
+      { from: "0000-01-01" },
+      { to: "+010000-01-01T00:00:00Z" },
+    ])
       expect(exportQuerySchema.safeParse(q).success, JSON.stringify(q)).toBe(false);
+  });
+
+  it("reads the first page before answering: a query that fails is an error, never an empty download", async () => {
+    const owner = await insertAccount(database.db, "export-first-page");
+    const d = await claimTestDevice(database, cfg, owner);
+    // A range PostgreSQL refuses (the API's schema refuses it first, with a 400).
+    const range = { from: new Date("0000-01-01T00:00:00Z") };
+    await expect(exportDeviceMeasurements(database.db, owner.id, d.deviceId, range)).rejects.toBeDefined();
+    const actor = { id: owner.id, label: owner.email, ip: null };
+    await expect(exportAllMeasurements(database.db, actor, range)).rejects.toBeDefined();
   });
 
   it("a viewer exports too; a released device's former owner gets its readings up to the release only", async () => {

@@ -3,6 +3,7 @@ import { recordAudit, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
 import { devices, measurements } from "../db/schema";
 import { AppError } from "../errors/app-error";
+import { loggableError } from "../errors/problem";
 import { viewableDevice } from "./access";
 
 // CSV exports of measurements, streamed page by page (keyset pagination over the primary key),
@@ -38,25 +39,33 @@ function rangeWhere(range: ExportRange): SQL[] {
   return w;
 }
 
-/** Streams pages of rows after a cursor; `format` turns each row into a CSV line. */
-function csvStream<C>(
+/**
+ * Pages of rows after a cursor as a CSV stream. The first page is read before this resolves, so
+ * a query that fails is still an error answer (problem+json), never an empty 200; a later page
+ * that fails ends the download broken, and the log gets the error without the query's parameters.
+ */
+async function csvStream<C>(
   header: string[],
   page: (cursor: C | null) => Promise<{ lines: string[]; next: C | null }>,
-): ReadableStream<Uint8Array> {
+): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
-  let cursor: C | null = null;
-  let started = false;
+  const first = await page(null);
+  let cursor = first.next;
   return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(BOM + line(header) + first.lines.join("")));
+      if (cursor === null) controller.close();
+    },
     async pull(controller) {
-      if (!started) {
-        started = true;
-        controller.enqueue(encoder.encode(BOM + line(header)));
-        return;
+      try {
+        const { lines, next } = await page(cursor);
+        if (lines.length > 0) controller.enqueue(encoder.encode(lines.join("")));
+        if (next === null) controller.close();
+        cursor = next;
+      } catch (err) {
+        console.error("[csv] measurement export failed mid-stream:", loggableError(err));
+        controller.error(new Error("The export failed."));
       }
-      const { lines, next } = await page(cursor);
-      if (lines.length > 0) controller.enqueue(encoder.encode(lines.join("")));
-      if (next === null) controller.close();
-      cursor = next;
     },
   });
 }
@@ -92,7 +101,7 @@ export async function exportDeviceMeasurements(
     const end = new Date(releasedAt.getTime() + 1);
     range = { ...range, to: range.to && range.to < end ? range.to : end };
   }
-  const body = csvStream<{ property: string; time: Date }>(DEVICE_HEADER, async (cursor) => {
+  const body = await csvStream<{ property: string; time: Date }>(DEVICE_HEADER, async (cursor) => {
     const rows: Row[] = await db
       .select({
         deviceId: measurements.deviceId,
@@ -135,7 +144,7 @@ export async function exportAllMeasurements(
     detail: { from: range.from?.toISOString() ?? null, to: range.to?.toISOString() ?? null },
   });
   type Cursor = { deviceId: string; property: string; time: Date };
-  const body = csvStream<Cursor>(STAFF_HEADER, async (cursor) => {
+  const body = await csvStream<Cursor>(STAFF_HEADER, async (cursor) => {
     const rows = await db
       .select({
         deviceId: measurements.deviceId,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { optionalInstantSchema } from "../dates";
 import { idSchema } from "../ids";
 import { and, asc, desc, eq, ilike, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
@@ -22,14 +23,7 @@ const text = (max: number) =>
     .optional();
 
 /** A day (`2026-11-24`, midnight UTC) or an RFC 3339 time with its offset. */
-const instant = z
-  .string()
-  .trim()
-  .max(40)
-  .transform((s) => s || undefined)
-  .pipe(z.union([z.iso.date(), z.iso.datetime({ offset: true })]).optional())
-  .transform((s) => (s ? new Date(s.length === 10 ? `${s}T00:00:00Z` : s) : undefined))
-  .optional();
+const instant = optionalInstantSchema;
 
 export const FLEET_STATUSES = ["online", "offline", "revoked", "lost", "released", "legacy"] as const;
 export type FleetStatus = (typeof FLEET_STATUSES)[number];

@@ -6,6 +6,7 @@ import { deviceCredentials, devices, provisioningSessions, users } from "../db/s
 import { countHit } from "../rate-limit";
 import { deviceNoticeMail, deviceSharedMail } from "../mail/messages";
 import { mailEnabled, sendMailQuietly, type Mail } from "../mail/send";
+import { loggableError } from "../errors/problem";
 
 // Mail to a device's owner about what happened to it. Sent only with mail configured, never
 // inside a transaction, and never for a kind the person switched off on /account.
@@ -117,7 +118,7 @@ export async function noticeOwner(db: Db, publicUrl: string, deviceId: string, k
     const link = { url: `${publicUrl.replace(/\/$/, "")}/devices/${d.id}`, label: `Open “${d.name}”` };
     return await sendMailQuietly(deviceNoticeMail(to.email, to.name, subject, paragraphs, link));
   } catch (err) {
-    console.error(`[mail] notice ${kind} for ${deviceId} failed:`, (err as Error).message);
+    console.error(`[mail] notice ${kind} for ${deviceId} failed:`, loggableError(err));
     return false;
   }
 }

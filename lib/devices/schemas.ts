@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { optionalInstantSchema } from "../dates";
 import { hasNoControlChars } from "../errors/validate";
 import { MAX_MEASUREMENTS } from "./measurements";
 
@@ -59,10 +60,7 @@ export const shareInputSchema = z.strictObject({
 });
 
 /** A CSV export's range: `from` (inclusive) and `to` (exclusive), each RFC 3339 or a date (UTC midnight). */
-const exportBound = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], "must be a date (2026-11-23) or an RFC 3339 time")
-  .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s))
-  .optional();
+const exportBound = optionalInstantSchema;
 export const exportQuerySchema = z
   .strictObject({ from: exportBound, to: exportBound })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: "from must be before to", path: ["to"] });

@@ -102,6 +102,15 @@ function databaseErrorSummary(err: unknown): string | null {
     .join(" <- ");
 }
 
+/**
+ * What may be logged of an error that is not answered with its own text: a database error's
+ * class, code and constraint only (its message and fields carry the query's parameters), else
+ * the error's message.
+ */
+export function loggableError(err: unknown): string {
+  return databaseErrorSummary(err) ?? (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+}
+
 /** Logs an unexpected error under the request id; a database error without its parameters. */
 export function logInternalError(requestId: string, err: unknown): void {
   const summary = databaseErrorSummary(err);

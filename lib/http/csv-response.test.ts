@@ -1,4 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { describe, expect, it, vi } from "vitest";
+import { openTestDatabase } from "../db/test-database";
 import { csvResponse } from "./csv-response";
 
 describe("csvResponse", () => {
@@ -30,5 +32,28 @@ describe("csvResponse", () => {
     }
     const res = await csvResponse(chunks(), "x.csv");
     await expect(res.text()).rejects.toThrow();
+  });
+
+  it("logs a database error that ends a download by its class and code, never the query's parameters", async () => {
+    const database = await openTestDatabase();
+    const secret = "c2VjcmV0LXRva2VuLWhhc2g";
+    const dbError = await database.db.execute(sql`select ${secret}::int`).catch((e: unknown) => e);
+    await database.close();
+    async function* chunks() {
+      yield "a\r\n";
+      yield "1\r\n";
+      throw dbError;
+    }
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const res = await csvResponse(chunks(), "x.csv");
+      const failure = await res.text().catch((e: Error) => e);
+      expect(String(failure)).not.toContain(secret);
+      const logged = log.mock.calls.map((args) => args.map(String).join(" ")).join("\n");
+      expect(logged).toMatch(/export failed mid-stream.*22P02/);
+      expect(logged).not.toContain(secret);
+    } finally {
+      log.mockRestore();
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { loggableError } from "../errors/problem";
+
 /**
  * Streams CSV chunks as an attachment. The header and the first page are produced before
  * answering, so an error in the first query is still a problem+json; the rest streams as the
@@ -23,8 +25,9 @@ export async function csvResponse(chunks: AsyncGenerator<string>, filename: stri
         if (r.done) controller.close();
         else controller.enqueue(encoder.encode(r.value));
       } catch (err) {
-        console.error("[csv] export failed mid-stream:", (err as Error).message);
-        controller.error(err);
+        // The answer has started: the download ends broken; the log gets no query parameters.
+        console.error("[csv] export failed mid-stream:", loggableError(err));
+        controller.error(new Error("The export failed."));
       }
     },
     async cancel() {

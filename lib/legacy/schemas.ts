@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { instantSchema } from "../dates";
 import { hasNoControlChars } from "../errors/validate";
 import { idSchema } from "../ids";
 import { MODEL_PATTERN } from "../models/schemas";
@@ -53,7 +54,7 @@ export const nodePatchSchema = z.strictObject({ disabled: z.boolean() });
 export const legacySettingsSchema = z.strictObject({
   acceptAny: z.boolean(),
   /** Refuse all legacy data from this time on (RFC 3339), or null. */
-  cutoffAt: z.iso.datetime({ offset: true }).nullable(),
+  cutoffAt: instantSchema.nullable(),
 });
 export type LegacySettingsInput = z.infer<typeof legacySettingsSchema>;
 

@@ -14,7 +14,12 @@ describe("addressBucket: what a per-address limit counts", () => {
     expect(addressBucket("2001:db8:1:3::1")).not.toBe(bucket);
     expect(addressBucket("::1")).toBe("0:0:0:0::/64");
     expect(addressBucket("fe80::1%eth0")).toBe("fe80:0:0:0::/64");
-    expect(addressBucket("::ffff:192.0.2.1")).toBe("0:0:0:0::/64");
+  });
+
+  it("counts an IPv4 client of a dual-stack socket (::ffff:a.b.c.d) as its IPv4 address, not as one shared /64", () => {
+    expect(addressBucket("::ffff:192.0.2.1")).toBe("192.0.2.1");
+    expect(addressBucket("::FFFF:198.51.100.7")).toBe("198.51.100.7");
+    expect(addressBucket("::ffff:192.0.2.1")).not.toBe(addressBucket("::ffff:192.0.2.2"));
   });
 
   it("keeps IPv4 addresses whole, and anything else as given", () => {

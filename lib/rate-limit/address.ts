@@ -1,13 +1,16 @@
 import { isIPv4, isIPv6 } from "node:net";
 
 /**
- * The key a per-address limit counts under: an IPv4 address as it is, an IPv6 address by its
- * /64 (one subscriber usually holds a whole /64, so counting single addresses would let one
- * caller take 2^64 turns). Anything else (no address, a malformed one) as given.
+ * The key every per-address limit and the refusal-audit cap count under: an IPv4 address as it
+ * is (also when a dual-stack socket reports it as ::ffff:a.b.c.d), an IPv6 address by its /64
+ * (one subscriber usually holds a whole /64, so counting single addresses would let one caller
+ * take 2^64 turns). Anything else (no address, a malformed one) as given.
  */
 export function addressBucket(ip: string | null | undefined): string {
   if (!ip) return "unknown";
   if (isIPv4(ip) || !isIPv6(ip)) return ip;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped && isIPv4(mapped[1])) return mapped[1];
   return `${expandIPv6(ip).slice(0, 4).join(":")}::/64`;
 }
 

@@ -12,6 +12,7 @@ import { listIntakeQuestions } from "./intake";
 import { openStudyKey, pseudonymizer, type Pseudonymizer } from "./pseudonyms";
 import type { StudyReader } from "./access";
 import { visibleDevices, visibleEnrolments } from "./visible";
+import { loggableError } from "../errors/problem";
 
 // A study's export: a Frictionless Data Package in a zip (lib/studies/export-package.ts),
 // streamed in constant memory. Readings are read a page at a time per device (keyset over the
@@ -90,7 +91,7 @@ async function* readingsCsv(db: Db, p: Pseudonymizer, devs: Dev[], header: strin
     yield* readingsChunks(db, p, devs, header, first, rows);
   } catch (err) {
     // The answer has started: the download ends broken, and the cause goes to the log only.
-    console.error("[studies] export failed mid-stream:", (err as Error).message);
+    console.error("[studies] export failed mid-stream:", loggableError(err));
     throw err;
   }
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { utcDaySchema } from "../dates";
 import { emailSchema } from "../accounts/schemas";
 import { INTAKE_KINDS, STUDY_STATUSES } from "../db/schema";
 import { hasNoControlChars } from "../errors/validate";
@@ -39,14 +40,7 @@ export const localized = (text: z.ZodType<string>) =>
     .strictObject({ nl: text.optional(), en: text.optional() })
     .refine((t) => t.nl !== undefined || t.en !== undefined, "needs the text in at least one language (nl or en)");
 
-/** A UTC day, `YYYY-MM-DD`, that exists in the calendar. */
-export const utcDaySchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a day as YYYY-MM-DD")
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, "is not a day in the calendar");
+export { utcDaySchema };
 
 const httpsUrl = z
   .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
