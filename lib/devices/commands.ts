@@ -72,7 +72,7 @@ export async function insertCommands(tx: Db, actor: Actor, deviceIds: string[], 
  * The pending commands of `deviceId` as one JSON column (for a statement that also does other
  * work: lib/devices/device-api.ts): what `deviceProfile` reads, in its order and its format.
  */
-export function pendingCommandsColumn(deviceId: string) {
+export function pendingCommandsColumn(deviceId: unknown) {
   const rfc3339 = (c: string) => sql.raw(`to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`);
   return sql`(select coalesce(json_agg(json_build_object(
       'id', id, 'type', type, 'params', params,

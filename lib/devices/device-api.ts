@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { AppError } from "../errors/app-error";
 import { parseJsonText, parseOrThrow } from "../errors/validate";
 import type { DeviceReply, FusedRoute, SignedDeviceRequest } from "../http/device-route";
@@ -18,8 +19,9 @@ export async function getDeviceProfile({ database, device }: SignedDeviceRequest
 
 /** GET /api/v1/devices/me in the statement that takes the nonce: an idle poll is one round trip. */
 export const fusedProfile: FusedRoute = ({ deviceId }) => ({
-  with: [],
-  columns: { commands: pendingCommandsColumn(deviceId) },
+  key: "profile",
+  build: () => ({ with: [], columns: { commands: pendingCommandsColumn(sql.placeholder("p_device")) } }),
+  values: { p_device: deviceId },
   async answer(columns, { device }) {
     return { status: 200, body: profileFrom(device.device, columns.commands) };
   },
@@ -88,15 +90,16 @@ function invalidBatch() {
  * process has seen, a batch with a valid reading): answers as `postMeasurements` would, or
  * null, having done nothing, for `postMeasurements` to answer.
  */
-export const fusedMeasurements: FusedRoute = ({ db, deviceId, bodyText, cfg }) => {
+export const fusedMeasurements: FusedRoute = ({ deviceId, bodyText, cfg }) => {
   const batch = readBatch(bodyText);
   if (!batch) return null;
   const measurements = batch.measurements;
-  const report = fusedReport(db, deviceId, cfg.measurementBatchesPerMinute, measurements);
+  const report = fusedReport(deviceId, cfg.measurementBatchesPerMinute, measurements);
   if (!report) return null;
   return {
-    with: report.with,
-    columns: report.columns,
+    key: report.key,
+    build: report.build,
+    values: report.values,
     async answer(columns, { database, device }) {
       const done = report.answer(columns);
       if (!done) return null;

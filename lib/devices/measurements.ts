@@ -108,6 +108,12 @@ async function insertRows(db: Db, deviceId: string, rows: Row[]): Promise<number
 
 /** The batch as a SELECT of (device, property, unit, time, value) rows: four arrays unnested. */
 function rowsSelect(deviceId: string, rows: Row[], where = sql``) {
+  const a = arraysOf(rows);
+  return arraysSelect(deviceId, [a.r_properties, a.r_units, a.r_times, a.r_values], where);
+}
+
+/** The four arrays' literals: properties and units as text, times (Unix seconds) and values as float8. */
+function arraysOf(rows: Row[]) {
   const n = rows.length;
   const properties = new Array<string>(n);
   const units = new Array<string | null>(n);
@@ -123,9 +129,13 @@ function rowsSelect(deviceId: string, rows: Row[], where = sql``) {
   }
   times += "}";
   values += "}";
+  return { r_properties: textArray(properties), r_units: textArray(units), r_times: times, r_values: values };
+}
+
+function arraysSelect(deviceId: unknown, [properties, units, times, values]: unknown[], where = sql``) {
   return sql`
     select ${deviceId}, p, u, to_timestamp(t), v
-      from unnest(${textArray(properties)}::text[], ${textArray(units)}::text[],
+      from unnest(${properties}::text[], ${units}::text[],
                   ${times}::float8[], ${values}::float8[]) as x(p, u, t, v) ${where}`;
 }
 
@@ -174,7 +184,7 @@ export async function limitAndStore(
     try {
       const [row] = rowsOf<{ count: number | string; remaining: number | string; properties: unknown }>(
         await db.execute(sql`
-          with lim as (${countHitStatement(ingestKey(device.id), { max: perMinute, windowSeconds: 60 })}),
+          with lim as (${countHitStatement(ingestKey(device.id), { windowSeconds: 60 })}),
           ins as (
             insert into measurements (device_id, property, unit, time, value) ${select}
           )
@@ -198,23 +208,35 @@ export async function limitAndStore(
  * for a device outside any study, the rows only within the limit; and the model's listed
  * properties. Null for a batch with no valid reading (the handler answers it).
  */
-export function fusedReport(db: Db, deviceId: string, perMinute: number, items: unknown[]) {
+export function fusedReport(deviceId: string, perMinute: number, items: unknown[]) {
   const { rows, rejected } = checkItems(items);
   if (rows.length === 0) return null;
-  const when = sql`exists (select 1 from n) and (select study_id from devices where id = ${deviceId}) is null`;
-  const lim = db
-    .$with("lim", { count: sql<number>`count`, remaining: sql<number>`remaining` })
-    .as(countHitStatement(ingestKey(deviceId), { max: perMinute, windowSeconds: 60 }, when));
-  const ins = db.$with("ins", {}).as(sql`
-    insert into measurements (device_id, property, unit, time, value)
-    ${rowsSelect(deviceId, rows, sql`where (select count from lim) <= ${perMinute}`)}`);
+  const ph = (name: string) => sql.placeholder(name);
   return {
-    with: [lim, ins],
-    columns: {
-      count: sql`(select count from lim)`,
-      remaining: sql`(select remaining from lim)`,
-      properties: sql`(select properties from device_models where model = ${devices.model})`,
+    key: "report",
+    build(db: Db) {
+      const when = sql`exists (select 1 from n) and (select study_id from devices where id = ${ph("r_device")}) is null`;
+      const key = sql`'ingest:device:' || ${ph("r_device")}::text`;
+      const lim = db
+        .$with("lim", { count: sql<number>`count`, remaining: sql<number>`remaining` })
+        .as(countHitStatement(key, { windowSeconds: 60 }, when));
+      const ins = db.$with("ins", {}).as(sql`
+        insert into measurements (device_id, property, unit, time, value)
+        ${arraysSelect(
+          ph("r_device"),
+          [ph("r_properties"), ph("r_units"), ph("r_times"), ph("r_values")],
+          sql`where (select count from lim) <= ${ph("r_max")}::int`,
+        )}`);
+      return {
+        with: [lim, ins],
+        columns: {
+          count: sql`(select count from lim)`,
+          remaining: sql`(select remaining from lim)`,
+          properties: sql`(select properties from device_models where model = ${devices.model})`,
+        },
+      };
     },
+    values: { r_device: deviceId, r_max: perMinute, ...arraysOf(rows) },
     /** The answer, or null when nothing was counted (a device in a study: the handler's way). */
     answer(columns: Record<string, unknown>): { result: StoreResult; listed: ListedProperties } | null {
       if (columns.count === null || columns.count === undefined) return null;

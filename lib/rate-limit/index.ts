@@ -10,7 +10,7 @@ export type LimitState = { count: number; retryAfterSeconds: number };
  * The statement that counts one event against `key`, returning `count` and `remaining` (seconds
  * left in the window); also a WITH of a larger statement (lib/devices/measurements.ts).
  */
-export function countHitStatement(key: string, limit: Limit, when?: SQL) {
+export function countHitStatement(key: string | SQL, limit: Pick<Limit, "windowSeconds">, when?: SQL) {
   const w = limit.windowSeconds;
   // `when`: count only if it holds (in a larger statement).
   const row = when ? sql`select ${key}, now(), 1 where ${when}` : sql`values (${key}, now(), 1)`;
