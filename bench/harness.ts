@@ -102,7 +102,10 @@ export async function startBenchApp(
   { instances = 1 }: { instances?: number } = {},
 ): Promise<BenchApp> {
   const base = `http://127.0.0.1:${port}`;
-  const db = `claimlink_bench_${Date.now()}`;
+  // BENCH_DB_PREFIX: the new database's name prefix (a shared cluster's convention, e.g. a team's branch name).
+  const prefix = process.env.BENCH_DB_PREFIX ?? "claimlink_bench";
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) throw new Error("BENCH_DB_PREFIX must be a lower-case SQL name");
+  const db = `${prefix}_${Date.now()}`;
   psql(`create database ${db}`);
   const probeDir = mkdtempSync(path.join(os.tmpdir(), "claimlink-probe-"));
   const env: NodeJS.ProcessEnv = {
@@ -153,7 +156,8 @@ export async function startBenchApp(
         {
           cwd: root,
           env: { ...env, PORT: String(p), BENCH_PROBE_FILE: path.join(probeDir, `probe-${i}.json`) },
-          stdio: "ignore",
+          // BENCH_APP_LOG=1: the app's own output on this terminal.
+          stdio: process.env.BENCH_APP_LOG ? "inherit" : "ignore",
         },
       );
       servers.push(server);

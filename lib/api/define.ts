@@ -5,6 +5,7 @@ import {
   provisioningRoute,
   signedOrUnsigned,
   type DeviceReply,
+  type FusedRoute,
   type SignedDeviceRequest,
   type UnsignedDeviceRequest,
 } from "../http/device-route";
@@ -70,6 +71,8 @@ export type RouteDef =
       /** The body cap (default SMALL_BODY_BYTES); the signature is checked over these bytes first. */
       maxBytes?: number;
       handle: (r: SignedDeviceRequest) => Promise<DeviceReply>;
+      /** The handler's work in the statement that takes the nonce, when it can be (lib/http/device-route.ts). */
+      fused?: FusedRoute;
     })
   | (Common & { guard: "device-session-token"; handle: (r: UnsignedDeviceRequest) => Promise<DeviceReply> })
   | (Common & {
@@ -130,7 +133,7 @@ export function handlerOf(def: RouteDef): WebHandler {
     case "staff":
       return userRoute(def.handle, { refusals, enrolment: def.enrolment, staff: true });
     case "device-signed":
-      return deviceRoute(def.handle, { refusals, maxBytes: def.maxBytes });
+      return deviceRoute(def.handle, { refusals, maxBytes: def.maxBytes, fused: def.fused });
     case "device-session-token":
       return provisioningRoute(def.handle, { refusals: refusals ?? "device.request_refused" });
     case "device-start": {

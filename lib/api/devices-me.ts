@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { postCommandAck, getDeviceProfile, postMeasurements } from "../devices/device-api";
+import {
+  fusedMeasurements,
+  fusedProfile,
+  postCommandAck,
+  getDeviceProfile,
+  postMeasurements,
+} from "../devices/device-api";
 import { MAX_MEASUREMENTS_BYTES } from "../devices/measurements";
 import { commandAckSchema } from "../devices/schemas";
 import { idSchema } from "../ids";
@@ -42,6 +48,7 @@ export const devicesMe: Area = {
       },
       errors: ["device_not_found"],
       handle: getDeviceProfile,
+      fused: fusedProfile,
     },
     {
       method: "POST",
@@ -66,6 +73,7 @@ export const devicesMe: Area = {
       },
       errors: ["rate_limited"],
       handle: postMeasurements,
+      fused: fusedMeasurements,
     },
     {
       method: "POST",

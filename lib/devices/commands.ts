@@ -68,6 +68,35 @@ export async function insertCommands(tx: Db, actor: Actor, deviceIds: string[], 
 }
 
 /** What `GET /api/v1/devices/me` answers: identity, configuration and pending commands not yet expired. */
+/**
+ * The pending commands of `deviceId` as one JSON column (for a statement that also does other
+ * work: lib/devices/device-api.ts): what `deviceProfile` reads, in its order and its format.
+ */
+export function pendingCommandsColumn(deviceId: unknown) {
+  const rfc3339 = (c: string) => sql.raw(`to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`);
+  return sql`(select coalesce(json_agg(json_build_object(
+      'id', id, 'type', type, 'params', params,
+      'issuedAt', ${rfc3339("issued_at")}, 'expiresAt', ${rfc3339("expires_at")}) order by issued_at), '[]')
+    from device_commands
+    where device_id = ${deviceId} and status = 'pending' and expires_at > now())`;
+}
+
+/** The profile from `pendingCommandsColumn`'s value. */
+export function profileFrom(device: Device, commands: unknown) {
+  return {
+    deviceId: device.id,
+    name: device.name,
+    config: { measurementIntervalSeconds: device.measurementIntervalSeconds },
+    commands: (typeof commands === "string" ? JSON.parse(commands) : commands) as {
+      id: string;
+      type: string;
+      params: Record<string, unknown>;
+      issuedAt: string;
+      expiresAt: string;
+    }[],
+  };
+}
+
 export async function deviceProfile(db: Db, device: Device) {
   const pending = await db
     .select()

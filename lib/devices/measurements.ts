@@ -1,9 +1,9 @@
 import { desc, eq, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
-import { measurements } from "../db/schema";
+import { devices, measurements } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { isUniqueViolation } from "../errors/validate";
-import { countHit } from "../rate-limit";
+import { countHit, countHitStatement, limitStateOf, type LimitState } from "../rate-limit";
 
 export const MAX_MEASUREMENTS = 1000;
 export const MAX_MEASUREMENTS_BYTES = 256 * 1024;
@@ -52,16 +52,22 @@ export function checkItem(item: unknown, now = Date.now()): Row | ItemCode {
  * a duplicate, not an error, so a resent batch neither loses nor doubles anything.
  */
 export async function storeMeasurements(db: Db, deviceId: string, items: unknown[]): Promise<StoreResult> {
-  const rows: Row[] = [];
-  const rejected: StoreResult["rejected"] = [];
-  items.forEach((item, index) => {
-    const r = checkItem(item);
-    if (typeof r === "string") rejected.push({ index, code: r });
-    else rows.push(r);
-  });
+  const { rows, rejected } = checkItems(items);
   if (rows.length === 0) return { accepted: 0, duplicates: 0, rejected };
   const accepted = await insertRows(db, deviceId, rows);
   return { accepted, duplicates: rows.length - accepted, rejected };
+}
+
+function checkItems(items: unknown[]): { rows: Row[]; rejected: StoreResult["rejected"] } {
+  const rows: Row[] = [];
+  const rejected: StoreResult["rejected"] = [];
+  const now = Date.now();
+  items.forEach((item, index) => {
+    const r = checkItem(item, now);
+    if (typeof r === "string") rejected.push({ index, code: r });
+    else rows.push(r);
+  });
+  return { rows, rejected };
 }
 
 /** A PostgreSQL array literal of text: each element quoted (`\\` and `"` escaped), null as NULL. */
@@ -90,6 +96,24 @@ function textArray(xs: (string | null)[]): string {
  * duplicates. So `db` must not be inside a transaction (the failed statement would abort it).
  */
 async function insertRows(db: Db, deviceId: string, rows: Row[]): Promise<number> {
+  const select = rowsSelect(deviceId, rows);
+  try {
+    await db.execute(sql`insert into measurements (device_id, property, unit, time, value) ${select}`);
+    return rows.length;
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+  }
+  return insertNew(db, select);
+}
+
+/** The batch as a SELECT of (device, property, unit, time, value) rows: four arrays unnested. */
+function rowsSelect(deviceId: string, rows: Row[], where = sql``) {
+  const a = arraysOf(rows);
+  return arraysSelect(deviceId, [a.r_properties, a.r_units, a.r_times, a.r_values], where);
+}
+
+/** The four arrays' literals: properties and units as text, times (Unix seconds) and values as float8. */
+function arraysOf(rows: Row[]) {
   const n = rows.length;
   const properties = new Array<string>(n);
   const units = new Array<string | null>(n);
@@ -105,16 +129,18 @@ async function insertRows(db: Db, deviceId: string, rows: Row[]): Promise<number
   }
   times += "}";
   values += "}";
-  const select = sql`
+  return { r_properties: textArray(properties), r_units: textArray(units), r_times: times, r_values: values };
+}
+
+function arraysSelect(deviceId: unknown, [properties, units, times, values]: unknown[], where = sql``) {
+  return sql`
     select ${deviceId}, p, u, to_timestamp(t), v
-      from unnest(${textArray(properties)}::text[], ${textArray(units)}::text[],
-                  ${times}::float8[], ${values}::float8[]) as x(p, u, t, v)`;
-  try {
-    await db.execute(sql`insert into measurements (device_id, property, unit, time, value) ${select}`);
-    return n;
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-  }
+      from unnest(${properties}::text[], ${units}::text[],
+                  ${times}::float8[], ${values}::float8[]) as x(p, u, t, v) ${where}`;
+}
+
+/** Inserts the rows not yet stored; returns how many were new. */
+async function insertNew(db: Db, select: ReturnType<typeof rowsSelect>): Promise<number> {
   const [{ inserted }] = rowsOf<{ inserted: number | string }>(
     await db.execute(sql`
       with ins as (
@@ -127,18 +153,116 @@ async function insertRows(db: Db, deviceId: string, rows: Row[]): Promise<number
   return Number(inserted);
 }
 
+/** A model entry's listed properties, null when the model has no entry (lib/models/registry.ts). */
+export type ListedProperties = Set<string> | null;
+
+function listedOf(properties: unknown): ListedProperties {
+  if (properties === null || properties === undefined) return null;
+  const list = (typeof properties === "string" ? JSON.parse(properties) : properties) as { property: string }[];
+  return new Set(list.map((p) => p.property));
+}
+
 /**
- * Counts one batch against the device's per-minute limit; throws `rate_limited` (429, with the
- * wait) past it. The device keeps its readings and sends them again after the wait.
+ * A device's report in one statement (docs/protocol.md section 4), for the everyday case:
+ * counts the batch against the device's per-minute limit, stores its rows unless that limit
+ * is passed, and reads the device model's listed properties (for `flagUnlistedProperties`).
+ * It answers as `limitIngest` then `storeMeasurements` would, in that order: `rate_limited`
+ * past the limit (nothing stored), else the stored counts. A batch with a reading already
+ * stored fails as one statement, undoing its count too, and goes again the long way.
  */
-export async function limitIngest(db: Db, deviceId: string, perMinute: number): Promise<void> {
-  const limit = await countHit(db, `ingest:device:${deviceId}`, { max: perMinute, windowSeconds: 60 });
+export async function limitAndStore(
+  db: Db,
+  device: { id: string; model: string },
+  perMinute: number,
+  items: unknown[],
+): Promise<{ result: StoreResult; listed: ListedProperties }> {
+  const { rows, rejected } = checkItems(items);
+  const listedSql = sql`(select properties from device_models where model = ${device.model})`;
+  if (rows.length > 0) {
+    // Stored only if the count (below) allows it.
+    const select = rowsSelect(device.id, rows, sql`where (select count from lim) <= ${perMinute}`);
+    try {
+      const [row] = rowsOf<{ count: number | string; remaining: number | string; properties: unknown }>(
+        await db.execute(sql`
+          with lim as (${countHitStatement(ingestKey(device.id), { windowSeconds: 60 })}),
+          ins as (
+            insert into measurements (device_id, property, unit, time, value) ${select}
+          )
+          select lim.count, lim.remaining, ${listedSql} as properties from lim`),
+      );
+      throwIfLimited(limitStateOf(row), perMinute);
+      return { result: { accepted: rows.length, duplicates: 0, rejected }, listed: listedOf(row.properties) };
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+  }
+  await limitIngest(db, device.id, perMinute);
+  const accepted = rows.length > 0 ? await insertNew(db, rowsSelect(device.id, rows)) : 0;
+  const [row] = rowsOf<{ properties: unknown }>(await db.execute(sql`select ${listedSql} as properties`));
+  return { result: { accepted, duplicates: rows.length - accepted, rejected }, listed: listedOf(row.properties) };
+}
+
+/**
+ * A report fused into the statement that takes its nonce (lib/devices/signed-request.ts): the
+ * count against the device's limit and the rows, each only once the nonce was taken and only
+ * for a device outside any study, the rows only within the limit; and the model's listed
+ * properties. Null for a batch with no valid reading (the handler answers it).
+ */
+export function fusedReport(deviceId: string, perMinute: number, items: unknown[]) {
+  const { rows, rejected } = checkItems(items);
+  if (rows.length === 0) return null;
+  const ph = (name: string) => sql.placeholder(name);
+  return {
+    key: "report",
+    build(db: Db) {
+      const when = sql`exists (select 1 from n) and (select study_id from devices where id = ${ph("r_device")}) is null`;
+      const key = sql`'ingest:device:' || ${ph("r_device")}::text`;
+      const lim = db
+        .$with("lim", { count: sql<number>`count`, remaining: sql<number>`remaining` })
+        .as(countHitStatement(key, { windowSeconds: 60 }, when));
+      const ins = db.$with("ins", {}).as(sql`
+        insert into measurements (device_id, property, unit, time, value)
+        ${arraysSelect(
+          ph("r_device"),
+          [ph("r_properties"), ph("r_units"), ph("r_times"), ph("r_values")],
+          sql`where (select count from lim) <= ${ph("r_max")}::int`,
+        )}`);
+      return {
+        with: [lim, ins],
+        columns: {
+          count: sql`(select count from lim)`,
+          remaining: sql`(select remaining from lim)`,
+          properties: sql`(select properties from device_models where model = ${devices.model})`,
+        },
+      };
+    },
+    values: { r_device: deviceId, r_max: perMinute, ...arraysOf(rows) },
+    /** The answer, or null when nothing was counted (a device in a study: the handler's way). */
+    answer(columns: Record<string, unknown>): { result: StoreResult; listed: ListedProperties } | null {
+      if (columns.count === null || columns.count === undefined) return null;
+      throwIfLimited(limitStateOf(columns as { count: number; remaining: number }), perMinute);
+      return { result: { accepted: rows.length, duplicates: 0, rejected }, listed: listedOf(columns.properties) };
+    },
+  };
+}
+
+const ingestKey = (deviceId: string) => `ingest:device:${deviceId}`;
+
+function throwIfLimited(limit: LimitState, perMinute: number) {
   if (limit.count > perMinute)
     throw new AppError(
       "rate_limited",
       `More than ${perMinute} measurement batches this minute. Send them again in ${limit.retryAfterSeconds} s.`,
       { retryAfterSeconds: limit.retryAfterSeconds },
     );
+}
+
+/**
+ * Counts one batch against the device's per-minute limit; throws `rate_limited` (429, with the
+ * wait) past it. The device keeps its readings and sends them again after the wait.
+ */
+export async function limitIngest(db: Db, deviceId: string, perMinute: number): Promise<void> {
+  throwIfLimited(await countHit(db, ingestKey(deviceId), { max: perMinute, windowSeconds: 60 }), perMinute);
 }
 
 /** The newest reading of each property of a device. */

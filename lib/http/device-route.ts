@@ -2,15 +2,22 @@ import type { Actor } from "../audit/record";
 import { responseMac } from "../crypto/protocol";
 import { currentKey } from "../crypto/server-keys";
 import { signAnswer, signatureHeader } from "../crypto/server-signature";
-import { appDatabase, type Database } from "../db/client";
+import { appDatabase, type Database, type Db } from "../db/client";
 import {
+  cachedSigner,
+  forgetSigner,
   isRefusal,
   loadSigner,
+  rememberSigner,
+  verifyKnownSigner,
+  type CachedSigner,
+  type FusedPlan,
   parseSignedAuthorization,
   verifyDeviceRequest,
   type VerifiedDevice,
 } from "../devices/signed-request";
 import { AppError } from "../errors/app-error";
+import { isUniqueViolation } from "../errors/validate";
 import { asAppError, newRequestId, problemBody, problemHeaders } from "../errors/problem";
 import { provisioningConfig, type ProvisioningConfig } from "../provisioning/config";
 import { addressBucket } from "../rate-limit/address";
@@ -42,7 +49,21 @@ export type SignedDeviceRequest = Common & { device: VerifiedDevice; bodyText: s
 /** An unsigned provisioning call (section 1): the bearer session token, and the JSON body when there is one. */
 export type UnsignedDeviceRequest = Common & { sessionToken: string; body: unknown };
 
-type Options = { maxBytes?: number; refusals?: string; readsBody?: boolean };
+type Options = { maxBytes?: number; refusals?: string; readsBody?: boolean; fused?: FusedRoute };
+
+/**
+ * A handler's work fused into the statement that takes the nonce (`FusedPlan`), for a device
+ * this process has seen; null when this request is not for it. `answer` reads the plan's
+ * columns, or returns null, having changed nothing, for the handler to answer.
+ */
+export type FusedRoute = (r: {
+  db: Db;
+  deviceId: string;
+  bodyText: string;
+  cfg: ProvisioningConfig;
+}) =>
+  | (FusedPlan & { answer(columns: Record<string, unknown>, r: SignedDeviceRequest): Promise<DeviceReply | null> })
+  | null;
 type Mac = { secret: Buffer; nonce: string } | null;
 
 const DEVICE_ACTOR_LABEL = "device";
@@ -135,31 +156,69 @@ export function deviceRoute(
     let database: Database | null = null;
     let signer: { credentialId: string | null; deviceId: string | null } = { credentialId: null, deviceId: null };
     let refusalDetail: Record<string, unknown> = {};
+    // Set while a kept credential's request is not yet verified: a refusal then (a body too
+    // large) loads the credential, so its answer carries a MAC exactly when it always did.
+    let kept: CachedSigner | undefined;
     try {
       a.refuseMalformedNonce();
       database = await appDatabase();
       const params = await paramsOf(ctx);
       const auth = parseSignedAuthorization(req.headers.get("authorization"));
-      const loaded = await loadSigner(database.db, a.cfg.secretKey, auth);
-      signer = { credentialId: auth?.credentialId ?? null, deviceId: loaded?.device.id ?? null };
+      // A credential this process has seen needs no load: its device and secret never change,
+      // and the nonce's statement reads its state as it is now (verifyKnownSigner).
+      kept = cachedSigner(auth);
+      let loaded = kept ? null : await loadSigner(database.db, a.cfg.secretKey, auth);
+      rememberSigner(loaded);
+      signer = { credentialId: auth?.credentialId ?? null, deviceId: kept?.deviceId ?? loaded?.device.id ?? null };
       if (loaded?.secret && auth && !loaded.credential.revokedAt) mac = { secret: loaded.secret, nonce: auth.nonce };
       const body = await readBodyCapped(req, opts.maxBytes ?? SMALL_BODY_BYTES);
       const url = new URL(req.url);
-      const verified = await verifyDeviceRequest(database.db, a.cfg, loaded, {
-        method: req.method,
-        pathAndQuery: url.pathname + url.search,
-        auth,
-        body,
-      });
+      const input = { method: req.method, pathAndQuery: url.pathname + url.search, auth, body };
+      const bodyText = new TextDecoder("utf-8", { fatal: false }).decode(body);
+      const db = database.db;
+      let plan = kept && opts.fused ? opts.fused({ db, deviceId: kept.deviceId, bodyText, cfg: a.cfg }) : null;
+      let verified =
+        kept && auth
+          ? await verifyKnownSigner(db, a.cfg, kept, { ...input, auth }, plan ?? undefined).catch((err) => {
+              // The plan's statement failed whole (a reading already stored): nothing of it
+              // happened, the nonce included; once more without it, for the handler to answer.
+              if (!plan || !isUniqueViolation(err)) throw err;
+              plan = null;
+              return verifyKnownSigner(db, a.cfg, kept!, { ...input, auth });
+            })
+          : null;
+      if (!verified) {
+        if (kept && auth) {
+          // A wrong signature, or a kept secret no longer right: answer from the database as it is.
+          forgetSigner(auth.credentialId);
+          kept = undefined;
+          loaded = await loadSigner(database.db, a.cfg.secretKey, auth);
+          rememberSigner(loaded);
+          signer = { credentialId: auth?.credentialId ?? null, deviceId: loaded?.device.id ?? null };
+        }
+        verified = await verifyDeviceRequest(database.db, a.cfg, loaded, input);
+      }
+      kept = undefined;
       if (isRefusal(verified)) {
         mac = verified.secret && verified.nonce ? { secret: verified.secret, nonce: verified.nonce } : null;
         refusalDetail = verified.audit ?? {};
         throw verified.error;
       }
-      const bodyText = new TextDecoder("utf-8", { fatal: false }).decode(body);
-      return a.reply(await handler({ req, params, ip: a.ip, database, cfg: a.cfg, device: verified, bodyText }), mac);
+      mac = { secret: verified.secret, nonce: verified.nonce };
+      signer.deviceId = verified.device.id;
+      const request = { req, params, ip: a.ip, database, cfg: a.cfg, device: verified, bodyText };
+      const fusedColumns = "fused" in verified ? verified.fused : undefined;
+      const fusedReply = plan && fusedColumns ? await plan.answer(fusedColumns, request) : null;
+      return a.reply(fusedReply ?? (await handler(request)), mac);
     } catch (err) {
       const appError = asAppError(err, a.requestId);
+      if (kept && database) {
+        const auth = parseSignedAuthorization(req.headers.get("authorization"));
+        const loaded = await loadSigner(database.db, a.cfg.secretKey, auth).catch(() => null);
+        signer = { credentialId: auth?.credentialId ?? null, deviceId: loaded?.device.id ?? null };
+        mac =
+          loaded?.secret && auth && !loaded.credential.revokedAt ? { secret: loaded.secret, nonce: auth.nonce } : null;
+      }
       if (database && appError.status < 500) {
         const actor: Actor = { id: null, label: DEVICE_ACTOR_LABEL, ip: a.ip };
         await auditRefusal(database.db, actor, action, appError, req, {

@@ -140,8 +140,22 @@ export async function flagUnlistedProperties(
     .select({ properties: deviceModels.properties })
     .from(deviceModels)
     .where(eq(deviceModels.model, model));
-  if (!entry) return;
-  const listed = new Set(entry.properties.map((p) => p.property));
+  const listed = entry ? new Set(entry.properties.map((p) => p.property)) : null;
+  await recordUnlistedProperties(db, model, deviceId, listed, properties);
+}
+
+/**
+ * `flagUnlistedProperties` with the model entry's listed properties already read (null: the
+ * model has no entry, and nothing is flagged). No statement when every property is listed.
+ */
+export async function recordUnlistedProperties(
+  db: Db,
+  model: string,
+  deviceId: string,
+  listed: Set<string> | null,
+  properties: Iterable<string>,
+): Promise<void> {
+  if (!listed) return;
   const unlisted = [...new Set(properties)].filter((p) => !listed.has(p));
   if (unlisted.length === 0) return;
   await db

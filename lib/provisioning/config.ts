@@ -33,8 +33,19 @@ export function claimUrlOf(publicUrl: string): string {
   return `${new URL(publicUrl).origin}/claim`;
 }
 
+let made: { from: ReturnType<typeof env>; cfg: ProvisioningConfig } | undefined;
+
+/**
+ * The configuration, made once from the (cached) environment: every device request reads it,
+ * and none should parse a URL or build an object for it. Callers that change it copy it.
+ */
 export function provisioningConfig(): ProvisioningConfig {
   const e = env();
+  if (made?.from !== e) made = { from: e, cfg: Object.freeze(configOf(e)) as ProvisioningConfig };
+  return made.cfg;
+}
+
+function configOf(e: ReturnType<typeof env>): ProvisioningConfig {
   return {
     stepSeconds: e.CLAIMLINK_POP_STEP_SECONDS,
     sessionTtlSeconds: e.CLAIMLINK_SESSION_TTL_SECONDS,

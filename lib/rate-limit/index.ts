@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
 
 export type Limit = { max: number; windowSeconds: number };
@@ -6,21 +6,34 @@ export type LimitState = { count: number; retryAfterSeconds: number };
 
 // Fixed windows kept in the database, so every app process counts against the same limit.
 
-/** Counts one event against `key` and returns the count in the current window. */
-export async function countHit(db: Db, key: string, limit: Limit): Promise<LimitState> {
+/**
+ * The statement that counts one event against `key`, returning `count` and `remaining` (seconds
+ * left in the window); also a WITH of a larger statement (lib/devices/measurements.ts).
+ */
+export function countHitStatement(key: string | SQL, limit: Pick<Limit, "windowSeconds">, when?: SQL) {
   const w = limit.windowSeconds;
-  const [row] = rowsOf<{ count: number; remaining: number }>(
-    await db.execute(sql`
-      insert into rate_limits (key, window_started_at, count) values (${key}, now(), 1)
+  // `when`: count only if it holds (in a larger statement).
+  const row = when ? sql`select ${key}, now(), 1 where ${when}` : sql`values (${key}, now(), 1)`;
+  return sql`
+      insert into rate_limits (key, window_started_at, count) ${row}
       on conflict (key) do update set
         count = case when rate_limits.window_started_at <= now() - make_interval(secs => ${w})
                      then 1 else rate_limits.count + 1 end,
         window_started_at = case when rate_limits.window_started_at <= now() - make_interval(secs => ${w})
                      then now() else rate_limits.window_started_at end
       returning count,
-        extract(epoch from (window_started_at + make_interval(secs => ${w}) - now()))::float8 as remaining`),
-  );
+        extract(epoch from (window_started_at + make_interval(secs => ${w}) - now()))::float8 as remaining`;
+}
+
+/** What `countHitStatement` returned, as a limit's state. */
+export function limitStateOf(row: { count: number | string; remaining: number | string }): LimitState {
   return { count: Number(row.count), retryAfterSeconds: Math.max(1, Math.ceil(Number(row.remaining))) };
+}
+
+/** Counts one event against `key` and returns the count in the current window. */
+export async function countHit(db: Db, key: string, limit: Limit): Promise<LimitState> {
+  const [row] = rowsOf<{ count: number; remaining: number }>(await db.execute(countHitStatement(key, limit)));
+  return limitStateOf(row);
 }
 
 /** Gives back one counted event (an attempt that turned out legitimate), never below zero. */

@@ -1,0 +1,250 @@
+// npm run bench:steady -- [--devices N] [--seconds S] [--rounds R]
+//
+// A claimed fleet's steady load (docs/protocol.md section 4). Starts the built app on a fresh
+// database of the local PostgreSQL (DATABASE_URL of its own, created and dropped), claims N
+// devices (default 64) through the protocol, then measures, alternating in R rounds (default 2)
+// so both see the same machine load:
+// - app: each device sends small signed reports (three readings) back to back for S seconds
+//   (default 20); every answer's Claimlink-Response-MAC is checked. The per-device limit on
+//   batches a minute is raised for the bench through CLAIMLINK_MEASUREMENT_BATCHES_PER_MINUTE.
+// - raw: N senders run three-row INSERTs of the same rows into the measurements table back to
+//   back for S seconds through postgres.js, over as many connections as the app's pool (20).
+// It prints both rates, app as a share of raw, the latency percentiles and how many devices
+// each would serve at one report a minute.
+import http from "node:http";
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import postgres from "postgres";
+import { DeviceClient, type Challenge } from "../device/client";
+import { authorizationHeader, expectedResponseMac, sameBytes } from "../device/protocol";
+import { pct, sleep, startBenchApp } from "./harness";
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const N = opt("devices", 64);
+const SECONDS = opt("seconds", 20);
+const ROUNDS = opt("rounds", 2);
+const PORT = Number(process.env.BENCH_PORT ?? 3292);
+const POOL = 20;
+const PATH = "/api/v1/devices/me/measurements";
+const PROPERTIES = [
+  ["temperature", "Cel"],
+  ["humidity", "%RH"],
+  ["pressure", "hPa"],
+] as const;
+
+type Phase = { reports: number; seconds: number; latencies: number[]; appCpu?: number; benchCpu?: number };
+
+/** CPU seconds a process has used so far (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+async function claim(base: string, d: DeviceClient, cookie: string) {
+  await d.startSession();
+  const polled = d.poll(25);
+  await sleep(100);
+  const r = await fetch(`${base}/api/v1/claims`, {
+    method: "POST",
+    headers: { cookie, origin: base, "content-type": "application/json" },
+    body: JSON.stringify({ sid: d.session!.sid, pop: d.codeAt(0) }),
+  });
+  if (r.status !== 202) throw new Error(`claim refused: ${r.status} ${await r.text()}`);
+  const ch = (await polled) as Challenge;
+  if ((await d.answer(ch)).state !== "claimed") throw new Error("not claimed");
+}
+
+/** One POST over a kept-alive connection: the status and the answer's text and MAC. */
+function post(agent: http.Agent, base: URL, headers: Record<string, string>, body: string) {
+  return new Promise<{ status: number; text: string; mac: string | undefined }>((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        method: "POST",
+        path: PATH,
+        headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString("utf8"),
+            mac: res.headers["claimlink-response-mac"] as string | undefined,
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function main() {
+  const app = await startBenchApp(PORT, {
+    CLAIMLINK_SESSION_STARTS_PER_MINUTE: "1000000",
+    CLAIMLINK_CLAIMS_PER_HOUR: "1000000",
+    CLAIMLINK_DEVICES_PER_ACCOUNT: "100000",
+    // The bench's devices report back to back; a real fleet reports once a minute or so.
+    CLAIMLINK_MEASUREMENT_BATCHES_PER_MINUTE: "10000000",
+  });
+  try {
+    const email = "steady@bench.example.org";
+    const password = "bench password 1";
+    app.addUser(email, "Steady", password);
+    const cookie = await app.signIn(email, password);
+    const devices = Array.from({ length: N }, () => new DeviceClient(app.base, null, { model: "bench-steady" }));
+    // Eight claims at a time: each waits on its device's long poll.
+    for (let i = 0; i < N; i += 8) await Promise.all(devices.slice(i, i + 8).map((d) => claim(app.base, d, cookie)));
+    const creds = devices.map((d) => ({
+      id: d.credential!.credentialId,
+      secret: Buffer.from(d.credential!.secretHex, "hex"),
+    }));
+
+    // As many connections as the app's pool (lib/db/client.ts), shared by the N senders as the
+    // app's are: the database sees the same concurrency, and a shared cluster its usual clients.
+    const raw = postgres(app.env.DATABASE_URL!, { max: Math.min(N, POOL), onnotice: () => {} });
+    const [{ version }] = await raw<{ version: string }[]>`select version()`;
+    const ids = new Map(
+      (
+        await raw<
+          { id: string; credential: string }[]
+        >`select device_id as id, id as credential from device_credentials`
+      ).map((r) => [r.credential, r.id]),
+    );
+    const deviceIds = creds.map((c) => ids.get(c.id)!);
+
+    // Each report takes the next second of its device's timeline, so every row of both phases is new.
+    const start = Math.floor(Date.now() / 1000) - 30 * 24 * 3600;
+    const nextTime = new Array<number>(N).fill(start);
+    const readings = (i: number) => {
+      const time = nextTime[i]++;
+      return PROPERTIES.map(([property, unit], k) => ({ property, unit, time, value: 20 + ((time + k) % 50) / 10 }));
+    };
+
+    const base = new URL(app.base);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: N });
+    const appPhase = async (): Promise<Phase> => {
+      const latencies: number[] = [];
+      const app0 = cpuSeconds(app.pids[0]);
+      const bench0 = process.cpuUsage();
+      const t0 = performance.now();
+      const end = t0 + SECONDS * 1000;
+      await Promise.all(
+        creds.map(async (c, i) => {
+          while (performance.now() < end) {
+            const body = JSON.stringify({ measurements: readings(i) });
+            const auth = authorizationHeader(c.id, c.secret, "POST", PATH, Math.floor(Date.now() / 1000), body);
+            const t = performance.now();
+            const r = await post(agent, base, { authorization: auth.header }, body);
+            latencies.push(performance.now() - t);
+            if (r.status !== 200) throw new Error(`report refused: ${r.status} ${r.text}`);
+            if (!r.mac || !sameBytes(expectedResponseMac(c.secret, auth.nonce, r.status, r.text), r.mac))
+              throw new Error("an answer without a valid Claimlink-Response-MAC");
+            if ((JSON.parse(r.text) as { accepted: number }).accepted !== 3) throw new Error(`not stored: ${r.text}`);
+          }
+        }),
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      const bench = process.cpuUsage(bench0);
+      const appCpu = cpuSeconds(app.pids[0]) - app0;
+      return { reports: latencies.length, seconds, latencies, appCpu, benchCpu: (bench.user + bench.system) / 1e6 };
+    };
+
+    const rawPhase = async (): Promise<Phase> => {
+      const latencies: number[] = [];
+      const t0 = performance.now();
+      const end = t0 + SECONDS * 1000;
+      await Promise.all(
+        deviceIds.map(async (deviceId, i) => {
+          while (performance.now() < end) {
+            const rows = readings(i).map((r) => ({
+              device_id: deviceId,
+              property: r.property,
+              unit: r.unit,
+              time: new Date(r.time * 1000),
+              value: r.value,
+            }));
+            const t = performance.now();
+            const result =
+              await raw`insert into measurements ${raw(rows, "device_id", "property", "unit", "time", "value")}`;
+            latencies.push(performance.now() - t);
+            if (result.count !== 3) throw new Error("raw insert stored fewer rows");
+          }
+        }),
+      );
+      return { reports: latencies.length, seconds: (performance.now() - t0) / 1000, latencies };
+    };
+
+    const app_: Phase[] = [];
+    const raw_: Phase[] = [];
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        // Alternate the order, so neither always runs on a warmer (or busier) database.
+        if (round % 2 === 0) {
+          app_.push(await appPhase());
+          raw_.push(await rawPhase());
+        } else {
+          raw_.push(await rawPhase());
+          app_.push(await appPhase());
+        }
+        const a = app_[app_.length - 1];
+        const r = raw_[raw_.length - 1];
+        console.log(
+          `round ${round + 1}: signed ${Math.round(a.reports / a.seconds)} reports/s, raw ${Math.round(r.reports / r.seconds)} inserts/s; ` +
+            `CPU per signed report: app ${((1000 * a.appCpu!) / a.reports).toFixed(2)} ms, this client ${((1000 * a.benchCpu!) / a.reports).toFixed(2)} ms`,
+        );
+      }
+    } finally {
+      agent.destroy();
+      await raw.end({ timeout: 5 });
+    }
+
+    const total = (ps: Phase[]) => {
+      const reports = ps.reduce((n, p) => n + p.reports, 0);
+      const seconds = ps.reduce((n, p) => n + p.seconds, 0);
+      const lat = ps.flatMap((p) => p.latencies).sort((a, b) => a - b);
+      return { reports, seconds, rate: reports / seconds, lat };
+    };
+    const a = total(app_);
+    const r = total(raw_);
+    const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+    const row = (name: string, t: ReturnType<typeof total>) =>
+      console.log(
+        `${name.padEnd(34)}${fmt(t.rate).padStart(8)}/s  p50 ${pct(t.lat, 50).toFixed(1).padStart(6)} ms  p95 ${pct(
+          t.lat,
+          95,
+        )
+          .toFixed(1)
+          .padStart(6)} ms  p99 ${pct(t.lat, 99).toFixed(1).padStart(6)} ms  ${fmt(t.rate * 60).padStart(9)} devices`,
+      );
+    console.log("");
+    console.log(`database: ${version.split(" on ")[0]} (a fresh database, dropped afterwards)`);
+    console.log(
+      `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}, load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(" ")}`,
+    );
+    console.log(`${N} devices, three readings a report, ${ROUNDS} rounds of ${SECONDS} s of each`);
+    console.log(`${"".padEnd(34)}${"rate".padStart(10)}  ${"latency".padEnd(44)}devices at one report a minute`);
+    row("signed reports through the app:", a);
+    row("raw three-row INSERTs:", r);
+    console.log(`signed / raw: ${((100 * a.rate) / r.rate).toFixed(0)} %`);
+  } finally {
+    await app.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

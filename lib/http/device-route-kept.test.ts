@@ -1,0 +1,192 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq, sql } from "drizzle-orm";
+import { authorizationHeader, expectedResponseMac } from "../../device/protocol";
+import { handleApiRequest } from "../api/router";
+import { appDatabase, type Database } from "../db/client";
+import { deviceCredentials, devices, measurements, rateLimits } from "../db/schema";
+import { deviceProfile, queueCommand } from "../devices/commands";
+import { provisioningConfig } from "../provisioning/config";
+import { claimTestDevice, insertAccount } from "../provisioning/test-fixtures";
+
+// A credential the app process has seen is kept (its device and secret), and a report is then
+// verified and stored in one statement (lib/devices/signed-request.ts, docs/decisions/0016).
+// What a device relies on must not change: a revocation, a release or a deletion made by any
+// process (here: straight in the database, as another app process would) holds at the next
+// request, and the limit, replays and resent batches answer as they always did.
+
+let database: Database;
+const cfg = () => ({ ...provisioningConfig(), claimsPerHour: 100_000, sessionStartsPerMinute: 100_000 });
+const REPORT = "/api/v1/devices/me/measurements";
+type Dev = Awaited<ReturnType<typeof claimTestDevice>>;
+
+beforeAll(async () => {
+  database = await appDatabase();
+});
+afterAll(async () => {
+  await database.close();
+  delete (globalThis as Record<symbol, unknown>)[Symbol.for("claimlink.database")];
+});
+
+const freshIp = () => `2001:db8:${randomBytes(6).toString("hex").match(/.{4}/g)!.join(":")}::1`;
+
+/** A signed request through the /api/v1 router; `macOk` says whether its response MAC is the device's. */
+async function signed(dev: Dev, method: string, path: string, body = "", replay?: string) {
+  const { header, nonce } = authorizationHeader(
+    dev.credentialId,
+    dev.secret,
+    method,
+    path,
+    Math.floor(Date.now() / 1000),
+    body,
+  );
+  const authorization = replay ?? header;
+  const res = await handleApiRequest(
+    new Request(`http://localhost${path}`, {
+      method,
+      headers: { authorization, "content-type": "application/json", "x-forwarded-for": freshIp() },
+      body: method === "GET" ? undefined : body,
+    }),
+  );
+  const text = await res.text();
+  const mac = res.headers.get("claimlink-response-mac");
+  return {
+    status: res.status,
+    body: text ? JSON.parse(text) : null,
+    mac,
+    macOk: mac === expectedResponseMac(dev.secret, nonce, res.status, text),
+    authorization,
+  };
+}
+
+let t = Math.floor(Date.now() / 1000) - 86_400;
+/** Three readings at a second of their own. */
+const batch = () => {
+  const time = t++;
+  return JSON.stringify({
+    measurements: [
+      { property: "temperature", unit: "Cel", time, value: 21.5 },
+      { property: "humidity", unit: "%RH", time, value: 40 },
+      { property: "pressure", unit: "hPa", time, value: 1013 },
+    ],
+  });
+};
+
+const stored = async (deviceId: string) =>
+  (await database.db.select().from(measurements).where(eq(measurements.deviceId, deviceId))).length;
+const counted = async (deviceId: string) =>
+  (
+    await database.db
+      .select()
+      .from(rateLimits)
+      .where(eq(rateLimits.key, `ingest:device:${deviceId}`))
+  )[0]?.count ?? 0;
+
+/** A claimed device whose credential this process has seen (one signed request answered). */
+async function keptDevice(): Promise<Dev> {
+  const owner = await insertAccount(database.db, "kept");
+  const dev = await claimTestDevice(database, cfg(), owner);
+  expect((await signed(dev, "GET", "/api/v1/devices/me")).status).toBe(200);
+  return dev;
+}
+
+describe("a credential the app process keeps", () => {
+  it("stores a report, counts it against the limit, and answers a resent batch with its duplicates", async () => {
+    const dev = await keptDevice();
+    const body = batch();
+    const first = await signed(dev, "POST", REPORT, body);
+    expect(first).toMatchObject({ status: 200, body: { accepted: 3, duplicates: 0, rejected: [] }, macOk: true });
+    expect(await stored(dev.deviceId)).toBe(3);
+    expect(await counted(dev.deviceId)).toBe(1);
+    const again = await signed(dev, "POST", REPORT, body);
+    expect(again).toMatchObject({ status: 200, body: { accepted: 0, duplicates: 3, rejected: [] }, macOk: true });
+    expect(await stored(dev.deviceId)).toBe(3);
+    expect(await counted(dev.deviceId)).toBe(2);
+  });
+
+  it("refuses a replayed report (replayed_nonce, MACed) and stores nothing twice", async () => {
+    const dev = await keptDevice();
+    const body = batch();
+    const first = await signed(dev, "POST", REPORT, body);
+    expect(first.status).toBe(200);
+    const replay = await signed(dev, "POST", REPORT, body, first.authorization);
+    expect(replay.status).toBe(401);
+    expect(replay.body.code).toBe("replayed_nonce");
+    expect(replay.mac).toBeTruthy();
+    expect(await stored(dev.deviceId)).toBe(3);
+    expect(await counted(dev.deviceId)).toBe(1);
+  });
+
+  it("refuses at once a credential revoked by another process (credential_revoked, MACed), storing and counting nothing", async () => {
+    const dev = await keptDevice();
+    await database.db
+      .update(deviceCredentials)
+      .set({ revokedAt: new Date(), revokedReason: "lost" })
+      .where(eq(deviceCredentials.id, dev.credentialId));
+    const r = await signed(dev, "POST", REPORT, batch());
+    expect(r).toMatchObject({ status: 401, body: { code: "credential_revoked" }, macOk: true });
+    expect(await stored(dev.deviceId)).toBe(0);
+    expect(await counted(dev.deviceId)).toBe(0);
+    expect((await signed(dev, "GET", "/api/v1/devices/me")).body.code).toBe("credential_revoked");
+  });
+
+  it("refuses at once a device released by another process", async () => {
+    const dev = await keptDevice();
+    await database.db.update(devices).set({ releasedAt: new Date() }).where(eq(devices.id, dev.deviceId));
+    const r = await signed(dev, "POST", REPORT, batch());
+    expect(r).toMatchObject({ status: 401, body: { code: "credential_revoked" }, macOk: true });
+    expect(await stored(dev.deviceId)).toBe(0);
+  });
+
+  it("answers a credential deleted since as unknown_credential, without a MAC (as for any unknown id)", async () => {
+    const dev = await keptDevice();
+    await database.db.delete(deviceCredentials).where(eq(deviceCredentials.id, dev.credentialId));
+    const r = await signed(dev, "POST", REPORT, batch());
+    expect(r.status).toBe(401);
+    expect(r.body.code).toBe("unknown_credential");
+    expect(r.mac).toBeNull();
+    expect(await stored(dev.deviceId)).toBe(0);
+  });
+
+  it("past the limit answers 429 rate_limited with Retry-After, MACed, and stores nothing", async () => {
+    const dev = await keptDevice();
+    const perMinute = provisioningConfig().measurementBatchesPerMinute;
+    await database.db.execute(
+      sql`insert into rate_limits (key, window_started_at, count) values (${`ingest:device:${dev.deviceId}`}, now(), ${perMinute})`,
+    );
+    const r = await signed(dev, "POST", REPORT, batch());
+    expect(r).toMatchObject({ status: 429, body: { code: "rate_limited" }, macOk: true });
+    expect(r.body.retryAfterSeconds).toBeGreaterThan(0);
+    expect(await stored(dev.deviceId)).toBe(0);
+  });
+
+  it("refuses a wrong signature as bad_signature, and a body it cannot read as invalid_request, both MACed", async () => {
+    const dev = await keptDevice();
+    const forged = await signed({ ...dev, secret: randomBytes(32) }, "POST", REPORT, batch());
+    expect(forged.status).toBe(401);
+    expect(forged.body.code).toBe("bad_signature");
+    expect(forged.mac).toBeTruthy();
+    const bad = await signed(dev, "POST", REPORT, "{not json");
+    expect(bad).toMatchObject({ status: 400, body: { code: "invalid_request" }, macOk: true });
+    expect(await counted(dev.deviceId)).toBe(1);
+    expect(await stored(dev.deviceId)).toBe(0);
+  });
+
+  it("answers a poll with the profile and pending commands, byte for byte as the handler's own read", async () => {
+    const dev = await keptDevice();
+    const staff = await insertAccount(database.db, "kept-staff", "staff");
+    await queueCommand(database.db, staff, dev.deviceId, { type: "identify", params: {} }, 3600);
+    await queueCommand(
+      database.db,
+      staff,
+      dev.deviceId,
+      { type: "set_config", params: { measurementIntervalSeconds: 120 } },
+      3600,
+    );
+    const r = await signed(dev, "GET", "/api/v1/devices/me");
+    expect(r).toMatchObject({ status: 200, macOk: true });
+    const [device] = await database.db.select().from(devices).where(eq(devices.id, dev.deviceId));
+    expect(JSON.stringify(r.body)).toBe(JSON.stringify(await deviceProfile(database.db, device)));
+    expect(r.body.commands.map((c: { type: string }) => c.type)).toEqual(["identify", "set_config"]);
+  });
+});
