@@ -1,4 +1,14 @@
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -46,6 +56,22 @@ describe.skipIf(!!process.env.DATABASE_URL)("the embedded database's data direct
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it("refuses a data directory reached through a symbolic link, or in a directory anyone may change", () => {
+    const real = path.join(base, "real");
+    mkdirSync(real, { mode: 0o700 });
+    const link = path.join(base, "link");
+    symlinkSync(real, link);
+    expect(() => loadLocalSecrets(link)).toThrow(/is a symbolic link/);
+    expect(readdirSync(real)).toEqual([]);
+
+    const shared = path.join(base, "shared");
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    expect(() => loadLocalSecrets(path.join(shared, "data"))).toThrow(/any user may change/);
+    chmodSync(shared, 0o1777); // sticky, as /tmp: others cannot rename what is not theirs
+    expect(() => loadLocalSecrets(path.join(shared, "data"))).not.toThrow();
   });
 
   it.skipIf(process.getuid?.() !== 0)("refuses a directory another user owns, writing nothing in it", async () => {

@@ -31,8 +31,20 @@ export function restrictUmask(): void {
 export function secureDataDir(dir: string, uid = process.getuid?.() ?? -1): void {
   restrictUmask();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const st = statSync(dir);
+  // Not through a symbolic link (whoever can change the link could point it elsewhere after
+  // this check), and not in a directory others may rename entries of (they could swap it).
+  const st = lstatSync(dir);
+  if (st.isSymbolicLink())
+    throw new DataDirectoryError(
+      `The data directory ${dir} is a symbolic link; set CLAIMLINK_DATA_DIR to the directory it points to.`,
+    );
   if (!st.isDirectory()) throw new DataDirectoryError(`${dir} is not a directory.`);
+  const parent = statSync(path.dirname(path.resolve(dir)));
+  if (parent.mode & 0o002 && !(parent.mode & 0o1000))
+    throw new DataDirectoryError(
+      `The data directory ${dir} is in a directory any user may change (${path.dirname(path.resolve(dir))}), ` +
+        `where another user could replace it; give it a directory of its own (CLAIMLINK_DATA_DIR).`,
+    );
   if (uid >= 0 && st.uid !== uid)
     throw new DataDirectoryError(
       `The data directory ${dir} belongs to another user (uid ${st.uid}), who could read or change the database; ` +
