@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
@@ -70,6 +70,21 @@ describe.skipIf(!!process.env.DATABASE_URL)("backup and restore of the embedded 
     const data = readFileSync(file);
     writeFileSync(damaged, data.subarray(0, data.length - 100));
     await expect(restoreEmbedded(damaged, path.join(base, "other"))).rejects.toThrow(/damaged or incomplete/);
+    // A key changed in the file (a flipped character would leave every device unable to sign
+    // in after the restore) or missing: refused as damaged, and nothing is written.
+    const text = data.toString("latin1");
+    const at = text.indexOf('"secretKey":"') + '"secretKey":"'.length;
+    const flipped = text.slice(0, at) + (text[at] === "A" ? "B" : "A") + text.slice(at + 1);
+    writeFileSync(path.join(base, "flipped.backup"), Buffer.from(flipped, "latin1"));
+    await expect(restoreEmbedded(path.join(base, "flipped.backup"), path.join(base, "other"))).rejects.toThrow(
+      /damaged or incomplete/,
+    );
+    const noKeys = text.replace(/"secrets":\{[^}]*\}/, '"secrets":null');
+    writeFileSync(path.join(base, "no-keys.backup"), Buffer.from(noKeys, "latin1"));
+    await expect(restoreEmbedded(path.join(base, "no-keys.backup"), path.join(base, "other"))).rejects.toThrow(
+      /damaged or incomplete/,
+    );
+    expect(existsSync(path.join(base, "other"))).toBe(false);
     writeFileSync(path.join(base, "text.backup"), "hello\n");
     await expect(restoreEmbedded(path.join(base, "text.backup"), path.join(base, "other"))).rejects.toThrow(
       /not a Claimlink backup/,

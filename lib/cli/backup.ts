@@ -18,8 +18,21 @@ const MAGIC = "CLAIMLINK-BACKUP 1\n";
 type Header = {
   createdAt: string;
   secrets: unknown;
+  /** SHA-256 of the secrets as written (JSON): a changed key would leave every device unable to sign in. */
+  secretsSha256: string;
   database: { format: "pglite-tar-gz"; bytes: number; sha256: string };
 };
+
+const sha256Hex = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
+
+/** The data directory's three keys, each a non-empty string of a sensible length. */
+function isLocalSecrets(value: unknown): boolean {
+  if (!value || typeof value !== "object") return false;
+  const v = value as Record<string, unknown>;
+  return ["authSecret", "secretKey", "signingKey"].every(
+    (k) => typeof v[k] === "string" && (v[k] as string).length >= 16 && (v[k] as string).length <= 512,
+  );
+}
 
 export class BackupError extends Error {
   constructor(message: string) {
@@ -46,10 +59,12 @@ export async function backupEmbedded(db: Db, dataDir: string, file: string): Pro
   // running now and holds the next one back until it is taken.
   await db.execute(sql`checkpoint`);
   const dump = Buffer.from(await (await client.dumpDataDir("gzip")).arrayBuffer());
+  const secrets: unknown = JSON.parse(readFileSync(path.join(dataDir, "secrets.json"), "utf8"));
   const header: Header = {
     createdAt: new Date().toISOString(),
-    secrets: JSON.parse(readFileSync(path.join(dataDir, "secrets.json"), "utf8")),
-    database: { format: "pglite-tar-gz", bytes: dump.length, sha256: createHash("sha256").update(dump).digest("hex") },
+    secrets,
+    secretsSha256: sha256Hex(JSON.stringify(secrets)),
+    database: { format: "pglite-tar-gz", bytes: dump.length, sha256: sha256Hex(dump) },
   };
   let fd: number;
   try {
@@ -91,7 +106,9 @@ function readBackup(file: string): { header: Header; dump: Buffer } {
   if (
     header?.database?.format !== "pglite-tar-gz" ||
     dump.length !== header.database.bytes ||
-    createHash("sha256").update(dump).digest("hex") !== header.database.sha256
+    sha256Hex(dump) !== header.database.sha256 ||
+    !isLocalSecrets(header.secrets) ||
+    sha256Hex(JSON.stringify(header.secrets)) !== header.secretsSha256
   )
     throw new BackupError(`${file} is damaged or incomplete (its checksum does not match).`);
   return { header, dump };
