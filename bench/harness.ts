@@ -14,6 +14,31 @@ const PG = process.env.BENCH_PG ?? "postgres://postgres@127.0.0.1:5432";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The p-th percentile of sorted values. */
+/**
+ * Runs the app's phase and the raw database phase `rounds` times each, alternating which goes
+ * first so neither always runs on a warmer (or busier) database; `each` reports a round.
+ */
+export async function alternateRounds<P>(
+  rounds: number,
+  appPhase: () => Promise<P>,
+  rawPhase: () => Promise<P>,
+  each: (app: P, raw: P, round: number) => void,
+): Promise<{ app: P[]; raw: P[] }> {
+  const app: P[] = [];
+  const raw: P[] = [];
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      app.push(await appPhase());
+      raw.push(await rawPhase());
+    } else {
+      raw.push(await rawPhase());
+      app.push(await appPhase());
+    }
+    each(app[round], raw[round], round);
+  }
+  return { app, raw };
+}
+
 export const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
 function psql(sqlText: string) {

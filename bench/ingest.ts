@@ -12,7 +12,7 @@
 import os from "node:os";
 import postgres from "postgres";
 import { DeviceClient, type Challenge } from "../device/client";
-import { pct, sleep, startBenchApp } from "./harness";
+import { alternateRounds, pct, sleep, startBenchApp } from "./harness";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: number) => {
@@ -119,24 +119,14 @@ async function main() {
       return { items, seconds: (performance.now() - t0) / 1000, latencies };
     };
 
-    const app_: Phase[] = [];
-    const raw_: Phase[] = [];
+    let app_: Phase[] = [];
+    let raw_: Phase[] = [];
     try {
-      for (let round = 0; round < ROUNDS; round++) {
-        // Alternate the order, so neither always runs on a warmer (or busier) database.
-        if (round % 2 === 0) {
-          app_.push(await appPhase());
-          raw_.push(await rawPhase());
-        } else {
-          raw_.push(await rawPhase());
-          app_.push(await appPhase());
-        }
-        const a = app_[app_.length - 1];
-        const r = raw_[raw_.length - 1];
+      ({ app: app_, raw: raw_ } = await alternateRounds(ROUNDS, appPhase, rawPhase, (a, r, round) =>
         console.log(
           `round ${round + 1}: app ${Math.round(a.items / a.seconds)} items/s, raw ${Math.round(r.items / r.seconds)} items/s`,
-        );
-      }
+        ),
+      ));
     } finally {
       await raw.end({ timeout: 5 });
     }

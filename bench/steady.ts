@@ -17,7 +17,7 @@ import os from "node:os";
 import postgres from "postgres";
 import { DeviceClient, type Challenge } from "../device/client";
 import { authorizationHeader, expectedResponseMac, sameBytes } from "../device/protocol";
-import { pct, sleep, startBenchApp } from "./harness";
+import { alternateRounds, pct, sleep, startBenchApp } from "./harness";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: number) => {
@@ -184,25 +184,15 @@ async function main() {
       return { reports: latencies.length, seconds: (performance.now() - t0) / 1000, latencies };
     };
 
-    const app_: Phase[] = [];
-    const raw_: Phase[] = [];
+    let app_: Phase[] = [];
+    let raw_: Phase[] = [];
     try {
-      for (let round = 0; round < ROUNDS; round++) {
-        // Alternate the order, so neither always runs on a warmer (or busier) database.
-        if (round % 2 === 0) {
-          app_.push(await appPhase());
-          raw_.push(await rawPhase());
-        } else {
-          raw_.push(await rawPhase());
-          app_.push(await appPhase());
-        }
-        const a = app_[app_.length - 1];
-        const r = raw_[raw_.length - 1];
+      ({ app: app_, raw: raw_ } = await alternateRounds(ROUNDS, appPhase, rawPhase, (a, r, round) =>
         console.log(
           `round ${round + 1}: signed ${Math.round(a.reports / a.seconds)} reports/s, raw ${Math.round(r.reports / r.seconds)} inserts/s; ` +
             `CPU per signed report: app ${((1000 * a.appCpu!) / a.reports).toFixed(2)} ms, this client ${((1000 * a.benchCpu!) / a.reports).toFixed(2)} ms`,
-        );
-      }
+        ),
+      ));
     } finally {
       agent.destroy();
       await raw.end({ timeout: 5 });
