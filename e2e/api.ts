@@ -1,5 +1,5 @@
 import { request as pwRequest, type APIRequestContext } from "@playwright/test";
-import { DeviceClient, type Challenge } from "../device/client";
+import { DeviceClient, type Challenge, type PollAnswer } from "../device/client";
 import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
 
 export const BASE = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
@@ -77,4 +77,19 @@ export async function claimDevice(
   if (answered.state !== "claimed") throw new Error(`device answered ${answered.state}`);
   const done = await claimState(api, c.body.claimId);
   return { ...d, claimId: c.body.claimId, deviceId: done.body.deviceId as string, credential: d.device.credential! };
+}
+
+/** A device with a session, online, and a long poll open (its promise never rejects). */
+export async function pollingDevice(base: string, model: string) {
+  const device = new DeviceClient(base, null, { model });
+  await device.startSession();
+  await device.poll(0);
+  const poll: Promise<PollAnswer | Error> = device.poll(25).catch((e: Error) => e);
+  return { device, poll };
+}
+
+/** The ids of the devices the signed-in account sees on /devices. */
+export async function devicesOnPage(api: APIRequestContext): Promise<string[]> {
+  const html = await (await api.get("/devices")).text();
+  return [...new Set([...html.matchAll(/data-device-id="(dev_[A-Za-z0-9]+)"/g)].map((m) => m[1]))];
 }

@@ -1,6 +1,6 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
-import { DeviceClient, type Challenge, type PollAnswer } from "../device/client";
-import { BASE, claim, claimState, signedInApi } from "./api";
+import { expect, test } from "@playwright/test";
+import type { Challenge } from "../device/client";
+import { BASE, claim, claimState, devicesOnPage, pollingDevice, signedInApi } from "./api";
 import { startApp, type AppProcess } from "./app-process";
 import { createAccountWithCli, uniqueEmail } from "./helpers";
 
@@ -40,20 +40,6 @@ async function terminateEveryBackend(ms: number): Promise<number> {
   }
 }
 
-/** A device with a session, online, and a long poll open (its promise never rejects). */
-async function polling(base: string) {
-  const device = new DeviceClient(base, null, { model: "pg-fault-room" });
-  await device.startSession();
-  await device.poll(0);
-  const poll: Promise<PollAnswer | Error> = device.poll(25).catch((e: Error) => e);
-  return { device, poll };
-}
-
-async function devicesOf(api: APIRequestContext): Promise<string[]> {
-  const html = await (await api.get("/devices")).text();
-  return [...new Set([...html.matchAll(/data-device-id="(dev_[A-Za-z0-9]+)"/g)].map((m) => m[1]))];
-}
-
 test("every backend terminated while devices long-poll and a claim is open: the app recovers by itself", async () => {
   test.setTimeout(180_000);
   app = await startApp(PORT, {});
@@ -61,8 +47,8 @@ test("every backend terminated while devices long-poll and a claim is open: the 
   const api = await signedInApi(email, password, app.base);
 
   // Devices long-polling, and one claim open: challenged, not answered yet.
-  const others = [await polling(app.base), await polling(app.base)];
-  const open = await polling(app.base);
+  const others = [await pollingDevice(app.base, "pg-fault-room"), await pollingDevice(app.base, "pg-fault-room")];
+  const open = await pollingDevice(app.base, "pg-fault-room");
   const c = await claim(api, { sid: open.device.session!.sid, pop: open.device.codeAt(0) });
   expect(c.status).toBe(202);
   const ch = (await open.poll) as Challenge;
@@ -96,9 +82,9 @@ test("every backend terminated while devices long-poll and a claim is open: the 
     expect(ended.body.deviceId).toBe(open.device.credential!.deviceId);
   } else {
     expect(open.device.credential).toBeNull();
-    expect(await devicesOf(api)).toEqual([]);
+    expect(await devicesOnPage(api)).toEqual([]);
     // The device shows codes again; its owner claims it now.
-    const again = await polling(app.base);
+    const again = await pollingDevice(app.base, "pg-fault-room");
     open.device.session = again.device.session; // (a fresh screen of the same device)
     const c2 = await claim(api, { sid: again.device.session!.sid, pop: again.device.codeAt(0) });
     seen("claim again", c2.status);
@@ -107,7 +93,7 @@ test("every backend terminated while devices long-poll and a claim is open: the 
     open.device.credential = again.device.credential;
   }
   // Exactly one device, and its credential works.
-  const mine = await devicesOf(api);
+  const mine = await devicesOnPage(api);
   expect(mine).toEqual([open.device.credential!.deviceId]);
   const me = await open.device.signed("GET", "/api/v1/devices/me");
   seen("device me", me.status);
@@ -142,7 +128,7 @@ test("every backend terminated while devices long-poll and a claim is open: the 
   seen("devices page", (await api.get("/devices")).status());
   seen("me", (await api.get("/api/v1/me")).status());
   seen("series", (await api.get(`/api/v1/devices/${open.device.credential!.deviceId}/series?range=24h`)).status());
-  const fresh = await polling(app.base); // a new device starts a session and polls (throws on a refusal)
+  const fresh = await pollingDevice(app.base, "pg-fault-room"); // a new device starts a session and polls (throws on a refusal)
   expect(await fresh.device.poll(0)).toMatchObject({ state: "waiting" });
   expect(
     statuses.filter((s) => s.startsWith("5")),

@@ -3,10 +3,10 @@ import { chownSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import postgres from "postgres";
-import { DeviceClient, type Challenge, type PollAnswer } from "../device/client";
-import { claim, claimState, signedInApi } from "./api";
+import type { Challenge } from "../device/client";
+import { claim, claimState, devicesOnPage, pollingDevice, signedInApi } from "./api";
 import { startApp, type AppProcess } from "./app-process";
 import { uniqueEmail } from "./helpers";
 
@@ -116,19 +116,6 @@ function cli(url: string, email: string, password: string) {
   return { email, password };
 }
 
-async function polling(base: string) {
-  const device = new DeviceClient(base, null, { model: "restart-room" });
-  await device.startSession();
-  await device.poll(0);
-  const poll: Promise<PollAnswer | Error> = device.poll(25).catch((e: Error) => e);
-  return { device, poll };
-}
-
-async function devicesOf(api: APIRequestContext): Promise<string[]> {
-  const html = await (await api.get("/devices")).text();
-  return [...new Set([...html.matchAll(/data-device-id="(dev_[A-Za-z0-9]+)"/g)].map((m) => m[1]))];
-}
-
 async function healthy(base: string) {
   await expect
     .poll(async () => (await realFetch(`${base}/api/health`).catch(() => null))?.status, { timeout: 60_000 })
@@ -151,7 +138,7 @@ for (const mode of ["fast", "immediate"] as const) {
     // A device already claimed sends readings without pause; only acknowledged ones must survive.
     const sender = cli(cluster.url, uniqueEmail("sender"), "participant pw 123");
     const senderApi = await signedInApi(sender.email, sender.password, base);
-    const s = await polling(base);
+    const s = await pollingDevice(base, "restart-room");
     const sc = await claim(senderApi, { sid: s.device.session!.sid, pop: s.device.codeAt(0) });
     expect(sc.status).toBe(202);
     expect(await s.device.answer((await s.poll) as Challenge)).toMatchObject({ state: "claimed" });
@@ -173,8 +160,8 @@ for (const mode of ["fast", "immediate"] as const) {
     // Devices long-polling, and one claim open: challenged, not yet answered.
     const { email, password } = cli(cluster.url, uniqueEmail("restart"), "participant pw 123");
     const api = await signedInApi(email, password, base);
-    const others = [await polling(base), await polling(base)];
-    const open = await polling(base);
+    const others = [await pollingDevice(base, "restart-room"), await pollingDevice(base, "restart-room")];
+    const open = await pollingDevice(base, "restart-room");
     const c = await claim(api, { sid: open.device.session!.sid, pop: open.device.codeAt(0) });
     expect(c.status).toBe(202);
     const ch = (await open.poll) as Challenge;
@@ -213,13 +200,13 @@ for (const mode of ["fast", "immediate"] as const) {
       expect(answered).toMatchObject({ state: "claimed" });
     } else {
       expect(open.device.credential).toBeNull();
-      const again = await polling(base);
+      const again = await pollingDevice(base, "restart-room");
       const c2 = await claim(api, { sid: again.device.session!.sid, pop: again.device.codeAt(0) });
       expect(c2.status).toBe(202);
       expect(await again.device.answer((await again.poll) as Challenge)).toMatchObject({ state: "claimed" });
       open.device.credential = again.device.credential;
     }
-    expect(await devicesOf(api)).toEqual([open.device.credential!.deviceId]);
+    expect(await devicesOnPage(api)).toEqual([open.device.credential!.deviceId]);
     expect((await open.device.signed("GET", "/api/v1/devices/me")).status).toBe(200);
 
     // Polls wake after recovery: a claim made now wakes its device within a second.
