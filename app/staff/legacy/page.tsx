@@ -70,7 +70,13 @@ export default async function LegacyPage() {
                       <Truncate value={n.hardwareId} mono className="text-xs font-normal text-muted" />
                       <span className="block text-xs font-normal text-muted">
                         {n.model}
-                        {n.softwareVersion ? ` · ${n.softwareVersion}` : ""}
+                        {n.softwareVersion && (
+                          <>
+                            {" · "}
+                            {/* A version like NRZ-2020-129 wraps between the parts, never at its hyphens. */}
+                            <span className="whitespace-nowrap">{n.softwareVersion}</span>
+                          </>
+                        )}
                         {n.autoRegistered ? " · registered by its first data" : ""}
                       </span>
                     </div>
