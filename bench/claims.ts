@@ -27,13 +27,8 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import { DeviceClient, type Challenge } from "../device/client";
 import { Fleet, startIdleFleet } from "./fleet";
-import { pct, sleep, startBenchApp, type BenchApp, type Probe } from "./harness";
+import { opt, pct, sleep, startBenchApp, type BenchApp, type Probe } from "./harness";
 
-const args = process.argv.slice(2);
-const opt = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const N = opt("devices", 1000);
 const M = opt("claims", 200);
 const RATE = opt("rate", 20);

@@ -39,6 +39,12 @@ export async function alternateRounds<P>(
   return { app, raw };
 }
 
+/** The number after `--name` on the command line, or `fallback`. */
+export function opt(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
 export const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
 function psql(sqlText: string) {

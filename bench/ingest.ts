@@ -12,13 +12,8 @@
 import os from "node:os";
 import postgres from "postgres";
 import { DeviceClient, type Challenge } from "../device/client";
-import { alternateRounds, pct, sleep, startBenchApp } from "./harness";
+import { alternateRounds, opt, pct, sleep, startBenchApp } from "./harness";
 
-const args = process.argv.slice(2);
-const opt = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const N = opt("devices", 8);
 const B = opt("batches", 20);
 const I = opt("items", 1000);

@@ -9,13 +9,8 @@
 // A memory slope that does not flatten out over a long run is a leak to look for.
 import os from "node:os";
 import { DeviceClient, type Challenge } from "../device/client";
-import { sleep, startBenchApp, type Probe } from "./harness";
+import { opt, sleep, startBenchApp, type Probe } from "./harness";
 
-const args = process.argv.slice(2);
-const opt = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const N = opt("devices", 1000);
 const MINUTES = opt("minutes", 15);
 const REPORT_SECONDS = opt("report-seconds", 30);

@@ -17,13 +17,8 @@ import os from "node:os";
 import postgres from "postgres";
 import { DeviceClient, type Challenge } from "../device/client";
 import { authorizationHeader, expectedResponseMac, sameBytes } from "../device/protocol";
-import { alternateRounds, pct, sleep, startBenchApp } from "./harness";
+import { alternateRounds, opt, pct, sleep, startBenchApp } from "./harness";
 
-const args = process.argv.slice(2);
-const opt = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const N = opt("devices", 64);
 const SECONDS = opt("seconds", 20);
 const ROUNDS = opt("rounds", 2);
