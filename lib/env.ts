@@ -8,7 +8,7 @@ import { secureDataDir } from "./db/data-dir";
 import { generateSigningKey, type ServerKey } from "./crypto/server-signature";
 
 // The one reader of process.env. Every setting has a default that suits the embedded
-// database; README.md "Configuration" lists them all.
+// database; docs/configuration.md lists them all.
 
 /** The margin NONCE_MEMORY keeps beyond 2 × SKEW. */
 export const NONCE_MARGIN_SECONDS = 60;

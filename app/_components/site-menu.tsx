@@ -11,7 +11,7 @@ import { cn } from "./ui/cn";
  * which). The button says whether the menu is open (aria-expanded); opening moves focus to the
  * first link, Escape closes it and gives focus back to the button, and following a link closes it.
  * Our own few lines rather than a menu library: this header is on the claim page, whose
- * first-load JavaScript has a budget (README, "The claim page").
+ * first-load JavaScript has a budget (docs/performance.md, "The claim page").
  */
 export function SiteMenu({ label, children }: { label: string; children: React.ReactNode }) {
   const [open, setOpen] = useState(false);

@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { AppError } from "../errors/app-error";
 import { newRequestId, problemResponse } from "../errors/problem";
-import { otherMethods, unknownDeviceRoute } from "../http/device-route";
+import { signedMethodsNotAllowed, unknownDeviceRoute } from "../http/device-route";
 import { methodsNotAllowed } from "../http/methods";
 import { claims } from "./claims";
 import { handlerOf, isDeviceGuard, METHODS, type Area, type RouteDef, type WebHandler } from "./define";
@@ -135,7 +135,7 @@ function buildRouter(): OpenAPIHono {
     }
     const allowed = served.map((r) => r.def.method);
     const device = served.some((r) => isDeviceGuard(r.def.guard));
-    const refuse = (device ? otherMethods(...allowed) : methodsNotAllowed(...allowed))[
+    const refuse = (device ? signedMethodsNotAllowed(...allowed) : methodsNotAllowed(...allowed))[
       METHODS.find((m) => !allowed.includes(m)) ?? "GET"
     ];
     app.all(honoPath(path), dispatcher(new Map(served.map((r) => [r.def.method, r.handler])), refuse));

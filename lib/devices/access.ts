@@ -40,8 +40,3 @@ export async function requireViewableDevice(db: Db, userId: string, deviceId: st
   if (!v) throw new AppError("device_not_found", "No such device.");
   return v;
 }
-
-/** The end of the period a reader may see: a released device's history stops at its release. */
-export function historyEnd(device: Pick<Device, "releasedAt">): Date | null {
-  return device.releasedAt;
-}

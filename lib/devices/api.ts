@@ -212,7 +212,7 @@ export async function transferDeviceRequest(actor: Actor, deviceId: string | und
   return transferDevice(db, actor, id, input);
 }
 
-/** The filtered fleet as CSV chunks, in the list's order, read 500 devices at a time. */
+/** The filtered fleet as CSV chunks, in the list's order, read 200 devices at a time. */
 export async function fleetCsv(query: Record<string, unknown>) {
   const q = parseOrThrow(fleetPageSchema.omit({ cursor: true, limit: true }), query);
   const { db } = await appDatabase();

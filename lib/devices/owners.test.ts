@@ -6,7 +6,7 @@ import type { Database } from "../db/client";
 import { auditEvents, deviceCommands, deviceCredentials, devices } from "../db/schema";
 import { openTestDatabase } from "../db/test-database";
 import { newId } from "../ids";
-import { answerChallenge } from "../provisioning/answer-claim";
+import { answerChallenge } from "../provisioning/answer-challenge";
 import { createClaim, previewClaim } from "../provisioning/create-claim";
 import { markPolled, pollSession } from "../provisioning/poll-session";
 import { startSession } from "../provisioning/start-session";

@@ -86,7 +86,7 @@ function requestNonceOf(req: Request): { nonce: string; malformed: boolean } {
 }
 
 /** One answer to one device request: everything `send` needs to sign it. */
-class DeviceAnswer {
+class SignedAnswer {
   readonly requestId = newRequestId();
   readonly cfg = provisioningConfig();
   readonly ip: string | null;
@@ -151,7 +151,7 @@ export function deviceRoute(
 ): RouteHandler {
   const action = opts.refusals ?? "device.request_refused";
   return async (req, ctx) => {
-    const a = new DeviceAnswer(req);
+    const a = new SignedAnswer(req);
     let mac: Mac = null;
     let database: Database | null = null;
     let signer: { credentialId: string | null; deviceId: string | null } = { credentialId: null, deviceId: null };
@@ -243,7 +243,7 @@ export function provisioningRoute(
   opts: Options & { refusals: string; readsBody?: boolean },
 ): RouteHandler {
   return async (req, ctx) => {
-    const a = new DeviceAnswer(req);
+    const a = new SignedAnswer(req);
     let database: Database | null = null;
     let params: Params = {};
     try {
@@ -298,7 +298,7 @@ export function unknownDeviceRoute(): Record<string, RouteHandler> {
 }
 
 /** Handlers for the methods a device route does not serve: a signed 405 `method_not_allowed`. */
-export function otherMethods(...allowed: string[]): Record<string, RouteHandler> {
+export function signedMethodsNotAllowed(...allowed: string[]): Record<string, RouteHandler> {
   const notAllowed = refuse(
     "method_not_allowed",
     `This route answers ${allowed.join(", ")} only.`,

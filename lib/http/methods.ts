@@ -7,7 +7,7 @@ type Handler = (req: Request) => Promise<Response>;
 /**
  * Handlers for the methods a route does not serve: 405 problem+json with `Allow`, instead of
  * Next's bare 405 without a body (every error of the API is problem+json). The signed device
- * routes use `otherMethods` of device-route.ts instead, whose answers are signed.
+ * routes use `signedMethodsNotAllowed` of device-route.ts instead, whose answers are signed.
  */
 export function methodsNotAllowed(...allowed: string[]): Record<string, Handler> {
   const refuse: Handler = async () =>

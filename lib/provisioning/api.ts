@@ -6,7 +6,7 @@ import { AppError } from "../errors/app-error";
 import { parseJsonText, parseOrThrow } from "../errors/validate";
 import type { DeviceReply, SignedDeviceRequest, UnsignedDeviceRequest } from "../http/device-route";
 import { idOrNotFound } from "../ids";
-import { answerChallenge } from "./answer-claim";
+import { answerChallenge } from "./answer-challenge";
 import { provisioningConfig } from "./config";
 import { createClaim, previewClaim } from "./create-claim";
 import { pollSession } from "./poll-session";

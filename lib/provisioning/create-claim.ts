@@ -14,7 +14,7 @@ import { notifyTopic } from "./events";
 import { lockAndCountOwned, planTarget } from "./claim-target";
 import { claimEnrolments, decideClaimStudy } from "./claim-study";
 import type { ClaimRequest } from "./schemas";
-import { claimantPopFailures, settleSession } from "./time-out-claim";
+import { claimantPopFailures, settleSession } from "./settle-claim";
 
 export type ClaimView = {
   claimId: string;

@@ -8,7 +8,7 @@ import { deviceProofFor } from "../../device/protocol";
 import { CLI_ACTOR, recordRefusal } from "../audit/record";
 import { openDatabase, rowsOf } from "../db/client";
 import { auditEvents, devices, provisioningSessions } from "../db/schema";
-import { answerChallenge } from "./answer-claim";
+import { answerChallenge } from "./answer-challenge";
 import { createClaim } from "./create-claim";
 import { pollSession } from "./poll-session";
 import { startSession } from "./start-session";

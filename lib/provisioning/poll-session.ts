@@ -7,7 +7,7 @@ import { AppError } from "../errors/app-error";
 import { toRfc3339 } from "../format";
 import type { ProvisioningConfig } from "./config";
 import { CHANNEL, subscribe } from "./events";
-import { settleSession, type SessionWithClaim } from "./time-out-claim";
+import { settleSession, type SessionWithClaim } from "./settle-claim";
 
 // A device waiting for its claim (docs/protocol.md section 1, "Waiting for a claim").
 

@@ -14,7 +14,7 @@ import {
 } from "../db/schema";
 import { storeMeasurements } from "../devices/measurements";
 import { pruneNonces } from "../devices/signed-request";
-import { answerChallenge } from "./answer-claim";
+import { answerChallenge } from "./answer-challenge";
 import { createClaim } from "./create-claim";
 import { markPolled, pollSession } from "./poll-session";
 import { startSession } from "./start-session";

@@ -11,7 +11,7 @@ import type { Database, Db } from "../db/client";
 import { users } from "../db/schema";
 import { openTestDatabase, uniqueEmail } from "../db/test-database";
 import { newId } from "../ids";
-import { answerChallenge } from "./answer-claim";
+import { answerChallenge } from "./answer-challenge";
 import type { ProvisioningConfig } from "./config";
 import { createClaim } from "./create-claim";
 import { markPolled, pollSession } from "./poll-session";
@@ -126,8 +126,8 @@ export function provisioningFixtures(database: () => Database, cfg: Provisioning
 }
 
 /**
- * A test file's database and provisioning fixtures, with the limits of docs/protocol.md and the
- * README as shipped (so they are tested as shipped): the database opens before the file's tests
+ * A test file's database and provisioning fixtures, with the limits of docs/protocol.md and
+ * docs/configuration.md as shipped (so they are tested as shipped): the database opens before the file's tests
  * and closes after them; read `bed.database` inside a test.
  */
 export function provisioningTestBed() {

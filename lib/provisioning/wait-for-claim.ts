@@ -5,7 +5,7 @@ import { AppError } from "../errors/app-error";
 import type { ProvisioningConfig } from "./config";
 import { claimView, type ClaimView } from "./create-claim";
 import { subscribe } from "./events";
-import { settleSession } from "./time-out-claim";
+import { settleSession } from "./settle-claim";
 
 // The claimant's browser following its claim until the device answers or the claim times out.
 

@@ -16,7 +16,7 @@ import { lockAndCountOwned, planTarget } from "./claim-target";
 import { studyStillClaimable } from "./claim-study";
 import { authenticateSession } from "./poll-session";
 import type { DeviceAnswer } from "./schemas";
-import { failClaim, settleLocked } from "./time-out-claim";
+import { failClaim, settleLocked } from "./settle-claim";
 import { defaultIntervalOf } from "../models/registry";
 
 export type ClaimedResult = { state: "claimed"; deviceId: string; credentialId: string; name: string; bindMac: string };
