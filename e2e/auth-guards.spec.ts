@@ -31,6 +31,7 @@ type Ids = {
   commandId: string;
   invitationId: string;
   shareId: string;
+  tokenId: string;
   otherEmail: string;
 };
 
@@ -315,6 +316,34 @@ const ROUTES: Row[] = [
     path: (i) => `/api/v1/staff/accounts/${i.userId}/password-reset`,
   },
   { method: "GET", route: "/api/v1/me/sessions", guard: "user", path: () => "/api/v1/me/sessions" },
+  { method: "GET", route: "/api/v1/devices", guard: "user", path: () => "/api/v1/devices" },
+  {
+    method: "GET",
+    route: "/api/v1/devices/[deviceId]",
+    guard: "owner",
+    path: (i) => `/api/v1/devices/${i.deviceId}`,
+  },
+  { method: "GET", route: "/api/v1/me/tokens", guard: "user", path: () => "/api/v1/me/tokens" },
+  {
+    method: "POST",
+    route: "/api/v1/me/tokens",
+    guard: "user",
+    path: () => "/api/v1/me/tokens",
+    body: () => ({ name: "Guard probe", scopes: ["devices:read"] }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/me/tokens/[tokenId]",
+    guard: "owner",
+    path: (i) => `/api/v1/me/tokens/${i.tokenId}`,
+  },
+  { method: "GET", route: "/api/v1/staff/tokens", guard: "staff", path: () => "/api/v1/staff/tokens" },
+  {
+    method: "DELETE",
+    route: "/api/v1/staff/tokens/[tokenId]",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/tokens/${i.tokenId}`,
+  },
   { method: "DELETE", route: "/api/v1/me/sessions", guard: "user", path: () => "/api/v1/me/sessions" },
   {
     method: "DELETE",
@@ -572,6 +601,8 @@ test.describe("the guards of every route", () => {
   let otherDevice: DeviceClient;
   let ownerDevice: DeviceClient;
   let ownerDeviceName: string;
+  let ownerToken: string;
+  let otherDeviceId: string;
 
   test.beforeAll(async () => {
     test.setTimeout(120_000);
@@ -583,6 +614,7 @@ test.describe("the guards of every route", () => {
     ownerDevice = claimed.device;
     const otherClaimed = await claimDevice(other.api, {}, { model: "guard-other" });
     otherDevice = otherClaimed.device;
+    otherDeviceId = otherClaimed.deviceId;
     ownerDeviceName = claimed.credential.name;
 
     const account = await (await staff.get(`/api/v1/staff/accounts?q=${encodeURIComponent(owner.email)}`)).json();
@@ -596,6 +628,9 @@ test.describe("the guards of every route", () => {
     });
     expect(invitation.status()).toBe(201);
     // A household share with a third account (a viewer may read, so it is not "another user" here).
+    const made = await owner.api.post("/api/v1/me/tokens", { data: { name: "Guard", scopes: ["devices:read"] } });
+    expect(made.status()).toBe(201);
+    ownerToken = (await made.json()).token;
     const viewer = await newParticipant("guard-viewer");
     const share = await owner.api.post(`/api/v1/devices/${claimed.deviceId}/shares`, { data: { email: viewer.email } });
     expect(share.status()).toBe(201);
@@ -609,6 +644,7 @@ test.describe("the guards of every route", () => {
       commandId: (await command.json()).id,
       invitationId: (await invitation.json()).invitation.id,
       shareId: (await share.json()).id,
+      tokenId: (await owner.api.get("/api/v1/me/tokens").then((r) => r.json())).tokens[0].id,
       otherEmail: other.email,
     };
     const s = createAccountWithCli(uniqueEmail("guard-support"), "support");
@@ -740,6 +776,59 @@ test.describe("the guards of every route", () => {
     }
   });
 
+  test("an API token is accepted on exactly the reads that name its scope, and judged alone, never with a cookie", async () => {
+    // The scope of each operation, from the router's own OpenAPI document.
+    const doc = await (await anonymous.get("/api/v1/openapi.json")).json();
+    const scopeOf = (r: Row) =>
+      doc.paths[r.route.replace(/\[(\w+)\]/g, "{$1}")]?.[r.method.toLowerCase()]?.["x-claimlink-token-scope"] as
+        string | undefined;
+    const made = await staff.post("/api/v1/me/tokens", {
+      data: { name: "Guard staff", scopes: ["fleet:read", "audit:read"], expiresInDays: 1 },
+    });
+    expect(made.status()).toBe(201);
+    const staffToken = (await made.json()).token as string;
+    const sessionRoutes = ROUTES.filter((r) => SESSION_GUARDS.includes(r.guard));
+    expect(sessionRoutes.filter((r) => scopeOf(r)).length).toBeGreaterThanOrEqual(12);
+    for (const r of sessionRoutes) {
+      const scope = scopeOf(r);
+      for (const [who, token, holds] of [
+        ["owner's devices:read", ownerToken, ["devices:read"]],
+        ["staff's fleet:read audit:read", staffToken, ["fleet:read", "audit:read"]],
+      ] as const) {
+        const res = await send(anonymous, r, ids, { authorization: `Bearer ${token}` });
+        const what = `${label(r)} with the ${who} token`;
+        if (!scope) await expectProblem(res, 401, "token_not_accepted", what);
+        else if (!(holds as readonly string[]).includes(scope))
+          await expectProblem(res, 403, "insufficient_scope", what);
+        else expect(res.status(), what).toBe(200);
+      }
+      // A cookie never rescues a bad token, nor lets a token reach a route that takes none.
+      const withCookie = await send(r.guard === "staff" ? staff : owner.api, r, ids, {
+        authorization: `Bearer clk_${"A".repeat(52)}`,
+      });
+      await expectProblem(
+        withCookie,
+        401,
+        scope ? "invalid_token" : "token_not_accepted",
+        `${label(r)}: cookie and a bad token`,
+      );
+    }
+    // Another account's device, read with the owner's token: as if it did not exist.
+    const theirs = await anonymous.get(`/api/v1/devices/${ids.deviceId}`, {
+      headers: { authorization: `Bearer ${staffToken}` },
+    });
+    await expectProblem(theirs, 403, "insufficient_scope", "a staff token without devices:read");
+    const otherDevices = await anonymous.get(`/api/v1/devices/${otherDeviceId}`, {
+      headers: { authorization: `Bearer ${ownerToken}` },
+    });
+    await expectProblem(otherDevices, 404, "device_not_found", "the owner's token on another's device");
+    // Refusals are audited (capped).
+    const log = await (await staff.get("/api/v1/staff/audit?action=token.refused&limit=100")).json();
+    expect(log.events.map((e: { detail: { code: string } }) => e.detail.code)).toEqual(
+      expect.arrayContaining(["token_not_accepted", "insufficient_scope", "invalid_token"]),
+    );
+  });
+
   test("after all of it, the owner, the device and the command are as they were", async () => {
     const mine = await owner.api.get("/api/v1/me/sessions");
     expect(mine.status()).toBe(200);
@@ -757,6 +846,8 @@ test.describe("the guards of every route", () => {
     const device = await (await staff.get(`/api/v1/staff/devices/${ids.deviceId}`)).json();
     expect(device.owner.email).toBe(owner.email);
     expect(device.credentials.filter((c: { revokedAt: string | null }) => c.revokedAt === null)).toHaveLength(1);
+    const tokens = await (await owner.api.get("/api/v1/me/tokens")).json();
+    expect(tokens.tokens.find((t: { id: string }) => t.id === ids.tokenId)?.state).toBe("active");
   });
 
   test("refusals are audited: a claim with invalid input as claim.refused with the sid", async () => {

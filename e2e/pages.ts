@@ -87,6 +87,7 @@ export const PAGES: PageEntry[] = [
   },
   { name: "account", path: () => "/account", roles: SIGNED_IN },
   { name: "security", path: () => "/account/security", roles: ["participant", "staff"] },
+  { name: "tokens", path: () => "/account/tokens", roles: ["participant", "staff"] },
   { name: "fleet", path: () => "/staff/devices", roles: STAFF_ROLES, screenshot: true },
   { name: "staff-device", path: (f) => `/staff/devices/${f.active}`, roles: STAFF_ROLES, screenshot: true },
   {
@@ -113,6 +114,7 @@ export const PAGES: PageEntry[] = [
   { name: "models", path: () => "/staff/models", roles: STAFF_ROLES },
   { name: "legacy", path: () => "/staff/legacy", roles: STAFF_ROLES },
   { name: "keys", path: () => "/staff/keys", roles: STAFF_ROLES },
+  { name: "staff-tokens", path: () => "/staff/tokens", roles: STAFF_ROLES },
 ];
 
 /**

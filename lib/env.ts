@@ -79,6 +79,8 @@ const envSchema = z
     // docs/legacy-ingest.md: unsigned requests per hardware id and per client address.
     CLAIMLINK_LEGACY_REQUESTS_PER_NODE_PER_MINUTE: positiveInt(6),
     CLAIMLINK_LEGACY_REQUESTS_PER_ADDRESS_PER_MINUTE: positiveInt(120),
+    // docs/integrations.md: requests one API token may make per minute.
+    CLAIMLINK_TOKEN_REQUESTS_PER_MINUTE: positiveInt(120),
     // lib/housekeeping: how often it runs, and how long measurements are kept (unset: forever).
     CLAIMLINK_HOUSEKEEPING_MINUTES: positiveInt(60),
     CLAIMLINK_MEASUREMENT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),

@@ -53,6 +53,18 @@ export default async function AccountPage() {
             )}
           </p>
         </Panel>
+        <Panel
+          title="API tokens"
+          actions={
+            <Link href="/account/tokens" className="text-sm">
+              Manage API tokens
+            </Link>
+          }
+        >
+          <p className="text-sm text-muted">
+            Let a program, such as a research pipeline or a dashboard, read on your behalf.
+          </p>
+        </Panel>
         <Panel title="Notices about your devices">
           <NoticeSettings kinds={notices.kinds} mailEnabled={notices.mailEnabled} />
         </Panel>

@@ -1,7 +1,7 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
-import { Cpu, FileClock, KeyRound, Layers, Menu, Radio, Users, X } from "lucide-react";
+import { Cpu, FileClock, KeyRound, KeySquare, Layers, Menu, Radio, Users, X } from "lucide-react";
 import { usePathname } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
 import { Brand } from "../_components/brand";
@@ -17,6 +17,7 @@ const ICONS: Record<ConsoleIcon, typeof Cpu> = {
   accounts: Users,
   audit: FileClock,
   keys: KeyRound,
+  tokens: KeySquare,
 };
 
 function ConsoleNav({ footer }: { footer: ReactNode }) {

@@ -3,7 +3,7 @@
  * e2e/pages.ts, the list the accessibility, layout and screenshot tests visit).
  */
 export type ConsoleNavItem = { href: string; label: string; icon: ConsoleIcon; writeOnly?: boolean };
-export type ConsoleIcon = "fleet" | "models" | "legacy" | "accounts" | "audit" | "keys";
+export type ConsoleIcon = "fleet" | "models" | "legacy" | "accounts" | "audit" | "keys" | "tokens";
 
 export const CONSOLE_NAV: { label: string; items: ConsoleNavItem[] }[] = [
   {
@@ -19,6 +19,7 @@ export const CONSOLE_NAV: { label: string; items: ConsoleNavItem[] }[] = [
     items: [
       { href: "/staff/accounts", label: "Accounts", icon: "accounts" },
       { href: "/staff/audit", label: "Audit log", icon: "audit" },
+      { href: "/staff/tokens", label: "API tokens", icon: "tokens" },
     ],
   },
   {

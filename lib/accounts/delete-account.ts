@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
 import { recordAudit, recordRefusal, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
 import {
+  apiTokens,
   auditEvents,
   authSessions,
   deviceShares,
@@ -117,6 +118,11 @@ export async function deleteAccount(
       await tx.delete(signinTickets).where(eq(signinTickets.userId, userId));
       await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
       await tx.delete(passwordResets).where(eq(passwordResets.userId, userId));
+      // API tokens: refused from now on (they would be anyway: the account is deleted).
+      await tx
+        .update(apiTokens)
+        .set({ revokedAt: now })
+        .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
       await tx
         .delete(rateLimits)
         .where(or(like(rateLimits.key, `%${user.email}%`), like(rateLimits.key, `%${userId}%`)));

@@ -10,6 +10,7 @@ import {
   type UnsignedDeviceRequest,
 } from "../http/device-route";
 import { apiRoute, userRoute, type RouteContext, type UserRouteContext } from "../http/route";
+import type { RouteScope } from "../integrations/schemas";
 
 // How a route of the /api/v1 router is declared: once, with its method, path, guard, the zod
 // schemas its input is parsed with, its answers and the refusal codes it may give. The router
@@ -64,6 +65,8 @@ export type RouteDef =
       guard: "user" | "owner" | "staff";
       /** Open to a staff account that must still enrol in two-factor sign-in (it is how it gets out). */
       enrolment?: boolean;
+      /** A read that also takes an API token holding this scope (docs/integrations.md); GET only. */
+      token?: RouteScope;
       handle: (c: UserRouteContext) => Promise<Response>;
     })
   | (Common & {
@@ -90,9 +93,9 @@ export type Area = { tag: string; description: string; routes: RouteDef[] };
 /** The refusals every route of a guard may give before its own work runs. */
 export const GUARD_ERRORS: Record<Guard, readonly ErrorCode[]> = {
   public: [],
-  user: ["unauthenticated", "csrf_failed", "two_factor_required"],
-  owner: ["unauthenticated", "csrf_failed", "two_factor_required"],
-  staff: ["unauthenticated", "forbidden", "csrf_failed", "two_factor_required"],
+  user: ["unauthenticated", "csrf_failed", "two_factor_required", "token_not_accepted"],
+  owner: ["unauthenticated", "csrf_failed", "two_factor_required", "token_not_accepted"],
+  staff: ["unauthenticated", "forbidden", "csrf_failed", "two_factor_required", "token_not_accepted"],
   "device-signed": [
     "invalid_request",
     "bad_signature",
@@ -129,9 +132,9 @@ export function handlerOf(def: RouteDef): WebHandler {
       return apiRoute(def.handle, { refusals });
     case "user":
     case "owner":
-      return userRoute(def.handle, { refusals, enrolment: def.enrolment });
+      return userRoute(def.handle, { refusals, enrolment: def.enrolment, token: def.token });
     case "staff":
-      return userRoute(def.handle, { refusals, enrolment: def.enrolment, staff: true });
+      return userRoute(def.handle, { refusals, enrolment: def.enrolment, staff: true, token: def.token });
     case "device-signed":
       return deviceRoute(def.handle, { refusals, maxBytes: def.maxBytes, fused: def.fused });
     case "device-session-token":

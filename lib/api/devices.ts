@@ -1,6 +1,8 @@
 import { z } from "zod";
 import {
   endShareRequest,
+  myDevices,
+  myDeviceView,
   myDeviceSeries,
   ownerCommandRequest,
   releaseDeviceRequest,
@@ -37,6 +39,31 @@ export const devices: Area = {
     "A signed-in owner's devices. Viewers of a shared device may read its values and history only; anyone else gets `device_not_found`.",
   routes: [
     {
+      method: "GET",
+      path: "/devices",
+      guard: "user",
+      token: "devices:read",
+      summary: "The account's devices: owned, shared with it, and released",
+      answers: {
+        200: {
+          description: "`owned`, `shared` and `released`, each device with its status and latest values.",
+          schema: jsonObject,
+        },
+      },
+      handle: async ({ user }) => json(await myDevices(user)),
+    },
+    {
+      method: "GET",
+      path: "/devices/{deviceId}",
+      guard: "owner",
+      token: "devices:read",
+      summary: "One device: its model, firmware, status, interval and latest values",
+      params: device,
+      answers: { 200: { description: "The device as its owner or a viewer sees it.", schema: jsonObject } },
+      errors: ["device_not_found"],
+      handle: async ({ user, params }) => json(await myDeviceView(user, params.deviceId)),
+    },
+    {
       method: "PATCH",
       path: "/devices/{deviceId}",
       guard: "owner",
@@ -53,6 +80,7 @@ export const devices: Area = {
       method: "GET",
       path: "/devices/{deviceId}/series",
       guard: "owner",
+      token: "devices:read",
       summary: "A device's readings over 24 h, 7 d or 30 d, for its chart",
       params: device,
       query: seriesQuerySchema,
@@ -64,6 +92,7 @@ export const devices: Area = {
       method: "GET",
       path: "/devices/{deviceId}/export",
       guard: "owner",
+      token: "devices:read",
       summary: "A device's readings as CSV",
       description: "`from` (inclusive) and `to` (exclusive): a date (UTC midnight) or an RFC 3339 time. Streamed.",
       params: device,

@@ -49,7 +49,16 @@ describe("the OpenAPI document of /api/v1", () => {
       const guard = op["x-claimlink-guard"] as string;
       const schemes = (op.security as Record<string, string[]>[]).flatMap((s) => Object.keys(s));
       if (guard === "public") expect(schemes, key).toEqual([]);
-      if (["user", "owner", "staff"].includes(guard)) expect(schemes, key).toEqual(["sessionCookie"]);
+      // A read that takes an API token lists the token with the scope it needs, and only a GET does.
+      const scope = op["x-claimlink-token-scope"] as string | undefined;
+      if (["user", "owner", "staff"].includes(guard))
+        expect(schemes, key).toEqual(scope ? ["sessionCookie", "apiToken"] : ["sessionCookie"]);
+      if (scope) {
+        expect(key.startsWith("GET "), key).toBe(true);
+        const wanted = scope === "study:read" ? "study:{studyId}:read" : scope;
+        expect(op.security, key).toContainEqual({ apiToken: [wanted] });
+        expect(Object.keys(op.responses as object), key).toEqual(expect.arrayContaining(["401", "403", "429"]));
+      }
       if (guard === "device-signed" || guard === "device-start") expect(schemes, key).toEqual(["ClaimlinkHMAC"]);
       if (guard === "device-session-token") expect(schemes, key).toEqual(["provisioningSession"]);
       for (const s of schemes) expect(doc.components.securitySchemes[s], `${key}: ${s}`).toBeDefined();

@@ -22,6 +22,13 @@ const SECURITY_SCHEMES = {
     description:
       "The `sessionToken` a device got when it started its provisioning session (docs/protocol.md section 1).",
   },
+  apiToken: {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "clk_…",
+    description:
+      "An API token (`Authorization: Bearer clk_…`), made at /account/tokens, holding the scope the operation names (docs/integrations.md). Only the read operations that list it take one; any other answers `token_not_accepted`. A request with a token is judged by the token alone, never by a cookie.",
+  },
   sessionCookie: {
     type: "apiKey",
     in: "cookie",
@@ -40,6 +47,14 @@ const SECURITY: Record<Guard, Record<string, string[]>[]> = {
   "device-session-token": [{ provisioningSession: [] }],
   "device-start": [{}, { ClaimlinkHMAC: [] }],
 };
+
+/** The guard's scheme, and for a read that takes an API token, the token with its scope. */
+function securityOf(def: RouteDef): Record<string, string[]>[] {
+  const token = "token" in def ? def.token : undefined;
+  if (!token) return SECURITY[def.guard];
+  const scope = token === "study:read" ? "study:{studyId}:read" : token;
+  return [...SECURITY[def.guard], { apiToken: [scope] }];
+}
 
 const GUARD_TEXT: Record<Guard, string> = {
   public: "Anyone may call it.",
@@ -86,8 +101,12 @@ const SIGNED_HEADERS = Object.fromEntries(
 );
 
 /** Every refusal `code` a route may answer: its guard's, its own, and a database or server fault. */
+/** What a read that takes an API token may answer besides its guard's refusals. */
+const TOKEN_ERRORS: ErrorCode[] = ["invalid_token", "insufficient_scope", "rate_limited"];
+
 export function errorCodesOf(def: RouteDef): ErrorCode[] {
-  return [...new Set([...GUARD_ERRORS[def.guard], ...(def.errors ?? []), ...ALWAYS_ERRORS])];
+  const token: ErrorCode[] = "token" in def && def.token ? TOKEN_ERRORS : [];
+  return [...new Set([...GUARD_ERRORS[def.guard], ...token, ...(def.errors ?? []), ...ALWAYS_ERRORS])];
 }
 
 /** The operation's error answers, one per status, each naming the codes it may carry. */
@@ -147,8 +166,9 @@ export function registerOperation(registry: OpenAPIRegistry, area: Area, def: Ro
     tags: [area.tag],
     summary: def.summary,
     description: [def.description, `**Who:** ${GUARD_TEXT[def.guard]}`].filter(Boolean).join("\n\n"),
-    security: SECURITY[def.guard],
+    security: securityOf(def),
     "x-claimlink-guard": def.guard,
+    ...("token" in def && def.token ? { "x-claimlink-token-scope": def.token } : {}),
     request: {
       params: def.params,
       query: def.query,

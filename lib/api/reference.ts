@@ -11,6 +11,7 @@ type Operation = {
   description?: string;
   security?: Record<string, string[]>[];
   "x-claimlink-guard": string;
+  "x-claimlink-token-scope"?: string;
   parameters?: { name: string; in: string; required?: boolean; schema: Schema }[];
   requestBody?: { content: Record<string, { schema: Schema; example?: unknown }> };
   responses: Record<string, { description: string; content?: Record<string, { schema?: Schema; example?: unknown }> }>;
@@ -24,6 +25,8 @@ export type ApiOperation = {
   description: string[];
   guard: string;
   security: string[];
+  /** The API token scope a read takes (docs/integrations.md), or null when it takes no token. */
+  tokenScope: string | null;
   parameters: { name: string; in: string; required: boolean; schema: Schema }[];
   body: { type: string; schema: Schema; example?: unknown } | null;
   answers: { status: string; description: string; type?: string; codes: string[]; example?: unknown }[];
@@ -56,7 +59,13 @@ export function apiReference() {
         summary: op.summary,
         description: (op.description ?? "").split("\n\n").filter(Boolean),
         guard: op["x-claimlink-guard"],
-        security: (op.security ?? []).map((s) => Object.keys(s).join(" + ") || "none"),
+        security: (op.security ?? []).map(
+          (s) =>
+            Object.entries(s)
+              .map(([name, scopes]) => (scopes.length ? `${name} (${scopes.join(", ")})` : name))
+              .join(" + ") || "none",
+        ),
+        tokenScope: op["x-claimlink-token-scope"] ?? null,
         parameters: (op.parameters ?? []).map((p) => ({ ...p, required: p.required ?? false })),
         body: bodyType && body ? { type: bodyType, schema: body.schema, example: body.example } : null,
         answers: Object.entries(op.responses).map(([status, a]) => {

@@ -14,6 +14,7 @@ import { me } from "./me";
 import { passwordResets } from "./password-resets";
 import { provisioning } from "./provisioning";
 import { documentConfig, registerComponents, registerOperation } from "./openapi";
+import { tokens } from "./tokens";
 import { staffAreas } from "./staff";
 import { z } from "zod";
 
@@ -57,6 +58,7 @@ export const AREAS: Area[] = [
   invitations,
   passwordResets,
   legacy,
+  tokens,
   ...staffAreas,
   meta,
 ];

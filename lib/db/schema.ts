@@ -4,3 +4,4 @@ export * from "./tables/accounts";
 export * from "./tables/devices";
 export * from "./tables/models";
 export * from "./tables/studies";
+export * from "./tables/integrations";

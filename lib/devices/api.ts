@@ -66,6 +66,12 @@ export async function myDevices(user: SessionUser) {
   return listMyDevices(db, user.id);
 }
 
+/** One device as an API token or a script reads it: the device and its latest values, no activity or shares. */
+export async function myDeviceView(user: SessionUser, deviceId: string | undefined) {
+  const { db } = await appDatabase();
+  return getDeviceDetail(db, user.id, idOrNotFound("dev", deviceId));
+}
+
 /** A device page's data: the device, and for its owner its activity and shares. */
 export async function myDevice(user: SessionUser, deviceId: string | undefined) {
   const id = idOrNotFound("dev", deviceId);

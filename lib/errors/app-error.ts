@@ -54,6 +54,10 @@ export const ERROR_STATUS = {
   study_closed: 409,
   status_transition_not_allowed: 409,
   model_not_in_study: 403,
+  // API tokens (docs/integrations.md).
+  invalid_token: 401,
+  insufficient_scope: 403,
+  token_not_accepted: 401,
   internal_error: 500,
 } as const;
 
@@ -106,6 +110,9 @@ const TITLES: Record<ErrorCode, string> = {
   study_closed: "Study not open",
   status_transition_not_allowed: "Status change not allowed",
   model_not_in_study: "Device model not used in this study",
+  invalid_token: "API token not valid",
+  insufficient_scope: "API token lacks the scope",
+  token_not_accepted: "API tokens are not accepted here",
   internal_error: "Something went wrong on our side",
 };
 

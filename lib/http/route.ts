@@ -5,6 +5,8 @@ import { getDb } from "../db/client";
 import { env } from "../env";
 import { AppError } from "../errors/app-error";
 import { asAppError, newRequestId, toProblem } from "../errors/problem";
+import { authenticateToken, bearerOf } from "../integrations/token-auth";
+import type { RouteScope } from "../integrations/schemas";
 import { clientIp } from "./client-ip";
 import { auditRefusal } from "./refusals";
 import { checkSameOrigin } from "./same-origin";
@@ -66,17 +68,54 @@ async function auditRouteRefusal(
 }
 
 /**
+ * A request that carries `Authorization: Bearer …` is judged by that token alone, never by its
+ * cookie: on a read route that names the scope it needs (`token`), the token must hold it; on
+ * any other route it is refused (`token_not_accepted`), so a token never stands in for a
+ * person's session. Every refusal is audited, capped per address (docs/integrations.md).
+ */
+async function asTokenCaller(c: RouteContext, bearer: string, scope: RouteScope | undefined) {
+  try {
+    const read = c.req.method === "GET" || c.req.method === "HEAD";
+    if (!scope || !read)
+      throw new AppError(
+        "token_not_accepted",
+        "This route does not take an API token: the routes that do say so in /docs/api, with their scope.",
+      );
+    return await authenticateToken(await getDb(), bearer, scope, {
+      ip: c.ip,
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      studyId: c.params.studyId,
+      perMinute: env().CLAIMLINK_TOKEN_REQUESTS_PER_MINUTE,
+    });
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) {
+      await auditRefusal(await getDb(), { id: null, label: "api token", ip: c.ip }, "token.refused", err, c.req);
+      c.auditContext[AUDITED] = true;
+    }
+    throw err;
+  }
+}
+
+/**
  * A route for a signed-in user (or staff with `{ staff: true }`). State-changing methods must
  * come from our own origin: the session cookie alone never authorises a cross-site request.
  * A staff route's GET and HEAD also admit support accounts (read-only staff); every other
  * method of a staff route admits staff only, so no write can forget to refuse support.
+ * With `token`, a read also takes an API token holding that scope instead of a session.
  */
 export function userRoute(
   handler: (c: UserRouteContext) => Promise<Response>,
-  opts: RouteOptions & { staff?: boolean; enrolment?: boolean } = {},
+  opts: RouteOptions & { staff?: boolean; enrolment?: boolean; token?: RouteScope } = {},
 ) {
   return apiRoute(
     async (c) => {
+      const bearer = bearerOf(c.req);
+      if (bearer !== null) {
+        const caller = await asTokenCaller(c, bearer, opts.token);
+        c.auditContext.actor = caller.actor;
+        return handler({ ...c, user: caller.user, actor: caller.actor });
+      }
       let user: SessionUser;
       let found: SessionUser | null | undefined;
       try {

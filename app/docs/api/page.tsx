@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
 import { apiReference, type ApiOperation } from "@/lib/api/reference";
+import { TryWithToken } from "./try-with-token";
 
 export const metadata: Metadata = { title: "API reference" };
 
 // The OpenAPI document of /api/v1 for people: every operation by area, drawn on the server from
-// the router's own declarations (lib/api/reference.ts). No script of its own: the sections open
-// with <details>, so the page works under the strict CSP and adds nothing to any page's JavaScript.
+// the router's own declarations (lib/api/reference.ts). The sections open with <details>; the one
+// script is the form that tries a read with an API token (try-with-token.tsx).
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
@@ -119,6 +120,18 @@ export default function ApiReferencePage() {
         The machine-readable description is <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1); the
         device protocol itself, with its test vectors, is docs/protocol.md.
       </p>
+      <h2>Try a read with your API token</h2>
+      <p>
+        Make a token on <a href="/account/tokens">your account&apos;s API tokens page</a>, then send one of the reads
+        that take it. The request goes from this page straight to the API with your token, without your session cookie.
+      </p>
+      <TryWithToken
+        operations={areas.flatMap((a) =>
+          a.operations
+            .filter((o) => o.tokenScope && o.method === "GET")
+            .map((o) => ({ id: o.operationId, path: o.path, summary: o.summary, scope: o.tokenScope! })),
+        )}
+      />
       <h2>Authentication</h2>
       <ul className="api-answers">
         {securitySchemes.map((s) => (

@@ -17,6 +17,7 @@ export const staffAudit: Area = {
       method: "GET",
       path: "/staff/audit",
       guard: "staff",
+      token: "audit:read",
       summary: "A page of the audit log, newest first",
       description:
         "Filters: `account`, `device`, `action` (or a family such as `device.`), `from`, `to`; `before` is the cursor.",
@@ -29,6 +30,7 @@ export const staffAudit: Area = {
       method: "GET",
       path: "/staff/audit/export",
       guard: "staff",
+      token: "audit:read",
       summary: "The filtered audit log as CSV",
       query: auditExportSchema,
       answers: { 200: { description: "One line per event, newest first.", type: "text/csv" } },
@@ -39,6 +41,7 @@ export const staffAudit: Area = {
       method: "GET",
       path: "/staff/measurements/export",
       guard: "staff",
+      token: "fleet:read",
       summary: "Every device's readings as CSV, with device id and name columns",
       query: exportQuerySchema,
       answers: { 200: { description: "Streamed; times in UTC.", type: "text/csv" } },
