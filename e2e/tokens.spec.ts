@@ -60,7 +60,7 @@ test("a participant makes a token, a program reads their devices with it, and re
   await expect(row).toContainText("Your devices");
 
   await row.getByRole("button", { name: "Revoke" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Revoke token" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Revoke token" }).click();
   await expect(page.getByTestId("token-list").locator("li").filter({ hasText: "Home dashboard" })).toContainText(
     "revoked",
   );
@@ -130,7 +130,7 @@ test("staff read the fleet with a token, see every token with its holder, and re
   await expect(row).toContainText(STAFF.email);
   await expect(row).toContainText("fleet:read, audit:read");
   await row.getByRole("button", { name: "Revoke" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Revoke token" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Revoke token" }).click();
   await expect(page.getByTestId("staff-tokens").locator(`[data-token="${view.id}"]`)).toContainText("revoked");
   expect((await program.get("/api/v1/staff/devices?limit=5")).status()).toBe(401);
   await program.dispose();
@@ -147,11 +147,11 @@ test("the API reference tries a read with a token, sending no cookie", async ({ 
   await page.goto("/docs/api");
   await page.getByLabel("Route").selectOption({ label: "GET /api/v1/devices (devices:read)" });
   // Without the token, the signed-in page's own cookie does not get through.
-  await page.getByLabel("API token").fill(`clk_${"C".repeat(52)}`);
+  await page.getByLabel("API token", { exact: true }).fill(`clk_${"C".repeat(52)}`);
   await page.getByRole("button", { name: "Send" }).click();
   await expect(page.getByTestId("try-status")).toHaveText("401");
   await expect(page.getByTestId("try-body")).toContainText("invalid_token");
-  await page.getByLabel("API token").fill(token);
+  await page.getByLabel("API token", { exact: true }).fill(token);
   await page.getByRole("button", { name: "Send" }).click();
   await expect(page.getByTestId("try-status")).toHaveText("200");
   await expect(page.getByTestId("try-body")).toContainText('"owned"');
