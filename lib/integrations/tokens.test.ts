@@ -9,7 +9,11 @@ import { createToken, listTokensOf, revokeToken } from "./tokens";
 
 const bed = studyTestBed();
 const use = { ip: "192.0.2.44", method: "GET", path: "/api/v1/staff/devices", perMinute: 5 };
-const codeOf = (p: Promise<unknown>) => p.then(() => "ok", (e: { code?: string }) => e.code ?? String(e));
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => "ok",
+    (e: { code?: string }) => e.code ?? String(e),
+  );
 
 async function account(role: "participant" | "staff" | "support" | "researcher") {
   const a = await insertAccount(bed.db, role);
@@ -22,7 +26,12 @@ describe("API tokens", () => {
     const staff = await account("staff");
     const { token, view } = await createToken(bed.db, staff, staff, { name: "Dashboard", scopes: ["fleet:read"] });
     expect(token).toMatch(/^clk_[A-Z2-7]{52}$/);
-    expect(view).toMatchObject({ name: "Dashboard", scopes: ["fleet:read"], state: "active", prefix: token.slice(0, 8) });
+    expect(view).toMatchObject({
+      name: "Dashboard",
+      scopes: ["fleet:read"],
+      state: "active",
+      prefix: token.slice(0, 8),
+    });
     const [row] = await bed.db.select().from(apiTokens).where(eq(apiTokens.id, view.id));
     expect(row.tokenHash).toBe(sha256Hex(token));
     expect(JSON.stringify(row)).not.toContain(token);
@@ -49,7 +58,11 @@ describe("API tokens", () => {
     await revokeToken(bed.db, staff, view.id, staff.id);
     expect(await codeOf(authenticateToken(bed.db, token, "audit:read", use))).toBe("invalid_token");
 
-    const expiring = await createToken(bed.db, staff, staff, { name: "Soon", scopes: ["audit:read"], expiresInDays: 1 });
+    const expiring = await createToken(bed.db, staff, staff, {
+      name: "Soon",
+      scopes: ["audit:read"],
+      expiresInDays: 1,
+    });
     await bed.db
       .update(apiTokens)
       .set({ createdAt: new Date(Date.now() - 2 * 86_400_000), expiresAt: new Date(Date.now() - 1000) })
@@ -60,7 +73,10 @@ describe("API tokens", () => {
 
   it("never outlives its owner's rights: a disabled account, or staff become participant, is refused", async () => {
     const staff = await account("staff");
-    const { token } = await createToken(bed.db, staff, staff, { name: "Fleet", scopes: ["fleet:read", "devices:read"] });
+    const { token } = await createToken(bed.db, staff, staff, {
+      name: "Fleet",
+      scopes: ["fleet:read", "devices:read"],
+    });
     await bed.db.update(users).set({ role: "participant" }).where(eq(users.id, staff.id));
     expect(await codeOf(authenticateToken(bed.db, token, "fleet:read", use))).toBe("insufficient_scope");
     expect(await codeOf(authenticateToken(bed.db, token, "devices:read", use))).toBe("ok");
@@ -86,7 +102,9 @@ describe("API tokens", () => {
     const study = await bed.openStudy();
     const other = await bed.openStudy();
     const r = await account("researcher");
-    expect(await codeOf(createToken(bed.db, r, r, { name: "x", scopes: [`study:${study.id}:read`] }))).toBe("forbidden");
+    expect(await codeOf(createToken(bed.db, r, r, { name: "x", scopes: [`study:${study.id}:read`] }))).toBe(
+      "forbidden",
+    );
     await grantResearcher(bed.db, bed.staff, study.id, r.id);
     const { token } = await createToken(bed.db, r, r, { name: "Nightly", scopes: [`study:${study.id}:read`] });
     expect(await codeOf(authenticateToken(bed.db, token, "study:read", { ...use, studyId: study.id }))).toBe("ok");
