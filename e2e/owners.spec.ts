@@ -341,7 +341,7 @@ test("households: a viewer sees values and history read-only; the owner ends the
     .replace(/^\uFEFF/, "")
     .trimEnd()
     .split("\r\n");
-  expect(csv[0]).toBe("time (UTC),property,value,unit,verified");
+  expect(csv[0]).toBe("time (UTC),property,value,unit,verification");
   expect(csv).toHaveLength(3);
   expect(csv[1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z,temperature,20\.5,Cel,true$/);
   expect(csv[2]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z,temperature,20\.75,Cel,true$/);
