@@ -10,7 +10,17 @@ import { planTarget } from "../provisioning/claim-target";
 import { claimTestDevice, insertAccount } from "../provisioning/test-fixtures";
 import { AUTO_REGISTRATIONS_PER_ADDRESS_PER_HOUR, checkLegacyItem } from "./ingest";
 import { registerLegacyNode, setLegacyNodeDisabled } from "./nodes";
-import { body, cfg, hw, ip, pusher, readingsOf, refusal, registeredNode, openLegacyTestDatabase } from "./test-fixtures";
+import {
+  body,
+  cfg,
+  hw,
+  ip,
+  pusher,
+  readingsOf,
+  refusal,
+  registeredNode,
+  openLegacyTestDatabase,
+} from "./test-fixtures";
 import { upgradeLegacyNode } from "./upgrade";
 
 // Ingest of a legacy node without a credential: stored at level `none` (docs/legacy-ingest.md).
@@ -137,7 +147,9 @@ describe("legacy ingest without a credential: stored at level none", () => {
     expect(await push(lost.hardwareId)).toMatchObject({ accepted: 1 });
     // A replacement would let the stolen node's id keep writing into the new device's history.
     const unbound = { boundDeviceId: null } as ProvisioningSession;
-    expect((await refusal(planTarget(ctx.database.db, unbound, owner.id, lost.node.deviceId, 10))).code).toBe("not_owner");
+    expect((await refusal(planTarget(ctx.database.db, unbound, owner.id, lost.node.deviceId, 10))).code).toBe(
+      "not_owner",
+    );
     await reportDeviceLost(ctx.database.db, owner, lost.node.deviceId);
     expect((await refusal(push(lost.hardwareId))).code).toBe("legacy_not_accepted");
     expect(await readingsOf(ctx, lost.node.deviceId)).toHaveLength(1);
@@ -185,7 +197,8 @@ describe("legacy ingest without a credential: stored at level none", () => {
     const hardwareId = hw();
     const results = await Promise.all([push(hardwareId), push(hardwareId)]);
     expect(results.map((r) => r.accepted + r.duplicates)).toEqual([1, 1]);
-    expect(await ctx.database.db.select().from(legacyNodes).where(eq(legacyNodes.hardwareId, hardwareId))).toHaveLength(1);
+    expect(await ctx.database.db.select().from(legacyNodes).where(eq(legacyNodes.hardwareId, hardwareId))).toHaveLength(
+      1,
+    );
   });
 });
-

@@ -16,17 +16,24 @@ describe("registering legacy nodes", () => {
     const owner = await insertAccount(ctx.database.db, "legacy-reg");
     const { hardwareId } = await registeredNode(ctx, owner);
     const base = { ownerEmail: owner.email, name: "Garden", model: "sensor-community" };
-    expect((await refusal(registerLegacyNode(ctx.database.db, ctx.staff, { ...base, hardwareId }))).code).toBe("conflict");
+    expect((await refusal(registerLegacyNode(ctx.database.db, ctx.staff, { ...base, hardwareId }))).code).toBe(
+      "conflict",
+    );
     expect(
       (
         await refusal(
-          registerLegacyNode(ctx.database.db, ctx.staff, { ...base, hardwareId: hw(), ownerEmail: "nobody@example.org" }),
+          registerLegacyNode(ctx.database.db, ctx.staff, {
+            ...base,
+            hardwareId: hw(),
+            ownerEmail: "nobody@example.org",
+          }),
         )
       ).code,
     ).toBe("invalid_request");
     await registerLegacyNode(ctx.database.db, ctx.staff, { ...base, hardwareId: hw() });
     expect(
-      (await refusal(registerLegacyNode(ctx.database.db, ctx.staff, { ...base, name: "GARDEN", hardwareId: hw() }))).code,
+      (await refusal(registerLegacyNode(ctx.database.db, ctx.staff, { ...base, name: "GARDEN", hardwareId: hw() })))
+        .code,
     ).toBe("name_taken");
   });
 

@@ -66,7 +66,12 @@ describe("upgrade: a node reflashed and claimed takes its history along, and its
     await updateDeviceSettings(ctx.database.db, { legacyAcceptAny: true, legacyAcceptAnyOwnerId: ctx.staff.id });
     expect((await refusal(push(hardwareId))).code).toBe("legacy_node_upgraded");
     const again = await refusal(
-      registerLegacyNode(ctx.database.db, ctx.staff, { hardwareId, ownerEmail: owner.email, name: "Again", model: "x" }),
+      registerLegacyNode(ctx.database.db, ctx.staff, {
+        hardwareId,
+        ownerEmail: owner.email,
+        name: "Again",
+        model: "x",
+      }),
     );
     expect(again.code).toBe("conflict");
     expect((await readingsOf(ctx, device.deviceId)).length).toBe(3);
@@ -115,7 +120,11 @@ describe("upgrade: a node reflashed and claimed takes its history along, and its
     await ctx.database.db
       .insert(measurements)
       .values({ deviceId: device.deviceId, property: "temperature", time: at, value: 2 });
-    const r = await upgradeLegacyNode(ctx.database.db, owner, { deviceId: device.deviceId, hardwareId, asStaff: false });
+    const r = await upgradeLegacyNode(ctx.database.db, owner, {
+      deviceId: device.deviceId,
+      hardwareId,
+      asStaff: false,
+    });
     expect(r.movedReadings).toBe(0);
     expect((await readingsOf(ctx, device.deviceId)).map((m) => [m.value, m.verification])).toEqual([[2, "signed"]]);
   });
@@ -127,7 +136,11 @@ describe("upgrade: a node reflashed and claimed takes its history along, and its
     const pushes = Array.from({ length: 5 }, (_, i) =>
       push(hardwareId, body(), { at: new Date(Date.UTC(2026, 1, 3, 0, 0, i)) }).catch((e: AppError) => e.code),
     );
-    const upgrade = upgradeLegacyNode(ctx.database.db, owner, { deviceId: device.deviceId, hardwareId, asStaff: false });
+    const upgrade = upgradeLegacyNode(ctx.database.db, owner, {
+      deviceId: device.deviceId,
+      hardwareId,
+      asStaff: false,
+    });
     const [results] = await Promise.all([Promise.all(pushes), upgrade]);
     const accepted = results.filter((r) => typeof r === "object").length;
     expect(results.filter((r) => typeof r === "string")).toEqual(Array(5 - accepted).fill("legacy_node_upgraded"));
@@ -135,4 +148,3 @@ describe("upgrade: a node reflashed and claimed takes its history along, and its
     expect((await readingsOf(ctx, device.deviceId)).length).toBe(accepted);
   });
 });
-
