@@ -198,6 +198,7 @@ export async function legacyInfoForDevice(user: SessionUser, deviceId: string) {
         credential: legacyNodeView(node).credential,
         credentialIssuedAt: node.credentialIssuedAt,
         boardReplacedAt: node.boardReplacedAt,
+        upgraded: !!node.upgradedAt,
       },
       linkable: [],
     };
