@@ -1,7 +1,10 @@
 "use client";
 
+import * as Dialog from "@radix-ui/react-dialog";
+import { Button } from "./ui/button";
 import { CopyButton } from "./ui/copy-button";
 import { Notice } from "./ui/notice";
+import "./ui/radix-nonce";
 
 export type ShownCredential = { user: string; secret: string; hardwareId: string };
 
@@ -37,5 +40,37 @@ export function NodeCredentialShown({ credential }: { credential: ShownCredentia
         password stops working at once.
       </p>
     </Notice>
+  );
+}
+
+/** The same, in a dialog (staff issuing from a table row): focus moves into it and back when it closes. */
+export function NodeCredentialDialog({
+  credential,
+  onClose,
+}: {
+  credential: ShownCredential | null;
+  onClose: () => void;
+}) {
+  return (
+    <Dialog.Root open={!!credential} onOpenChange={(o) => !o && onClose()}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+        <Dialog.Content
+          className="fixed top-1/2 left-1/2 z-50 w-[min(34rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-lg border border-line bg-surface p-5 shadow-xl focus:outline-none"
+          data-testid="node-credential-dialog"
+        >
+          <Dialog.Title className="text-lg font-semibold">Password for {credential?.hardwareId}</Dialog.Title>
+          <Dialog.Description className="mt-1 text-sm text-muted">
+            Hand these to the node&apos;s owner, or type them into the node yourself.
+          </Dialog.Description>
+          <div className="mt-3">{credential && <NodeCredentialShown credential={credential} />}</div>
+          <div className="mt-4 flex justify-end">
+            <Dialog.Close asChild>
+              <Button variant="secondary">Done</Button>
+            </Dialog.Close>
+          </div>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
   );
 }

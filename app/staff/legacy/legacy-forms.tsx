@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { api } from "../../_components/api";
-import { NodeCredentialShown, type ShownCredential } from "../../_components/node-credential";
+import { NodeCredentialDialog, type ShownCredential } from "../../_components/node-credential";
 import { CopyButton } from "../../_components/ui/copy-button";
 import { useStaffAction } from "../../_components/use-staff-action";
 import { Button } from "../../_components/ui/button";
@@ -229,7 +229,7 @@ export function NodeActions({
           </Button>
         )}
       </div>
-      {shown && <NodeCredentialShown credential={shown} />}
+      <NodeCredentialDialog credential={shown} onClose={() => setShown(null)} />
       <Button
         variant="secondary"
         size="sm"
