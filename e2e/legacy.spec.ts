@@ -42,7 +42,7 @@ test("a legacy node's unsigned data is accepted before its upgrade and refused a
   expect(registered.status()).toBe(201);
   const first = await pushAs(hardwareId);
   expect(first.status).toBe(200);
-  expect(await first.json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+  expect(await first.json()).toEqual({ verification: "none", accepted: 2, duplicates: 0, rejected: [] });
 
   // The owner reflashed the board, claimed it with its QR code, and links it on its page.
   const { deviceId } = await claimDevice(ownerApi, {}, { model: "coreink-heat" });
@@ -80,8 +80,8 @@ test("a legacy node's unsigned data is accepted before its upgrade and refused a
     .split("\r\n");
   expect(lines[0]).toBe("time (UTC),property,value,unit,verification");
   expect(lines.slice(1).map((l) => l.split(",").slice(1).join(","))).toEqual([
-    "sds_p1,12.3,ug/m3,false",
-    "temperature,21.5,Cel,false",
+    "sds_p1,12.3,ug/m3,none",
+    "temperature,21.5,Cel,none",
   ]);
   expect(lines[1]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z,/);
 
