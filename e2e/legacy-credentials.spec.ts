@@ -31,11 +31,11 @@ function firmwarePush(chipId: string, login?: { user: string; password: string }
   });
 }
 
-async function shoot(page: Page, name: string) {
+async function shoot(page: Page, name: string, fullPage = true) {
   mkdirSync(SHOTS, { recursive: true });
   for (const width of [390, 1280]) {
     await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -138,7 +138,7 @@ test("staff issue a password on the console and see it once; in bulk the CSV is 
   const user = (await shown.getByTestId("node-credential-user").textContent())!.trim();
   const password = (await shown.getByTestId("node-credential-secret").textContent())!.trim();
   expect(user).toMatch(/^lgn_[A-Z2-7]{16}$/);
-  await shoot(page, "staff-legacy");
+  await shoot(page, "staff-legacy-password", false); // the dialog, over the page
   await shown.getByRole("button", { name: "Done" }).click();
   await expect(shown).toHaveCount(0);
   await expect(row.getByTestId("legacy-credential")).toHaveText("password");
@@ -155,6 +155,7 @@ test("staff issue a password on the console and see it once; in bulk the CSV is 
   const [, line] = (await csv.inputValue()).trim().split(/\r?\n/);
   const [, , , bulkUser, bulkPassword] = line.split(",");
   expect((await firmwarePush(b, { user: bulkUser, password: bulkPassword })).status).toBe(200);
+  await shoot(page, "staff-legacy-bulk");
   await page.reload();
   await expect(page.getByTestId("bulk-credentials")).toHaveCount(0);
 });
