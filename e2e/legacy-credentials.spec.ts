@@ -115,6 +115,8 @@ test("the staff API issues a node's credential once; the firmware's request is l
 });
 
 test("staff issue a password on the console and see it once; in bulk the CSV is shown once", async ({ page }) => {
+  // The console lists every node (many after the fuzz specs) and is photographed at two widths.
+  test.setTimeout(180_000);
   const owner = createAccountWithCli(uniqueEmail("legacy-cred-ui"), "participant");
   const staff = await staffApi();
   const [a, b] = [chip(), chip()];
@@ -155,7 +157,7 @@ test("staff issue a password on the console and see it once; in bulk the CSV is 
   const [, line] = (await csv.inputValue()).trim().split(/\r?\n/);
   const [, , , bulkUser, bulkPassword] = line.split(",");
   expect((await firmwarePush(b, { user: bulkUser, password: bulkPassword })).status).toBe(200);
-  await shoot(page, "staff-legacy-bulk");
+  await shoot(page, "staff-legacy-bulk", false);
   await page.reload();
   await expect(page.getByTestId("bulk-credentials")).toHaveCount(0);
 });
@@ -163,6 +165,7 @@ test("staff issue a password on the console and see it once; in bulk the CSV is 
 test("the owner issues the node's password on its device page, sees its level, and a new board continues the series", async ({
   page,
 }) => {
+  test.setTimeout(120_000);
   const owner = createAccountWithCli(uniqueEmail("legacy-cred-owner"), "participant");
   const staff = await staffApi();
   const chipId = chip();
