@@ -346,7 +346,8 @@ export function BulkCredentialsForm({ withoutCredential }: { withoutCredential: 
           <Textarea
             aria-label="Users and passwords (CSV)"
             readOnly
-            rows={Math.min(10, csv.trim().split("\n").length)}
+            rows={Math.min(12, csv.trim().split("\n").length + 2)}
+            wrap="off"
             value={csv}
             className="font-mono text-xs"
             data-testid="bulk-credentials-csv"
