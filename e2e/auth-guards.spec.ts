@@ -141,6 +141,18 @@ const ROUTES: Row[] = [
     body: () => ({ hardwareId: "esp8266-9999999" }),
   },
   {
+    method: "POST",
+    route: "/api/v1/devices/[deviceId]/legacy-credential",
+    guard: "owner",
+    path: (i) => `/api/v1/devices/${i.deviceId}/legacy-credential`,
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/devices/[deviceId]/legacy-credential",
+    guard: "owner",
+    path: (i) => `/api/v1/devices/${i.deviceId}/legacy-credential`,
+  },
+  {
     // Public by design (docs/legacy-ingest.md): rate-limited, and without a hardware id refused (400).
     method: "POST",
     route: "/api/v1/legacy/push-sensor-data",
@@ -196,6 +208,25 @@ const ROUTES: Row[] = [
     guard: "staff",
     path: () => "/api/v1/staff/legacy/nodes/lgn_AAAAAAAAAAAAAAAA/upgrade",
     body: (i) => ({ deviceId: i.deviceId }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/legacy/nodes/[nodeId]/credential",
+    guard: "staff",
+    path: () => "/api/v1/staff/legacy/nodes/lgn_AAAAAAAAAAAAAAAA/credential",
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/staff/legacy/nodes/[nodeId]/credential",
+    guard: "staff",
+    path: () => "/api/v1/staff/legacy/nodes/lgn_AAAAAAAAAAAAAAAA/credential",
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/legacy/credentials",
+    guard: "staff",
+    path: () => "/api/v1/staff/legacy/credentials",
+    body: () => ({ hardwareIds: ["esp8266-9999997"] }),
   },
   {
     method: "POST",

@@ -42,7 +42,7 @@ test("a legacy node's unsigned data is accepted before its upgrade and refused a
   expect(registered.status()).toBe(201);
   const first = await pushAs(hardwareId);
   expect(first.status).toBe(200);
-  expect(await first.json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+  expect(await first.json()).toEqual({ verification: "none", accepted: 2, duplicates: 0, rejected: [] });
 
   // The owner reflashed the board, claimed it with its QR code, and links it on its page.
   const { deviceId } = await claimDevice(ownerApi, {}, { model: "coreink-heat" });
@@ -78,10 +78,10 @@ test("a legacy node's unsigned data is accepted before its upgrade and refused a
     .replace(/^\uFEFF/, "")
     .trim()
     .split("\r\n");
-  expect(lines[0]).toBe("time (UTC),property,value,unit,verified");
+  expect(lines[0]).toBe("time (UTC),property,value,unit,verification");
   expect(lines.slice(1).map((l) => l.split(",").slice(1).join(","))).toEqual([
-    "sds_p1,12.3,ug/m3,false",
-    "temperature,21.5,Cel,false",
+    "sds_p1,12.3,ug/m3,none",
+    "temperature,21.5,Cel,none",
   ]);
   expect(lines[1]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z,/);
 
@@ -169,7 +169,7 @@ test("staff export every device's measurements as CSV with device columns", asyn
   const res = await staff.get("/api/v1/staff/measurements/export?from=2000-01-01");
   expect(res.status()).toBe(200);
   const text = (await res.text()).replace(/^\uFEFF/, "");
-  expect(text.split("\r\n")[0]).toBe("device id,device name,time (UTC),property,value,unit,verified");
+  expect(text.split("\r\n")[0]).toBe("device id,device name,time (UTC),property,value,unit,verification");
   const bad = await staff.get("/api/v1/staff/measurements/export?from=tomorrow");
   expect(bad.status()).toBe(400);
   expect((await bad.json()).code).toBe("invalid_request");

@@ -341,10 +341,10 @@ test("households: a viewer sees values and history read-only; the owner ends the
     .replace(/^\uFEFF/, "")
     .trimEnd()
     .split("\r\n");
-  expect(csv[0]).toBe("time (UTC),property,value,unit,verified");
+  expect(csv[0]).toBe("time (UTC),property,value,unit,verification");
   expect(csv).toHaveLength(3);
-  expect(csv[1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z,temperature,20\.5,Cel,true$/);
-  expect(csv[2]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z,temperature,20\.75,Cel,true$/);
+  expect(csv[1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z,temperature,20\.5,Cel,signed$/);
+  expect(csv[2]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z,temperature,20\.75,Cel,signed$/);
   const vApi = await signedInApi(v.email, v.password);
   expect(await refusedAll(vApi, deviceId)).toEqual([404, 404, 404, 404, 404]);
   // Each refused change is in the audit log, under the viewer's account.

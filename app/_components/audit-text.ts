@@ -62,6 +62,10 @@ const SENTENCES: Record<string, string> = {
   "legacy.disabled": "Legacy node's data refused",
   "legacy.upgraded": "Legacy node upgraded to a claimed device",
   "legacy.settings_changed": "Legacy settings changed",
+  "legacy.credential_issued": "Legacy node's password issued",
+  "legacy.credential_reissued": "Legacy node's password replaced",
+  "legacy.credential_revoked": "Legacy node's password withdrawn",
+  "legacy.board_replaced": "Legacy node's board replaced",
   "keys.reseal": "Device secrets resealed with a new key",
   "users.add": "Account created with the command line",
 };

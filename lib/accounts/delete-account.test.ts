@@ -1,7 +1,19 @@
 import { and, eq, or, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { rowsOf } from "../db/client";
-import { auditEvents, authSessions, devices, enrolments, measurements, users } from "../db/schema";
+import {
+  auditEvents,
+  authSessions,
+  devices,
+  enrolments,
+  legacyNodes,
+  legacyRetiredHardwareIds,
+  measurements,
+  users,
+} from "../db/schema";
+import { issueNodeCredential } from "../legacy/credentials";
+import { ingestLegacy } from "../legacy/ingest";
+import { registerLegacyNode } from "../legacy/nodes";
 import { shareDevice } from "../devices/shares";
 import { isRefusal } from "../devices/signed-request";
 import { resumeErasures } from "../studies/erasure";
@@ -125,5 +137,42 @@ describe("deleting an account", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "account.deleted"), eq(auditEvents.subjectUserId, p.id)));
     expect(ev).toMatchObject({ actorId: bed.staff.id, detail: { byStaff: true, reason: "Mail of 3 December" } });
+  });
+
+  it("erases a legacy node with its readings and its replaced board's hardware id", async () => {
+    const p = await insertAccount(bed.db, "legacy-erased");
+    const chip = () => `esp8266-${Math.floor(Math.random() * 1e12)}`;
+    const [oldBoard, newBoard] = [chip(), chip()];
+    const node = await registerLegacyNode(bed.db, bed.staff, {
+      hardwareId: oldBoard,
+      ownerEmail: p.email,
+      name: "Roof",
+      model: "sensor-community",
+    });
+    const c = await issueNodeCredential(bed.db, bed.staff, node.id);
+    const authorization = `Basic ${Buffer.from(`${c.user}:${c.secret}`).toString("base64")}`;
+    const push = (sensorHeader: string) =>
+      ingestLegacy(
+        bed.db,
+        { perNodePerMinute: 100, perAddressPerMinute: 100 },
+        {
+          sensorHeader,
+          authorization,
+          body: { sensordatavalues: [{ value_type: "temperature", value: "2" }] },
+          ip: null,
+        },
+      );
+    await push(oldBoard);
+    await push(newBoard);
+    expect(
+      await bed.db.select().from(legacyRetiredHardwareIds).where(eq(legacyRetiredHardwareIds.nodeId, node.id)),
+    ).toHaveLength(1);
+    await deleteAccount(bed.db, bed.staff, p.id, { reason: "Asked by mail" });
+    await resumeErasures(bed.db);
+    expect(await bed.db.select().from(legacyNodes).where(eq(legacyNodes.id, node.id))).toEqual([]);
+    expect(
+      await bed.db.select().from(legacyRetiredHardwareIds).where(eq(legacyRetiredHardwareIds.nodeId, node.id)),
+    ).toEqual([]);
+    expect(await bed.db.select().from(measurements).where(eq(measurements.deviceId, node.deviceId))).toEqual([]);
   });
 });

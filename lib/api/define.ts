@@ -60,7 +60,12 @@ type Common = {
 };
 
 export type RouteDef =
-  | (Common & { guard: "public"; handle: (c: RouteContext) => Promise<Response> })
+  | (Common & {
+      guard: "public";
+      /** The `WWW-Authenticate` challenge of its 401 answers (a route that takes HTTP basic authentication). */
+      challenge?: string;
+      handle: (c: RouteContext) => Promise<Response>;
+    })
   | (Common & {
       guard: "user" | "owner" | "staff";
       /** Open to a staff account that must still enrol in two-factor sign-in (it is how it gets out). */
@@ -129,7 +134,7 @@ export function handlerOf(def: RouteDef): WebHandler {
   const refusals = def.refusals;
   switch (def.guard) {
     case "public":
-      return apiRoute(def.handle, { refusals });
+      return apiRoute(def.handle, { refusals, challenge: def.challenge });
     case "user":
     case "owner":
       return userRoute(def.handle, { refusals, enrolment: def.enrolment, token: def.token });

@@ -21,10 +21,11 @@ import {
 import { csvResponse } from "../http/csv";
 import { json, queryOf, readJson, SMALL_BODY_BYTES } from "../http/request";
 import { idSchema } from "../ids";
-import { linkLegacyNodeRequest } from "../legacy/api";
+import { issueMyNodeCredentialRequest, linkLegacyNodeRequest, revokeMyNodeCredentialRequest } from "../legacy/api";
 import { linkSchema } from "../legacy/schemas";
 import { commandAnswer, jsonObject } from "./answers";
 import type { Area } from "./define";
+import { nodeCredentialAnswer } from "./staff/legacy";
 
 // An owner's devices: rename, history, commands, sharing, lost or stolen, release. Every route
 // answers another account's device as `device_not_found` (404), never 403.
@@ -182,7 +183,7 @@ export const devices: Area = {
       guard: "owner",
       summary: "Link the device to the owner's legacy node",
       description:
-        "The node's history moves over (still unverified) and its hardware id is refused by the unsigned route from then on.",
+        "The node's history moves over (at its level, `none` or `secret`) and its hardware id is refused by the legacy route from then on.",
       params: device,
       body: { schema: linkSchema, example: { hardwareId: "esp8266-1234567" } },
       answers: { 200: { description: "The link and what moved.", schema: jsonObject } },
@@ -190,6 +191,34 @@ export const devices: Area = {
       refusals: "legacy.link_refused",
       handle: async ({ req, actor, user, params }) =>
         json(await linkLegacyNodeRequest(actor, user, params.deviceId, await readJson(req, SMALL_BODY_BYTES))),
+    },
+    {
+      method: "POST",
+      path: "/devices/{deviceId}/legacy-credential",
+      guard: "owner",
+      summary: "Issue (or re-issue) the user and password of the owner's legacy node",
+      description:
+        "For a device record that is a legacy node. The only time the secret is shown; a second POST replaces it at once.",
+      params: device,
+      answers: { 201: { description: "The credential, shown once.", schema: nodeCredentialAnswer } },
+      errors: ["device_not_found", "conflict"],
+      refusals: "legacy.credential_refused",
+      handle: async ({ actor, user, params }) =>
+        json(await issueMyNodeCredentialRequest(actor, user, params.deviceId), 201),
+    },
+    {
+      method: "DELETE",
+      path: "/devices/{deviceId}/legacy-credential",
+      guard: "owner",
+      summary: "Withdraw the credential of the owner's legacy node",
+      params: device,
+      answers: {
+        200: { description: "Withdrawn.", schema: z.object({ nodeId: z.string(), revoked: z.literal(true) }) },
+      },
+      errors: ["device_not_found", "not_found"],
+      refusals: "legacy.credential_refused",
+      handle: async ({ actor, user, params }) =>
+        json(await revokeMyNodeCredentialRequest(actor, user, params.deviceId)),
     },
   ],
 };

@@ -29,7 +29,7 @@ const records = (csv: string) =>
     .split("\r\n");
 
 describe("CSV export of one device's measurements", () => {
-  it("has spreadsheet headers, ISO times in UTC, units and a verified column; the range is [from, to)", async () => {
+  it("has spreadsheet headers, ISO times in UTC, units and a verification column; the range is [from, to)", async () => {
     const owner = await insertAccount(database.db, "export-owner");
     const d = await claimTestDevice(database, cfg, owner);
     await database.db.insert(measurements).values([
@@ -53,7 +53,15 @@ describe("CSV export of one device's measurements", () => {
         unit: "%",
         time: new Date("2026-01-01T12:00:00Z"),
         value: 40,
-        verified: false,
+        verification: "none",
+      },
+      {
+        deviceId: d.deviceId,
+        property: "humidity",
+        unit: "%",
+        time: new Date("2026-01-01T13:00:00Z"),
+        value: 41,
+        verification: "secret",
       },
       {
         deviceId: d.deviceId,
@@ -68,15 +76,19 @@ describe("CSV export of one device's measurements", () => {
     const csv = await text(all.body);
     expect(csv.startsWith("\uFEFF")).toBe(true);
     expect(records(csv)).toEqual([
-      "time (UTC),property,value,unit,verified",
-      `2026-01-01T00:00:00.000Z,co2,1,"'=HYPERLINK(""x"")",true`,
-      "2026-01-01T12:00:00.000Z,humidity,40,%,false",
-      "2026-01-01T00:00:00.000Z,temperature,-3.5,Cel,true",
-      "2026-01-02T00:00:00.250Z,temperature,20,Cel,true",
+      "time (UTC),property,value,unit,verification",
+      `2026-01-01T00:00:00.000Z,co2,1,"'=HYPERLINK(""x"")",signed`,
+      "2026-01-01T12:00:00.000Z,humidity,40,%,none",
+      "2026-01-01T13:00:00.000Z,humidity,41,%,secret",
+      "2026-01-01T00:00:00.000Z,temperature,-3.5,Cel,signed",
+      "2026-01-02T00:00:00.250Z,temperature,20,Cel,signed",
     ]);
     const range = exportQuerySchema.parse({ from: "2026-01-01T06:00:00Z", to: "2026-01-02" });
     const ranged = records(await text((await exportDeviceMeasurements(database.db, owner.id, d.deviceId, range)).body));
-    expect(ranged.slice(1)).toEqual(["2026-01-01T12:00:00.000Z,humidity,40,%,false"]);
+    expect(ranged.slice(1)).toEqual([
+      "2026-01-01T12:00:00.000Z,humidity,40,%,none",
+      "2026-01-01T13:00:00.000Z,humidity,41,%,secret",
+    ]);
   });
 
   it("streams page by page: more readings than a page each come out exactly once, in order", async () => {
@@ -179,8 +191,8 @@ describe("CSV export of every device's measurements (staff)", () => {
       to: new Date(at.getTime() + 1),
     });
     const rows = records(await text(body));
-    expect(rows[0]).toBe("device id,device name,time (UTC),property,value,unit,verified");
-    expect(rows.slice(1)).toContain(`${d.deviceId},${d.name},${at.toISOString()},temperature,7,,true`);
+    expect(rows[0]).toBe("device id,device name,time (UTC),property,value,unit,verification");
+    expect(rows.slice(1)).toContain(`${d.deviceId},${d.name},${at.toISOString()},temperature,7,,signed`);
     const events = await database.db.select().from(auditEvents).where(eq(auditEvents.actorId, staff.id));
     expect(events.map((e) => [e.action, e.detail])).toEqual([
       ["measurements.exported", { from: at.toISOString(), to: new Date(at.getTime() + 1).toISOString() }],

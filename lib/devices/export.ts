@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { recordAudit, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
-import { devices, measurements } from "../db/schema";
+import { devices, measurements, type VerificationLevel } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { loggableError } from "../errors/problem";
 import { viewableDevice } from "./access";
@@ -29,7 +29,7 @@ type Row = {
   time: Date;
   unit: string | null;
   value: number;
-  verified: boolean;
+  verification: VerificationLevel;
 };
 
 function rangeWhere(range: ExportRange): SQL[] {
@@ -70,22 +70,17 @@ async function csvStream<C>(
   });
 }
 
-const DEVICE_HEADER = ["time (UTC)", "property", "value", "unit", "verified"];
+const DEVICE_HEADER = ["time (UTC)", "property", "value", "unit", "verification"];
 const STAFF_HEADER = ["device id", "device name", ...DEVICE_HEADER];
 
 function cells(r: Row): string[] {
-  return [
-    r.time.toISOString(),
-    csvCell(r.property),
-    String(r.value),
-    csvCell(r.unit ?? ""),
-    r.verified ? "true" : "false",
-  ];
+  return [r.time.toISOString(), csvCell(r.property), String(r.value), csvCell(r.unit ?? ""), r.verification];
 }
 
 /**
  * One device's readings as CSV, for its owner or a viewer (else `device_not_found`): time in
- * UTC (ISO 8601), property, value, unit, and whether the reading was signed (`verified`).
+ * UTC (ISO 8601), property, value, unit, and how the sender was verified (`verification`:
+ * signed, secret or none; docs/legacy-ingest.md).
  */
 export async function exportDeviceMeasurements(
   db: Db,
@@ -109,7 +104,7 @@ export async function exportDeviceMeasurements(
         time: measurements.time,
         unit: measurements.unit,
         value: measurements.value,
-        verified: measurements.verified,
+        verification: measurements.verification,
       })
       .from(measurements)
       .where(
@@ -153,7 +148,7 @@ export async function exportAllMeasurements(
         time: measurements.time,
         unit: measurements.unit,
         value: measurements.value,
-        verified: measurements.verified,
+        verification: measurements.verification,
       })
       .from(measurements)
       .innerJoin(devices, eq(devices.id, measurements.deviceId))

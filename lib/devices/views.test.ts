@@ -110,6 +110,8 @@ describe("measurementSeries", () => {
       { property: "energy", time: at(4), value: 1e15 },
     ]);
     const series = await measurementSeries(database.db, owner.id, d.deviceId, "24h", now);
-    expect(series).toEqual([{ property: "energy", unit: null, points: [[expect.any(Number), 1e15]], unverified: [] }]);
+    expect(series).toEqual([
+      { property: "energy", unit: null, points: [[expect.any(Number), 1e15]], secret: [], unverified: [] },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
-import { auditEvents, devices, legacyNodes, measurements, type Device } from "../db/schema";
+import { auditEvents, devices, legacyNodes, measurements, type Device, type VerificationLevel } from "../db/schema";
 import { devicesWithLiveCredential, liveCredential } from "./credentials";
 import { requireViewableDevice, type DeviceRole } from "./access";
 import { sharedWithMe } from "./shares";
@@ -151,14 +151,22 @@ export async function getDeviceDetail(db: Db, userId: string, deviceId: string):
 }
 
 /**
- * One property's chart: `points` from signed readings, `unverified` from readings a legacy node
- * sent unsigned (docs/legacy-ingest.md), kept apart so the chart can draw them differently.
+ * One property's chart, one line per level of trust (docs/legacy-ingest.md "Levels of trust"),
+ * kept apart so the chart can draw them differently: `points` from signed readings, `secret`
+ * from a legacy node that presented its credential, `unverified` from one known by hardware id only.
  */
 export type Series = {
   property: string;
   unit: string | null;
   points: [number, number][];
+  secret: [number, number][];
   unverified: [number, number][];
+};
+
+const LINE_OF: Record<VerificationLevel, "points" | "secret" | "unverified"> = {
+  signed: "points",
+  secret: "secret",
+  none: "unverified",
 };
 
 /** Readings over a range, averaged into at most ~300 buckets per property (enough for a phone screen). */
@@ -191,20 +199,26 @@ export async function deviceSeries(
     unit: string | null;
     t: number | string;
     v: number | string;
-    verified: boolean;
+    verification: VerificationLevel;
   }>(
     await db.execute(sql`
-      select property, max(unit) as unit, verified,
+      select property, max(unit) as unit, verification,
              floor(extract(epoch from time) / ${bucket}) * ${bucket} as t, avg(value) as v
       from ${measurements}
       where device_id = ${d.id} and time >= ${since.toISOString()}::timestamptz
         and time <= ${until.toISOString()}::timestamptz
-      group by property, verified, t order by property, t`),
+      group by property, verification, t order by property, t`),
   );
   const byProperty = new Map<string, Series>();
   for (const r of rows) {
-    const s = byProperty.get(r.property) ?? { property: r.property, unit: r.unit, points: [], unverified: [] };
-    (r.verified ? s.points : s.unverified).push([Number(r.t), Number(r.v)]);
+    const s = byProperty.get(r.property) ?? {
+      property: r.property,
+      unit: r.unit,
+      points: [],
+      secret: [],
+      unverified: [],
+    };
+    s[LINE_OF[r.verification]].push([Number(r.t), Number(r.v)]);
     s.unit ??= r.unit;
     byProperty.set(r.property, s);
   }

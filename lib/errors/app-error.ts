@@ -45,6 +45,11 @@ export const ERROR_STATUS = {
   // Unsigned data from a legacy node (docs/legacy-ingest.md).
   legacy_not_accepted: 403,
   legacy_node_upgraded: 410,
+  // docs/legacy-ingest.md "Node credentials": a node with a credential must present it.
+  legacy_credential_required: 401,
+  legacy_credential_invalid: 401,
+  legacy_credential_revoked: 401,
+  legacy_board_replaced: 410,
   // Studies (docs/studies.md).
   study_not_found: 404,
   consent_version_not_found: 404,
@@ -102,6 +107,10 @@ const TITLES: Record<ErrorCode, string> = {
   firmware_not_allowed: "Firmware version not allowed",
   legacy_not_accepted: "Legacy data not accepted",
   legacy_node_upgraded: "Legacy node upgraded",
+  legacy_credential_required: "Node user and password required",
+  legacy_credential_invalid: "Wrong node user or password",
+  legacy_credential_revoked: "Node password withdrawn",
+  legacy_board_replaced: "Board replaced",
   study_not_found: "Study not found",
   consent_version_not_found: "Consent version not found",
   consent_version_not_current: "Not the current consent version",

@@ -29,6 +29,8 @@ export type UserRouteContext = RouteContext & { user: SessionUser; actor: Actor 
 export type RouteOptions = {
   /** Audit every refusal (4xx AppError) of this route under this action, capped per caller. */
   refusals?: string;
+  /** The `WWW-Authenticate` challenge every 401 of this route carries (RFC 9110 section 11.6.1). */
+  challenge?: string;
 };
 
 /**
@@ -51,7 +53,9 @@ export function apiRoute(handler: (c: RouteContext) => Promise<Response>, opts: 
         const actor = (auditContext.actor as Actor | undefined) ?? { id: null, label: "anonymous", ip };
         await auditRouteRefusal(actor, opts.refusals, err, req, auditContext).catch((e) => asAppError(e, requestId));
       }
-      return toProblem(err, requestId);
+      const res = toProblem(err, requestId);
+      if (opts.challenge && res.status === 401) res.headers.set("WWW-Authenticate", opts.challenge);
+      return res;
     }
   };
 }

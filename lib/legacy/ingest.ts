@@ -1,18 +1,27 @@
 import { and, eq, sql } from "drizzle-orm";
 import { recordAudit, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
-import { deviceModels, devices, legacyNodes, measurements, type LegacyNode } from "../db/schema";
+import {
+  deviceModels,
+  devices,
+  legacyNodes,
+  legacyRetiredHardwareIds,
+  measurements,
+  type LegacyNode,
+} from "../db/schema";
 import { MAX_ABS_VALUE } from "../devices/measurements";
 import { AppError } from "../errors/app-error";
 import { isUniqueViolation, parseOrThrow } from "../errors/validate";
 import { flagUnlistedProperties, getDeviceSettings } from "../models/registry";
-import { countHit } from "../rate-limit";
+import { countHit, peekLimit } from "../rate-limit";
 import { addressBucket } from "../rate-limit/address";
+import { basicCredentialOf, nodeSecretHash, nodeSecretMatches, type BasicCredential } from "./credentials";
 import { insertLegacyNode } from "./nodes";
 import { HARDWARE_ID_PATTERN, legacyBodySchema } from "./schemas";
 
 // The unsigned route of nodes that are not yet Claimlink devices (docs/legacy-ingest.md). What
-// it stores is marked unverified: anyone who knows a hardware id can send as that node.
+// it stores is at level `secret` when the node presented its credential (HTTP basic
+// authentication), else `none`: anyone who knows a hardware id can send as a node without one.
 
 export type LegacyConfig = {
   /** Requests one hardware id may send per minute. */
@@ -23,6 +32,10 @@ export type LegacyConfig = {
 /** Nodes "accept any hardware id" may register from one address in an hour: a flood of made-up ids cannot fill the fleet. */
 export const AUTO_REGISTRATIONS_PER_ADDRESS_PER_HOUR = 10;
 export const LEGACY_MODEL = "sensor-community";
+/** Wrong node passwords one node (by the user name presented) and one address may send in the window. */
+export const WRONG_SECRETS_PER_NODE = 10;
+export const WRONG_SECRETS_PER_ADDRESS = 30;
+export const WRONG_SECRETS_WINDOW_SECONDS = 600;
 
 export type LegacyItemCode = "invalid_item" | "unknown_field" | "invalid_property" | "invalid_value";
 export type LegacyResult = {
@@ -110,25 +123,71 @@ async function refusalOf(tx: Db, node: LegacyNode, cutoffAt: Date | null, now: D
   return null;
 }
 
+/** A hash no secret has: compared against when the user names no node, so both cases take the same time. */
+const NO_NODE_HASH = nodeSecretHash("no such node");
+
 /**
- * Stores one unsigned request of a legacy node, unverified. Limited per address and per
- * hardware id; the node must be registered (or "accept any hardware id" on), not disabled, not
- * upgraded, its model not refused and the cut-off not passed. The node's row is locked while
- * the readings are written, so an upgrade running at the same time either sees them (and moves
- * them) or happens first (and this is refused): nothing lands under a node after its upgrade.
+ * Checks a presented node credential before anything is written: refused at once over the
+ * wrong-secret limits (per user name and per address), and a wrong one counts against both.
+ * Returns the node it names and the hash it matched (re-checked under the row lock).
+ */
+async function checkPresentedCredential(db: Db, presented: BasicCredential, address: string) {
+  const keys = [
+    { key: `legacy:secret:node:${presented.user.slice(0, 64)}`, max: WRONG_SECRETS_PER_NODE },
+    { key: `legacy:secret:ip:${address}`, max: WRONG_SECRETS_PER_ADDRESS },
+  ];
+  for (const k of keys) {
+    const state = await peekLimit(db, k.key, { max: k.max, windowSeconds: WRONG_SECRETS_WINDOW_SECONDS });
+    if (state.count >= k.max)
+      throw new AppError("rate_limited", `Too many wrong node passwords. Send again in ${state.retryAfterSeconds} s.`, {
+        retryAfterSeconds: state.retryAfterSeconds,
+      });
+  }
+  const [node] = await db
+    .select({ id: legacyNodes.id, hash: legacyNodes.credentialHash, revokedAt: legacyNodes.credentialRevokedAt })
+    .from(legacyNodes)
+    .where(eq(legacyNodes.id, presented.user));
+  if (node && !node.hash && node.revokedAt)
+    throw new AppError("legacy_credential_revoked", "This node's password was withdrawn: ask for a new one.");
+  const hash = node?.hash ?? NO_NODE_HASH;
+  if (!nodeSecretMatches(presented.secret, hash) || !node) {
+    for (const k of keys) await countHit(db, k.key, { max: k.max, windowSeconds: WRONG_SECRETS_WINDOW_SECONDS });
+    throw new AppError("legacy_credential_invalid", "Wrong node user or password.");
+  }
+  return { nodeId: node.id, hash };
+}
+
+/** A node with a credential sent none: refused, naming why. */
+function credentialMissing(node: LegacyNode): AppError | null {
+  if (!node.credentialIssuedAt) return null;
+  if (!node.credentialHash)
+    return new AppError("legacy_credential_revoked", "This node's password was withdrawn: ask for a new one.");
+  return new AppError("legacy_credential_required", "This node has a user and password: enter them in its settings.");
+}
+
+/**
+ * Stores one request of a legacy node. Limited per address and per hardware id; the node must
+ * be registered (or "accept any hardware id" on), not disabled, not upgraded, its model not
+ * refused and the cut-off not passed. A node with a credential must present it (stored at level
+ * `secret`; without one, `none`); a valid credential with another hardware id is the node's new
+ * board: the series continues and the old id is refused from then on. The node's row is locked
+ * while the readings are written, so an upgrade, a re-issue or a revocation running at the same
+ * time either sees them or happens first (and this is refused).
  * Readings carry the time received, to the second: a resend within that second is a duplicate.
  */
 export async function ingestLegacy(
   db: Db,
   cfg: LegacyConfig,
-  req: { sensorHeader: string | null; body: unknown; ip: string | null },
+  req: { sensorHeader: string | null; authorization?: string | null; body: unknown; ip: string | null },
   now = new Date(),
-): Promise<LegacyResult & { hardwareId: string }> {
+): Promise<LegacyResult & { hardwareId: string; verification: "secret" | "none" }> {
   const address = addressBucket(req.ip);
   await limit(db, `legacy:ip:${address}`, cfg.perAddressPerMinute, 60, "Too many legacy requests from this address.");
   const body = parseOrThrow(legacyBodySchema, req.body);
   const hardwareId = hardwareIdOf(req.sensorHeader, body);
   await limit(db, `legacy:node:${hardwareId}`, cfg.perNodePerMinute, 60, "Too many requests for this node.");
+  const presented = basicCredentialOf(req.authorization ?? null);
+  const credential = presented ? await checkPresentedCredential(db, presented, address) : null;
 
   const readings: Reading[] = [];
   const rejected: LegacyResult["rejected"] = [];
@@ -142,15 +201,36 @@ export async function ingestLegacy(
   const stored = await retryOnRace(() =>
     db.transaction(async (tx) => {
       const settings = await getDeviceSettings(tx);
-      let [node] = await tx.select().from(legacyNodes).where(eq(legacyNodes.hardwareId, hardwareId)).for("update");
-      if (!node) {
-        const ownerId = settings.legacyAcceptAny ? settings.legacyAcceptAnyOwnerId : null;
-        if (!ownerId || (settings.legacyCutoffAt && now >= settings.legacyCutoffAt))
-          throw new AppError("legacy_not_accepted", "This hardware id is not registered.");
-        node = await autoRegister(tx, hardwareId, ownerId, req.ip, address);
+      const [retired] = await tx
+        .select()
+        .from(legacyRetiredHardwareIds)
+        .where(eq(legacyRetiredHardwareIds.hardwareId, hardwareId));
+      if (retired)
+        throw new AppError(
+          "legacy_board_replaced",
+          "This board was replaced: its hardware id no longer feeds the node's series.",
+        );
+      let node: LegacyNode | undefined;
+      if (credential) {
+        [node] = await tx.select().from(legacyNodes).where(eq(legacyNodes.id, credential.nodeId)).for("update");
+        // Re-issued or withdrawn since it was checked: the secret it matched is gone.
+        if (!node || !node.credentialHash || node.credentialHash !== credential.hash)
+          throw new AppError("legacy_credential_invalid", "Wrong node user or password.");
+      } else {
+        [node] = await tx.select().from(legacyNodes).where(eq(legacyNodes.hardwareId, hardwareId)).for("update");
+        if (!node) {
+          const ownerId = settings.legacyAcceptAny ? settings.legacyAcceptAnyOwnerId : null;
+          if (!ownerId || (settings.legacyCutoffAt && now >= settings.legacyCutoffAt))
+            throw new AppError("legacy_not_accepted", "This hardware id is not registered.");
+          node = await autoRegister(tx, hardwareId, ownerId, req.ip, address);
+        }
       }
-      const refusal = await refusalOf(tx, node, settings.legacyCutoffAt, now);
+      const refusal =
+        (await refusalOf(tx, node, settings.legacyCutoffAt, now)) ?? (credential ? null : credentialMissing(node));
       if (refusal) throw refusal;
+      if (credential && node.hardwareId !== hardwareId) node = await replaceBoard(tx, node, hardwareId, req.ip, now);
+      const level: "secret" | "none" = credential ? "secret" : "none";
+      const current = node;
       // The same reading twice in one request is one reading.
       const unique = [...new Map(readings.map((r) => [r.property, r])).values()];
       const inserted =
@@ -158,18 +238,18 @@ export async function ingestLegacy(
           ? []
           : await tx
               .insert(measurements)
-              .values(unique.map((r) => ({ deviceId: node.deviceId, ...r, time, verified: false })))
+              .values(unique.map((r) => ({ deviceId: current.deviceId, ...r, time, verification: level })))
               .onConflictDoNothing()
               .returning({ property: measurements.property });
       await tx
         .update(legacyNodes)
-        .set({ lastSeenAt: now, softwareVersion: body.software_version ?? node.softwareVersion })
-        .where(eq(legacyNodes.id, node.id));
+        .set({ lastSeenAt: now, softwareVersion: body.software_version ?? current.softwareVersion })
+        .where(eq(legacyNodes.id, current.id));
       await tx
         .update(devices)
         .set({ lastSeenAt: now, firmware: body.software_version || undefined })
-        .where(eq(devices.id, node.deviceId));
-      return { node, accepted: inserted.length, duplicates: readings.length - inserted.length };
+        .where(eq(devices.id, current.deviceId));
+      return { node: current, level, accepted: inserted.length, duplicates: readings.length - inserted.length };
     }),
   );
   await flagUnlistedProperties(
@@ -178,7 +258,43 @@ export async function ingestLegacy(
     stored.node.deviceId,
     readings.map((r) => r.property),
   );
-  return { hardwareId, accepted: stored.accepted, duplicates: stored.duplicates, rejected };
+  return {
+    hardwareId,
+    verification: stored.level,
+    accepted: stored.accepted,
+    duplicates: stored.duplicates,
+    rejected,
+  };
+}
+
+/**
+ * A valid credential arrived with a hardware id the node did not have: its board was replaced.
+ * The node takes the new id, the old one is retired (refused from now on), audited. A hardware
+ * id another node holds is `conflict`.
+ */
+async function replaceBoard(tx: Db, node: LegacyNode, hardwareId: string, ip: string | null, now: Date) {
+  const [other] = await tx
+    .select({ id: legacyNodes.id })
+    .from(legacyNodes)
+    .where(eq(legacyNodes.hardwareId, hardwareId));
+  if (other) throw new AppError("conflict", "This hardware id belongs to another registered node.");
+  await tx.insert(legacyRetiredHardwareIds).values({ hardwareId: node.hardwareId, nodeId: node.id, retiredAt: now });
+  const [updated] = await tx
+    .update(legacyNodes)
+    .set({ hardwareId, boardReplacedAt: now })
+    .where(eq(legacyNodes.id, node.id))
+    .returning();
+  await recordAudit(
+    tx,
+    { id: null, label: hardwareId, ip },
+    {
+      action: "legacy.board_replaced",
+      outcome: "success",
+      subjectDeviceId: node.deviceId,
+      detail: { nodeId: node.id, hardwareId, previousHardwareId: node.hardwareId },
+    },
+  );
+  return updated;
 }
 
 async function autoRegister(tx: Db, hardwareId: string, ownerId: string, ip: string | null, address: string) {

@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { parseCsvLine } from "../csv";
 import { recordAudit, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
-import { devices, legacyNodes, users, type LegacyNode } from "../db/schema";
+import { devices, legacyNodes, legacyRetiredHardwareIds, users, type LegacyNode } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { isUniqueViolation } from "../errors/validate";
 import { newId } from "../ids";
@@ -20,13 +20,19 @@ function violated(err: unknown, constraint: string): boolean {
 
 /**
  * Inserts a legacy node and the device record its history lives under, inside the caller's
- * transaction. Throws `conflict` for a hardware id already known and `name_taken` for a name the
- * owner already uses.
+ * transaction. Throws `conflict` for a hardware id already known (or retired when its board was
+ * replaced) and `name_taken` for a name the owner already uses.
  */
 export async function insertLegacyNode(
   tx: Db,
   input: { hardwareId: string; ownerId: string; name: string; model: string; autoRegistered?: boolean },
 ): Promise<LegacyNode> {
+  // A replaced board's id stays retired: registering it again would let the old board write again.
+  const [retired] = await tx
+    .select()
+    .from(legacyRetiredHardwareIds)
+    .where(eq(legacyRetiredHardwareIds.hardwareId, input.hardwareId));
+  if (retired) throw new AppError("conflict", `The hardware id ${input.hardwareId} belonged to a replaced board.`);
   const deviceId = newId("dev");
   await tx.insert(devices).values({
     id: deviceId,
@@ -168,7 +174,16 @@ export async function setLegacySettings(db: Db, actor: Actor & { id: string }, i
   });
 }
 
-export type LegacyNodeRow = LegacyNode & { name: string; ownerEmail: string };
+/** A node as staff and the API see it: its credential's state, never its hash. */
+export type LegacyNodeView = Omit<LegacyNode, "credentialHash"> & { credential: "none" | "active" | "revoked" };
+
+export function legacyNodeView(node: LegacyNode): LegacyNodeView {
+  const { credentialHash, ...rest } = node;
+  const credential = !node.credentialIssuedAt ? "none" : credentialHash ? "active" : "revoked";
+  return { ...rest, credential };
+}
+
+export type LegacyNodeRow = LegacyNodeView & { name: string; ownerEmail: string };
 
 /** Every legacy node with its owner, newest first (at most 1000). */
 export async function listLegacyNodes(db: Db): Promise<LegacyNodeRow[]> {
@@ -179,7 +194,7 @@ export async function listLegacyNodes(db: Db): Promise<LegacyNodeRow[]> {
     .innerJoin(users, eq(users.id, devices.ownerId))
     .orderBy(desc(legacyNodes.createdAt))
     .limit(1000);
-  return rows.map((r) => ({ ...r.node, name: r.name, ownerEmail: r.ownerEmail }));
+  return rows.map((r) => ({ ...legacyNodeView(r.node), name: r.name, ownerEmail: r.ownerEmail }));
 }
 
 /** The legacy node whose history lives under `deviceId`, if it is one. */
@@ -196,4 +211,12 @@ export async function linkableLegacyNodes(db: Db, ownerId: string) {
     .innerJoin(devices, eq(devices.id, legacyNodes.deviceId))
     .where(and(eq(devices.ownerId, ownerId), sql`${legacyNodes.upgradedAt} is null`))
     .orderBy(legacyNodes.hardwareId);
+}
+
+/** The device record `deviceId` when `ownerId` holds it and it was not released. */
+export async function ownedRecord(db: Db, ownerId: string, deviceId: string) {
+  return db
+    .select({ id: devices.id })
+    .from(devices)
+    .where(and(eq(devices.id, deviceId), eq(devices.ownerId, ownerId), sql`${devices.releasedAt} is null`));
 }

@@ -60,3 +60,8 @@ export type LegacySettingsInput = z.infer<typeof legacySettingsSchema>;
 
 export const linkSchema = z.strictObject({ hardwareId: hardwareIdSchema });
 export const staffUpgradeSchema = z.strictObject({ deviceId: idSchema("dev") });
+
+/** Staff issue credentials for these registered nodes at once (a fleet rollout). */
+export const bulkCredentialsSchema = z.strictObject({
+  hardwareIds: z.array(hardwareIdSchema).min(1, "name at least one node").max(MAX_IMPORT_LINES),
+});

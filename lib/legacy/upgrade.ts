@@ -7,7 +7,7 @@ import { AppError } from "../errors/app-error";
 export type UpgradeResult = { nodeId: string; hardwareId: string; deviceId: string; movedReadings: number };
 
 /**
- * Upgrades a legacy node: its history moves to a claimed Claimlink device (still unverified),
+ * Upgrades a legacy node: its history moves to a claimed Claimlink device (at its own level),
  * its old record is released, and its hardware id is refused by the unsigned route for good.
  * An owner may link only their own node to their own device (anything else is `not_found` /
  * `device_not_found`); staff (`asStaff`) may link any. One transaction, audited.
@@ -43,13 +43,14 @@ export async function upgradeLegacyNode(
       .where(eq(legacyNodes.deviceId, device.id));
     if (isLegacy) throw new AppError("invalid_request", "Link a claimed Claimlink device, not another legacy node.");
 
-    // Moved in the database, never through memory; a reading the device already has at the
-    // same time and property is kept as the device's (verified) one.
+    // Moved in the database, never through memory, each at the level it was stored at (`none`
+    // or `secret`); a reading the device already has at the same time and property is kept as
+    // the device's (signed) one.
     const moved = rowsOf<{ n: number | string }>(
       await tx.execute(sql`
         with moved as (
-          insert into measurements (device_id, property, time, unit, value, received_at, verified)
-          select ${device.id}, property, time, unit, value, received_at, false
+          insert into measurements (device_id, property, time, unit, value, received_at, verification)
+          select ${device.id}, property, time, unit, value, received_at, verification
           from measurements where device_id = ${node.deviceId}
           on conflict do nothing
           returning 1)

@@ -11,6 +11,7 @@ import {
   erasures,
   intakeAnswers,
   legacyNodes,
+  legacyRetiredHardwareIds,
   measurements,
   provisioningSessions,
   requestNonces,
@@ -132,9 +133,14 @@ async function deleteRecords(tx: Db, e: Erasure) {
     .delete(claims)
     .where(or(inArray(claims.deviceId, ids), inArray(claims.replacesDeviceId, ids), inArray(claims.sid, sids)));
   await tx.delete(provisioningSessions).where(sessionWhere);
+  const nodeWhere = or(inArray(legacyNodes.deviceId, ids), inArray(legacyNodes.upgradedDeviceId, ids));
+  // A replaced board's hardware id goes with its node: nothing of the participant's stays.
   await tx
-    .delete(legacyNodes)
-    .where(or(inArray(legacyNodes.deviceId, ids), inArray(legacyNodes.upgradedDeviceId, ids)));
+    .delete(legacyRetiredHardwareIds)
+    .where(
+      inArray(legacyRetiredHardwareIds.nodeId, tx.select({ id: legacyNodes.id }).from(legacyNodes).where(nodeWhere)),
+    );
+  await tx.delete(legacyNodes).where(nodeWhere);
   await tx.update(unlistedProperties).set({ lastDeviceId: null }).where(inArray(unlistedProperties.lastDeviceId, ids));
   // Readings that arrived after the last batch (none should: the credentials were revoked).
   await tx.delete(measurements).where(inArray(measurements.deviceId, ids));

@@ -105,9 +105,11 @@ export function resourcesOf(questions: IntakeQuestion[]): Resource[] {
         { name: "value", type: "number", description: "The value", constraints: { required: true } },
         { name: "unit", type: "string", description: "UCUM unit as the device sent it (may be empty)" },
         {
-          name: "verified",
-          type: "boolean",
-          description: "true: sent signed by the device's credential; false: unsigned legacy data",
+          name: "verification",
+          type: "string",
+          description:
+            "How the sender was verified: signed (the device's Claimlink credential), secret (a legacy node's issued secret), none (a legacy node's hardware id only)",
+          constraints: { required: true, enum: ["signed", "secret", "none"] },
         },
       ],
     },

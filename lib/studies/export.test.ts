@@ -193,7 +193,7 @@ describe("study export", () => {
       "temp.out",
       "-3.5",
       "",
-      "true",
+      "signed",
     ]);
 
     const all = [...files.values()].join("\n");

@@ -5,7 +5,7 @@ import { recordAudit, type Actor } from "../audit/record";
 import type { SealKeys } from "../crypto/seal";
 import { csvCell } from "../csv";
 import type { Db } from "../db/client";
-import { intakeAnswers, measurements } from "../db/schema";
+import { intakeAnswers, measurements, type VerificationLevel } from "../db/schema";
 import { listConsentVersions } from "./consent-versions";
 import { dataPackage, readme, resourcesOf } from "./export-package";
 import { listIntakeQuestions } from "./intake";
@@ -28,7 +28,7 @@ type Reading = {
   time: Date;
   value: number;
   unit: string | null;
-  verified: boolean;
+  verification: VerificationLevel;
 };
 type Dev = Awaited<ReturnType<typeof visibleDevices>>[number];
 
@@ -51,7 +51,7 @@ async function readingsPage(
       time: measurements.time,
       value: measurements.value,
       unit: measurements.unit,
-      verified: measurements.verified,
+      verification: measurements.verification,
     })
     .from(measurements)
     .where(
@@ -73,15 +73,7 @@ function readingLines(p: Pseudonymizer, dev: Dev, rows: Reading[]): string {
   const device = p.device(dev.id);
   let out = "";
   for (const r of rows)
-    out += line([
-      participant,
-      device,
-      iso(r.time),
-      csvCell(r.property),
-      num(r.value),
-      csvCell(r.unit),
-      String(r.verified),
-    ]);
+    out += line([participant, device, iso(r.time), csvCell(r.property), num(r.value), csvCell(r.unit), r.verification]);
   return out;
 }
 

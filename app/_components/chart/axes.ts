@@ -27,6 +27,10 @@ export function yAxisWidth(labels: string[], charWidth = 7.2, padding = 18): num
 }
 
 /** Fewer than two readings in the range draw no line: the chart says it is collecting data. */
-export function readingsIn(series: { points: [number, number][]; unverified: [number, number][] }): number {
-  return new Set([...series.points, ...series.unverified].map(([t]) => t)).size;
+export function readingsIn(series: {
+  points: [number, number][];
+  secret?: [number, number][];
+  unverified: [number, number][];
+}): number {
+  return new Set([...series.points, ...(series.secret ?? []), ...series.unverified].map(([t]) => t)).size;
 }

@@ -12,8 +12,11 @@ import { chartWindow, readingsIn, tickDecimals, yAxisWidth, type ChartRange } fr
 type Series = {
   property: string;
   unit: string | null;
+  /** Signed by a Claimlink device: a solid line. */
   points: [number, number][];
-  /** Readings a legacy node sent unsigned: drawn dashed, in another colour. */
+  /** From a legacy node that presented its issued secret: a dotted line in the same colour. */
+  secret: [number, number][];
+  /** From a legacy node known by hardware id only: dashed, in another colour. */
   unverified: [number, number][];
 };
 
@@ -24,12 +27,12 @@ const RANGES: readonly (readonly [ChartRange, string])[] = [
 ];
 const HEIGHT = 200;
 
-/** One x axis over both kinds of reading, each line null where it has no value. */
-function aligned(s: Series): [number[], (number | null)[], (number | null)[]] {
-  const verified = new Map(s.points);
-  const unverified = new Map(s.unverified);
-  const xs = [...new Set([...verified.keys(), ...unverified.keys()])].sort((a, b) => a - b);
-  return [xs, xs.map((x) => verified.get(x) ?? null), xs.map((x) => unverified.get(x) ?? null)];
+/** One x axis over the three levels of trust, each line null where it has no value. */
+function aligned(s: Series): [number[], (number | null)[], (number | null)[], (number | null)[]] {
+  const lines = [s.points, s.secret, s.unverified].map((l) => new Map(l));
+  const xs = [...new Set(lines.flatMap((l) => [...l.keys()]))].sort((a, b) => a - b);
+  const [signed, secret, none] = lines.map((l) => xs.map((x) => l.get(x) ?? null));
+  return [xs, signed, secret, none];
 }
 
 const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -58,6 +61,12 @@ function Plot({ s, window: [from, to], zone }: { s: Series; window: [number, num
           series: [
             {},
             { stroke: cssVar("--chart-1"), width: 2, label: propertyLabel(s.property), spanGaps: false },
+            {
+              stroke: cssVar("--chart-1"),
+              width: 2,
+              dash: [2, 3],
+              label: `${propertyLabel(s.property)} (node secret)`,
+            },
             {
               stroke: cssVar("--chart-2"),
               width: 2,
@@ -142,25 +151,41 @@ export function MeasurementChart({
           <p className="text-sm text-muted">No measurements in this period.</p>
         )}
       </div>
+      {state.series.some((s) => s.secret.length > 0) && (
+        <p className="mt-2 flex items-center gap-2 text-xs text-muted" data-testid="secret-note">
+          <span
+            aria-hidden="true"
+            className="inline-block w-6 border-t-2 border-dotted"
+            style={{ borderColor: "var(--chart-1)" }}
+          />
+          Dotted: readings from a legacy node that sent its issued password (someone who knows only its hardware id
+          cannot send them; not signed like a Claimlink device).
+        </p>
+      )}
       {state.series.some((s) => s.unverified.length > 0) && (
         <p className="mt-2 flex items-center gap-2 text-xs text-muted" data-testid="unverified-note">
           <span aria-hidden="true" className="inline-block w-6 border-t-2 border-dashed border-warn" />
-          Dashed: unverified readings, sent unsigned by a legacy node before its upgrade (anyone who knew its hardware
-          id could have sent them).
+          Dashed: unverified readings, sent by a legacy node without a password (anyone who knew its hardware id could
+          have sent them).
         </p>
       )}
       <div className="mt-2 space-y-5">
         {state.series.map((s) => {
           const count = readingsIn(s);
-          const last = [...s.points, ...s.unverified].sort((a, b) => b[0] - a[0])[0];
+          const last = [...s.points, ...s.secret, ...s.unverified].sort((a, b) => b[0] - a[0])[0];
           return (
             <figure key={s.property} className="m-0">
               <figcaption className="flex flex-wrap items-center gap-2 text-sm font-medium">
                 {propertyLabel(s.property)}
                 {s.unit && <span className="text-xs font-normal text-muted">{unitLabel(s.unit)}</span>}
+                {s.secret.length > 0 && (
+                  <Badge tone="neutral" data-testid="secret-badge">
+                    {s.points.length === 0 && s.unverified.length === 0 ? "node secret" : "partly node secret"}
+                  </Badge>
+                )}
                 {s.unverified.length > 0 && (
                   <Badge tone="warn" data-testid="unverified-badge">
-                    {s.points.length === 0 ? "unverified" : "partly unverified"}
+                    {s.points.length === 0 && s.secret.length === 0 ? "unverified" : "partly unverified"}
                   </Badge>
                 )}
               </figcaption>

@@ -25,7 +25,7 @@ export function LegacyLinkForm({ deviceId, nodes }: { deviceId: string; nodes: N
       <ConfirmDialog
         trigger={<Button>Link and take its history</Button>}
         title={`Link ${hardwareId}?`}
-        description="Its readings become part of this device, marked unverified, and its unsigned data is refused from now on. This cannot be undone."
+        description="Its readings become part of this device, each marked as it was sent (unverified or node secret), and the node's own data is refused from now on. This cannot be undone."
         confirmLabel="Link"
         busyLabel="Linking…"
         cancelLabel="Cancel"

@@ -20,6 +20,7 @@ import { Truncate } from "../../_components/ui/truncate";
 import { DangerZone } from "./danger-zone";
 import { ExportForm } from "./export-form";
 import { LegacyLinkForm } from "./legacy-link-form";
+import { NodeCredentialForm } from "./node-credential-form";
 import { DeviceCommands, DeviceSharing, RenameForm } from "./owner-controls";
 
 export const metadata: Metadata = { title: "Device" };
@@ -76,6 +77,18 @@ export default async function DevicePage({
               />
             </Panel>
           )}
+          {active && legacy.node && !legacy.node.upgraded && (
+            <Panel
+              title="Node user and password"
+              description="Typed into the node's Send to own API settings; they let Claimlink tell its data from anyone else's."
+            >
+              <NodeCredentialForm
+                deviceId={device.id}
+                state={legacy.node.credential}
+                issuedAt={legacy.node.credentialIssuedAt}
+              />
+            </Panel>
+          )}
           {!legacy.node && legacy.linkable.length > 0 && (
             <Panel
               title="Upgraded from a legacy node?"
@@ -86,7 +99,7 @@ export default async function DevicePage({
           )}
           <Panel title="Credential" description="The device's secret never leaves it and is never shown here.">
             {legacy.node ? (
-              <p className="text-sm text-muted">A legacy node has no credential: it does not sign its data.</p>
+              <p className="text-sm text-muted">A legacy node has no signing credential: see its user and password.</p>
             ) : device.credential ? (
               <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-6 gap-y-1.5 text-sm" data-testid="credential">
                 <dt className="text-muted">Id</dt>
@@ -137,8 +150,8 @@ export default async function DevicePage({
       <div className="space-y-3 empty:hidden">
         {typeof linked === "string" && /^\d{1,9}$/.test(linked) && (
           <Notice tone="ok" role="status" data-testid="legacy-link-message">
-            Linked to the legacy node: {linked} earlier readings are now part of this device, marked unverified. Its
-            hardware id can no longer send unsigned data.
+            Linked to the legacy node: {linked} earlier readings are now part of this device, each still marked as it
+            was sent (unverified or node secret). Its hardware id can no longer send data.
           </Notice>
         )}
         {device.role === "viewer" && (
@@ -168,17 +181,27 @@ export default async function DevicePage({
         {legacy.node && (
           <Notice tone="warn" data-testid="legacy-node" title="Legacy node">
             <p>
-              This node identifies itself only by its hardware id
+              This node identifies itself by its hardware id
               {manages ? (
                 <>
                   {" "}
                   <code>{legacy.node.hardwareId}</code>
                 </>
               ) : null}{" "}
-              and sends its data unsigned, so its readings are marked unverified: anyone who knows the id could send as
-              it.
+              and does not sign its data.{" "}
+              {legacy.node.credential === "active"
+                ? "It sends a user and password Claimlink issued, so its readings are marked “node secret”: someone who knows only the id cannot send as it."
+                : legacy.node.credential === "revoked"
+                  ? "Its password was withdrawn: its data is refused until a new one is issued."
+                  : "Its readings are marked unverified: anyone who knows the id could send as it."}
               {legacy.node.disabled && " Staff have stopped accepting its data."}
             </p>
+            {legacy.node.boardReplacedAt && (
+              <p data-testid="new-board">
+                New board since <Time value={legacy.node.boardReplacedAt} />: its earlier board&apos;s hardware id is
+                refused from then on.
+              </p>
+            )}
             {manages && (
               <p>
                 Reflash it with Claimlink firmware and claim it with its QR code; then link it from the new

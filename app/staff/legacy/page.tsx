@@ -11,7 +11,7 @@ import { Main } from "../../_components/ui/main";
 import { Notice } from "../../_components/ui/notice";
 import { PageHeader } from "../../_components/ui/page-header";
 import { Truncate } from "../../_components/ui/truncate";
-import { ImportForm, NodeActions, RegisterForm, SettingsForm } from "./legacy-forms";
+import { BulkCredentialsForm, ImportForm, NodeActions, RegisterForm, SettingsForm } from "./legacy-forms";
 
 export const metadata: Metadata = { title: "Legacy nodes" };
 
@@ -23,7 +23,7 @@ export default async function LegacyPage() {
     <Main width="console">
       <PageHeader
         title="Legacy nodes"
-        description="Nodes that identify themselves only by a hardware id and send unsigned data (docs/legacy-ingest.md). Their readings are stored as unverified. Once a node is reflashed, claimed and linked, its hardware id is refused for good."
+        description="Nodes that identify themselves by a hardware id and do not sign their data (docs/legacy-ingest.md). With a password issued here (typed into the node as its user and password) their readings are stored as “node secret”, without one as unverified. Once a node is reflashed, claimed and linked, its hardware id is refused for good."
       />
       <div className="space-y-8">
         {canChange ? (
@@ -36,6 +36,13 @@ export default async function LegacyPage() {
             </Panel>
             <Panel title="Register a node" className="xl:col-span-2">
               <RegisterForm />
+            </Panel>
+            <Panel title="Issue passwords in bulk" className="xl:col-span-2">
+              <BulkCredentialsForm
+                withoutCredential={nodes
+                  .filter((n) => !n.upgradedAt && n.credential === "none")
+                  .map((n) => n.hardwareId)}
+              />
             </Panel>
           </div>
         ) : (
@@ -100,6 +107,22 @@ export default async function LegacyPage() {
                       ) : (
                         <Badge>accepted</Badge>
                       )}
+                      {!n.upgradedAt && (
+                        <span className="mt-1 block" data-testid="legacy-credential">
+                          {n.credential === "active" ? (
+                            <Badge tone="ok">password</Badge>
+                          ) : n.credential === "revoked" ? (
+                            <Badge tone="danger">password withdrawn</Badge>
+                          ) : (
+                            <Badge tone="warn">no password</Badge>
+                          )}
+                        </span>
+                      )}
+                      {n.boardReplacedAt && (
+                        <span className="mt-1 block text-xs" data-testid="legacy-new-board">
+                          new board since <Time value={n.boardReplacedAt} />
+                        </span>
+                      )}
                     </span>
                   ),
                 },
@@ -111,7 +134,12 @@ export default async function LegacyPage() {
                         header: "Actions",
                         cell: (n: (typeof nodes)[number]) =>
                           n.upgradedAt ? null : (
-                            <NodeActions id={n.id} hardwareId={n.hardwareId} disabled={!!n.disabledAt} />
+                            <NodeActions
+                              id={n.id}
+                              hardwareId={n.hardwareId}
+                              disabled={!!n.disabledAt}
+                              credential={n.credential}
+                            />
                           ),
                       },
                     ]

@@ -1,16 +1,20 @@
 import { z } from "zod";
 import { readText } from "../../http/csv";
-import { json, readJson, SMALL_BODY_BYTES } from "../../http/request";
+import { json, MAX_JSON_BYTES, readJson, SMALL_BODY_BYTES } from "../../http/request";
 import { idSchema } from "../../ids";
 import {
   importLegacyNodesRequest,
+  issueNodeCredentialRequest,
+  issueNodeCredentialsInBulkRequest,
   legacyForStaff,
+  revokeNodeCredentialRequest,
   patchLegacyNodeRequest,
   registerLegacyNodeRequest,
   setLegacySettingsRequest,
   staffUpgradeRequest,
 } from "../../legacy/api";
 import {
+  bulkCredentialsSchema,
   legacySettingsSchema,
   MAX_IMPORT_BYTES,
   nodePatchSchema,
@@ -24,6 +28,13 @@ import type { Area } from "../define";
 
 const node = z.object({ nodeId: idSchema("lgn") });
 const BODY_ERRORS = ["invalid_request", "unsupported_media_type", "payload_too_large"] as const;
+/** A node credential as shown once: the firmware's user and password fields. */
+export const nodeCredentialAnswer = z.object({
+  user: z.string().describe("The node's id: type it into the firmware's user field"),
+  secret: z.string().describe("128 random bits in base32: the password field; shown only now"),
+  hardwareId: z.string(),
+});
+const revokedAnswer = z.object({ nodeId: z.string(), revoked: z.literal(true) });
 
 export const staffLegacy: Area = {
   tag: "staff/legacy",
@@ -75,6 +86,51 @@ export const staffLegacy: Area = {
       refusals: "legacy.link_refused",
       handle: async ({ req, actor, params }) =>
         json(await staffUpgradeRequest(actor, params.nodeId, await readJson(req, SMALL_BODY_BYTES))),
+    },
+    {
+      method: "POST",
+      path: "/staff/legacy/nodes/{nodeId}/credential",
+      guard: "staff",
+      summary: "Issue (or re-issue) a node's user and password",
+      description:
+        "The only time the secret is shown; only its hash is kept. A second POST replaces it: the old secret is refused from the next request on.",
+      params: node,
+      answers: { 201: { description: "The credential, shown once.", schema: nodeCredentialAnswer } },
+      errors: ["not_found", "conflict"],
+      refusals: "legacy.credential_refused",
+      handle: async ({ actor, params }) => json(await issueNodeCredentialRequest(actor, params.nodeId), 201),
+    },
+    {
+      method: "DELETE",
+      path: "/staff/legacy/nodes/{nodeId}/credential",
+      guard: "staff",
+      summary: "Withdraw a node's credential",
+      description:
+        "Its secret, and the node without one, are refused from the next request on, until a new one is issued.",
+      params: node,
+      answers: { 200: { description: "Withdrawn.", schema: revokedAnswer } },
+      errors: ["not_found"],
+      refusals: "legacy.credential_refused",
+      handle: async ({ actor, params }) => json(await revokeNodeCredentialRequest(actor, params.nodeId)),
+    },
+    {
+      method: "POST",
+      path: "/staff/legacy/credentials",
+      guard: "staff",
+      summary: "Issue credentials for many nodes at once",
+      description:
+        "All or nothing. The CSV (`hardware id, owner email, name, user, password`) is the only time the secrets are shown.",
+      body: { schema: bulkCredentialsSchema, example: { hardwareIds: ["esp8266-1234567"] } },
+      answers: {
+        201: {
+          description: "How many, and the CSV shown once.",
+          schema: z.object({ count: z.number().int(), csv: z.string() }),
+        },
+      },
+      errors: BODY_ERRORS,
+      refusals: "legacy.credential_refused",
+      handle: async ({ req, actor }) =>
+        json(await issueNodeCredentialsInBulkRequest(actor, await readJson(req, MAX_JSON_BYTES)), 201),
     },
     {
       method: "POST",

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
-  boolean,
+  check,
   doublePrecision,
   index,
   integer,
@@ -15,6 +15,10 @@ import { ts } from "./columns";
 import { studies } from "./studies";
 
 // Devices and provisioning (docs/protocol.md).
+
+/** How a reading's sender was verified, strongest first (docs/legacy-ingest.md "Levels of trust"). */
+export const VERIFICATION_LEVELS = ["signed", "secret", "none"] as const;
+export type VerificationLevel = (typeof VERIFICATION_LEVELS)[number];
 
 export const devices = pgTable(
   "devices",
@@ -161,12 +165,16 @@ export const measurements = pgTable(
     unit: text("unit"),
     value: doublePrecision("value").notNull(),
     receivedAt: ts("received_at").notNull().defaultNow(),
-    // False for readings a legacy node sent unsigned (docs/legacy-ingest.md): anyone who knows
-    // its hardware id could have sent them. Signed ingest relies on the default.
-    verified: boolean("verified").notNull().default(true),
+    // How the reading's sender was verified (docs/legacy-ingest.md "Levels of trust"): `signed` by
+    // the Claimlink protocol, `secret` a legacy node's credential, `none` its hardware id only.
+    // Signed ingest relies on the default.
+    verification: text("verification", { enum: VERIFICATION_LEVELS }).notNull().default("signed"),
   },
   // The key is what makes a resent batch a duplicate rather than a second copy.
-  (t) => [primaryKey({ columns: [t.deviceId, t.property, t.time] })],
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.property, t.time] }),
+    check("measurements_verification_level", sql`${t.verification} in ('signed', 'secret', 'none')`),
+  ],
 );
 
 export const deviceCommands = pgTable(

@@ -67,6 +67,14 @@ export const legacyNodes = pgTable(
     disabledAt: ts("disabled_at"),
     upgradedAt: ts("upgraded_at"),
     upgradedDeviceId: text("upgraded_device_id").references(() => devices.id),
+    // Its credential (docs/legacy-ingest.md "Node credentials"): the user name is the node's id,
+    // the secret is kept only as its SHA-256. Once one was issued the node must always present
+    // one: revoking clears the hash and the node is refused until a new one is issued.
+    credentialHash: text("credential_hash"),
+    credentialIssuedAt: ts("credential_issued_at"),
+    credentialRevokedAt: ts("credential_revoked_at"),
+    // When a valid credential first arrived with another hardware id: the board was replaced.
+    boardReplacedAt: ts("board_replaced_at"),
   },
   (t) => [
     uniqueIndex("legacy_nodes_hardware_id_key").on(t.hardwareId),
@@ -76,6 +84,18 @@ export const legacyNodes = pgTable(
     check("legacy_nodes_upgrade_complete", sql`(${t.upgradedAt} is null) = (${t.upgradedDeviceId} is null)`),
   ],
 );
+
+/**
+ * Hardware ids a node had before its board was replaced: refused from then on, whatever the
+ * request presents (a node's old board must not write into the series again).
+ */
+export const legacyRetiredHardwareIds = pgTable("legacy_retired_hardware_ids", {
+  hardwareId: text("hardware_id").primaryKey(),
+  nodeId: text("node_id")
+    .notNull()
+    .references(() => legacyNodes.id),
+  retiredAt: ts("retired_at").notNull().defaultNow(),
+});
 
 /** Properties a registered model's devices sent that its registry entry does not list: flagged for staff. */
 export const unlistedProperties = pgTable(
