@@ -91,6 +91,13 @@ static int compare_identifier(const char *a, size_t an, const char *b, size_t bn
   return an == bn ? 0 : (an < bn ? -1 : 1);
 }
 
+/* Up to the next '.' or the end (no strcspn: the stack budget knows only a few libc leaves). */
+static size_t identifier_len(const char *s) {
+  size_t n = 0;
+  while (s[n] && s[n] != '.') n++;
+  return n;
+}
+
 int cl_fw_compare_versions(const cl_fw_version *a, const cl_fw_version *b) {
   if (a->major != b->major) return a->major < b->major ? -1 : 1;
   if (a->minor != b->minor) return a->minor < b->minor ? -1 : 1;
@@ -99,7 +106,7 @@ int cl_fw_compare_versions(const cl_fw_version *a, const cl_fw_version *b) {
   if (!a->pre[0] || !b->pre[0]) return !a->pre[0] && !b->pre[0] ? 0 : (a->pre[0] ? -1 : 1);
   const char *x = a->pre, *y = b->pre;
   for (;;) {
-    size_t xn = strcspn(x, "."), yn = strcspn(y, ".");
+    size_t xn = identifier_len(x), yn = identifier_len(y);
     int c = compare_identifier(x, xn, y, yn);
     if (c) return c;
     x += xn;
