@@ -228,7 +228,7 @@ export class DeviceClient {
   }
 
   /** Whether the device's clock has been set (a board without a real-time clock starts unset). */
-  get hasClock(): boolean {
+  get clockIsSet(): boolean {
     return this.clockSet;
   }
 
