@@ -211,11 +211,16 @@ int cl_fw_check_update(const char *params, size_t params_len, const cl_fw_device
   cl_json_span root = {params, params_len};
   cl_fw_version running, target;
   if (!params || !device || !device->model || !device->running || !out || !result) return CL_ERR_ARGUMENT;
+  /* The value itself, without the whitespace JSON allows around it. */
+  while (root.n && (root.p[0] == ' ' || root.p[0] == '\t' || root.p[0] == '\n' || root.p[0] == '\r')) root.p++, root.n--;
+  while (root.n && (root.p[root.n - 1] == ' ' || root.p[root.n - 1] == '\t' || root.p[root.n - 1] == '\n' ||
+                    root.p[root.n - 1] == '\r'))
+    root.n--;
   if (cl_fw_parse_version(device->running, &running) != CL_OK) return CL_ERR_ARGUMENT;
   memset(out, 0, sizeof *out);
   /* 1. The model, before anything else is read. */
   *result = CL_FW_WRONG_MODEL;
-  if (cl_json_validate(params, params_len) != CL_OK || cl_json_kind(root) != 'o') return CL_OK;
+  if (cl_json_validate(root.p, root.n) != CL_OK || cl_json_kind(root) != 'o') return CL_OK;
   if (cl_json_member_string(root, "model", out->model, sizeof out->model) != CL_OK ||
       strcmp(out->model, device->model) != 0)
     return CL_OK;

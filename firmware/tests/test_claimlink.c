@@ -971,6 +971,9 @@ static void test_firmware(void) {
   CHECK(u.size == 4096);
   CHECK(memcmp(u.sha256, (uint8_t[32]){0xc8, 0xf5, 0xd0, 0x34}, 4) == 0);
   CHECK_STR(u.url, "http://127.0.0.1:9/api/v1/firmware/" FW_HASH);
+  char spaced[760];
+  snprintf(spaced, sizeof spaced, " \n%s\t ", params); /* whitespace around the value is JSON */
+  CHECK(fw_check(spaced, &dev) == CL_FW_OK);
   /* 1. wrong_model, whatever else the params hold */
   fw_params(params, sizeof params, "other-model", "1.5.0", FW_HASH, FW_KID, FW_SIG_OTHER_MODEL, 4096);
   CHECK(fw_check(params, &dev) == CL_FW_WRONG_MODEL);

@@ -71,6 +71,7 @@ typedef struct {
   char pending_version[CL_FW_VERSION_MAX + 1];
   char pending_old[CL_FW_VERSION_MAX + 1];
   int pending_fails;                           /* the pending image did not start: rolled back */
+  char settled_cmd[CL_ID_MAX + 1];             /* the update just acknowledged: still listed in this profile */
   char buf[ANSWER_MAX];
 } device;
 

@@ -126,7 +126,7 @@ int run_commands(device *d, long *interval, int *reprovision, int *exit_now) {
     }
     if (strcmp(c->type, "update_firmware") == 0) {
       /* The update this image booted from is acknowledged by firmware_settle, not run again. */
-      if (strcmp(c->id, d->pending_cmd) != 0) update_firmware(d, c);
+      if (strcmp(c->id, d->pending_cmd) != 0 && strcmp(c->id, d->settled_cmd) != 0) update_firmware(d, c);
       continue;
     }
     if (strcmp(c->type, "reprovision") == 0) {
@@ -135,7 +135,7 @@ int run_commands(device *d, long *interval, int *reprovision, int *exit_now) {
          before the ack: a reboot after the server took it still re-provisions (README.md,
          "What to persist"), acknowledging it again first. */
       d->resume.flags |= CL_RESUME_REPROVISION;
-      snprintf(d->resume.command_id, sizeof d->resume.command_id, "%s", c->id);
+      snprintf(d->resume.command_id, sizeof d->resume.command_id, "%.64s", c->id);
       if (device_save(d) != 0) return -1;
       power_cut_point("reprovision-saved");
       if (acknowledge(d, c, "done", NULL)) {

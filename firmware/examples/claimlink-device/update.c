@@ -106,6 +106,8 @@ int firmware_settle(device *d) {
      ESP32, esp_ota_mark_app_valid_cancel_rollback). */
   say("%s update %s (%s): running %s.\n", d->pending_fails ? "Reported the failed" : "Acknowledged the",
       d->pending_version, d->pending_cmd, d->running);
+  /* The profile that carried this request still lists the command: it must not run again. */
+  snprintf(d->settled_cmd, sizeof d->settled_cmd, "%s", d->pending_cmd);
   d->pending_cmd[0] = '\0';
   return save_boot_record(d);
 }
