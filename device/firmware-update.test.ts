@@ -64,6 +64,11 @@ describe("section 7 test vectors (device)", () => {
     expect(verifyFirmwareSignature(keys, "0000000000000000", vectorSig, signed("1.5.0"))).toBe(false);
     expect(verifyFirmwareSignature([], kid, vectorSig, signed("1.5.0"))).toBe(false);
     expect(verifyFirmwareSignature(keys, kid, vectorSig.slice(0, -1), signed("1.5.0"))).toBe(false);
+    // the same 64 bytes with non-zero trailing bits in the last character: not base64url as sent
+    const last = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".indexOf(vectorSig.at(-1)!);
+    const loose = vectorSig.slice(0, -1) + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[last | 1];
+    expect(Buffer.from(loose, "base64url").equals(Buffer.from(vectorSig, "base64url"))).toBe(true);
+    expect(verifyFirmwareSignature(keys, kid, loose, signed("1.5.0"))).toBe(false);
   });
   it("the vector's command passes checks 1 to 4 on a coreink-heat running 1.4.2", () => {
     const r = checkUpdate(device, { ...params(), sig: vectorSig });

@@ -85,7 +85,8 @@ export function verifyFirmwareSignature(keys: PinnedKey[], kid: string, sig: str
   const key = keys.find((k) => k.kid === kid);
   if (!key || !/^[A-Za-z0-9_-]{86}$/.test(sig)) return false;
   const raw = Buffer.from(sig, "base64url");
-  if (raw.length !== 64) return false;
+  // Strict base64url, as the C client decodes it: one text per signature, no stray trailing bits.
+  if (raw.length !== 64 || raw.toString("base64url") !== sig) return false;
   try {
     return verify("sha256", Buffer.from(signed), { key: key.key, dsaEncoding: "ieee-p1363" }, raw);
   } catch {
