@@ -170,8 +170,10 @@ export class DeviceClient {
 
   /**
    * Sends one request and returns the answer only if it is the server's: with pinned keys, its
-   * signature must verify for this request's nonce, with a time within SKEW of ours (except
-   * the first session start of a device whose clock is not set). `authorization` is a
+   * signature must verify for this request's nonce. (1.2, docs/protocol.md section 6) The
+   * signature's time is never compared with ours to refuse an answer: the nonce, fresh for this
+   * request, already makes a verified answer fresh. It is authenticated time instead: a clock
+   * that is not set, or is more than SKEW away from it, is set from it. `authorization` is a
    * Claimlink-HMAC header (its nonce is then the request nonce); else a fresh Claimlink-Nonce
    * is sent.
    */
@@ -183,9 +185,8 @@ export class DeviceClient {
       authorization?: { header: string; nonce: string };
       bearer?: string;
       signal?: AbortSignal;
-      sessionStart?: boolean;
     },
-  ): Promise<Answer & { signed: boolean; timeOk: boolean }> {
+  ): Promise<Answer & { signed: boolean }> {
     const nonce = o.authorization?.nonce ?? randomB64u(16);
     const headers: Record<string, string> = {};
     if (o.authorization) headers.authorization = o.authorization.header;
@@ -199,8 +200,7 @@ export class DeviceClient {
       signal: o.signal,
     });
     const text = await r.text();
-    if (this.pins.length === 0)
-      return { status: r.status, text, headers: r.headers, nonce, signed: false, timeOk: true };
+    if (this.pins.length === 0) return { status: r.status, text, headers: r.headers, nonce, signed: false };
     const v = verifyServerSignature(this.pins, r.headers.get("claimlink-signature"), {
       method,
       pathAndQuery: path,
@@ -214,24 +214,22 @@ export class DeviceClient {
         r.status,
         codeOf(text),
       );
-    let timeOk = !this.clockSet || Math.abs(v.ts - this.now()) <= (this.opts.skewSeconds ?? DEFAULT_SKEW_SECONDS);
-    if (o.sessionStart && !timeOk) {
-      // docs/protocol.md section 6 exempts only a device whose clock is not set. A set clock can
-      // drift too; the signature covers the fresh nonce we just sent, so the answer is new
-      // whatever its time, and the session start is where a device takes its clock. Claimlink's
-      // reading (docs/protocol.md, Notes): take the time, as a device without a clock would.
-      this.log(`The server's signed time is ${v.ts - this.now()} s from this clock; setting it.`);
-      this.setClock(v.ts);
-      timeOk = true;
-    } else if (!timeOk && !o.authorization) {
-      throw new UntrustedAnswer(
-        `answer ${r.status} to ${method} ${path} was signed at another time`,
-        r.status,
-        codeOf(text),
-      );
-    }
-    if (!this.clockSet && o.sessionStart) this.setClock(v.ts);
-    return { status: r.status, text, headers: r.headers, nonce, signed: true, timeOk };
+    this.takeAuthenticatedTime(v.ts, "the server's signature");
+    return { status: r.status, text, headers: r.headers, nonce, signed: true };
+  }
+
+  /** (1.2) Sets the clock from authenticated time when it is unset or more than SKEW away. */
+  private takeAuthenticatedTime(serverSeconds: number, source: string) {
+    const skew = this.opts.skewSeconds ?? DEFAULT_SKEW_SECONDS;
+    if (this.clockSet && Math.abs(serverSeconds - this.now()) <= skew) return;
+    if (this.clockSet)
+      this.log(`The time in ${source} is ${serverSeconds - this.now()} s from this clock; setting it.`);
+    this.setClock(serverSeconds);
+  }
+
+  /** Whether the device's clock has been set (a board without a real-time clock starts unset). */
+  get clockIsSet(): boolean {
+    return this.clockSet;
   }
 
   /**
@@ -244,8 +242,8 @@ export class DeviceClient {
     const body = JSON.stringify({ model: this.opts.model ?? "sim-room", firmware: this.opts.firmware ?? "1.0.0" });
     const res =
       signed && this.credential
-        ? await this.signed("POST", "/api/v1/provisioning/sessions", body, undefined, true)
-        : await this.send("POST", "/api/v1/provisioning/sessions", { body, sessionStart: true }).then((a) => ({
+        ? await this.signed("POST", "/api/v1/provisioning/sessions", body)
+        : await this.send("POST", "/api/v1/provisioning/sessions", { body }).then((a) => ({
             status: a.status,
             body: parseJson(a.text),
           }));
@@ -414,29 +412,23 @@ export class DeviceClient {
    * Claimlink-Response-MAC, or (with pinned keys) a valid server signature, which also covers
    * refusals the server cannot MAC (`unknown_credential`). Anything else is an UntrustedAnswer.
    * On an authenticated stale_timestamp it sets its clock from the answer's serverTime (never
-   * from the Date header) and retries once; network failures are retried with backoff, each
+   * from the Date header) and retries once; (1.2) a pinned device has usually set it already
+   * from the refusal's signature; network failures are retried with backoff, each
    * try with a fresh nonce.
    */
-  async signed(
-    method: string,
-    path: string,
-    body = "",
-    signal?: AbortSignal,
-    sessionStart = false,
-  ): Promise<SignedResult> {
+  async signed(method: string, path: string, body = "", signal?: AbortSignal): Promise<SignedResult> {
     const cred = this.credential;
     if (!cred) throw new Error("no credential");
     const secret = Buffer.from(cred.secretHex, "hex");
     let resynced = false;
     for (let attempt = 0; ; attempt++) {
       const authorization = authorizationHeader(cred.credentialId, secret, method, path, this.now(), body);
-      let a: Answer & { signed: boolean; timeOk: boolean };
+      let a: Answer & { signed: boolean };
       try {
         a = await this.send(method, path, {
           authorization,
           body: method === "GET" ? undefined : body,
           signal,
-          sessionStart,
         });
       } catch (err) {
         if (err instanceof UntrustedAnswer || signal?.aborted) throw err;
@@ -462,17 +454,8 @@ export class DeviceClient {
       }
       const parsed = parseJson(a.text);
       const serverTime = (parsed as { code?: string; serverTime?: unknown })?.serverTime;
-      // A signed answer at another time is acted on only when it is our MAC-verified
-      // stale_timestamp: the one answer that exists to fix this clock.
-      const resyncing = macOk && a.status === 401 && codeOf(a.text) === "stale_timestamp";
-      if (!a.timeOk && !resyncing) {
-        throw new UntrustedAnswer(
-          `answer ${a.status} to ${method} ${path} was signed at another time`,
-          a.status,
-          codeOf(a.text),
-        );
-      }
       if (a.status === 401 && codeOf(a.text) === "stale_timestamp" && !resynced && typeof serverTime === "number") {
+        // Only a MAC-verified refusal gets here (above): its serverTime is authenticated.
         this.setClock(serverTime);
         this.log(`Clock set from the server's authenticated answer (offset ${this.clockOffset} s).`);
         resynced = true;

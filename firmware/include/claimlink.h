@@ -1,7 +1,7 @@
 /*
- * libclaimlink: the device side of the Claimlink protocol, version 1.1 with 1.2's clock rule for
- * pinned devices (docs/protocol.md, the repo copy of PROTOCOL.md; section numbers below are that
- * document's).
+ * libclaimlink: the device side of the Claimlink protocol, version 1.2: 1.1, the clock rule of
+ * 1.2 for pinned devices, and firmware updates (section 7) (docs/protocol.md, the repo copy of
+ * PROTOCOL.md; section numbers below are that document's).
  *
  * Portable C99. The library does no I/O, keeps no global state and never allocates: every
  * output goes to a caller-provided buffer with an explicit size. It builds requests (bodies,
@@ -17,11 +17,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "claimlink_crypto.h" /* cl_sha256_ctx */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define CL_PROTOCOL_VERSION "1.1"
+#define CL_PROTOCOL_VERSION "1.2"
 
 /* Timing constants (PROTOCOL.md "Timing constants"): the firmware's own STEP and SKEW. */
 #define CL_STEP_SECONDS 30u
@@ -428,6 +430,119 @@ int cl_build_command_ack(const char *status, const char *detail, char *out, size
 /* Parses the 200 answer to measurements: accepted, duplicates, number of rejected items. */
 int cl_parse_measurements_answer(const char *body, size_t body_len, uint32_t *accepted,
                                  uint32_t *duplicates, uint32_t *rejected);
+
+/*
+ * (1.2) An acknowledgement that also reports the firmware now running (section 7):
+ * {"status":...,"detail":...,"firmware":...}. status is "done", "failed" or "in_progress";
+ * detail and firmware may be NULL (firmware: at most 64 printable ASCII characters).
+ */
+int cl_build_firmware_ack(const char *status, const char *detail, const char *firmware, char *out,
+                          size_t out_size, size_t *out_len);
+
+/* ---------------------------------------------------------------- section 7: firmware updates */
+
+#define CL_FW_VERSION_MAX 64 /* MAJOR.MINOR.PATCH-pre: 17 + 1 + 32 at most; room for the text checked */
+#define CL_FW_PRE_MAX 32
+#define CL_FW_URL_MAX 512
+#define CL_FW_MODEL_MAX 64
+
+/* The outcome of the device's checks, in the protocol's order (section 7). */
+typedef enum {
+  CL_FW_OK = 0,
+  CL_FW_WRONG_MODEL,    /* 1. params.model is not this device's */
+  CL_FW_BAD_SIGNATURE,  /* 2. no pinned firmware key named, or sig does not verify over firmwareSigned */
+  CL_FW_DOWNGRADE,      /* 3. params.version does not order above the running version */
+  CL_FW_TOO_LARGE,      /* 4. params.size does not fit the update partition */
+  CL_FW_HASH_MISMATCH,  /* 5. the downloaded image's SHA-256 is not params.sha256 */
+  CL_FW_DOWNLOAD_FAILED, /* 5. the download gave up (or the command names no URL) */
+  CL_FW_ROLLED_BACK     /* 7. the new image did not start; the old one runs */
+} cl_fw_result;
+
+/* The code a device reports for a result ("wrong_model", ...; "ok" for CL_FW_OK), never NULL. */
+const char *cl_fw_code(cl_fw_result result);
+
+/* A version of section 7: MAJOR.MINOR.PATCH (each <= 65535) and an optional pre-release. */
+typedef struct {
+  uint16_t major, minor, patch;
+  char pre[CL_FW_PRE_MAX + 1]; /* "" for a release */
+} cl_fw_version;
+
+/*
+ * Parses MAJOR.MINOR.PATCH[-pre]: decimal without leading zeros, each at most 65535, pre
+ * [0-9A-Za-z.]{1,32}. Also refuses what Semantic Versioning 2.0 cannot order: an empty
+ * pre-release identifier or a numeric one with a leading zero. CL_OK or CL_ERR_PARSE.
+ */
+int cl_fw_parse_version(const char *text, cl_fw_version *out);
+/* <0, 0, >0 as a orders below, equal to or above b (Semantic Versioning 2.0, section 11). */
+int cl_fw_compare_versions(const cl_fw_version *a, const cl_fw_version *b);
+
+/*
+ * firmwareSigned = "claimlink/1 firmware\n" + model + "\n" + version + "\n" + size + "\n" + sha256_hex
+ * into out (NUL-terminated), or its SHA-256 (what the signature is over) without a buffer.
+ */
+int cl_fw_signed_text(const char *model, const char *version, uint64_t size, const char *sha256_hex, char *out,
+                      size_t out_size);
+int cl_fw_signed_hash(const char *model, const char *version, uint64_t size, const char *sha256_hex,
+                      uint8_t hash[32]);
+
+/*
+ * Verifies a firmwareSig (r || s) with the pinned firmware key whose kid is given (keys are
+ * cl_pinned_key: the kid rule is section 6's, cl_pinned_key_from_b64url computes it).
+ * CL_OK, or CL_ERR_MISMATCH (also for a kid this firmware does not pin).
+ */
+int cl_fw_verify_signature(const cl_pinned_key *keys, size_t nkeys, const char *kid, const uint8_t sig[64],
+                           const char *model, const char *version, uint64_t size, const char *sha256_hex);
+
+/* What the device knows about itself for the checks. */
+typedef struct {
+  const char *model;            /* its model (section 1) */
+  const char *running;          /* the version it runs; must parse */
+  const cl_pinned_key *keys;    /* the firmware keys pinned in this firmware */
+  size_t nkeys;
+  uint64_t partition_size;      /* bytes its update partition holds */
+} cl_fw_device;
+
+/* An update_firmware command's params once checked. */
+typedef struct {
+  char model[CL_FW_MODEL_MAX + 1];
+  char version[CL_FW_VERSION_MAX + 1];
+  uint64_t size;
+  char sha256_hex[65];
+  uint8_t sha256[32];
+  char kid[CL_KID_LEN + 1];
+  uint8_t sig[64];
+  char url[CL_FW_URL_MAX + 1];
+} cl_fw_update;
+
+/*
+ * The device's checks 1 to 4 of section 7, in order, over a command's params (raw JSON):
+ * model, then the signature by a pinned firmware key (params that cannot make firmwareSigned
+ * count as unsigned: CL_FW_BAD_SIGNATURE), then the version order, then the size. *result is
+ * the first that fails, else CL_FW_OK with *out filled (a command without a url is
+ * CL_FW_DOWNLOAD_FAILED). Returns CL_OK whenever *result is set; CL_ERR_ARGUMENT when the
+ * device's own description is wrong (its running version does not parse).
+ */
+int cl_fw_check_update(const char *params, size_t params_len, const cl_fw_device *device, cl_fw_update *out,
+                       cl_fw_result *result);
+
+/*
+ * Check 5: the image as it is written, exactly size bytes hashed in order through the crypto
+ * backend. After a cut, the download goes on from offset (cl_fw_image_range); after a reboot,
+ * begin again and write what the partition already holds, then go on.
+ */
+typedef struct {
+  cl_sha256_ctx sha;
+  uint64_t size;
+  uint64_t offset; /* bytes hashed so far */
+} cl_fw_image;
+
+int cl_fw_image_begin(cl_fw_image *img, uint64_t size);
+/* CL_ERR_BUFFER (nothing hashed) when the bytes would pass size: a server that sends more is wrong. */
+int cl_fw_image_write(cl_fw_image *img, const void *p, size_t n);
+/* The Range header value for the rest, "bytes=<offset>-<size - 1>"; CL_ERR_ARGUMENT when nothing is missing. */
+int cl_fw_image_range(const cl_fw_image *img, char *out, size_t out_size);
+/* CL_FW_OK when all size bytes hash to expected; CL_FW_HASH_MISMATCH; CL_FW_DOWNLOAD_FAILED when short. */
+int cl_fw_image_finish(cl_fw_image *img, const uint8_t expected[32], cl_fw_result *result);
 
 /* ---------------------------------------------------------------- retries */
 

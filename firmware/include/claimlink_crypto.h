@@ -6,7 +6,7 @@
  * Exactly one backend is linked, chosen at build time (CMake CLAIMLINK_CRYPTO):
  *   src/crypto_mbedtls.c  mbedTLS 2.28 / 3.x (ESP-IDF)
  *   src/crypto_bearssl.c  BearSSL 0.6 (ESP8266 Arduino core)
- * A port to another library (a hardware SHA engine, for example) implements these five
+ * A port to another library (a hardware SHA engine, for example) implements these eight
  * functions and links them instead; tests/test_vectors.c tells whether it is right.
  *
  * Messages are passed as lists of chunks so that MAC inputs ("field\nfield\n...") are never
@@ -30,6 +30,20 @@ typedef struct {
 
 /* Returns 0 on success, non-zero when the backend failed. */
 int cl_crypto_sha256(const cl_chunk *parts, size_t nparts, uint8_t out[32]);
+
+/*
+ * (1.2) A streaming SHA-256, for a firmware image hashed as it is written (section 7): the
+ * backend's own context in storage the caller owns (no heap). Each backend checks at build
+ * time that its context fits. init, any number of updates, then finish (which also clears
+ * the context); another init starts again. Return 0 on success.
+ */
+typedef struct {
+  uint64_t opaque[32]; /* 256 bytes, 8-aligned: mbedTLS (ESP-IDF's accelerated one too) and BearSSL fit */
+} cl_sha256_ctx;
+
+int cl_crypto_sha256_init(cl_sha256_ctx *ctx);
+int cl_crypto_sha256_update(cl_sha256_ctx *ctx, const void *p, size_t n);
+int cl_crypto_sha256_finish(cl_sha256_ctx *ctx, uint8_t out[32]);
 
 /* HMAC-SHA256 (RFC 2104) of the concatenated parts. Returns 0 on success. */
 int cl_crypto_hmac_sha256(const uint8_t *key, size_t key_len, const cl_chunk *parts, size_t nparts,

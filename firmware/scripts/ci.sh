@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # CI for firmware/: builds libclaimlink, its tests and the host program with both crypto
 # backends, runs the unit tests (ctest, then under valgrind and AddressSanitizer), fuzzes the
-# answer parsers for a fixed time, builds the library for the ESP8266 (lx106) and a 32-bit
+# answer parsers for a fixed time, runs the example device's firmware updates against a local
+# image server (scripts/update-test.mjs: the checks, Range resume, a tampering mirror, a rolled
+# back boot), builds the library for the ESP8266 (lx106) and a 32-bit
 # RISC-V core with its stack budget (scripts/target-build.sh --check: the README's figures must
 # be current), checks the ESP-IDF and Arduino layouts (scripts/package-check.sh), and runs the
 # device against a real app: drifted and missing clocks, a power cut at every step of a claim
@@ -80,6 +82,10 @@ for backend in mbedtls bearssl; do
     exit 1
   fi
 done
+
+echo "== firmware: the example device's firmware updates against a local image server (both backends; valgrind)"
+UPDATE_TEST_VALGRIND=1 node scripts/update-test.mjs build-mbedtls/claimlink-device build-bearssl/claimlink-device |
+  grep -E '^\[update\] (FAILED|passed)'
 
 echo "== firmware: ESP8266 (lx106) and RISC-V builds, -Os -Werror, stack budget"
 bash scripts/target-build.sh --check

@@ -23,7 +23,7 @@ mode="${1:-}"
 STACK_BUDGET="${STACK_BUDGET:-2048}"
 ECDSA_STACK_BUDGET="${ECDSA_STACK_BUDGET:-2048}"
 OWN_STACK_BUDGET="${OWN_STACK_BUDGET:-1280}"
-CORE=(encoding json protocol answers server_sig hkdf retry resume)
+CORE=(encoding json protocol answers server_sig hkdf retry resume firmware)
 
 missing=()
 command -v xtensa-lx106-elf-gcc >/dev/null || missing+=(gcc-xtensa-lx106)

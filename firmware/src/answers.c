@@ -296,3 +296,33 @@ int cl_parse_measurements_answer(const char *body, size_t body_len, uint32_t *ac
   *rejected = (uint32_t)r;
   return CL_OK;
 }
+
+int cl_build_firmware_ack(const char *status, const char *detail, const char *firmware, char *out, size_t out_size,
+                          size_t *out_len) {
+  cl_writer w;
+  if (!status || !out) return CL_ERR_ARGUMENT;
+  if (strcmp(status, "done") != 0 && strcmp(status, "failed") != 0 && strcmp(status, "in_progress") != 0)
+    return CL_ERR_ARGUMENT;
+  const char *texts[2] = {detail, firmware};
+  const size_t max[2] = {256, 64};
+  for (size_t t = 0; t < 2; t++) {
+    if (!texts[t]) continue;
+    size_t n = cl_strnlen(texts[t], max[t] + 1);
+    if (n > max[t] || (t == 1 && n == 0)) return CL_ERR_ARGUMENT;
+    for (size_t i = 0; i < n; i++)
+      if (texts[t][i] < 0x20 || texts[t][i] > 0x7e) return CL_ERR_ARGUMENT;
+  }
+  cl_w_init(&w, out, out_size);
+  cl_w_str(&w, "{\"status\":");
+  cl_w_json_str(&w, status);
+  if (detail) {
+    cl_w_str(&w, ",\"detail\":");
+    cl_w_json_str(&w, detail);
+  }
+  if (firmware) {
+    cl_w_str(&w, ",\"firmware\":");
+    cl_w_json_str(&w, firmware);
+  }
+  cl_w_str(&w, "}");
+  return cl_w_end(&w, out_len);
+}

@@ -23,6 +23,26 @@ int cl_crypto_sha256(const cl_chunk *parts, size_t nparts, uint8_t out[32]) {
   return 0;
 }
 
+/* The context must fit the caller's storage (claimlink_crypto.h); a negative size fails the build. */
+typedef char cl_sha256_ctx_fits[sizeof(br_sha256_context) <= sizeof(cl_sha256_ctx) ? 1 : -1];
+#define STREAM(c) ((br_sha256_context *)(void *)(c)->opaque)
+
+int cl_crypto_sha256_init(cl_sha256_ctx *ctx) {
+  br_sha256_init(STREAM(ctx));
+  return 0;
+}
+
+int cl_crypto_sha256_update(cl_sha256_ctx *ctx, const void *p, size_t n) {
+  br_sha256_update(STREAM(ctx), p, n);
+  return 0;
+}
+
+int cl_crypto_sha256_finish(cl_sha256_ctx *ctx, uint8_t out[32]) {
+  br_sha256_out(STREAM(ctx), out);
+  memset(ctx, 0, sizeof *ctx);
+  return 0;
+}
+
 /* RFC 2104 over br_sha256 contexts, as the mbedTLS backend does: br_hmac_key_init alone needs
    about 1 KB of stack on the ESP8266 (its process_key frame and a SHA-256 context per pad), this
    about 300 bytes plus one SHA-256 round (README.md, "Stack"). */

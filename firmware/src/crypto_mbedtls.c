@@ -43,6 +43,25 @@ int cl_crypto_sha256(const cl_chunk *parts, size_t nparts, uint8_t out[32]) {
   return rc;
 }
 
+/* The context must fit the caller's storage (claimlink_crypto.h); a negative size fails the build. */
+typedef char cl_sha256_ctx_fits[sizeof(mbedtls_sha256_context) <= sizeof(cl_sha256_ctx) ? 1 : -1];
+#define STREAM(c) ((mbedtls_sha256_context *)(void *)(c)->opaque)
+
+int cl_crypto_sha256_init(cl_sha256_ctx *ctx) {
+  mbedtls_sha256_init(STREAM(ctx));
+  return SHA256_STARTS(STREAM(ctx));
+}
+
+int cl_crypto_sha256_update(cl_sha256_ctx *ctx, const void *p, size_t n) {
+  return SHA256_UPDATE(STREAM(ctx), p, n);
+}
+
+int cl_crypto_sha256_finish(cl_sha256_ctx *ctx, uint8_t out[32]) {
+  int rc = SHA256_FINISH(STREAM(ctx), out);
+  mbedtls_sha256_free(STREAM(ctx));
+  return rc;
+}
+
 /* RFC 2104: H((K ^ opad) || H((K ^ ipad) || m)), K hashed first when longer than a block. */
 int cl_crypto_hmac_sha256(const uint8_t *key, size_t key_len, const cl_chunk *parts, size_t nparts,
                           uint8_t out[32]) {

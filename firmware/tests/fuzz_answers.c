@@ -1,9 +1,11 @@
 /*
  * libFuzzer target for everything that reads what the network sent (and the resume record read
  * back from flash): the JSON scanner, the answer parsers, the signature header,
- * cl_authenticate_answer, Retry-After and cl_resume_decode. Built with clang
+ * cl_authenticate_answer, Retry-After, cl_resume_decode and (1.2) an update command's params and
+ * versions. Built with clang
  * -fsanitize=fuzzer,address,undefined (CMake -DCLAIMLINK_FUZZ=ON); scripts/ci.sh runs it for a
- * fixed time on tests/corpus. The first input byte picks the target, the rest is the answer.
+ * fixed time on tests/corpus. The first input byte picks the target (0xf0 and above: firmware
+ * updates), the rest is the answer.
  * Besides memory safety it checks what the rest of the device relies on: a parsed id is
  * [A-Za-z0-9_-], a parsed nonce or token is base64url, a forged MAC or signature never passes.
  */
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FW_KEY "BKKQIeQBp4PRfpJ60tORaCiePAcw1uQCinD__Yb97vhChF75bFlf1OLmgYntCMYfFTJPMikyOgEMQEonoWfPQts"
 #define PUBKEY "BKVi773iuJpyhJA5liUzqAMPQIWv4wKPXi4D7Fp73IgKhjwVmO666F00Htkb-Giec8TzQ322iG-VZzg9N9SkTV8"
 
 static int only(const char *s, const char *allowed) { return strspn(s, allowed) == strlen(s); }
@@ -28,7 +31,7 @@ static void no_controls(const char *s) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1) return 0;
-  uint8_t which = data[0] % 8;
+  uint8_t which = data[0] >= 0xf0 ? 8 : data[0] % 8;
   const char *body = (const char *)data + 1;
   size_t n = size - 1;
   /* A NUL-terminated copy for the header parsers. */
@@ -155,6 +158,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       /* Retry-After from an answer: never negative. */
       int64_t secs;
       if (cl_parse_retry_after(text, 1795392000, &secs) == CL_OK) CHECK(secs >= 0);
+      break;
+    }
+    case 8: {
+      /* (1.2) An update command's params on a device pinning the test firmware key: a result in
+         range, and CL_FW_OK only for params a pinned key signed, above 1.4.2, that fit. */
+      static cl_pinned_key fw;
+      static int loaded;
+      if (!loaded) loaded = cl_pinned_key_from_b64url(FW_KEY, &fw) == CL_OK;
+      CHECK(loaded);
+      cl_fw_device dev = {"coreink-heat", "1.4.2", &fw, 1, 8192};
+      cl_fw_update u;
+      cl_fw_result r;
+      CHECK(cl_fw_check_update(body, n, &dev, &u, &r) == CL_OK);
+      CHECK(r >= CL_FW_OK && r <= CL_FW_DOWNLOAD_FAILED);
+      if (r == CL_FW_OK) {
+        cl_fw_version v, running;
+        CHECK(strcmp(u.model, "coreink-heat") == 0 && u.size <= 8192 && u.url[0]);
+        CHECK(cl_fw_verify_signature(&fw, 1, u.kid, u.sig, u.model, u.version, u.size, u.sha256_hex) == CL_OK);
+        CHECK(cl_fw_parse_version(u.version, &v) == CL_OK && cl_fw_parse_version("1.4.2", &running) == CL_OK);
+        CHECK(cl_fw_compare_versions(&v, &running) > 0);
+      }
+      /* A version: ordered consistently with itself and with 1.4.2. */
+      cl_fw_version a, b;
+      if (cl_fw_parse_version(text, &a) == CL_OK && cl_fw_parse_version("1.4.2", &b) == CL_OK) {
+        CHECK(cl_fw_compare_versions(&a, &a) == 0);
+        CHECK(cl_fw_compare_versions(&a, &b) == -cl_fw_compare_versions(&b, &a));
+        CHECK(strlen(a.pre) <= CL_FW_PRE_MAX);
+      }
       break;
     }
     default: {

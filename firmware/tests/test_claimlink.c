@@ -892,6 +892,221 @@ static void test_ecdsa(void) {
   CHECK(cl_crypto_p256_verify(key.public_key, h, sig) == reference_verify(key.public_key, h, sig));
 }
 
+/* ---------------------------------------------------------------- section 7: firmware updates (1.2) */
+
+#define FW_KEY "BKKQIeQBp4PRfpJ60tORaCiePAcw1uQCinD__Yb97vhChF75bFlf1OLmgYntCMYfFTJPMikyOgEMQEonoWfPQts"
+#define FW_KID "09e17ad8d663a41e"
+#define FW_HASH "c8f5d0341d54d951a71b136e6e2afcb14d11ed8489a7ae126a8fee0df6ecf193"
+#define FW_SIGNED_HASH "72b5b2d69158db93140b00e2049828c3593bc4479c2ba6ac3b64bc61a45cb6f4"
+#define FW_SIG "bKpWxhUt30XOWkpy7ukEiNVOHOKOqnzIfbi9zpPUe4qy-wvvKpeNUyRi-4FJjneIHsa_2QO-YJIl6mNGQ8MCow"
+/* Made with the test firmware key for these tests (4096 bytes, FW_HASH): model, version, sig. */
+#define FW_SIG_142 "d01xC9xWaN9szt-7fUzPnFajuv_uVQh5UYPcLRpPflYezsKeRTehMsa1Z8w5Cvhet1vdzleFBIjP8O-C_rJ6CQ"
+#define FW_SIG_142RC "iC-l0FPVAuai29bpJ0MPm1lCRKw3lW7ZpoCMl72M5fesSdSXELWBBd4Wf9nR6v2GMafxqCIEKDJyqdLv3wtZlw"
+#define FW_SIG_0150 "7Chdg3BGByWE6MCi5jyaRLX50qxANdzIVazaRmcLMvu93nM4ngY2wnYXVp6xEyZJZSga3kPzrrCSoWbA8YjlVQ"
+#define FW_SIG_OTHER_MODEL "3ajP1F71szDW6iHZZ5F5TPOfQ6emsAP-kVWx9Z6YqI9dJONPpPgPCG7abBh3pmOD6dLDcexxLCqJuKECRRkzcQ"
+#define FW_SIG_150RC "_LF518x81LSrc1EOb8Io9j4POQGJRRaInd7FmdV1Xw7OR-MjpdpaJJ-dJYHi6tQg6arpt_1bqaitZ7zrSZVzkw"
+
+static void fw_params(char *out, size_t size, const char *model, const char *version, const char *sha, const char *kid,
+                      const char *sig, long long bytes) {
+  snprintf(out, size,
+           "{\"model\":\"%s\",\"version\":\"%s\",\"size\":%lld,\"sha256\":\"%s\",\"kid\":\"%s\",\"sig\":\"%s\","
+           "\"url\":\"http://127.0.0.1:9/api/v1/firmware/%s\"}",
+           model, version, bytes, sha, kid, sig, sha);
+}
+
+static cl_fw_result fw_check(const char *params, const cl_fw_device *dev) {
+  cl_fw_update u;
+  cl_fw_result r = (cl_fw_result)-1;
+  CHECK_RC(cl_fw_check_update(params, strlen(params), dev, &u, &r), CL_OK);
+  return r;
+}
+
+static int version_order(const char *a, const char *b) {
+  cl_fw_version x, y;
+  if (cl_fw_parse_version(a, &x) != CL_OK || cl_fw_parse_version(b, &y) != CL_OK) return 99;
+  return cl_fw_compare_versions(&x, &y);
+}
+
+static void test_firmware(void) {
+  cl_pinned_key key;
+  uint8_t image[4096], h[32], sig[64];
+  char hex[65], text[256], params[700];
+  size_t n;
+  for (size_t i = 0; i < sizeof image; i++) image[i] = (uint8_t)(i % 256);
+
+  /* The vectors: kid, the image's hash, firmwareSigned's hash, the valid signature. */
+  CHECK_RC(cl_pinned_key_from_b64url(FW_KEY, &key), CL_OK);
+  CHECK_STR(key.kid, FW_KID);
+  cl_chunk c = {image, sizeof image};
+  CHECK_RC(cl_crypto_sha256(&c, 1, h), 0);
+  cl_hex_encode(h, 32, hex, sizeof hex);
+  CHECK_STR(hex, FW_HASH);
+  CHECK_RC(cl_fw_signed_text("coreink-heat", "1.5.0", 4096, FW_HASH, text, sizeof text), CL_OK);
+  CHECK_STR(text, "claimlink/1 firmware\ncoreink-heat\n1.5.0\n4096\n" FW_HASH);
+  CHECK_RC(cl_fw_signed_text("coreink-heat", "1.5.0", 4096, FW_HASH, text, 20), CL_ERR_BUFFER);
+  CHECK_RC(cl_fw_signed_text("coreink\nheat", "1.5.0", 4096, FW_HASH, text, sizeof text), CL_ERR_ARGUMENT);
+  CHECK_RC(cl_fw_signed_hash("coreink-heat", "1.5.0", 4096, FW_HASH, h), CL_OK);
+  cl_hex_encode(h, 32, hex, sizeof hex);
+  CHECK_STR(hex, FW_SIGNED_HASH);
+  CHECK_RC(cl_b64url_decode(FW_SIG, strlen(FW_SIG), sig, sizeof sig, &n), CL_OK);
+  CHECK_RC(cl_fw_verify_signature(&key, 1, FW_KID, sig, "coreink-heat", "1.5.0", 4096, FW_HASH), CL_OK);
+  /* The same signature with version 1.5.1 must not verify; nor another size, hash or kid. */
+  CHECK_RC(cl_fw_verify_signature(&key, 1, FW_KID, sig, "coreink-heat", "1.5.1", 4096, FW_HASH), CL_ERR_MISMATCH);
+  CHECK_RC(cl_fw_verify_signature(&key, 1, FW_KID, sig, "coreink-heat", "1.5.0", 4095, FW_HASH), CL_ERR_MISMATCH);
+  CHECK_RC(cl_fw_verify_signature(&key, 1, "5ff04105fc2e52e4", sig, "coreink-heat", "1.5.0", 4096, FW_HASH),
+           CL_ERR_MISMATCH);
+  CHECK_RC(cl_fw_verify_signature(&key, 1, "09e1", sig, "coreink-heat", "1.5.0", 4096, FW_HASH), CL_ERR_MISMATCH);
+  CHECK_RC(cl_fw_verify_signature(&key, 0, FW_KID, sig, "coreink-heat", "1.5.0", 4096, FW_HASH), CL_ERR_MISMATCH);
+  sig[10] ^= 1;
+  CHECK_RC(cl_fw_verify_signature(&key, 1, FW_KID, sig, "coreink-heat", "1.5.0", 4096, FW_HASH), CL_ERR_MISMATCH);
+
+  /* The ordered checks on a coreink-heat running 1.4.2 with an 8 KiB partition. */
+  cl_fw_device dev = {"coreink-heat", "1.4.2", &key, 1, 8192};
+  cl_fw_update u;
+  cl_fw_result r;
+  fw_params(params, sizeof params, "coreink-heat", "1.5.0", FW_HASH, FW_KID, FW_SIG, 4096);
+  CHECK_RC(cl_fw_check_update(params, strlen(params), &dev, &u, &r), CL_OK);
+  CHECK(r == CL_FW_OK);
+  CHECK_STR(u.version, "1.5.0");
+  CHECK(u.size == 4096);
+  CHECK(memcmp(u.sha256, (uint8_t[32]){0xc8, 0xf5, 0xd0, 0x34}, 4) == 0);
+  CHECK_STR(u.url, "http://127.0.0.1:9/api/v1/firmware/" FW_HASH);
+  char spaced[760];
+  snprintf(spaced, sizeof spaced, " \n%s\t ", params); /* whitespace around the value is JSON */
+  CHECK(fw_check(spaced, &dev) == CL_FW_OK);
+  /* 1. wrong_model, whatever else the params hold */
+  fw_params(params, sizeof params, "other-model", "1.5.0", FW_HASH, FW_KID, FW_SIG_OTHER_MODEL, 4096);
+  CHECK(fw_check(params, &dev) == CL_FW_WRONG_MODEL);
+  fw_params(params, sizeof params, "other-model", "0.0.1", "x", "y", "z", -1);
+  CHECK(fw_check(params, &dev) == CL_FW_WRONG_MODEL);
+  CHECK(fw_check("[]", &dev) == CL_FW_WRONG_MODEL);
+  CHECK(fw_check("{\"model\":\"coreink-heat\"", &dev) == CL_FW_WRONG_MODEL);
+  CHECK(fw_check("{\"version\":\"1.5.0\"}", &dev) == CL_FW_WRONG_MODEL);
+  /* 2. bad_signature: the 1.5.1 vector, a kid not pinned, a changed size or hash, unsignable params */
+  fw_params(params, sizeof params, "coreink-heat", "1.5.1", FW_HASH, FW_KID, FW_SIG, 4096);
+  CHECK(fw_check(params, &dev) == CL_FW_BAD_SIGNATURE);
+  fw_params(params, sizeof params, "coreink-heat", "1.5.0", FW_HASH, "5ff04105fc2e52e4", FW_SIG, 4096);
+  CHECK(fw_check(params, &dev) == CL_FW_BAD_SIGNATURE);
+  fw_params(params, sizeof params, "coreink-heat", "1.5.0", FW_HASH, FW_KID, FW_SIG, 4097);
+  CHECK(fw_check(params, &dev) == CL_FW_BAD_SIGNATURE);
+  fw_params(params, sizeof params, "coreink-heat", "1.5.0",
+            "c8f5d0341d54d951a71b136e6e2afcb14d11ed8489a7ae126a8fee0df6ecf194", FW_KID, FW_SIG, 4096);
+  CHECK(fw_check(params, &dev) == CL_FW_BAD_SIGNATURE);
+  fw_params(params, sizeof params, "coreink-heat", "1.5.0",
+            "C8F5D0341D54D951A71B136E6E2AFCB14D11ED8489A7AE126A8FEE0DF6ECF193", FW_KID, FW_SIG, 4096);
+  CHECK(fw_check(params, &dev) == CL_FW_BAD_SIGNATURE);
+  fw_params(params, sizeof params, "coreink-heat", "1.5.0", FW_HASH, FW_KID, FW_SIG, -4096);
+  CHECK(fw_check(params, &dev) == CL_FW_BAD_SIGNATURE);
+  fw_params(params, sizeof params, "coreink-heat", "1.5.0", FW_HASH, FW_KID, "AAAA", 4096);
+  CHECK(fw_check(params, &dev) == CL_FW_BAD_SIGNATURE);
+  CHECK(fw_check("{\"model\":\"coreink-heat\",\"version\":\"1.5.0\",\"size\":4096}", &dev) == CL_FW_BAD_SIGNATURE);
+  cl_fw_device unpinned = dev;
+  unpinned.nkeys = 0;
+  fw_params(params, sizeof params, "coreink-heat", "1.5.0", FW_HASH, FW_KID, FW_SIG, 4096);
+  CHECK(fw_check(params, &unpinned) == CL_FW_BAD_SIGNATURE);
+  /* 3. downgrade: signed, but not above 1.4.2 (equal, a pre-release of it, not a version) */
+  fw_params(params, sizeof params, "coreink-heat", "1.4.2", FW_HASH, FW_KID, FW_SIG_142, 4096);
+  CHECK(fw_check(params, &dev) == CL_FW_DOWNGRADE);
+  fw_params(params, sizeof params, "coreink-heat", "1.4.2-rc.1", FW_HASH, FW_KID, FW_SIG_142RC, 4096);
+  CHECK(fw_check(params, &dev) == CL_FW_DOWNGRADE);
+  fw_params(params, sizeof params, "coreink-heat", "01.5.0", FW_HASH, FW_KID, FW_SIG_0150, 4096);
+  CHECK(fw_check(params, &dev) == CL_FW_DOWNGRADE);
+  fw_params(params, sizeof params, "coreink-heat", "1.5.0-rc.1", FW_HASH, FW_KID, FW_SIG_150RC, 4096);
+  CHECK(fw_check(params, &dev) == CL_FW_OK);
+  cl_fw_device newer = dev;
+  newer.running = "1.5.0";
+  CHECK(fw_check(params, &newer) == CL_FW_DOWNGRADE); /* 1.5.0-rc.1 is below 1.5.0 */
+  /* 4. too_large */
+  fw_params(params, sizeof params, "coreink-heat", "1.5.0", FW_HASH, FW_KID, FW_SIG, 4096);
+  cl_fw_device small = dev;
+  small.partition_size = 4095;
+  CHECK(fw_check(params, &small) == CL_FW_TOO_LARGE);
+  small.partition_size = 4096;
+  CHECK(fw_check(params, &small) == CL_FW_OK);
+  /* No url: nothing to download. */
+  CHECK(fw_check("{\"model\":\"coreink-heat\",\"version\":\"1.5.0\",\"size\":4096,\"sha256\":\"" FW_HASH
+                 "\",\"kid\":\"" FW_KID "\",\"sig\":\"" FW_SIG "\"}",
+                 &dev) == CL_FW_DOWNLOAD_FAILED);
+  /* A device whose own version does not parse is a programming error. */
+  cl_fw_device broken = dev;
+  broken.running = "v1";
+  CHECK_RC(cl_fw_check_update(params, strlen(params), &broken, &u, &r), CL_ERR_ARGUMENT);
+  CHECK_STR(cl_fw_code(CL_FW_HASH_MISMATCH), "hash_mismatch");
+  CHECK_STR(cl_fw_code(CL_FW_ROLLED_BACK), "rolled_back");
+
+  /* Version order: the SemVer 2.0 example chain, within the protocol's limits. */
+  const char *chain[] = {"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2",
+                         "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1", "1.1.0", "1.10.0", "2.0.0",
+                         "65535.65535.65535"};
+  for (size_t i = 0; i + 1 < sizeof chain / sizeof chain[0]; i++) {
+    CHECK(version_order(chain[i], chain[i + 1]) == -1);
+    CHECK(version_order(chain[i + 1], chain[i]) == 1);
+  }
+  CHECK(version_order("1.2.3-rc.1", "1.2.3-rc.1") == 0);
+  CHECK(version_order("1.0.0-9", "1.0.0-a") == -1);
+  CHECK(version_order("1.0.0-A", "1.0.0-a") == -1);
+  CHECK(version_order("1.0.0-99999999999999999999999999999998", "1.0.0-99999999999999999999999999999999") == -1);
+  CHECK(version_order("1.0.0-a.b", "1.0.0-a") == 1);
+  cl_fw_version v;
+  CHECK_RC(cl_fw_parse_version("65535.65535.65535", &v), CL_OK);
+  CHECK(v.major == 65535 && v.minor == 65535 && v.patch == 65535 && v.pre[0] == '\0');
+  CHECK_RC(cl_fw_parse_version("0.0.0-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", &v), CL_OK);
+  CHECK_STR(v.pre, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+  const char *bad[] = {"65536.0.0", "0.65536.0", "0.0.65536", "99999.0.0", "100000.0.0", "01.0.0", "1.00.0",
+                       "1.0.01", "1.0", "1.0.0.0", "v1.0.0", "1.0.0-", "1.0.0-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                       "1.0.0-a..b", "1.0.0-.a", "1.0.0-a.", "1.0.0-01", "1.0.0-a_b", "1.0.0+build", " 1.0.0",
+                       "1.0.0\n", "-1.0.0", ""};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    int rc = cl_fw_parse_version(bad[i], &v);
+    if (rc != CL_ERR_PARSE) fprintf(stderr, "version \"%s\" was not refused\n", bad[i]);
+    CHECK(rc == CL_ERR_PARSE);
+  }
+
+  /* Check 5: the streaming hash, in pieces, with a resume from an offset. */
+  cl_fw_image img;
+  char range[48];
+  uint8_t want[32];
+  cl_hex_decode(FW_HASH, 64, want, 32);
+  CHECK_RC(cl_fw_image_begin(&img, 4096), CL_OK);
+  for (size_t off = 0; off < 4096; off += 1000)
+    CHECK_RC(cl_fw_image_write(&img, image + off, off + 1000 > 4096 ? 4096 - off : 1000), CL_OK);
+  CHECK_RC(cl_fw_image_range(&img, range, sizeof range), CL_ERR_ARGUMENT); /* nothing missing */
+  CHECK_RC(cl_fw_image_write(&img, image, 1), CL_ERR_BUFFER);               /* past size: refused */
+  CHECK_RC(cl_fw_image_finish(&img, want, &r), CL_OK);
+  CHECK(r == CL_FW_OK);
+  /* cut after 1500 bytes; a reboot lost the context; the partition kept them */
+  CHECK_RC(cl_fw_image_begin(&img, 4096), CL_OK);
+  CHECK_RC(cl_fw_image_write(&img, image, 1500), CL_OK);
+  CHECK_RC(cl_fw_image_range(&img, range, sizeof range), CL_OK);
+  CHECK_STR(range, "bytes=1500-4095");
+  CHECK_RC(cl_fw_image_range(&img, range, 10), CL_ERR_BUFFER);
+  CHECK_RC(cl_fw_image_finish(&img, want, &r), CL_OK);
+  CHECK(r == CL_FW_DOWNLOAD_FAILED); /* short */
+  CHECK_RC(cl_fw_image_begin(&img, 4096), CL_OK);
+  CHECK_RC(cl_fw_image_write(&img, image, 1500), CL_OK);
+  CHECK_RC(cl_fw_image_write(&img, image + 1500, 4096 - 1500), CL_OK);
+  CHECK_RC(cl_fw_image_finish(&img, want, &r), CL_OK);
+  CHECK(r == CL_FW_OK);
+  /* one byte changed (a tampering mirror) */
+  image[4000] ^= 1;
+  CHECK_RC(cl_fw_image_begin(&img, 4096), CL_OK);
+  CHECK_RC(cl_fw_image_write(&img, image, 4096), CL_OK);
+  CHECK_RC(cl_fw_image_finish(&img, want, &r), CL_OK);
+  CHECK(r == CL_FW_HASH_MISMATCH);
+
+  /* The acknowledgement with the running firmware. */
+  char ack[400];
+  CHECK_RC(cl_build_firmware_ack("done", NULL, "1.5.0", ack, sizeof ack, &n), CL_OK);
+  CHECK_STR(ack, "{\"status\":\"done\",\"firmware\":\"1.5.0\"}");
+  CHECK_RC(cl_build_firmware_ack("failed", "rolled_back: the new image did not start", "1.4.2", ack, sizeof ack, &n),
+           CL_OK);
+  CHECK_STR(ack, "{\"status\":\"failed\",\"detail\":\"rolled_back: the new image did not start\",\"firmware\":\"1.4.2\"}");
+  CHECK_RC(cl_build_firmware_ack("in_progress", "downloaded 1500 of 4096 bytes", NULL, ack, sizeof ack, &n), CL_OK);
+  CHECK_RC(cl_build_firmware_ack("maybe", NULL, NULL, ack, sizeof ack, &n), CL_ERR_ARGUMENT);
+  CHECK_RC(cl_build_firmware_ack("done", NULL, "", ack, sizeof ack, &n), CL_ERR_ARGUMENT);
+  CHECK_RC(cl_build_firmware_ack("done", NULL, "1.5\n", ack, sizeof ack, &n), CL_ERR_ARGUMENT);
+}
+
 int main(int argc, char **argv) {
   for (int i = 0; i < 32; i++) SEED[i] = (uint8_t)i;
   const char *group = argc > 1 ? argv[1] : "all";
@@ -903,6 +1118,7 @@ int main(int argc, char **argv) {
   if (all || strcmp(group, "encodings") == 0) test_encodings(), ran = 1;
   if (all || strcmp(group, "retry") == 0) test_retry(), ran = 1;
   if (all || strcmp(group, "resume") == 0) test_resume(), ran = 1;
+  if (all || strcmp(group, "firmware") == 0) test_firmware(), ran = 1;
   if (!ran) {
     fprintf(stderr, "unknown test group %s\n", group);
     return 2;

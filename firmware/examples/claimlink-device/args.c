@@ -9,7 +9,8 @@ void usage(void) {
   fputs("usage: claimlink-device [--server URL] [--origin URL] [--connect URL] [--state FILE]\n"
         "         [--model NAME] [--firmware VERSION] [--pin B64URL]... [--interval SECONDS]\n"
         "         [--readings N] [--exit-after-command TYPE] [--reprovision] [--confirm] [--no-qr-art]\n"
-        "         [--no-rtc] [--clock-drift SECONDS]\n",
+        "         [--no-rtc] [--clock-drift SECONDS] [--firmware-key B64URL]... [--update-partition FILE]\n"
+        "         [--partition-size BYTES] [--fail-next-boot]\n",
         stderr);
 }
 
@@ -21,6 +22,16 @@ static int whole_number(const char *name, const char *s, long *out) {
     return -1;
   }
   *out = n;
+  return 0;
+}
+
+static int add_firmware_key(options *o, const char *k) {
+  if (o->nfw_keys == MAX_PINS || cl_pinned_key_from_b64url(k, &o->fw_keys[o->nfw_keys]) != CL_OK) {
+    fprintf(stderr, "--firmware-key %s: not a 65-byte P-256 public key in base64url (or more than %d)\n", k,
+            MAX_PINS);
+    return -1;
+  }
+  o->nfw_keys++;
   return 0;
 }
 
@@ -40,7 +51,8 @@ int parse_options(int argc, char **argv, options *o) {
   o->model = "sim-room";
   o->firmware = "1.0.0";
   o->qr_art = 1;
-  const char *origin = NULL;
+  o->partition_size = 4L * 1024 * 1024;
+  const char *origin = NULL, *partition = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -49,6 +61,20 @@ int parse_options(int argc, char **argv, options *o) {
     else if (strcmp(a, "--confirm") == 0) o->confirm = 1;
     else if (strcmp(a, "--no-qr-art") == 0) o->qr_art = 0;
     else if (strcmp(a, "--no-rtc") == 0) o->no_rtc = 1;
+    else if (strcmp(a, "--fail-next-boot") == 0) o->fail_next_boot = 1;
+    else if (strcmp(a, "--boot-only") == 0) o->boot_only = 1;
+    else if (strcmp(a, "--update-partition") == 0) slot = &partition;
+    else if (strcmp(a, "--apply-update") == 0) slot = &o->apply_update;
+    else if (strcmp(a, "--firmware-key") == 0) {
+      if (!v || add_firmware_key(o, v) != 0) {
+        if (!v) fprintf(stderr, "%s needs a value\n", a);
+        return -1;
+      }
+      i++;
+    } else if (strcmp(a, "--partition-size") == 0) {
+      if (whole_number(a, v, &o->partition_size) != 0) return -1;
+      i++;
+    }
     else if (strcmp(a, "--clock-drift") == 0) {
       char *end;
       o->clock_drift = v ? strtol(v, &end, 10) : 0;
@@ -100,5 +126,11 @@ int parse_options(int argc, char **argv, options *o) {
   }
   memcpy(o->origin, src, n);
   o->origin[n] = '\0';
+  int w = partition ? snprintf(o->partition, sizeof o->partition, "%s", partition)
+                    : snprintf(o->partition, sizeof o->partition, "%s.ota", o->state_file);
+  if (w < 0 || (size_t)w >= sizeof o->partition - 8) {
+    fprintf(stderr, "--update-partition: the path is too long\n");
+    return -1;
+  }
   return 0;
 }

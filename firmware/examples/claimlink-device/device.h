@@ -8,6 +8,7 @@
  *   calls.c         one request and its answer's authentication (sections 3 and 6)
  *   provisioning.c  sessions, the QR and the claim (sections 1 and 5)
  *   reporting.c     commands and readings through the outbox (section 4)
+ *   update.c        firmware updates: checks, download, "reboot", acknowledgement (section 7)
  *   outbox.c, state.c, http.c, qr.c   storage, transport, display
  */
 #ifndef CLAIMLINK_DEVICE_DEVICE_H
@@ -40,6 +41,14 @@ typedef struct {
   int qr_art;
   long clock_drift; /* --clock-drift S: a real-time clock this many seconds off (a test hook) */
   int no_rtc;       /* --no-rtc: no real-time clock; time counts from 0 at boot until set */
+  /* (1.2) Firmware updates (update.c) */
+  cl_pinned_key fw_keys[MAX_PINS]; /* --firmware-key: keys that may sign this device's firmware */
+  size_t nfw_keys;
+  char partition[512];   /* --update-partition FILE (default STATE.ota) */
+  long partition_size;   /* --partition-size BYTES (default 4 MiB) */
+  int fail_next_boot;    /* --fail-next-boot: the next image "does not start" (a test hook) */
+  const char *apply_update; /* --apply-update PARAMS: checks and download only, no server (tests) */
+  int boot_only;         /* --boot-only: read the boot record, say what runs, exit (tests) */
 } options;
 
 /* Everything the device holds. One instance, static (the buffers are large). */
@@ -56,6 +65,13 @@ typedef struct {
   int64_t retry_after;  /* the last refusal's Retry-After in seconds (0: none) */
   int need_provision; /* a credential refusal: claim again (signed if the credential is kept) */
   outbox outbox;      /* readings not yet acknowledged by the server, kept in the state file */
+  char **argv;        /* to "reboot" into a new image (update.c) */
+  char running[CL_FW_VERSION_MAX + 1];         /* the firmware version running now */
+  char pending_cmd[CL_ID_MAX + 1];             /* an update booted but not yet acknowledged */
+  char pending_version[CL_FW_VERSION_MAX + 1];
+  char pending_old[CL_FW_VERSION_MAX + 1];
+  int pending_fails;                           /* the pending image did not start: rolled back */
+  char settled_cmd[CL_ID_MAX + 1];             /* the update just acknowledged: still listed in this profile */
   char buf[ANSWER_MAX];
 } device;
 
@@ -121,6 +137,23 @@ int acknowledge_reprovision_again(device *d);
  * credential refused.
  */
 int send_readings(device *d, int send);
+
+/*
+ * update.c (1.2, section 7). firmware_boot reads the boot record at start: the version that
+ * runs, and an update to acknowledge. firmware_settle acknowledges it (done, or failed
+ * rolled_back) once a signed request has completed, and marks the image good: 0 settled or
+ * nothing pending, -1 try again later. firmware_check runs checks 1 to 4, firmware_fetch the
+ * download and check 5; both return the result and write "<code>: why" into detail.
+ * firmware_reboot_into records the update as pending and executes the program again.
+ */
+int firmware_boot(device *d);
+int firmware_settle(device *d);
+cl_fw_result firmware_check(device *d, const char *params, size_t params_len, cl_fw_update *u, char *detail,
+                            size_t detail_size);
+cl_fw_result firmware_fetch(device *d, const cl_fw_update *u, char *detail, size_t detail_size);
+/* The boot record says command_id's image boots next (on trial); 0, or -1 not written. */
+int firmware_record_pending(device *d, const char *command_id, const cl_fw_update *u);
+void firmware_reboot_into(device *d, const char *command_id, const cl_fw_update *u);
 
 /* selftest.c: `--self-test`, offline. */
 int self_test(void);

@@ -118,10 +118,36 @@ int device_save(device *d) {
   return -1;
 }
 
+/* --apply-update PARAMS: checks and download without a server (scripts/update-test.mjs), then
+   the boot record as a reboot would leave it; exits 0 when the image is ready to boot. */
+static int apply_update_offline(device *d) {
+  static cl_fw_update u;
+  char detail[200];
+  cl_fw_result r = firmware_check(d, d->o.apply_update, strlen(d->o.apply_update), &u, detail, sizeof detail);
+  if (r == CL_FW_OK) r = firmware_fetch(d, &u, detail, sizeof detail);
+  say("Update result: %s\n", cl_fw_code(r));
+  if (r != CL_FW_OK) {
+    say("Update detail: %s\n", detail);
+    return 1;
+  }
+  d->argv = NULL;
+  snprintf(d->pending_cmd, sizeof d->pending_cmd, "offline");
+  return firmware_record_pending(d, "offline", &u) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
   static device d; /* 64 KiB answer buffer and the outbox: not on the stack */
   if (argc == 2 && strcmp(argv[1], "--self-test") == 0) return self_test();
   if (parse_options(argc, argv, &d.o) != 0) return 2;
+  d.argv = argv;
+  /* (1.2) Which image runs, and an update to acknowledge (update.c). */
+  if (firmware_boot(&d) != 0) say("Cannot read the boot record of %s.\n", d.o.partition);
+  d.o.firmware = d.running;
+  if (d.o.boot_only) {
+    say("Running firmware %s%s.\n", d.running, d.pending_cmd[0] ? " (an update to acknowledge)" : "");
+    return 0;
+  }
+  if (d.o.apply_update) return apply_update_offline(&d);
   if (http_parse_origin(d.o.connect ? d.o.connect : d.o.server, &d.http) != 0) return 2;
   /* A host has a real-time clock (maybe a drifted one); a board without one starts at 0 and
      takes its time from the server (README.md, "Boards without a real-time clock"). */

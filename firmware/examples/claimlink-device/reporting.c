@@ -34,14 +34,15 @@ static const char *carry_out(device *d, const cl_command *c, long *interval, con
   return "done";
 }
 
-/* Reports a command's outcome; 1 when the server took it. */
-static int acknowledge(device *d, const cl_command *c, const char *status, const char *detail) {
-  char body[320], path[CL_PATH_MAX + 1];
+/* Reports a command's outcome (with the firmware running, when not NULL); 1 when the server took it. */
+static int acknowledge_with(device *d, const cl_command *c, const char *status, const char *detail,
+                            const char *firmware) {
+  char body[400], path[CL_PATH_MAX + 1];
   size_t len;
   http_response res;
   unsigned auth;
   cl_problem p;
-  if (cl_build_command_ack(status, detail, body, sizeof body, &len) != CL_OK) return 0;
+  if (cl_build_firmware_ack(status, detail, firmware, body, sizeof body, &len) != CL_OK) return 0;
   snprintf(path, sizeof path, "/api/v1/devices/me/commands/%s", c->id);
   if (signed_call(d, "POST", path, body, len, &res, &auth) != 0) return 0;
   if (res.status == 200) {
@@ -55,6 +56,32 @@ static int acknowledge(device *d, const cl_command *c, const char *status, const
   }
   print_refusal("Acknowledgement", &res);
   return 0;
+}
+
+static int acknowledge(device *d, const cl_command *c, const char *status, const char *detail) {
+  return acknowledge_with(d, c, status, detail, NULL);
+}
+
+/* (1.2) update_firmware (section 7): checks 1 to 4, the download with check 5, then the
+   "reboot" (which does not return); every failure acknowledged with its code. */
+static void update_firmware(device *d, const cl_command *c) {
+  static cl_fw_update u; /* the URL and the signature: off the stack */
+  char detail[200];
+  cl_fw_result r = firmware_check(d, c->params, c->params_len, &u, detail, sizeof detail);
+  if (r == CL_FW_OK) {
+    char progress[96];
+    snprintf(progress, sizeof progress, "downloading %llu bytes", (unsigned long long)u.size);
+    acknowledge_with(d, c, "in_progress", progress, NULL);
+    r = firmware_fetch(d, &u, detail, sizeof detail);
+  }
+  if (stopping) return;
+  if (r != CL_FW_OK) {
+    say("Update refused: %s\n", detail);
+    acknowledge_with(d, c, "failed", detail, d->running);
+    return;
+  }
+  acknowledge_with(d, c, "in_progress", "image verified; rebooting into it", NULL);
+  firmware_reboot_into(d, c->id, &u);
 }
 
 int run_commands(device *d, long *interval, int *reprovision, int *exit_now) {
@@ -74,9 +101,11 @@ int run_commands(device *d, long *interval, int *reprovision, int *exit_now) {
     return -1;
   }
   if (server_interval && !d->o.interval) *interval = server_interval;
+  /* (1.2) A new image acknowledges its update once a signed request has completed: this one. */
+  firmware_settle(d);
   /* Commands are copied out first: the answer buffer is reused by the acknowledgements. */
   cl_command cmds[MAX_COMMANDS];
-  char params[MAX_COMMANDS][256];
+  char params[MAX_COMMANDS][1024]; /* an update_firmware's params are about 400 bytes */
   if (n > MAX_COMMANDS) n = MAX_COMMANDS;
   for (size_t i = 0; i < n; i++) {
     if (cl_profile_command(res.body, res.body_len, i, &cmds[i]) != CL_OK) return -1;
@@ -95,13 +124,18 @@ int run_commands(device *d, long *interval, int *reprovision, int *exit_now) {
       say("Command %s (%s) expired: not carrying it out.\n", c->type, c->id);
       continue;
     }
+    if (strcmp(c->type, "update_firmware") == 0) {
+      /* The update this image booted from is acknowledged by firmware_settle, not run again. */
+      if (strcmp(c->id, d->pending_cmd) != 0 && strcmp(c->id, d->settled_cmd) != 0) update_firmware(d, c);
+      continue;
+    }
     if (strcmp(c->type, "reprovision") == 0) {
       /* Acknowledged first: re-provisioning replaces the credential the ack is signed with,
          and an ack refused as command_expired means it is not to be done at all. Saved
          before the ack: a reboot after the server took it still re-provisions (README.md,
          "What to persist"), acknowledging it again first. */
       d->resume.flags |= CL_RESUME_REPROVISION;
-      snprintf(d->resume.command_id, sizeof d->resume.command_id, "%s", c->id);
+      snprintf(d->resume.command_id, sizeof d->resume.command_id, "%.64s", c->id);
       if (device_save(d) != 0) return -1;
       power_cut_point("reprovision-saved");
       if (acknowledge(d, c, "done", NULL)) {

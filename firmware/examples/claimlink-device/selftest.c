@@ -29,6 +29,14 @@ static int test_options(void) {
   char *via[] = {"x", "--server", "http://app.example:3000", "--connect", "http://127.0.0.1:8", NULL};
   EXPECT(parse_options(5, via, &o) == 0);
   EXPECT(strcmp(o.origin, "http://app.example:3000") == 0 && strcmp(o.connect, "http://127.0.0.1:8") == 0);
+  /* (1.2) firmware keys and the update partition, which defaults to the state file's name + .ota */
+  char *fw[] = {"x", "--state", "/tmp/s", "--firmware-key",
+                "BKKQIeQBp4PRfpJ60tORaCiePAcw1uQCinD__Yb97vhChF75bFlf1OLmgYntCMYfFTJPMikyOgEMQEonoWfPQts", NULL};
+  EXPECT(parse_options(5, fw, &o) == 0);
+  EXPECT(o.nfw_keys == 1 && strcmp(o.fw_keys[0].kid, "09e17ad8d663a41e") == 0 && o.npins == 0);
+  EXPECT(strcmp(o.partition, "/tmp/s.ota") == 0 && o.partition_size == 4L * 1024 * 1024);
+  char *badfw[] = {"x", "--firmware-key", "AAAA", NULL};
+  EXPECT(parse_options(3, badfw, &o) != 0);
   char *bad[] = {"x", "--pin", "AAAA", NULL};
   EXPECT(parse_options(3, bad, &o) != 0);
   char *dangling[] = {"x", "--connect", NULL};
