@@ -13,6 +13,7 @@ import { legacy } from "./legacy";
 import { me } from "./me";
 import { passwordResets } from "./password-resets";
 import { provisioning } from "./provisioning";
+import { research } from "./research";
 import { documentConfig, registerComponents, registerOperation } from "./openapi";
 import { staffAreas } from "./staff";
 import { z } from "zod";
@@ -57,6 +58,7 @@ export const AREAS: Area[] = [
   invitations,
   passwordResets,
   legacy,
+  research,
   ...staffAreas,
   meta,
 ];
