@@ -85,7 +85,6 @@ export const staffAccounts: Area = {
       body: { schema: staffReasonSchema, example: { reason: "asked by mail on 3 March" } },
       answers: { 200: { description: "What was done.", schema: jsonObject } },
       errors: ["invalid_request", "unsupported_media_type", "payload_too_large", "not_found"],
-      refusals: "account.deletion_refused",
       handle: async ({ req, actor, params }) =>
         json(
           await deleteAccountOnRequest(actor, idOrNotFound("usr", params.userId), await readJson(req, SMALL_BODY_BYTES)),
