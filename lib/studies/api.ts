@@ -118,10 +118,11 @@ export async function revokeResearcherRequest(actor: Actor, studyId: string, use
 export function eraseLater(erasureIds: (string | null)[]) {
   for (const id of erasureIds)
     if (id)
-      setImmediate(() =>
-        void getDb()
-          .then((db) => runErasure(db, id))
-          .catch((err) => logInternalError("study-erasure", err)),
+      setImmediate(
+        () =>
+          void getDb()
+            .then((db) => runErasure(db, id))
+            .catch((err) => logInternalError("study-erasure", err)),
       );
 }
 

@@ -87,7 +87,11 @@ export const staffAccounts: Area = {
       errors: ["invalid_request", "unsupported_media_type", "payload_too_large", "not_found"],
       handle: async ({ req, actor, params }) =>
         json(
-          await deleteAccountOnRequest(actor, idOrNotFound("usr", params.userId), await readJson(req, SMALL_BODY_BYTES)),
+          await deleteAccountOnRequest(
+            actor,
+            idOrNotFound("usr", params.userId),
+            await readJson(req, SMALL_BODY_BYTES),
+          ),
         ),
     },
   ],

@@ -7,4 +7,12 @@ import { staffModels } from "./models";
 import { staffStudies } from "./studies";
 
 /** The staff console's areas. Their GETs also admit support (read-only staff); every other method admits staff only. */
-export const staffAreas = [staffAccounts, staffDevices, staffInvitations, staffAudit, staffLegacy, staffModels, staffStudies];
+export const staffAreas = [
+  staffAccounts,
+  staffDevices,
+  staffInvitations,
+  staffAudit,
+  staffLegacy,
+  staffModels,
+  staffStudies,
+];

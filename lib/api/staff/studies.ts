@@ -71,7 +71,8 @@ export const staffStudies: Area = {
       answers: { 201: { description: "The study.", schema: jsonObject } },
       errors: BODY_ERRORS,
       refusals: "study.refused",
-      handle: async ({ req, actor }) => json(await createStudyRequest(actor, await readJson(req, SMALL_BODY_BYTES)), 201),
+      handle: async ({ req, actor }) =>
+        json(await createStudyRequest(actor, await readJson(req, SMALL_BODY_BYTES)), 201),
     },
     {
       method: "GET",
