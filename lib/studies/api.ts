@@ -35,6 +35,7 @@ import {
   editStudy,
   getStudy,
   listStudies,
+  OPEN_STATUSES,
   STATUS_TRANSITIONS,
   toStudyView,
 } from "./studies";
@@ -49,6 +50,14 @@ import type { Study } from "../db/schema";
 
 export async function listStudiesRequest() {
   return { studies: await listStudies(await getDb()) };
+}
+
+/** The studies people can be invited into now (recruiting or running), for the invitation forms. */
+export async function studiesOpenForInvitations(): Promise<{ id: string; name: string }[]> {
+  const all = await listStudies(await getDb());
+  return all
+    .filter((s) => OPEN_STATUSES.includes(s.status))
+    .map((s) => ({ id: s.id, name: s.name.en ?? s.name.nl ?? s.id }));
 }
 
 export async function createStudyRequest(actor: Actor, body: unknown) {
