@@ -1,9 +1,10 @@
-import { Fragment, type ReactNode } from "react";
+import type { ReactNode } from "react";
 
-// A small Markdown subset rendered as React elements, never as HTML (docs/decisions/0013): text
-// is always a text node, so `<script>`, raw HTML and entities show as the characters typed.
-// Headings (#, ##, ###), paragraphs, bullet and numbered lists, **bold**, *italic* and
-// [links](https://…) (http and https only; anything else stays text).
+// Markdown that staff wrote (a study's description and consent text), rendered as React
+// elements, never as an HTML string: raw HTML tags in the source are dropped, and the rest is
+// always a text node. A small subset: headings (#, ##, ###), paragraphs, bullet and numbered
+// lists, **bold**, *italic* and [links](https://…) (http and https only; anything else stays
+// text). The participant's screens and the staff's preview share this one component.
 
 export type Block =
   | { kind: "heading"; level: 1 | 2 | 3; text: string }
@@ -13,6 +14,7 @@ export type Block =
 /** The blocks of a Markdown text: blank lines separate paragraphs; list items and headings are lines of their own. */
 export function parseBlocks(source: string): Block[] {
   const blocks: Block[] = [];
+  source = source.replace(RAW_HTML, "");
   let para: string[] = [];
   const flush = () => {
     if (para.length) blocks.push({ kind: "paragraph", text: para.join(" ") });
@@ -40,6 +42,9 @@ export function parseBlocks(source: string): Block[] {
   return blocks;
 }
 
+/** A raw HTML tag or comment: dropped, never rendered. */
+const RAW_HTML = /<!--[\s\S]*?-->|<\/?[a-zA-Z][^>]*>/g;
+
 const INLINE = /\*\*(.+?)\*\*|\*(.+?)\*|\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g;
 
 /** Inline emphasis and links; everything else is text. */
@@ -63,22 +68,14 @@ export function renderInline(text: string): ReactNode[] {
   return out;
 }
 
-/** Markdown shown safely (see the module's comment). Headings start at `headingLevel`. */
-export function Markdown({
-  source,
-  headingLevel = 3,
-  className,
-}: {
-  source: string;
-  headingLevel?: 2 | 3 | 4;
-  className?: string;
-}) {
-  const blocks = parseBlocks(source);
+/** Staff-written Markdown, safely (see the module's comment); headings sit under the page's h2. */
+export function MarkdownText({ text, className, testId }: { text: string; className?: string; testId?: string }) {
+  const blocks = parseBlocks(text);
   return (
-    <div className={className ?? "space-y-2 text-sm leading-relaxed [&_a]:underline [&_li]:ms-5"}>
+    <div className={className ?? "space-y-2 text-sm leading-relaxed break-words [&_a]:underline"} data-testid={testId}>
       {blocks.map((b, i) => {
         if (b.kind === "heading") {
-          const H = `h${Math.min(6, headingLevel + b.level - 1)}` as "h3";
+          const H = b.level === 3 ? "h4" : "h3";
           return (
             <H key={i} className="font-semibold">
               {renderInline(b.text)}
@@ -88,7 +85,7 @@ export function Markdown({
         if (b.kind === "list") {
           const L = b.ordered ? "ol" : "ul";
           return (
-            <L key={i} className={b.ordered ? "list-decimal" : "list-disc"}>
+            <L key={i} className={b.ordered ? "list-decimal space-y-1 ps-5" : "list-disc space-y-1 ps-5"}>
               {b.items.map((it, j) => (
                 <li key={j}>{renderInline(it)}</li>
               ))}
@@ -97,7 +94,6 @@ export function Markdown({
         }
         return <p key={i}>{renderInline(b.text)}</p>;
       })}
-      {blocks.length === 0 && <Fragment />}
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { requireUserPage } from "@/lib/auth/current";
 import { AppError } from "@/lib/errors";
 import { dashboardRequest, readableStudiesRequest } from "@/lib/studies/api";
-import { Markdown } from "../../_components/markdown";
+import { MarkdownText } from "../../_components/markdown";
 import { StudyDashboard } from "../../_components/study-dashboard";
 import { Badge } from "../../_components/ui/badge";
 import { Panel } from "../../_components/ui/card";
@@ -36,7 +36,7 @@ export default async function ResearchStudyPage({ params }: { params: Promise<{ 
       <div className="space-y-6">
         <StudyDashboard dashboard={dashboard} studyId={study.id} />
         <Panel title="About the study">
-          <Markdown source={study.description.en ?? study.description.nl ?? ""} />
+          <MarkdownText text={study.description.en ?? study.description.nl ?? ""} />
         </Panel>
       </div>
     </Main>

@@ -4,7 +4,7 @@ import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { dashboardRequest, studyForStaff } from "@/lib/studies/api";
-import { Markdown } from "../../../_components/markdown";
+import { MarkdownText } from "../../../_components/markdown";
 import { StudyDashboard } from "../../../_components/study-dashboard";
 import { Badge } from "../../../_components/ui/badge";
 import { Panel } from "../../../_components/ui/card";
@@ -80,7 +80,7 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
                   {canChange && study.status !== "archived" ? (
                     <StudyForm study={{ ...study, status: study.status }} />
                   ) : (
-                    <Markdown source={study.description.en ?? study.description.nl ?? ""} />
+                    <MarkdownText text={study.description.en ?? study.description.nl ?? ""} />
                   )}
                 </Panel>
               </div>

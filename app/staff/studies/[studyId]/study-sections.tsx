@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { api } from "../../../_components/api";
-import { Markdown } from "../../../_components/markdown";
+import { MarkdownText } from "../../../_components/markdown";
 import { Time } from "../../../_components/time";
 import { useStaffAction } from "../../../_components/use-staff-action";
 import { Badge } from "../../../_components/ui/badge";
@@ -143,7 +143,7 @@ export function ConsentEditor({
               data-testid={`consent-preview-${lang}`}
               lang={lang}
             >
-              {text[lang]?.trim() ? <Markdown source={text[lang]!} /> : <p className="text-sm text-muted">Empty.</p>}
+              {text[lang]?.trim() ? <MarkdownText text={text[lang]!} /> : <p className="text-sm text-muted">Empty.</p>}
             </div>
           </div>
         </div>
@@ -198,7 +198,7 @@ export function ConsentHistory({ versions }: { versions: ConsentVersion[] }) {
               {(v.changes.en ?? v.changes.nl) && (
                 <div>
                   <p className="text-xs font-medium text-muted">What changed</p>
-                  <Markdown source={v.changes.en ?? v.changes.nl ?? ""} />
+                  <MarkdownText text={v.changes.en ?? v.changes.nl ?? ""} />
                 </div>
               )}
               {(["en", "nl"] as const)
@@ -206,7 +206,7 @@ export function ConsentHistory({ versions }: { versions: ConsentVersion[] }) {
                 .map((l) => (
                   <div key={l} lang={l}>
                     <p className="text-xs font-medium text-muted">{l === "en" ? "English" : "Dutch"}</p>
-                    <Markdown source={v.text[l]!} />
+                    <MarkdownText text={v.text[l]!} />
                   </div>
                 ))}
             </div>
