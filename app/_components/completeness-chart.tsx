@@ -8,7 +8,7 @@ export type CompletenessDay = { day: string; received: number; expected: number 
 const HEIGHT = 180;
 const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
-/** Readings received against readings expected per UTC day, as a uPlot line chart (values as a table for screen readers). */
+/** Readings received and readings expected per UTC day, as a uPlot line chart (the values also as a table). */
 export function CompletenessChart({ days }: { days: CompletenessDay[] }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -20,9 +20,6 @@ export function CompletenessChart({ days }: { days: CompletenessDay[] }) {
     void import("uplot").then(({ default: UPlot }) => {
       if (cancelled) return;
       const xs = days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000);
-      const pct = days.map((d) =>
-        d.expected ? Math.min(100, Math.round((d.received / d.expected) * 1000) / 10) : null,
-      );
       const grid = { stroke: cssVar("--chart-grid"), width: 1 };
       chart = new UPlot(
         {
@@ -31,14 +28,18 @@ export function CompletenessChart({ days }: { days: CompletenessDay[] }) {
           legend: { show: false },
           cursor: { drag: { x: false, y: false } },
           tzDate: (ts: number) => UPlot.tzDate(new Date(ts * 1000), "UTC"),
-          scales: { x: { time: true }, y: { range: [0, 100] } },
-          series: [{}, { stroke: cssVar("--chart-1"), width: 2, label: "complete (%)", points: { show: true } }],
+          scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+          series: [
+            {},
+            { stroke: cssVar("--chart-1"), width: 2, label: "received", points: { show: days.length < 60 } },
+            { stroke: cssVar("--chart-2"), width: 1.5, dash: [6, 4], label: "expected", points: { show: false } },
+          ],
           axes: [
             { grid, stroke: cssVar("--muted") },
-            { grid, stroke: cssVar("--muted"), values: (_u, v) => v.map((n) => `${n}%`), size: 48 },
+            { grid, stroke: cssVar("--muted"), size: 56 },
           ],
         },
-        [xs, pct],
+        [xs, days.map((d) => d.received), days.map((d) => d.expected)],
         el,
       );
       observer.observe(el);
@@ -54,6 +55,16 @@ export function CompletenessChart({ days }: { days: CompletenessDay[] }) {
   return (
     <figure className="m-0 space-y-2" data-testid="completeness">
       <div ref={ref} className="w-full min-w-0" aria-hidden="true" />
+      <p className="flex flex-wrap gap-x-4 text-xs text-muted" aria-hidden="true">
+        <span>
+          <span className="me-1 inline-block h-0.5 w-4 bg-[var(--chart-1)] align-middle" />
+          received
+        </span>
+        <span>
+          <span className="me-1 inline-block h-0 w-4 border-t-2 border-dashed border-[var(--chart-2)] align-middle" />
+          expected
+        </span>
+      </p>
       <figcaption className="text-sm text-muted">
         {total.r} readings received of {total.e} expected over {days.length} day{days.length === 1 ? "" : "s"} (UTC).
       </figcaption>
