@@ -7,7 +7,15 @@ import { Main } from "./_components/ui/main";
 export default async function HomePage() {
   const user = await getCurrentUser();
   if (user)
-    redirect(user.mustEnrol ? "/account/security" : canReadStaffData(user.role) ? "/staff/accounts" : "/devices");
+    redirect(
+      user.mustEnrol
+        ? "/account/security"
+        : canReadStaffData(user.role)
+          ? "/staff/accounts"
+          : user.role === "researcher"
+            ? "/research"
+            : "/devices",
+    );
   return (
     <Main width="narrow" className="flex flex-col justify-center">
       <div className="rounded-xl border border-line bg-surface p-6 text-center shadow-xs sm:p-8">

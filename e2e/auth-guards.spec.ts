@@ -33,6 +33,7 @@ type Ids = {
   shareId: string;
   tokenId: string;
   otherEmail: string;
+  studyId: string;
 };
 
 type Row = {
@@ -514,6 +515,108 @@ const ROUTES: Row[] = [
     guard: "staff",
     path: (i) => `/api/v1/staff/invitations/${i.invitationId}/renew`,
   },
+  { method: "GET", route: "/api/v1/staff/studies", guard: "staff", path: () => "/api/v1/staff/studies" },
+  {
+    method: "POST",
+    route: "/api/v1/staff/studies",
+    guard: "staff",
+    path: () => "/api/v1/staff/studies",
+    body: () => ({
+      name: { en: "Guard probe" },
+      description: { en: "Never made." },
+      contactEmail: "guard@e2e.example.org",
+      startsOn: "2027-01-01",
+      endsOn: "2027-12-31",
+      dataPolicy: "erase",
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/studies/[studyId]",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/studies/${i.studyId}`,
+  },
+  {
+    method: "PATCH",
+    route: "/api/v1/staff/studies/[studyId]",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/studies/${i.studyId}`,
+    body: () => ({ endsOn: "2028-12-31" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/studies/[studyId]/status",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/studies/${i.studyId}/status`,
+    body: () => ({ status: "archived" }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/studies/[studyId]/consent-versions",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/studies/${i.studyId}/consent-versions`,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/studies/[studyId]/consent-versions",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/studies/${i.studyId}/consent-versions`,
+    body: () => ({ text: { en: "Guard probe text" } }),
+  },
+  {
+    method: "PUT",
+    route: "/api/v1/staff/studies/[studyId]/intake-questions",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/studies/${i.studyId}/intake-questions`,
+    body: () => ({ questions: [] }),
+  },
+  {
+    method: "PUT",
+    route: "/api/v1/staff/studies/[studyId]/onboarding-steps",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/studies/${i.studyId}/onboarding-steps`,
+    body: () => ({ steps: [] }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/studies/[studyId]/researchers",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/studies/${i.studyId}/researchers`,
+    body: (i) => ({ userId: i.userId }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/staff/studies/[studyId]/researchers/[userId]",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/studies/${i.studyId}/researchers/${i.userId}`,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/studies/[studyId]/participants/[userId]/withdrawal",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/studies/${i.studyId}/participants/${i.userId}/withdrawal`,
+    body: () => ({ reason: "guard probe" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/accounts/[userId]/deletion",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/accounts/${i.userId}/deletion`,
+    body: () => ({ reason: "guard probe" }),
+  },
+  { method: "GET", route: "/api/v1/research/studies", guard: "user", path: () => "/api/v1/research/studies" },
+  {
+    method: "GET",
+    route: "/api/v1/research/studies/[studyId]/dashboard",
+    guard: "owner",
+    path: (i) => `/api/v1/research/studies/${i.studyId}/dashboard`,
+  },
+  {
+    method: "GET",
+    route: "/api/v1/research/studies/[studyId]/export",
+    guard: "owner",
+    path: (i) => `/api/v1/research/studies/${i.studyId}/export`,
+  },
 ];
 
 ROUTES.push(
@@ -666,7 +769,20 @@ test.describe("the guards of every route", () => {
     const share = await owner.api.post(`/api/v1/devices/${claimed.deviceId}/shares`, { data: { email: viewer.email } });
     expect(share.status()).toBe(201);
     await viewer.api.dispose();
+    // A study in draft (staff and support read it; a participant reads no study).
+    const study = await staff.post("/api/v1/staff/studies", {
+      data: {
+        name: { en: "Guard study" },
+        description: { en: "Guard" },
+        contactEmail: "guard-study@e2e.example.org",
+        startsOn: "2027-01-01",
+        endsOn: "2027-12-31",
+        dataPolicy: "retain",
+      },
+    });
+    expect(study.status()).toBe(201);
     ids = {
+      studyId: (await study.json()).id,
       deviceId: claimed.deviceId,
       claimId: claimed.claimId,
       sid: claimed.sid,
@@ -743,7 +859,7 @@ test.describe("the guards of every route", () => {
       const what = `${label(r)} as another user`;
       expect(res.status(), what).toBe(404);
       expect(res.headers()["content-type"], what).toBe("application/problem+json");
-      expect((await res.json()).code, what).toMatch(/^(not_found|device_not_found|claim_not_found)$/);
+      expect((await res.json()).code, what).toMatch(/^(not_found|device_not_found|claim_not_found|study_not_found)$/);
     }
   });
 
@@ -879,6 +995,10 @@ test.describe("the guards of every route", () => {
     expect(device.credentials.filter((c: { revokedAt: string | null }) => c.revokedAt === null)).toHaveLength(1);
     const tokens = await (await owner.api.get("/api/v1/me/tokens")).json();
     expect(tokens.tokens.find((t: { id: string }) => t.id === ids.tokenId)?.state).toBe("active");
+    const study = await (await staff.get(`/api/v1/staff/studies/${ids.studyId}`)).json();
+    expect(study.study).toMatchObject({ status: "draft", endsOn: "2027-12-31" });
+    expect(study.consentVersions).toEqual([]);
+    expect(study.researchers).toEqual([]);
   });
 
   test("refusals are audited: a claim with invalid input as claim.refused with the sid", async () => {

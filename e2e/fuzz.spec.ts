@@ -247,6 +247,12 @@ const STAFF_INPUT_ROUTES: { method: "GET" | "POST"; path: string }[] = [
   { method: "GET", path: "/api/v1/staff/audit" },
   { method: "GET", path: "/api/v1/staff/audit/export" },
   { method: "POST", path: "/api/v1/staff/invitations/bulk" },
+  { method: "POST", path: "/api/v1/staff/invitations" },
+  { method: "GET", path: "/api/v1/staff/studies" },
+  { method: "POST", path: "/api/v1/staff/studies" },
+  { method: "POST", path: "/api/v1/staff/studies/stu_AAAAAAAAAAAAAAAA/status" },
+  { method: "POST", path: "/api/v1/staff/studies/stu_AAAAAAAAAAAAAAAA/consent-versions" },
+  { method: "GET", path: "/api/v1/research/studies/stu_AAAAAAAAAAAAAAAA/dashboard" },
 ];
 const consoleValue = fc.oneof(
   printable,

@@ -32,7 +32,7 @@ export async function signIn(
  */
 export function createAccountWithCli(
   email: string,
-  role: "participant" | "staff" | "support",
+  role: "participant" | "staff" | "support" | "researcher",
   password = "participant pw 123",
   port = process.env.E2E_PORT ?? "3100",
 ) {

@@ -113,6 +113,9 @@ export const PAGES: PageEntry[] = [
   { name: "audit", path: () => "/staff/audit", roles: STAFF_ROLES, screenshot: true },
   { name: "models", path: () => "/staff/models", roles: STAFF_ROLES },
   { name: "legacy", path: () => "/staff/legacy", roles: STAFF_ROLES },
+  { name: "studies", path: () => "/staff/studies", roles: STAFF_ROLES },
+  { name: "study-new", path: () => "/staff/studies/new", roles: ["staff"] },
+  { name: "research", path: () => "/research", roles: SIGNED_IN },
   { name: "keys", path: () => "/staff/keys", roles: STAFF_ROLES },
   { name: "staff-tokens", path: () => "/staff/tokens", roles: STAFF_ROLES },
 ];

@@ -29,6 +29,11 @@ export function SiteHeader({ user }: { user: Pick<SessionUser, "name" | "role"> 
             <NavLink href="/claim" className={LINK} currentClassName={CURRENT}>
               Claim a device
             </NavLink>
+            {user.role === "researcher" && (
+              <NavLink href="/research" className={LINK} currentClassName={CURRENT}>
+                Studies
+              </NavLink>
+            )}
             {canReadStaffData(user.role) && (
               <NavLink href="/staff/devices" className={LINK} currentClassName={CURRENT}>
                 Console

@@ -1,7 +1,7 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
-import { Cpu, FileClock, KeyRound, KeySquare, Layers, Menu, Radio, Users, X } from "lucide-react";
+import { ClipboardList, Cpu, FileClock, KeyRound, KeySquare, Layers, Menu, Radio, Users, X } from "lucide-react";
 import { usePathname } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
 import { Brand } from "../_components/brand";
@@ -15,6 +15,7 @@ const ICONS: Record<ConsoleIcon, typeof Cpu> = {
   models: Layers,
   legacy: Radio,
   accounts: Users,
+  studies: ClipboardList,
   audit: FileClock,
   keys: KeyRound,
   tokens: KeySquare,

@@ -3,7 +3,7 @@
  * e2e/pages.ts, the list the accessibility, layout and screenshot tests visit).
  */
 export type ConsoleNavItem = { href: string; label: string; icon: ConsoleIcon; writeOnly?: boolean };
-export type ConsoleIcon = "fleet" | "models" | "legacy" | "accounts" | "audit" | "keys" | "tokens";
+export type ConsoleIcon = "fleet" | "models" | "legacy" | "accounts" | "studies" | "audit" | "keys" | "tokens";
 
 export const CONSOLE_NAV: { label: string; items: ConsoleNavItem[] }[] = [
   {
@@ -18,6 +18,7 @@ export const CONSOLE_NAV: { label: string; items: ConsoleNavItem[] }[] = [
     label: "People",
     items: [
       { href: "/staff/accounts", label: "Accounts", icon: "accounts" },
+      { href: "/staff/studies", label: "Studies", icon: "studies" },
       { href: "/staff/audit", label: "Audit log", icon: "audit" },
       { href: "/staff/tokens", label: "API tokens", icon: "tokens" },
     ],

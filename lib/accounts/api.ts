@@ -47,6 +47,7 @@ import {
   resetRequestSchema,
 } from "./schemas";
 import { idOrNotFound, notFound } from "../ids";
+import { inviteToStudy } from "../studies/enrol";
 import { findUserByEmail, getUser, listUsers, setUserDisabled, setUserRole } from "./users";
 
 // The account use cases as the API routes and pages call them: each takes what the edge
@@ -128,8 +129,19 @@ async function deliverLink<T extends { link: string }>(
   }
 }
 
+/**
+ * Staff invite someone. A participant's invitation may name a study: an email that already has
+ * a participant's account is then enrolled at once (`enrolled`), without a link.
+ */
 export async function inviteAccount(actor: Actor, body: unknown) {
-  const issued = await createInvitation(await getDb(), actor, invitationInput(body), invitationOptions());
+  const input = invitationInput(body);
+  const db = await getDb();
+  let issued;
+  if (input.studyId) {
+    const r = await inviteToStudy(db, actor, { ...input, studyId: input.studyId }, invitationOptions());
+    if (r.kind === "enrolled") return { enrolled: true, studyId: input.studyId, email: input.email };
+    issued = r;
+  } else issued = await createInvitation(db, actor, input, invitationOptions());
   const { email, name } = issued.invitation;
   return deliverLink(issued, (link) => invitationMail(email, name, link, env().CLAIMLINK_INVITATION_DAYS));
 }

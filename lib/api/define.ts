@@ -38,7 +38,7 @@ export type Answer = {
   description: string;
   /** The body's schema (application/json unless `type` says otherwise); none for an empty body. */
   schema?: ZodType;
-  type?: "application/json" | "text/csv";
+  type?: "application/json" | "text/csv" | "application/zip";
   example?: unknown;
 };
 

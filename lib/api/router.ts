@@ -13,6 +13,7 @@ import { legacy } from "./legacy";
 import { me } from "./me";
 import { passwordResets } from "./password-resets";
 import { provisioning } from "./provisioning";
+import { research } from "./research";
 import { documentConfig, registerComponents, registerOperation } from "./openapi";
 import { tokens } from "./tokens";
 import { staffAreas } from "./staff";
@@ -58,6 +59,7 @@ export const AREAS: Area[] = [
   invitations,
   passwordResets,
   legacy,
+  research,
   tokens,
   ...staffAreas,
   meta,

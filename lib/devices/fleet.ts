@@ -16,6 +16,8 @@ export type FleetDevice = {
   lastSeenAt: Date | null;
   createdAt: Date;
   measurementIntervalSeconds: number;
+  /** The study it was claimed for (docs/studies.md), or null. */
+  studyId: string | null;
 };
 
 /** Rows of the fleet query with each device's status and newest command. */
@@ -38,6 +40,7 @@ export async function toFleetDevices(db: Db, rows: FleetRow[]): Promise<FleetDev
     lastSeenAt: d.lastSeenAt,
     createdAt: d.createdAt,
     measurementIntervalSeconds: d.measurementIntervalSeconds,
+    studyId: d.studyId,
   }));
 }
 

@@ -1,6 +1,6 @@
 import { desc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { deviceCommands, deviceCredentials, devices, users } from "../db/schema";
+import { deviceCommands, deviceCredentials, devices, studies, users } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { commandStatus } from "./commands";
 import { latestMeasurements } from "./measurements";
@@ -43,6 +43,9 @@ export async function staffDeviceDetail(db: Db, deviceId: string) {
     listShares(db, d.id),
   ]);
   const hasLive = credentials.some((c) => c.revokedAt === null);
+  const [study] = d.studyId
+    ? await db.select({ id: studies.id, name: studies.name }).from(studies).where(eq(studies.id, d.studyId))
+    : [];
   return {
     id: d.id,
     name: d.name,
@@ -54,6 +57,8 @@ export async function staffDeviceDetail(db: Db, deviceId: string) {
     measurementIntervalSeconds: d.measurementIntervalSeconds,
     status: d.releasedAt ? ("released" as const) : deviceStatus(d, hasLive),
     owner: row.owner,
+    /** The study it was claimed for (docs/studies.md). */
+    study: study ? { id: study.id, name: study.name.en ?? study.name.nl ?? study.id } : null,
     viewers,
     latest,
     credentials,

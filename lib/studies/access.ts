@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import { recordAudit, type Actor } from "../audit/record";
 import { canReadStudy, canSeeParticipantContacts } from "../auth/roles";
 import type { Db } from "../db/client";
@@ -99,4 +99,25 @@ export async function revokeResearcher(db: Db, actor: Actor, studyId: string, us
       detail: { studyId, grantId: g.id },
     });
   });
+}
+
+export type ResearcherGrantView = { userId: string; email: string; name: string; grantedAt: Date };
+
+/** The researchers with an active grant for the study (staff see who they are). */
+export async function listResearchers(db: Db, studyId: string): Promise<ResearcherGrantView[]> {
+  return db
+    .select({ userId: users.id, email: users.email, name: users.name, grantedAt: researcherGrants.grantedAt })
+    .from(researcherGrants)
+    .innerJoin(users, eq(users.id, researcherGrants.userId))
+    .where(and(eq(researcherGrants.studyId, studyId), isNull(researcherGrants.revokedAt)))
+    .orderBy(asc(users.email));
+}
+
+/** Every live account with the researcher role, for the grant form. */
+export async function researcherAccounts(db: Db): Promise<{ id: string; email: string; name: string }[]> {
+  return db
+    .select({ id: users.id, email: users.email, name: users.name })
+    .from(users)
+    .where(and(eq(users.role, "researcher"), isNull(users.deletedAt), isNull(users.disabledAt)))
+    .orderBy(asc(users.email));
 }

@@ -69,3 +69,13 @@ export async function onboardingProgress(db: Db, userId: string, studyId: string
     done: st.kind === "claim_device" ? models.has(st.model ?? "") : intakeDone,
   }));
 }
+
+/** The study's checklist as staff set it, in order. */
+export async function listOnboardingSteps(db: Db, studyId: string) {
+  const rows = await db
+    .select()
+    .from(onboardingSteps)
+    .where(eq(onboardingSteps.studyId, studyId))
+    .orderBy(asc(onboardingSteps.position));
+  return rows.map((s) => ({ position: s.position, kind: s.kind, model: s.model, guideUrl: s.guideUrl }));
+}

@@ -8,13 +8,21 @@ import { Field, Input, Select } from "../../_components/ui/field";
 import { Notice } from "../../_components/ui/notice";
 import { InviteLink } from "./invite-link";
 
-export function InviteForm() {
+export type OpenStudy = { id: string; name: string };
+
+/** A single invitation; a participant's may name a study that is recruiting (or running). */
+export function InviteForm({ studies = [] }: { studies?: OpenStudy[] }) {
   const router = useRouter();
+  const [role, setRole] = useState("participant");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [issued, setIssued] = useState<{ email: string; link?: string; mailed: boolean; mailError?: string } | null>(
-    null,
-  );
+  const [issued, setIssued] = useState<{
+    email: string;
+    link?: string;
+    mailed: boolean;
+    mailError?: string;
+    enrolled?: boolean;
+  } | null>(null);
 
   async function submit(form: HTMLFormElement) {
     const data = new FormData(form);
@@ -22,12 +30,23 @@ export function InviteForm() {
     setError(null);
     setIssued(null);
     try {
-      const body = { email: String(data.get("email")), name: String(data.get("name")), role: String(data.get("role")) };
-      const r = await api<{ link?: string; mailed: boolean; mailError?: string; invitation: { email: string } }>(
-        "/api/v1/staff/invitations",
-        { method: "POST", body },
-      );
-      setIssued({ email: r.invitation.email, link: r.link, mailed: r.mailed, mailError: r.mailError });
+      const studyId = role === "participant" ? String(data.get("study") ?? "") : "";
+      const body = {
+        email: String(data.get("email")),
+        name: String(data.get("name")),
+        role,
+        ...(studyId ? { studyId } : {}),
+      };
+      const r = await api<{
+        link?: string;
+        mailed: boolean;
+        mailError?: string;
+        invitation?: { email: string };
+        enrolled?: boolean;
+        email?: string;
+      }>("/api/v1/staff/invitations", { method: "POST", body });
+      if (r.enrolled) setIssued({ email: r.email ?? body.email, mailed: false, enrolled: true });
+      else setIssued({ email: r.invitation!.email, link: r.link, mailed: r.mailed, mailError: r.mailError });
       form.reset();
       router.refresh();
     } catch (err) {
@@ -53,12 +72,25 @@ export function InviteForm() {
           <Input id="invite-name" name="name" required maxLength={100} />
         </Field>
         <Field id="invite-role" label="Role">
-          <Select id="invite-role" name="role" defaultValue="participant">
+          <Select id="invite-role" name="role" value={role} onChange={(e) => setRole(e.target.value)}>
             <option value="participant">Participant</option>
             <option value="staff">Staff</option>
             <option value="support">Support (read-only staff)</option>
+            <option value="researcher">Researcher (studies granted to them)</option>
           </Select>
         </Field>
+        {role === "participant" && studies.length > 0 && (
+          <Field id="invite-study" label="Study" className="lg:col-span-3">
+            <Select id="invite-study" name="study" defaultValue="">
+              <option value="">No study</option>
+              {studies.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        )}
         <Button type="submit" disabled={busy}>
           {busy ? "Creating…" : "Create invitation"}
         </Button>
@@ -67,6 +99,12 @@ export function InviteForm() {
         <p role="alert" className="text-sm text-danger-text" data-testid="form-error">
           {error}
         </p>
+      )}
+      {issued?.enrolled && (
+        <Notice tone="ok" role="status" data-testid="invite-enrolled">
+          <strong>{issued.email}</strong> already has an account: they are in the study now and see it when they next
+          sign in.
+        </Notice>
       )}
       {issued?.mailed && (
         <Notice tone="ok" role="status" data-testid="invite-mailed">

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { pendingInvitations, searchAccounts } from "@/lib/accounts/api";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
+import { studiesOpenForInvitations } from "@/lib/studies/api";
 import { Time } from "../../_components/time";
 import { Badge } from "../../_components/ui/badge";
 import { Button } from "../../_components/ui/button";
@@ -25,7 +26,11 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
   const me = await requireStaffPage("/staff/accounts");
   const canChange = canChangeStaffData(me.role);
   const q = typeof (await searchParams).q === "string" ? (await searchParams).q!.slice(0, 100) : "";
-  const [{ accounts }, { invitations }] = await Promise.all([searchAccounts({ q }), pendingInvitations()]);
+  const [{ accounts }, { invitations }, studies] = await Promise.all([
+    searchAccounts({ q }),
+    pendingInvitations(),
+    studiesOpenForInvitations(),
+  ]);
 
   return (
     <Main width="console">
@@ -40,7 +45,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
               </Link>
             }
           >
-            <InviteForm />
+            <InviteForm studies={studies} />
           </Panel>
         ) : (
           <Notice data-testid="read-only">Your support account can see everything here and change nothing.</Notice>

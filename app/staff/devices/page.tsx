@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireStaffPage } from "@/lib/auth/current";
+import { listStudiesRequest } from "@/lib/studies/api";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { fleet, fleetSummaryRequest } from "@/lib/devices/api";
 import { FLEET_SORTS, FLEET_STATUSES } from "@/lib/devices/fleet-query";
@@ -22,7 +23,7 @@ import { StatusChart } from "./status-chart";
 
 export const metadata: Metadata = { title: "Fleet" };
 
-const FILTER_KEYS = ["q", "status", "model", "firmware", "owner", "seenBefore", "seenAfter"] as const;
+const FILTER_KEYS = ["q", "status", "model", "firmware", "owner", "study", "seenBefore", "seenAfter"] as const;
 const PAGE_KEYS = [...FILTER_KEYS, "sort", "dir", "cursor", "limit"] as const;
 const SORT_LABELS: Record<(typeof FLEET_SORTS)[number], string> = {
   lastSeen: "Last seen",
@@ -54,6 +55,8 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
   let result: Awaited<ReturnType<typeof fleet>> | null = null;
   let summary: Awaited<ReturnType<typeof fleetSummaryRequest>> | null = null;
   let problem: string | null = null;
+  const { studies } = await listStudiesRequest();
+  const studyName = new Map(studies.map((s) => [s.id, s.name.en ?? s.name.nl ?? s.id]));
   try {
     [result, summary] = await Promise.all([fleet(query), fleetSummaryRequest({ ...filter, silentHours })]);
   } catch (err) {
@@ -121,6 +124,16 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
             </Field>
             <Field id="fleet-owner" label="Owner email contains">
               <Input id="fleet-owner" name="owner" defaultValue={filter.owner ?? ""} maxLength={254} />
+            </Field>
+            <Field id="fleet-study" label="Study">
+              <Select id="fleet-study" name="study" defaultValue={filter.study ?? ""}>
+                <option value="">Any</option>
+                {studies.map((st) => (
+                  <option key={st.id} value={st.id}>
+                    {studyName.get(st.id)}
+                  </option>
+                ))}
+              </Select>
             </Field>
             <Field id="fleet-seen-after" label="Last seen on or after">
               <Input id="fleet-seen-after" name="seenAfter" type="date" defaultValue={filter.seenAfter ?? ""} />
@@ -249,6 +262,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                       </Link>
                       <span className="block truncate text-xs font-normal text-muted">
                         {d.model} · {d.firmware}
+                        {d.studyId ? ` · ${studyName.get(d.studyId) ?? d.studyId}` : ""}
                       </span>
                       <Truncate value={d.id} mono className="max-w-48 text-xs font-normal text-muted" />
                     </div>

@@ -7,8 +7,10 @@ import {
   signOutAccountEverywhere,
 } from "../../accounts/api";
 import { accountChangeSchema, accountSearchSchema } from "../../accounts/schemas";
-import { json, queryOf, readJson } from "../../http/request";
-import { idSchema } from "../../ids";
+import { deleteAccountOnRequest } from "../../studies/api";
+import { staffReasonSchema } from "../../studies/schemas";
+import { json, queryOf, readJson, SMALL_BODY_BYTES } from "../../http/request";
+import { idOrNotFound, idSchema } from "../../ids";
 import { jsonObject } from "../answers";
 import type { Area } from "../define";
 
@@ -71,6 +73,26 @@ export const staffAccounts: Area = {
       answers: { 201: { description: "The link (or `mailed: true`).", schema: jsonObject } },
       errors: ["not_found", "rate_limited"],
       handle: async ({ actor, params }) => json(await issuePasswordReset(actor, params.userId), 201),
+    },
+    {
+      method: "POST",
+      path: "/staff/accounts/{userId}/deletion",
+      guard: "staff",
+      summary: "Delete an account on its holder's request, with a reason (the right to erasure)",
+      description:
+        "Withdraws them from every study under its policy, erases what they own, ends their sessions and replaces their email and name (docs/studies.md).",
+      params: account,
+      body: { schema: staffReasonSchema, example: { reason: "asked by mail on 3 March" } },
+      answers: { 200: { description: "What was done.", schema: jsonObject } },
+      errors: ["invalid_request", "unsupported_media_type", "payload_too_large", "not_found"],
+      handle: async ({ req, actor, params }) =>
+        json(
+          await deleteAccountOnRequest(
+            actor,
+            idOrNotFound("usr", params.userId),
+            await readJson(req, SMALL_BODY_BYTES),
+          ),
+        ),
     },
   ],
 };

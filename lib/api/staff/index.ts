@@ -4,6 +4,15 @@ import { staffDevices } from "./devices";
 import { staffInvitations } from "./invitations";
 import { staffLegacy } from "./legacy";
 import { staffModels } from "./models";
+import { staffStudies } from "./studies";
 
 /** The staff console's areas. Their GETs also admit support (read-only staff); every other method admits staff only. */
-export const staffAreas = [staffAccounts, staffDevices, staffInvitations, staffAudit, staffLegacy, staffModels];
+export const staffAreas = [
+  staffAccounts,
+  staffDevices,
+  staffInvitations,
+  staffAudit,
+  staffLegacy,
+  staffModels,
+  staffStudies,
+];

@@ -37,8 +37,12 @@ export const staffInvitations: Area = {
         schema: invitationInputSchema,
         example: { email: "new@example.org", name: "New Person", role: "participant" },
       },
-      answers: { 201: { description: "The invitation and its link (or `mailed: true`).", schema: jsonObject } },
-      errors: [...BODY_ERRORS, "email_taken"],
+      description:
+        "A participant's invitation may name a `studyId`: an email with a participant's account is then enrolled at once (`enrolled: true`, no link).",
+      answers: {
+        201: { description: "The invitation and its link (or `mailed: true`), or `enrolled`.", schema: jsonObject },
+      },
+      errors: [...BODY_ERRORS, "email_taken", "study_not_found", "study_closed", "conflict"],
       handle: async ({ req, actor }) => json(await inviteAccount(actor, await readJson(req)), 201),
     },
     {
@@ -47,8 +51,11 @@ export const staffInvitations: Area = {
       guard: "staff",
       summary: "Invitations from a CSV (`email,name,role`), checked line by line",
       body: { schema: bulkInvitationSchema },
-      answers: { 201: { description: "`invited` and `rejected` lines with the reason.", schema: jsonObject } },
-      errors: BODY_ERRORS,
+      description: "With `studyId` every line is a participant invited into that study (or enrolled at once).",
+      answers: {
+        201: { description: "`invited`, `enrolled` and `rejected` lines with the reason.", schema: jsonObject },
+      },
+      errors: [...BODY_ERRORS, "study_not_found", "study_closed"],
       refusals: "invitation.bulk_refused",
       handle: async ({ req, actor }) =>
         json(await bulkInviteAccounts(actor, await readJson(req, 2 * MAX_BULK_CSV_BYTES)), 201),

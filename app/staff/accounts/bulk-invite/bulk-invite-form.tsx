@@ -5,7 +5,7 @@ import { api } from "../../../_components/api";
 import { Badge } from "../../../_components/ui/badge";
 import { Button } from "../../../_components/ui/button";
 import { DataTable } from "../../../_components/ui/data-table";
-import { Field, Input, Textarea } from "../../../_components/ui/field";
+import { Field, Input, Select, Textarea } from "../../../_components/ui/field";
 import { Notice } from "../../../_components/ui/notice";
 import { InviteLink } from "../invite-link";
 
@@ -17,12 +17,14 @@ type Result = {
     mailed: boolean;
     mailError?: string;
   }[];
+  enrolled?: { line: number; email: string }[];
   rejected: { line: number; email: string | null; reason: string }[];
 };
 
 /** Paste or choose a CSV; the answer reports each line. Links (without mail) are shown once. */
-export function BulkInviteForm() {
+export function BulkInviteForm({ studies = [] }: { studies?: { id: string; name: string }[] }) {
   const [csv, setCsv] = useState("");
+  const [studyId, setStudyId] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<Result | null>(null);
@@ -35,7 +37,12 @@ export function BulkInviteForm() {
           setBusy(true);
           setError(null);
           try {
-            setResult(await api<Result>("/api/v1/staff/invitations/bulk", { method: "POST", body: { csv } }));
+            setResult(
+              await api<Result>("/api/v1/staff/invitations/bulk", {
+                method: "POST",
+                body: { csv, ...(studyId ? { studyId } : {}) },
+              }),
+            );
             setCsv("");
           } catch (err) {
             setError(err instanceof Error ? err.message : "Something went wrong.");
@@ -44,6 +51,22 @@ export function BulkInviteForm() {
           }
         }}
       >
+        {studies.length > 0 && (
+          <Field
+            id="bulk-study"
+            label="Study"
+            hint="With a study, every line is a participant invited into it; one who already has an account is enrolled at once."
+          >
+            <Select id="bulk-study" value={studyId} onChange={(e) => setStudyId(e.target.value)}>
+              <option value="">No study</option>
+              {studies.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        )}
         <Field id="bulk-file" label="CSV file">
           <Input
             id="bulk-file"
@@ -77,7 +100,8 @@ export function BulkInviteForm() {
       {result && (
         <section aria-labelledby="report-title" data-testid="bulk-report" className="space-y-4">
           <h2 id="report-title" className="text-lg font-semibold">
-            {result.invited.length} invited, {result.rejected.length} rejected
+            {result.invited.length} invited, {result.enrolled ? `${result.enrolled.length} enrolled, ` : ""}
+            {result.rejected.length} rejected
           </h2>
           {result.rejected.length > 0 && (
             <DataTable

@@ -87,6 +87,17 @@ export default async function StaffDevicePage({ params }: { params: Promise<{ de
             : device.viewers.map((v) => <Truncate key={v.id} value={`${v.email} (${v.name})`} />),
           "device-viewers",
         )}
+        {fact(
+          "Study",
+          device.study ? (
+            <Link href={`/staff/studies/${device.study.id}`} className="block truncate" title={device.study.name}>
+              {device.study.name}
+            </Link>
+          ) : (
+            <span className="text-muted">None</span>
+          ),
+          "device-study",
+        )}
         {fact("Measurement interval", `${device.measurementIntervalSeconds} s`, "device-interval")}
         {fact("Claimed", <Time value={device.createdAt} />)}
         {fact("Last seen", ago(device.lastSeenAt))}
