@@ -158,3 +158,41 @@ test("the API reference tries a read with a token, sending no cookie", async ({ 
   expect(page.url()).not.toContain("clk_");
   await api.dispose();
 });
+
+test("a study token reads that study's dashboard and export, pseudonymously, and no other study", async () => {
+  const staff = await staffApi();
+  const newStudy = async (name: string) => {
+    const r = await staff.post("/api/v1/staff/studies", {
+      data: {
+        name: { en: name },
+        description: { en: `The ${name} study.` },
+        contactEmail: "study-desk@e2e.example.org",
+        startsOn: "2026-01-01",
+        endsOn: "2027-12-31",
+        dataPolicy: "retain",
+      },
+    });
+    expect(r.status(), await r.text()).toBe(201);
+    return (await r.json()).id as string;
+  };
+  const study = await newStudy(`Token study ${Date.now()}`);
+  const other = await newStudy(`Other study ${Date.now()}`);
+  const made = await staff.post("/api/v1/me/tokens", {
+    data: { name: "Nightly export", scopes: [`study:${study}:read`], expiresInDays: 1 },
+  });
+  expect(made.status()).toBe(201);
+  const program = await bearer((await made.json()).token);
+  const dashboard = await program.get(`/api/v1/research/studies/${study}/dashboard`);
+  expect(dashboard.status()).toBe(200);
+  expect(await dashboard.text()).not.toMatch(/@|usr_/);
+  const zip = await program.get(`/api/v1/research/studies/${study}/export`);
+  expect(zip.status()).toBe(200);
+  expect(zip.headers()["content-type"]).toBe("application/zip");
+  expect((await zip.body()).subarray(0, 2).toString()).toBe("PK");
+  const refused = await program.get(`/api/v1/research/studies/${other}/export`);
+  expect(refused.status()).toBe(403);
+  expect((await refused.json()).code).toBe("insufficient_scope");
+  expect((await program.get("/api/v1/staff/devices")).status()).toBe(403);
+  await program.dispose();
+  await staff.dispose();
+});

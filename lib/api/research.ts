@@ -31,19 +31,27 @@ export const research: Area = {
       method: "GET",
       path: "/research/studies/{studyId}/dashboard",
       guard: "owner",
+      token: "study:read",
       summary: "A study's dashboard: funnel, completeness per day, silent devices",
+      description:
+        "Staff and support also see the contact details of a silent device's participant, except when reading with an API token (pseudonymous only).",
       params: study,
       query: dashboardQuerySchema,
       answers: { 200: { description: "`funnel`, `completeness`, `silent`, `silentHours`.", schema: jsonObject } },
       errors: ["invalid_request", "study_not_found"],
       refusals: "study.read_refused",
-      handle: async ({ req, user, params }) =>
-        json(await dashboardRequest(user, idOrNotFound("stu", params.studyId), queryOf(req))),
+      handle: async ({ req, user, params, tokenId }) =>
+        json(
+          await dashboardRequest(user, idOrNotFound("stu", params.studyId), queryOf(req), {
+            pseudonymousOnly: tokenId !== undefined,
+          }),
+        ),
     },
     {
       method: "GET",
       path: "/research/studies/{studyId}/export",
       guard: "owner",
+      token: "study:read",
       summary: "A study's export: a Frictionless Data Package as a streamed zip (audited)",
       params: study,
       answers: { 200: { description: "datapackage.json, README.md and three CSV files.", type: "application/zip" } },

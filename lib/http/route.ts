@@ -24,7 +24,12 @@ export type RouteContext = {
   /** What a refusal of this request is audited with, besides its code (for example the sid). */
   auditContext: Record<string, unknown>;
 };
-export type UserRouteContext = RouteContext & { user: SessionUser; actor: Actor };
+export type UserRouteContext = RouteContext & {
+  user: SessionUser;
+  actor: Actor;
+  /** Set when an API token, not a session, authenticated the request (docs/integrations.md). */
+  tokenId?: string;
+};
 
 export type RouteOptions = {
   /** Audit every refusal (4xx AppError) of this route under this action, capped per caller. */
@@ -118,7 +123,7 @@ export function userRoute(
       if (bearer !== null) {
         const caller = await asTokenCaller(c, bearer, opts.token);
         c.auditContext.actor = caller.actor;
-        return handler({ ...c, user: caller.user, actor: caller.actor });
+        return handler({ ...c, user: caller.user, actor: caller.actor, tokenId: caller.tokenId });
       }
       let user: SessionUser;
       let found: SessionUser | null | undefined;

@@ -156,9 +156,19 @@ export async function readableStudiesRequest(user: Pick<SessionUser, "id" | "rol
 }
 
 /** The dashboard of a study `user` may read; `study_not_found` otherwise. Contacts for staff only. */
-export async function dashboardRequest(user: Pick<SessionUser, "id" | "role">, studyId: string, query: unknown) {
+/**
+ * A study's dashboard for whoever may read it. `pseudonymousOnly` (a program reading with an API
+ * token) leaves out the contact details staff would otherwise see beside silent devices.
+ */
+export async function dashboardRequest(
+  user: Pick<SessionUser, "id" | "role">,
+  studyId: string,
+  query: unknown,
+  { pseudonymousOnly = false }: { pseudonymousOnly?: boolean } = {},
+) {
   const db = await getDb();
-  const reader = await studyReader(db, user, studyId);
+  const found = await studyReader(db, user, studyId);
+  const reader = pseudonymousOnly ? { ...found, contacts: false } : found;
   return studyDashboard(db, env().secretKey, reader, parseOrThrow(dashboardQuerySchema, query));
 }
 
