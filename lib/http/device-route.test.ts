@@ -88,6 +88,46 @@ describe("deviceRoute (signed device API)", () => {
     expect(res.headers.get("date")).toBeTruthy();
   });
 
+  it("answers a revoked credential's report and poll with credential_revoked, MACed with its secret, kept or not", async () => {
+    const owner = await insertAccount(database.db, "route");
+    const dev = await claimTestDevice(database, cfg(), owner);
+    const signed = (method: string, p: string, payload = "") => {
+      const { header, nonce } = authorizationHeader(
+        dev.credentialId,
+        dev.secret,
+        method,
+        p,
+        Math.floor(Date.now() / 1000),
+        payload,
+      );
+      return call("", method, p, {
+        headers: { authorization: header, "content-type": "application/json" },
+        body: payload || undefined,
+      }).then((r) => ({ ...r, nonce }));
+    };
+    const report = (t: number) =>
+      JSON.stringify({ measurements: [{ property: "temperature", time: 1768478340 + t, value: 20 }] });
+    // Both routes seen once while the credential is good (this process keeps it), then revoked.
+    expect((await signed("POST", "/api/v1/devices/me/measurements", report(0))).res.status).toBe(200);
+    expect((await signed("GET", "/api/v1/devices/me")).res.status).toBe(200);
+    await database.db
+      .update(deviceCredentials)
+      .set({ revokedAt: new Date() })
+      .where(eq(deviceCredentials.id, dev.credentialId));
+    for (const [method, p, payload] of [
+      ["POST", "/api/v1/devices/me/measurements", report(1)],
+      ["GET", "/api/v1/devices/me", ""],
+      ["POST", "/api/v1/devices/me/measurements", report(2)],
+    ] as const) {
+      const r = await signed(method, p, payload);
+      expect(r.res.status, `${method} ${p}`).toBe(401);
+      expect(r.body.code, `${method} ${p}`).toBe("credential_revoked");
+      expect(r.res.headers.get("claimlink-response-mac"), `${method} ${p}`).toBe(
+        expectedResponseMac(dev.secret, r.nonce, 401, r.text),
+      );
+    }
+  });
+
   it("refuses the same signed request replayed (replayed_nonce), still MACed, audited with the credential", async () => {
     const owner = await insertAccount(database.db, "route");
     const dev = await claimTestDevice(database, cfg(), owner);
