@@ -43,6 +43,11 @@ export default async function DevicesPage() {
           </div>
         </section>
       )}
+      {active.length > 0 && (
+        <h2 className="mb-3 text-lg font-semibold" id="devices-head">
+          Devices
+        </h2>
+      )}
       {owned.length === 0 ? (
         <EmptyState
           title="No devices yet"

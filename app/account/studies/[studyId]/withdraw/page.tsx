@@ -4,7 +4,9 @@ import { requireUserPage } from "@/lib/auth/current";
 import { AppError } from "@/lib/errors";
 import { listMyStudies, previewMyWithdrawal } from "@/lib/studies/api";
 import { localized } from "../../../../_components/localized";
+import { ErasureProgress } from "../../../../_components/erasure-progress";
 import { Card } from "../../../../_components/ui/card";
+import { Notice } from "../../../../_components/ui/notice";
 import { Main } from "../../../../_components/ui/main";
 import { PageHeader } from "../../../../_components/ui/page-header";
 import { WithdrawForm } from "./withdraw-form";
@@ -18,12 +20,35 @@ export const metadata: Metadata = { title: "Withdraw from a study" };
 export default async function WithdrawPage({ params }: { params: Promise<{ studyId: string }> }) {
   const { studyId } = await params;
   const user = await requireUserPage(`/account/studies/${encodeURIComponent(studyId)}/withdraw`);
+  const study = (await listMyStudies(user)).find((s) => s.studyId === studyId);
+  if (!study) notFound();
+  const name = localized(study.name);
+  if (study.withdrawnAt)
+    return (
+      <Main width="narrow">
+        <PageHeader title={`Withdraw from ${name}`} back={{ href: "/account", label: "Your account" }} />
+        <Notice tone="ok" title={`You have withdrawn from ${name}`} data-testid="withdrawn">
+          <p>
+            {study.dataPolicy === "retain"
+              ? "The data collected until then stays in the study, without your name or email."
+              : "Your data in the study is deleted."}
+          </p>
+          {study.erasure && (
+            <ErasureProgress
+              erasureId={study.erasure.id}
+              initial={{
+                readingsDeleted: study.erasure.readingsDeleted,
+                completedAt: study.erasure.completedAt ? study.erasure.completedAt.toISOString() : null,
+              }}
+            />
+          )}
+        </Notice>
+      </Main>
+    );
   const preview = await previewMyWithdrawal(user, studyId).catch((err) => {
     if (err instanceof AppError && err.code === "study_not_found") notFound();
     throw err;
   });
-  const study = (await listMyStudies(user)).find((s) => s.studyId === studyId);
-  const name = localized(study?.name);
   const erase = preview.dataPolicy === "erase";
   const n = preview.devices.length;
   const readings = preview.readings.toLocaleString("en-GB");
@@ -38,15 +63,9 @@ export default async function WithdrawPage({ params }: { params: Promise<{ study
         <h2 className="text-base font-semibold">What happens when you withdraw</h2>
         <ul className="mt-3 list-disc space-y-2 ps-5 text-sm">
           <li>
-            {n === 0 ? (
-              "You have no devices in this study."
-            ) : (
-              <>
-                Your {n === 1 ? "device" : `${n} devices`} in this study (
-                {preview.devices.map((d) => d.name).join(", ")}) stop sending data at once and are released from your
-                account.
-              </>
-            )}
+            {n === 0
+              ? "You have no devices in this study."
+              : `${n === 1 ? "Your device" : `Your ${n} devices`} in this study (${preview.devices.map((d) => d.name).join(", ")}) ${n === 1 ? "stops" : "stop"} sending data at once and ${n === 1 ? "is" : "are"} released from your account.`}
           </li>
           {erase ? (
             <>

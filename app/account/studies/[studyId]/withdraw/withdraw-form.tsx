@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { api } from "../../../../_components/api";
 import { ErasureProgress } from "../../../../_components/erasure-progress";
@@ -11,7 +10,6 @@ import { Notice } from "../../../../_components/ui/notice";
 type Withdrawal = { dataPolicy: "erase" | "retain"; devices: number; erasureId: string | null };
 
 export function WithdrawForm({ studyId, studyName }: { studyId: string; studyName: string }) {
-  const router = useRouter();
   const [done, setDone] = useState<Withdrawal | null>(null);
   if (done)
     return (
@@ -45,7 +43,6 @@ export function WithdrawForm({ studyId, studyName }: { studyId: string; studyNam
         onConfirm={async () => {
           const r = await api<Withdrawal>(`/api/v1/me/studies/${studyId}/withdrawal`, { method: "POST" });
           setDone(r);
-          router.refresh();
         }}
       />
       <ButtonLink href="/account" variant="secondary">
