@@ -14,7 +14,11 @@ export type AppProcess = {
   kill(): Promise<void>;
 };
 
-export async function startApp(port: number, env: Record<string, string>, o: { keepData?: boolean } = {}) {
+export async function startApp(
+  port: number,
+  env: Record<string, string>,
+  o: { keepData?: boolean; startSeconds?: number } = {},
+) {
   const child: ChildProcess = spawn(process.execPath, [path.resolve("scripts/e2e-server.mjs")], {
     env: {
       ...process.env,
@@ -31,7 +35,8 @@ export async function startApp(port: number, env: Record<string, string>, o: { k
       () => false,
     );
     if (ok) break;
-    if (i > 300 || child.exitCode !== null) throw new Error(`the app on port ${port} did not start`);
+    if (i > (o.startSeconds ?? 30) * 10 || child.exitCode !== null)
+      throw new Error(`the app on port ${port} did not start`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const stop = () =>

@@ -47,7 +47,8 @@ async function inDb<T = unknown>(...cmds: Record<string, unknown>[]): Promise<T[
     { env, encoding: "utf8" },
   );
   if (r.status !== 0) throw new Error(`study-db failed: ${r.stderr}`);
-  if (!app) app = await startApp(PORT, APP_ENV, { keepData: true });
+  // A loaded machine (two cores shared) may take a while to start Next.
+  if (!app) app = await startApp(PORT, APP_ENV, { keepData: true, startSeconds: 120 });
   return JSON.parse(r.stdout) as T[];
 }
 
