@@ -1,21 +1,20 @@
 import { canReadStaffData } from "@/lib/auth/roles";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/current";
+import { myStudiesAwaitingConsent } from "@/lib/studies/participant-api";
 import { ButtonLink } from "./_components/ui/button";
 import { Main } from "./_components/ui/main";
 
 export default async function HomePage() {
   const user = await getCurrentUser();
-  if (user)
-    redirect(
-      user.mustEnrol
-        ? "/account/security"
-        : canReadStaffData(user.role)
-          ? "/staff/accounts"
-          : user.role === "researcher"
-            ? "/research"
-            : "/devices",
-    );
+  if (user) {
+    if (user.mustEnrol) redirect("/account/security");
+    if (canReadStaffData(user.role)) redirect("/staff/accounts");
+    if (user.role === "researcher") redirect("/research");
+    // A study's consent (a first one, or a new version that asks again) comes before anything else.
+    const [waiting] = await myStudiesAwaitingConsent(user);
+    redirect(waiting ? `/studies/${waiting.studyId}/consent` : "/devices");
+  }
   return (
     <Main width="narrow" className="flex flex-col justify-center">
       <div className="rounded-xl border border-line bg-surface p-6 text-center shadow-xs sm:p-8">

@@ -57,6 +57,8 @@ const refusing = (route: string, path: (ids: Ids) => string, served: string[], s
     status,
   }));
 
+const GUARD_STUDY = "stu_AAAAAAAAAAAAAAAA";
+
 // Realistic ids: each names an object that exists and belongs to the owner (or to staff's data).
 const ROUTES: Row[] = [
   { method: "GET", route: "/api/auth/[...nextauth]", guard: "public", path: () => "/api/auth/session" },
@@ -346,6 +348,38 @@ const ROUTES: Row[] = [
     route: "/api/v1/staff/accounts/[userId]/password-reset",
     guard: "staff",
     path: (i) => `/api/v1/staff/accounts/${i.userId}/password-reset`,
+  },
+  // A participant's studies: no study exists in this spec (staff make them), so the id is only
+  // well-formed; anyone but a participant of it gets study_not_found, as for one that does not exist.
+  { method: "GET", route: "/api/v1/me/studies", guard: "user", path: () => "/api/v1/me/studies" },
+  ...(["GET", "POST"] as const).flatMap((method) =>
+    ["consent", "withdrawal"].map((leaf): Row => ({
+      method,
+      route: `/api/v1/me/studies/[studyId]/${leaf}`,
+      guard: "owner",
+      path: () => `/api/v1/me/studies/${GUARD_STUDY}/${leaf}`,
+      body: leaf === "consent" && method === "POST" ? () => ({ versionId: "cnv_AAAAAAAAAAAAAAAA" }) : undefined,
+    })),
+  ),
+  ...(["GET", "PUT"] as const).map((method): Row => ({
+    method,
+    route: "/api/v1/me/studies/[studyId]/intake",
+    guard: "owner",
+    path: () => `/api/v1/me/studies/${GUARD_STUDY}/intake`,
+    body: method === "PUT" ? () => ({ answers: { itq_AAAAAAAAAAAAAAAA: 1 } }) : undefined,
+  })),
+  {
+    method: "GET",
+    route: "/api/v1/me/erasures/[erasureId]",
+    guard: "owner",
+    path: () => "/api/v1/me/erasures/ers_AAAAAAAAAAAAAAAA",
+  },
+  {
+    method: "POST",
+    route: "/api/v1/me/deletion",
+    guard: "user",
+    path: () => "/api/v1/me/deletion",
+    body: () => ({ password: "not the password" }),
   },
   { method: "GET", route: "/api/v1/me/sessions", guard: "user", path: () => "/api/v1/me/sessions" },
   { method: "GET", route: "/api/v1/devices", guard: "user", path: () => "/api/v1/devices" },

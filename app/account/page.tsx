@@ -4,10 +4,13 @@ import { listMySessions } from "@/lib/accounts/api";
 import { requireUserPage } from "@/lib/auth/current";
 import { describeUserAgent } from "@/lib/auth/user-agent";
 import { myNotices } from "@/lib/devices/api";
+import { listMyStudies } from "@/lib/studies/participant-api";
 import { Badge } from "../_components/ui/badge";
 import { Panel } from "../_components/ui/card";
 import { Main } from "../_components/ui/main";
 import { PageHeader } from "../_components/ui/page-header";
+import { DeleteAccount } from "./delete-account";
+import { MyStudies } from "./my-studies";
 import { NoticeSettings } from "./notice-settings";
 import { NameForm, PasswordForm } from "./profile-forms";
 import { SessionList } from "./session-list";
@@ -16,7 +19,11 @@ export const metadata: Metadata = { title: "Your account" };
 
 export default async function AccountPage() {
   const user = await requireUserPage("/account");
-  const [{ sessions }, notices] = await Promise.all([listMySessions(user), myNotices(user)]);
+  const [{ sessions }, notices, studies] = await Promise.all([
+    listMySessions(user),
+    myNotices(user),
+    listMyStudies(user),
+  ]);
   return (
     <Main>
       <PageHeader
@@ -29,6 +36,11 @@ export default async function AccountPage() {
         }
       />
       <div className="space-y-5">
+        {studies.length > 0 && (
+          <Panel title="Your studies" id="studies">
+            <MyStudies studies={studies} />
+          </Panel>
+        )}
         <Panel title="Name">
           <NameForm name={user.name} />
         </Panel>
@@ -79,6 +91,9 @@ export default async function AccountPage() {
               current: s.current,
             }))}
           />
+        </Panel>
+        <Panel title="Delete my account" id="delete-account">
+          <DeleteAccount inStudies={studies.some((s) => !s.withdrawnAt)} />
         </Panel>
       </div>
     </Main>

@@ -6,6 +6,7 @@ import { parseScannedCode, parseTypedCode, type ClaimCode } from "@/lib/provisio
 import { api, ApiError } from "../_components/api";
 import { Button, ButtonLink } from "../_components/ui/button";
 import { Card } from "../_components/ui/card";
+import { Field, Select } from "../_components/ui/field";
 import { Notice } from "../_components/ui/notice";
 import { refusalFor, STALE_CODE, type Next } from "./messages";
 import { CodeEntry, WaitingHint } from "./code-entry";
@@ -30,6 +31,7 @@ type ClaimView = {
 };
 type Preview = { model: string; firmware: string };
 type Replacing = { id: string; name: string; model: string };
+type StudyChoice = { id: string; name: string };
 
 type Phase =
   | { step: "idle" }
@@ -62,11 +64,14 @@ export function ClaimFlow({
   autoSubmit,
   replacing,
   replacesUnknown,
+  studies = [],
 }: {
   signedIn: boolean;
   autoSubmit: boolean;
   replacing: Replacing | null;
   replacesUnknown: boolean;
+  /** The open studies the person takes part in; with more than one they choose which a device is for. */
+  studies?: StudyChoice[];
 }) {
   const router = useRouter();
   const [phase, setPhase] = useState<Phase>({ step: "idle" });
@@ -78,6 +83,8 @@ export function ClaimFlow({
   const [noCamera, setNoCamera] = useState(false);
   // A string, stable across re-renders (the object from the server is not).
   const replacingId = replacing?.id ?? null;
+  const [studyId, setStudyId] = useState<string>("");
+  const chooseStudy = studies.length > 1;
 
   const submit = useCallback(
     async (code: ClaimCode, preview: Preview | null, confirmedReplace: boolean) => {
@@ -88,7 +95,12 @@ export function ClaimFlow({
       try {
         const started = await api<ClaimView>("/api/v1/claims", {
           method: "POST",
-          body: { sid: code.sid, pop: code.pop, ...(replacingId && confirmedReplace ? { replaces: replacingId } : {}) },
+          body: {
+            sid: code.sid,
+            pop: code.pop,
+            ...(replacingId && confirmedReplace ? { replaces: replacingId } : {}),
+            ...(studyId ? { study: studyId } : {}),
+          },
         });
         const reported = started.model ? { model: started.model, firmware: started.firmware ?? "" } : preview;
         setPhase({ step: "waiting", claimId: started.claimId, since: Date.now(), preview: reported });
@@ -114,7 +126,7 @@ export function ClaimFlow({
         busy.current = false;
       }
     },
-    [replacingId, router],
+    [replacingId, router, studyId],
   );
 
   /** A code to be confirmed first: the device's model and firmware are looked up to show. */
@@ -210,6 +222,26 @@ export function ClaimFlow({
         </Notice>
       )}
       {phase.step === "idle" && <p className="text-sm text-muted">Getting ready…</p>}
+
+      {chooseStudy && (phase.step === "scan" || phase.step === "confirm") && (
+        <Card className="p-4 sm:p-5">
+          <Field id="claim-study" label="Which study is this device for?" hint="You take part in more than one study.">
+            <Select
+              id="claim-study"
+              value={studyId}
+              onChange={(e) => setStudyId(e.target.value)}
+              data-testid="claim-study"
+            >
+              <option value="">Choose a study…</option>
+              {studies.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        </Card>
+      )}
 
       {phase.step === "scan" && (
         <Card className="p-4 sm:p-5">
@@ -326,6 +358,7 @@ export function ClaimFlow({
                 {phase.next === "retry" ? "Try again" : "Scan again"}
               </Button>
             )}
+            {phase.next === "consent" && <ButtonLink href="/">Read the consent text</ButtonLink>}
             <ButtonLink variant="secondary" href="/devices">
               Your devices
             </ButtonLink>

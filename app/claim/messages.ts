@@ -3,7 +3,7 @@ import { tryAgainIn } from "@/lib/format";
 // What the claim page says for each refusal (docs/protocol.md section 2) and failed claim, and what
 // it offers next. Devices branch on codes; people get sentences.
 
-export type Next = "scan" | "devices" | "retry";
+export type Next = "scan" | "devices" | "retry" | "consent";
 export type Refusal = { message: string; next: Next };
 
 export function refusalFor(code: string, retryAfterSeconds?: number): Refusal {
@@ -44,6 +44,28 @@ export function refusalFor(code: string, retryAfterSeconds?: number): Refusal {
       };
     case "not_owner":
       return { message: "You can only replace a device of your own.", next: "devices" };
+    case "study_required":
+      return {
+        message:
+          "You take part in more than one study. Choose which study this device is for, then scan its code again.",
+        next: "scan",
+      };
+    case "consent_required":
+      return {
+        message:
+          "Before you claim a device for your study, read its consent text and consent (the text may have changed since you last read it).",
+        next: "consent",
+      };
+    case "model_not_in_study":
+      return {
+        message:
+          "This device's model is not one your study uses. Check that it is the device the study's team gave you; if it is, contact them.",
+        next: "devices",
+      };
+    case "study_closed":
+      return { message: "Your study is not open for new devices right now.", next: "devices" };
+    case "study_not_found":
+      return { message: "You are not in that study. Choose one of your studies and scan again.", next: "scan" };
     case "rate_limited":
       return { message: `Too many claim attempts. ${tryAgainIn(retryAfterSeconds ?? 60)}`, next: "retry" };
     case "user_declined":

@@ -4,6 +4,8 @@ import { redirect } from "next/navigation";
 import { getCurrentUser, SECURITY_PAGE } from "@/lib/auth/current";
 import { replaceableDevice } from "@/lib/devices/api";
 import { isId } from "@/lib/ids";
+import { listMyStudies } from "@/lib/studies/participant-api";
+import { localized } from "../_components/localized";
 import { Main } from "../_components/ui/main";
 import { PageHeader } from "../_components/ui/page-header";
 import { ClaimFlow } from "./claim-flow";
@@ -22,6 +24,11 @@ export default async function ClaimPage({ searchParams }: { searchParams: Promis
   const autoSubmit = (await headers()).get("sec-fetch-site") === "none";
   const replaces = (await searchParams).replaces;
   const replacing = user && isId("dev", replaces) ? await replaceableDevice(user, replaces) : null;
+  const studies = user
+    ? (await listMyStudies(user))
+        .filter((s) => !s.withdrawnAt && (s.status === "recruiting" || s.status === "running"))
+        .map((s) => ({ id: s.studyId, name: localized(s.name) }))
+    : [];
   return (
     <Main>
       <div className="mx-auto max-w-xl">
@@ -34,6 +41,7 @@ export default async function ClaimPage({ searchParams }: { searchParams: Promis
           autoSubmit={autoSubmit}
           replacing={replacing}
           replacesUnknown={!!user && replaces !== undefined && !replacing}
+          studies={studies}
         />
       </div>
     </Main>

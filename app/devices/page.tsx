@@ -4,6 +4,7 @@ import Link from "next/link";
 import { requireUserPage } from "@/lib/auth/current";
 import { myDevices } from "@/lib/devices/api";
 import type { DeviceSummary } from "@/lib/devices/views";
+import { listMyStudies } from "@/lib/studies/participant-api";
 import { ago, formatValue, propertyLabel } from "../_components/format";
 import { StatusBadge } from "../_components/status-badge";
 import { Time } from "../_components/time";
@@ -11,12 +12,14 @@ import { ButtonLink } from "../_components/ui/button";
 import { EmptyState } from "../_components/ui/empty-state";
 import { Main } from "../_components/ui/main";
 import { PageHeader } from "../_components/ui/page-header";
+import { StudyChecklist } from "./study-checklist";
 
 export const metadata: Metadata = { title: "Your devices" };
 
 export default async function DevicesPage() {
   const user = await requireUserPage("/devices");
-  const { owned, shared, released } = await myDevices(user);
+  const [{ owned, shared, released }, studies] = await Promise.all([myDevices(user), listMyStudies(user)]);
+  const active = studies.filter((s) => !s.withdrawnAt && (s.status === "recruiting" || s.status === "running"));
   return (
     <Main width="wide">
       <PageHeader
@@ -28,6 +31,23 @@ export default async function DevicesPage() {
           </ButtonLink>
         }
       />
+      {active.length > 0 && (
+        <section aria-labelledby="studies-head" className="mb-8">
+          <h2 id="studies-head" className="mb-3 text-lg font-semibold">
+            {active.length === 1 ? "Your study" : "Your studies"}
+          </h2>
+          <div className="grid gap-3 lg:grid-cols-2">
+            {active.map((s) => (
+              <StudyChecklist key={s.studyId} study={s} />
+            ))}
+          </div>
+        </section>
+      )}
+      {active.length > 0 && (
+        <h2 className="mb-3 text-lg font-semibold" id="devices-head">
+          Devices
+        </h2>
+      )}
       {owned.length === 0 ? (
         <EmptyState
           title="No devices yet"

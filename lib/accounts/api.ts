@@ -49,6 +49,7 @@ import {
 import { idOrNotFound, notFound } from "../ids";
 import { inviteToStudy } from "../studies/enrol";
 import { findUserByEmail, getUser, listUsers, setUserDisabled, setUserRole } from "./users";
+import { invitationStudy } from "../studies/participant";
 
 // The account use cases as the API routes and pages call them: each takes what the edge
 // parsed, runs one use case on the app database, and returns a DTO.
@@ -61,7 +62,10 @@ function invitationOptions() {
 /** What an invitation link's page shows before the invitee chooses a password (the route audits refusals). */
 export async function lookupInvitationRequest(body: unknown, ip: string | null) {
   const token = (body as { token?: unknown } | null)?.token;
-  return lookupInvitation(await getDb(), token, ip);
+  const db = await getDb();
+  const { studyId, ...invitation } = await lookupInvitation(db, token, ip);
+  // A study's invitee reads its description and consent text before choosing a password.
+  return { ...invitation, study: studyId ? await invitationStudy(db, studyId) : null };
 }
 
 export async function acceptInvitationRequest(body: unknown, ip: string | null) {

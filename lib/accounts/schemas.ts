@@ -91,3 +91,6 @@ export type AcceptInvitationInput = z.infer<typeof acceptInvitationSchema>;
 export const newUser = (input: unknown): NewUser => parseOrThrow(newUserSchema, input);
 export const invitationInput = (input: unknown): InvitationInput => parseOrThrow(invitationInputSchema, input);
 export const acceptInput = (input: unknown): AcceptInvitationInput => parseOrThrow(acceptInvitationSchema, input);
+
+/** "Delete my account": the current password confirms it (a session alone is not enough). */
+export const deleteMyAccountSchema = z.strictObject({ password: z.string().min(1, "is required").max(256) });

@@ -22,6 +22,12 @@ const CLAIM_ERRORS = [
   "device_owned_by_other",
   "not_owner",
   "rate_limited",
+  // A claim for a study (docs/studies.md "Claiming for a study").
+  "study_required",
+  "study_not_found",
+  "study_closed",
+  "consent_required",
+  "model_not_in_study",
 ] as const;
 
 export const claims: Area = {
@@ -35,7 +41,7 @@ export const claims: Area = {
       guard: "user",
       summary: "Claim the device showing a code",
       description:
-        "`sid` and `pop` come from the QR (`/claim#<sid>.<pop>`); case, spaces and dashes do not matter. `replaces` names the caller's own device whose record the new hardware continues.",
+        "`sid` and `pop` come from the QR (`/claim#<sid>.<pop>`); case, spaces and dashes do not matter. `replaces` names the caller's own device whose record the new hardware continues. `study` names the study the device is for; needed only by someone in more than one.",
       body: {
         schema: claimRequestSchema,
         example: { sid: "MFRGGZDFMZTWQ2LKNNWG23TPOA", pop: "GEZDGNBVGY3TQOJQGEZDGNBVGY" },

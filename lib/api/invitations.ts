@@ -29,7 +29,11 @@ export const invitations: Area = {
       description: "POST, not GET: the token travels in the body, never in a URL.",
       body: { schema: z.strictObject({ token: invitationTokenSchema }) },
       answers: {
-        200: { description: "`email`, `name` and `expiresAt` of the pending invitation.", schema: jsonObject },
+        200: {
+          description:
+            "`email`, `name` and `expiresAt` of the pending invitation, and `study` (its name, description, data policy and current consent text) when it names an open study.",
+          schema: jsonObject,
+        },
       },
       errors: LINK_ERRORS,
       refusals: "invitation.lookup_refused",

@@ -11,6 +11,7 @@ import { devicesMe } from "./devices-me";
 import { invitations } from "./invitations";
 import { legacy } from "./legacy";
 import { me } from "./me";
+import { meStudies } from "./me-studies";
 import { passwordResets } from "./password-resets";
 import { provisioning } from "./provisioning";
 import { research } from "./research";
@@ -56,6 +57,7 @@ export const AREAS: Area[] = [
   claims,
   devices,
   me,
+  meStudies,
   invitations,
   passwordResets,
   legacy,

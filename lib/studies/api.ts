@@ -2,7 +2,6 @@ import type { SessionUser } from "../auth/config";
 import type { Actor } from "../audit/record";
 import { getDb } from "../db/client";
 import { env } from "../env";
-import { logInternalError } from "../errors/problem";
 import { parseOrThrow } from "../errors/validate";
 import {
   grantResearcher,
@@ -14,7 +13,7 @@ import {
 } from "./access";
 import { listConsentVersions, reviseConsent } from "./consent-versions";
 import { studyDashboard } from "./dashboard";
-import { runErasure } from "./erasure";
+import { eraseLater } from "./erase-later";
 import { exportStudy } from "./export";
 import { listIntakeQuestions, setIntakeQuestions } from "./intake";
 import { listOnboardingSteps, setOnboardingSteps } from "./onboarding";
@@ -121,18 +120,6 @@ export async function grantResearcherRequest(actor: Actor, studyId: string, body
 
 export async function revokeResearcherRequest(actor: Actor, studyId: string, userId: string) {
   await revokeResearcher(await getDb(), actor, studyId, userId);
-}
-
-/** Runs erasures after the answer; one that fails or is cut off is finished by housekeeping. */
-export function eraseLater(erasureIds: (string | null)[]) {
-  for (const id of erasureIds)
-    if (id)
-      setImmediate(
-        () =>
-          void getDb()
-            .then((db) => runErasure(db, id))
-            .catch((err) => logInternalError("study-erasure", err)),
-      );
 }
 
 /** Staff withdraw a participant on their request, with a reason; the erasure (under `erase`) runs after. */
