@@ -1,13 +1,13 @@
 import path from "node:path";
 import { expect, test, type APIRequestContext, type APIResponse, type Page } from "@playwright/test";
 import { and, eq, sql } from "drizzle-orm";
-import { fromBuffer, type Entry, type ZipFile } from "yauzl";
 import { UntrustedAnswer, type DeviceClient } from "../device/client";
 import { openDatabase, type Db } from "../lib/db/client";
 import { devices, measurements } from "../lib/db/schema";
 import { consentToStudy } from "../lib/studies/consent";
 import { currentConsentVersion } from "../lib/studies/consent-versions";
 import { runErasure } from "../lib/studies/erasure";
+import { unzip } from "../lib/studies/unzip";
 import { withdrawFromStudy } from "../lib/studies/withdraw";
 import { claimDevice, signedInApi } from "./api";
 import { startApp, type AppProcess } from "./app-process";
@@ -46,31 +46,6 @@ async function onDatabase<T>(fn: (db: Db) => Promise<T>): Promise<T> {
     await d.close();
     app = await startApp(PORT, {}, { keepData: true, startSeconds: 90 });
   }
-}
-
-/** Every file of a zip, by name. */
-async function unzip(buf: Buffer): Promise<Map<string, string>> {
-  const zip = await new Promise<ZipFile>((ok, fail) =>
-    fromBuffer(buf, { lazyEntries: true }, (err, z) => (err ? fail(err) : ok(z))),
-  );
-  const files = new Map<string, string>();
-  await new Promise<void>((done, fail) => {
-    zip.on("entry", (entry: Entry) =>
-      zip.openReadStream(entry, (err, stream) => {
-        if (err) return fail(err);
-        const parts: Buffer[] = [];
-        stream.on("data", (c: Buffer) => parts.push(c));
-        stream.on("end", () => {
-          files.set(entry.fileName, Buffer.concat(parts).toString("utf8"));
-          zip.readEntry();
-        });
-      }),
-    );
-    zip.on("end", done);
-    zip.on("error", fail);
-    zip.readEntry();
-  });
-  return files;
 }
 
 /** A CSV's rows as objects (the export's cells hold no commas or quotes in these tests). */

@@ -1,13 +1,11 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { requireUserPage } from "@/lib/auth/current";
 import { readableStudiesRequest } from "@/lib/studies/api";
-import { Badge } from "../_components/ui/badge";
 import { DataTable } from "../_components/ui/data-table";
 import { EmptyState } from "../_components/ui/empty-state";
 import { Main } from "../_components/ui/main";
 import { PageHeader } from "../_components/ui/page-header";
-import { STATUS_TONE, studyName } from "../staff/studies/study-text";
+import { studyColumns } from "../staff/studies/study-text";
 
 export const metadata: Metadata = { title: "Your studies" };
 
@@ -30,26 +28,7 @@ export default async function ResearchPage() {
           data-testid="research-studies"
           rows={studies}
           rowKey={(s) => s.id}
-          columns={[
-            {
-              key: "name",
-              header: "Study",
-              primary: true,
-              cell: (s) => (
-                <Link href={`/research/${s.id}`} className="font-medium">
-                  {studyName(s.name)}
-                </Link>
-              ),
-            },
-            {
-              key: "status",
-              header: "Status",
-              nowrap: true,
-              cell: (s) => <Badge tone={STATUS_TONE[s.status]}>{s.status}</Badge>,
-            },
-            { key: "dates", header: "Dates (UTC)", nowrap: true, cell: (s) => `${s.startsOn} – ${s.endsOn}` },
-            { key: "policy", header: "On withdrawal", nowrap: true, cell: (s) => s.dataPolicy },
-          ]}
+          columns={[...studyColumns((s) => `/research/${s.id}`)]}
         />
       )}
     </Main>

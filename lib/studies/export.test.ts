@@ -1,6 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { fromBuffer, type Entry, type ZipFile } from "yauzl";
 import { canChangeStaffData, canReadStaffData } from "../auth/roles";
 import { auditEvents, users } from "../db/schema";
 import { grantResearcher, revokeResearcher, studyReader } from "./access";
@@ -9,36 +8,13 @@ import { exportStudy } from "./export";
 import { answerIntake, listIntakeQuestions, setIntakeQuestions } from "./intake";
 import { dashboardQuerySchema } from "./schemas";
 import { claimTestDevice, insertAccount, insertReadings, studyTestBed } from "./test-fixtures";
+import { unzip } from "./unzip";
 import { withdrawFromStudy } from "./withdraw";
 
-const bed = studyTestBed();
+const unzipBody = async (body: ReadableStream<Uint8Array>) =>
+  unzip(Buffer.from(await new Response(body).arrayBuffer()));
 
-/** Every file of a zip, unzipped with yauzl (the reading half of the library that wrote it). */
-async function unzip(body: ReadableStream<Uint8Array>): Promise<Map<string, string>> {
-  const buf = Buffer.from(await new Response(body).arrayBuffer());
-  const zip = await new Promise<ZipFile>((ok, fail) =>
-    fromBuffer(buf, { lazyEntries: true }, (err, z) => (err ? fail(err) : ok(z))),
-  );
-  const files = new Map<string, string>();
-  await new Promise<void>((done, fail) => {
-    zip.on("entry", (entry: Entry) => {
-      zip.openReadStream(entry, (err, stream) => {
-        if (err) return fail(err);
-        const parts: Buffer[] = [];
-        stream.on("data", (c: Buffer) => parts.push(c));
-        stream.on("end", () => {
-          files.set(entry.fileName, Buffer.concat(parts).toString("utf8"));
-          zip.readEntry();
-        });
-        stream.on("error", fail);
-      });
-    });
-    zip.on("end", done);
-    zip.on("error", fail);
-    zip.readEntry();
-  });
-  return files;
-}
+const bed = studyTestBed();
 
 /** RFC 4180 rows of a CSV text (quoted cells may hold commas, quotes and line breaks). */
 function parseCsv(text: string): string[][] {
@@ -163,7 +139,7 @@ describe("study export", () => {
     expect(reader.contacts).toBe(false);
     const { body, filename } = await exportStudy(bed.db, bed.cfg.secretKey, researcher, reader, { pageRows: 50 });
     expect(filename).toBe(`${study.id}-export.zip`);
-    const files = await unzip(body);
+    const files = await unzipBody(body);
     expect([...files.keys()]).toEqual([
       "datapackage.json",
       "README.md",
@@ -243,9 +219,9 @@ describe("study export", () => {
     const staffReader = (id: string) => studyReader(bed.db, { id: bed.staff.id, role: "staff" }, id);
     const ids = async (studyId: string) =>
       parseCsv(
-        (await unzip((await exportStudy(bed.db, bed.cfg.secretKey, bed.staff, await staffReader(studyId))).body)).get(
-          "participants.csv",
-        )!,
+        (
+          await unzipBody((await exportStudy(bed.db, bed.cfg.secretKey, bed.staff, await staffReader(studyId))).body)
+        ).get("participants.csv")!,
       )
         .slice(1)
         .map((r) => r[0]);

@@ -1,15 +1,13 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { listStudiesRequest } from "@/lib/studies/api";
-import { Badge } from "../../_components/ui/badge";
 import { ButtonLink } from "../../_components/ui/button";
 import { DataTable } from "../../_components/ui/data-table";
 import { EmptyState } from "../../_components/ui/empty-state";
 import { Main } from "../../_components/ui/main";
 import { PageHeader } from "../../_components/ui/page-header";
-import { STATUS_TONE, studyName } from "./study-text";
+import { studyColumns } from "./study-text";
 
 export const metadata: Metadata = { title: "Studies" };
 
@@ -37,24 +35,7 @@ export default async function StudiesPage() {
           rowKey={(s) => s.id}
           rowProps={(s) => ({ "data-study-id": s.id })}
           columns={[
-            {
-              key: "name",
-              header: "Study",
-              primary: true,
-              cell: (s) => (
-                <Link href={`/staff/studies/${s.id}`} className="font-medium">
-                  {studyName(s.name)}
-                </Link>
-              ),
-            },
-            {
-              key: "status",
-              header: "Status",
-              nowrap: true,
-              cell: (s) => <Badge tone={STATUS_TONE[s.status]}>{s.status}</Badge>,
-            },
-            { key: "dates", header: "Dates (UTC)", nowrap: true, cell: (s) => `${s.startsOn} – ${s.endsOn}` },
-            { key: "policy", header: "On withdrawal", nowrap: true, cell: (s) => s.dataPolicy },
+            ...studyColumns((s) => `/staff/studies/${s.id}`),
             {
               key: "models",
               header: "Models",
