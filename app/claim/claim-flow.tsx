@@ -11,6 +11,7 @@ import { Notice } from "../_components/ui/notice";
 import { refusalFor, STALE_CODE, type Next } from "./messages";
 import { CodeEntry, WaitingHint } from "./code-entry";
 import { Scanner } from "./scanner";
+import { StudyOptions } from "../_components/study-options";
 
 // The code from a deep link waits here while the person signs in: sessionStorage stays in this
 // tab, and unlike a query string it never reaches a server log or a Referer. `trusted` records
@@ -232,12 +233,7 @@ export function ClaimFlow({
               onChange={(e) => setStudyId(e.target.value)}
               data-testid="claim-study"
             >
-              <option value="">Choose a study…</option>
-              {studies.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
+              <StudyOptions studies={studies} none="Choose a study…" />
             </Select>
           </Field>
         </Card>

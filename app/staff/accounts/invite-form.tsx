@@ -7,6 +7,7 @@ import { Button } from "../../_components/ui/button";
 import { Field, Input, Select } from "../../_components/ui/field";
 import { Notice } from "../../_components/ui/notice";
 import { InviteLink } from "./invite-link";
+import { StudyOptions } from "../../_components/study-options";
 
 export type OpenStudy = { id: string; name: string };
 
@@ -82,12 +83,7 @@ export function InviteForm({ studies = [] }: { studies?: OpenStudy[] }) {
         {role === "participant" && studies.length > 0 && (
           <Field id="invite-study" label="Study" className="lg:col-span-3">
             <Select id="invite-study" name="study" defaultValue="">
-              <option value="">No study</option>
-              {studies.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
+              <StudyOptions studies={studies} none="No study" />
             </Select>
           </Field>
         )}

@@ -8,6 +8,7 @@ import { DataTable } from "../../../_components/ui/data-table";
 import { Field, Input, Select, Textarea } from "../../../_components/ui/field";
 import { Notice } from "../../../_components/ui/notice";
 import { InviteLink } from "../invite-link";
+import { StudyOptions } from "../../../_components/study-options";
 
 type Result = {
   invited: {
@@ -58,12 +59,7 @@ export function BulkInviteForm({ studies = [] }: { studies?: { id: string; name:
             hint="With a study, every line is a participant invited into it; one who already has an account is enrolled at once."
           >
             <Select id="bulk-study" value={studyId} onChange={(e) => setStudyId(e.target.value)}>
-              <option value="">No study</option>
-              {studies.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
+              <StudyOptions studies={studies} none="No study" />
             </Select>
           </Field>
         )}
