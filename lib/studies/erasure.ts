@@ -155,6 +155,9 @@ export async function runErasure(db: Db, erasureId: string, batchRows = ERASURE_
     const step = await eraseBatch(db, erasureId, batchRows);
     total += step.deleted;
     if (step.done || step.busy) return { ...step, deleted: total };
+    // Let requests that arrived meanwhile queue their queries before the next batch: on the
+    // embedded database every statement shares one connection.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
