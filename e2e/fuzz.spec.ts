@@ -55,9 +55,12 @@ async function routePatterns(doc: ApiDocument): Promise<string[]> {
 const printable = fc.string({ unit: fc.constantFrom(..."abcXYZ019_-=.,\"' :;/+%&?#[]{}"), maxLength: 80 });
 const segment = fc.oneof(
   fc.constantFrom("dev_", "clm_", "cmd_", "usr_", "ses_", "inv_", "crd_", "lgn_").map((p) => p + "A1B2C3D4E5F6G7H8"),
-  // (No "..": the client resolves it to another path, not this route's parameter.)
+  // (No "." or "..": the client resolves them to another path, not this route's parameter.)
   fc.constantFrom("%00", "%ff%fe", "a".repeat(5000), "AAAAAAAAAAAAAAAAAAAAAAAAAA", "-1", "1e309", "null"),
-  printable.map((s) => encodeURIComponent(s) || "x"),
+  printable.map((s) => {
+    const e = encodeURIComponent(s);
+    return e === "" || e === "." || e === ".." ? "x" : e;
+  }),
 );
 const pathOf = (pattern: string) =>
   fc.array(segment, { minLength: 4, maxLength: 4 }).map((segs) => {

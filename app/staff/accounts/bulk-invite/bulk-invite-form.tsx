@@ -96,7 +96,7 @@ export function BulkInviteForm({ studies = [] }: { studies?: { id: string; name:
       {result && (
         <section aria-labelledby="report-title" data-testid="bulk-report" className="space-y-4">
           <h2 id="report-title" className="text-lg font-semibold">
-            {result.invited.length} invited, {result.enrolled ? `${result.enrolled.length} enrolled, ` : ""}
+            {result.invited.length} invited, {result.enrolled?.length ? `${result.enrolled.length} enrolled, ` : ""}
             {result.rejected.length} rejected
           </h2>
           {result.rejected.length > 0 && (
