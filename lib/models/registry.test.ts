@@ -75,9 +75,9 @@ describe("model policy at session start", () => {
 
     await deleteModel(database.db, staff, known);
     expect(await start(known, "1.4.2").catch((e: AppError) => e.code)).toBe("unknown_model");
-    const actions = (await database.db.select().from(auditEvents).where(eq(auditEvents.actorId, staff.id))).map(
-      (e) => e.action,
-    );
+    const actions = (
+      await database.db.select().from(auditEvents).where(eq(auditEvents.actorId, staff.id)).orderBy(auditEvents.id)
+    ).map((e) => e.action);
     expect(actions).toEqual(["model.created", "model.policy_changed", "model.deleted"]);
   });
 
