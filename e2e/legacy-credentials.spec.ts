@@ -135,7 +135,7 @@ test("staff issue a password on the console and see it once; in bulk the CSV is 
   await page.goto("/staff/legacy");
   const row = page.locator(`tr[data-hardware-id="esp8266-${a}"]`);
   await expect(row.getByTestId("legacy-credential")).toHaveText("no password");
-  await row.getByRole("button", { name: `Issue a password for esp8266-${a}` }).click();
+  await row.getByRole("button", { name: `Issue password for esp8266-${a}` }).click();
   const shown = page.getByTestId("node-credential-dialog");
   await expect(shown).toBeVisible();
   const user = (await shown.getByTestId("node-credential-user").textContent())!.trim();

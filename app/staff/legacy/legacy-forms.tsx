@@ -195,7 +195,7 @@ export function NodeActions({
           variant="secondary"
           size="sm"
           disabled={!!busy}
-          aria-label={`${credential === "active" ? "Issue a new password for" : "Issue a password for"} ${hardwareId}`}
+          aria-label={`${credential === "active" ? "New password" : "Issue password"} for ${hardwareId}`}
           onClick={() => {
             if (
               credential === "active" &&
@@ -214,7 +214,7 @@ export function NodeActions({
             variant="secondary"
             size="sm"
             disabled={!!busy}
-            aria-label={`Withdraw the password of ${hardwareId}`}
+            aria-label={`Withdraw password of ${hardwareId}`}
             onClick={() => {
               if (!window.confirm(`Withdraw ${hardwareId}'s password? Its data is refused until a new one is issued.`))
                 return;
