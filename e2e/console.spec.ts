@@ -132,7 +132,10 @@ test("fleet and audit CSV exports are filtered, formula-safe and in UTC", async 
   expect(fleet.status()).toBe(200);
   expect(fleet.headers()["content-type"]).toBe("text/csv; charset=utf-8");
   expect(fleet.headers()["content-disposition"]).toMatch(/^attachment; filename="fleet-\d{4}-\d{2}-\d{2}\.csv"$/);
-  const lines = (await fleet.text()).trimEnd().split("\r\n");
+  // Every CSV download starts with a byte-order mark, so spreadsheets read it as UTF-8.
+  const fleetText = await fleet.text();
+  expect(fleetText.startsWith("\uFEFF")).toBe(true);
+  const lines = fleetText.slice(1).trimEnd().split("\r\n");
   expect(lines[0]).toMatch(/^id,name,model,firmware,owner_id,owner_email,status,last_seen_at,created_at/);
   expect(lines).toHaveLength(2);
   expect(lines[1]).toContain(`${deviceId},"'=HYPERLINK(""x"")",${model}`);
@@ -140,7 +143,10 @@ test("fleet and audit CSV exports are filtered, formula-safe and in UTC", async 
 
   const audit = await staff.get(`/api/v1/staff/audit/export?device=${deviceId}`);
   expect(audit.status()).toBe(200);
-  const rows = (await audit.text()).trimEnd().split("\r\n");
+  const rows = (await audit.text())
+    .replace(/^\uFEFF/, "")
+    .trimEnd()
+    .split("\r\n");
   expect(rows[0]).toBe("id,at,actor_id,actor,action,outcome,subject_user_id,subject,subject_device_id,ip,detail");
   expect(rows.some((r) => r.includes("device.renamed") && r.includes(deviceId))).toBe(true);
   expect(rows.every((r, i) => i === 0 || r.includes(deviceId))).toBe(true);

@@ -15,6 +15,8 @@ describe("CSV cells", () => {
     expect(csvCell(new Date(Date.UTC(2026, 10, 24, 9, 5, 1, 20)))).toBe("2026-11-24T09:05:01.020Z");
     expect(csvCell(null)).toBe("");
     expect(csvCell(42)).toBe("42");
+    expect(csvCell(-3.5)).toBe("-3.5"); // a number is not a formula
+    expect(csvCell("-3.5")).toBe(`"'-3.5"`); // text that looks like one is defused
     expect(csvLine(["a", 1, null])).toBe("a,1,\r\n");
   });
   it("streams a header and then each page's rows", async () => {

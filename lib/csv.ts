@@ -1,11 +1,17 @@
 // CSV as RFC 4180 (CRLF, quotes doubled), safe to open in a spreadsheet: a cell that starts
 // with = + - @ (or a tab or carriage return) is prefixed with ' so it is never read as a
-// formula (OWASP "CSV injection"). Times are ISO 8601 in UTC.
+// formula (OWASP "CSV injection"); numbers stay numbers. Times are ISO 8601 in UTC. Every
+// CSV Claimlink writes goes through here and lib/http/csv.ts.
+
+/** Spreadsheets (Excel above all) read a CSV file as UTF-8 only when it starts with a byte-order mark. */
+export const CSV_BOM = "\uFEFF";
 
 export type CsvValue = string | number | boolean | Date | null | undefined;
 
 export function csvCell(v: CsvValue): string {
   if (v === null || v === undefined) return "";
+  // A number is never read as a formula: -3.5 stays a number a spreadsheet can add up.
+  if (typeof v === "number") return String(v);
   let s = v instanceof Date ? v.toISOString() : String(v);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditQuerySchema } from "./audit/api";
+import { auditQuerySchema } from "./audit/schemas";
 import { listAuditEvents } from "./audit/read";
 import type { Database } from "./db/client";
 import { openTestDatabase } from "./db/test-database";
-import { fleetPage, fleetPageSchema, fleetSummary, selectFleetIds, summaryQuerySchema } from "./devices/fleet-query";
+import { fleetPage, selectFleetIds } from "./devices/fleet-query";
+import { fleetSummary } from "./devices/fleet-summary";
+import { fleetPageSchema, summaryQuerySchema } from "./devices/schemas";
 import { exportQuerySchema } from "./devices/schemas";
 import { parseOrThrow } from "./errors/validate";
 import { legacySettingsSchema } from "./legacy/schemas";

@@ -18,7 +18,6 @@ import {
   seriesQuerySchema,
   shareInputSchema,
 } from "../devices/schemas";
-import { csvResponse } from "../http/csv";
 import { json, queryOf, readJson, SMALL_BODY_BYTES } from "../http/request";
 import { idSchema } from "../ids";
 import { issueMyNodeCredentialRequest, linkLegacyNodeRequest, revokeMyNodeCredentialRequest } from "../legacy/api";
@@ -105,8 +104,7 @@ export const devices: Area = {
         },
       },
       errors: ["invalid_request", "device_not_found"],
-      handle: async ({ req, user, params }) =>
-        csvResponse(await exportMyDeviceCsv(user, params.deviceId, queryOf(req))),
+      handle: async ({ req, user, params }) => exportMyDeviceCsv(user, params.deviceId, queryOf(req)),
     },
     {
       method: "POST",

@@ -1,39 +1,12 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { csvChunks } from "../csv";
-import { optionalInstantSchema } from "../dates";
 import { getDb } from "../db/client";
 import { parseOrThrow } from "../errors/validate";
-import { idSchema } from "../ids";
 import { eq } from "drizzle-orm";
 import { devices, users } from "../db/schema";
+import { idSchema } from "../ids";
 import { listAuditEvents } from "./read";
-
-/** A day (`2026-11-24`, midnight UTC) or an RFC 3339 time with its offset; empty means none. */
-const instant = optionalInstantSchema;
-const orEmpty = <T extends z.ZodType>(schema: T) =>
-  z.union([z.literal("").transform(() => undefined), schema]).optional();
-
-const auditFilterShape = {
-  account: orEmpty(idSchema("usr")),
-  device: orEmpty(idSchema("dev")),
-  action: orEmpty(
-    z
-      .string()
-      .regex(/^[a-z0-9_]+(\.[a-z0-9_]+)*\.?$/, "is not an action name")
-      .max(80),
-  ),
-  from: instant,
-  /** Exclusive; a day means "before that day starts". */
-  to: instant,
-};
-
-export const auditQuerySchema = z.strictObject({
-  ...auditFilterShape,
-  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-});
-export type AuditQuery = z.input<typeof auditQuerySchema>;
-export const auditExportSchema = z.strictObject(auditFilterShape);
+import { auditExportSchema, auditQuerySchema, type AuditQuery } from "./schemas";
 
 const toQuery = (q: z.infer<typeof auditExportSchema>) => ({
   userId: q.account,

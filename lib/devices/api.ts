@@ -10,7 +10,7 @@ import { queueCommand } from "./commands";
 import { runBulkAction, bulkActionSchema, countBulkTargets } from "./bulk";
 import { csvChunks } from "../csv";
 import { listFleetPage } from "./fleet";
-import { fleetFilterSchema, fleetPageSchema, fleetSummary, summaryQuerySchema } from "./fleet-query";
+import { fleetSummary } from "./fleet-summary";
 import { staffDeviceDetail } from "./staff-view";
 import { transferDevice, transferInputSchema } from "./transfer";
 import { findDevice, getOwnedDevice, releaseDevice, reportDeviceLost, revokeDevice } from "./lifecycle";
@@ -29,9 +29,12 @@ import { renameDevice } from "./naming";
 import {
   commandInputSchema,
   deviceNameSchema,
+  fleetFilterSchema,
+  fleetPageSchema,
   ownerCommandSchema,
   seriesQuerySchema,
   shareInputSchema,
+  summaryQuerySchema,
 } from "./schemas";
 import { deviceAuditTrail, deviceSeries, getDeviceDetail, listMyDevices, measurementSeries } from "./views";
 

@@ -4,7 +4,8 @@ import { recordAudit, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
 import { deviceCredentials } from "../db/schema";
 import { AppError } from "../errors/app-error";
-import { fleetFilterShape, selectFleetIds, type FleetFilter } from "./fleet-query";
+import { selectFleetIds } from "./fleet-query";
+import { fleetFilterShape, type FleetFilter } from "./schemas";
 import { insertCommands } from "./commands";
 import { commandInputSchema } from "./schemas";
 

@@ -2,11 +2,12 @@ import type { SessionUser } from "../auth/config";
 import type { Actor } from "../audit/record";
 import { appDatabase } from "../db/client";
 import { parseOrThrow } from "../errors/validate";
+import { csvResponse } from "../http/csv";
 import { idOrNotFound } from "../ids";
 import { exportAllMeasurements, exportDeviceMeasurements } from "./export";
 import { exportQuerySchema } from "./schemas";
 
-// The CSV exports as the routes call them: the range parsed, then a stream the route returns as is.
+// The CSV exports as the routes call them: the range parsed, then the streamed download.
 
 export async function exportMyDeviceCsv(
   user: SessionUser,
@@ -16,11 +17,13 @@ export async function exportMyDeviceCsv(
   const id = idOrNotFound("dev", deviceId);
   const range = parseOrThrow(exportQuerySchema, query);
   const { db } = await appDatabase();
-  return exportDeviceMeasurements(db, user.id, id, range);
+  const { chunks, filename } = await exportDeviceMeasurements(db, user.id, id, range);
+  return csvResponse(chunks, filename);
 }
 
 export async function exportAllCsv(actor: Actor, query: Record<string, string>) {
   const range = parseOrThrow(exportQuerySchema, query);
   const { db } = await appDatabase();
-  return exportAllMeasurements(db, actor, range);
+  const { chunks, filename } = await exportAllMeasurements(db, actor, range);
+  return csvResponse(chunks, filename);
 }

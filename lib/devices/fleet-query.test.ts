@@ -8,7 +8,9 @@ import { newId } from "../ids";
 import { claimTestDevice, insertAccount, testConfig, type TestAccount } from "../provisioning/test-fixtures";
 import { MAX_BULK_DEVICES, runBulkAction } from "./bulk";
 import { listFleetPage } from "./fleet";
-import { fleetPage, fleetSummary, selectFleetIds, type FleetPageQuery, type FleetSort } from "./fleet-query";
+import { fleetPage, selectFleetIds } from "./fleet-query";
+import { fleetSummary } from "./fleet-summary";
+import type { FleetPageQuery, FleetSort } from "./schemas";
 import { releaseDevice, reportDeviceLost, revokeDevice } from "./lifecycle";
 
 let database: Database;

@@ -1,7 +1,8 @@
 import type { Db } from "../db/client";
 import { latestCommands, type CommandStatus } from "./commands";
 import { devicesWithLiveCredential } from "./credentials";
-import { fleetPage, MAX_FLEET_PAGE, type FleetPageQuery, type FleetRow, type FleetSort } from "./fleet-query";
+import { fleetPage, type FleetRow } from "./fleet-query";
+import { MAX_FLEET_PAGE, type FleetPageQuery, type FleetSort } from "./schemas";
 import { deviceStatus, legacyRecords, type DeviceStatus } from "./views";
 
 export type FleetDevice = {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { optionalInstantSchema } from "../dates";
 import { hasNoControlChars } from "../errors/validate";
+import { idSchema } from "../ids";
 import { MAX_MEASUREMENTS } from "./measurements";
 
 // What owners, staff and devices may send about devices: strict (unknown keys refused) and bounded.
@@ -64,3 +65,68 @@ const exportBound = optionalInstantSchema;
 export const exportQuerySchema = z
   .strictObject({ from: exportBound, to: exportBound })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: "from must be before to", path: ["to"] });
+
+// The staff's fleet query (lib/devices/fleet-query.ts): filters, sort, cursor and page size.
+
+/** Optional text from a query string or a form: trimmed, bounded, empty meaning "not given". */
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .refine(hasNoControlChars, "must not contain control characters")
+    .transform((s) => s || undefined)
+    .optional();
+
+export const FLEET_STATUSES = ["online", "offline", "revoked", "lost", "released", "legacy"] as const;
+export type FleetStatus = (typeof FLEET_STATUSES)[number];
+
+export const fleetFilterShape = {
+  q: text(100),
+  status: z
+    .union([z.literal(""), z.enum(FLEET_STATUSES, `must be one of ${FLEET_STATUSES.join(", ")}`)])
+    .transform((s) => s || undefined)
+    .optional(),
+  model: text(100),
+  firmware: text(100),
+  owner: text(254),
+  // The study the devices were claimed for (docs/studies.md).
+  study: z
+    .union([z.literal(""), idSchema("stu")])
+    .transform((s) => s || undefined)
+    .optional(),
+  seenBefore: optionalInstantSchema,
+  seenAfter: optionalInstantSchema,
+};
+export const fleetFilterSchema = z.strictObject(fleetFilterShape);
+export type FleetFilter = z.infer<typeof fleetFilterSchema>;
+
+export const FLEET_SORTS = ["lastSeen", "created", "name", "model", "firmware", "owner"] as const;
+export type FleetSort = (typeof FLEET_SORTS)[number];
+
+export const MAX_FLEET_PAGE = 200;
+
+export const fleetPageSchema = z.strictObject({
+  ...fleetFilterShape,
+  sort: z
+    .union([z.literal(""), z.enum(FLEET_SORTS, `must be one of ${FLEET_SORTS.join(", ")}`)])
+    .transform((s) => s || undefined)
+    .optional(),
+  dir: z
+    .union([z.literal(""), z.enum(["asc", "desc"], "must be asc or desc")])
+    .transform((s) => s || undefined)
+    .optional(),
+  cursor: z
+    .string()
+    .max(600)
+    .regex(/^[A-Za-z0-9_-]*$/, "is not a cursor")
+    .transform((s) => s || undefined)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_FLEET_PAGE).optional(),
+});
+export type FleetPageQuery = z.infer<typeof fleetPageSchema>;
+
+export const summaryQuerySchema = z.strictObject({
+  ...fleetFilterShape,
+  silentHours: z.coerce.number().int().min(1).max(8760).optional(),
+});

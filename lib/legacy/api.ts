@@ -177,11 +177,6 @@ export async function linkLegacyNodeRequest(
   return upgradeLegacyNode(db, { ...actor, id: user.id }, { deviceId: id, hardwareId, asStaff: false });
 }
 
-export async function myLinkableLegacyNodes(user: SessionUser) {
-  const { db } = await appDatabase();
-  return linkableLegacyNodes(db, user.id);
-}
-
 /**
  * What the device page shows about legacy nodes: the node when this record is one (its
  * credential's state, never its secret; when its board was replaced), else the owner's nodes

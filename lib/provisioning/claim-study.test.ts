@@ -5,7 +5,8 @@ import { newId } from "../ids";
 import { claimTestDevice, insertAccount, studyTestBed } from "../studies/test-fixtures";
 import { withdrawFromStudy } from "../studies/withdraw";
 import { claimRequestSchema } from "./schemas";
-import { fleetPage, fleetPageSchema } from "../devices/fleet-query";
+import { fleetPage } from "../devices/fleet-query";
+import { fleetPageSchema } from "../devices/schemas";
 
 // A claim made for a study (docs/studies.md "Claiming for a study"): the device protocol is
 // unchanged; the study travels in the person's claim request and lands on the device record.

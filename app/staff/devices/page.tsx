@@ -4,7 +4,7 @@ import { requireStaffPage } from "@/lib/auth/current";
 import { listStudiesRequest } from "@/lib/studies/api";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { fleet, fleetSummaryRequest } from "@/lib/devices/api";
-import { FLEET_SORTS, FLEET_STATUSES } from "@/lib/devices/fleet-query";
+import { FLEET_SORTS, FLEET_STATUSES } from "@/lib/devices/schemas";
 import { AppError } from "@/lib/errors/app-error";
 import { Download } from "lucide-react";
 import { ago } from "../../_components/format";

@@ -1,4 +1,4 @@
-import type { FleetSummary } from "@/lib/devices/fleet-query";
+import type { FleetSummary } from "@/lib/devices/fleet-summary";
 
 const ORDER = ["online", "offline", "revoked", "lost", "released", "legacy"] as const;
 

@@ -1,8 +1,8 @@
-import { auditExportSchema, auditLogCsv, auditQuerySchema, readAuditLog } from "../../audit/api";
+import { auditLogCsv, readAuditLog } from "../../audit/api";
+import { auditExportSchema, auditQuerySchema } from "../../audit/schemas";
 import { exportAllCsv } from "../../devices/export-api";
 import { exportQuerySchema } from "../../devices/schemas";
-import { csvResponse as streamCsv } from "../../http/csv";
-import { csvResponse } from "../../http/csv-response";
+import { csvResponse } from "../../http/csv";
 import { json, queryOf } from "../../http/request";
 import { jsonObject } from "../answers";
 import type { Area } from "../define";
@@ -46,7 +46,7 @@ export const staffAudit: Area = {
       query: exportQuerySchema,
       answers: { 200: { description: "Streamed; times in UTC.", type: "text/csv" } },
       errors: ["invalid_request"],
-      handle: async ({ req, actor }) => streamCsv(await exportAllCsv(actor, queryOf(req))),
+      handle: async ({ req, actor }) => exportAllCsv(actor, queryOf(req)),
     },
   ],
 };

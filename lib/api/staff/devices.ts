@@ -12,10 +12,15 @@ import {
   staffDeviceSeries,
   transferDeviceRequest,
 } from "../../devices/api";
-import { fleetFilterSchema, fleetPageSchema, summaryQuerySchema } from "../../devices/fleet-query";
-import { commandInputSchema, seriesQuerySchema } from "../../devices/schemas";
+import {
+  commandInputSchema,
+  fleetFilterSchema,
+  fleetPageSchema,
+  seriesQuerySchema,
+  summaryQuerySchema,
+} from "../../devices/schemas";
 import { transferInputSchema } from "../../devices/transfer";
-import { csvResponse } from "../../http/csv-response";
+import { csvResponse } from "../../http/csv";
 import { json, queryOf, readJson, SMALL_BODY_BYTES } from "../../http/request";
 import { idSchema } from "../../ids";
 import { commandAnswer, jsonObject } from "../answers";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { openTestDatabase } from "../db/test-database";
-import { csvResponse } from "./csv-response";
+import { csvResponse } from "./csv";
 
 describe("csvResponse", () => {
   it("streams every chunk as a UTF-8 CSV attachment with a safe file name", async () => {
@@ -13,7 +13,11 @@ describe("csvResponse", () => {
     const res = await csvResponse(chunks(), 'fleet "x"/../.csv');
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="fleet__x__.._.csv"');
-    expect(await res.text()).toBe("a,b\r\n1,é\r\n2,ü\r\n");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    // A byte-order mark first, so spreadsheets read the file as UTF-8.
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes)).toBe("\uFEFFa,b\r\n1,é\r\n2,ü\r\n");
   });
 
   it("fails before answering when the first page fails, so the route answers problem+json", async () => {
