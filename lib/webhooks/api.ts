@@ -3,6 +3,7 @@ import type { Actor } from "../audit/record";
 import { appDatabase } from "../db/client";
 import { env } from "../env";
 import { idOrNotFound } from "../ids";
+import { listStudies } from "../studies/studies";
 import { listDeliveries, replayDelivery } from "./deliveries";
 import {
   createSubscription,
@@ -59,4 +60,10 @@ export async function replayDeliveryRequest(
 ) {
   const { db } = await appDatabase();
   return replayDelivery(db, actor, idOrNotFound("whk", subscriptionId), idOrNotFound("dlv", deliveryId));
+}
+
+/** The studies a subscription may be limited to, for the form. */
+export async function studyChoices(): Promise<{ id: string; name: string }[]> {
+  const { db } = await appDatabase();
+  return (await listStudies(db)).map((s) => ({ id: s.id, name: s.name.en ?? s.name.nl ?? s.id }));
 }
