@@ -1,10 +1,11 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import path from "node:path";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { BASE, claimDevice, signedInApi, staffApi } from "./api";
 import { startApp, type AppProcess } from "./app-process";
-import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
+import { createAccountWithCli, signIn, STAFF, uniqueEmail } from "./helpers";
 
 // Webhooks over HTTP against the built app: a receiver started here gets the event once,
 // signed as Standard Webhooks says (verified below from the specification, not with the app's
@@ -14,6 +15,7 @@ import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 const PORT = Number(process.env.E2E_PORT ?? 3100) + 6;
+const SHOTS = path.resolve("e2e", ".tmp", "webhook-screens");
 
 type Received = { headers: IncomingHttpHeaders; body: string };
 let server: Server | undefined;
@@ -120,4 +122,48 @@ test("an app killed after queueing an event and before delivering it delivers it
   expect(verified(secret, rx.got[0].headers, rx.got[0].body)).toBe(true);
   expect(JSON.parse(rx.got[0].body).data.deviceId).toBe(deviceId);
   expect(BASE).not.toBe(app.base);
+});
+
+test("staff subscribe on the page, see the secret once, read the delivery log, replay, roll the secret", async ({
+  page,
+}) => {
+  test.skip(onPostgres, "the pages do not depend on the database (e2e/pages.spec.ts visits them on both)");
+  const rx = await receiver();
+  await signIn(page, STAFF.email, STAFF.password, /\/staff\//);
+  await page.goto("/staff/webhooks");
+  await page.getByLabel("Endpoint URL").fill(rx.url);
+  await page.getByLabel("Description").fill("Console check");
+  await page.getByRole("checkbox", { name: "device.claimed" }).check();
+  await page.getByRole("button", { name: "Subscribe" }).click();
+  const secret = (await page.getByTestId("webhook-secret-value").textContent())!;
+  expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+  const row = page.getByTestId("webhook-subscriptions").locator("[data-subscription]").first();
+  const id = (await row.getAttribute("data-subscription"))!;
+
+  const { email, password } = createAccountWithCli(uniqueEmail("hook-page"), "participant");
+  await claimDevice(await signedInApi(email, password));
+  await expect.poll(() => rx.got.length, { timeout: 15_000 }).toBe(1);
+  expect(verified(secret, rx.got[0].headers, rx.got[0].body)).toBe(true);
+
+  await page.goto(`/staff/webhooks/${id}`);
+  const log = page.getByTestId("webhook-deliveries");
+  await expect(log).toContainText("delivered");
+  await log.getByRole("button", { name: "Replay" }).first().click();
+  await expect.poll(() => rx.got.length, { timeout: 15_000 }).toBe(2);
+  expect(rx.got[1].headers["webhook-id"]).toBe(rx.got[0].headers["webhook-id"]);
+
+  await page.getByRole("button", { name: "Roll secret" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Roll secret" }).click();
+  const rolled = (await page.getByTestId("webhook-secret-value").textContent())!;
+  expect(rolled).not.toBe(secret);
+  await expect(page.getByText("also signs until")).toBeVisible();
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: path.join(SHOTS, `webhook-${width}.png`), fullPage: true });
+    await page.goto("/staff/webhooks");
+    await page.screenshot({ path: path.join(SHOTS, `webhooks-${width}.png`), fullPage: true });
+    await page.goto(`/staff/webhooks/${id}`);
+  }
+  const staff = await staffApi();
+  await staff.delete(`/api/v1/staff/webhooks/${id}`);
 });

@@ -243,6 +243,21 @@ describe("webhook deliveries", () => {
     expect(rx.got).toHaveLength(1);
   });
 
+  it("workers running at once send each delivery once (SKIP LOCKED)", async () => {
+    const rx = await receiver();
+    await subscribe(rx.url, { events: ["device.lost"] });
+    const owner = await insertAccount(bed.db, "race");
+    const devices = [];
+    for (let i = 0; i < 4; i++) devices.push(await claimTestDevice(bed.database, bed.cfg, owner));
+    for (const d of devices) await reportDeviceLost(bed.db, owner, d.deviceId);
+    const runs = await Promise.all([1, 2, 3].map(() => runDeliveries(bed.db, { ...delivery, batch: 2 })));
+    await drain();
+    expect(runs.reduce((n, r) => n + r.attempted, 0)).toBeLessThanOrEqual(4);
+    const ids = rx.got.map((r) => String(r.headers["webhook-id"]));
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(4);
+  });
+
   it("a rolled secret: both secrets sign for a day, then only the new one", async () => {
     const rx = await receiver();
     const { view, secret: old } = await subscribe(rx.url, { events: ["device.lost"] });
