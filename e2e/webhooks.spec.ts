@@ -102,10 +102,11 @@ test("a receiver gets a claim's event once, signed; the delivery log shows it; b
 
 test("an app killed after queueing an event and before delivering it delivers it after a restart", async () => {
   test.skip(onPostgres, "on PostgreSQL the suite's own server shares the queue and would deliver it meanwhile");
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   const rx = await receiver();
   // No delivery run in the first life: the event stays queued.
-  app = await startApp(PORT, { CLAIMLINK_WEBHOOK_POLL_SECONDS: "3600" });
+  // A loaded machine may take a minute or two to start an app.
+  app = await startApp(PORT, { CLAIMLINK_WEBHOOK_POLL_SECONDS: "3600" }, { startSeconds: 120 });
   const staff = await signedInApi(STAFF.email, STAFF.password, app.base);
   const { secret, view } = await subscribe(staff, rx.url);
   const { email, password } = createAccountWithCli(uniqueEmail("hook-kill"), "participant", undefined, String(PORT));
@@ -117,7 +118,7 @@ test("an app killed after queueing an event and before delivering it delivers it
   expect(rx.got).toHaveLength(0);
 
   await app.kill();
-  app = await startApp(PORT, {}, { keepData: true });
+  app = await startApp(PORT, {}, { keepData: true, startSeconds: 120 });
   await expect.poll(() => rx.got.length, { timeout: 20_000 }).toBe(1);
   expect(verified(secret, rx.got[0].headers, rx.got[0].body)).toBe(true);
   expect(JSON.parse(rx.got[0].body).data.deviceId).toBe(deviceId);
