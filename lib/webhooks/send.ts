@@ -27,9 +27,20 @@ export async function postWebhook(
 ): Promise<SendResult> {
   const started = performance.now();
   const took = () => Math.round(performance.now() - started);
+  const limitMs = opts.timeoutMs ?? SEND_TIMEOUT_MS;
   let pinned: { address: string; family: 4 | 6 };
   try {
-    pinned = await resolveDestination(url, opts, opts.resolve ?? systemResolver);
+    // The lookup counts against the attempt's time too (a resolver that never answers).
+    let dnsTimer: NodeJS.Timeout | undefined;
+    pinned = await Promise.race([
+      resolveDestination(url, opts, opts.resolve ?? systemResolver),
+      new Promise<never>((_, reject) => {
+        dnsTimer = setTimeout(
+          () => reject(new Error(`no address for ${url.hostname} within ${limitMs / 1000} s`)),
+          limitMs,
+        );
+      }),
+    ]).finally(() => clearTimeout(dnsTimer));
     if (url.protocol === "http:" && ipaddr.parse(pinned.address).range() !== "loopback")
       throw new Error("destination refused: plain http only to this machine");
   } catch (err) {
@@ -78,14 +89,13 @@ export async function postWebhook(
         res.on("error", done);
       },
     );
-    const timer = setTimeout(() => {
-      finish({
-        status: null,
-        error: `no answer within ${(opts.timeoutMs ?? SEND_TIMEOUT_MS) / 1000} s`,
-        snippet: null,
-      });
-      req.destroy();
-    }, opts.timeoutMs ?? SEND_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => {
+        finish({ status: null, error: `no answer within ${limitMs / 1000} s`, snippet: null });
+        req.destroy();
+      },
+      Math.max(1, limitMs - took()),
+    );
     req.on("error", (err) =>
       finish({ status: null, error: `could not send: ${err.message}`.slice(0, 300), snippet: null }),
     );

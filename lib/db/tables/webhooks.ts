@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 import { ts } from "./columns";
 import { studies } from "./studies";
@@ -92,7 +92,7 @@ export const webhookAttempts = pgTable(
     error: text("error"), // why it failed (timeout, refused destination, connection), null on success
     responseSnippet: text("response_snippet"), // the first bytes of the answer, capped
   },
-  (t) => [uniqueIndex("webhook_attempts_delivery_idx").on(t.deliveryId, t.id)],
+  (t) => [index("webhook_attempts_delivery_idx").on(t.deliveryId, t.id)],
 );
 
 export type WebhookSubscription = typeof webhookSubscriptions.$inferSelect;
