@@ -13,4 +13,6 @@ export async function register() {
   await startControlChannel();
   const { startHousekeeping } = await import("./lib/housekeeping/schedule");
   startHousekeeping();
+  const { startWebhookWorker } = await import("./lib/webhooks/worker");
+  startWebhookWorker();
 }

@@ -32,6 +32,7 @@ type Ids = {
   invitationId: string;
   shareId: string;
   tokenId: string;
+  subscriptionId: string;
   otherEmail: string;
   studyId: string;
 };
@@ -651,6 +652,52 @@ const ROUTES: Row[] = [
     guard: "owner",
     path: (i) => `/api/v1/research/studies/${i.studyId}/export`,
   },
+  // Webhooks last: support's refusals are audited at most 20 per code, and the support test looks for earlier ones.
+  { method: "GET", route: "/api/v1/staff/webhooks", guard: "staff", path: () => "/api/v1/staff/webhooks" },
+  {
+    method: "POST",
+    route: "/api/v1/staff/webhooks",
+    guard: "staff",
+    path: () => "/api/v1/staff/webhooks",
+    body: () => ({ url: "https://hooks.example.org/guard", events: ["device.lost"] }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/webhooks/[subscriptionId]",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/webhooks/${i.subscriptionId}`,
+  },
+  {
+    method: "PATCH",
+    route: "/api/v1/staff/webhooks/[subscriptionId]",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/webhooks/${i.subscriptionId}`,
+    body: () => ({ enabled: false }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/staff/webhooks/[subscriptionId]",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/webhooks/${i.subscriptionId}`,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/webhooks/[subscriptionId]/secret",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/webhooks/${i.subscriptionId}/secret`,
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/webhooks/[subscriptionId]/deliveries",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/webhooks/${i.subscriptionId}/deliveries`,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/webhooks/[subscriptionId]/deliveries/[deliveryId]/replay",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/webhooks/${i.subscriptionId}/deliveries/dlv_AAAAAAAAAAAAAAAA/replay`,
+  },
 ];
 
 ROUTES.push(
@@ -815,7 +862,13 @@ test.describe("the guards of every route", () => {
       },
     });
     expect(study.status()).toBe(201);
+    // A webhook subscription to an event that never happens here (nothing is sent).
+    const hook = await staff.post("/api/v1/staff/webhooks", {
+      data: { url: "https://hooks.example.org/guard", events: ["firmware.update_failed"] },
+    });
+    expect(hook.status()).toBe(201);
     ids = {
+      subscriptionId: (await hook.json()).view.id,
       studyId: (await study.json()).id,
       deviceId: claimed.deviceId,
       claimId: claimed.claimId,

@@ -17,6 +17,8 @@ export type Fixture = {
   released: string;
   /** A pending invitation's link token (its fragment), for the invitation page. */
   inviteToken: string;
+  /** A webhook subscription to device.lost, with the lost device's delivery in its log. */
+  webhook: string;
 };
 
 export type PageEntry = {
@@ -118,6 +120,8 @@ export const PAGES: PageEntry[] = [
   { name: "research", path: () => "/research", roles: SIGNED_IN },
   { name: "keys", path: () => "/staff/keys", roles: STAFF_ROLES },
   { name: "staff-tokens", path: () => "/staff/tokens", roles: STAFF_ROLES },
+  { name: "webhooks", path: () => "/staff/webhooks", roles: STAFF_ROLES },
+  { name: "webhook", path: (f) => `/staff/webhooks/${f.webhook}`, roles: STAFF_ROLES },
 ];
 
 /**
@@ -164,14 +168,21 @@ export async function buildFixture(): Promise<{ fixture: Fixture; sessions: Sess
   if (sent.status !== 200) throw new Error(`readings refused: ${JSON.stringify(sent.body)}`);
   const lost = await claimDevice(owner);
   const released = await claimDevice(owner);
-  const ok = async (r: Promise<{ status(): number; text(): Promise<string> }>, what: string) => {
+  const ok = async <R extends { status(): number; text(): Promise<string> }>(r: Promise<R>, what: string) => {
     const res = await r;
     if (res.status() >= 300) throw new Error(`${what}: ${res.status()} ${await res.text()}`);
+    return res;
   };
+  const staff = await staffApi();
+  const hook = await ok(
+    staff.post("/api/v1/staff/webhooks", {
+      data: { url: "https://hooks.example.org/pages", events: ["device.lost"], description: "Pages check" },
+    }),
+    "webhook",
+  );
   await ok(owner.post(`/api/v1/devices/${lost.deviceId}/lost`), "lost");
   await ok(owner.post(`/api/v1/devices/${released.deviceId}/release`), "release");
   await ok(owner.post(`/api/v1/devices/${active.deviceId}/shares`, { data: { email: viewer.email } }), "share");
-  const staff = await staffApi();
   const invitation = await staff.post("/api/v1/staff/invitations", {
     data: { email: uniqueEmail("pages-invitee"), name: "Ina Invitee", role: "participant" },
   });
@@ -182,6 +193,7 @@ export async function buildFixture(): Promise<{ fixture: Fixture; sessions: Sess
       lost: lost.deviceId,
       released: released.deviceId,
       inviteToken: new URL(link).hash.slice(1),
+      webhook: ((await hook.json()) as { view: { id: string } }).view.id,
     },
     sessions,
   };

@@ -87,6 +87,15 @@ const envSchema = z
     // lib/studies/erasure.ts: readings deleted per transaction when a participant's data is erased.
     CLAIMLINK_ERASURE_BATCH_ROWS: positiveInt(20_000),
     CLAIMLINK_EMULATOR: z.enum(["on", "off"]).optional(),
+    // docs/integrations.md "Webhooks": loopback destinations (and plain http to them) for a
+    // receiver on this machine; on by default in development only. The e2e server sets it.
+    CLAIMLINK_WEBHOOK_LOOPBACK: z.enum(["on", "off"]).optional(),
+    // How often each process looks for due deliveries, the first retry's delay (doubling, with
+    // jitter, up to the maximum), and how long a subscription may fail before it is disabled.
+    CLAIMLINK_WEBHOOK_POLL_SECONDS: positiveInt(5),
+    CLAIMLINK_WEBHOOK_RETRY_BASE_SECONDS: positiveInt(30),
+    CLAIMLINK_WEBHOOK_RETRY_MAX_SECONDS: positiveInt(3600),
+    CLAIMLINK_WEBHOOK_DISABLE_AFTER_SECONDS: positiveInt(86_400),
   })
   .superRefine((e, ctx) => {
     if (e.CLAIMLINK_OWNER_INTERVAL_MIN_SECONDS > e.CLAIMLINK_OWNER_INTERVAL_MAX_SECONDS)
@@ -127,6 +136,8 @@ export type Env = z.infer<typeof envSchema> & {
   staffTwoFactorRequired: boolean;
   /** The sender of mail, when CLAIMLINK_SMTP_URL is set. */
   mailFrom: string;
+  /** Webhooks may go to loopback addresses, over http too (CLAIMLINK_WEBHOOK_LOOPBACK; default: in development). */
+  webhookLoopback: boolean;
 };
 
 type LocalSecrets = { authSecret: string; secretKey: string; signingKey: string };
@@ -228,6 +239,9 @@ export function readEnv(source: Record<string, string | undefined> = process.env
       ? e.CLAIMLINK_EMULATOR === "on"
       : e.NODE_ENV === "development" || !e.DATABASE_URL,
     staffTwoFactorRequired: e.CLAIMLINK_STAFF_2FA ? e.CLAIMLINK_STAFF_2FA === "required" : e.NODE_ENV === "production",
+    webhookLoopback: e.CLAIMLINK_WEBHOOK_LOOPBACK
+      ? e.CLAIMLINK_WEBHOOK_LOOPBACK === "on"
+      : e.NODE_ENV === "development",
     mailFrom: e.CLAIMLINK_MAIL_FROM ?? `Claimlink <claimlink@${new URL(publicUrl).hostname}>`,
     publicUrl,
     authSecret: e.AUTH_SECRET ?? local!.authSecret,

@@ -27,6 +27,9 @@ const env = withTestKeys({
   CLAIMLINK_EMULATOR: "on", // off by default on PostgreSQL; the suite tests it on both
   // Required by default in production; e2e/two-factor.spec.ts tests the required mode in a second process.
   CLAIMLINK_STAFF_2FA: "optional",
+  // e2e/webhooks.spec.ts runs its receiver on 127.0.0.1; deliveries are looked for every second.
+  CLAIMLINK_WEBHOOK_LOOPBACK: "on",
+  CLAIMLINK_WEBHOOK_POLL_SECONDS: "1",
   ...(process.env.E2E_EXTRA_ENV ? JSON.parse(process.env.E2E_EXTRA_ENV) : {}),
 });
 if (!env.DATABASE_URL) {

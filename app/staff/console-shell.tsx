@@ -1,7 +1,19 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
-import { ClipboardList, Cpu, FileClock, KeyRound, KeySquare, Layers, Menu, Radio, Users, X } from "lucide-react";
+import {
+  ClipboardList,
+  Cpu,
+  FileClock,
+  KeyRound,
+  KeySquare,
+  Layers,
+  Menu,
+  Radio,
+  Users,
+  Webhook,
+  X,
+} from "lucide-react";
 import { usePathname } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
 import { Brand } from "../_components/brand";
@@ -19,6 +31,7 @@ const ICONS: Record<ConsoleIcon, typeof Cpu> = {
   audit: FileClock,
   keys: KeyRound,
   tokens: KeySquare,
+  webhooks: Webhook,
 };
 
 function ConsoleNav({ footer }: { footer: ReactNode }) {

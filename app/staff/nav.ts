@@ -3,7 +3,8 @@
  * e2e/pages.ts, the list the accessibility, layout and screenshot tests visit).
  */
 export type ConsoleNavItem = { href: string; label: string; icon: ConsoleIcon; writeOnly?: boolean };
-export type ConsoleIcon = "fleet" | "models" | "legacy" | "accounts" | "studies" | "audit" | "keys" | "tokens";
+export type ConsoleIcon =
+  "fleet" | "models" | "legacy" | "accounts" | "studies" | "audit" | "keys" | "tokens" | "webhooks";
 
 export const CONSOLE_NAV: { label: string; items: ConsoleNavItem[] }[] = [
   {
@@ -21,6 +22,7 @@ export const CONSOLE_NAV: { label: string; items: ConsoleNavItem[] }[] = [
       { href: "/staff/studies", label: "Studies", icon: "studies" },
       { href: "/staff/audit", label: "Audit log", icon: "audit" },
       { href: "/staff/tokens", label: "API tokens", icon: "tokens" },
+      { href: "/staff/webhooks", label: "Webhooks", icon: "webhooks" },
     ],
   },
   {

@@ -3,6 +3,7 @@ import { recordAudit, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
 import { deviceShares, devices, type Device } from "../db/schema";
 import { AppError } from "../errors/app-error";
+import { enqueueWebhookEvent } from "../webhooks/events";
 import { revokeDeviceCredentials } from "./credentials";
 
 /** The device if `userId` owns it; another user's device (or an unknown id) is `device_not_found`. */
@@ -25,7 +26,15 @@ export async function revokeDevice(db: Db, actor: Actor, deviceId: string): Prom
   return db.transaction(async (tx) => {
     const [d] = await tx.select().from(devices).where(eq(devices.id, deviceId));
     if (!d) throw new AppError("device_not_found", "No such device.");
-    return revokeDeviceCredentials(tx, actor, deviceId, "revoked");
+    const revoked = await revokeDeviceCredentials(tx, actor, deviceId, "revoked");
+    if (revoked.length > 0)
+      await enqueueWebhookEvent(tx, "device.revoked", {
+        deviceId,
+        model: d.model,
+        studyId: d.studyId,
+        revokedCredentials: revoked.length,
+      });
+    return revoked;
   });
 }
 
@@ -52,6 +61,7 @@ export async function reportDeviceLost(db: Db, actor: Actor & { id: string }, de
       subjectDeviceId: d.id,
       detail: { revokedCredentials: revoked },
     });
+    await enqueueWebhookEvent(tx, "device.lost", { deviceId: d.id, model: d.model, studyId: d.studyId });
     return lost;
   });
 }

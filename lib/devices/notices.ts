@@ -7,6 +7,7 @@ import { countHit } from "../rate-limit";
 import { deviceNoticeMail, deviceSharedMail } from "../mail/messages";
 import { mailEnabled, sendMailQuietly, type Mail } from "../mail/send";
 import { loggableError } from "../errors/problem";
+import { enqueueWebhookEvent } from "../webhooks/events";
 
 // Mail to a device's owner about what happened to it. Sent only with mail configured, never
 // inside a transaction, and never for a kind the person switched off on /account.
@@ -157,20 +158,30 @@ export function sharedNotice(publicUrl: string, to: Recipient, ownerName: string
  */
 export async function takeSilentDevices(db: Db, hours: number, now = Date.now()): Promise<string[]> {
   const cutoff = new Date(now - hours * 3600_000);
-  const rows = await db
-    .update(devices)
-    .set({ silenceNoticeFor: sql`${devices.lastSeenAt}` })
-    .where(
-      and(
-        isNull(devices.releasedAt),
-        isNull(devices.lostAt),
-        lt(devices.lastSeenAt, cutoff),
-        sql`${devices.silenceNoticeFor} is distinct from ${devices.lastSeenAt}`,
-        sql`exists (select 1 from ${deviceCredentials} where ${deviceCredentials.deviceId} = ${devices.id} and ${deviceCredentials.revokedAt} is null)`,
-      ),
-    )
-    .returning({ id: devices.id });
-  return rows.map((r) => r.id);
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(devices)
+      .set({ silenceNoticeFor: sql`${devices.lastSeenAt}` })
+      .where(
+        and(
+          isNull(devices.releasedAt),
+          isNull(devices.lostAt),
+          lt(devices.lastSeenAt, cutoff),
+          sql`${devices.silenceNoticeFor} is distinct from ${devices.lastSeenAt}`,
+          sql`exists (select 1 from ${deviceCredentials} where ${deviceCredentials.deviceId} = ${devices.id} and ${deviceCredentials.revokedAt} is null)`,
+        ),
+      )
+      .returning({ id: devices.id, model: devices.model, studyId: devices.studyId, lastSeenAt: devices.lastSeenAt });
+    // In the same transaction: each outage is one device.silent event, as it is one notice.
+    for (const r of rows)
+      await enqueueWebhookEvent(tx, "device.silent", {
+        deviceId: r.id,
+        model: r.model,
+        studyId: r.studyId,
+        lastSeenAt: r.lastSeenAt ?? cutoff,
+      });
+    return rows.map((r) => r.id);
+  });
 }
 
 /** Housekeeping's part: takes the newly silent devices and mails their owners. Returns how many were mailed. */

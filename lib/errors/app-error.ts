@@ -63,6 +63,9 @@ export const ERROR_STATUS = {
   invalid_token: 401,
   insufficient_scope: 403,
   token_not_accepted: 401,
+  // Webhooks (docs/integrations.md "Webhooks").
+  destination_not_allowed: 422,
+  subscription_disabled: 409,
   internal_error: 500,
 } as const;
 
@@ -122,6 +125,8 @@ const TITLES: Record<ErrorCode, string> = {
   invalid_token: "API token not valid",
   insufficient_scope: "API token lacks the scope",
   token_not_accepted: "API tokens are not accepted here",
+  destination_not_allowed: "Webhook destination not allowed",
+  subscription_disabled: "Webhook subscription disabled",
   internal_error: "Something went wrong on our side",
 };
 

@@ -1,6 +1,6 @@
 import { inArray, lt, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
-import { authSessions, claims, measurements, provisioningSessions, rateLimits } from "../db/schema";
+import { authSessions, claims, measurements, provisioningSessions, rateLimits, webhookEvents } from "../db/schema";
 import { pruneNonces } from "../devices/signed-request";
 
 // What nothing else ever deletes: ended provisioning sessions and their claims, expired sign-in
@@ -11,6 +11,8 @@ import { pruneNonces } from "../devices/signed-request";
 export const SESSION_KEEP_DAYS = 7;
 /** How long an expired sign-in session is kept (the account's session list shows recent ones). */
 export const SIGN_IN_SESSION_KEEP_DAYS = 1;
+/** How long a webhook event is kept, with its deliveries and their log (docs/integrations.md). */
+export const WEBHOOK_EVENT_KEEP_DAYS = 30;
 /** Rows deleted per statement, so no run holds long locks. */
 const BATCH = 1000;
 /** pg_advisory lock key: one housekeeping run at a time across every app process. */
@@ -25,6 +27,7 @@ export type HousekeepingReport = {
   rateLimits: number;
   nonces: number;
   measurements: number;
+  webhookEvents: number;
 };
 
 const daysAgo = (now: number, days: number) => new Date(now - days * 86_400_000);
@@ -62,6 +65,7 @@ export async function runHousekeeping(db: Db, cfg: HousekeepingConfig, now = Dat
     rateLimits: 0,
     nonces: 0,
     measurements: 0,
+    webhookEvents: 0,
   };
   await db.transaction(async (tx) => {
     const [lock] = rowsOf<{ ok: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${LOCK_KEY}) as ok`));
@@ -83,6 +87,13 @@ export async function runHousekeeping(db: Db, cfg: HousekeepingConfig, now = Dat
         .returning({ key: rateLimits.key })
     ).length;
     report.nonces = await pruneNonces(tx, cfg.nonceMemorySeconds, now);
+    // Old events go with their deliveries and attempts (cascade), delivered or not.
+    report.webhookEvents = (
+      await tx
+        .delete(webhookEvents)
+        .where(lt(webhookEvents.createdAt, daysAgo(now, WEBHOOK_EVENT_KEEP_DAYS)))
+        .returning({ id: webhookEvents.id })
+    ).length;
     if (cfg.measurementRetentionDays !== null) {
       const cutoff = daysAgo(now, cfg.measurementRetentionDays).toISOString();
       const [{ n }] = rowsOf<{ n: number | string }>(
@@ -102,6 +113,6 @@ export function describeHousekeeping(r: HousekeepingReport): string {
   return (
     `[housekeeping] removed ${r.provisioningSessions} provisioning session(s), ${r.claims} claim(s), ` +
     `${r.signInSessions} expired sign-in session(s), ${r.rateLimits} rate-limit window(s), ${r.nonces} nonce(s), ` +
-    `${r.measurements} measurement(s)`
+    `${r.measurements} measurement(s), ${r.webhookEvents} webhook event(s)`
   );
 }

@@ -74,3 +74,17 @@ export function deviceSharedMail(to: string, name: string, ownerName: string, de
     { url: link, label: "Open the device" },
   );
 }
+
+/** A webhook subscription failed for a day and was disabled (lib/webhooks/worker.ts). */
+export function webhookDisabledMail(to: string, name: string, endpoint: string, link: string): Mail {
+  return compose(
+    to,
+    "Claimlink: a webhook subscription was disabled",
+    [
+      `Hello ${name},`,
+      `every delivery to the webhook endpoint ${endpoint} has failed for a day, so Claimlink disabled the subscription. Its events wait in the queue.`,
+      "Fix the endpoint, then enable the subscription again: the waiting events are delivered at once.",
+    ],
+    { url: link, label: "Open the subscription" },
+  );
+}

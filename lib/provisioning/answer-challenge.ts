@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { enqueueWebhookEvent } from "../webhooks/events";
 import { recordAudit, SYSTEM_ACTOR, type Actor } from "../audit/record";
 import { bindMac, deriveDeviceSecret, verifyDeviceProof } from "../crypto/protocol";
 import { sha256Hex } from "../crypto/tokens";
@@ -237,6 +238,14 @@ async function bindDevice(
     action = target.kind === "rebind" ? "device.reprovisioned" : "device.replaced";
   }
   const credential = newCredential(tx, cfg.secretKey, deviceId, secret);
+  writes.push(
+    enqueueWebhookEvent(tx, "device.claimed", {
+      deviceId,
+      model: session.model,
+      studyId: target.kind === "new" ? claim.studyId : target.device.studyId,
+      kind: target.kind === "new" ? "new" : target.kind === "rebind" ? "reprovisioned" : "replacement",
+    }),
+  );
   const credentialId = credential.id;
   writes.push(
     credential.insert,

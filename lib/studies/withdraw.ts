@@ -14,6 +14,7 @@ import {
 import { revokeDeviceCredentials } from "../devices/credentials";
 import { AppError } from "../errors/app-error";
 import { newId, notFound } from "../ids";
+import { enqueueWebhookEvent } from "../webhooks/events";
 import { activeEnrolment } from "./consent";
 import { toStudyView } from "./studies";
 
@@ -139,6 +140,12 @@ export async function withdrawEnrolment(
     endedShares,
     erasureId,
   };
+  await enqueueWebhookEvent(tx, "participant.withdrawn", {
+    studyId: e.studyId,
+    userId: e.userId,
+    deviceIds: ids,
+    dataPolicy: study.dataPolicy,
+  });
   await recordAudit(tx, actor, {
     action: "study.withdrawn",
     outcome: "success",

@@ -5,6 +5,7 @@ import { staffInvitations } from "./invitations";
 import { staffLegacy } from "./legacy";
 import { staffModels } from "./models";
 import { staffStudies } from "./studies";
+import { staffWebhooks } from "./webhooks";
 
 /** The staff console's areas. Their GETs also admit support (read-only staff); every other method admits staff only. */
 export const staffAreas = [
@@ -15,4 +16,5 @@ export const staffAreas = [
   staffLegacy,
   staffModels,
   staffStudies,
+  staffWebhooks,
 ];

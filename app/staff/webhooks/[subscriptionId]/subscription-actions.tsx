@@ -1,0 +1,93 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { api } from "../../../_components/api";
+import { useAction } from "../../../_components/use-action";
+import { Button } from "../../../_components/ui/button";
+import { ConfirmDialog } from "../../../_components/ui/confirm-dialog";
+import { StatusMessage } from "../../../_components/ui/status-message";
+import { SecretNotice } from "../secret-notice";
+
+/** Enable or disable, roll the secret, delete. */
+export function SubscriptionActions({ id, enabled }: { id: string; enabled: boolean }) {
+  const router = useRouter();
+  const [secret, setSecret] = useState<string | null>(null);
+  const action = useAction();
+  return (
+    <div className="space-y-3">
+      {secret && <SecretNotice secret={secret} onDone={() => setSecret(null)} />}
+      <div className="flex flex-wrap items-center gap-2">
+        <Button
+          variant="secondary"
+          size="sm"
+          disabled={action.busy}
+          onClick={() =>
+            void action.run(async () => {
+              await api(`/api/v1/staff/webhooks/${id}`, { method: "PATCH", body: { enabled: !enabled } });
+              return enabled ? "Disabled." : "Enabled: waiting events are sent now.";
+            })
+          }
+        >
+          {enabled ? "Disable" : "Enable"}
+        </Button>
+        <ConfirmDialog
+          trigger={
+            <Button variant="secondary" size="sm">
+              Roll secret
+            </Button>
+          }
+          title="Roll the signing secret?"
+          description="A new secret is shown once. For a day the old one signs too, so the receiver can switch over."
+          confirmLabel="Roll secret"
+          busyLabel="Rolling…"
+          cancelLabel="Cancel"
+          onConfirm={async () => {
+            const r = await api<{ secret: string }>(`/api/v1/staff/webhooks/${id}/secret`, { method: "POST" });
+            setSecret(r.secret);
+            router.refresh();
+          }}
+        />
+        <ConfirmDialog
+          trigger={
+            <Button variant="danger-outline" size="sm">
+              Delete
+            </Button>
+          }
+          title="Delete this subscription?"
+          description="Its waiting deliveries and its delivery log go with it."
+          confirmLabel="Delete subscription"
+          busyLabel="Deleting…"
+          cancelLabel="Cancel"
+          onConfirm={async () => {
+            await api(`/api/v1/staff/webhooks/${id}`, { method: "DELETE" });
+            router.push("/staff/webhooks");
+          }}
+        />
+        <StatusMessage message={action.message} />
+      </div>
+    </div>
+  );
+}
+
+export function ReplayButton({ subscriptionId, deliveryId }: { subscriptionId: string; deliveryId: string }) {
+  const action = useAction();
+  return (
+    <span className="inline-flex flex-wrap items-center gap-2">
+      <Button
+        variant="secondary"
+        size="sm"
+        disabled={action.busy}
+        onClick={() =>
+          void action.run(async () => {
+            await api(`/api/v1/staff/webhooks/${subscriptionId}/deliveries/${deliveryId}/replay`, { method: "POST" });
+            return "Queued again.";
+          })
+        }
+      >
+        Replay
+      </Button>
+      <StatusMessage message={action.message} />
+    </span>
+  );
+}

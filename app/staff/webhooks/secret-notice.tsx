@@ -1,0 +1,23 @@
+"use client";
+
+import { Button } from "../../_components/ui/button";
+import { CopyButton } from "../../_components/ui/copy-button";
+import { Notice } from "../../_components/ui/notice";
+
+/** A signing secret, shown once: after a subscription is made or its secret rolled. */
+export function SecretNotice({ secret, onDone }: { secret: string; onDone: () => void }) {
+  return (
+    <Notice tone="ok" title="The signing secret" data-testid="webhook-secret">
+      <p>Copy it into the receiver now: it is shown only this once. Claimlink keeps it encrypted.</p>
+      <div className="mt-2 flex items-start gap-2">
+        <code className="min-w-0 flex-1 rounded bg-sunken p-2 text-xs break-all" data-testid="webhook-secret-value">
+          {secret}
+        </code>
+        <CopyButton value={secret} label="Copy the secret" copiedLabel="Copied" iconOnly />
+      </div>
+      <Button variant="secondary" size="sm" className="mt-3" onClick={onDone}>
+        I have copied it
+      </Button>
+    </Notice>
+  );
+}
