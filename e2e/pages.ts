@@ -17,6 +17,8 @@ export type Fixture = {
   released: string;
   /** A pending invitation's link token (its fragment), for the invitation page. */
   inviteToken: string;
+  /** The participant's account id, for the staff account page. */
+  participantId: string;
 };
 
 export type PageEntry = {
@@ -110,6 +112,16 @@ export const PAGES: PageEntry[] = [
     },
   },
   { name: "bulk-invite", path: () => "/staff/accounts/bulk-invite", roles: ["staff"] },
+  { name: "staff-account", path: (f) => `/staff/accounts/${f.participantId}`, roles: STAFF_ROLES },
+  {
+    name: "staff-account-delete",
+    path: (f) => `/staff/accounts/${f.participantId}`,
+    roles: ["staff"],
+    prepare: async (page) => {
+      await page.getByRole("button", { name: "Delete account on request" }).click();
+      await page.getByTestId("confirm-dialog").waitFor();
+    },
+  },
   { name: "audit", path: () => "/staff/audit", roles: STAFF_ROLES, screenshot: true },
   { name: "models", path: () => "/staff/models", roles: STAFF_ROLES },
   { name: "legacy", path: () => "/staff/legacy", roles: STAFF_ROLES },
@@ -176,12 +188,15 @@ export async function buildFixture(): Promise<{ fixture: Fixture; sessions: Sess
     data: { email: uniqueEmail("pages-invitee"), name: "Ina Invitee", role: "participant" },
   });
   const { link } = (await invitation.json()) as { link: string };
+  const found = await staff.get(`/api/v1/staff/accounts?q=${encodeURIComponent(participant.email)}`);
+  const { accounts } = (await found.json()) as { accounts: { id: string }[] };
   return {
     fixture: {
       active: active.deviceId,
       lost: lost.deviceId,
       released: released.deviceId,
       inviteToken: new URL(link).hash.slice(1),
+      participantId: accounts[0].id,
     },
     sessions,
   };
