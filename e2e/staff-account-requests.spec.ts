@@ -133,10 +133,11 @@ test("staff withdraw a participant from a study on request, after a dialog that 
   const eraseRow = rows.locator(`tr[data-study-id="${studies.erase}"]`);
   await eraseRow.getByRole("button", { name: "Withdraw on request" }).click();
   const dialog = page.getByTestId("confirm-dialog");
-  await expect(dialog).toContainText(`Withdraw ${person.email} from Warm rooms?`);
+  await expect(dialog).toContainText("Withdraw Robin Request from Warm rooms?");
+  await expect(dialog).toContainText(`On the request of ${person.email}.`);
   const said = dialog.getByTestId("consequences");
   await expect(said).toContainText("stops sending data at once");
-  await expect(said).toContainText("all 5 readings of that device and the device records are deleted");
+  await expect(said).toContainText("all 5 readings of that device and the device records are deleted (they have");
   await expect(said).toContainText("your reason are written to the audit log");
   await shoot(page, "withdraw-dialog");
   // No reason: refused in the dialog, nothing sent.

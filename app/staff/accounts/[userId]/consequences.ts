@@ -20,7 +20,7 @@ export function withdrawalConsequences(s: StaffAccountStudy): string[] {
   const lines = [devicesText(w)];
   if (w.dataPolicy === "erase") {
     lines.push(
-      `Under the study's erase policy: all ${readingsText(w.readings)} of ${w.devices.length === 1 ? "that device" : "those devices"} and the device records are deleted, ${w.intakeAnswers ? "and so are their intake answers" : "(they have not answered the intake questions)"}. Researchers no longer see them from the moment of the withdrawal.`,
+      `Under the study's erase policy: all ${readingsText(w.readings)} of ${w.devices.length === 1 ? "that device" : "those devices"} and the device records are deleted${w.intakeAnswers ? ", and so are their intake answers" : " (they have not answered the intake questions)"}. Researchers no longer see them from the moment of the withdrawal.`,
     );
   } else {
     lines.push(

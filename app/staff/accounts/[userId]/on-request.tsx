@@ -17,6 +17,7 @@ function OnRequest({
   id,
   trigger,
   title,
+  email,
   consequences,
   confirmLabel,
   busyLabel,
@@ -25,6 +26,7 @@ function OnRequest({
   id: string;
   trigger: string;
   title: string;
+  email: string;
   consequences: string[];
   confirmLabel: string;
   busyLabel: string;
@@ -40,7 +42,11 @@ function OnRequest({
         </Button>
       }
       title={title}
-      description="On their request. This is what will happen:"
+      description={
+        <>
+          On the request of <span className="break-all">{email}</span>. This is what will happen:
+        </>
+      }
       confirmLabel={confirmLabel}
       busyLabel={busyLabel}
       cancelLabel="Cancel"
@@ -77,6 +83,7 @@ export function WithdrawOnRequest(props: {
   studyId: string;
   studyName: string;
   who: string;
+  email: string;
   consequences: string[];
 }) {
   return (
@@ -84,6 +91,7 @@ export function WithdrawOnRequest(props: {
       id={`withdraw-${props.studyId}`}
       trigger="Withdraw on request"
       title={`Withdraw ${props.who} from ${props.studyName}?`}
+      email={props.email}
       consequences={props.consequences}
       confirmLabel="Withdraw"
       busyLabel="Withdrawing…"
@@ -98,12 +106,13 @@ export function WithdrawOnRequest(props: {
 }
 
 /** "Delete account on request" (the right to erasure). */
-export function DeleteOnRequest(props: { userId: string; who: string; consequences: string[] }) {
+export function DeleteOnRequest(props: { userId: string; who: string; email: string; consequences: string[] }) {
   return (
     <OnRequest
       id="delete"
       trigger="Delete account on request"
       title={`Delete the account of ${props.who}?`}
+      email={props.email}
       consequences={props.consequences}
       confirmLabel="Delete account"
       busyLabel="Deleting…"

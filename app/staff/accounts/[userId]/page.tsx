@@ -100,7 +100,8 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ u
                           userId={a.id}
                           studyId={s.studyId}
                           studyName={localized(s.name)}
-                          who={a.email}
+                          who={a.name}
+                          email={a.email}
                           consequences={withdrawalConsequences(s)}
                         />
                       ) : null
@@ -166,7 +167,9 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ u
               title="Delete the account on request"
               id="deletion"
               description="The right to erasure, when its holder asks for it."
-              actions={<DeleteOnRequest userId={a.id} who={a.email} consequences={deletionConsequences(o)} />}
+              actions={
+                <DeleteOnRequest userId={a.id} who={a.name} email={a.email} consequences={deletionConsequences(o)} />
+              }
             >
               <p className="text-sm text-muted">
                 It leaves every study under that study&apos;s data policy and erases what the account owns; the dialog
