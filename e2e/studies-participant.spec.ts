@@ -70,7 +70,8 @@ let inviteLink = "";
 const INVITEE = uniqueEmail("invitee");
 
 test.beforeAll(async () => {
-  test.setTimeout(180_000);
+  // Two database steps, each restarting the app on the embedded database: minutes on a loaded machine.
+  test.setTimeout(360_000);
   if (!PG) {
     rmSync(DATA_DIR, { recursive: true, force: true });
     mkdirSync(DATA_DIR, { recursive: true, mode: 0o700 });
@@ -138,6 +139,8 @@ async function person(tag: string) {
 test("an invitation shows the study and its consent text; consent, claim, intake, readings, then withdrawal under erase leaves no row", async ({
   page,
 }) => {
+  // Several database steps: on the embedded database each restarts the app, which takes a while on a loaded machine.
+  test.setTimeout(360_000);
   await page.goto(inviteLink.replace(/^https?:\/\/[^/]+/, ""));
   const study = page.getByTestId("invite-study");
   await expect(study).toContainText("Warm homes: how warm homes are kept in winter.");
