@@ -19,6 +19,8 @@ export type Fixture = {
   inviteToken: string;
   /** A webhook subscription to device.lost, with the lost device's delivery in its log. */
   webhook: string;
+  /** The participant's account id, for the staff account page. */
+  participantId: string;
 };
 
 export type PageEntry = {
@@ -112,6 +114,16 @@ export const PAGES: PageEntry[] = [
     },
   },
   { name: "bulk-invite", path: () => "/staff/accounts/bulk-invite", roles: ["staff"] },
+  { name: "staff-account", path: (f) => `/staff/accounts/${f.participantId}`, roles: STAFF_ROLES },
+  {
+    name: "staff-account-delete",
+    path: (f) => `/staff/accounts/${f.participantId}`,
+    roles: ["staff"],
+    prepare: async (page) => {
+      await page.getByRole("button", { name: "Delete account on request" }).click();
+      await page.getByTestId("confirm-dialog").waitFor();
+    },
+  },
   { name: "audit", path: () => "/staff/audit", roles: STAFF_ROLES, screenshot: true },
   { name: "models", path: () => "/staff/models", roles: STAFF_ROLES },
   { name: "legacy", path: () => "/staff/legacy", roles: STAFF_ROLES },
@@ -187,6 +199,8 @@ export async function buildFixture(): Promise<{ fixture: Fixture; sessions: Sess
     data: { email: uniqueEmail("pages-invitee"), name: "Ina Invitee", role: "participant" },
   });
   const { link } = (await invitation.json()) as { link: string };
+  const found = await staff.get(`/api/v1/staff/accounts?q=${encodeURIComponent(participant.email)}`);
+  const { accounts } = (await found.json()) as { accounts: { id: string }[] };
   return {
     fixture: {
       active: active.deviceId,
@@ -194,6 +208,7 @@ export async function buildFixture(): Promise<{ fixture: Fixture; sessions: Sess
       released: released.deviceId,
       inviteToken: new URL(link).hash.slice(1),
       webhook: ((await hook.json()) as { view: { id: string } }).view.id,
+      participantId: accounts[0].id,
     },
     sessions,
   };

@@ -335,7 +335,8 @@ test.describe.serial("studies: staff set one up, researchers read it pseudonymou
       ...exported.files.values(),
     ]) {
       expect(t).not.toMatch(/[\w.+-]+@[\w-]+\.[\w.-]+/);
-      expect(t).not.toMatch(/usr_[A-Z2-7]{16}/);
+      expect(t).not.toMatch(/usr_[A-Z2-7]{16}/i);
+      for (const p of Object.values(people)) expect(t.toLowerCase()).not.toContain(p.id.toLowerCase());
       expect(t).not.toMatch(IPV4);
     }
     // The download is audited.

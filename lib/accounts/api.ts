@@ -50,6 +50,7 @@ import { idOrNotFound, notFound } from "../ids";
 import { inviteToStudy } from "../studies/enrol";
 import { findUserByEmail, getUser, listUsers, setUserDisabled, setUserRole } from "./users";
 import { invitationStudy } from "../studies/participant";
+import { accountOverview } from "./account-overview";
 
 // The account use cases as the API routes and pages call them: each takes what the edge
 // parsed, runs one use case on the app database, and returns a DTO.
@@ -90,6 +91,11 @@ export async function signOutEverywhere(actor: Actor, user: SessionUser) {
 export async function searchAccounts(query: { q?: string }) {
   const { q } = parseOrThrow(accountSearchSchema, query);
   return { accounts: await listUsers(await getDb(), q) };
+}
+
+/** One account's staff page: its studies with what a withdrawal would do, and what deleting it would. */
+export async function accountForStaff(userId: string | undefined) {
+  return accountOverview(await getDb(), idOrNotFound("usr", userId));
 }
 
 export async function changeAccount(actor: Actor, userId: string | undefined, body: unknown) {

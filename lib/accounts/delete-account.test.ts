@@ -1,4 +1,4 @@
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { rowsOf } from "../db/client";
 import {
@@ -137,6 +137,52 @@ describe("deleting an account", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "account.deleted"), eq(auditEvents.subjectUserId, p.id)));
     expect(ev).toMatchObject({ actorId: bed.staff.id, detail: { byStaff: true, reason: "Mail of 3 December" } });
+  });
+
+  it("refuses one's own account on request and the last staff account that can sign in, changing nothing", async () => {
+    const staffer = await insertAccount(bed.db, "staffer", "staff");
+    const unchanged = async (db = bed.db) => {
+      const [row] = await db.select().from(users).where(eq(users.id, staffer.id));
+      expect(row).toMatchObject({ email: staffer.email, deletedAt: null, role: "staff" });
+    };
+    const own = await deleteAccount(bed.db, staffer, staffer.id, { reason: "Asked myself" }).catch((e) => e);
+    expect([own.code, own.status]).toEqual(["conflict", 409]);
+    expect(own.detail).toMatch(/your own account/);
+    await unchanged();
+    const [audited] = await bed.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "account.delete_refused"), eq(auditEvents.actorId, staffer.id)));
+    expect(audited).toMatchObject({ outcome: "failure", subjectUserId: staffer.id, detail: { code: "conflict" } });
+
+    // The only staff account that can sign in: every other one disabled, in a transaction rolled
+    // back afterwards (the PostgreSQL test database is shared with earlier runs).
+    const answers: { code?: string; status?: number; detail?: string }[] = [];
+    const rolledBack = await bed.db
+      .transaction(async (tx) => {
+        await tx
+          .update(users)
+          .set({ disabledAt: new Date() })
+          .where(and(eq(users.role, "staff"), ne(users.id, staffer.id), isNull(users.disabledAt)));
+        answers.push(await deleteAccount(tx, bed.staff, staffer.id, { reason: "Asked by mail" }).catch((e) => e));
+        // "Delete my account" of that staff member: the same refusal.
+        answers.push(await deleteAccount(tx, staffer, staffer.id).catch((e) => e));
+        await unchanged(tx);
+        tx.rollback();
+      })
+      .then(
+        () => false,
+        () => true,
+      );
+    expect(rolledBack).toBe(true);
+    for (const a of answers) {
+      expect([a.code, a.status]).toEqual(["conflict", 409]);
+      expect(a.detail).toMatch(/last staff account/);
+    }
+    // With another staff account that can sign in, staff delete it on request.
+    expect(await deleteAccount(bed.db, bed.staff, staffer.id, { reason: "Asked by mail" })).toMatchObject({
+      userId: staffer.id,
+    });
   });
 
   it("erases a legacy node with its readings and its replaced board's hardware id", async () => {

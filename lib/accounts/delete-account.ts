@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, like, ne, or, sql } from "drizzle-orm";
 import { recordAudit, recordRefusal, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
 import {
@@ -29,6 +29,30 @@ import { withdrawEnrolment } from "../studies/withdraw";
 // only a pseudonymous actor (its ids) and no address of theirs. The erasures run afterwards
 // (lib/studies/erasure.ts), resumed by housekeeping if interrupted.
 
+/**
+ * When the account is staff, locks every staff account (in id order, so two deletions cannot
+ * deadlock) before the account itself: two staff deleting each other at once cannot leave none.
+ */
+async function lockStaffIfStaff(tx: Db, userId: string): Promise<void> {
+  const [peek] = await tx.select({ role: users.role }).from(users).where(eq(users.id, userId));
+  if (peek?.role !== "staff") return;
+  await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, "staff"), isNull(users.deletedAt)))
+    .orderBy(asc(users.id))
+    .for("update");
+}
+
+/** Staff accounts other than `userId` that can sign in (not disabled, not deleted). */
+async function activeStaffBesides(tx: Db, userId: string): Promise<number> {
+  const [{ n }] = await tx
+    .select({ n: count() })
+    .from(users)
+    .where(and(eq(users.role, "staff"), isNull(users.deletedAt), isNull(users.disabledAt), ne(users.id, userId)));
+  return Number(n);
+}
+
 /** What stands in for a deleted person's email and name. */
 export const DELETED_LABEL = "deleted account";
 
@@ -36,8 +60,9 @@ export type AccountDeletion = { userId: string; erasureIds: string[]; studiesLef
 
 /**
  * Deletes `userId`'s account. Staff acting for someone else must give `reason`. `not_found` for an
- * unknown or already deleted account. Every step is audited; the events that named the person
- * are relabelled.
+ * unknown or already deleted account; `conflict` for one's own account on request (with a
+ * reason) and for the last staff account that can sign in. Every step is audited; the events
+ * that named the person are relabelled.
  */
 export async function deleteAccount(
   db: Db,
@@ -49,9 +74,22 @@ export async function deleteAccount(
   try {
     if (byStaff && !opts.reason)
       throw new AppError("invalid_request", "Say why the account is deleted (their request).");
+    // Staff deleting on request act for someone else: their own account is deleted from
+    // /account, where the password confirms it.
+    if (opts.reason !== undefined && actor.id === userId)
+      throw new AppError(
+        "conflict",
+        "You cannot delete your own account on request; use “Delete my account” on /account.",
+      );
     return await db.transaction(async (tx) => {
+      await lockStaffIfStaff(tx, userId);
       const [user] = await tx.select().from(users).where(eq(users.id, userId)).for("update");
       if (!user || user.deletedAt) throw notFound("usr");
+      if (user.role === "staff" && !user.disabledAt && (await activeStaffBesides(tx, userId)) === 0)
+        throw new AppError(
+          "conflict",
+          "This is the last staff account that can sign in: make another account staff before deleting it.",
+        );
       const now = new Date();
       const erasureIds: string[] = [];
 

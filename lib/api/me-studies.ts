@@ -145,10 +145,10 @@ export const meStudies: Area = {
       guard: "user",
       summary: "Delete my account",
       description:
-        "The current password confirms it. Leaves every study under its data policy, releases and erases my devices, ends every session, and replaces my email and name everywhere.",
+        "The current password confirms it. Leaves every study under its data policy, releases and erases my devices, ends every session, and replaces my email and name everywhere. The last staff account that can sign in is refused (`conflict`).",
       body: { schema: deleteMyAccountSchema },
       answers: { 200: { description: "What was done; the erasures run after the answer.", schema: jsonObject } },
-      errors: [...BODY_ERRORS, "rate_limited"],
+      errors: [...BODY_ERRORS, "rate_limited", "conflict"],
       refusals: "account.delete_refused",
       handle: async ({ req, actor, user }) =>
         json(await deleteMyAccount(actor, user, await readJson(req, SMALL_BODY_BYTES))),

@@ -5,7 +5,7 @@ import { auditEvents, deviceShares, devices, enrolments, erasures, measurements 
 import { shareDevice } from "../devices/shares";
 import { isRefusal } from "../devices/signed-request";
 import { answerIntake, setIntakeQuestions } from "./intake";
-import { eraseBatch, erasureStatus, resumeErasures, runErasure } from "./erasure";
+import { eraseBatch, erasureStatus, resumeErasures, runErasure, type ErasureStatus } from "./erasure";
 import { visibleDevices, visibleEnrolments } from "./visible";
 import { previewWithdrawal, withdrawFromStudy } from "./withdraw";
 import {
@@ -174,6 +174,20 @@ describe("withdrawal", () => {
     expect(done.detail).toMatchObject({ readings: 1001, devices: 2, intakeAnswers: 1 });
     // Running it again does nothing.
     expect(await runErasure(bed.db, w.erasureId!)).toMatchObject({ done: true, deleted: 0 });
+  });
+
+  it("erasing lets other work run between its batches, so the app keeps answering", async () => {
+    const { study, p } = await inStudyWithData("erase");
+    const w = await withdrawFromStudy(bed.db, p, study.id, p.id);
+    const running = runErasure(bed.db, w.erasureId!, 10);
+    // A timer fires only when the event loop gets a turn. The embedded database runs its queries
+    // in this thread, so a status read while 100 batches run means the erasure yields between them.
+    const midway = new Promise<ErasureStatus>((resolve, reject) =>
+      setTimeout(() => erasureStatus(bed.db, w.erasureId!).then(resolve, reject), 0),
+    );
+    const [status, done] = await Promise.all([midway, running]);
+    expect(status.completedAt).toBeNull();
+    expect(done).toMatchObject({ done: true, deleted: 1001 });
   });
 
   it("under retain: revokes, marks withdrawn from that moment, keeps the data and accepts nothing new", async () => {

@@ -130,7 +130,9 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                   primary: true,
                   cell: (a) => (
                     <div className="min-w-0">
-                      <Truncate value={a.name} className="max-w-72" />
+                      <Link href={`/staff/accounts/${a.id}`} data-testid="account-link">
+                        <Truncate value={a.name} className="max-w-72" />
+                      </Link>
                       <Truncate value={a.email} className="max-w-72 text-xs font-normal text-muted" />
                     </div>
                   ),

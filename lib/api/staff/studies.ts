@@ -202,6 +202,7 @@ export const staffStudies: Area = {
       body: { schema: staffReasonSchema, example: { reason: "asked by phone on 3 March" } },
       answers: { 200: { description: "What was done.", schema: jsonObject } },
       errors: [...BODY_ERRORS, "study_not_found", "not_found"],
+      refusals: "study.withdrawal_refused",
       handle: async ({ req, actor, params }) =>
         json(
           await withdrawParticipantRequest(

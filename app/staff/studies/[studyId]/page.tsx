@@ -13,16 +13,9 @@ import { PageHeader } from "../../../_components/ui/page-header";
 import { Tabs } from "../../../_components/ui/tabs";
 import { StudyForm } from "../study-form";
 import { STATUS_TONE, studyName } from "../study-text";
-import {
-  ConsentEditor,
-  ConsentHistory,
-  IntakeEditor,
-  OnboardingEditor,
-  ResearchersEditor,
-  StatusActions,
-  type IntakeQuestion,
-  type OnboardingStep,
-} from "./study-sections";
+import { ConsentEditor, ConsentHistory } from "./consent-sections";
+import { IntakeEditor, OnboardingEditor, type IntakeQuestion, type OnboardingStep } from "./intake-sections";
+import { ResearchersEditor, StatusActions } from "./study-sections";
 
 export const metadata: Metadata = { title: "Study" };
 

@@ -1,0 +1,164 @@
+"use client";
+
+import { useState } from "react";
+import { api } from "../../../_components/api";
+import { MarkdownText } from "../../../_components/markdown";
+import { Time } from "../../../_components/time";
+import { useStaffAction } from "../../../_components/use-staff-action";
+import { Badge } from "../../../_components/ui/badge";
+import { Button } from "../../../_components/ui/button";
+import { CheckboxField, Field, Textarea } from "../../../_components/ui/field";
+import type { Localized } from "../study-text";
+import { Status } from "./section-status";
+
+export type ConsentVersion = {
+  id: string;
+  version: number;
+  text: Localized;
+  changes: Localized;
+  requiresReconsent: boolean;
+  createdAt: string | Date;
+  firstShownAt: string | Date | null;
+};
+
+/**
+ * The consent text editor: Markdown per language with a safe preview. Saving an unshown version
+ * edits it; once shown, saving makes a new version, and staff say whether it needs consent again.
+ */
+export function ConsentEditor({
+  studyId,
+  current,
+  closed,
+}: {
+  studyId: string;
+  current: ConsentVersion | null;
+  closed: boolean;
+}) {
+  const { busy, message, run } = useStaffAction();
+  const [text, setText] = useState<Localized>(current?.text ?? {});
+  const [changes, setChanges] = useState("");
+  const [reconsent, setReconsent] = useState(false);
+  const makesNew = !current || current.firstShownAt !== null;
+  const save = () =>
+    run("consent", async () => {
+      const body = {
+        text: Object.fromEntries(Object.entries(text).filter(([, v]) => v?.trim())),
+        ...(makesNew && current && changes.trim() ? { changes: { en: changes.trim() } } : {}),
+        requiresReconsent: makesNew && !!current && reconsent,
+      };
+      const r = await api<{ version: { version: number }; created: boolean }>(
+        `/api/v1/staff/studies/${studyId}/consent-versions`,
+        { method: "POST", body },
+      );
+      return r.created ? `Saved as version ${r.version.version}.` : `Version ${r.version.version} updated.`;
+    });
+  if (closed) return <p className="text-sm text-muted">The consent text of an ended study cannot change.</p>;
+  return (
+    <form
+      className="space-y-4"
+      data-testid="consent-editor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <p className="text-sm text-muted">
+        {current
+          ? current.firstShownAt
+            ? `Version ${current.version} has been shown to participants: saving makes version ${current.version + 1}.`
+            : `Version ${current.version} has not been shown to anyone yet: saving changes it.`
+          : "No consent text yet: the study cannot recruit without one."}{" "}
+        It must say what happens to a participant&apos;s data when they withdraw.
+      </p>
+      {(["en", "nl"] as const).map((lang) => (
+        <div key={lang} className="grid gap-4 lg:grid-cols-2">
+          <Field id={`consent-${lang}`} label={`Consent text (${lang === "en" ? "English" : "Dutch"}, Markdown)`}>
+            <Textarea
+              id={`consent-${lang}`}
+              rows={10}
+              maxLength={20000}
+              lang={lang}
+              value={text[lang] ?? ""}
+              onChange={(e) => setText({ ...text, [lang]: e.target.value })}
+            />
+          </Field>
+          <div className="min-w-0">
+            <p className="mb-1.5 text-sm font-medium">Preview</p>
+            <div
+              className="min-h-24 rounded-md border border-line bg-sunken/40 p-3"
+              data-testid={`consent-preview-${lang}`}
+              lang={lang}
+            >
+              {text[lang]?.trim() ? <MarkdownText text={text[lang]!} /> : <p className="text-sm text-muted">Empty.</p>}
+            </div>
+          </div>
+        </div>
+      ))}
+      {makesNew && current && (
+        <div className="space-y-3">
+          <Field id="consent-changes" label="What changed (shown to participants asked again)">
+            <Textarea
+              id="consent-changes"
+              rows={3}
+              maxLength={4000}
+              value={changes}
+              onChange={(e) => setChanges(e.target.value)}
+            />
+          </Field>
+          <CheckboxField
+            id="consent-reconsent"
+            label="Participants must consent again"
+            hint="For a change that matters to them: new measurements, a longer study, other researchers."
+            checked={reconsent}
+            onChange={(e) => setReconsent(e.target.checked)}
+          />
+        </div>
+      )}
+      <div className="flex flex-wrap items-center gap-3">
+        <Button type="submit" disabled={!!busy}>
+          Save the consent text
+        </Button>
+        <Status message={message} testId="consent-message" />
+      </div>
+    </form>
+  );
+}
+
+/** Past versions, newest first, each readable. */
+export function ConsentHistory({ versions }: { versions: ConsentVersion[] }) {
+  if (versions.length === 0) return <p className="text-sm text-muted">No versions yet.</p>;
+  return (
+    <ol className="space-y-2" data-testid="consent-versions">
+      {[...versions].reverse().map((v) => (
+        <li key={v.id} className="rounded-md border border-line">
+          <details>
+            <summary className="flex cursor-pointer flex-wrap items-center gap-2 px-3 py-2 text-sm">
+              <span className="font-medium">Version {v.version}</span>
+              <span className="text-muted">
+                saved <Time value={v.createdAt} />
+              </span>
+              {v.firstShownAt ? <Badge tone="neutral">shown, fixed</Badge> : <Badge tone="accent">not shown yet</Badge>}
+              {v.requiresReconsent && <Badge tone="warn">needs consent again</Badge>}
+            </summary>
+            <div className="space-y-3 border-t border-line px-3 py-3">
+              {(v.changes.en ?? v.changes.nl) && (
+                <div>
+                  <p className="text-xs font-medium text-muted">What changed</p>
+                  <MarkdownText text={v.changes.en ?? v.changes.nl ?? ""} />
+                </div>
+              )}
+              {(["en", "nl"] as const)
+                .filter((l) => v.text[l])
+                .map((l) => (
+                  <div key={l} lang={l}>
+                    <p className="text-xs font-medium text-muted">{l === "en" ? "English" : "Dutch"}</p>
+                    <MarkdownText text={v.text[l]!} />
+                  </div>
+                ))}
+            </div>
+          </details>
+        </li>
+      ))}
+    </ol>
+  );
+}
