@@ -58,6 +58,7 @@ const refusing = (route: string, path: (ids: Ids) => string, served: string[], s
   }));
 
 const GUARD_STUDY = "stu_AAAAAAAAAAAAAAAA";
+const GUARD_ROLLOUT = "rol_AAAAAAAAAAAAAAAA";
 
 // Realistic ids: each names an object that exists and belongs to the owner (or to staff's data).
 const ROUTES: Row[] = [
@@ -410,6 +411,27 @@ const ROUTES: Row[] = [
     guard: "staff",
     path: (i) => `/api/v1/staff/tokens/${i.tokenId}`,
   },
+  { method: "GET", route: "/api/v1/staff/firmware/rollouts", guard: "staff", path: () => "/api/v1/staff/firmware/rollouts" },
+  {
+    method: "POST",
+    route: "/api/v1/staff/firmware/rollouts",
+    guard: "staff",
+    path: () => "/api/v1/staff/firmware/rollouts",
+    body: () => ({ sha256: "0".repeat(64), target: { kind: "model" }, stages: [{ percent: 100, soakMinutes: 0 }] }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/firmware/rollouts/[rolloutId]",
+    guard: "staff",
+    path: () => `/api/v1/staff/firmware/rollouts/${GUARD_ROLLOUT}`,
+  },
+  ...(["pause", "resume", "abort"] as const).map((a) => ({
+    method: "POST",
+    route: `/api/v1/staff/firmware/rollouts/[rolloutId]/${a}`,
+    guard: "staff" as const,
+    path: () => `/api/v1/staff/firmware/rollouts/${GUARD_ROLLOUT}/${a}`,
+  })),
+  { method: "GET", route: "/api/v1/staff/firmware/adoption", guard: "staff", path: () => "/api/v1/staff/firmware/adoption" },
   { method: "DELETE", route: "/api/v1/me/sessions", guard: "user", path: () => "/api/v1/me/sessions" },
   {
     method: "DELETE",

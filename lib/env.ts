@@ -84,6 +84,8 @@ const envSchema = z
     // lib/housekeeping: how often it runs, and how long measurements are kept (unset: forever).
     CLAIMLINK_HOUSEKEEPING_MINUTES: positiveInt(60),
     CLAIMLINK_MEASUREMENT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+    // lib/firmware/rollouts/engine.ts: how often each process advances the running firmware rollouts.
+    CLAIMLINK_ROLLOUT_TICK_SECONDS: positiveInt(30),
     // lib/studies/erasure.ts: readings deleted per transaction when a participant's data is erased.
     CLAIMLINK_ERASURE_BATCH_ROWS: positiveInt(20_000),
     CLAIMLINK_EMULATOR: z.enum(["on", "off"]).optional(),

@@ -26,6 +26,7 @@ export const ID_KINDS = {
   rgr: { noun: "researcher grant", notFound: "not_found" },
   ers: { noun: "erasure", notFound: "not_found" },
   tok: { noun: "API token", notFound: "not_found" },
+  rol: { noun: "firmware rollout", notFound: "not_found" },
 } as const satisfies Record<string, { noun: string; notFound: ErrorCode }>;
 
 export type IdPrefix = keyof typeof ID_KINDS;

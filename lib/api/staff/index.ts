@@ -4,6 +4,7 @@ import { staffDevices } from "./devices";
 import { staffInvitations } from "./invitations";
 import { staffLegacy } from "./legacy";
 import { staffModels } from "./models";
+import { staffRollouts } from "./rollouts";
 import { staffStudies } from "./studies";
 
 /** The staff console's areas. Their GETs also admit support (read-only staff); every other method admits staff only. */
@@ -15,4 +16,5 @@ export const staffAreas = [
   staffLegacy,
   staffModels,
   staffStudies,
+  staffRollouts,
 ];
