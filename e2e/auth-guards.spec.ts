@@ -411,7 +411,12 @@ const ROUTES: Row[] = [
     guard: "staff",
     path: (i) => `/api/v1/staff/tokens/${i.tokenId}`,
   },
-  { method: "GET", route: "/api/v1/staff/firmware/rollouts", guard: "staff", path: () => "/api/v1/staff/firmware/rollouts" },
+  {
+    method: "GET",
+    route: "/api/v1/staff/firmware/rollouts",
+    guard: "staff",
+    path: () => "/api/v1/staff/firmware/rollouts",
+  },
   {
     method: "POST",
     route: "/api/v1/staff/firmware/rollouts",
@@ -431,7 +436,12 @@ const ROUTES: Row[] = [
     guard: "staff" as const,
     path: () => `/api/v1/staff/firmware/rollouts/${GUARD_ROLLOUT}/${a}`,
   })),
-  { method: "GET", route: "/api/v1/staff/firmware/adoption", guard: "staff", path: () => "/api/v1/staff/firmware/adoption" },
+  {
+    method: "GET",
+    route: "/api/v1/staff/firmware/adoption",
+    guard: "staff",
+    path: () => "/api/v1/staff/firmware/adoption",
+  },
   { method: "DELETE", route: "/api/v1/me/sessions", guard: "user", path: () => "/api/v1/me/sessions" },
   {
     method: "DELETE",

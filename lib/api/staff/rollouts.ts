@@ -107,7 +107,12 @@ export const staffRollouts: Area = {
       path: "/staff/firmware/adoption",
       guard: "staff",
       summary: "The firmware versions active devices run, per model",
-      answers: { 200: { description: "`models`: each with its `versions` (newest first) and device counts.", schema: jsonObject } },
+      answers: {
+        200: {
+          description: "`models`: each with its `versions` (newest first) and device counts.",
+          schema: jsonObject,
+        },
+      },
       handle: async () => json(await adoptionRequest()),
     },
   ],
