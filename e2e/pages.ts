@@ -118,6 +118,7 @@ export const PAGES: PageEntry[] = [
   { name: "research", path: () => "/research", roles: SIGNED_IN },
   { name: "keys", path: () => "/staff/keys", roles: STAFF_ROLES },
   { name: "staff-tokens", path: () => "/staff/tokens", roles: STAFF_ROLES },
+  { name: "firmware-rollouts", path: () => "/staff/firmware/rollouts", roles: STAFF_ROLES },
 ];
 
 /**
