@@ -5,4 +5,5 @@ export * from "./tables/devices";
 export * from "./tables/models";
 export * from "./tables/studies";
 export * from "./tables/integrations";
+export * from "./tables/firmware";
 export * from "./tables/firmware-rollouts";

@@ -63,6 +63,16 @@ export const ERROR_STATUS = {
   invalid_token: 401,
   insufficient_scope: 403,
   token_not_accepted: 401,
+  // Firmware images (docs/protocol.md section 7, the server's side).
+  firmware_keys_not_configured: 409,
+  firmware_model_unknown: 422,
+  firmware_version_invalid: 422,
+  firmware_version_exists: 409,
+  firmware_image_exists: 409,
+  firmware_too_large: 413,
+  firmware_signature_invalid: 422,
+  firmware_not_found: 404,
+  firmware_yanked: 409,
   internal_error: 500,
 } as const;
 
@@ -122,6 +132,15 @@ const TITLES: Record<ErrorCode, string> = {
   invalid_token: "API token not valid",
   insufficient_scope: "API token lacks the scope",
   token_not_accepted: "API tokens are not accepted here",
+  firmware_keys_not_configured: "No firmware keys configured",
+  firmware_model_unknown: "Unknown device model",
+  firmware_version_invalid: "Not a firmware version",
+  firmware_version_exists: "Firmware version already uploaded",
+  firmware_image_exists: "Firmware image already uploaded",
+  firmware_too_large: "Firmware image too large",
+  firmware_signature_invalid: "Firmware signature does not verify",
+  firmware_not_found: "Firmware image not found",
+  firmware_yanked: "Firmware image yanked",
   internal_error: "Something went wrong on our side",
 };
 
