@@ -3,6 +3,7 @@ import { check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } 
 import { users } from "./accounts";
 import { ts } from "./columns";
 import { devices } from "./devices";
+import { firmwareImages } from "./firmware";
 
 // Staged firmware rollouts (docs/firmware.md "Rollouts"): an image sent to a target in stages,
 // advanced by the rollout engine (lib/firmware/rollouts/engine.ts), never by a page.
@@ -21,7 +22,9 @@ export const firmwareRollouts = pgTable(
   {
     id: text("id").primaryKey(), // rol_...
     // The image (firmware_images.sha256); model and version copied so lists need no join.
-    sha256: text("sha256").notNull(),
+    sha256: text("sha256")
+      .notNull()
+      .references(() => firmwareImages.sha256),
     model: text("model").notNull(),
     version: text("version").notNull(),
     // `model`: every active device of the model, optionally of one study and/or running one firmware;

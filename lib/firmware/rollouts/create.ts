@@ -7,7 +7,7 @@ import { MAX_BULK_DEVICES } from "../../devices/bulk";
 import { AppError } from "../../errors/app-error";
 import { isUniqueViolation } from "../../errors/validate";
 import { newId } from "../../ids";
-import { findFirmwareImage } from "../images";
+import { requireUsableImage } from "../images";
 import { eligibleDevice } from "./eligible";
 import type { CreateRolloutInput, RolloutTarget } from "./schemas";
 import { assignStages } from "./stages";
@@ -16,16 +16,15 @@ import { assignStages } from "./stages";
  * Creates a running rollout of an image: resolves its target to the active devices of the
  * image's model (devices of another model or not active are left out and counted), puts each in
  * its stage and audits it, in one transaction. The engine issues the first stage on its next
- * tick. Refuses an unknown image (`not_found`), a yanked one (`conflict`), another unfinished
+ * tick. Refuses an unknown image (`firmware_not_found`), a yanked one (`firmware_yanked`), another unfinished
  * rollout of the model (`conflict`), a selection that changed since it was confirmed
  * (`conflict`) and a target with no device that can take the update (`invalid_request`).
  */
 export async function createRollout(db: Db, actor: Actor, input: CreateRolloutInput) {
   try {
     return await db.transaction(async (tx) => {
-      const image = await findFirmwareImage(tx, input.sha256);
-      if (!image) throw new AppError("not_found", "No firmware image has this SHA-256.");
-      if (image.yankedAt) throw new AppError("conflict", "This image was yanked; no new rollout may use it.");
+      // Locked (FOR SHARE) until this transaction ends: a yank waits, and cannot slip in between.
+      const image = await requireUsableImage(tx, input.sha256);
       const { requested, ids } = await resolveTarget(tx, image.model, input.target);
       if (ids.length === 0)
         throw new AppError("invalid_request", `No active device of model ${image.model} is in this target.`);

@@ -48,7 +48,7 @@ describe("firmware rollouts", () => {
     const model = uniqueModel();
     const fleet = await claimFleet(database, owner, model, 10);
     const [stranger] = await claimFleet(database, owner, uniqueModel(), 1);
-    const sha256 = await imageOf(database, model);
+    const sha256 = await imageOf(database, staff, model);
     const { rollout, devices } = await createRollout(database.db, staff, input(sha256));
     expect(devices).toBe(10);
     const stages = await database.db
@@ -96,9 +96,9 @@ describe("firmware rollouts", () => {
     const model = uniqueModel();
     const fleet = await claimFleet(database, owner, model, 2);
     const [other] = await claimFleet(database, owner, uniqueModel(), 1);
-    const sha256 = await imageOf(database, model);
+    const sha256 = await imageOf(database, staff, model);
     const before = await database.db.select({ id: firmwareRollouts.id }).from(firmwareRollouts);
-    await expect(createRollout(database.db, staff, input("0".repeat(64)))).rejects.toMatchObject({ code: "not_found" });
+    await expect(createRollout(database.db, staff, input("0".repeat(64)))).rejects.toMatchObject({ code: "firmware_not_found" });
     await expect(
       createRollout(database.db, staff, input(sha256, { target: { kind: "devices", deviceIds: [other] } })),
     ).rejects.toMatchObject({ code: "invalid_request" });
@@ -120,7 +120,7 @@ describe("firmware rollouts", () => {
     // A yanked image starts nothing, and pauses a running rollout, which then cannot resume.
     const second = await createRollout(database.db, staff, input(sha256, { target: { kind: "selection", filter: { model }, expectedCount: 2 } }));
     await database.db.update(firmwareImages).set({ yankedAt: new Date() }).where(eq(firmwareImages.sha256, sha256));
-    await expect(createRollout(database.db, staff, input(sha256))).rejects.toMatchObject({ code: "conflict" });
+    await expect(createRollout(database.db, staff, input(sha256))).rejects.toMatchObject({ code: "firmware_yanked" });
     expect(await advanceRollout(database.db, second.rollout.id)).toBe("paused");
     expect((await getRollout(database.db, second.rollout.id)).pauseReason).toBe("image_yanked");
     expect(await commandsOf(second.rollout.id)).toHaveLength(0);
@@ -131,7 +131,7 @@ describe("firmware rollouts", () => {
   it("pauses on its own when a stage's failures reach the threshold, and goes on when staff resume", async () => {
     const model = uniqueModel();
     await claimFleet(database, owner, model, 20);
-    const sha256 = await imageOf(database, model);
+    const sha256 = await imageOf(database, staff, model);
     const { rollout } = await createRollout(
       database.db,
       staff,
@@ -176,7 +176,7 @@ describe("firmware rollouts", () => {
   it("abort withdraws the commands no device took, and sends nothing more", async () => {
     const model = uniqueModel();
     const fleet = await claimFleet(database, owner, model, 4);
-    const sha256 = await imageOf(database, model);
+    const sha256 = await imageOf(database, staff, model);
     const { rollout } = await createRollout(
       database.db,
       staff,
@@ -203,7 +203,7 @@ describe("firmware rollouts", () => {
   it("waits for a stage's soak time, and two engines at once send each command once", async () => {
     const model = uniqueModel();
     await claimFleet(database, owner, model, 6);
-    const sha256 = await imageOf(database, model);
+    const sha256 = await imageOf(database, staff, model);
     const { rollout } = await createRollout(
       database.db,
       staff,

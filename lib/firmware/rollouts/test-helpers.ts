@@ -1,8 +1,11 @@
-import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
+import type { Actor } from "../../audit/record";
 import type { Database } from "../../db/client";
-import { deviceCommands, devices, firmwareImages, firmwareRolloutDevices } from "../../db/schema";
+import { firmwareRolloutDevices } from "../../db/schema";
+import { acknowledgeCommand } from "../../devices/commands";
+import { findDevice } from "../../devices/lifecycle";
 import { claimTestDevice, testConfig, type TestAccount } from "../../provisioning/test-fixtures";
+import { uniqueTestModel, uploadTestFirmware } from "../test-fixtures";
 
 // Fixtures of the rollout tests: a fleet of claimed devices, an image of their model, and the
 // devices' reports on their update commands.
@@ -10,7 +13,7 @@ import { claimTestDevice, testConfig, type TestAccount } from "../../provisionin
 const cfg = testConfig({ devicesPerAccount: 100_000 });
 
 /** A model no earlier test or run used (a reused PostgreSQL database keeps their rollouts). */
-export const uniqueModel = () => `rollout-${randomBytes(4).toString("hex")}`;
+export const uniqueModel = () => uniqueTestModel("rollout");
 
 /** `n` devices of `model` claimed end to end by `owner`. */
 export async function claimFleet(database: Database, owner: TestAccount, model: string, n: number) {
@@ -19,11 +22,9 @@ export async function claimFleet(database: Database, owner: TestAccount, model: 
   return out;
 }
 
-/** An image of `model` (TEMPORARY: inserted directly until the upload use case is merged). */
-export async function imageOf(database: Database, model: string, version = "1.5.0") {
-  const sha256 = randomBytes(32).toString("hex");
-  await database.db.insert(firmwareImages).values({ sha256, model, version, size: 4096, kid: "k", sig: "s" });
-  return sha256;
+/** An image of `model` uploaded through the real use case, signed by the test firmware key. */
+export async function imageOf(database: Database, actor: Actor, model: string, version = "1.5.0") {
+  return (await uploadTestFirmware(database.db, actor, { model, version })).image.sha256;
 }
 
 /** The update command a rollout sent `deviceId`, or null. */
@@ -35,16 +36,18 @@ export async function commandOf(database: Database, rolloutId: string, deviceId:
   return m?.commandId ?? null;
 }
 
-/** The device reports its update's outcome (TEMPORARY: written directly until acknowledgements are merged). */
+/** The device reports its update's outcome, as its signed acknowledgement does (docs/protocol.md section 7). */
 export async function report(
   database: Database,
   deviceId: string,
   commandId: string,
   ack: { status: "done" | "failed" | "in_progress"; code?: string; firmware?: string },
 ) {
-  await database.db
-    .update(deviceCommands)
-    .set({ status: ack.status, failureCode: ack.code ?? null, detail: ack.code ? `${ack.code}: test` : null })
-    .where(and(eq(deviceCommands.id, commandId), eq(deviceCommands.deviceId, deviceId)));
-  if (ack.firmware) await database.db.update(devices).set({ firmware: ack.firmware }).where(eq(devices.id, deviceId));
+  const device = await findDevice(database.db, deviceId);
+  if (!device) throw new Error(`no device ${deviceId}`);
+  await acknowledgeCommand(database.db, device, commandId, {
+    status: ack.status,
+    ...(ack.code ? { detail: `${ack.code}: reported by the test` } : {}),
+    ...(ack.firmware ? { firmware: ack.firmware } : {}),
+  });
 }
