@@ -74,7 +74,7 @@ export const staffRollouts: Area = {
           schema: z.object({ id: z.string(), status: z.string(), devices: z.number(), excluded: z.number() }),
         },
       },
-      errors: [...BODY_ERRORS, "not_found", "conflict"],
+      errors: [...BODY_ERRORS, "firmware_not_found", "firmware_yanked", "conflict"],
       refusals: "rollout.refused",
       handle: async ({ req, actor }) =>
         json(await createRolloutRequest(actor, await readJson(req, SMALL_BODY_BYTES)), 201),
