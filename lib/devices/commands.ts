@@ -178,7 +178,8 @@ export async function acknowledgeCommand(db: Db, device: Device, commandId: stri
       }
       return { id: cmd.id, status: ack.status };
     }
-    const failureCode = ack.status === "failed" ? failureCodeOf(ack.detail) : null;
+    // The code of section 7's refusals, for the update history and rollouts' failure counts.
+    const failureCode = ack.status === "failed" && cmd.type === "update_firmware" ? failureCodeOf(ack.detail) : null;
     await tx
       .update(deviceCommands)
       .set({
