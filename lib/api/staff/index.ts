@@ -1,6 +1,7 @@
 import { staffAccounts } from "./accounts";
 import { staffAudit } from "./audit";
 import { staffDevices } from "./devices";
+import { staffFirmwareUpdates } from "./firmware-updates";
 import { staffInvitations } from "./invitations";
 import { staffLegacy } from "./legacy";
 import { staffModels } from "./models";
@@ -10,6 +11,7 @@ import { staffStudies } from "./studies";
 export const staffAreas = [
   staffAccounts,
   staffDevices,
+  staffFirmwareUpdates,
   staffInvitations,
   staffAudit,
   staffLegacy,
