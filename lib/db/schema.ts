@@ -5,3 +5,4 @@ export * from "./tables/devices";
 export * from "./tables/models";
 export * from "./tables/studies";
 export * from "./tables/integrations";
+export * from "./tables/firmware";

@@ -2,7 +2,8 @@ import { desc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { deviceCommands, deviceCredentials, devices, studies, users } from "../db/schema";
 import { AppError } from "../errors/app-error";
-import { firmwareHistory, sendableImages } from "../firmware/history";
+import { firmwareHistory } from "../firmware/history";
+import { listFirmwareImages } from "../firmware/images";
 import { commandStatus } from "./commands";
 import { latestMeasurements } from "./measurements";
 import { listShares } from "./shares";
@@ -43,7 +44,7 @@ export async function staffDeviceDetail(db: Db, deviceId: string) {
     latestMeasurements(db, d.id),
     listShares(db, d.id),
     firmwareHistory(db, d.id),
-    sendableImages(db, d.model),
+    listFirmwareImages(db, d.model, { usableOnly: true }),
   ]);
   const hasLive = credentials.some((c) => c.revokedAt === null);
   const [study] = d.studyId
@@ -78,7 +79,7 @@ export async function staffDeviceDetail(db: Db, deviceId: string) {
     audit,
     /** (1.2) Its firmware updates, newest first, and the images of its model staff may send it. */
     firmwareUpdates,
-    firmwareImages: images,
+    firmwareImages: images.map((i) => ({ sha256: i.sha256, version: i.version })),
   };
 }
 export type StaffDeviceDetail = Awaited<ReturnType<typeof staffDeviceDetail>>;

@@ -40,8 +40,6 @@ export const ERROR_STATUS = {
   command_expired: 409,
   // (1.2) Firmware updates (section 7).
   command_settled: 409,
-  firmware_image_not_found: 404,
-  firmware_image_yanked: 409,
   firmware_model_mismatch: 409,
   firmware_update_open: 409,
   device_not_active: 409,
@@ -70,6 +68,16 @@ export const ERROR_STATUS = {
   invalid_token: 401,
   insufficient_scope: 403,
   token_not_accepted: 401,
+  // Firmware images (docs/protocol.md section 7, the server's side).
+  firmware_keys_not_configured: 409,
+  firmware_model_unknown: 422,
+  firmware_version_invalid: 422,
+  firmware_version_exists: 409,
+  firmware_image_exists: 409,
+  firmware_too_large: 413,
+  firmware_signature_invalid: 422,
+  firmware_not_found: 404,
+  firmware_yanked: 409,
   internal_error: 500,
 } as const;
 
@@ -110,8 +118,6 @@ const TITLES: Record<ErrorCode, string> = {
   command_not_found: "Command not found",
   command_expired: "Command expired",
   command_settled: "Command already settled",
-  firmware_image_not_found: "Firmware image not found",
-  firmware_image_yanked: "Firmware version withdrawn",
   firmware_model_mismatch: "Firmware for another model",
   firmware_update_open: "An update is already open",
   device_not_active: "Device not active",
@@ -135,6 +141,15 @@ const TITLES: Record<ErrorCode, string> = {
   invalid_token: "API token not valid",
   insufficient_scope: "API token lacks the scope",
   token_not_accepted: "API tokens are not accepted here",
+  firmware_keys_not_configured: "No firmware keys configured",
+  firmware_model_unknown: "Unknown device model",
+  firmware_version_invalid: "Not a firmware version",
+  firmware_version_exists: "Firmware version already uploaded",
+  firmware_image_exists: "Firmware image already uploaded",
+  firmware_too_large: "Firmware image too large",
+  firmware_signature_invalid: "Firmware signature does not verify",
+  firmware_not_found: "Firmware image not found",
+  firmware_yanked: "Firmware image yanked",
   internal_error: "Something went wrong on our side",
 };
 

@@ -5,7 +5,7 @@ import { findDevice } from "../devices/lifecycle";
 import { idOrNotFound, notFound } from "../ids";
 import { acknowledgeFirmwareAlarm, openFirmwareAlarms } from "./alarms";
 import { firmwareHistory } from "./history";
-import { sendUpdateSchema } from "./schemas";
+import { sendUpdateSchema } from "./update-schemas";
 import { sendFirmwareUpdate } from "./send-update";
 
 // Firmware update use cases as the routes and pages call them (docs/protocol.md section 7).

@@ -1,6 +1,6 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { deviceCommands, firmwareImages } from "../db/schema";
+import { deviceCommands } from "../db/schema";
 import { commandStatus, type CommandStatus } from "../devices/commands";
 
 // A device's firmware updates as its staff and owner pages show them (docs/protocol.md section 7):
@@ -61,12 +61,3 @@ export async function firmwareHistory(db: Db, deviceId: string, limit = 50): Pro
   return rows.map((r) => updateEntry(r, now));
 }
 
-/** The images staff may send a device of `model`: not withdrawn, newest upload first. */
-export async function sendableImages(db: Db, model: string): Promise<{ sha256: string; version: string }[]> {
-  return db
-    .select({ sha256: firmwareImages.sha256, version: firmwareImages.version })
-    .from(firmwareImages)
-    .where(and(eq(firmwareImages.model, model), isNull(firmwareImages.yankedAt)))
-    .orderBy(desc(firmwareImages.uploadedAt))
-    .limit(100);
-}

@@ -1,6 +1,6 @@
 import { recordAudit, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
-import type { SendUpdateInput } from "./schemas";
+import type { SendUpdateInput } from "./update-schemas";
 import { issueFirmwareUpdate } from "./update-command";
 
 /**

@@ -5,7 +5,7 @@ import {
   firmwareAlarms,
   sendFirmwareUpdateRequest,
 } from "../../firmware/api";
-import { sendUpdateSchema } from "../../firmware/schemas";
+import { sendUpdateSchema } from "../../firmware/update-schemas";
 import { json, readJson, SMALL_BODY_BYTES } from "../../http/request";
 import { idSchema } from "../../ids";
 import { jsonObject } from "../answers";
@@ -45,8 +45,8 @@ export const staffFirmwareUpdates: Area = {
         ...BODY_ERRORS,
         "device_not_found",
         "device_not_active",
-        "firmware_image_not_found",
-        "firmware_image_yanked",
+        "firmware_not_found",
+        "firmware_yanked",
         "firmware_model_mismatch",
         "firmware_update_open",
       ],
