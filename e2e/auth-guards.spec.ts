@@ -496,6 +496,31 @@ const ROUTES: Row[] = [
     path: (i) => `/api/v1/staff/devices/${i.deviceId}/commands`,
     body: () => ({ type: "reprovision" }),
   },
+  {
+    method: "POST",
+    route: "/api/v1/staff/devices/[deviceId]/firmware-update",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/devices/${i.deviceId}/firmware-update`,
+    body: () => ({ sha256: "0".repeat(64), expiresInDays: 1 }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/devices/[deviceId]/firmware-updates",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/devices/${i.deviceId}/firmware-updates`,
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/firmware/alarms",
+    guard: "staff",
+    path: () => "/api/v1/staff/firmware/alarms",
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/firmware/alarms/[commandId]/acknowledge",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/firmware/alarms/${i.commandId}/acknowledge`,
+  },
   { method: "GET", route: "/api/v1/staff/devices", guard: "staff", path: () => "/api/v1/staff/devices?q=guard" },
   {
     method: "GET",

@@ -133,12 +133,19 @@ export function failureCodeOf(detail: string | null | undefined): string | null 
   return m ? m[1] : null;
 }
 
+/** The version the device says it runs now (section 7: `firmware` in an acknowledgement). */
+async function recordRunningFirmware(tx: Db, device: Device, firmware: string | undefined) {
+  if (firmware !== undefined && firmware !== device.firmware) {
+    await tx.update(devices).set({ firmware }).where(eq(devices.id, device.id));
+  }
+}
+
 const DEVICE_ACTOR: Actor = { id: null, label: "device", ip: null };
 
 /**
  * The device reports a command's outcome. Repeating the same report is harmless; another
  * device's command is not found. (1.2) `in_progress` keeps the command open and listed;
- * after done or failed it is `command_settled`. `firmware` on done/failed becomes the device's
+ * after done or failed it is `command_settled`. `firmware` in a report becomes the device's
  * running firmware; a failure's code is kept, and a `bad_signature` update failure is an alarm.
  */
 export async function acknowledgeCommand(db: Db, device: Device, commandId: string, ack: CommandAck) {
@@ -168,6 +175,7 @@ export async function acknowledgeCommand(db: Db, device: Device, commandId: stri
         .update(deviceCommands)
         .set({ status: "in_progress", progress: ack.detail ?? null, progressAt: now })
         .where(eq(deviceCommands.id, cmd.id));
+      await recordRunningFirmware(tx, device, ack.firmware);
       if (cmd.status === "pending") {
         await recordAudit(tx, DEVICE_ACTOR, {
           action: "command.started",
@@ -178,7 +186,8 @@ export async function acknowledgeCommand(db: Db, device: Device, commandId: stri
       }
       return { id: cmd.id, status: ack.status };
     }
-    const failureCode = ack.status === "failed" ? failureCodeOf(ack.detail) : null;
+    // The code of section 7's refusals, for the update history and rollouts' failure counts.
+    const failureCode = ack.status === "failed" && cmd.type === "update_firmware" ? failureCodeOf(ack.detail) : null;
     await tx
       .update(deviceCommands)
       .set({
@@ -189,9 +198,7 @@ export async function acknowledgeCommand(db: Db, device: Device, commandId: stri
         reportedFirmware: ack.firmware ?? null,
       })
       .where(eq(deviceCommands.id, cmd.id));
-    if (ack.firmware !== undefined && ack.firmware !== device.firmware) {
-      await tx.update(devices).set({ firmware: ack.firmware }).where(eq(devices.id, device.id));
-    }
+    await recordRunningFirmware(tx, device, ack.firmware);
     await recordAudit(tx, DEVICE_ACTOR, {
       action: "command.completed",
       outcome: ack.status === "done" ? "success" : "failure",

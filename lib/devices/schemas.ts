@@ -29,21 +29,16 @@ export type CommandType = CommandInput["type"];
 
 /**
  * A device's report on a command (docs/protocol.md section 4). (1.2, section 7) `in_progress`
- * any number of times while it works; `firmware`, the version it runs now, with done or failed.
+ * any number of times while it works; `firmware`, the version it runs now, in any report.
  */
-export const commandAckSchema = z
-  .strictObject({
-    status: z.enum(["done", "failed", "in_progress"]),
-    detail: z.string().max(500).optional(),
-    firmware: z
-      .string()
-      .regex(/^[\x20-\x7e]{1,64}$/, "must be 1 to 64 printable ASCII characters")
-      .optional(),
-  })
-  .refine((a) => a.firmware === undefined || a.status !== "in_progress", {
-    message: "is reported with done or failed only",
-    path: ["firmware"],
-  });
+export const commandAckSchema = z.strictObject({
+  status: z.enum(["done", "failed", "in_progress"]),
+  detail: z.string().max(500).optional(),
+  firmware: z
+    .string()
+    .regex(/^[\x20-\x7e]{1,64}$/, "must be 1 to 64 printable ASCII characters")
+    .optional(),
+});
 export type CommandAck = z.infer<typeof commandAckSchema>;
 
 /** The envelope of a measurement batch; each item is checked on its own (`checkItem`). */

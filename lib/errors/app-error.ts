@@ -40,8 +40,6 @@ export const ERROR_STATUS = {
   command_expired: 409,
   // (1.2) Firmware updates (section 7).
   command_settled: 409,
-  firmware_image_not_found: 404,
-  firmware_image_yanked: 409,
   firmware_model_mismatch: 409,
   firmware_update_open: 409,
   device_not_active: 409,
@@ -120,8 +118,6 @@ const TITLES: Record<ErrorCode, string> = {
   command_not_found: "Command not found",
   command_expired: "Command expired",
   command_settled: "Command already settled",
-  firmware_image_not_found: "Firmware image not found",
-  firmware_image_yanked: "Firmware version withdrawn",
   firmware_model_mismatch: "Firmware for another model",
   firmware_update_open: "An update is already open",
   device_not_active: "Device not active",

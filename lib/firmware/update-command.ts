@@ -4,7 +4,7 @@ import { deviceCommands, deviceCredentials, devices } from "../db/schema";
 import { OPEN_COMMAND_STATUSES } from "../devices/commands";
 import { AppError } from "../errors/app-error";
 import { newId } from "../ids";
-import { findFirmwareImage, firmwareImageUrl } from "./images";
+import { firmwareImageUrl, requireUsableImage } from "./images";
 
 // The update command of docs/protocol.md section 7: one device, one image, an expiry chosen by
 // staff (at most 30 days). The server never sends an image of another model than the device's,
@@ -36,7 +36,7 @@ export type IssueFirmwareUpdate = {
 
 /**
  * Queues an `update_firmware` command inside the caller's transaction and returns its id.
- * Refuses, changing nothing: `firmware_image_not_found`, `firmware_image_yanked`,
+ * Refuses, changing nothing: `firmware_not_found`, `firmware_yanked`,
  * `firmware_model_mismatch` (the image is for another model), `device_not_found`,
  * `device_not_active` (released, lost or without a live credential), `firmware_update_open`
  * (an update for this device is still open), `invalid_request` (expiry past or beyond 30 days).
@@ -54,9 +54,8 @@ export async function issueFirmwareUpdate(tx: Db, input: IssueFirmwareUpdate): P
       errors: [{ path: "expiresAt", message: "must be at most 30 days ahead" }],
     });
   }
-  const image = /^[0-9a-f]{64}$/.test(input.sha256) ? await findFirmwareImage(tx, input.sha256) : null;
-  if (!image) throw new AppError("firmware_image_not_found", "No firmware image with that SHA-256.");
-  if (image.yankedAt) throw new AppError("firmware_image_yanked", `Version ${image.version} was withdrawn; it cannot be sent.`);
+  // Locked FOR SHARE until the transaction ends: a yank cannot slip in before the command is written.
+  const image = await requireUsableImage(tx, input.sha256);
   // The device row is locked so two senders cannot both queue an update for it.
   const [device] = await tx.select().from(devices).where(eq(devices.id, input.deviceId)).for("update");
   if (!device) throw new AppError("device_not_found", "No such device.");

@@ -1,6 +1,7 @@
 import { staffAccounts } from "./accounts";
 import { staffAudit } from "./audit";
 import { staffDevices } from "./devices";
+import { staffFirmwareUpdates } from "./firmware-updates";
 import { staffInvitations } from "./invitations";
 import { staffLegacy } from "./legacy";
 import { staffModels } from "./models";
@@ -11,6 +12,7 @@ import { staffStudies } from "./studies";
 export const staffAreas = [
   staffAccounts,
   staffDevices,
+  staffFirmwareUpdates,
   staffInvitations,
   staffAudit,
   staffLegacy,
