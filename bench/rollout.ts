@@ -226,9 +226,20 @@ async function main() {
   }
 }
 
-/** Hands the image to the app as staff do (the upload route of /staff/firmware). */
+/** Registers the model and hands the image to the app as staff do (the upload of /staff/firmware). */
 async function uploadImage(app: BenchApp, cookie: string, image: Buffer, sig: string) {
-  throw new Error(`upload route not merged yet (${app.base} ${cookie.length} ${image.length} ${sig})`);
+  await staffApi(app, cookie, "POST", "/api/v1/staff/models", { model: MODEL, displayName: "Bench rollout" });
+  const form = new FormData();
+  form.set("model", MODEL);
+  form.set("version", TO);
+  form.set("sig", sig);
+  form.set("image", new Blob([new Uint8Array(image)]), "image.bin");
+  const r = await fetch(`${app.base}/api/v1/staff/firmware`, {
+    method: "POST",
+    headers: { cookie, origin: app.base },
+    body: form,
+  });
+  if (r.status !== 201) throw new Error(`upload refused: ${r.status} ${await r.text()}`);
 }
 
 main().catch((err) => {
