@@ -1,6 +1,7 @@
 import { staffAccounts } from "./accounts";
 import { staffAudit } from "./audit";
 import { staffDevices } from "./devices";
+import { staffFirmware } from "./firmware";
 import { staffInvitations } from "./invitations";
 import { staffLegacy } from "./legacy";
 import { staffModels } from "./models";
@@ -14,5 +15,6 @@ export const staffAreas = [
   staffAudit,
   staffLegacy,
   staffModels,
+  staffFirmware,
   staffStudies,
 ];
