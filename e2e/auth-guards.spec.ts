@@ -184,6 +184,26 @@ const ROUTES: Row[] = [
     guard: "staff",
     path: () => "/api/v1/staff/models/guard-probe-model",
   },
+  { method: "GET", route: "/api/v1/staff/firmware", guard: "staff", path: () => "/api/v1/staff/firmware" },
+  {
+    method: "POST",
+    route: "/api/v1/staff/firmware",
+    guard: "staff",
+    path: () => "/api/v1/staff/firmware",
+    body: () => ({ model: "guard-probe-model", version: "1.0.0" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/firmware/[sha256]/yank",
+    guard: "staff",
+    path: () => `/api/v1/staff/firmware/${"0".repeat(64)}/yank`,
+  },
+  {
+    method: "GET",
+    route: "/api/v1/firmware/[sha256]",
+    guard: "public",
+    path: () => `/api/v1/firmware/${"0".repeat(64)}`,
+  },
   {
     method: "PUT",
     route: "/api/v1/staff/model-policy",

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { firmwareAlarms } from "@/lib/firmware/api";
+import { firmwareAlarms } from "@/lib/firmware/update-api";
 import { Notice } from "../_components/ui/notice";
 
 /**

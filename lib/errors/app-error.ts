@@ -78,6 +78,7 @@ export const ERROR_STATUS = {
   firmware_signature_invalid: 422,
   firmware_not_found: 404,
   firmware_yanked: 409,
+  range_not_satisfiable: 416,
   internal_error: 500,
 } as const;
 
@@ -150,6 +151,7 @@ const TITLES: Record<ErrorCode, string> = {
   firmware_signature_invalid: "Firmware signature does not verify",
   firmware_not_found: "Firmware image not found",
   firmware_yanked: "Firmware image yanked",
+  range_not_satisfiable: "Range not satisfiable",
   internal_error: "Something went wrong on our side",
 };
 
@@ -167,6 +169,8 @@ export class AppError extends Error {
       errors?: { path: string; message: string }[];
       /** (1.1) the server's clock in a stale_timestamp refusal, covered by the answer's MAC and signature. */
       serverTime?: number;
+      /** A 416's `Content-Range: bytes *\/<size>` (RFC 9110 section 15.5.17). */
+      contentRange?: string;
     } = {},
   ) {
     super(`${code}: ${detail}`);

@@ -19,6 +19,7 @@ import {
   uploadTestFirmware,
 } from "./test-fixtures";
 import { uploadFirmwareImage } from "./upload-image";
+import { yankFirmwareImage } from "./yank-image";
 
 let database: Database;
 let staff: TestAccount;
@@ -183,5 +184,34 @@ describe("the model registry", () => {
     const { image } = await uploadTestFirmware(database.db, staff, { version: "1.0.0" });
     await expect(deleteModel(database.db, staff, image.model)).rejects.toMatchObject({ code: "conflict" });
     expect(await imagesOf(image.model)).toHaveLength(1);
+  });
+});
+
+describe("yanking an image", () => {
+  it("stops new updates from using it, once, audited; the refusals are audited too", async () => {
+    const { image } = await uploadTestFirmware(database.db, staff, { version: "1.0.0" });
+    const yanked = await yankFirmwareImage(database.db, staff, image.sha256);
+    expect(yanked.yankedAt).toBeInstanceOf(Date);
+    expect(isUsable(yanked)).toBe(false);
+    await expect(requireUsableImage(database.db, image.sha256)).rejects.toMatchObject({ code: "firmware_yanked" });
+    expect((await listFirmwareImages(database.db, image.model, { usableOnly: true })).length).toBe(0);
+    expect((await findFirmwareImage(database.db, image.sha256))?.yankedAt).toEqual(yanked.yankedAt);
+    const [row] = await imagesOf(image.model);
+    expect(row.yankedBy).toBe(staff.id);
+    await expect(yankFirmwareImage(database.db, staff, image.sha256)).rejects.toMatchObject({ code: "firmware_yanked" });
+    await expect(yankFirmwareImage(database.db, staff, "f".repeat(64))).rejects.toMatchObject({ code: "firmware_not_found" });
+    await expect(yankFirmwareImage(database.db, staff, "../etc")).rejects.toMatchObject({ code: "firmware_not_found" });
+    const events = await database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.actorId, staff.id), eq(auditEvents.action, "firmware.yanked")));
+    expect(events.filter((e) => (e.detail as { sha256: string }).sha256 === image.sha256)).toHaveLength(1);
+    const refused = await database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.actorId, staff.id), eq(auditEvents.action, "firmware.yank_refused")));
+    expect(refused.map((e) => (e.detail as { code: string }).code)).toEqual(
+      expect.arrayContaining(["firmware_yanked", "firmware_not_found"]),
+    );
   });
 });

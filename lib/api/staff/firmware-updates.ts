@@ -4,7 +4,7 @@ import {
   deviceFirmwareHistory,
   firmwareAlarms,
   sendFirmwareUpdateRequest,
-} from "../../firmware/api";
+} from "../../firmware/update-api";
 import { sendUpdateSchema } from "../../firmware/update-schemas";
 import { json, readJson, SMALL_BODY_BYTES } from "../../http/request";
 import { idSchema } from "../../ids";

@@ -1,6 +1,7 @@
 import { staffAccounts } from "./accounts";
 import { staffAudit } from "./audit";
 import { staffDevices } from "./devices";
+import { staffFirmware } from "./firmware";
 import { staffFirmwareUpdates } from "./firmware-updates";
 import { staffInvitations } from "./invitations";
 import { staffLegacy } from "./legacy";
@@ -17,6 +18,7 @@ export const staffAreas = [
   staffAudit,
   staffLegacy,
   staffModels,
+  staffFirmware,
   staffStudies,
   staffRollouts,
 ];
