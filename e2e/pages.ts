@@ -112,6 +112,7 @@ export const PAGES: PageEntry[] = [
   { name: "bulk-invite", path: () => "/staff/accounts/bulk-invite", roles: ["staff"] },
   { name: "audit", path: () => "/staff/audit", roles: STAFF_ROLES, screenshot: true },
   { name: "models", path: () => "/staff/models", roles: STAFF_ROLES },
+  { name: "firmware", path: () => "/staff/firmware", roles: STAFF_ROLES },
   { name: "legacy", path: () => "/staff/legacy", roles: STAFF_ROLES },
   { name: "studies", path: () => "/staff/studies", roles: STAFF_ROLES },
   { name: "study-new", path: () => "/staff/studies/new", roles: ["staff"] },

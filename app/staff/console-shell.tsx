@@ -1,7 +1,19 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
-import { ClipboardList, Cpu, FileClock, KeyRound, KeySquare, Layers, Menu, Radio, Users, X } from "lucide-react";
+import {
+  ClipboardList,
+  Cpu,
+  FileClock,
+  HardDriveDownload,
+  KeyRound,
+  KeySquare,
+  Layers,
+  Menu,
+  Radio,
+  Users,
+  X,
+} from "lucide-react";
 import { usePathname } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
 import { Brand } from "../_components/brand";
@@ -13,6 +25,7 @@ import { CONSOLE_NAV, type ConsoleIcon } from "./nav";
 const ICONS: Record<ConsoleIcon, typeof Cpu> = {
   fleet: Cpu,
   models: Layers,
+  firmware: HardDriveDownload,
   legacy: Radio,
   accounts: Users,
   studies: ClipboardList,

@@ -3,7 +3,8 @@
  * e2e/pages.ts, the list the accessibility, layout and screenshot tests visit).
  */
 export type ConsoleNavItem = { href: string; label: string; icon: ConsoleIcon; writeOnly?: boolean };
-export type ConsoleIcon = "fleet" | "models" | "legacy" | "accounts" | "studies" | "audit" | "keys" | "tokens";
+export type ConsoleIcon =
+  "fleet" | "models" | "firmware" | "legacy" | "accounts" | "studies" | "audit" | "keys" | "tokens";
 
 export const CONSOLE_NAV: { label: string; items: ConsoleNavItem[] }[] = [
   {
@@ -11,6 +12,7 @@ export const CONSOLE_NAV: { label: string; items: ConsoleNavItem[] }[] = [
     items: [
       { href: "/staff/devices", label: "Fleet", icon: "fleet" },
       { href: "/staff/models", label: "Models", icon: "models" },
+      { href: "/staff/firmware", label: "Firmware", icon: "firmware" },
       { href: "/staff/legacy", label: "Legacy nodes", icon: "legacy" },
     ],
   },
