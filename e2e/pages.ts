@@ -1,6 +1,7 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { claimDevice, signedInApi, staffApi } from "./api";
 import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
+import { startRollout, uniqueRolloutModel, uploadImage } from "./rollout-fixtures";
 
 /**
  * THE list of pages: every page, who may see it, and how to reach each of its states. The
@@ -17,6 +18,8 @@ export type Fixture = {
   released: string;
   /** A pending invitation's link token (its fragment), for the invitation page. */
   inviteToken: string;
+  /** A running firmware rollout (one device of a model of its own, its command sent). */
+  rollout: string;
 };
 
 export type PageEntry = {
@@ -120,6 +123,16 @@ export const PAGES: PageEntry[] = [
   { name: "keys", path: () => "/staff/keys", roles: STAFF_ROLES },
   { name: "staff-tokens", path: () => "/staff/tokens", roles: STAFF_ROLES },
   { name: "firmware-rollouts", path: () => "/staff/firmware/rollouts", roles: STAFF_ROLES },
+  { name: "firmware-rollout", path: (f) => `/staff/firmware/rollouts/${f.rollout}`, roles: STAFF_ROLES },
+  {
+    name: "firmware-rollout-abort",
+    path: (f) => `/staff/firmware/rollouts/${f.rollout}`,
+    roles: ["staff"],
+    prepare: async (page) => {
+      await page.getByRole("button", { name: "Abort" }).click();
+      await page.getByRole("alertdialog").waitFor();
+    },
+  },
 ];
 
 /**
@@ -178,12 +191,19 @@ export async function buildFixture(): Promise<{ fixture: Fixture; sessions: Sess
     data: { email: uniqueEmail("pages-invitee"), name: "Ina Invitee", role: "participant" },
   });
   const { link } = (await invitation.json()) as { link: string };
+  // A rollout of a model of its own, to one device of another participant (a participant holds at most 3 in e2e).
+  const model = uniqueRolloutModel("pages");
+  const rolloutOwner = createAccountWithCli(uniqueEmail("pages-rollout"), "participant", password);
+  await claimDevice(await signedInApi(rolloutOwner.email, password), {}, { model });
+  const { sha256 } = await uploadImage(staff, model);
+  const rollout = await startRollout(staff, sha256);
   return {
     fixture: {
       active: active.deviceId,
       lost: lost.deviceId,
       released: released.deviceId,
       inviteToken: new URL(link).hash.slice(1),
+      rollout,
     },
     sessions,
   };

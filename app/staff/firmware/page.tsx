@@ -10,6 +10,7 @@ import { DataTable } from "../../_components/ui/data-table";
 import { EmptyState } from "../../_components/ui/empty-state";
 import { Main } from "../../_components/ui/main";
 import { Notice } from "../../_components/ui/notice";
+import { ButtonLink } from "../../_components/ui/button";
 import { PageHeader } from "../../_components/ui/page-header";
 import { Truncate } from "../../_components/ui/truncate";
 import { UploadForm, YankButton } from "./firmware-forms";
@@ -28,6 +29,11 @@ export default async function FirmwarePage() {
       <PageHeader
         title="Firmware"
         description="Images signed offline by a firmware key. Devices install only what a key pinned in their firmware signed."
+        actions={
+          <ButtonLink href="/staff/firmware/rollouts" variant="secondary">
+            Rollouts
+          </ButtonLink>
+        }
       />
       <div className="space-y-8">
         {keys.length === 0 ? (
