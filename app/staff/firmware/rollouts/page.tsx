@@ -56,10 +56,8 @@ export default async function RolloutsPage({ searchParams }: { searchParams: Pro
       <PageHeader
         title="Firmware rollouts"
         description="Send an image to a model's devices in stages; a stage's failures pause it on its own."
+        back={{ href: "/staff/firmware", label: "Firmware" }}
       />
-      <p className="-mt-2 mb-4 text-sm">
-        <Link href="/staff/firmware">Firmware images</Link>
-      </p>
       {alarms.length > 0 && (
         <Notice tone="danger" role="alert" title="A device refused an image's signature" className="mb-4" data-testid="bad-signature-alarm">
           {alarms.map((r) => (

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
@@ -45,12 +44,10 @@ export default async function RolloutPage({ params }: { params: Promise<{ rollou
     <Main width="console">
       <PageHeader
         title={`Rollout of ${r.model} ${r.version}`}
-        description={<RolloutStatus status={r.status} pauseReason={r.pauseReason} />}
+        back={{ href: "/staff/firmware/rollouts", label: "Rollouts" }}
+        badge={<RolloutStatus status={r.status} pauseReason={r.pauseReason} />}
         actions={canChangeStaffData(me.role) ? <RolloutControls id={r.id} status={r.status} /> : undefined}
       />
-      <p className="-mt-2 mb-4 text-sm">
-        <Link href="/staff/firmware/rollouts">All rollouts</Link>
-      </p>
       {r.totals.badSignatures > 0 && (
         <Notice tone="danger" role="alert" title="Alarm: bad_signature" className="mb-4" data-testid="bad-signature-alarm">
           {r.totals.badSignatures} device{r.totals.badSignatures === 1 ? "" : "s"} refused this image&apos;s signature. A
@@ -66,10 +63,10 @@ export default async function RolloutPage({ params }: { params: Promise<{ rollou
 
       <Panel id="overview" title="Overview">
         <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
-          <div>
+          <div className="min-w-0">
             <dt className="text-muted">Image</dt>
             <dd>
-              <Truncate value={r.sha256} mono className="max-w-64" />
+              <Truncate value={r.sha256} mono />
             </dd>
           </div>
           <div>
