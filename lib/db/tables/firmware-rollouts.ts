@@ -71,9 +71,10 @@ export const firmwareRolloutDevices = pgTable(
     rolloutId: text("rollout_id")
       .notNull()
       .references(() => firmwareRollouts.id),
+    // Erasing a device (lib/studies/erasure.ts) takes its membership with it.
     deviceId: text("device_id")
       .notNull()
-      .references(() => devices.id),
+      .references(() => devices.id, { onDelete: "cascade" }),
     stage: integer("stage").notNull(),
     commandId: text("command_id"),
     issuedAt: ts("issued_at"),

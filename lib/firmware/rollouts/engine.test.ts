@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { deleteAccount } from "../../accounts/delete-account";
 import type { Database } from "../../db/client";
 import { auditEvents, deviceCommands, firmwareRolloutDevices, firmwareRollouts, firmwareImages } from "../../db/schema";
 import { openTestDatabase } from "../../db/test-database";
 import { deviceProfile } from "../../devices/commands";
 import { findDevice } from "../../devices/lifecycle";
 import { insertAccount, type TestAccount } from "../../provisioning/test-fixtures";
+import { runErasure } from "../../studies/erasure";
 import { abortRollout, pauseRollout, resumeRollout } from "./control";
 import { createRollout } from "./create";
 import { advanceRollout, advanceRollouts } from "./engine";
@@ -221,5 +223,28 @@ describe("firmware rollouts", () => {
     expect(await advanceRollout(database.db, rollout.id, later)).toBe("advanced");
     expect(await commandsOf(rollout.id)).toHaveLength(6);
     await abortRollout(database.db, staff, rollout.id);
+  });
+});
+
+describe("firmware rollouts and erasure", () => {
+  it("erasing a deleted account's device takes it out of a rollout; the rollout goes on", async () => {
+    const model = uniqueModel();
+    const leaving = await insertAccount(database.db, "rollout-leaving");
+    const [gone] = await claimFleet(database, leaving, model, 1);
+    const [stays] = await claimFleet(database, owner, model, 1);
+    const sha256 = await imageOf(database, staff, model);
+    const { rollout } = await createRollout(database.db, staff, input(sha256, { stages: [{ percent: 100, soakMinutes: 0 }] }));
+    await advanceRollout(database.db, rollout.id);
+    const { erasureIds } = await deleteAccount(database.db, leaving, leaving.id);
+    for (const id of erasureIds) expect((await runErasure(database.db, id)).done).toBe(true);
+    const members = await database.db
+      .select({ deviceId: firmwareRolloutDevices.deviceId })
+      .from(firmwareRolloutDevices)
+      .where(eq(firmwareRolloutDevices.rolloutId, rollout.id));
+    expect(members.map((m) => m.deviceId)).toEqual([stays]);
+    expect(members.map((m) => m.deviceId)).not.toContain(gone);
+    const [c] = await commandsOf(rollout.id);
+    await report(database, c.deviceId, c.id, { status: "done", firmware: "1.5.0" });
+    expect(await advanceRollout(database.db, rollout.id)).toBe("completed");
   });
 });
