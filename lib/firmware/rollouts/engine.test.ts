@@ -22,7 +22,7 @@ beforeAll(async () => {
   database = await openTestDatabase();
   staff = await insertAccount(database.db, "rollout-staff", "staff");
   owner = await insertAccount(database.db, "rollout-owner");
-});
+}, 120_000);
 afterAll(() => database.close());
 
 const input = (sha256: string, extra: Record<string, unknown> = {}) =>

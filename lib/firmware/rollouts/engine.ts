@@ -43,6 +43,24 @@ export async function advanceRollouts(db: Db, now = new Date()): Promise<Rollout
  * completes) once every command of the stage is settled and the stage's soak time has passed.
  */
 export async function advanceRollout(db: Db, rolloutId: string, now = new Date()): Promise<RolloutTick["outcome"]> {
+  let outcome: RolloutTick["outcome"] = "unchanged";
+  for (;;) {
+    const step = await advanceStep(db, rolloutId, now);
+    if (step === "more") outcome = "advanced";
+    else if (step === "unchanged" || (step === "skipped" && outcome === "advanced")) return outcome;
+    else return step;
+  }
+}
+
+/**
+ * How many commands one transaction issues. issueFirmwareUpdate locks each device's row until
+ * the transaction ends, and a device's own signed requests write that row, so a stage is sent in
+ * short transactions rather than one that holds hundreds of devices waiting.
+ */
+export const ISSUE_BATCH = 25;
+
+/** One transaction of advancing: a batch of the stage sent, a stage moved on, or nothing to do. */
+async function advanceStep(db: Db, rolloutId: string, now: Date): Promise<RolloutTick["outcome"] | "more"> {
   return db.transaction(async (tx) => {
     const [locked] = rowsOf<{ id: string }>(
       await tx.execute(
@@ -50,17 +68,15 @@ export async function advanceRollout(db: Db, rolloutId: string, now = new Date()
       ),
     );
     if (!locked) return "skipped";
-    let [r] = await tx.select().from(firmwareRollouts).where(eq(firmwareRollouts.id, rolloutId));
+    const [r] = await tx.select().from(firmwareRollouts).where(eq(firmwareRollouts.id, rolloutId));
     const image = await findFirmwareImage(tx, r.sha256);
     if (!image || image.yankedAt) {
       await pause(tx, r, "image_yanked", now, { sha256: r.sha256 });
       return "paused";
     }
-    let outcome: RolloutTick["outcome"] = "unchanged";
-    for (;;) {
-      if (!r.stageStartedAt) {
-        r = await startStage(tx, r, now);
-        outcome = "advanced";
+    if (!r.stageStartedAt || (await unsent(tx, r, 1)).length > 0) {
+        await sendBatch(tx, r, now);
+        return "more";
       }
       const [stage] = await rolloutProgress(tx, r.id, r.stages.length, now, r.currentStage).then((s) =>
         s.filter((p) => p.stage === r.currentStage),
@@ -77,7 +93,7 @@ export async function advanceRollout(db: Db, rolloutId: string, now = new Date()
         return "paused";
       }
       const soakEnds = r.stageStartedAt!.getTime() + r.stages[r.currentStage].soakSeconds * 1000;
-      if (stage.open > 0 || now.getTime() < soakEnds) return outcome;
+      if (stage.open > 0 || now.getTime() < soakEnds) return "unchanged";
       const last = r.currentStage === r.stages.length - 1;
       await recordAudit(tx, SYSTEM_ACTOR, {
         action: "rollout.stage_completed",
@@ -96,19 +112,17 @@ export async function advanceRollout(db: Db, rolloutId: string, now = new Date()
         });
         return "completed";
       }
-      [r] = await tx
+      await tx
         .update(firmwareRollouts)
         .set({ currentStage: r.currentStage + 1, stageStartedAt: null, failureBaseline: 0, updatedAt: now })
-        .where(eq(firmwareRollouts.id, r.id))
-        .returning();
-      outcome = "advanced";
-    }
+        .where(eq(firmwareRollouts.id, r.id));
+      return "more";
   });
 }
 
-/** Issues the current stage's commands (each in a savepoint: one refusal skips that device only). */
-async function startStage(tx: Db, r: FirmwareRollout, now: Date): Promise<FirmwareRollout> {
-  const members = await tx
+/** Members of the current stage not yet sent (nor skipped), at most `limit`. */
+function unsent(tx: Db, r: FirmwareRollout, limit: number) {
+  return tx
     .select({ deviceId: firmwareRolloutDevices.deviceId })
     .from(firmwareRolloutDevices)
     .where(
@@ -118,19 +132,27 @@ async function startStage(tx: Db, r: FirmwareRollout, now: Date): Promise<Firmwa
         isNull(firmwareRolloutDevices.commandId),
         isNull(firmwareRolloutDevices.skippedReason),
       ),
-    );
-  const ids = members.map((m) => m.deviceId);
-  const eligible = new Set<string>();
-  for (let i = 0; i < ids.length; i += 1000) {
-    const rows = await tx
-      .select({ id: devices.id })
-      .from(devices)
-      .where(and(inArray(devices.id, ids.slice(i, i + 1000)), eligibleDevice(r.model)));
-    for (const d of rows) eligible.add(d.id);
-  }
+    )
+    .limit(limit);
+}
+
+/**
+ * Issues the next ISSUE_BATCH commands of the current stage (each in a savepoint: one refusal
+ * skips that device only). The stage counts as started, and is audited, with its first batch.
+ */
+async function sendBatch(tx: Db, r: FirmwareRollout, now: Date): Promise<void> {
+  const ids = (await unsent(tx, r, ISSUE_BATCH)).map((m) => m.deviceId);
+  const eligible = new Set(
+    ids.length === 0
+      ? []
+      : (
+          await tx
+            .select({ id: devices.id })
+            .from(devices)
+            .where(and(inArray(devices.id, ids), eligibleDevice(r.model)))
+        ).map((d) => d.id),
+  );
   const expiresAt = new Date(now.getTime() + r.commandTtlSeconds * 1000);
-  let issued = 0;
-  let skipped = 0;
   for (const deviceId of ids) {
     let commandId: string | null = null;
     let reason: string | null = eligible.has(deviceId) ? null : "not_active";
@@ -144,24 +166,23 @@ async function startStage(tx: Db, r: FirmwareRollout, now: Date): Promise<Firmwa
         reason = err.code;
       }
     }
-    if (commandId) issued++;
-    else skipped++;
     await tx
       .update(firmwareRolloutDevices)
       .set(commandId ? { commandId, issuedAt: now } : { skippedReason: reason })
       .where(and(eq(firmwareRolloutDevices.rolloutId, r.id), eq(firmwareRolloutDevices.deviceId, deviceId)));
   }
+  if (r.stageStartedAt) return;
+  const [{ n }] = rowsOf<{ n: number | string }>(
+    await tx.execute(
+      sql`select count(*) as n from firmware_rollout_devices where rollout_id = ${r.id} and stage = ${r.currentStage}`,
+    ),
+  );
   await recordAudit(tx, SYSTEM_ACTOR, {
     action: "rollout.stage_started",
     outcome: "success",
-    detail: { rolloutId: r.id, stage: r.currentStage, percent: r.stages[r.currentStage].percent, issued, skipped },
+    detail: { rolloutId: r.id, stage: r.currentStage, percent: r.stages[r.currentStage].percent, devices: Number(n) },
   });
-  const [next] = await tx
-    .update(firmwareRollouts)
-    .set({ stageStartedAt: now, updatedAt: now })
-    .where(eq(firmwareRollouts.id, r.id))
-    .returning();
-  return next;
+  await tx.update(firmwareRollouts).set({ stageStartedAt: now, updatedAt: now }).where(eq(firmwareRollouts.id, r.id));
 }
 
 async function pause(tx: Db, r: FirmwareRollout, reason: "failure_threshold" | "image_yanked", now: Date, detail: object) {

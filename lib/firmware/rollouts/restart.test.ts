@@ -60,5 +60,5 @@ describe("firmware rollouts across a restart", () => {
       await report(database, c.deviceId, c.id, { status: "done", firmware: "1.5.0" });
     expect(await engine.advanceRollout(database.db, rollout.id)).toBe("completed");
     await database.close();
-  });
+  }, 180_000); // the embedded database reopened from disk runs its migrations: slow on a loaded machine
 });
