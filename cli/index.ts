@@ -2,11 +2,13 @@ import { emailSchema, passwordSchema, displayNameSchema, roleSchema } from "../l
 import { runCliCommand, type CliCommand, type CliResult } from "../lib/cli/commands";
 import { openDatabase } from "../lib/db/client";
 import { DatabaseInUseError, readLock } from "../lib/db/embedded-lock";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { BackupError, restoreEmbedded } from "../lib/cli/backup";
 import { ControlSocketError, sendToControlSocket } from "../lib/cli/control-socket";
 import { createKeyLines, listKeyLines } from "../lib/cli/keys";
 import { env } from "../lib/env";
+import { firmwareKeygen, firmwareSign, firmwareVerify } from "../lib/cli/firmware";
 import { readHidden } from "./prompt";
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -29,7 +31,17 @@ const USAGE = `Usage: npm run cli -- <command>
       Copies the embedded database and its keys into a new file (0600), also while the app runs.
   restore <file>
       Puts a backup into an empty data directory (CLAIMLINK_DATA_DIR); the app must be stopped.
-      On PostgreSQL, use pg_dump and pg_restore (docs/deployment.md).`;
+      On PostgreSQL, use pg_dump and pg_restore (docs/deployment.md).
+
+  The firmware key holder's commands (offline; no configuration or database needed):
+  firmware keygen --out <file>
+      Writes a new firmware private key to <file> (mode 0600, never over a file); prints its public key and kid.
+  firmware sign --key <file> --model <model> --version <version> <image>
+      Prints the image's signature (firmwareSig, docs/protocol.md section 7).
+  firmware verify (--pub <public key> | --keys <k1,k2>) --model <model> --version <version> --sig <sig> <image>
+  For staff, with the app's database:
+  firmware upload --model <model> --version <version> --sig <sig> [--notes <file>] <image>
+      Stores the image on the server, which checks the signature; prints its SHA-256.`;
 
 class UsageError extends Error {}
 
@@ -52,6 +64,43 @@ function check<T>(
   const r = schema.safeParse(value);
   if (!r.success) throw new UsageError(`The ${what} ${r.error.issues[0].message}.`);
   return r.data;
+}
+
+function need(args: string[], flag: string): string {
+  const v = takeFlag(args, flag);
+  if (v === undefined) throw new UsageError(`Give ${flag}.`);
+  return v;
+}
+
+/** `firmware keygen|sign|verify`: offline, before anything reads the configuration. */
+function offlineFirmware(verb: string | undefined, argv: string[]): CliResult {
+  const args = [...argv];
+  if (verb === "keygen") {
+    const out = need(args, "--out");
+    if (args.length !== 0) throw new UsageError(USAGE);
+    return firmwareKeygen(fromCaller(out));
+  }
+  const manifest = () => {
+    const model = need(args, "--model");
+    const version = need(args, "--version");
+    return { model, version };
+  };
+  if (verb === "sign") {
+    const key = need(args, "--key");
+    const m = manifest();
+    if (args.length !== 1) throw new UsageError("Give exactly one image file.");
+    return firmwareSign(fromCaller(key), { ...m, image: fromCaller(args[0]) });
+  }
+  if (verb === "verify") {
+    const pubs: string[] = [];
+    for (let p = takeFlag(args, "--pub"); p !== undefined; p = takeFlag(args, "--pub")) pubs.push(p);
+    const keys = takeFlag(args, "--keys");
+    const sig = need(args, "--sig");
+    const m = manifest();
+    if (args.length !== 1) throw new UsageError("Give exactly one image file.");
+    return firmwareVerify([...pubs, keys ?? ""].join(","), sig, { ...m, image: fromCaller(args[0]) });
+  }
+  throw new UsageError(USAGE);
 }
 
 async function readPassword(): Promise<string> {
@@ -93,6 +142,13 @@ async function parse(argv: string[]): Promise<CliCommand> {
   const [group, verb] = args.splice(0, 2);
   if (group === "keys" && verb === "reseal" && args.length === 0) return { op: "keys.reseal" };
   if (group === "backup" && verb && args.length === 0) return { op: "backup", file: fromCaller(verb) };
+  if (group === "firmware" && verb === "upload") {
+    const [model, version, sig] = ["--model", "--version", "--sig"].map((f) => need(args, f));
+    const notesFile = takeFlag(args, "--notes");
+    if (args.length !== 1) throw new UsageError("Give exactly one image file.");
+    const notes = notesFile === undefined ? "" : readFileSync(fromCaller(notesFile), "utf8");
+    return { op: "firmware.upload", model, version, sig, notes, file: fromCaller(args[0]) };
+  }
   if (group !== "users" || !verb) throw new UsageError(USAGE);
   if (verb === "list" && args.length === 0) return { op: "users.list" };
   if ((verb === "disable" || verb === "enable") && args.length === 1) {
@@ -142,6 +198,11 @@ async function main(): Promise<number> {
   try {
     const [group, verb, ...rest] = process.argv.slice(2);
     if (group === "restore" && verb && rest.length === 0) return await restore(verb);
+    if (group === "firmware" && verb !== "upload") {
+      const result = offlineFirmware(verb, rest);
+      for (const line of result.lines) (result.exitCode === 0 ? console.log : console.error)(line);
+      return result.exitCode;
+    }
     if (group === "keys" && rest.length === 0 && (verb === "create" || verb === "list")) {
       for (const line of verb === "create" ? createKeyLines() : listKeyLines()) console.log(line);
       return 0;

@@ -1,12 +1,17 @@
 // npm run device -- --server http://localhost:3000 [--state FILE] [--model NAME] [--confirm] [--interval SECONDS]
 //                    [--reprovision] [--pin PUBLIC_KEY]... [--connect URL]
+//                    [--firmware VERSION] [--firmware-key PUBLIC_KEY]... [--partition-bytes N]
+//                    [--fail-update rollback] [--tamper-mirror] [--mirror URL] [--interrupt-download BYTES]
 //
 // A simulated room sensor: shows the rotating QR in the terminal, answers the claim, then
 // sends temperature, relative humidity and CO2 every interval, checking every response MAC.
+// (1.2) Takes firmware updates (device/updater.ts): the image goes to <state>.partition, the
+// running version is kept in the state file across restarts.
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import QRCode from "qrcode";
 import { DeviceClient, NotClaimed, Refused, UntrustedAnswer, type Credential } from "./client";
+import { runUpdate } from "./updater";
 
 type Options = {
   server: string;
@@ -20,9 +25,18 @@ type Options = {
   pins: string[];
   /** Send requests here instead of to --server (a tunnel or proxy); the QR still uses --server. */
   connect: string | null;
+  /** (1.2) Firmware keys pinned in the firmware (section 7); none: every update is bad_signature. */
+  firmwareKeys: string[];
+  partitionBytes: number;
+  failUpdate: "rollback" | null;
+  tamperMirror: boolean;
+  mirror: string | null;
+  interruptDownload: number | null;
+  /** Exit after the first update command has been handled (tests). */
+  exitAfterUpdate: boolean;
 };
 type Reading = { property: string; unit: string; time: number; value: number };
-type SavedState = { server: string; credential: Credential; outbox: Reading[] };
+type SavedState = { server: string; credential: Credential; outbox: Reading[]; firmware?: string };
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
@@ -35,6 +49,13 @@ function parseArgs(argv: string[]): Options {
     reprovision: false,
     pins: [],
     connect: null,
+    firmwareKeys: [],
+    partitionBytes: 4 * 1024 * 1024,
+    failUpdate: null,
+    tamperMirror: false,
+    mirror: null,
+    interruptDownload: null,
+    exitAfterUpdate: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -52,9 +73,21 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--interval") o.interval = Number(value());
     else if (a === "--pin") o.pins.push(value());
     else if (a === "--connect") o.connect = value().replace(/\/+$/, "");
+    else if (a === "--firmware-key") o.firmwareKeys.push(value());
+    else if (a === "--partition-bytes") o.partitionBytes = Number(value());
+    else if (a === "--fail-update") {
+      if (value() !== "rollback") throw new Error("--fail-update takes: rollback");
+      o.failUpdate = "rollback";
+    } else if (a === "--tamper-mirror") o.tamperMirror = true;
+    else if (a === "--mirror") o.mirror = value().replace(/\/+$/, "");
+    else if (a === "--interrupt-download") o.interruptDownload = Number(value());
+    else if (a === "--exit-after-update") o.exitAfterUpdate = true;
     else throw new Error(`unknown option ${a}`);
   }
   if (o.interval !== null && !(o.interval >= 1)) throw new Error("--interval must be at least 1 second");
+  if (!(o.partitionBytes >= 0)) throw new Error("--partition-bytes must be a number of bytes");
+  if (o.interruptDownload !== null && !(o.interruptDownload >= 1))
+    throw new Error("--interrupt-download must be at least 1 byte");
   return o;
 }
 
@@ -119,7 +152,12 @@ function readings(now: number): Reading[] {
 }
 
 /** Handles pending commands; returns true when the device must re-provision. */
-async function runCommands(device: DeviceClient, state: { interval: number }): Promise<boolean> {
+async function runCommands(
+  device: DeviceClient,
+  state: { interval: number; updated: boolean },
+  o: Options,
+  persist: () => void,
+): Promise<boolean> {
   const me = await device.signed("GET", "/api/v1/devices/me");
   if (me.status !== 200) throw new Refused(me.status, (me.body as { code?: string })?.code ?? "unknown", me.body);
   const profile = me.body as {
@@ -136,6 +174,23 @@ async function runCommands(device: DeviceClient, state: { interval: number }): P
       continue;
     }
     console.log(`Command ${c.type} (${c.id})`);
+    if (c.type === "update_firmware") {
+      await runUpdate(device, c, {
+        model: o.model,
+        firmwareKeys: o.firmwareKeys,
+        partitionBytes: o.partitionBytes,
+        partitionFile: `${o.stateFile}.partition`,
+        failUpdate: o.failUpdate,
+        tamperMirror: o.tamperMirror,
+        mirror: o.mirror,
+        interruptAfter: o.interruptDownload,
+        log: (l) => console.log(l),
+      });
+      o.interruptDownload = null; // only the first download is cut
+      persist(); // the running version survives a restart
+      state.updated = true;
+      continue;
+    }
     if (c.type === "identify") console.log("*** Blinking the screen so you can find me ***");
     if (c.type === "reprovision") reprovision = true;
     await device.signed("POST", `/api/v1/devices/me/commands/${c.id}`, JSON.stringify({ status: "done" }));
@@ -187,14 +242,15 @@ async function main() {
   const saved = load(o.stateFile);
   const device = new DeviceClient(o.server, saved?.credential ?? null, {
     model: o.model,
-    firmware: o.firmware,
+    firmware: saved?.firmware ?? o.firmware,
     log: (l) => console.log(l),
     pins: o.pins,
     connect: o.connect ?? undefined,
   });
   if (o.pins.length) console.log(`Pinned server keys: ${o.pins.length}; acting only on answers they sign.`);
   const outbox: Reading[] = saved?.outbox ?? [];
-  const persist = () => save(o.stateFile, { server: o.server, credential: device.credential!, outbox });
+  const persist = () =>
+    save(o.stateFile, { server: o.server, credential: device.credential!, outbox, firmware: device.opts.firmware });
 
   if (!device.credential || o.reprovision) {
     await provision(device, o, !!device.credential);
@@ -204,10 +260,12 @@ async function main() {
     );
   }
 
-  const state = { interval: o.interval ?? 60 };
+  const state = { interval: o.interval ?? 60, updated: false };
   for (;;) {
     try {
-      if (await runCommands(device, state)) {
+      const reprovision = await runCommands(device, state, o, persist);
+      if (state.updated && o.exitAfterUpdate) return;
+      if (reprovision) {
         await provision(device, o, true);
         persist();
         console.log(`Re-provisioned: credential ${device.credential!.credentialId}.`);

@@ -163,3 +163,49 @@ export async function verifyWebSignature(
   );
   return ok ? Number(m[2]) : null;
 }
+
+// (1.2) Firmware updates (docs/protocol.md section 7): the version order and the firmware
+// signature, with WebCrypto only.
+
+type WebVersion = { core: number[]; pre: string[] };
+
+/** MAJOR.MINOR.PATCH[-pre] of section 7, or null. */
+export function parseWebVersion(text: string): WebVersion | null {
+  const m = /^(0|[1-9]\d{0,4})\.(0|[1-9]\d{0,4})\.(0|[1-9]\d{0,4})(?:-([0-9A-Za-z.]{1,32}))?$/.exec(text);
+  if (!m) return null;
+  const core = [m[1], m[2], m[3]].map(Number);
+  const pre = m[4] === undefined ? [] : m[4].split(".");
+  if (core.some((n) => n > 65535) || pre.some((id) => id === "" || /^0\d+$/.test(id))) return null;
+  return { core, pre };
+}
+
+/** <0, 0, >0 as a orders below, equal to or above b (Semantic Versioning 2.0, section 11). */
+export function compareWebVersions(a: WebVersion, b: WebVersion): number {
+  for (let i = 0; i < 3; i++) if (a.core[i] !== b.core[i]) return a.core[i] - b.core[i];
+  if (!a.pre.length || !b.pre.length) return b.pre.length - a.pre.length;
+  for (let i = 0; i < Math.min(a.pre.length, b.pre.length); i++) {
+    const [x, y] = [a.pre[i], b.pre[i]];
+    const [xn, yn] = [/^\d+$/.test(x), /^\d+$/.test(y)];
+    if (x === y) continue;
+    if (xn && yn) return x.length !== y.length ? x.length - y.length : x < y ? -1 : 1;
+    if (xn !== yn) return xn ? -1 : 1;
+    return x < y ? -1 : 1;
+  }
+  return a.pre.length - b.pre.length;
+}
+
+/** Whether `sig` (b64url r || s) is the pinned firmware key `kid`'s signature of firmwareSigned. */
+export async function verifyWebFirmware(
+  keys: WebPinnedKey[],
+  p: { model: string; version: string; size: number; sha256: string; kid: string; sig: string },
+): Promise<boolean> {
+  const key = keys.find((k) => k.kid === p.kid);
+  if (!key || !/^[A-Za-z0-9_-]{86}$/.test(p.sig)) return false;
+  const signed = ["claimlink/1 firmware", p.model, p.version, p.size, p.sha256].join("\n");
+  return crypto.subtle.verify(
+    { name: "ECDSA", hash: "SHA-256" },
+    key.key,
+    fromB64url(p.sig) as BufferSource,
+    enc.encode(signed) as BufferSource,
+  );
+}

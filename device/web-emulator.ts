@@ -20,6 +20,7 @@ import {
   verifyWebSignature,
   type WebPinnedKey,
 } from "./web-device";
+import { runWebUpdate, type UpdateScreen } from "./web-update";
 
 type Session = { sid: string; sessionToken: string; claimUrl: string; serverTime: number; step: number };
 type Challenge = {
@@ -36,7 +37,8 @@ export type Screen =
   | { kind: "starting" }
   | { kind: "code"; qrText: string; code: string; secondsLeft: number; step: number; stepSeconds: number }
   | { kind: "confirm"; name: string }
-  | { kind: "claimed"; name: string }
+  | { kind: "claimed"; name: string; firmware: string }
+  | UpdateScreen
   | { kind: "error"; text: string };
 
 export type EmulatorHooks = {
@@ -51,6 +53,8 @@ export type EmulatorHooks = {
 };
 
 const READING_INTERVAL_MS = 10_000;
+const MODEL = "emulator";
+const FIRMWARE = "1.1.0";
 const STEP_SECONDS = 30; // this device's own PoP step (docs/protocol.md "Timing constants")
 const SKEW_SECONDS = 300;
 const RETRY_MS = 3000;
@@ -68,6 +72,9 @@ export async function runWebEmulator(hooks: EmulatorHooks, signal: AbortSignal, 
   const now = () => Math.floor(Date.now() / 1000) + offset;
   const claimUrl = `${origin}/claim`;
   let pins: WebPinnedKey[] = [];
+  // (1.2) The firmware keys that may sign this device's images, and the version it runs.
+  let firmwareKeys: WebPinnedKey[] = [];
+  let running = FIRMWARE;
 
   /** One request; the answer only if a pinned key signed it for this request's nonce (section 6). */
   async function send(
@@ -101,8 +108,11 @@ export async function runWebEmulator(hooks: EmulatorHooks, signal: AbortSignal, 
   async function pinServerKeys() {
     const doc = (await (await fetch(`${origin}/.well-known/claimlink`, { signal })).json()) as {
       keys: { publicKey: string; use: string }[];
+      firmwareKeys?: { publicKey: string }[];
     };
     pins = await Promise.all(doc.keys.filter((k) => k.use !== "retired").map((k) => pinWebKey(k.publicKey)));
+    // A real device's firmware keys are built into it; this one takes its server's, like its server keys.
+    firmwareKeys = await Promise.all((doc.firmwareKeys ?? []).map((k) => pinWebKey(k.publicKey)));
     hooks.log(`Pinned ${pins.length} server key${pins.length === 1 ? "" : "s"} from /.well-known/claimlink.`);
   }
 
@@ -111,7 +121,7 @@ export async function runWebEmulator(hooks: EmulatorHooks, signal: AbortSignal, 
     const r = await send("/api/v1/provisioning/sessions", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "emulator", firmware: "web-1.1" }),
+      body: JSON.stringify({ model: MODEL, firmware: running }),
     });
     if (r.status !== 201) throw new Error(`could not start a session (${r.status})`);
     const s = r.json() as Session;
@@ -205,8 +215,41 @@ export async function runWebEmulator(hooks: EmulatorHooks, signal: AbortSignal, 
   }
 
   async function report(secret: Uint8Array, claimed: Claimed) {
-    hooks.show({ kind: "claimed", name: claimed.name });
+    /** A signed request (section 3); the answer only when its response MAC checks. */
+    const call = async (method: string, path: string, body = "") => {
+      const nonce = b64url(randomBytes(16));
+      const ts = now();
+      const sig = await requestSig(secret, method, path, ts, nonce, body);
+      const r = await send(path, {
+        method,
+        nonce,
+        headers: {
+          authorization: `Claimlink-HMAC credential="${claimed.credentialId}", ts="${ts}", nonce="${nonce}", sig="${sig}"`,
+          ...(method === "GET" ? {} : { "content-type": "application/json" }),
+        },
+        body: method === "GET" ? undefined : body,
+      });
+      const mac = r.headers.get("claimlink-response-mac");
+      const ok = !!mac && equalText(await responseMac(secret, nonce, r.status, r.text), mac);
+      return ok ? { status: r.status, text: r.text, headers: r.headers } : null;
+    };
+    /** (1.2) Firmware update commands (section 7); other commands are for real hardware. */
+    const updates = async () => {
+      const me = await call("GET", "/api/v1/devices/me");
+      if (!me || me.status !== 200) return;
+      const { commands } = JSON.parse(me.text) as { commands: { id: string; type: string; params: unknown }[] };
+      for (const c of commands.filter((c) => c.type === "update_firmware")) {
+        running = await runWebUpdate(
+          { model: MODEL, running, firmwareKeys, call, log: hooks.log, signal, show: hooks.show },
+          c.id,
+          c.params,
+        );
+      }
+      hooks.show({ kind: "claimed", name: claimed.name, firmware: running });
+    };
+    hooks.show({ kind: "claimed", name: claimed.name, firmware: running });
     while (!signal.aborted) {
+      await updates();
       const path = "/api/v1/devices/me/measurements";
       const hour = new Date().getHours();
       const body = JSON.stringify({

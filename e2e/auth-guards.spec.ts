@@ -59,6 +59,7 @@ const refusing = (route: string, path: (ids: Ids) => string, served: string[], s
   }));
 
 const GUARD_STUDY = "stu_AAAAAAAAAAAAAAAA";
+const GUARD_ROLLOUT = "rol_AAAAAAAAAAAAAAAA";
 
 // Realistic ids: each names an object that exists and belongs to the owner (or to staff's data).
 const ROUTES: Row[] = [
@@ -183,6 +184,26 @@ const ROUTES: Row[] = [
     route: "/api/v1/staff/models/[model]",
     guard: "staff",
     path: () => "/api/v1/staff/models/guard-probe-model",
+  },
+  { method: "GET", route: "/api/v1/staff/firmware", guard: "staff", path: () => "/api/v1/staff/firmware" },
+  {
+    method: "POST",
+    route: "/api/v1/staff/firmware",
+    guard: "staff",
+    path: () => "/api/v1/staff/firmware",
+    body: () => ({ model: "guard-probe-model", version: "1.0.0" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/firmware/[sha256]/yank",
+    guard: "staff",
+    path: () => `/api/v1/staff/firmware/${"0".repeat(64)}/yank`,
+  },
+  {
+    method: "GET",
+    route: "/api/v1/firmware/[sha256]",
+    guard: "public",
+    path: () => `/api/v1/firmware/${"0".repeat(64)}`,
   },
   {
     method: "PUT",
@@ -411,6 +432,37 @@ const ROUTES: Row[] = [
     guard: "staff",
     path: (i) => `/api/v1/staff/tokens/${i.tokenId}`,
   },
+  {
+    method: "GET",
+    route: "/api/v1/staff/firmware/rollouts",
+    guard: "staff",
+    path: () => "/api/v1/staff/firmware/rollouts",
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/firmware/rollouts",
+    guard: "staff",
+    path: () => "/api/v1/staff/firmware/rollouts",
+    body: () => ({ sha256: "0".repeat(64), target: { kind: "model" }, stages: [{ percent: 100, soakMinutes: 0 }] }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/firmware/rollouts/[rolloutId]",
+    guard: "staff",
+    path: () => `/api/v1/staff/firmware/rollouts/${GUARD_ROLLOUT}`,
+  },
+  ...(["pause", "resume", "abort"] as const).map((a) => ({
+    method: "POST",
+    route: `/api/v1/staff/firmware/rollouts/[rolloutId]/${a}`,
+    guard: "staff" as const,
+    path: () => `/api/v1/staff/firmware/rollouts/${GUARD_ROLLOUT}/${a}`,
+  })),
+  {
+    method: "GET",
+    route: "/api/v1/staff/firmware/adoption",
+    guard: "staff",
+    path: () => "/api/v1/staff/firmware/adoption",
+  },
   { method: "DELETE", route: "/api/v1/me/sessions", guard: "user", path: () => "/api/v1/me/sessions" },
   {
     method: "DELETE",
@@ -464,6 +516,31 @@ const ROUTES: Row[] = [
     guard: "staff",
     path: (i) => `/api/v1/staff/devices/${i.deviceId}/commands`,
     body: () => ({ type: "reprovision" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/devices/[deviceId]/firmware-update",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/devices/${i.deviceId}/firmware-update`,
+    body: () => ({ sha256: "0".repeat(64), expiresInDays: 1 }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/devices/[deviceId]/firmware-updates",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/devices/${i.deviceId}/firmware-updates`,
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/firmware/alarms",
+    guard: "staff",
+    path: () => "/api/v1/staff/firmware/alarms",
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/firmware/alarms/[commandId]/acknowledge",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/firmware/alarms/${i.commandId}/acknowledge`,
   },
   { method: "GET", route: "/api/v1/staff/devices", guard: "staff", path: () => "/api/v1/staff/devices?q=guard" },
   {

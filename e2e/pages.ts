@@ -1,6 +1,7 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { claimDevice, signedInApi, staffApi } from "./api";
 import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
+import { startRollout, uniqueRolloutModel, uploadImage } from "./rollout-fixtures";
 
 /**
  * THE list of pages: every page, who may see it, and how to reach each of its states. The
@@ -21,6 +22,8 @@ export type Fixture = {
   webhook: string;
   /** The participant's account id, for the staff account page. */
   participantId: string;
+  /** A running firmware rollout (one device of a model of its own, its command sent). */
+  rollout: string;
 };
 
 export type PageEntry = {
@@ -126,6 +129,7 @@ export const PAGES: PageEntry[] = [
   },
   { name: "audit", path: () => "/staff/audit", roles: STAFF_ROLES, screenshot: true },
   { name: "models", path: () => "/staff/models", roles: STAFF_ROLES },
+  { name: "firmware", path: () => "/staff/firmware", roles: STAFF_ROLES },
   { name: "legacy", path: () => "/staff/legacy", roles: STAFF_ROLES },
   { name: "studies", path: () => "/staff/studies", roles: STAFF_ROLES },
   { name: "study-new", path: () => "/staff/studies/new", roles: ["staff"] },
@@ -134,6 +138,17 @@ export const PAGES: PageEntry[] = [
   { name: "staff-tokens", path: () => "/staff/tokens", roles: STAFF_ROLES },
   { name: "webhooks", path: () => "/staff/webhooks", roles: STAFF_ROLES },
   { name: "webhook", path: (f) => `/staff/webhooks/${f.webhook}`, roles: STAFF_ROLES },
+  { name: "firmware-rollouts", path: () => "/staff/firmware/rollouts", roles: STAFF_ROLES },
+  { name: "firmware-rollout", path: (f) => `/staff/firmware/rollouts/${f.rollout}`, roles: STAFF_ROLES },
+  {
+    name: "firmware-rollout-abort",
+    path: (f) => `/staff/firmware/rollouts/${f.rollout}`,
+    roles: ["staff"],
+    prepare: async (page) => {
+      await page.getByRole("button", { name: "Abort" }).click();
+      await page.getByRole("alertdialog").waitFor();
+    },
+  },
 ];
 
 /**
@@ -201,6 +216,12 @@ export async function buildFixture(): Promise<{ fixture: Fixture; sessions: Sess
   const { link } = (await invitation.json()) as { link: string };
   const found = await staff.get(`/api/v1/staff/accounts?q=${encodeURIComponent(participant.email)}`);
   const { accounts } = (await found.json()) as { accounts: { id: string }[] };
+  // A rollout of a model of its own, to one device of another participant (a participant holds at most 3 in e2e).
+  const model = uniqueRolloutModel("pages");
+  const rolloutOwner = createAccountWithCli(uniqueEmail("pages-rollout"), "participant", password);
+  await claimDevice(await signedInApi(rolloutOwner.email, password), {}, { model });
+  const { sha256 } = await uploadImage(staff, model);
+  const rollout = await startRollout(staff, sha256);
   return {
     fixture: {
       active: active.deviceId,
@@ -209,6 +230,7 @@ export async function buildFixture(): Promise<{ fixture: Fixture; sessions: Sess
       inviteToken: new URL(link).hash.slice(1),
       webhook: ((await hook.json()) as { view: { id: string } }).view.id,
       participantId: accounts[0].id,
+      rollout,
     },
     sessions,
   };

@@ -6,6 +6,7 @@ import { parseSigningKeys } from "./crypto/server-keys";
 import { keyringOf, type Keyring } from "./crypto/seal";
 import { secureDataDir } from "./db/data-dir";
 import { generateSigningKey, type ServerKey } from "./crypto/server-signature";
+import { parseFirmwareKeys, type FirmwareKey } from "./firmware/keys";
 
 // The one reader of process.env. Every setting has a default that suits the embedded
 // database; docs/configuration.md lists them all.
@@ -14,6 +15,8 @@ import { generateSigningKey, type ServerKey } from "./crypto/server-signature";
 export const NONCE_MARGIN_SECONDS = 60;
 const splitKeys = (s: string) => s.split(/[\s,]+/).filter(Boolean);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** The most CLAIMLINK_FIRMWARE_MAX_BYTES may be: far above any microcontroller's update partition. */
+const FIRMWARE_MAX_BYTES_LIMIT = 256 * 1024 * 1024;
 
 const envSchema = z
   .object({
@@ -84,6 +87,8 @@ const envSchema = z
     // lib/housekeeping: how often it runs, and how long measurements are kept (unset: forever).
     CLAIMLINK_HOUSEKEEPING_MINUTES: positiveInt(60),
     CLAIMLINK_MEASUREMENT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+    // lib/firmware/rollouts/engine.ts: how often each process advances the running firmware rollouts.
+    CLAIMLINK_ROLLOUT_TICK_SECONDS: positiveInt(30),
     // lib/studies/erasure.ts: readings deleted per transaction when a participant's data is erased.
     CLAIMLINK_ERASURE_BATCH_ROWS: positiveInt(20_000),
     CLAIMLINK_EMULATOR: z.enum(["on", "off"]).optional(),
@@ -96,6 +101,16 @@ const envSchema = z
     CLAIMLINK_WEBHOOK_RETRY_BASE_SECONDS: positiveInt(30),
     CLAIMLINK_WEBHOOK_RETRY_MAX_SECONDS: positiveInt(3600),
     CLAIMLINK_WEBHOOK_DISABLE_AFTER_SECONDS: positiveInt(86_400),
+    // docs/protocol.md section 7: the public firmware keys uploads must be signed by (lib/firmware/keys.ts),
+    // the largest image accepted, and a mirror or CDN devices fetch images from instead of this app.
+    CLAIMLINK_FIRMWARE_KEYS: z.string().optional(),
+    CLAIMLINK_FIRMWARE_MAX_BYTES: positiveInt(4 * 1024 * 1024).pipe(
+      z.number().max(FIRMWARE_MAX_BYTES_LIMIT, `must be at most ${FIRMWARE_MAX_BYTES_LIMIT} (256 MiB)`),
+    ),
+    CLAIMLINK_FIRMWARE_BASE_URL: z
+      .url()
+      .regex(/^https?:\/\//, "must be an http:// or https:// URL")
+      .optional(),
   })
   .superRefine((e, ctx) => {
     if (e.CLAIMLINK_OWNER_INTERVAL_MIN_SECONDS > e.CLAIMLINK_OWNER_INTERVAL_MAX_SECONDS)
@@ -126,6 +141,8 @@ export type Env = z.infer<typeof envSchema> & {
   secretKey: Keyring;
   /** The server's signing keys: CLAIMLINK_SIGNING_KEYS, or one generated locally as `current`. */
   signingKeys: ServerKey[];
+  /** The public firmware keys of CLAIMLINK_FIRMWARE_KEYS (none when unset: uploads are refused). */
+  firmwareKeys: FirmwareKey[];
   /** The CLI's non-interactive password (CLAIMLINK_PASSWORD). */
   cliPassword: string | undefined;
   dataDir: string;
@@ -227,6 +244,12 @@ export function readEnv(source: Record<string, string | undefined> = process.env
   } catch (err) {
     throw new Error(`Invalid configuration:\n  CLAIMLINK_SIGNING_KEYS: ${(err as Error).message}`, { cause: err });
   }
+  let firmwareKeys: FirmwareKey[];
+  try {
+    firmwareKeys = parseFirmwareKeys(e.CLAIMLINK_FIRMWARE_KEYS);
+  } catch (err) {
+    throw new Error(`Invalid configuration:\n  CLAIMLINK_FIRMWARE_KEYS: ${(err as Error).message}`, { cause: err });
+  }
   const publicUrl = (e.CLAIMLINK_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   return {
     ...e,
@@ -248,6 +271,7 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     cliPassword: e.CLAIMLINK_PASSWORD || undefined,
     secretKey: keyringOf(splitKeys(e.CLAIMLINK_SECRET_KEY ?? local!.secretKey).map((k) => Buffer.from(k, "base64"))),
     signingKeys,
+    firmwareKeys,
   };
 }
 

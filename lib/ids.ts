@@ -29,6 +29,7 @@ export const ID_KINDS = {
   whk: { noun: "webhook subscription", notFound: "not_found" },
   msg: { noun: "webhook event", notFound: "not_found" },
   dlv: { noun: "webhook delivery", notFound: "not_found" },
+  rol: { noun: "firmware rollout", notFound: "not_found" },
 } as const satisfies Record<string, { noun: string; notFound: ErrorCode }>;
 
 export type IdPrefix = keyof typeof ID_KINDS;

@@ -16,6 +16,7 @@ const env = withTestKeys({
   // Shorter or looser than the defaults so the suite runs in seconds from one address; each
   // limit itself is tested with its default in lib/ (and the quota with this small value here).
   CLAIMLINK_CLAIM_TIMEOUT_SECONDS: "4",
+  CLAIMLINK_ROLLOUT_TICK_SECONDS: "1",
   CLAIMLINK_SESSION_STARTS_PER_MINUTE: "100000",
   CLAIMLINK_CLAIMS_PER_HOUR: "100000",
   // Sign-in limits stay as shipped: they count per account and address (docs/decisions/0007),

@@ -68,6 +68,13 @@ const SENTENCES: Record<string, string> = {
   "legacy.board_replaced": "Legacy node's board replaced",
   "keys.reseal": "Device secrets resealed with a new key",
   "users.add": "Account created with the command line",
+  "rollout.created": "Firmware rollout started",
+  "rollout.stage_started": "Firmware rollout stage sent",
+  "rollout.stage_completed": "Firmware rollout stage completed",
+  "rollout.completed": "Firmware rollout completed",
+  "rollout.paused": "Firmware rollout paused",
+  "rollout.resumed": "Firmware rollout resumed",
+  "rollout.aborted": "Firmware rollout aborted",
 };
 
 /** Refusal actions ("device.request_refused") by what was refused. */
@@ -78,6 +85,7 @@ const REFUSED: Record<string, string> = {
   "claim.refused": "A claim was refused",
   "claim.answer_refused": "The device's answer to a claim was refused",
   "two_factor.refused": "A two-factor code was refused",
+  "rollout.refused": "A firmware rollout action was refused",
 };
 
 function words(action: string): string {
@@ -86,7 +94,11 @@ function words(action: string): string {
 }
 
 /** Actions recorded both ways, by what their refusal means. */
-const FAILED: Record<string, string> = { signin: "A sign-in was refused" };
+const FAILED: Record<string, string> = {
+  signin: "A sign-in was refused",
+  // The engine's own pause: a stage's failures reached the threshold, or the image was yanked.
+  "rollout.paused": "Firmware rollout paused on its own",
+};
 
 /** The event in words: "Credential revoked", "A request from the device was refused: bad request signature". */
 export function describeAuditEvent(

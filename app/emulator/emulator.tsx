@@ -98,8 +98,32 @@ export function Emulator() {
           </div>
         )}
         {screen.kind === "claimed" && (
-          <p className="screen-text" data-testid="emulator-claimed">
-            Claimed: {screen.name}
+          <>
+            <p className="screen-text" data-testid="emulator-claimed">
+              Claimed: {screen.name}
+            </p>
+            <p className="screen-text text-xs" data-testid="emulator-firmware">
+              Firmware {screen.firmware}
+            </p>
+          </>
+        )}
+        {screen.kind === "updating" && (
+          <div className="screen-text" data-testid="emulator-updating">
+            <p>Updating to {screen.version}</p>
+            <progress
+              className="mt-1.5 h-2 w-full"
+              max={screen.size}
+              value={screen.received}
+              aria-label={`Downloading firmware ${screen.version}`}
+            />
+            <p className="text-xs">
+              {Math.floor(screen.received / 1024)} of {Math.ceil(screen.size / 1024)} KiB
+            </p>
+          </div>
+        )}
+        {screen.kind === "rebooting" && (
+          <p className="screen-text" data-testid="emulator-rebooting">
+            Rebooting into {screen.version}…
           </p>
         )}
         {screen.kind === "error" && <p className="screen-text">{screen.text}</p>}

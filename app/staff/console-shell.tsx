@@ -5,6 +5,7 @@ import {
   ClipboardList,
   Cpu,
   FileClock,
+  HardDriveDownload,
   KeyRound,
   KeySquare,
   Layers,
@@ -25,6 +26,7 @@ import { CONSOLE_NAV, type ConsoleIcon } from "./nav";
 const ICONS: Record<ConsoleIcon, typeof Cpu> = {
   fleet: Cpu,
   models: Layers,
+  firmware: HardDriveDownload,
   legacy: Radio,
   accounts: Users,
   studies: ClipboardList,

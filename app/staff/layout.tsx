@@ -4,6 +4,7 @@ import { canReadStaffData } from "@/lib/auth/roles";
 import { signOutAction } from "../(auth)/actions";
 import { ToastProvider } from "../_components/ui/toast";
 import { ConsoleShell } from "./console-shell";
+import { FirmwareAlarmBanner } from "./firmware-alarm-banner";
 
 const FOOTER_LINK =
   "flex min-h-9 items-center rounded-md px-2 text-sm text-muted no-underline hover:bg-sunken hover:text-fg";
@@ -38,6 +39,7 @@ export default async function StaffLayout({ children }: { children: React.ReactN
   return (
     <ToastProvider label="Notifications" closeLabel="Dismiss">
       <ConsoleShell footer={footer} menuLabel="Console menu" closeLabel="Close the menu">
+        <FirmwareAlarmBanner />
         {children}
       </ConsoleShell>
     </ToastProvider>

@@ -4,7 +4,7 @@
  */
 export type ConsoleNavItem = { href: string; label: string; icon: ConsoleIcon; writeOnly?: boolean };
 export type ConsoleIcon =
-  "fleet" | "models" | "legacy" | "accounts" | "studies" | "audit" | "keys" | "tokens" | "webhooks";
+  "fleet" | "models" | "firmware" | "legacy" | "accounts" | "studies" | "audit" | "keys" | "tokens" | "webhooks";
 
 export const CONSOLE_NAV: { label: string; items: ConsoleNavItem[] }[] = [
   {
@@ -12,6 +12,7 @@ export const CONSOLE_NAV: { label: string; items: ConsoleNavItem[] }[] = [
     items: [
       { href: "/staff/devices", label: "Fleet", icon: "fleet" },
       { href: "/staff/models", label: "Models", icon: "models" },
+      { href: "/staff/firmware", label: "Firmware", icon: "firmware" },
       { href: "/staff/legacy", label: "Legacy nodes", icon: "legacy" },
     ],
   },

@@ -70,8 +70,10 @@ export const deviceProfileAnswer = z.object({
   commands: z.array(
     z.object({
       id: id("cmd"),
-      type: z.enum(["identify", "reprovision", "reboot", "set_config"]),
-      params: z.looseObject({}),
+      type: z.enum(["identify", "reprovision", "reboot", "set_config", "update_firmware"]),
+      params: z
+        .looseObject({})
+        .describe("update_firmware (1.2): model, version, size, sha256, kid, sig, url (section 7)"),
       issuedAt: time,
       expiresAt: time,
     }),
@@ -96,7 +98,7 @@ export const measurementsAnswer = z.object({
   ),
 });
 
-export const commandAckAnswer = z.object({ id: id("cmd"), status: z.enum(["done", "failed"]) });
+export const commandAckAnswer = z.object({ id: id("cmd"), status: z.enum(["done", "failed", "in_progress"]) });
 
 /** A measurement batch as a device sends it; each item is judged on its own (docs/protocol.md section 4). */
 export const measurementBatchDoc = z.strictObject({

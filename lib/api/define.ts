@@ -38,7 +38,7 @@ export type Answer = {
   description: string;
   /** The body's schema (application/json unless `type` says otherwise); none for an empty body. */
   schema?: ZodType;
-  type?: "application/json" | "text/csv" | "application/zip";
+  type?: "application/json" | "text/csv" | "application/zip" | "application/octet-stream";
   example?: unknown;
 };
 
@@ -51,7 +51,7 @@ type Common = {
   /** The path parameters, the query and the body, as the use case parses them (lib/<area>/schemas.ts). */
   params?: ZodObject;
   query?: ZodObject;
-  body?: { schema: ZodType; type?: "application/json" | "text/csv"; example?: unknown };
+  body?: { schema: ZodType; type?: "application/json" | "text/csv" | "multipart/form-data"; example?: unknown };
   answers: Record<number, Answer>;
   /** The refusals this route's own work may give, besides its guard's (see `GUARD_ERRORS`). */
   errors?: readonly ErrorCode[];

@@ -42,6 +42,21 @@ export const devicesMe: Area = {
                 issuedAt: "2026-11-23T00:10:00Z",
                 expiresAt: "2026-11-24T00:10:00Z",
               },
+              {
+                id: "cmd_U5P3ABCDEFGHIJKL",
+                type: "update_firmware",
+                params: {
+                  model: "coreink-heat",
+                  version: "1.5.0",
+                  size: 4096,
+                  sha256: "c8f5d0341d54d951a71b136e6e2afcb14d11ed8489a7ae126a8fee0df6ecf193",
+                  kid: "09e17ad8d663a41e",
+                  sig: "bKpWxhUt30XOWkpy7ukEiNVOHOKOqnzIfbi9zpPUe4qy-wvvKpeNUyRi-4FJjneIHsa_2QO-YJIl6mNGQ8MCow",
+                  url: "https://app.example.org/api/v1/firmware/c8f5d0341d54d951a71b136e6e2afcb14d11ed8489a7ae126a8fee0df6ecf193",
+                },
+                issuedAt: "2026-11-23T00:10:00Z",
+                expiresAt: "2026-12-07T00:10:00Z",
+              },
             ],
           },
         },
@@ -80,16 +95,28 @@ export const devicesMe: Area = {
       path: "/devices/me/commands/{commandId}",
       guard: "device-signed",
       summary: "Report a command's outcome",
+      description:
+        "`done` or `failed` settles the command; (1.2) `in_progress` may come any number of times before (the command stays listed), " +
+        "`firmware` with done or failed records the version the device runs now, and a failure's code is the part of `detail` before ':' " +
+        "(section 7: wrong_model, bad_signature, downgrade, too_large, hash_mismatch, download_failed, rolled_back). " +
+        "The other settled status is `conflict`; `in_progress` after done or failed is `command_settled`.",
       params: z.object({ commandId: idSchema("cmd") }),
-      body: { schema: commandAckSchema, example: { status: "done" } },
+      body: {
+        schema: commandAckSchema,
+        example: {
+          status: "failed",
+          detail: "hash_mismatch: the image does not hash to params.sha256",
+          firmware: "1.4.2",
+        },
+      },
       answers: {
         200: {
           description: "The command's recorded outcome (the same report again answers the same).",
           schema: commandAckAnswer,
-          example: { id: "cmd_Q7R2ABCDEFGHIJKL", status: "done" },
+          example: { id: "cmd_Q7R2ABCDEFGHIJKL", status: "failed" },
         },
       },
-      errors: ["command_not_found", "command_expired", "conflict"],
+      errors: ["command_not_found", "command_expired", "conflict", "command_settled"],
       handle: postCommandAck,
     },
   ],

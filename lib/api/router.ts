@@ -8,6 +8,7 @@ import { claims } from "./claims";
 import { handlerOf, isDeviceGuard, METHODS, type Area, type RouteDef, type WebHandler } from "./define";
 import { devices } from "./devices";
 import { devicesMe } from "./devices-me";
+import { firmware } from "./firmware";
 import { invitations } from "./invitations";
 import { legacy } from "./legacy";
 import { me } from "./me";
@@ -63,6 +64,7 @@ export const AREAS: Area[] = [
   legacy,
   research,
   tokens,
+  firmware,
   ...staffAreas,
   meta,
 ];

@@ -7,6 +7,9 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
 import { env } from "../env";
 import { backupEmbedded, BackupError } from "./backup";
+import { firmwareConfig } from "../firmware/config";
+import { uploadFirmwareImage } from "../firmware/upload-image";
+import { readUpTo } from "./firmware";
 import { resealSecrets } from "./reseal";
 
 // The operator commands of `npm run cli`. They run in the CLI process, or, when the app holds
@@ -20,6 +23,14 @@ export const cliCommandSchema = z.discriminatedUnion("op", [
   z.strictObject({ op: z.literal("keys.reseal") }),
   z.strictObject({ op: z.literal("users.reset-2fa"), email: emailSchema }),
   z.strictObject({ op: z.literal("backup"), file: z.string().min(1).max(4096) }),
+  z.strictObject({
+    op: z.literal("firmware.upload"),
+    model: z.string().max(64),
+    version: z.string().max(64),
+    sig: z.string().max(200),
+    notes: z.string().max(20_000),
+    file: z.string().min(1).max(4096),
+  }),
 ]);
 export type CliCommand = z.input<typeof cliCommandSchema>;
 export type CliResult = { exitCode: number; lines: string[] };
@@ -80,6 +91,21 @@ export async function runCliCommand(db: Db, input: unknown): Promise<CliResult> 
           ],
         };
       }
+      case "firmware.upload": {
+        // The app reads the file itself (the control socket carries commands, not images): it
+        // runs as the same account, the only one that can open the socket.
+        const cfg = firmwareConfig();
+        const image = readUpTo(cmd.file, cfg.maxBytes);
+        const { file: _file, op: _op, ...meta } = cmd;
+        const stored = await uploadFirmwareImage(db, CLI_ACTOR, { ...meta, image }, cfg);
+        return {
+          exitCode: 0,
+          lines: [
+            stored.sha256,
+            `Uploaded ${stored.model} ${stored.version}: ${stored.size} bytes, signed by firmware key ${stored.kid}.`,
+          ],
+        };
+      }
       case "users.disable":
       case "users.enable": {
         const user = await findUserByEmail(db, cmd.email);
@@ -93,7 +119,10 @@ export async function runCliCommand(db: Db, input: unknown): Promise<CliResult> 
       }
     }
   } catch (err) {
-    if (err instanceof AppError) return { exitCode: 1, lines: [err.detail] };
+    if (err instanceof AppError)
+      return { exitCode: 1, lines: [cmd.op.startsWith("firmware.") ? `${err.code}: ${err.detail}` : err.detail] };
+    if ((err as NodeJS.ErrnoException).code === "ENOENT" && cmd.op === "firmware.upload")
+      return { exitCode: 1, lines: [`No file ${cmd.file}.`] };
     if (err instanceof BackupError) return { exitCode: 1, lines: [err.message] };
     throw err;
   }

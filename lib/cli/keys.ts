@@ -30,9 +30,10 @@ export function createKeyLines(): string[] {
 /** The keys this configuration publishes at /.well-known/claimlink. */
 export function listKeyLines(): string[] {
   const e = env();
-  const doc = serverDocument({ claimUrl: claimUrlOf(e.publicUrl), signingKeys: e.signingKeys });
+  const doc = serverDocument({ claimUrl: claimUrlOf(e.publicUrl), signingKeys: e.signingKeys }, e.firmwareKeys);
   return [
     `Protocol ${doc.protocol}; claim URL ${doc.claimUrl}`,
     ...doc.keys.map((k) => `${k.kid}  ${k.use.padEnd(7)}  ${k.publicKey}`),
+    ...doc.firmwareKeys.map((k) => `${k.kid}  firmware ${k.publicKey}`),
   ];
 }

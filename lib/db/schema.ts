@@ -6,3 +6,5 @@ export * from "./tables/models";
 export * from "./tables/studies";
 export * from "./tables/integrations";
 export * from "./tables/webhooks";
+export * from "./tables/firmware";
+export * from "./tables/firmware-rollouts";

@@ -11,6 +11,7 @@ import { runBulkAction, bulkActionSchema, countBulkTargets } from "./bulk";
 import { csvChunks } from "../csv";
 import { listFleetPage } from "./fleet";
 import { fleetSummary } from "./fleet-summary";
+import { firmwareHistory } from "../firmware/history";
 import { staffDeviceDetail } from "./staff-view";
 import { transferDevice, transferInputSchema } from "./transfer";
 import { findDevice, getOwnedDevice, releaseDevice, reportDeviceLost, revokeDevice } from "./lifecycle";
@@ -81,16 +82,17 @@ export async function myDevice(user: SessionUser, deviceId: string | undefined) 
   const { db } = await appDatabase();
   const detail = await getDeviceDetail(db, user.id, id);
   const owner = detail.role === "owner";
-  const [audit, shares] = await Promise.all([
+  const [audit, shares, firmwareUpdates] = await Promise.all([
     owner ? deviceAuditTrail(db, user.id, id) : [],
     owner && !detail.releasedAt ? listShares(db, id) : [],
+    owner ? firmwareHistory(db, id, 20) : [],
   ]);
   const e = env();
   const intervalLimits = {
     minSeconds: e.CLAIMLINK_OWNER_INTERVAL_MIN_SECONDS,
     maxSeconds: e.CLAIMLINK_OWNER_INTERVAL_MAX_SECONDS,
   };
-  return { ...detail, audit, shares, intervalLimits };
+  return { ...detail, audit, shares, intervalLimits, firmwareUpdates };
 }
 
 export async function reportLostRequest(actor: Actor, user: SessionUser, deviceId: string | undefined) {

@@ -7,12 +7,16 @@ import { AppError } from "../errors/app-error";
 import { toRfc3339 } from "../format";
 import type { CommandAck, CommandInput } from "./schemas";
 
-export type CommandStatus = "queued" | "done" | "failed" | "expired";
+export type CommandStatus = "queued" | "in_progress" | "done" | "failed" | "expired";
 
-/** How staff see a command: a pending one past its expiry is `expired` (docs/protocol.md section 4). */
+/** Statuses of a command still open: listed to its device until it expires (in_progress: 1.2, section 7). */
+export const OPEN_COMMAND_STATUSES = ["pending", "in_progress"] as const;
+
+/** How staff see a command: an open one past its expiry is `expired` (docs/protocol.md section 4). */
 export function commandStatus(c: Pick<DeviceCommand, "status" | "expiresAt">, now = Date.now()): CommandStatus {
-  if (c.status !== "pending") return c.status;
-  return c.expiresAt.getTime() <= now ? "expired" : "queued";
+  if (c.status === "done" || c.status === "failed") return c.status;
+  if (c.expiresAt.getTime() <= now) return "expired";
+  return c.status === "pending" ? "queued" : "in_progress";
 }
 
 /**
@@ -78,7 +82,7 @@ export function pendingCommandsColumn(deviceId: unknown) {
       'id', id, 'type', type, 'params', params,
       'issuedAt', ${rfc3339("issued_at")}, 'expiresAt', ${rfc3339("expires_at")}) order by issued_at), '[]')
     from device_commands
-    where device_id = ${deviceId} and status = 'pending' and expires_at > now())`;
+    where device_id = ${deviceId} and status in ('pending', 'in_progress') and expires_at > now())`;
 }
 
 /** The profile from `pendingCommandsColumn`'s value. */
@@ -104,7 +108,7 @@ export async function deviceProfile(db: Db, device: Device) {
     .where(
       and(
         eq(deviceCommands.deviceId, device.id),
-        eq(deviceCommands.status, "pending"),
+        inArray(deviceCommands.status, [...OPEN_COMMAND_STATUSES]),
         gt(deviceCommands.expiresAt, sql`now()`),
       ),
     )
@@ -123,7 +127,27 @@ export async function deviceProfile(db: Db, device: Device) {
   };
 }
 
-/** The device reports a command's outcome. Repeating the same report is harmless; another device's command is not found. */
+/** The code before ':' of a failed acknowledgement's detail ("hash_mismatch: ..."), if it looks like one. */
+export function failureCodeOf(detail: string | null | undefined): string | null {
+  const m = /^([a-z][a-z0-9_]{0,31})(?::|$)/.exec(detail ?? "");
+  return m ? m[1] : null;
+}
+
+/** The version the device says it runs now (section 7: `firmware` in an acknowledgement). */
+async function recordRunningFirmware(tx: Db, device: Device, firmware: string | undefined) {
+  if (firmware !== undefined && firmware !== device.firmware) {
+    await tx.update(devices).set({ firmware }).where(eq(devices.id, device.id));
+  }
+}
+
+const DEVICE_ACTOR: Actor = { id: null, label: "device", ip: null };
+
+/**
+ * The device reports a command's outcome. Repeating the same report is harmless; another
+ * device's command is not found. (1.2) `in_progress` keeps the command open and listed;
+ * after done or failed it is `command_settled`. `firmware` in a report becomes the device's
+ * running firmware; a failure's code is kept, and a `bad_signature` update failure is an alarm.
+ */
 export async function acknowledgeCommand(db: Db, device: Device, commandId: string, ack: CommandAck) {
   return db.transaction(async (tx) => {
     const [cmd] = await tx
@@ -132,32 +156,72 @@ export async function acknowledgeCommand(db: Db, device: Device, commandId: stri
       .where(and(eq(deviceCommands.id, commandId), eq(deviceCommands.deviceId, device.id)))
       .for("update");
     if (!cmd) throw new AppError("command_not_found", "No such command for this device.");
-    if (cmd.status !== "pending") {
+    if (cmd.status === "done" || cmd.status === "failed") {
       if (cmd.status === ack.status) return { id: cmd.id, status: cmd.status };
+      if (ack.status === "in_progress") {
+        throw new AppError(
+          "command_settled",
+          `This command was already reported ${cmd.status}; it takes no more progress.`,
+        );
+      }
       throw new AppError("conflict", `This command was already reported ${cmd.status}.`);
     }
     if (commandStatus(cmd) === "expired") {
       throw new AppError("command_expired", "This command expired before it was acknowledged; it was not carried out.");
     }
+    const now = new Date();
+    if (ack.status === "in_progress") {
+      await tx
+        .update(deviceCommands)
+        .set({ status: "in_progress", progress: ack.detail ?? null, progressAt: now })
+        .where(eq(deviceCommands.id, cmd.id));
+      await recordRunningFirmware(tx, device, ack.firmware);
+      if (cmd.status === "pending") {
+        await recordAudit(tx, DEVICE_ACTOR, {
+          action: "command.started",
+          outcome: "success",
+          subjectDeviceId: device.id,
+          detail: { commandId: cmd.id, type: cmd.type },
+        });
+      }
+      return { id: cmd.id, status: ack.status };
+    }
+    // The code of section 7's refusals, for the update history and rollouts' failure counts.
+    const failureCode = ack.status === "failed" && cmd.type === "update_firmware" ? failureCodeOf(ack.detail) : null;
     await tx
       .update(deviceCommands)
-      .set({ status: ack.status, detail: ack.detail ?? null, completedAt: new Date() })
+      .set({
+        status: ack.status,
+        detail: ack.detail ?? null,
+        completedAt: now,
+        failureCode,
+        reportedFirmware: ack.firmware ?? null,
+      })
       .where(eq(deviceCommands.id, cmd.id));
-    await recordAudit(
-      tx,
-      { id: null, label: "device", ip: null },
-      {
-        action: "command.completed",
-        outcome: ack.status === "done" ? "success" : "failure",
-        subjectDeviceId: device.id,
-        detail: {
-          commandId: cmd.id,
-          type: cmd.type,
-          status: ack.status,
-          ...(ack.detail ? { detail: ack.detail } : {}),
-        },
+    await recordRunningFirmware(tx, device, ack.firmware);
+    await recordAudit(tx, DEVICE_ACTOR, {
+      action: "command.completed",
+      outcome: ack.status === "done" ? "success" : "failure",
+      subjectDeviceId: device.id,
+      detail: {
+        commandId: cmd.id,
+        type: cmd.type,
+        status: ack.status,
+        ...(ack.detail ? { detail: ack.detail } : {}),
+        ...(failureCode ? { failureCode } : {}),
+        ...(ack.firmware ? { firmware: ack.firmware } : {}),
       },
-    );
+    });
+    if (cmd.type === "update_firmware" && failureCode === "bad_signature") {
+      // SECURITY.md: the command reached the device with a signature no pinned firmware key made.
+      // Not capped: one event per command, and each is an alarm staff must see.
+      await recordAudit(tx, DEVICE_ACTOR, {
+        action: "firmware.bad_signature",
+        outcome: "failure",
+        subjectDeviceId: device.id,
+        detail: { commandId: cmd.id, params: cmd.params, detail: ack.detail ?? null },
+      });
+    }
     return { id: cmd.id, status: ack.status };
   });
 }

@@ -28,10 +28,17 @@ export const commandInputSchema = z.discriminatedUnion("type", [
 export type CommandInput = z.infer<typeof commandInputSchema>;
 export type CommandType = CommandInput["type"];
 
-/** A device's report on a command (docs/protocol.md section 4). */
+/**
+ * A device's report on a command (docs/protocol.md section 4). (1.2, section 7) `in_progress`
+ * any number of times while it works; `firmware`, the version it runs now, in any report.
+ */
 export const commandAckSchema = z.strictObject({
-  status: z.enum(["done", "failed"]),
+  status: z.enum(["done", "failed", "in_progress"]),
   detail: z.string().max(500).optional(),
+  firmware: z
+    .string()
+    .regex(/^[\x20-\x7e]{1,64}$/, "must be 1 to 64 printable ASCII characters")
+    .optional(),
 });
 export type CommandAck = z.infer<typeof commandAckSchema>;
 

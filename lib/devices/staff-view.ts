@@ -2,6 +2,8 @@ import { desc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { deviceCommands, deviceCredentials, devices, studies, users } from "../db/schema";
 import { AppError } from "../errors/app-error";
+import { firmwareHistory } from "../firmware/history";
+import { listFirmwareImages } from "../firmware/images";
 import { commandStatus } from "./commands";
 import { latestMeasurements } from "./measurements";
 import { listShares } from "./shares";
@@ -20,7 +22,7 @@ export async function staffDeviceDetail(db: Db, deviceId: string) {
     .where(eq(devices.id, deviceId));
   if (!row) throw new AppError("device_not_found", "No such device.");
   const d = row.device;
-  const [credentials, commands, audit, latest, viewers] = await Promise.all([
+  const [credentials, commands, audit, latest, viewers, firmwareUpdates, images] = await Promise.all([
     db
       .select({
         id: deviceCredentials.id,
@@ -41,6 +43,8 @@ export async function staffDeviceDetail(db: Db, deviceId: string) {
     deviceEvents(db, d.id),
     latestMeasurements(db, d.id),
     listShares(db, d.id),
+    firmwareHistory(db, d.id),
+    listFirmwareImages(db, d.model, { usableOnly: true }),
   ]);
   const hasLive = credentials.some((c) => c.revokedAt === null);
   const [study] = d.studyId
@@ -73,6 +77,9 @@ export async function staffDeviceDetail(db: Db, deviceId: string) {
       status: commandStatus(c),
     })),
     audit,
+    /** (1.2) Its firmware updates, newest first, and the images of its model staff may send it. */
+    firmwareUpdates,
+    firmwareImages: images.map((i) => ({ sha256: i.sha256, version: i.version })),
   };
 }
 export type StaffDeviceDetail = Awaited<ReturnType<typeof staffDeviceDetail>>;

@@ -38,6 +38,11 @@ export const ERROR_STATUS = {
   device_not_found: 404,
   command_not_found: 404,
   command_expired: 409,
+  // (1.2) Firmware updates (section 7).
+  command_settled: 409,
+  firmware_model_mismatch: 409,
+  firmware_update_open: 409,
+  device_not_active: 409,
   name_taken: 409,
   // A session start under the registry model policy (docs/protocol.md "Refusals").
   unknown_model: 403,
@@ -66,6 +71,17 @@ export const ERROR_STATUS = {
   // Webhooks (docs/integrations.md "Webhooks").
   destination_not_allowed: 422,
   subscription_disabled: 409,
+  // Firmware images (docs/protocol.md section 7, the server's side).
+  firmware_keys_not_configured: 409,
+  firmware_model_unknown: 422,
+  firmware_version_invalid: 422,
+  firmware_version_exists: 409,
+  firmware_image_exists: 409,
+  firmware_too_large: 413,
+  firmware_signature_invalid: 422,
+  firmware_not_found: 404,
+  firmware_yanked: 409,
+  range_not_satisfiable: 416,
   internal_error: 500,
 } as const;
 
@@ -105,6 +121,10 @@ const TITLES: Record<ErrorCode, string> = {
   device_not_found: "Device not found",
   command_not_found: "Command not found",
   command_expired: "Command expired",
+  command_settled: "Command already settled",
+  firmware_model_mismatch: "Firmware for another model",
+  firmware_update_open: "An update is already open",
+  device_not_active: "Device not active",
   name_taken: "Name already used",
   unknown_model: "Unknown device model",
   firmware_not_allowed: "Firmware version not allowed",
@@ -127,6 +147,16 @@ const TITLES: Record<ErrorCode, string> = {
   token_not_accepted: "API tokens are not accepted here",
   destination_not_allowed: "Webhook destination not allowed",
   subscription_disabled: "Webhook subscription disabled",
+  firmware_keys_not_configured: "No firmware keys configured",
+  firmware_model_unknown: "Unknown device model",
+  firmware_version_invalid: "Not a firmware version",
+  firmware_version_exists: "Firmware version already uploaded",
+  firmware_image_exists: "Firmware image already uploaded",
+  firmware_too_large: "Firmware image too large",
+  firmware_signature_invalid: "Firmware signature does not verify",
+  firmware_not_found: "Firmware image not found",
+  firmware_yanked: "Firmware image yanked",
+  range_not_satisfiable: "Range not satisfiable",
   internal_error: "Something went wrong on our side",
 };
 
@@ -144,6 +174,8 @@ export class AppError extends Error {
       errors?: { path: string; message: string }[];
       /** (1.1) the server's clock in a stale_timestamp refusal, covered by the answer's MAC and signature. */
       serverTime?: number;
+      /** A 416's `Content-Range: bytes *\/<size>` (RFC 9110 section 15.5.17). */
+      contentRange?: string;
     } = {},
   ) {
     super(`${code}: ${detail}`);

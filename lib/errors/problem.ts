@@ -31,6 +31,7 @@ export function problemHeaders(err: AppError, requestId: string, headers: Header
   h.set("Cache-Control", "no-store");
   h.set("X-Request-Id", requestId);
   if (err.extra.retryAfterSeconds !== undefined) h.set("Retry-After", String(err.extra.retryAfterSeconds));
+  if (err.extra.contentRange !== undefined) h.set("Content-Range", err.extra.contentRange);
   return h;
 }
 

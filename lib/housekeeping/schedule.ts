@@ -4,6 +4,7 @@ import { sendSilenceNotices } from "../devices/notices";
 import { logInternalError } from "../errors/problem";
 import { describeHousekeeping, runHousekeeping } from "./run";
 import { resumeErasures } from "../studies/erasure";
+import { advanceRollouts } from "../firmware/rollouts/engine";
 
 const FIRST_RUN_DELAY_MS = 30_000;
 const started = Symbol.for("claimlink.housekeeping");
@@ -39,4 +40,28 @@ export function startHousekeeping(): void {
   };
   setTimeout(run, FIRST_RUN_DELAY_MS).unref();
   setInterval(run, e.CLAIMLINK_HOUSEKEEPING_MINUTES * 60_000).unref();
+  startRolloutEngine(e.CLAIMLINK_ROLLOUT_TICK_SECONDS);
+}
+
+/**
+ * Firmware rollouts advance on their own, shorter tick (a stage may soak for minutes, not
+ * hours); each rollout is advanced under its row lock, so every process may run the tick.
+ * One tick at a time per process: a slow one is not overlapped by the next.
+ */
+function startRolloutEngine(tickSeconds: number): void {
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const database = await appDatabase();
+      for (const t of await advanceRollouts(database.db))
+        if (t.outcome !== "unchanged" && t.outcome !== "skipped") console.log(`[rollouts] ${t.id} ${t.outcome}`);
+    } catch (err) {
+      logInternalError("rollout engine", err);
+    } finally {
+      busy = false;
+    }
+  };
+  setInterval(tick, tickSeconds * 1000).unref();
 }

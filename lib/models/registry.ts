@@ -1,7 +1,14 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { recordAudit, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
-import { deviceModels, deviceSettings, unlistedProperties, type DeviceModel, type DeviceSettings } from "../db/schema";
+import {
+  deviceModels,
+  deviceSettings,
+  firmwareImages,
+  unlistedProperties,
+  type DeviceModel,
+  type DeviceSettings,
+} from "../db/schema";
 import { AppError } from "../errors/app-error";
 import type { ModelInput } from "./schemas";
 
@@ -108,6 +115,13 @@ export async function saveModel(db: Db, actor: Actor, input: ModelInput): Promis
 /** Removes a registry entry (under the registry policy its devices can then no longer start sessions). */
 export async function deleteModel(db: Db, actor: Actor, model: string): Promise<void> {
   await db.transaction(async (tx) => {
+    // Its firmware images name it (docs/protocol.md section 7): they outlive any registry edit.
+    const [image] = await tx
+      .select({ sha256: firmwareImages.sha256 })
+      .from(firmwareImages)
+      .where(eq(firmwareImages.model, model))
+      .limit(1);
+    if (image) throw new AppError("conflict", "This model has firmware images; it stays in the registry.");
     const [gone] = await tx.delete(deviceModels).where(eq(deviceModels.model, model)).returning();
     if (!gone) throw new AppError("not_found", "No such model.");
     await recordAudit(tx, actor, { action: "model.deleted", outcome: "success", detail: { model } });

@@ -1,6 +1,7 @@
 import type { SessionUser } from "../auth/config";
 import type { Actor } from "../audit/record";
 import { appDatabase } from "../db/client";
+import { env } from "../env";
 import { noticeClaimAttempt } from "../devices/notices";
 import { AppError } from "../errors/app-error";
 import { parseJsonText, parseOrThrow } from "../errors/validate";
@@ -10,7 +11,7 @@ import { answerChallenge } from "./answer-challenge";
 import { provisioningConfig } from "./config";
 import { createClaim, previewClaim } from "./create-claim";
 import { pollSession } from "./poll-session";
-import { keysForStaff } from "./published-keys";
+import { firmwareKeysForStaff, keysForStaff } from "./published-keys";
 import {
   claimPreviewSchema,
   claimRequestSchema,
@@ -105,5 +106,5 @@ export async function waitForClaimRequest(req: Request, user: SessionUser, claim
 /** The server's signing keys with their fingerprints, for the staff page firmware authors copy them from. */
 export function serverKeysForStaff() {
   const cfg = provisioningConfig();
-  return { claimUrl: cfg.claimUrl, keys: keysForStaff(cfg) };
+  return { claimUrl: cfg.claimUrl, keys: keysForStaff(cfg), firmwareKeys: firmwareKeysForStaff(env().firmwareKeys) };
 }

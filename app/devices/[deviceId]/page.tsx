@@ -17,6 +17,7 @@ import { Notice } from "../../_components/ui/notice";
 import { PageHeader } from "../../_components/ui/page-header";
 import { Tabs, type Tab } from "../../_components/ui/tabs";
 import { Truncate } from "../../_components/ui/truncate";
+import { FirmwareHistory } from "../../_components/firmware-history";
 import { DangerZone } from "./danger-zone";
 import { ExportForm } from "./export-form";
 import { LegacyLinkForm } from "./legacy-link-form";
@@ -130,6 +131,20 @@ export default async function DevicePage({
       value: "sharing",
       label: "Sharing",
       content: <DeviceSharing deviceId={device.id} shares={device.shares} />,
+    });
+  if (owner && !legacy.node)
+    tabs.push({
+      value: "firmware",
+      label: "Firmware",
+      content: (
+        <div className="space-y-3" data-testid="device-firmware">
+          <p className="text-sm">
+            Running <span data-testid="running-firmware">{device.firmware}</span>, as the device last reported it.
+            Updates are signed by its maker and checked by the device before it installs them.
+          </p>
+          <FirmwareHistory updates={device.firmwareUpdates} empty="No firmware update sent yet." />
+        </div>
+      ),
     });
   tabs.push({ value: "export", label: "Export", content: <ExportForm deviceId={device.id} /> });
 

@@ -233,6 +233,13 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
             Devices
           </h2>
           {canChange && summary && summary.total > 0 && <BulkActions filter={filter} />}
+          {canChange && summary && summary.total > 0 && (
+            <p className="text-sm">
+              <Link href={`/staff/firmware/rollouts?${new URLSearchParams({ from: "fleet", ...filter })}#new-rollout`}>
+                Roll out firmware to this selection
+              </Link>
+            </p>
+          )}
           {result.devices.length === 0 ? (
             <p className="text-sm text-muted">
               {filtered ? "No device matches." : "No devices yet. They appear here once participants claim them."}

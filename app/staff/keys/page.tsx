@@ -16,7 +16,7 @@ const USE_TEXT = {
 
 export default async function KeysPage() {
   await requireStaffPage("/staff/keys");
-  const { claimUrl, keys } = serverKeysForStaff();
+  const { claimUrl, keys, firmwareKeys } = serverKeysForStaff();
   return (
     <Main width="console">
       <PageHeader title="Server keys" description="The keys this server signs every answer to a device with." />
@@ -65,6 +65,52 @@ export default async function KeysPage() {
           </li>
         ))}
       </ul>
+      <section aria-labelledby="firmware-keys-title" className="mt-10 space-y-3">
+        <h2 id="firmware-keys-title" className="text-lg font-semibold">
+          Firmware keys
+        </h2>
+        <p className="max-w-3xl text-sm">
+          Firmware images are signed offline with a firmware key; this server holds only the public halves below (
+          <code>CLAIMLINK_FIRMWARE_KEYS</code>), refuses an upload they do not verify, and cannot sign an image itself.
+          Pin them in the firmware: a device installs only what a pinned firmware key signed.
+        </p>
+        {firmwareKeys.length === 0 ? (
+          <p className="text-sm text-muted" data-testid="firmware-keys-none">
+            None configured: firmware uploads are refused until <code>CLAIMLINK_FIRMWARE_KEYS</code> is set.
+          </p>
+        ) : (
+          <ul className="space-y-3" data-testid="firmware-keys">
+            {firmwareKeys.map((k) => (
+              <li key={k.kid} data-kid={k.kid} className="rounded-lg border border-line bg-surface p-4 shadow-xs">
+                <div className="flex flex-wrap items-center gap-2">
+                  <code className="text-sm font-semibold">{k.kid}</code>
+                  <Badge tone="accent">firmware</Badge>
+                </div>
+                <dl className="mt-3 space-y-3 text-sm">
+                  <div>
+                    <dt className="text-xs text-muted">Public key</dt>
+                    <dd className="mt-1 flex items-start gap-2">
+                      <code className="min-w-0 flex-1 rounded bg-sunken p-2 text-xs break-all">{k.publicKey}</code>
+                      <CopyButton
+                        value={k.publicKey}
+                        label={`Copy the firmware key ${k.kid}`}
+                        copiedLabel="Copied"
+                        iconOnly
+                      />
+                    </dd>
+                  </div>
+                  <div>
+                    <dt className="text-xs text-muted">SHA-256 fingerprint</dt>
+                    <dd className="mt-1">
+                      <code className="block rounded bg-sunken p-2 text-xs break-all">{k.fingerprint}</code>
+                    </dd>
+                  </div>
+                </dl>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
     </Main>
   );
 }

@@ -1,9 +1,12 @@
 import { staffAccounts } from "./accounts";
 import { staffAudit } from "./audit";
 import { staffDevices } from "./devices";
+import { staffFirmware } from "./firmware";
+import { staffFirmwareUpdates } from "./firmware-updates";
 import { staffInvitations } from "./invitations";
 import { staffLegacy } from "./legacy";
 import { staffModels } from "./models";
+import { staffRollouts } from "./rollouts";
 import { staffStudies } from "./studies";
 import { staffWebhooks } from "./webhooks";
 
@@ -11,10 +14,13 @@ import { staffWebhooks } from "./webhooks";
 export const staffAreas = [
   staffAccounts,
   staffDevices,
+  staffFirmwareUpdates,
   staffInvitations,
   staffAudit,
   staffLegacy,
   staffModels,
+  staffFirmware,
   staffStudies,
   staffWebhooks,
+  staffRollouts,
 ];

@@ -184,7 +184,7 @@ export const deviceCommands = pgTable(
     deviceId: text("device_id")
       .notNull()
       .references(() => devices.id),
-    type: text("type", { enum: ["identify", "reprovision", "reboot", "set_config"] }).notNull(),
+    type: text("type", { enum: ["identify", "reprovision", "reboot", "set_config", "update_firmware"] }).notNull(),
     params: jsonb("params").$type<Record<string, unknown>>().notNull().default({}),
     issuedBy: text("issued_by"),
     issuedAt: ts("issued_at").notNull().defaultNow(),
@@ -193,13 +193,39 @@ export const deviceCommands = pgTable(
     expiresAt: ts("expires_at")
       .notNull()
       .default(sql`now() + interval '24 hours'`),
-    status: text("status", { enum: ["pending", "done", "failed"] })
+    // (1.2) `in_progress`: the device reported progress (section 7); still listed and open.
+    status: text("status", { enum: ["pending", "in_progress", "done", "failed"] })
       .notNull()
       .default("pending"),
     detail: text("detail"),
     completedAt: ts("completed_at"),
+    // (1.2) Firmware updates (docs/protocol.md section 7, lib/firmware/update-command.ts).
+    // The staged rollout that issued it (lib/firmware rollouts; no foreign key by design).
+    rolloutId: text("rollout_id"),
+    // The code before ':' of a failed acknowledgement's detail (wrong_model, bad_signature, downgrade,
+    // too_large, hash_mismatch, download_failed, rolled_back, ...), or `expired` for one ended unacknowledged.
+    failureCode: text("failure_code"),
+    // The latest in_progress detail and when it came.
+    progress: text("progress"),
+    progressAt: ts("progress_at"),
+    // The device's running firmware when the update was issued, and the one it reported in its
+    // acknowledgement (section 7: `firmware` on done/failed).
+    fromFirmware: text("from_firmware"),
+    reportedFirmware: text("reported_firmware"),
+    // A bad_signature report is an alarm (SECURITY.md): listed to staff until one acknowledges it.
+    alarmAckedAt: ts("alarm_acked_at"),
+    alarmAckedBy: text("alarm_acked_by"),
   },
-  (t) => [index("device_commands_device_idx").on(t.deviceId, t.status)],
+  (t) => [
+    index("device_commands_device_idx").on(t.deviceId, t.status),
+    index("device_commands_rollout_idx")
+      .on(t.rolloutId, t.status)
+      .where(sql`${t.rolloutId} is not null`),
+    // The open firmware alarms (lib/firmware/alarms.ts): few, read on every staff console page.
+    index("device_commands_open_alarm_idx")
+      .on(t.completedAt)
+      .where(sql`${t.failureCode} = 'bad_signature' and ${t.alarmAckedAt} is null`),
+  ],
 );
 
 // A household share: another account views a device (its values and history), nothing more.

@@ -18,11 +18,20 @@ import { Main } from "../../../_components/ui/main";
 import { PageHeader } from "../../../_components/ui/page-header";
 import { Tabs } from "../../../_components/ui/tabs";
 import { Truncate } from "../../../_components/ui/truncate";
+import { FirmwareHistory } from "../../../_components/firmware-history";
+import { Notice } from "../../../_components/ui/notice";
+import { AcknowledgeAlarmButton, FirmwareUpdateForm } from "./firmware-update-form";
 import { StaffDeviceActions } from "./staff-device-actions";
 
 export const metadata: Metadata = { title: "Device (staff)" };
 
-const COMMAND_TONE: Record<string, Tone> = { done: "ok", queued: "accent", failed: "danger", expired: "neutral" };
+const COMMAND_TONE: Record<string, Tone> = {
+  done: "ok",
+  queued: "accent",
+  in_progress: "accent",
+  failed: "danger",
+  expired: "neutral",
+};
 
 export default async function StaffDevicePage({ params }: { params: Promise<{ deviceId: string }> }) {
   const { deviceId } = await params;
@@ -116,6 +125,39 @@ export default async function StaffDevicePage({ params }: { params: Promise<{ de
           seriesPath={`/api/v1/staff/devices/${device.id}/series`}
           releasedAt={device.releasedAt?.toISOString() ?? null}
         />
+      </Panel>
+
+      <Panel
+        title="Firmware"
+        className="mt-4"
+        data-testid="device-firmware"
+        description={
+          <>
+            Running <span data-testid="running-firmware">{device.firmware}</span>, as the device last reported it.
+          </>
+        }
+      >
+        <div className="space-y-4">
+          {device.firmwareUpdates
+            .filter((u) => u.alarmOpen)
+            .map((u) => (
+              <Notice
+                key={u.commandId}
+                tone="danger"
+                role="alert"
+                data-testid="firmware-alarm"
+                title="This device refused an update's signature"
+                actions={canChange ? <AcknowledgeAlarmButton commandId={u.commandId} /> : undefined}
+              >
+                <p>
+                  The update to {u.toVersion} reached it with a signature no firmware key it trusts made: the command or
+                  the image was altered on the way or on the server. Check the server and its firmware images.
+                </p>
+              </Notice>
+            ))}
+          {canChange && live && <FirmwareUpdateForm deviceId={device.id} images={device.firmwareImages} />}
+          <FirmwareHistory updates={device.firmwareUpdates} empty="No firmware update sent." />
+        </div>
       </Panel>
 
       {canChange && device.status !== "released" && (

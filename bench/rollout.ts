@@ -1,0 +1,248 @@
+// npm run bench:rollout -- [--devices N] [--image-kib K] [--poll-seconds S]
+//
+// A staged firmware rollout to a simulated fleet (docs/firmware.md "Rollouts"). Starts the
+// built app on a fresh database of the local PostgreSQL (created and dropped), with a firmware
+// key of its own and the rollout engine ticking every second; claims N devices (default 1000)
+// through the protocol; uploads a K KiB image (default 128) signed with that key; starts a
+// rollout 1/10/50/100 % with no soak; then every device polls GET /api/v1/devices/me every S
+// seconds (default 5, spread evenly), and on an update command downloads the image from the
+// command's URL, checks its SHA-256 and acknowledges `done` with the new version. It prints the
+// time each stage took (from the moment the engine sent it to the moment the next was sent),
+// the bytes served and the app's CPU time over the rollout (from /proc).
+import { createHash, generateKeyPairSync, sign } from "node:crypto";
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { DeviceClient, type Challenge } from "../device/client";
+import { firmwareSigned } from "../device/firmware-update";
+import { opt, root, sleep, startBenchApp, type BenchApp } from "./harness";
+
+const N = opt("devices", 1000);
+const IMAGE_KIB = opt("image-kib", 128);
+const POLL_SECONDS = opt("poll-seconds", 5);
+const PORT = Number(process.env.BENCH_PORT ?? 3294);
+const MODEL = "bench-rollout";
+const FROM = "1.0.0";
+const TO = "1.1.0";
+const STAGES = [1, 10, 50, 100];
+
+/** CPU seconds a process has used so far (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** A firmware key pair: the public key as section 7 publishes it (b64url of the 65-byte point). */
+function firmwareKey() {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const jwk = publicKey.export({ format: "jwk" });
+  const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, "base64url"), Buffer.from(jwk.y!, "base64url")]);
+  return { privateKey, publicKey: point.toString("base64url") };
+}
+
+async function claim(base: string, d: DeviceClient, cookie: string) {
+  await d.startSession();
+  const polled = d.poll(25);
+  await sleep(100);
+  const r = await fetch(`${base}/api/v1/claims`, {
+    method: "POST",
+    headers: { cookie, origin: base, "content-type": "application/json" },
+    body: JSON.stringify({ sid: d.session!.sid, pop: d.codeAt(0) }),
+  });
+  if (r.status !== 202) throw new Error(`claim refused: ${r.status} ${await r.text()}`);
+  const ch = (await polled) as Challenge;
+  if ((await d.answer(ch)).state !== "claimed") throw new Error("not claimed");
+}
+
+function addStaff(app: BenchApp, email: string, password: string) {
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(root, "node_modules/tsx/dist/cli.mjs"),
+      "cli/index.ts",
+      "users",
+      "add",
+      email,
+      "--name",
+      "Bench staff",
+      "--role",
+      "staff",
+    ],
+    { cwd: root, env: { ...app.env, CLAIMLINK_PASSWORD: password }, encoding: "utf8" },
+  );
+  if (r.status !== 0) throw new Error(r.stderr);
+}
+
+async function staffApi(app: BenchApp, cookie: string, method: string, p: string, body?: unknown, headers = {}) {
+  const r = await fetch(`${app.base}${p}`, {
+    method,
+    headers: {
+      cookie,
+      origin: app.base,
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${text}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+type Rollout = {
+  status: string;
+  currentStage: number;
+  stageStartedAt: string | null;
+  totals: { done: number; failed: number };
+};
+
+async function main() {
+  const key = firmwareKey();
+  const app = await startBenchApp(PORT, {
+    CLAIMLINK_SESSION_STARTS_PER_MINUTE: "1000000",
+    CLAIMLINK_CLAIMS_PER_HOUR: "1000000",
+    CLAIMLINK_DEVICES_PER_ACCOUNT: "100000",
+    CLAIMLINK_STAFF_2FA: "optional",
+    CLAIMLINK_FIRMWARE_KEYS: key.publicKey,
+    CLAIMLINK_ROLLOUT_TICK_SECONDS: "1",
+  });
+  try {
+    const password = "bench password 1";
+    app.addUser("owner@bench.example.org", "Owner", password);
+    addStaff(app, "staff@bench.example.org", password);
+    const owner = await app.signIn("owner@bench.example.org", password);
+    const staff = await app.signIn("staff@bench.example.org", password);
+
+    const t0 = performance.now();
+    const devices = Array.from({ length: N }, () => new DeviceClient(app.base, null, { model: MODEL, firmware: FROM }));
+    for (let i = 0; i < N; i += 16) await Promise.all(devices.slice(i, i + 16).map((d) => claim(app.base, d, owner)));
+    console.log(`claimed ${N} devices in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    const image = Buffer.alloc(IMAGE_KIB * 1024, 0);
+    for (let i = 0; i < image.length; i++) image[i] = (i * 31 + 7) & 0xff;
+    const sha256 = createHash("sha256").update(image).digest("hex");
+    const sig = sign("sha256", Buffer.from(firmwareSigned({ model: MODEL, version: TO, size: image.length, sha256 })), {
+      key: key.privateKey,
+      dsaEncoding: "ieee-p1363",
+    }).toString("base64url");
+    await uploadImage(app, staff, image, sig);
+
+    // The devices: poll, download, verify, acknowledge.
+    let bytes = 0;
+    let downloads = 0;
+    let acked = 0;
+    let stop = false;
+    const failures: string[] = [];
+    const run = async (d: DeviceClient, i: number) => {
+      await sleep(((i % N) / N) * POLL_SECONDS * 1000);
+      while (!stop) {
+        const me = await d.signed("GET", "/api/v1/devices/me");
+        if (me.status !== 200 || !me.macVerified) failures.push(`poll ${me.status}`);
+        const cmd = (
+          me.body as {
+            commands?: { id: string; type: string; params: { url: string; sha256: string; version: string } }[];
+          }
+        ).commands?.find((c) => c.type === "update_firmware");
+        if (cmd) {
+          const r = await fetch(cmd.params.url);
+          const got = Buffer.from(await r.arrayBuffer());
+          bytes += got.length;
+          downloads++;
+          const ok = createHash("sha256").update(got).digest("hex") === cmd.params.sha256;
+          const ack = await d.signed(
+            "POST",
+            `/api/v1/devices/me/commands/${cmd.id}`,
+            JSON.stringify(
+              ok
+                ? { status: "done", firmware: cmd.params.version }
+                : { status: "failed", detail: "hash_mismatch: bench" },
+            ),
+          );
+          if (ack.status !== 200) failures.push(`ack ${ack.status} ${ack.text}`);
+          else acked++;
+          return;
+        }
+        await sleep(POLL_SECONDS * 1000);
+      }
+    };
+
+    const cpu0 = cpuSeconds(app.pids[0]);
+    const started = performance.now();
+    const created = await staffApi(app, staff, "POST", "/api/v1/staff/firmware/rollouts", {
+      sha256,
+      target: { kind: "model" },
+      stages: STAGES.map((percent) => ({ percent, soakMinutes: 0 })),
+      failureThreshold: { percent: 5, count: 3 },
+      expiryHours: 24,
+    });
+    const fleet = Promise.all(devices.map(run));
+    const stageAt: number[] = [];
+    let last: Rollout | null = null;
+    for (;;) {
+      last = (await staffApi(app, staff, "GET", `/api/v1/staff/firmware/rollouts/${created.id}`)) as unknown as Rollout;
+      if (last.stageStartedAt && stageAt[last.currentStage] === undefined)
+        stageAt[last.currentStage] = performance.now();
+      if (last.status !== "running") break;
+      if (performance.now() - started > 30 * 60_000) throw new Error("the rollout took more than 30 minutes");
+      await sleep(250);
+    }
+    const ended = performance.now();
+    const cpu = cpuSeconds(app.pids[0]) - cpu0;
+    stop = true;
+    await fleet;
+
+    const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    console.log("");
+    console.log(
+      `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}, load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(" ")}, ${new Date().toISOString()}`,
+    );
+    console.log(
+      `${N} devices polling every ${POLL_SECONDS} s, a ${IMAGE_KIB} KiB image, stages ${STAGES.join("/")} %, soak 0, engine tick 1 s`,
+    );
+    console.log(
+      `rollout ${last.status}: ${last.totals.done} done, ${last.totals.failed} failed, in ${fmt(ended - started)}`,
+    );
+    STAGES.forEach((p, s) => {
+      const from = stageAt[s];
+      const to = s + 1 < STAGES.length ? stageAt[s + 1] : ended;
+      console.log(
+        `  stage ${s + 1} (${p} %): ${from !== undefined && to !== undefined ? fmt(to - from) : "not reached"}`,
+      );
+    });
+    console.log(`bytes served: ${bytes.toLocaleString("en-US")} in ${downloads} downloads`);
+    console.log(
+      `app CPU over the rollout: ${cpu.toFixed(1)} s (${((100 * cpu) / ((ended - started) / 1000)).toFixed(0)} % of one core)`,
+    );
+    console.log(
+      `acknowledged: ${acked}; problems: ${failures.length}${failures.length ? ` (first: ${failures[0]})` : ""}`,
+    );
+    if (last.status !== "completed" || failures.length) process.exitCode = 1;
+  } finally {
+    await app.stop();
+  }
+}
+
+/** Registers the model and hands the image to the app as staff do (the upload of /staff/firmware). */
+async function uploadImage(app: BenchApp, cookie: string, image: Buffer, sig: string) {
+  await staffApi(app, cookie, "POST", "/api/v1/staff/models", { model: MODEL, displayName: "Bench rollout" });
+  const form = new FormData();
+  form.set("model", MODEL);
+  form.set("version", TO);
+  form.set("sig", sig);
+  form.set("image", new Blob([new Uint8Array(image)]), "image.bin");
+  const r = await fetch(`${app.base}/api/v1/staff/firmware`, {
+    method: "POST",
+    headers: { cookie, origin: app.base },
+    body: form,
+  });
+  if (r.status !== 201) throw new Error(`upload refused: ${r.status} ${await r.text()}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
