@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { createHash, createPrivateKey, randomBytes, sign } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { expect, test } from "@playwright/test";
 import type { RunningDevice } from "../firmware/scripts/e2e.mjs";
 import { BASE, staffApi } from "./api";
-import { uploadFirmware } from "./firmware-upload";
+import { signTestImage, TEST_FIRMWARE_PUBLIC_KEY, uploadFirmware } from "./firmware-upload";
 import { uniqueEmail } from "./helpers";
 
 // (1.2) The C example device (firmware/examples/claimlink-device) takes a firmware update from
@@ -34,24 +34,8 @@ const slow = 1;
 const port = new URL(BASE).port;
 const dataDir = process.env.DATABASE_URL ? undefined : path.resolve("e2e", ".tmp", `data-${port}`);
 
-const FW_PUBLIC = "BKKQIeQBp4PRfpJ60tORaCiePAcw1uQCinD__Yb97vhChF75bFlf1OLmgYntCMYfFTJPMikyOgEMQEonoWfPQts";
-const raw = Buffer.from(FW_PUBLIC, "base64url");
-const fwKey = createPrivateKey({
-  format: "jwk",
-  key: {
-    kty: "EC",
-    crv: "P-256",
-    x: raw.subarray(1, 33).toString("base64url"),
-    y: raw.subarray(33).toString("base64url"),
-    d: Buffer.from("5ccbdb17d6d3095a73ad840c062882021ebcc8bfaf3cccf3a5e7a23138aec80b", "hex").toString("base64url"),
-  },
-});
-const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
-const signImage = (model: string, version: string, image: Uint8Array) =>
-  sign("sha256", Buffer.from(["claimlink/1 firmware", model, version, image.length, sha(image)].join("\n")), {
-    key: fwKey,
-    dsaEncoding: "ieee-p1363",
-  }).toString("base64url");
+const FW_PUBLIC = TEST_FIRMWARE_PUBLIC_KEY;
+const signImage = signTestImage;
 
 test.describe("the C example device takes a firmware update", () => {
   test.skip(missing.length > 0, `needs the Debian packages ${missing.join(" ")} to build firmware/`);

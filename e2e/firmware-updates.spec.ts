@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -8,7 +8,7 @@ import { DeviceClient, type Credential } from "../device/client";
 import { startTamperingMirror } from "../device/updater";
 import { BASE, claimDevice, newParticipant, staffApi } from "./api";
 import { startMitm } from "./mitm";
-import { uploadFirmware } from "./firmware-upload";
+import { signTestImage, TEST_FIRMWARE_PUBLIC_KEY, uploadFirmware } from "./firmware-upload";
 
 // Firmware updates end to end (docs/protocol.md section 7) with `npm run device`: staff upload
 // an image signed by the test firmware key, send it to one device from the API its page uses,
@@ -17,18 +17,8 @@ import { uploadFirmware } from "./firmware-upload";
 // transit is refused by a pinned device; the server never sends another model's image.
 
 /** The test firmware key of docs/protocol.md's vectors: CLAIMLINK_FIRMWARE_KEYS of the e2e server. */
-const FW_PUBLIC = "BKKQIeQBp4PRfpJ60tORaCiePAcw1uQCinD__Yb97vhChF75bFlf1OLmgYntCMYfFTJPMikyOgEMQEonoWfPQts";
-const raw = Buffer.from(FW_PUBLIC, "base64url");
-const fwKey = createPrivateKey({
-  format: "jwk",
-  key: {
-    kty: "EC",
-    crv: "P-256",
-    x: raw.subarray(1, 33).toString("base64url"),
-    y: raw.subarray(33).toString("base64url"),
-    d: Buffer.from("5ccbdb17d6d3095a73ad840c062882021ebcc8bfaf3cccf3a5e7a23138aec80b", "hex").toString("base64url"),
-  },
-});
+const FW_PUBLIC = TEST_FIRMWARE_PUBLIC_KEY;
+const signImage = signTestImage;
 /** A firmware key the server accepts nothing from, pinned by a device of another maker. */
 const otherKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "jwk" }) as {
   x: string;
@@ -39,13 +29,6 @@ const OTHER_PUBLIC = Buffer.concat([
   Buffer.from(otherKey.x, "base64url"),
   Buffer.from(otherKey.y, "base64url"),
 ]).toString("base64url");
-
-const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
-const signImage = (model: string, version: string, image: Uint8Array) =>
-  sign("sha256", Buffer.from(["claimlink/1 firmware", model, version, image.length, sha(image)].join("\n")), {
-    key: fwKey,
-    dsaEncoding: "ieee-p1363",
-  }).toString("base64url");
 
 type Update = { commandId: string; status: string; failureCode: string | null; reportedFirmware: string | null };
 
