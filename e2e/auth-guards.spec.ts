@@ -185,19 +185,6 @@ const ROUTES: Row[] = [
   },
   { method: "GET", route: "/api/v1/staff/firmware", guard: "staff", path: () => "/api/v1/staff/firmware" },
   {
-    method: "POST",
-    route: "/api/v1/staff/firmware",
-    guard: "staff",
-    path: () => "/api/v1/staff/firmware",
-    body: () => ({ model: "guard-probe-model", version: "1.0.0" }),
-  },
-  {
-    method: "POST",
-    route: "/api/v1/staff/firmware/[sha256]/yank",
-    guard: "staff",
-    path: () => `/api/v1/staff/firmware/${"0".repeat(64)}/yank`,
-  },
-  {
     method: "GET",
     route: "/api/v1/firmware/[sha256]",
     guard: "public",
@@ -696,6 +683,19 @@ const ROUTES: Row[] = [
     route: "/api/v1/staff/firmware/alarms/[commandId]/acknowledge",
     guard: "staff",
     path: (i) => `/api/v1/staff/firmware/alarms/${i.commandId}/acknowledge`,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/firmware",
+    guard: "staff",
+    path: () => "/api/v1/staff/firmware",
+    body: () => ({ model: "guard-probe-model", version: "1.0.0" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/firmware/[sha256]/yank",
+    guard: "staff",
+    path: () => `/api/v1/staff/firmware/${"0".repeat(64)}/yank`,
   },
 ];
 
