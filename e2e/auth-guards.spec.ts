@@ -187,19 +187,6 @@ const ROUTES: Row[] = [
   },
   { method: "GET", route: "/api/v1/staff/firmware", guard: "staff", path: () => "/api/v1/staff/firmware" },
   {
-    method: "POST",
-    route: "/api/v1/staff/firmware",
-    guard: "staff",
-    path: () => "/api/v1/staff/firmware",
-    body: () => ({ model: "guard-probe-model", version: "1.0.0" }),
-  },
-  {
-    method: "POST",
-    route: "/api/v1/staff/firmware/[sha256]/yank",
-    guard: "staff",
-    path: () => `/api/v1/staff/firmware/${"0".repeat(64)}/yank`,
-  },
-  {
     method: "GET",
     route: "/api/v1/firmware/[sha256]",
     guard: "public",
@@ -517,31 +504,6 @@ const ROUTES: Row[] = [
     path: (i) => `/api/v1/staff/devices/${i.deviceId}/commands`,
     body: () => ({ type: "reprovision" }),
   },
-  {
-    method: "POST",
-    route: "/api/v1/staff/devices/[deviceId]/firmware-update",
-    guard: "staff",
-    path: (i) => `/api/v1/staff/devices/${i.deviceId}/firmware-update`,
-    body: () => ({ sha256: "0".repeat(64), expiresInDays: 1 }),
-  },
-  {
-    method: "GET",
-    route: "/api/v1/staff/devices/[deviceId]/firmware-updates",
-    guard: "staff",
-    path: (i) => `/api/v1/staff/devices/${i.deviceId}/firmware-updates`,
-  },
-  {
-    method: "GET",
-    route: "/api/v1/staff/firmware/alarms",
-    guard: "staff",
-    path: () => "/api/v1/staff/firmware/alarms",
-  },
-  {
-    method: "POST",
-    route: "/api/v1/staff/firmware/alarms/[commandId]/acknowledge",
-    guard: "staff",
-    path: (i) => `/api/v1/staff/firmware/alarms/${i.commandId}/acknowledge`,
-  },
   { method: "GET", route: "/api/v1/staff/devices", guard: "staff", path: () => "/api/v1/staff/devices?q=guard" },
   {
     method: "GET",
@@ -774,6 +736,44 @@ const ROUTES: Row[] = [
     route: "/api/v1/staff/webhooks/[subscriptionId]/deliveries/[deliveryId]/replay",
     guard: "staff",
     path: (i) => `/api/v1/staff/webhooks/${i.subscriptionId}/deliveries/dlv_AAAAAAAAAAAAAAAA/replay`,
+  // Last: a support session's refusals are audited at most 20 per code (lib/audit/record.ts), and the test reads the earlier ones.
+  {
+    method: "POST",
+    route: "/api/v1/staff/devices/[deviceId]/firmware-update",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/devices/${i.deviceId}/firmware-update`,
+    body: () => ({ sha256: "0".repeat(64), expiresInDays: 1 }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/devices/[deviceId]/firmware-updates",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/devices/${i.deviceId}/firmware-updates`,
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/firmware/alarms",
+    guard: "staff",
+    path: () => "/api/v1/staff/firmware/alarms",
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/firmware/alarms/[commandId]/acknowledge",
+    guard: "staff",
+    path: (i) => `/api/v1/staff/firmware/alarms/${i.commandId}/acknowledge`,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/firmware",
+    guard: "staff",
+    path: () => "/api/v1/staff/firmware",
+    body: () => ({ model: "guard-probe-model", version: "1.0.0" }),
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/firmware/[sha256]/yank",
+    guard: "staff",
+    path: () => `/api/v1/staff/firmware/${"0".repeat(64)}/yank`,
   },
 ];
 

@@ -1,5 +1,6 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { claimDevice, signedInApi, staffApi } from "./api";
+import { uploadFirmware } from "./firmware-upload";
 import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
 import { startRollout, uniqueRolloutModel, uploadImage } from "./rollout-fixtures";
 
@@ -16,6 +17,8 @@ export type Fixture = {
   active: string;
   lost: string;
   released: string;
+  /** (1.2) A device of a model with a firmware image: one update failed bad_signature (an open alarm), one queued. */
+  updated: string;
   /** A pending invitation's link token (its fragment), for the invitation page. */
   inviteToken: string;
   /** A webhook subscription to device.lost, with the lost device's delivery in its log. */
@@ -84,6 +87,7 @@ export const PAGES: PageEntry[] = [
       await page.getByRole("alertdialog").waitFor();
     },
   },
+  { name: "device-firmware", path: (f) => `/devices/${f.updated}`, roles: ["participant"], prepare: tab("Firmware") },
   { name: "device-lost", path: (f) => `/devices/${f.lost}`, roles: ["participant"], screenshot: true },
   { name: "device-released", path: (f) => `/devices/${f.released}`, roles: ["participant"] },
   {
@@ -97,6 +101,8 @@ export const PAGES: PageEntry[] = [
   { name: "tokens", path: () => "/account/tokens", roles: ["participant", "staff"] },
   { name: "fleet", path: () => "/staff/devices", roles: STAFF_ROLES, screenshot: true },
   { name: "staff-device", path: (f) => `/staff/devices/${f.active}`, roles: STAFF_ROLES, screenshot: true },
+  // The firmware panel: an open bad_signature alarm, the send form, the update history.
+  { name: "staff-device-firmware", path: (f) => `/staff/devices/${f.updated}`, roles: STAFF_ROLES, screenshot: true },
   {
     name: "staff-device-credentials",
     path: (f) => `/staff/devices/${f.active}`,
@@ -222,11 +228,13 @@ export async function buildFixture(): Promise<{ fixture: Fixture; sessions: Sess
   await claimDevice(await signedInApi(rolloutOwner.email, password), {}, { model });
   const { sha256 } = await uploadImage(staff, model);
   const rollout = await startRollout(staff, sha256);
+  const updated = await firmwareFixture(owner, staff);
   return {
     fixture: {
       active: active.deviceId,
       lost: lost.deviceId,
       released: released.deviceId,
+      updated,
       inviteToken: new URL(link).hash.slice(1),
       webhook: ((await hook.json()) as { view: { id: string } }).view.id,
       participantId: accounts[0].id,
@@ -234,4 +242,38 @@ export async function buildFixture(): Promise<{ fixture: Fixture; sessions: Sess
     },
     sessions,
   };
+}
+
+/**
+ * A device whose model has signed images: an update it refused for bad_signature (an alarm on
+ * every console page until acknowledged) and a newer one still queued. Returns its id.
+ */
+async function firmwareFixture(owner: APIRequestContext, staff: APIRequestContext): Promise<string> {
+  const model = `pages-fw-${Date.now().toString(36)}`;
+  const r = await staff.post("/api/v1/staff/models", { data: { model, displayName: "Pages firmware sensor" } });
+  if (r.status() !== 200) throw new Error(`model: ${r.status()} ${await r.text()}`);
+  const image = (seed: number) => Uint8Array.from({ length: 4096 }, (_, i) => (i + seed) & 0xff);
+  const first = await uploadFirmware(staff, { model, version: "1.5.0", image: image(1), notes: "Faster start-up." });
+  const second = await uploadFirmware(staff, { model, version: "1.6.0", image: image(2) });
+  const device = await claimDevice(owner, {}, { model });
+  const send = async (sha256: string) => {
+    const res = await staff.post(`/api/v1/staff/devices/${device.deviceId}/firmware-update`, {
+      data: { sha256, expiresInDays: 7 },
+    });
+    if (res.status() !== 201) throw new Error(`firmware update: ${res.status()} ${await res.text()}`);
+    return ((await res.json()) as { commandId: string }).commandId;
+  };
+  const refused = await send(first);
+  const ack = await device.device.signed(
+    "POST",
+    `/api/v1/devices/me/commands/${refused}`,
+    JSON.stringify({
+      status: "failed",
+      detail: "bad_signature: no pinned firmware key 09e17ad8d663a41e",
+      firmware: "1.0.0",
+    }),
+  );
+  if (ack.status !== 200) throw new Error(`acknowledgement: ${JSON.stringify(ack.body)}`);
+  await send(second);
+  return device.deviceId;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fleetFilterShape } from "../../devices/fleet-query";
+import { fleetFilterShape } from "../../devices/schemas";
 import { MAX_BULK_DEVICES } from "../../devices/bulk";
 import { hasNoControlChars } from "../../errors/validate";
 import { idSchema } from "../../ids";
