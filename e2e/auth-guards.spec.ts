@@ -736,6 +736,7 @@ const ROUTES: Row[] = [
     route: "/api/v1/staff/webhooks/[subscriptionId]/deliveries/[deliveryId]/replay",
     guard: "staff",
     path: (i) => `/api/v1/staff/webhooks/${i.subscriptionId}/deliveries/dlv_AAAAAAAAAAAAAAAA/replay`,
+  },
   // Last: a support session's refusals are audited at most 20 per code (lib/audit/record.ts), and the test reads the earlier ones.
   {
     method: "POST",

@@ -1,198 +1,123 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { expect, test } from "@playwright/test";
-import type { RunningDevice } from "../firmware/scripts/e2e.mjs";
-import { BASE } from "./api";
-import { STAFF, uniqueEmail } from "./helpers";
-import { startMitm } from "./mitm";
+import { createHash, randomBytes } from "node:crypto";
+import { expect, request as pwRequest, test } from "@playwright/test";
+import { signFirmware } from "../lib/firmware/sign";
+import { BASE, staffApi } from "./api";
+import { signIn, STAFF } from "./helpers";
 
-// The C device client (firmware/) against this suite's server, with the server's published keys
-// pinned (docs/protocol.md section 6): it claims, reports, runs commands and re-provisions, and
-// refuses what a machine in the middle rewrites. Under valgrind when it is installed, so a leak
-// or an invalid access fails the test. Needs a C toolchain; skipped with the packages to install
-// on a machine without one, so `npm test` still runs on bare Node.
+// Firmware images as staff handle them (docs/protocol.md section 7): uploaded through the page
+// with a signature made offline, refused with a clear reason when the signature does not match,
+// yanked after a confirmation; and served to devices by hash, publicly, with Range.
 
-type DeviceE2E = typeof import("../firmware/scripts/e2e.mjs");
+// The test firmware key of the protocol's vectors; the suite's server accepts it (scripts/test-keys.mjs).
+const TEST_KEY = Buffer.from("5ccbdb17d6d3095a73ad840c062882021ebcc8bfaf3cccf3a5e7a23138aec80b", "hex").toString(
+  "base64url",
+);
+const TEST_KID = "09e17ad8d663a41e";
 
-const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
-/** The Debian packages firmware/ needs to build claimlink-device with mbedTLS. */
-const missing = [
-  ...(has("cmake") ? [] : ["cmake"]),
-  ...(has("cc") ? [] : ["gcc"]),
-  ...(has("make") ? [] : ["make"]),
-  ...(has("pkg-config") ? [] : ["pkgconf"]),
-  ...(existsSync("/usr/include/mbedtls/sha256.h") ? [] : ["libmbedtls-dev"]),
-  ...(existsSync("/usr/include/qrencode.h") ? [] : ["libqrencode-dev"]),
-];
-const valgrind = has("valgrind");
-const port = new URL(BASE).port;
-// The CLI that creates accounts reaches the app's embedded database through its data directory.
-const dataDir = process.env.DATABASE_URL ? undefined : path.resolve("e2e", ".tmp", `data-${port}`);
-const appDir = path.resolve(".");
-const slow = valgrind ? 3 : 1;
+test("staff upload a signed image on /staff/firmware, see a wrong signature refused, and yank it", async ({ page }) => {
+  const staff = await staffApi();
+  const model = `e2e-fw-${randomBytes(4).toString("hex")}`;
+  expect(
+    (await staff.post("/api/v1/staff/models", { data: { model, displayName: "E2E firmware kit" } })).status(),
+  ).toBe(200);
+  const image = randomBytes(300_000);
+  const sha256 = createHash("sha256").update(image).digest("hex");
+  const sigFor = (version: string) => signFirmware(TEST_KEY, { model, version, size: image.length, sha256 });
 
-test.describe("the C device (firmware/claimlink-device)", () => {
-  test.skip(
-    missing.length > 0,
-    `needs the Debian packages ${missing.join(" ")} (apt-get install -y ${missing.join(" ")}) to build firmware/`,
-  );
-  test.describe.configure({ timeout: 180_000 });
+  await signIn(page, STAFF.email, STAFF.password);
+  await page.goto("/staff/firmware");
+  await expect(page.getByRole("heading", { name: "Firmware", level: 1 })).toBeVisible();
+  const form = page.getByTestId("firmware-upload");
+  const fill = async (version: string, sig: string) => {
+    await form.getByLabel("Model").selectOption(model);
+    await form.getByLabel("Version").fill(version);
+    await form
+      .getByLabel("Image file")
+      .setInputFiles({ name: "heat.bin", mimeType: "application/octet-stream", buffer: image });
+    await form.getByLabel("Signature").fill(sig);
+  };
 
-  let fw: DeviceE2E;
-  let bin = "";
-  let pins: string[] = [];
-  test.beforeAll(async () => {
-    // A dynamic import: Playwright's transform would turn a static import of an .mjs into CommonJS.
-    fw = await import(pathToFileURL(path.resolve("firmware", "scripts", "e2e.mjs")).href);
-    bin = fw.buildDevice(path.resolve("firmware", "build-e2e"));
-    pins = await fw.publishedPins(BASE); // what firmware would copy at build time (section 6)
-  });
+  // Signed for 1.5.1, uploaded as 1.5.0: refused, nothing stored.
+  await fill("1.5.0", sigFor("1.5.1"));
+  await form.getByRole("button", { name: "Upload image" }).click();
+  const message = page.getByTestId("firmware-message");
+  await expect(message).toContainText("Firmware signature does not verify");
+  await expect(message).toHaveAttribute("data-kind", "error");
+  await expect(page.locator(`section[data-model="${model}"]`)).toHaveCount(0);
+  // Not a version.
+  await fill("1.05.0", sigFor("1.05.0"));
+  await form.getByRole("button", { name: "Upload image" }).click();
+  await expect(message).toContainText("Not a firmware version");
 
-  const work: string[] = [];
-  const running: RunningDevice[] = [];
-  test.afterEach(async () => {
-    for (const d of running.splice(0)) await d.stop();
-    for (const w of work.splice(0)) rmSync(w, { recursive: true, force: true });
-  });
+  await fill("1.5.0", sigFor("1.5.0"));
+  await form.getByLabel("Release notes").fill("Heats faster.");
+  await form.getByRole("button", { name: "Upload image" }).click();
+  await expect(message).toContainText(`Uploaded ${model} 1.5.0, SHA-256 ${sha256}`);
+  const row = page.locator(`section[data-model="${model}"] tr[data-version="1.5.0"]`);
+  await expect(row).toContainText(sha256.slice(0, 12));
+  await expect(row).toContainText(TEST_KID);
+  await expect(row).toContainText("usable");
 
-  function device(args: string[]) {
-    const dir = mkdtempSync(path.join(tmpdir(), "claimlink-fw-"));
-    work.push(dir);
-    const d = fw.startDevice({
-      bin,
-      args: ["--state", path.join(dir, "state"), "--interval", "1", "--no-qr-art", ...args],
-      valgrind,
-      echo: false,
-    });
-    running.push(d);
-    return { d, state: path.join(dir, "state") };
+  // The same version again: refused with its reason.
+  await fill("1.5.0", sigFor("1.5.0"));
+  await form.getByRole("button", { name: "Upload image" }).click();
+  await expect(message).toContainText("Firmware version already uploaded");
+
+  if (process.env.FW_SHOTS) {
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.screenshot({ path: `e2e/.tmp/firmware-${width}.png`, fullPage: true });
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
   }
 
-  async function owner() {
-    const account = fw.createAccount({
-      appDir,
-      base: BASE,
-      dataDir,
-      email: uniqueEmail("fw"),
-      role: "participant",
-      password: "firmware pw 123",
-    });
-    return fw.signIn(BASE, account);
-  }
+  await row.getByRole("button", { name: `Yank ${model} 1.5.0` }).click();
+  const dialog = page.getByTestId("confirm-dialog");
+  await expect(dialog).toContainText("No new update or rollout may use it");
+  await dialog.getByRole("button", { name: `Yank ${model} 1.5.0` }).click();
+  await expect(row).toContainText("yanked");
+  await expect(row.getByRole("button", { name: /^Yank/ })).toHaveCount(0);
 
-  async function expectCleanExit(d: RunningDevice) {
-    const exit = await d.stop();
-    expect(exit.code, valgrind ? "valgrind reports no leak or invalid access (99)" : "exit code").toBe(0);
-  }
+  const listed = await (await staff.get(`/api/v1/staff/firmware?model=${model}`)).json();
+  expect(listed.models[0].images[0]).toMatchObject({ version: "1.5.0", sha256, notes: "Heats faster." });
+  expect(listed.models[0].images[0].yankedAt).not.toBeNull();
+  await staff.dispose();
 
-  test("claims from its printed QR, sends signed readings, acknowledges commands and re-provisions, every answer's signature verified", async () => {
-    const r = await fw.runDeviceE2E({ base: BASE, dataDir, appDir, pins, bin, valgrind, staff: STAFF, echo: false });
-    expect(r.deviceId).toMatch(/^dev_/);
-    expect(r.pins).toBeGreaterThan(0);
-  });
+  // A yanked image is still served: a device already told to fetch it can finish.
+  const anyone = await pwRequest.newContext({ baseURL: BASE });
+  const whole = await anyone.get(`/api/v1/firmware/${sha256}`);
+  expect(whole.status()).toBe(200);
+  expect(whole.headers()["content-length"]).toBe(String(image.length));
+  expect(whole.headers()["etag"]).toBe(`"${sha256}"`);
+  expect(whole.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+  expect(
+    createHash("sha256")
+      .update(await whole.body())
+      .digest("hex"),
+  ).toBe(sha256);
+  const part = await anyone.get(`/api/v1/firmware/${sha256}`, { headers: { range: "bytes=262140-262149" } });
+  expect(part.status()).toBe(206);
+  expect(part.headers()["content-range"]).toBe(`bytes 262140-262149/${image.length}`);
+  expect((await part.body()).equals(image.subarray(262140, 262150))).toBe(true);
+  expect(
+    (await anyone.get(`/api/v1/firmware/${sha256}`, { headers: { "if-none-match": `"${sha256}"` } })).status(),
+  ).toBe(304);
+  expect(
+    (await anyone.get(`/api/v1/firmware/${sha256}`, { headers: { range: `bytes=${image.length}-` } })).status(),
+  ).toBe(416);
+  const head = await anyone.fetch(`/api/v1/firmware/${sha256}`, { method: "HEAD" });
+  expect([head.status(), head.headers()["content-length"]]).toEqual([200, String(image.length)]);
+  expect((await anyone.get(`/api/v1/firmware/${"0".repeat(64)}`)).status()).toBe(404);
+  await anyone.dispose();
+});
 
-  test("a pinned device refuses a session answer whose claimUrl a machine in the middle rewrote, and shows no QR", async () => {
-    const evil = "http://claimlink.evil.example/claim";
-    const mitm = await startMitm(BASE, (req, res) =>
-      req.method === "POST" && req.path === "/api/v1/provisioning/sessions" && res.status === 201
-        ? { ...res, body: JSON.stringify({ ...JSON.parse(res.body), claimUrl: evil }) }
-        : null,
-    );
-    try {
-      const { d } = device(["--server", BASE, "--connect", mitm.url, ...pins.flatMap((k) => ["--pin", k])]);
-      // The rewritten body no longer matches the server's signature: refused before it is read.
-      for (let i = 0; i < 2; i++)
-        await d.waitFor(
-          /^Not acting on the answer to POST \/api\/v1\/provisioning\/sessions: proof, MAC or signature does not check\.$/,
-          15_000 * slow,
-          "the refusal of the rewritten session answer",
-        );
-      expect(mitm.seen.filter((s) => s.path === "/api/v1/provisioning/sessions").length).toBeGreaterThanOrEqual(2);
-      expect(d.lines.filter((l) => l.startsWith("QR:"))).toEqual([]);
-      expect(d.lines.filter((l) => l.includes("evil.example"))).toEqual([]);
-      await expectCleanExit(d);
-    } finally {
-      await mitm.close();
-    }
-  });
-
-  test("without pins, the device still refuses a rewritten claimUrl: it draws the QR from its own origin", async () => {
-    const mitm = await startMitm(BASE, (req, res) =>
-      req.method === "POST" && req.path === "/api/v1/provisioning/sessions" && res.status === 201
-        ? { ...res, body: JSON.stringify({ ...JSON.parse(res.body), claimUrl: "http://claimlink.evil.example/claim" }) }
-        : null,
-    );
-    try {
-      const { d } = device(["--server", BASE, "--connect", mitm.url]);
-      await d.waitFor(
-        new RegExp(`^Refusing the session: its claimUrl is not ${BASE}/claim`),
-        15_000 * slow,
-        "the claimUrl refusal",
-      );
-      expect(d.lines.filter((l) => l.startsWith("QR:"))).toEqual([]);
-      await expectCleanExit(d);
-    } finally {
-      await mitm.close();
-    }
-  });
-
-  test("readings whose answer was lost stay in the outbox, survive a restart, and are sent again without doubling", async () => {
-    let loseAnswers = false;
-    const mitm = await startMitm(BASE, (req) =>
-      loseAnswers && req.path === "/api/v1/devices/me/measurements"
-        ? { status: 502, headers: { "content-type": "text/plain" }, body: "bad gateway" } // the server did store them
-        : null,
-    );
-    try {
-      const api = await owner();
-      const args = ["--server", BASE, "--connect", mitm.url, ...pins.flatMap((k) => ["--pin", k])];
-      const first = device(args);
-      const [, qr] = await first.d.waitFor(/^QR: (\S+)$/, 20_000 * slow, "the QR line");
-      const deviceId = await fw.claimFromQr(api, BASE, qr);
-      await first.d.waitFor(/Sent 3 readings: 3 accepted, 0 duplicates/, 20_000 * slow, "the first readings");
-
-      loseAnswers = true;
-      await first.d.waitFor(
-        /^Not acting on the answer 502 to POST \/api\/v1\/devices\/me\/measurements/,
-        20_000 * slow,
-        "a lost answer",
-      );
-      const [, kept] = await first.d.waitFor(/^Keeping (\d+) readings to send again\.$/, 10_000 * slow, "kept");
-      expect(Number(kept)).toBeGreaterThanOrEqual(3);
-      await expectCleanExit(first.d);
-
-      // Restarted from its state file: the unsent readings are still there.
-      loseAnswers = false;
-      const second = fw.startDevice({
-        bin,
-        args: ["--state", first.state, "--interval", "1", "--no-qr-art", ...args],
-        valgrind,
-        echo: false,
-      });
-      running.push(second);
-      const [, unsent] = await second.waitFor(
-        new RegExp(`^Credential crd_\\S+ for device ${deviceId} loaded from .* \\((\\d+) unsent readings\\)\\.$`),
-        10_000 * slow,
-        "the saved outbox",
-      );
-      expect(Number(unsent)).toBeGreaterThanOrEqual(Number(kept));
-      // The server already stored what it answered before the answer was lost: it counts those
-      // as duplicates (section 4), so nothing is lost and nothing is stored twice.
-      const [, sent, accepted, duplicates] = await second.waitFor(
-        /Sent (\d+) readings: (\d+) accepted, (\d+) duplicates, 0 rejected/,
-        20_000 * slow,
-        "the resend",
-      );
-      expect(Number(sent)).toBe(Number(unsent) + 3);
-      expect(Number(duplicates)).toBeGreaterThanOrEqual(Number(unsent));
-      expect(Number(accepted) + Number(duplicates)).toBe(Number(sent));
-      await second.waitFor(/Sent 3 readings: 3 accepted, 0 duplicates/, 20_000 * slow, "the next readings");
-      await expectCleanExit(second);
-    } finally {
-      await mitm.close();
-    }
-  });
+test("/.well-known/claimlink publishes the firmware keys", async () => {
+  const doc = await (await fetch(`${BASE}/.well-known/claimlink`)).json();
+  expect(doc.firmwareKeys).toEqual([
+    {
+      kid: TEST_KID,
+      alg: "ES256",
+      publicKey: "BKKQIeQBp4PRfpJ60tORaCiePAcw1uQCinD__Yb97vhChF75bFlf1OLmgYntCMYfFTJPMikyOgEMQEonoWfPQts",
+    },
+  ]);
 });

@@ -71,7 +71,12 @@ export function UploadForm({ models, maxBytes }: { models: { model: string; disp
         <Field
           id="fw-sig"
           label="Signature"
-          hint="What `firmware sign` printed on the key holder's machine (base64url, 86 characters)."
+          hint={
+            <>
+              What <code>npm run cli -- firmware sign</code> printed on the key holder&apos;s machine (base64url, 86
+              characters).
+            </>
+          }
         >
           <Input id="fw-sig" name="sig" required maxLength={200} autoComplete="off" spellCheck={false} aria-describedby="fw-sig-hint" />
         </Field>

@@ -38,7 +38,7 @@ export const staffModels: Area = {
       summary: "Remove a model from the registry",
       params: z.object({ model: z.string().regex(MODEL_PATTERN) }),
       answers: { 200: { description: "`deleted`.", schema: z.object({ deleted: z.string() }) } },
-      errors: ["not_found"],
+      errors: ["not_found", "conflict"],
       refusals: "model.refused",
       handle: async ({ actor, params }) => json(await deleteModelRequest(actor, params.model)),
     },
