@@ -1,3 +1,4 @@
+import createNextIntlPlugin from "next-intl/plugin";
 import { SECURITY_HEADERS } from "./scripts/security-headers.mjs";
 
 /** @type {import('next').NextConfig} */
@@ -18,4 +19,5 @@ const nextConfig = {
     ];
   },
 };
-export default nextConfig;
+// next-intl: the request's language and catalog (i18n/request.ts, docs/i18n.md).
+export default createNextIntlPlugin("./i18n/request.ts")(nextConfig);

@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { canReadStaffData } from "@/lib/auth/roles";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/current";
@@ -7,6 +8,7 @@ import { Main } from "./_components/ui/main";
 
 export default async function HomePage() {
   const user = await getCurrentUser();
+  const t = await getTranslations("home");
   if (user) {
     if (user.mustEnrol) redirect("/account/security");
     if (canReadStaffData(user.role)) redirect("/staff/accounts");
@@ -19,13 +21,11 @@ export default async function HomePage() {
     <Main width="narrow" className="flex flex-col justify-center">
       <div className="rounded-xl border border-line bg-surface p-6 text-center shadow-xs sm:p-8">
         <h1 tabIndex={-1} className="text-2xl font-semibold tracking-tight outline-none">
-          Claim your sensor device
+          {t("title")}
         </h1>
-        <p className="mt-3 text-muted">
-          Scan the code on your device&apos;s screen with your phone&apos;s camera. No app to install.
-        </p>
+        <p className="mt-3 text-muted">{t("lead")}</p>
         <div className="mt-6 flex justify-center">
-          <ButtonLink href="/sign-in">Sign in</ButtonLink>
+          <ButtonLink href="/sign-in">{t("signIn")}</ButtonLink>
         </div>
       </div>
     </Main>

@@ -133,6 +133,13 @@ const ROUTES: Row[] = [
     body: () => ({ off: [] }),
   },
   {
+    method: "PUT",
+    route: "/api/v1/me/locale",
+    guard: "user",
+    path: () => "/api/v1/me/locale",
+    body: () => ({ locale: "en" }),
+  },
+  {
     method: "GET",
     route: "/api/v1/devices/[deviceId]/export",
     guard: "owner",

@@ -32,6 +32,8 @@ const envSchema = z
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     CLAIMLINK_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
     CLAIMLINK_SESSION_DAYS: positiveInt(30),
+    // The language of a person whose account and browser name neither of ours (docs/i18n.md).
+    CLAIMLINK_DEFAULT_LOCALE: z.enum(["en", "nl"]).default("en"),
     CLAIMLINK_SIGNIN_MAX_FAILURES: positiveInt(10),
     CLAIMLINK_SIGNIN_WINDOW_SECONDS: positiveInt(900),
     // docs/decisions/0007-sign-in-limits.md: per account and address (above), per address, per account.

@@ -2,7 +2,8 @@
 
 import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn, signOut } from "@/lib/auth/config";
-import { safeReturnPath, signInMessage } from "@/lib/auth/messages";
+import { getTranslations } from "next-intl/server";
+import { safeReturnPath, signInRefusal } from "@/lib/auth/messages";
 import { passwordStep } from "@/lib/auth/sign-in-form";
 
 export type SignInState = { error: string | null; email: string; step: "password" | "code"; ticket?: string };
@@ -12,6 +13,11 @@ export type SignInState = { error: string | null; email: string; step: "password
  * code. next-auth's signIn consumes the ticket and creates the server-side session.
  */
 export async function signInAction(prev: SignInState, form: FormData): Promise<SignInState> {
+  const t = await getTranslations("signIn.errors");
+  const signInMessage = (code: string | undefined) => {
+    const r = signInRefusal(code);
+    return t(r.key, r.values);
+  };
   const redirectTo = safeReturnPath(form.get("next"));
   const ticket = String(form.get("ticket") ?? "").slice(0, 64);
   const email = String(form.get("email") ?? prev.email ?? "").slice(0, 254);

@@ -1,7 +1,9 @@
 import { canReadStaffData } from "@/lib/auth/roles";
 import type { SessionUser } from "@/lib/auth/config";
+import { getTranslations } from "next-intl/server";
 import { signOutAction } from "../(auth)/actions";
 import { Brand } from "./brand";
+import { LocaleSwitcher } from "./locale-switcher";
 import { NavLink } from "./nav-link";
 import { SiteMenu } from "./site-menu";
 import { buttonClass } from "./ui/button";
@@ -11,32 +13,33 @@ const LINK = "rounded-md px-3 py-2 text-sm font-medium text-muted no-underline h
 const CURRENT = "bg-sunken !text-fg";
 
 /** The participant's header: their devices, claiming one, their account; staff also reach the console. */
-export function SiteHeader({ user }: { user: Pick<SessionUser, "name" | "role"> | null }) {
+export async function SiteHeader({ user }: { user: Pick<SessionUser, "name" | "role"> | null }) {
+  const t = await getTranslations("header");
   return (
     <header className="border-b border-line bg-surface">
       <nav
-        aria-label="Main"
+        aria-label={t("mainNav")}
         className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2.5 sm:px-6"
       >
         <div className="me-auto">
           <Brand />
         </div>
         {user ? (
-          <SiteMenu label="Menu">
+          <SiteMenu label={t("menu")}>
             <NavLink href="/devices" className={LINK} currentClassName={CURRENT}>
-              Devices
+              {t("devices")}
             </NavLink>
             <NavLink href="/claim" className={LINK} currentClassName={CURRENT}>
-              Claim a device
+              {t("claim")}
             </NavLink>
             {user.role === "researcher" && (
               <NavLink href="/research" className={LINK} currentClassName={CURRENT}>
-                Studies
+                {t("studies")}
               </NavLink>
             )}
             {canReadStaffData(user.role) && (
               <NavLink href="/staff/devices" className={LINK} currentClassName={CURRENT}>
-                Console
+                {t("console")}
               </NavLink>
             )}
             <NavLink href="/account" className={LINK} currentClassName={CURRENT}>
@@ -44,14 +47,18 @@ export function SiteHeader({ user }: { user: Pick<SessionUser, "name" | "role"> 
             </NavLink>
             <form action={signOutAction}>
               <button type="submit" className={cn(LINK, "w-full cursor-pointer text-left")}>
-                Sign out
+                {t("signOut")}
               </button>
             </form>
+            <LocaleSwitcher signedIn className="px-1 sm:ms-2" />
           </SiteMenu>
         ) : (
-          <NavLink href="/sign-in" className={buttonClass("secondary", "sm")}>
-            Sign in
-          </NavLink>
+          <>
+            <LocaleSwitcher signedIn={false} />
+            <NavLink href="/sign-in" className={buttonClass("secondary", "sm")}>
+              {t("signIn")}
+            </NavLink>
+          </>
         )}
       </nav>
     </header>

@@ -1,6 +1,8 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
+import { useLocale } from "next-intl";
+import { intlLocale, isLocale } from "@/lib/i18n/locales";
 import { DISPLAY_LOCALE } from "./format";
 
 const subscribe = () => () => {};
@@ -15,8 +17,13 @@ export function useTimeZone(): string {
   return useSyncExternalStore(subscribe, browserZone, () => "UTC");
 }
 
-export function formatTime(value: Date | string | number, timeZone: string, withYear = true): string {
-  return new Intl.DateTimeFormat(DISPLAY_LOCALE, {
+export function formatTime(
+  value: Date | string | number,
+  timeZone: string,
+  withYear = true,
+  locale: string = DISPLAY_LOCALE,
+): string {
+  return new Intl.DateTimeFormat(locale, {
     timeZone,
     ...(withYear ? { year: "numeric" } : {}),
     month: "short",
@@ -30,11 +37,12 @@ export function formatTime(value: Date | string | number, timeZone: string, with
 /** A timestamp in the viewer's time zone, with the exact instant (UTC) in its title and dateTime. */
 export function Time({ value, never = "never" }: { value: Date | string | null; never?: string }) {
   const zone = useTimeZone();
+  const locale = useLocale();
   if (!value) return <span className="text-muted">{never}</span>;
   const d = new Date(value);
   return (
     <time dateTime={d.toISOString()} title={d.toISOString()} className="whitespace-nowrap">
-      {formatTime(d, zone)}
+      {formatTime(d, zone, true, intlLocale(isLocale(locale) ? locale : "en"))}
     </time>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { parseScannedCode, parseTypedCode, type ClaimCode } from "@/lib/provisioning/claim-code";
@@ -8,7 +9,7 @@ import { Button, ButtonLink } from "../_components/ui/button";
 import { Card } from "../_components/ui/card";
 import { Field, Select } from "../_components/ui/field";
 import { Notice } from "../_components/ui/notice";
-import { refusalFor, STALE_CODE, type Next } from "./messages";
+import { refusalFor, type Refusal } from "./messages";
 import { CodeEntry, WaitingHint } from "./code-entry";
 import { Scanner } from "./scanner";
 import { StudyOptions } from "../_components/study-options";
@@ -41,7 +42,7 @@ type Phase =
   | { step: "sending"; preview: Preview | null }
   | { step: "waiting"; claimId: string; since: number; preview: Preview | null }
   | { step: "claimed"; deviceId: string; deviceName: string; preview: Preview | null }
-  | { step: "refused"; message: string; next: Next };
+  | ({ step: "refused" } & Refusal);
 
 function readPending(): Pending | null {
   try {
@@ -75,6 +76,7 @@ export function ClaimFlow({
   studies?: StudyChoice[];
 }) {
   const router = useRouter();
+  const t = useTranslations("claim");
   const [phase, setPhase] = useState<Phase>({ step: "idle" });
   const [scanNotice, setScanNotice] = useState<string | null>(null);
   const busy = useRef(false);
@@ -163,7 +165,7 @@ export function ClaimFlow({
     const start = !pending
       ? () => setPhase({ step: "scan", notice: null })
       : Date.now() - pending.scannedAt > STALE_AFTER_MS
-        ? () => setPhase({ step: "scan", notice: STALE_CODE })
+        ? () => setPhase({ step: "scan", notice: t("staleCode") })
         : pending.trusted === true && !replacingId
           ? () => void submit({ sid: pending.sid, pop: pending.pop }, null, false)
           : () => void confirm({ sid: pending.sid, pop: pending.pop });
@@ -194,17 +196,13 @@ export function ClaimFlow({
         setScanNotice(null);
         ownCode(r.code);
       } else {
-        setScanNotice(
-          r.reason === "other_server"
-            ? `That code belongs to another Claimlink server (${r.host}). Open the link with your phone's camera instead.`
-            : "That is not a Claimlink code. Point the camera at the code on the device's screen.",
-        );
+        setScanNotice(r.reason === "other_server" ? t("otherServer", { host: r.host }) : t("notOurCode"));
       }
     },
     [ownCode],
   );
 
-  if (!signedIn) return <p className="text-sm text-muted">Sign in to claim this device…</p>;
+  if (!signedIn) return <p className="text-sm text-muted">{t("signInToClaim")}</p>;
 
   const preview = "preview" in phase ? phase.preview : null;
   const done = phase.step === "claimed";
@@ -212,28 +210,26 @@ export function ClaimFlow({
     <div className="space-y-4">
       {replacing && phase.step !== "confirm" && (
         <Notice data-testid="replacing-notice">
-          You are claiming new hardware to replace <strong>{replacing.name}</strong>. You will be asked to confirm
-          before anything changes.
+          {t.rich("replacingNotice", { name: replacing.name, strong: (c) => <strong>{c}</strong> })}
         </Notice>
       )}
       {replacesUnknown && (
         <Notice tone="warn" data-testid="replaces-unknown">
-          The device this link wants to replace is not one of yours, so nothing will be replaced. You can still claim a
-          device of your own as a new device.
+          {t("replacesUnknown")}
         </Notice>
       )}
-      {phase.step === "idle" && <p className="text-sm text-muted">Getting ready…</p>}
+      {phase.step === "idle" && <p className="text-sm text-muted">{t("gettingReady")}</p>}
 
       {chooseStudy && (phase.step === "scan" || phase.step === "confirm") && (
         <Card className="p-4 sm:p-5">
-          <Field id="claim-study" label="Which study is this device for?" hint="You take part in more than one study.">
+          <Field id="claim-study" label={t("whichStudy")} hint={t("whichStudyHint")}>
             <Select
               id="claim-study"
               value={studyId}
               onChange={(e) => setStudyId(e.target.value)}
               data-testid="claim-study"
             >
-              <StudyOptions studies={studies} none="Choose a study…" />
+              <StudyOptions studies={studies} none={t("chooseStudy")} />
             </Select>
           </Field>
         </Card>
@@ -263,41 +259,37 @@ export function ClaimFlow({
       {phase.step === "confirm" && (
         <Card className="p-4 sm:p-5" data-testid="claim-confirm" aria-live="polite">
           <h2 ref={confirmHeading} tabIndex={-1} className="text-lg font-semibold outline-none">
-            {replacing ? `Replace ${replacing.name}?` : "Claim this device?"}
+            {replacing ? t("confirmReplaceTitle", { name: replacing.name }) : t("confirmTitle")}
           </h2>
           {phase.preview ? (
             <dl
               className="mt-3 grid grid-cols-[auto_minmax(0,1fr)] gap-x-6 gap-y-1 text-sm"
               data-testid="confirm-device"
             >
-              <dt className="text-muted">Model</dt>
+              <dt className="text-muted">{t("model")}</dt>
               <dd>{phase.preview.model}</dd>
-              <dt className="text-muted">Firmware</dt>
+              <dt className="text-muted">{t("firmware")}</dt>
               <dd>{phase.preview.firmware}</dd>
             </dl>
           ) : (
-            <p className="mt-3 text-sm text-muted">Looking up the device…</p>
+            <p className="mt-3 text-sm text-muted">{t("lookingUp")}</p>
           )}
           {replacing ? (
             <p className="mt-3 text-sm" data-testid="confirm-replace">
-              This new hardware will take over <strong>{replacing.name}</strong>: its name, history and commands. The
-              board that is {replacing.name} now stops working. Only go on if that board broke or was lost, and the
-              device above is the one in front of you.
+              {t.rich("confirmReplace", { name: replacing.name, strong: (c) => <strong>{c}</strong> })}
             </p>
           ) : (
-            <p className="mt-3 text-sm">
-              Check that this is the device in front of you. It will be added to your account.
-            </p>
+            <p className="mt-3 text-sm">{t("confirmCheck")}</p>
           )}
           <div className="mt-4 flex flex-wrap gap-2">
             <Button
               disabled={!phase.preview}
               onClick={() => void submit(phase.code, phase.preview, replacing !== null)}
             >
-              {replacing ? `Replace ${replacing.name}` : "Claim this device"}
+              {replacing ? t("replaceButton", { name: replacing.name }) : t("claimButton")}
             </Button>
             <Button variant="secondary" onClick={() => setPhase({ step: "scan", notice: null })}>
-              Cancel
+              {t("cancel")}
             </Button>
           </div>
         </Card>
@@ -306,25 +298,29 @@ export function ClaimFlow({
       {(phase.step === "sending" || phase.step === "waiting" || done) && (
         <Card className="p-4 sm:p-5" data-testid="handshake">
           <h2 ref={progressHeading} tabIndex={-1} className="text-lg font-semibold outline-none">
-            {done ? `${phase.deviceName} is yours` : "Claiming the device…"}
+            {done ? t("yours", { name: phase.deviceName }) : t("claiming")}
           </h2>
           {preview && (
             <p className="mt-1 text-sm text-muted" data-testid="handshake-device">
-              Device: <strong className="text-fg">{preview.model}</strong>, firmware {preview.firmware}
+              {t.rich("handshakeDevice", {
+                model: preview.model,
+                firmware: preview.firmware,
+                strong: (c) => <strong className="text-fg">{c}</strong>,
+              })}
             </p>
           )}
           <ol className="steps mt-4 space-y-2.5 text-sm" aria-live="polite">
             <li className="flex items-center gap-3" data-state={phase.step === "sending" ? "active" : "done"}>
-              {phase.step === "sending" ? "Sending the claim" : "Claim sent"}
+              {phase.step === "sending" ? t("sending") : t("sent")}
             </li>
             <li
               className="flex items-center gap-3"
               data-state={phase.step === "waiting" ? "active" : done ? "done" : "todo"}
             >
-              {done ? "The device confirmed" : "Waiting for the device to confirm"}
+              {done ? t("deviceConfirmed") : t("waitingDevice")}
             </li>
             <li className="flex items-center gap-3" data-state={done ? "done" : "todo"}>
-              {done ? `Added to your devices: ${phase.deviceName}` : "Added to your devices"}
+              {done ? t("addedNamed", { name: phase.deviceName }) : t("added")}
             </li>
           </ol>
           {phase.step === "waiting" && (
@@ -334,7 +330,7 @@ export function ClaimFlow({
           )}
           {done && (
             <p className="mt-4 rounded-md bg-ok-soft px-3 py-2 text-sm text-ok-text" data-testid="claim-done">
-              {phase.deviceName} is yours. Opening its page…
+              {t("done", { name: phase.deviceName })}
             </p>
           )}
         </Card>
@@ -343,20 +339,20 @@ export function ClaimFlow({
       {phase.step === "refused" && (
         <Card className="p-4 sm:p-5">
           <h2 ref={refusedHeading} tabIndex={-1} className="text-lg font-semibold outline-none">
-            The claim did not go through
+            {t("refusedTitle")}
           </h2>
           <p className="mt-2 text-sm" role="alert" data-testid="claim-error">
-            {phase.message}
+            {t(`refusals.${phase.key}`, phase.values)}
           </p>
           <div className="mt-4 flex flex-wrap gap-2">
             {(phase.next === "scan" || phase.next === "retry") && (
               <Button onClick={() => setPhase({ step: "scan", notice: null })}>
-                {phase.next === "retry" ? "Try again" : "Scan again"}
+                {phase.next === "retry" ? t("tryAgain") : t("scanAgain")}
               </Button>
             )}
-            {phase.next === "consent" && <ButtonLink href="/">Read the consent text</ButtonLink>}
+            {phase.next === "consent" && <ButtonLink href="/">{t("readConsent")}</ButtonLink>}
             <ButtonLink variant="secondary" href="/devices">
-              Your devices
+              {t("yourDevices")}
             </ButtonLink>
           </div>
         </Card>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { parseScannedCode, parseTypedCode, type ClaimCode } from "@/lib/provisioning/claim-code";
 import { Button } from "../_components/ui/button";
@@ -8,6 +9,7 @@ import { decodeImage } from "./scanner";
 
 /** After a moment without an answer, a device with a button is probably asking for it. */
 export function WaitingHint({ since }: { since: number }) {
+  const t = useTranslations("claim");
   const [show, setShow] = useState(false);
   useEffect(() => {
     const t = setTimeout(() => setShow(true), Math.max(0, 1500 - (Date.now() - since)));
@@ -15,10 +17,13 @@ export function WaitingHint({ since }: { since: number }) {
   }, [since]);
   return show ? (
     <p className="rounded-md bg-accent-soft px-3 py-2 text-sm" data-testid="press-button">
-      If the device asks, press the button on the device to confirm.
+      {t("pressButton")}
     </p>
   ) : null;
 }
+
+/** What a code looks like (not words: the same in every language). */
+const CODE_SHAPE = "MFRG GZDF … . W53B 7GLA …";
 
 const SUMMARY =
   "flex min-h-10 cursor-pointer list-none items-center gap-2 text-sm font-medium text-accent-text [&::-webkit-details-marker]:hidden " +
@@ -37,33 +42,30 @@ export function CodeEntry({
   onNotice: (n: string | null) => void;
   typingFirst?: boolean;
 }) {
+  const t = useTranslations("claim");
   const [typedError, setTypedError] = useState<string | null>(null);
   const [photoBusy, setPhotoBusy] = useState(false);
   return (
     <>
       <details className="border-t border-line py-2" open={typingFirst || undefined}>
-        <summary className={SUMMARY}>Type the code instead</summary>
+        <summary className={SUMMARY}>{t("typeInstead")}</summary>
         <form
           onSubmit={(e) => {
             e.preventDefault();
             const text = String(new FormData(e.currentTarget).get("code") ?? "");
             const code = parseTypedCode(text);
-            setTypedError(
-              code
-                ? null
-                : "That does not look like a device code. It has two parts of 26 letters and digits, separated by a dot.",
-            );
+            setTypedError(code ? null : t("typedInvalid"));
             if (code) onCode(code);
           }}
         >
-          <Field id="claim-code" label="Code under the QR" className="mt-2">
+          <Field id="claim-code" label={t("codeLabel")} className="mt-2">
             <Input
               id="claim-code"
               name="code"
               autoComplete="off"
               autoCapitalize="characters"
               spellCheck={false}
-              placeholder="MFRG GZDF … . W53B 7GLA …"
+              placeholder={CODE_SHAPE}
               className="font-mono"
             />
           </Field>
@@ -73,13 +75,13 @@ export function CodeEntry({
             </p>
           )}
           <div className="mt-3">
-            <Button type="submit">Claim</Button>
+            <Button type="submit">{t("claimSubmit")}</Button>
           </div>
         </form>
       </details>
       <details className="border-t border-line py-2">
-        <summary className={SUMMARY}>Use a photo of the code</summary>
-        <Field id="claim-photo" label="Photo" className="mt-2">
+        <summary className={SUMMARY}>{t("usePhoto")}</summary>
+        <Field id="claim-photo" label={t("photo")} className="mt-2">
           <Input
             id="claim-photo"
             type="file"
@@ -93,19 +95,15 @@ export function CodeEntry({
               try {
                 const bitmap = await createImageBitmap(file);
                 const text = await decodeImage(bitmap, bitmap.width, bitmap.height, document.createElement("canvas"));
-                if (!text) onNotice("No QR code found in that photo. Take it closer, straight on and in good light.");
+                if (!text) onNotice(t("photoNoCode"));
                 else {
                   const r = parseScannedCode(text, window.location.origin);
                   if (r.ok) onCode(r.code);
                   else
-                    onNotice(
-                      r.reason === "other_server"
-                        ? `That code belongs to another Claimlink server (${r.host}).`
-                        : "That photo holds a QR code, but not a Claimlink code.",
-                    );
+                    onNotice(r.reason === "other_server" ? t("photoOtherServer", { host: r.host }) : t("photoNotOurs"));
                 }
               } catch {
-                onNotice("That file could not be read as an image.");
+                onNotice(t("photoUnreadable"));
               } finally {
                 setPhotoBusy(false);
                 e.target.value = "";
@@ -113,7 +111,7 @@ export function CodeEntry({
             }}
           />
         </Field>
-        <p className="mt-1 text-xs text-muted">The code changes every 30 seconds, so use a photo taken just now.</p>
+        <p className="mt-1 text-xs text-muted">{t("photoFresh")}</p>
       </details>
     </>
   );

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getCurrentUser, SECURITY_PAGE } from "@/lib/auth/current";
@@ -10,10 +11,13 @@ import { Main } from "../_components/ui/main";
 import { PageHeader } from "../_components/ui/page-header";
 import { ClaimFlow } from "./claim-flow";
 
-export const metadata: Metadata = { title: "Claim a device" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("claim"))("title") };
+}
 
 export default async function ClaimPage({ searchParams }: { searchParams: Promise<{ replaces?: string }> }) {
   const user = await getCurrentUser();
+  const t = await getTranslations("claim");
   // Open signed out (the code waits through sign-in); a staff account that must still switch on
   // two-factor is sent to do that first, as on every other page.
   if (user?.mustEnrol) redirect(SECURITY_PAGE);
@@ -32,10 +36,7 @@ export default async function ClaimPage({ searchParams }: { searchParams: Promis
   return (
     <Main>
       <div className="mx-auto max-w-xl">
-        <PageHeader
-          title="Claim a device"
-          description="Scan the square code on your device's screen, or type the code under it."
-        />
+        <PageHeader title={t("title")} description={t("description")} />
         <ClaimFlow
           signedIn={!!user}
           autoSubmit={autoSubmit}

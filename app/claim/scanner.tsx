@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Button } from "../_components/ui/button";
 import { Select } from "../_components/ui/field";
@@ -35,15 +36,6 @@ export async function decodeImage(
 
 export type CameraError = "denied" | "missing" | "insecure" | "failed";
 
-const CAMERA_HELP: Record<CameraError, string> = {
-  denied:
-    "Camera access was refused. To scan, allow the camera for this site in your browser's settings and reload. You can also type the code shown under the QR, or choose a photo of it.",
-  missing: "No camera here. Type the code shown under the QR below, or choose a photo of it.",
-  insecure:
-    "The camera needs a secure (https) connection. Type the code shown under the QR below, or choose a photo of it.",
-  failed: "The camera could not be started. Close other apps that use it and try again, or type the code below.",
-};
-
 /**
  * The in-page scanner: back camera preferred, a switcher where there are several cameras, a
  * torch toggle where the camera has one. Calls `onText` with each decoded QR text; the parent
@@ -59,6 +51,7 @@ export function Scanner({
   /** Told when there is no camera to scan with (the page then opens typing the code). */
   onCameraError?: (e: CameraError) => void;
 }) {
+  const t = useTranslations("claim");
   const video = useRef<HTMLVideoElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const stream = useRef<MediaStream | null>(null);
@@ -161,7 +154,7 @@ export function Scanner({
   if (error)
     return (
       <p className="rounded-md border border-line bg-sunken px-3 py-2.5 text-sm" data-testid="camera-error">
-        {CAMERA_HELP[error]}
+        {t(`camera.${error}`)}
       </p>
     );
   return (
@@ -171,7 +164,7 @@ export function Scanner({
           ref={video}
           muted
           playsInline
-          aria-label="Camera view"
+          aria-label={t("camera.view")}
           data-testid="camera"
           className="block size-full object-cover"
         />
@@ -181,7 +174,7 @@ export function Scanner({
         />
         {starting && (
           <p className="absolute inset-x-0 bottom-0 bg-black/50 p-2 text-center text-sm text-white">
-            Starting the camera…
+            {t("camera.starting")}
           </p>
         )}
       </div>
@@ -190,27 +183,27 @@ export function Scanner({
         <div className="mt-2 flex flex-wrap gap-2">
           {cameras.length > 1 && (
             <Select
-              aria-label="Camera"
+              aria-label={t("camera.label")}
               className="w-auto"
               value={cameraId ?? ""}
               onChange={(e) => setCameraId(e.target.value || null)}
             >
-              <option value="">Back camera</option>
+              <option value="">{t("camera.back")}</option>
               {cameras.map((c, i) => (
                 <option key={c.deviceId || i} value={c.deviceId}>
-                  {c.label || `Camera ${i + 1}`}
+                  {c.label || t("camera.numbered", { n: i + 1 })}
                 </option>
               ))}
             </Select>
           )}
           {torch.available && (
             <Button variant="secondary" aria-pressed={torch.on} onClick={() => void toggleTorch()}>
-              {torch.on ? "Torch off" : "Torch on"}
+              {torch.on ? t("camera.torchOff") : t("camera.torchOn")}
             </Button>
           )}
         </div>
       )}
-      <p className="mt-2 text-sm text-muted">Point the camera at the square code on the device&apos;s screen.</p>
+      <p className="mt-2 text-sm text-muted">{t("camera.point")}</p>
     </div>
   );
 }

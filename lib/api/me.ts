@@ -15,17 +15,19 @@ import { changePasswordSchema, codeSchema, profileChangeSchema } from "../accoun
 import { setMyNotices } from "../devices/api";
 import { noticePreferencesSchema } from "../devices/notices";
 import { json, readJson, SMALL_BODY_BYTES } from "../http/request";
+import { localeChoiceSchema, setMyLocale } from "../i18n/set-locale";
 import { idSchema } from "../ids";
 import { jsonObject } from "./answers";
 import type { Area } from "./define";
 
-// The signed-in account itself: its name, password, sessions, two-factor sign-in and notices.
+// The signed-in account itself: its name, language, password, sessions, two-factor sign-in and notices.
 
 const BODY_ERRORS = ["invalid_request", "unsupported_media_type", "payload_too_large"] as const;
 
 export const me: Area = {
   tag: "me",
-  description: "The signed-in account: display name, password, sign-in sessions, two-factor sign-in, mail notices.",
+  description:
+    "The signed-in account: display name, language, password, sign-in sessions, two-factor sign-in, mail notices.",
   routes: [
     {
       method: "PATCH",
@@ -84,6 +86,17 @@ export const me: Area = {
         200: { description: "How many sessions ended.", schema: z.object({ sessionsEnded: z.number().int() }) },
       },
       handle: async ({ user, actor }) => json(await signOutEverywhere(actor, user)),
+    },
+    {
+      method: "PUT",
+      path: "/me/locale",
+      guard: "user",
+      summary: "Choose the language of pages and mail",
+      description: "Kept with the account, so it holds in every browser the person signs in with (docs/i18n.md).",
+      body: { schema: localeChoiceSchema, example: { locale: "nl" } },
+      answers: { 200: { description: "The language now chosen.", schema: jsonObject } },
+      errors: BODY_ERRORS,
+      handle: async ({ req, user }) => json(await setMyLocale(user, await readJson(req, SMALL_BODY_BYTES))),
     },
     {
       method: "DELETE",

@@ -36,6 +36,8 @@ export type SessionUser = {
   twoFactor: boolean;
   /** A staff account without two-factor while it is required: only /account/security is open to it. */
   mustEnrol: boolean;
+  /** The language the account chose (null: the browser's). */
+  locale: "nl" | "en" | null;
 };
 
 function buildConfig(): NextAuthConfig {

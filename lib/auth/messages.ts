@@ -1,16 +1,23 @@
-import { tryAgainIn } from "../format";
+/** A sign-in refusal as the form shows it: a key of messages/*.json `signIn.errors`, and its values. */
+export type SignInRefusal =
+  | { key: "rate_limited"; values: { minutes: number } }
+  | {
+      key: "invalid_credentials" | "invalid_code" | "ticket_expired" | "second_factor_required" | "other";
+      values?: undefined;
+    };
 
 /** The sign-in form's words for a refusal code from authorize() (lib/auth/config.ts). */
-export function signInMessage(code: string | undefined): string {
+export function signInRefusal(code: string | undefined): SignInRefusal {
   const m = /^rate_limited_(\d+)$/.exec(code ?? "");
-  if (m) {
-    return `Too many failed attempts. ${tryAgainIn(Number(m[1]))}`;
-  }
-  if (code === "invalid_credentials") return "That email and password do not match an active account.";
-  if (code === "invalid_code") return "That code is not right. Enter the code your app shows now, or a recovery code.";
-  if (code === "ticket_expired") return "That took too long. Enter your email and password again.";
-  if (code === "second_factor_required") return "This account uses two-factor sign-in: sign in on the sign-in page.";
-  return "Sign-in failed. Please try again.";
+  if (m) return { key: "rate_limited", values: { minutes: Math.max(1, Math.ceil(Number(m[1]) / 60)) } };
+  if (
+    code === "invalid_credentials" ||
+    code === "invalid_code" ||
+    code === "ticket_expired" ||
+    code === "second_factor_required"
+  )
+    return { key: code };
+  return { key: "other" };
 }
 
 /** Only a path on this site may be a post-sign-in destination (no open redirect). */

@@ -58,6 +58,7 @@ export function toSessionUser(
     sessionId: found.session.id,
     twoFactor: found.user.totpEnabledAt !== null,
     mustEnrol: canReadStaffData(found.user.role) && found.user.totpEnabledAt === null && staffTwoFactorRequired,
+    locale: found.user.locale ?? null,
   };
 }
 

@@ -98,6 +98,7 @@ export async function authenticateToken(
       sessionId: t.id,
       twoFactor: user.totpEnabledAt !== null,
       mustEnrol: false,
+      locale: user.locale ?? null,
     },
   };
 }

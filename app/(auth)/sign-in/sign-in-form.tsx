@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useActionState } from "react";
 import { Button } from "../../_components/ui/button";
@@ -15,6 +16,7 @@ export function SignInForm({
   email?: string;
   forgotPassword?: boolean;
 }) {
+  const t = useTranslations("signIn");
   const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, {
     error: null,
     email: initialEmail,
@@ -28,7 +30,7 @@ export function SignInForm({
   // While the session is being made and the next page loads, say so (no blank moment).
   const busy = pending && (
     <p role="status" className="text-sm text-muted">
-      Signing you in…
+      {t("busy")}
     </p>
   );
   if (state.step === "code" && state.ticket) {
@@ -37,14 +39,8 @@ export function SignInForm({
         <input type="hidden" name="next" value={next} />
         <input type="hidden" name="ticket" value={state.ticket} />
         <input type="hidden" name="email" value={state.email} />
-        <p className="text-sm">
-          Signing in as <strong>{state.email}</strong>.
-        </p>
-        <Field
-          id="code"
-          label="Code from your authenticator app"
-          hint="The 6-digit code your app shows now, or one of your recovery codes."
-        >
+        <p className="text-sm">{t.rich("signingInAs", { email: state.email, strong: (c) => <strong>{c}</strong> })}</p>
+        <Field id="code" label={t("code")} hint={t("codeHint")}>
           <Input
             id="code"
             name="code"
@@ -59,7 +55,7 @@ export function SignInForm({
         </Field>
         {error}
         <Button type="submit" disabled={pending} className="w-full">
-          {pending ? "Checking…" : "Continue"}
+          {pending ? t("checking") : t("continue")}
         </Button>
         {busy}
       </form>
@@ -68,19 +64,19 @@ export function SignInForm({
   return (
     <form action={action} key="password" className="space-y-4">
       <input type="hidden" name="next" value={next} />
-      <Field id="email" label="Email">
+      <Field id="email" label={t("email")}>
         <Input id="email" name="email" type="email" autoComplete="username" required defaultValue={state.email} />
       </Field>
-      <Field id="password" label="Password">
+      <Field id="password" label={t("password")}>
         <Input id="password" name="password" type="password" autoComplete="current-password" required />
       </Field>
       {error}
       <Button type="submit" disabled={pending} className="w-full">
-        {pending ? "Signing in…" : "Sign in"}
+        {pending ? t("submitting") : t("submit")}
       </Button>
       {forgotPassword && (
         <p className="text-center text-sm">
-          <Link href="/forgot-password">Forgot password?</Link>
+          <Link href="/forgot-password">{t("forgot")}</Link>
         </p>
       )}
     </form>

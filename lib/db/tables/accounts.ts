@@ -31,6 +31,8 @@ export const users = pgTable(
     totpPendingSealed: text("totp_pending_sealed"),
     // Kinds of device notice (lib/devices/notices.ts) this person switched off on /account.
     noticesOff: jsonb("notices_off").$type<string[]>().notNull().default([]),
+    // The language this person chose (nl or en; lib/i18n/locales.ts); null: their browser's.
+    locale: text("locale", { enum: ["nl", "en"] }),
     // The account was deleted (lib/accounts/delete-account.ts): email and name were replaced,
     // so the row and the audit log keep only a pseudonymous actor.
     deletedAt: ts("deleted_at"),
