@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { auditEvents, deviceCommands, devices, type Device } from "../db/schema";
+import {
+  auditEvents,
+  deviceCommands,
+  devices,
+  webhookDeliveries,
+  webhookEvents,
+  webhookSubscriptions,
+  type Device,
+} from "../db/schema";
 import { openTestDatabase } from "../db/test-database";
 import { newId } from "../ids";
 import { acknowledgeFirmwareAlarm, openFirmwareAlarms } from "../firmware/alarms";
@@ -131,6 +139,49 @@ describe("firmware update acknowledgements (section 7)", () => {
     expect((await reload(d)).firmware).toBe(d.firmware);
     const [entry] = await firmwareHistory(database.db, d.id);
     expect(entry).toMatchObject({ failureCode: "rolled_back", status: "failed", alarmOpen: false });
+  });
+
+  it("a failed update is a firmware.update_failed webhook event in the same transaction; a done one is not", async () => {
+    const d = await freshDevice();
+    const staff = await insertAccount(database.db, "ack-hook", "staff");
+    const hook = newId("whk");
+    await database.db.insert(webhookSubscriptions).values({
+      id: hook,
+      url: "https://hooks.example.org/firmware",
+      events: ["firmware.update_failed"],
+      ownerId: staff.id,
+      secretSealed: "unused-in-this-test",
+    });
+    try {
+      const eventsFor = async () =>
+        (
+          await database.db
+            .select({ type: webhookEvents.type, data: webhookEvents.data })
+            .from(webhookDeliveries)
+            .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+            .where(eq(webhookDeliveries.subscriptionId, hook))
+        ).filter((e) => (e.data as { deviceId?: string }).deviceId === d.id);
+      const ok = await updateCommand(d, "1.6.0");
+      await acknowledgeCommand(database.db, d, ok, { status: "done", firmware: "1.6.0" });
+      expect(await eventsFor()).toEqual([]);
+      const bad = await updateCommand(await reload(d), "1.7.0");
+      await acknowledgeCommand(database.db, d, bad, {
+        status: "failed",
+        detail: "hash_mismatch: the mirror sent other bytes",
+      });
+      const [event, ...more] = await eventsFor();
+      expect(more).toEqual([]);
+      expect(event.type).toBe("firmware.update_failed");
+      expect(event.data).toMatchObject({
+        deviceId: d.id,
+        fromVersion: "1.6.0",
+        toVersion: "1.7.0",
+        reason: "hash_mismatch",
+      });
+    } finally {
+      await database.db.delete(webhookDeliveries).where(eq(webhookDeliveries.subscriptionId, hook));
+      await database.db.delete(webhookSubscriptions).where(eq(webhookSubscriptions.id, hook));
+    }
   });
 
   it("a bad_signature failure is audited as an alarm, listed until staff acknowledge it (audited)", async () => {

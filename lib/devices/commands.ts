@@ -5,6 +5,7 @@ import type { Db } from "../db/client";
 import { deviceCommands, devices, type Device, type DeviceCommand } from "../db/schema";
 import { AppError } from "../errors/app-error";
 import { toRfc3339 } from "../format";
+import { enqueueWebhookEvent } from "../webhooks/events";
 import type { CommandAck, CommandInput } from "./schemas";
 
 export type CommandStatus = "queued" | "in_progress" | "done" | "failed" | "expired";
@@ -212,6 +213,15 @@ export async function acknowledgeCommand(db: Db, device: Device, commandId: stri
         ...(ack.firmware ? { firmware: ack.firmware } : {}),
       },
     });
+    if (cmd.type === "update_firmware" && ack.status === "failed") {
+      // docs/integrations.md "Webhooks": systems told of events hear of a failed update at once.
+      await enqueueWebhookEvent(tx, "firmware.update_failed", {
+        deviceId: device.id,
+        fromVersion: cmd.fromFirmware ?? null,
+        toVersion: String(cmd.params.version ?? ""),
+        reason: failureCode ?? "failed",
+      });
+    }
     if (cmd.type === "update_firmware" && failureCode === "bad_signature") {
       // SECURITY.md: the command reached the device with a signature no pinned firmware key made.
       // Not capped: one event per command, and each is an alarm staff must see.
