@@ -1,6 +1,7 @@
-import { and, count, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { devices, measurements, users } from "../db/schema";
+import { countReadings } from "../devices/measurements";
+import { devices, users } from "../db/schema";
 import { notFound } from "../ids";
 import { myStudies, type MyStudy } from "../studies/consent";
 import type { ErasureStatus } from "../studies/erasure";
@@ -43,17 +44,10 @@ export async function accountOverview(db: Db, userId: string): Promise<AccountOv
     .select({ id: devices.id })
     .from(devices)
     .where(and(eq(devices.ownerId, userId), isNull(devices.studyId)));
-  const [{ n }] = outside.length
-    ? await db
-        .select({ n: count() })
-        .from(measurements)
-        .where(
-          inArray(
-            measurements.deviceId,
-            outside.map((d) => d.id),
-          ),
-        )
-    : [{ n: 0 }];
+  const n = await countReadings(
+    db,
+    outside.map((d) => d.id),
+  );
   return {
     account: { ...toPublicUser(user), deletedAt: user.deletedAt },
     studies,

@@ -1,4 +1,4 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { count, desc, eq, inArray, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client";
 import { devices, measurements } from "../db/schema";
 import { AppError } from "../errors/app-error";
@@ -277,4 +277,11 @@ export async function latestMeasurements(db: Db, deviceId: string) {
     .from(measurements)
     .where(eq(measurements.deviceId, deviceId))
     .orderBy(measurements.property, desc(measurements.time));
+}
+
+/** How many readings these devices hold (0 for none): what a withdrawal or a deletion would erase or keep. */
+export async function countReadings(db: Db, deviceIds: string[]): Promise<number> {
+  if (deviceIds.length === 0) return 0;
+  const [{ n }] = await db.select({ n: count() }).from(measurements).where(inArray(measurements.deviceId, deviceIds));
+  return Number(n);
 }

@@ -14,15 +14,9 @@ import { firmwareImageUrl, requireUsableImage } from "./images";
 /** An update command may wait at most this long for its device (section 7). */
 export const MAX_UPDATE_EXPIRY_SECONDS = 30 * 86_400;
 
-export type UpdateParams = {
-  model: string;
-  version: string;
-  size: number;
-  sha256: string;
-  kid: string;
-  sig: string;
-  url: string;
-};
+import type { UpdateParams } from "../../device/firmware-update";
+
+export type { UpdateParams };
 
 export type IssueFirmwareUpdate = {
   deviceId: string;

@@ -1,16 +1,8 @@
-import { and, count, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { recordAudit, recordRefusal, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
-import {
-  deviceShares,
-  devices,
-  enrolments,
-  erasures,
-  intakeAnswers,
-  measurements,
-  studies,
-  type Enrolment,
-} from "../db/schema";
+import { countReadings } from "../devices/measurements";
+import { deviceShares, devices, enrolments, erasures, intakeAnswers, studies, type Enrolment } from "../db/schema";
 import { revokeDeviceCredentials } from "../devices/credentials";
 import { AppError } from "../errors/app-error";
 import { newId, notFound } from "../ids";
@@ -43,17 +35,10 @@ export async function previewWithdrawal(db: Db, userId: string, studyId: string)
     .select({ id: devices.id, name: devices.name, model: devices.model })
     .from(devices)
     .where(and(eq(devices.studyId, studyId), eq(devices.ownerId, userId)));
-  const [{ n }] = owned.length
-    ? await db
-        .select({ n: count() })
-        .from(measurements)
-        .where(
-          inArray(
-            measurements.deviceId,
-            owned.map((d) => d.id),
-          ),
-        )
-    : [{ n: 0 }];
+  const n = await countReadings(
+    db,
+    owned.map((d) => d.id),
+  );
   const [answer] = await db
     .select({ q: intakeAnswers.questionId })
     .from(intakeAnswers)
