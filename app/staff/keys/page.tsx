@@ -42,26 +42,7 @@ export default async function KeysPage() {
               <Badge tone={k.use === "current" ? "ok" : k.use === "next" ? "accent" : "neutral"}>{k.use}</Badge>
               <span className="text-sm text-muted">{USE_TEXT[k.use]}</span>
             </div>
-            <dl className="mt-3 space-y-3 text-sm">
-              <div>
-                <dt className="text-xs text-muted">Public key</dt>
-                <dd className="mt-1 flex items-start gap-2">
-                  <code className="min-w-0 flex-1 rounded bg-sunken p-2 text-xs break-all">{k.publicKey}</code>
-                  <CopyButton
-                    value={k.publicKey}
-                    label={`Copy the public key ${k.kid}`}
-                    copiedLabel="Copied"
-                    iconOnly
-                  />
-                </dd>
-              </div>
-              <div>
-                <dt className="text-xs text-muted">SHA-256 fingerprint</dt>
-                <dd className="mt-1">
-                  <code className="block rounded bg-sunken p-2 text-xs break-all">{k.fingerprint}</code>
-                </dd>
-              </div>
-            </dl>
+            <KeyFacts k={k} copyLabel={`Copy the public key ${k.kid}`} />
           </li>
         ))}
       </ul>
@@ -86,31 +67,33 @@ export default async function KeysPage() {
                   <code className="text-sm font-semibold">{k.kid}</code>
                   <Badge tone="accent">firmware</Badge>
                 </div>
-                <dl className="mt-3 space-y-3 text-sm">
-                  <div>
-                    <dt className="text-xs text-muted">Public key</dt>
-                    <dd className="mt-1 flex items-start gap-2">
-                      <code className="min-w-0 flex-1 rounded bg-sunken p-2 text-xs break-all">{k.publicKey}</code>
-                      <CopyButton
-                        value={k.publicKey}
-                        label={`Copy the firmware key ${k.kid}`}
-                        copiedLabel="Copied"
-                        iconOnly
-                      />
-                    </dd>
-                  </div>
-                  <div>
-                    <dt className="text-xs text-muted">SHA-256 fingerprint</dt>
-                    <dd className="mt-1">
-                      <code className="block rounded bg-sunken p-2 text-xs break-all">{k.fingerprint}</code>
-                    </dd>
-                  </div>
-                </dl>
+                <KeyFacts k={k} copyLabel={`Copy the firmware key ${k.kid}`} />
               </li>
             ))}
           </ul>
         )}
       </section>
     </Main>
+  );
+}
+
+/** A key's public half (with a copy button) and its fingerprint. */
+function KeyFacts({ k, copyLabel }: { k: { publicKey: string; fingerprint: string }; copyLabel: string }) {
+  return (
+    <dl className="mt-3 space-y-3 text-sm">
+      <div>
+        <dt className="text-xs text-muted">Public key</dt>
+        <dd className="mt-1 flex items-start gap-2">
+          <code className="min-w-0 flex-1 rounded bg-sunken p-2 text-xs break-all">{k.publicKey}</code>
+          <CopyButton value={k.publicKey} label={copyLabel} copiedLabel="Copied" iconOnly />
+        </dd>
+      </div>
+      <div>
+        <dt className="text-xs text-muted">SHA-256 fingerprint</dt>
+        <dd className="mt-1">
+          <code className="block rounded bg-sunken p-2 text-xs break-all">{k.fingerprint}</code>
+        </dd>
+      </div>
+    </dl>
   );
 }
