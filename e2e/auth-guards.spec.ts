@@ -45,6 +45,8 @@ type Row = {
   body?: (ids: Ids) => unknown;
   /** For `device-refusal`: the status every caller gets. */
   status?: 404 | 405;
+  /** The path names an object that does not exist: a reader the guard lets through gets 404 not_found. */
+  missing?: true;
 };
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -444,6 +446,7 @@ const ROUTES: Row[] = [
     route: "/api/v1/staff/firmware/rollouts/[rolloutId]",
     guard: "staff",
     path: () => `/api/v1/staff/firmware/rollouts/${GUARD_ROLLOUT}`,
+    missing: true,
   },
   ...(["pause", "resume", "abort"] as const).map((a) => ({
     method: "POST",
@@ -1059,6 +1062,7 @@ test.describe("the guards of every route", () => {
     for (const r of staffRoutes) {
       const res = await send(support, r, ids);
       if (isWrite(r)) await expectProblem(res, 403, "forbidden", `${label(r)} as support`);
+      else if (r.missing) await expectProblem(res, 404, "not_found", `${label(r)} as support`);
       else expect(res.status(), `${label(r)} as support`).toBe(200);
     }
     // Each refusal is audited as an access refusal, like a participant's.

@@ -18,7 +18,7 @@ test("staff filter by model, send a bulk command to exactly that selection after
   const outside = await claimDevice(b.api, {}, { model: `${model}-other` });
 
   await signIn(page, STAFF.email, STAFF.password, /\/staff\/accounts$/);
-  await page.getByRole("link", { name: "Fleet" }).click();
+  await page.getByRole("link", { name: "Fleet", exact: true }).click();
   await page.getByText("Filters and sort").click();
   await page.getByLabel("Model (exact)").fill(model);
   await page.getByLabel("Status").selectOption("online");
@@ -226,7 +226,7 @@ test("a support account sees the console and changes nothing; write-only pages a
   const fitsPhone = async () =>
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.getByRole("button", { name: "Console menu" }).click(); // at phone width the navigation is in a drawer
-  await page.getByRole("link", { name: "Fleet" }).click();
+  await page.getByRole("link", { name: "Fleet", exact: true }).click();
   await expect(page).toHaveURL(/\/staff\/devices$/);
   await page.goto(`/staff/devices?q=${deviceId}`);
   await expect(page.locator(`tr[data-device-id="${deviceId}"]`)).toBeVisible();

@@ -6,7 +6,7 @@ test("staff find a participant's device in the fleet, send it a command, and rev
   const owner = await newParticipant("fleet");
   const { device, deviceId } = await claimDevice(owner.api, {}, { model: "coreink-heat" });
   await signIn(page, STAFF.email, STAFF.password, /\/staff\/accounts$/);
-  await page.getByRole("link", { name: "Fleet" }).click();
+  await page.getByRole("link", { name: "Fleet", exact: true }).click();
   await expect(page).toHaveURL(/\/staff\/devices$/);
   await page.getByLabel("Search by name, id, model or owner").fill(owner.email);
   await page.getByRole("button", { name: "Search", exact: true }).click();

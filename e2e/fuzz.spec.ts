@@ -169,7 +169,8 @@ const requestArbOf = (routes: string[]) =>
 type Counts = Record<string, number>;
 /**
  * Rows per table on PostgreSQL, except the audit log and rate-limit counters (refusals write
- * those) and nonces (housekeeping may prune them meanwhile; only a verified request adds one).
+ * those), nonces (housekeeping may prune them meanwhile; only a verified request adds one), and
+ * webhook delivery attempts (the delivery worker retries earlier tests' deliveries meanwhile).
  */
 async function rowCounts(): Promise<Counts | null> {
   if (!process.env.DATABASE_URL) return null;
@@ -178,7 +179,7 @@ async function rowCounts(): Promise<Counts | null> {
   try {
     const tables = await sql<{ t: string }[]>`
       select table_name as t from information_schema.tables
-      where table_schema = 'public' and table_name not in ('audit_events', 'rate_limits', 'request_nonces')`;
+      where table_schema = 'public' and table_name not in ('audit_events', 'rate_limits', 'request_nonces', 'webhook_attempts')`;
     const counts: Counts = {};
     for (const { t } of tables) counts[t] = Number((await sql.unsafe(`select count(*)::int as n from "${t}"`))[0].n);
     return counts;
