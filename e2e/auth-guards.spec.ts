@@ -428,38 +428,6 @@ const ROUTES: Row[] = [
     guard: "staff",
     path: (i) => `/api/v1/staff/tokens/${i.tokenId}`,
   },
-  {
-    method: "GET",
-    route: "/api/v1/staff/firmware/rollouts",
-    guard: "staff",
-    path: () => "/api/v1/staff/firmware/rollouts",
-  },
-  {
-    method: "POST",
-    route: "/api/v1/staff/firmware/rollouts",
-    guard: "staff",
-    path: () => "/api/v1/staff/firmware/rollouts",
-    body: () => ({ sha256: "0".repeat(64), target: { kind: "model" }, stages: [{ percent: 100, soakMinutes: 0 }] }),
-  },
-  {
-    method: "GET",
-    route: "/api/v1/staff/firmware/rollouts/[rolloutId]",
-    guard: "staff",
-    path: () => `/api/v1/staff/firmware/rollouts/${GUARD_ROLLOUT}`,
-    missing: true,
-  },
-  ...(["pause", "resume", "abort"] as const).map((a) => ({
-    method: "POST",
-    route: `/api/v1/staff/firmware/rollouts/[rolloutId]/${a}`,
-    guard: "staff" as const,
-    path: () => `/api/v1/staff/firmware/rollouts/${GUARD_ROLLOUT}/${a}`,
-  })),
-  {
-    method: "GET",
-    route: "/api/v1/staff/firmware/adoption",
-    guard: "staff",
-    path: () => "/api/v1/staff/firmware/adoption",
-  },
   { method: "DELETE", route: "/api/v1/me/sessions", guard: "user", path: () => "/api/v1/me/sessions" },
   {
     method: "DELETE",
@@ -746,6 +714,39 @@ const ROUTES: Row[] = [
     route: "/api/v1/staff/webhooks/[subscriptionId]/deliveries/[deliveryId]/replay",
     guard: "staff",
     path: (i) => `/api/v1/staff/webhooks/${i.subscriptionId}/deliveries/dlv_AAAAAAAAAAAAAAAA/replay`,
+  },
+  // Firmware rollouts, after the routes whose refused writes the support test reads back.
+  {
+    method: "GET",
+    route: "/api/v1/staff/firmware/rollouts",
+    guard: "staff",
+    path: () => "/api/v1/staff/firmware/rollouts",
+  },
+  {
+    method: "POST",
+    route: "/api/v1/staff/firmware/rollouts",
+    guard: "staff",
+    path: () => "/api/v1/staff/firmware/rollouts",
+    body: () => ({ sha256: "0".repeat(64), target: { kind: "model" }, stages: [{ percent: 100, soakMinutes: 0 }] }),
+  },
+  {
+    method: "GET",
+    route: "/api/v1/staff/firmware/rollouts/[rolloutId]",
+    guard: "staff",
+    path: () => `/api/v1/staff/firmware/rollouts/${GUARD_ROLLOUT}`,
+    missing: true,
+  },
+  ...(["pause", "resume", "abort"] as const).map((a) => ({
+    method: "POST",
+    route: `/api/v1/staff/firmware/rollouts/[rolloutId]/${a}`,
+    guard: "staff" as const,
+    path: () => `/api/v1/staff/firmware/rollouts/${GUARD_ROLLOUT}/${a}`,
+  })),
+  {
+    method: "GET",
+    route: "/api/v1/staff/firmware/adoption",
+    guard: "staff",
+    path: () => "/api/v1/staff/firmware/adoption",
   },
   // Last: a support session's refusals are audited at most 20 per code (lib/audit/record.ts), and the test reads the earlier ones.
   {
