@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { listMySessions } from "@/lib/accounts/api";
+import { listMySessions } from "@/lib/accounts/owner-api";
 import { requireUserPage } from "@/lib/auth/current";
 import { describeUserAgent } from "@/lib/auth/user-agent";
-import { myNotices } from "@/lib/devices/api";
+import { myNotices } from "@/lib/devices/owner-api";
 import { listMyStudies } from "@/lib/studies/participant-api";
 import { Badge } from "../_components/ui/badge";
 import { Panel } from "../_components/ui/card";

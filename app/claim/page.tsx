@@ -3,7 +3,7 @@ import { getTranslations } from "next-intl/server";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getCurrentUser, SECURITY_PAGE } from "@/lib/auth/current";
-import { replaceableDevice } from "@/lib/devices/api";
+import { replaceableDevice } from "@/lib/devices/owner-api";
 import { isId } from "@/lib/ids";
 import { listMyStudies } from "@/lib/studies/participant-api";
 import { localized } from "../_components/localized";

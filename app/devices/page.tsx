@@ -2,7 +2,7 @@ import { Plus } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireUserPage } from "@/lib/auth/current";
-import { myDevices } from "@/lib/devices/api";
+import { myDevices } from "@/lib/devices/owner-api";
 import type { DeviceSummary } from "@/lib/devices/views";
 import { listMyStudies } from "@/lib/studies/participant-api";
 import { ago, formatValue, propertyLabel } from "../_components/format";

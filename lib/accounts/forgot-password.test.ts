@@ -24,7 +24,7 @@ const server = new SMTPServer({
 });
 
 let database: Database;
-let api: typeof import("./api");
+let api: typeof import("./link-api");
 let schema: typeof import("../db/schema");
 
 beforeAll(async () => {
@@ -32,7 +32,7 @@ beforeAll(async () => {
   process.env.CLAIMLINK_SMTP_URL = `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`;
   const client = await import("../db/client");
   database = await client.appDatabase();
-  api = await import("./api");
+  api = await import("./link-api");
   schema = await import("../db/schema");
 });
 afterAll(async () => {

@@ -9,7 +9,7 @@ import {
   renameMyDevice,
   reportLostRequest,
   shareDeviceRequest,
-} from "../devices/api";
+} from "../devices/owner-api";
 import { exportMyDeviceCsv } from "../devices/export-api";
 import {
   deviceNameSchema,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { acceptInvitationRequest, lookupInvitationRequest } from "../accounts/api";
+import { acceptInvitationRequest, lookupInvitationRequest } from "../accounts/link-api";
 import { acceptInvitationSchema, invitationTokenSchema } from "../accounts/schemas";
 import { json, readJson } from "../http/request";
 import { jsonObject } from "./answers";

@@ -10,9 +10,9 @@ import {
   newMyRecoveryCodes,
   signOutEverywhere,
   startMyTwoFactor,
-} from "../accounts/api";
+} from "../accounts/owner-api";
 import { changePasswordSchema, codeSchema, profileChangeSchema } from "../accounts/schemas";
-import { setMyNotices } from "../devices/api";
+import { setMyNotices } from "../devices/owner-api";
 import { noticePreferencesSchema } from "../devices/notices";
 import { json, readJson, SMALL_BODY_BYTES } from "../http/request";
 import { localeChoiceSchema, setMyLocale } from "../i18n/set-locale";

@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { acceptPasswordResetRequest, lookupPasswordResetRequest, requestPasswordResetByMail } from "../accounts/api";
+import {
+  acceptPasswordResetRequest,
+  lookupPasswordResetRequest,
+  requestPasswordResetByMail,
+} from "../accounts/link-api";
 import { acceptResetSchema, resetRequestSchema, resetTokenSchema } from "../accounts/schemas";
 import { json, readJson, SMALL_BODY_BYTES } from "../http/request";
 import { jsonObject } from "./answers";
@@ -32,7 +36,7 @@ export const passwordResets: Area = {
       },
       errors: ["invalid_request", "unsupported_media_type", "payload_too_large"],
       refusals: "password_reset.request_refused",
-      // The work behind the answer runs detached, after it (lib/accounts/api.ts).
+      // The work behind the answer runs detached, after it (lib/accounts/link-api.ts).
       handle: async ({ req, ip }) =>
         json(await requestPasswordResetByMail(await readJson(req, SMALL_BODY_BYTES), ip), 202),
     },

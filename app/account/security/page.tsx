@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { myTwoFactorStatus } from "@/lib/accounts/api";
+import { myTwoFactorStatus } from "@/lib/accounts/owner-api";
 import { requireUserPage } from "@/lib/auth/current";
 import { Main } from "../../_components/ui/main";
 import { Notice } from "../../_components/ui/notice";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { requireUserPage } from "@/lib/auth/current";
-import { myDevice } from "@/lib/devices/api";
+import { myDevice } from "@/lib/devices/owner-api";
 import { AppError } from "@/lib/errors";
 import { legacyInfoForDevice } from "@/lib/legacy/api";
 import { MeasurementChart } from "../../_components/chart/measurement-chart";

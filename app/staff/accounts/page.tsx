@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { pendingInvitations, searchAccounts } from "@/lib/accounts/api";
+import { pendingInvitations, searchAccounts } from "@/lib/accounts/staff-api";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { studiesOpenForInvitations } from "@/lib/studies/api";

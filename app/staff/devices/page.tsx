@@ -3,7 +3,7 @@ import Link from "next/link";
 import { requireStaffPage } from "@/lib/auth/current";
 import { listStudiesRequest } from "@/lib/studies/api";
 import { canChangeStaffData } from "@/lib/auth/roles";
-import { fleet, fleetSummaryRequest } from "@/lib/devices/api";
+import { fleet, fleetSummaryRequest } from "@/lib/devices/staff-api";
 import { FLEET_SORTS, FLEET_STATUSES } from "@/lib/devices/schemas";
 import { AppError } from "@/lib/errors/app-error";
 import { Download } from "lucide-react";

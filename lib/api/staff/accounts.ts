@@ -5,7 +5,7 @@ import {
   resetAccountTwoFactor,
   searchAccounts,
   signOutAccountEverywhere,
-} from "../../accounts/api";
+} from "../../accounts/staff-api";
 import { accountChangeSchema, accountSearchSchema } from "../../accounts/schemas";
 import { deleteAccountOnRequest } from "../../studies/api";
 import { staffReasonSchema } from "../../studies/schemas";

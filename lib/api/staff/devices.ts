@@ -11,7 +11,7 @@ import {
   staffDevice,
   staffDeviceSeries,
   transferDeviceRequest,
-} from "../../devices/api";
+} from "../../devices/staff-api";
 import {
   commandInputSchema,
   fleetFilterSchema,

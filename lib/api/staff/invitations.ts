@@ -5,7 +5,7 @@ import {
   inviteAccount,
   pendingInvitations,
   renewInvitationLink,
-} from "../../accounts/api";
+} from "../../accounts/staff-api";
 import { bulkInvitationSchema, MAX_BULK_CSV_BYTES } from "../../accounts/bulk-invitations";
 import { invitationInputSchema } from "../../accounts/schemas";
 import { json, readJson } from "../../http/request";

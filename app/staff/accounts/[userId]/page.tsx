@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
-import { accountForStaff } from "@/lib/accounts/api";
+import { accountForStaff } from "@/lib/accounts/staff-api";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";

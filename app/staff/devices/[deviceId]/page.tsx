@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
-import { staffDevice } from "@/lib/devices/api";
+import { staffDevice } from "@/lib/devices/staff-api";
 import { AppError } from "@/lib/errors";
 import { MeasurementChart } from "../../../_components/chart/measurement-chart";
 import { ActivityList, LatestValues } from "../../../_components/device-panels";

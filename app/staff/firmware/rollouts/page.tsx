@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Rocket } from "lucide-react";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
-import { bulkPreview } from "@/lib/devices/api";
+import { bulkPreview } from "@/lib/devices/staff-api";
 import { AppError } from "@/lib/errors/app-error";
 import { adoptionRequest, listRolloutsRequest, rolloutImagesRequest } from "@/lib/firmware/rollouts/api";
 import { listStudiesRequest } from "@/lib/studies/api";
