@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { json, readJson, SMALL_BODY_BYTES } from "../http/request";
+import { json, queryParam, readJson, SMALL_BODY_BYTES } from "../http/request";
 import { idSchema } from "../ids";
 import { createClaimRequest, previewClaimRequest, waitForClaimRequest } from "../provisioning/api";
 import { claimPreviewSchema, claimRequestSchema, waitSchema } from "../provisioning/schemas";
@@ -106,7 +106,8 @@ export const claims: Area = {
         },
       },
       errors: ["invalid_request", "claim_not_found"],
-      handle: async ({ req, user, params }) => json(await waitForClaimRequest(req, user, params.claimId)),
+      handle: async ({ req, user, params }) =>
+        json(await waitForClaimRequest(user, params.claimId, queryParam(req, "wait"), req.signal)),
     },
   ],
 };

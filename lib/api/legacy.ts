@@ -39,8 +39,12 @@ export const legacy: Area = {
         "rate_limited",
       ],
       refusals: "legacy.refused",
-      handle: async ({ req, ip, auditContext }) =>
-        json(await pushLegacyData(req, await readJson(req, MAX_LEGACY_BODY_BYTES), ip, auditContext)),
+      handle: async ({ req, ip, auditContext }) => {
+        const body = await readJson(req, MAX_LEGACY_BODY_BYTES);
+        const sensorHeader = req.headers.get("x-sensor");
+        const authorization = req.headers.get("authorization");
+        return json(await pushLegacyData({ sensorHeader, authorization, body, ip }, auditContext));
+      },
     },
   ],
 };

@@ -56,6 +56,11 @@ export function queryOf(req: Request): Record<string, string> {
   return Object.fromEntries(new URL(req.url).searchParams);
 }
 
+/** One query parameter as sent (the first value of a repeated name), or null when it is absent. */
+export function queryParam(req: Request, name: string): string | null {
+  return new URL(req.url).searchParams.get(name);
+}
+
 export function json(data: unknown, status = 200, headers: HeadersInit = {}): Response {
   return Response.json(data, { status, headers });
 }

@@ -44,21 +44,23 @@ export function legacyConfig(): LegacyConfig {
   };
 }
 
+/** What the route read from a legacy node's request: its two headers, the parsed body, the address. */
+export interface LegacyPush {
+  sensorHeader: string | null;
+  authorization: string | null;
+  body: unknown;
+  ip: string | null;
+}
+
 /** POST /api/v1/legacy/push-sensor-data: one unsigned request of a legacy node. */
-export async function pushLegacyData(req: Request, body: unknown, ip: string | null, audit: Record<string, unknown>) {
-  const sensorHeader = req.headers.get("x-sensor");
+export async function pushLegacyData(push: LegacyPush, audit: Record<string, unknown>) {
+  const { sensorHeader, authorization } = push;
   if (sensorHeader) audit.hardwareId = sensorHeader.slice(0, 64);
-  const authorization = req.headers.get("authorization");
   // The user name only (the node's id), never the password.
   const user = safeBasicUser(authorization);
   if (user) audit.user = user;
   const { db } = await appDatabase();
-  const { hardwareId: _, ...result } = await ingestLegacy(db, legacyConfig(), {
-    sensorHeader,
-    authorization,
-    body,
-    ip,
-  });
+  const { hardwareId: _, ...result } = await ingestLegacy(db, legacyConfig(), push);
   return result;
 }
 

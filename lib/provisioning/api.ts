@@ -6,6 +6,7 @@ import { noticeClaimAttempt } from "../devices/notices";
 import { AppError } from "../errors/app-error";
 import { parseJsonText, parseOrThrow } from "../errors/validate";
 import type { DeviceReply, SignedDeviceRequest, UnsignedDeviceRequest } from "../http/device-route";
+import { queryParam } from "../http/request";
 import { idOrNotFound } from "../ids";
 import { answerChallenge } from "./answer-challenge";
 import { provisioningConfig } from "./config";
@@ -26,8 +27,9 @@ import { waitForClaim } from "./wait-for-claim";
 // The edge of the protocol's use cases: each function parses what its route received and
 // calls one use case with typed input (docs/protocol.md sections 1 and 2).
 
-function waitOf(req: Request): number {
-  const r = waitSchema.safeParse(new URL(req.url).searchParams.get("wait") ?? undefined);
+/** The `wait` query parameter as the route found it (null when absent). */
+function waitOf(wait: string | null): number {
+  const r = waitSchema.safeParse(wait ?? undefined);
   if (!r.success) throw new AppError("invalid_request", "wait must be a whole number of seconds from 0 to 30.");
   return r.data;
 }
@@ -53,7 +55,10 @@ export async function startSignedSession(r: SignedDeviceRequest): Promise<Device
 /** GET /api/v1/provisioning/sessions/{sid}?wait=N: the device's long poll. */
 export async function pollSessionRequest(r: UnsignedDeviceRequest): Promise<DeviceReply> {
   const sid = sidOrNotFound(r.params.sid);
-  return { status: 200, body: await pollSession(r.database, r.cfg, sid, r.sessionToken, waitOf(r.req), r.req.signal) };
+  return {
+    status: 200,
+    body: await pollSession(r.database, r.cfg, sid, r.sessionToken, waitOf(queryParam(r.req, "wait")), r.req.signal),
+  };
 }
 
 /** POST /api/v1/provisioning/sessions/{sid}/claims/{claimId}: the device's answer to a challenge. */
@@ -96,11 +101,19 @@ export async function previewClaimRequest(_user: SessionUser, body: unknown) {
   return previewClaim(db, provisioningConfig(), sid);
 }
 
-/** GET /api/v1/claims/{claimId}?wait=N: the claimant follows the claim. */
-export async function waitForClaimRequest(req: Request, user: SessionUser, claimId: string | undefined) {
+/**
+ * GET /api/v1/claims/{claimId}?wait=N: the claimant follows the claim. `wait` is the query
+ * parameter as sent (null when absent); `signal` ends the wait when the claimant goes away.
+ */
+export async function waitForClaimRequest(
+  user: SessionUser,
+  claimId: string | undefined,
+  wait: string | null,
+  signal: AbortSignal,
+) {
   const id = idOrNotFound("clm", claimId);
   const database = await appDatabase();
-  return waitForClaim(database, provisioningConfig(), user.id, id, waitOf(req), req.signal);
+  return waitForClaim(database, provisioningConfig(), user.id, id, waitOf(wait), signal);
 }
 
 /** The server's signing keys with their fingerprints, for the staff page firmware authors copy them from. */
