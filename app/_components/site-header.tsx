@@ -1,5 +1,5 @@
 import { canReadStaffData } from "@/lib/auth/roles";
-import type { SessionUser } from "@/lib/auth/config";
+import type { SessionUser } from "@/lib/auth/session-user";
 import { getTranslations } from "next-intl/server";
 import { signOutAction } from "../(auth)/actions";
 import { Brand } from "./brand";

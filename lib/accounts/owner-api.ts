@@ -1,6 +1,6 @@
 import { canReadStaffData } from "../auth/roles";
 import QRCode from "qrcode";
-import type { SessionUser } from "../auth/config";
+import type { SessionUser } from "../auth/session-user";
 import {
   confirmTwoFactorEnrolment,
   disableTwoFactor,

@@ -6,8 +6,8 @@ import { clientIp } from "../http/client-ip";
 import { createSession, endSessionByToken, resolveSession } from "./sessions";
 import { authenticate, completeSignIn, recordSignIn } from "./sign-in";
 import { servedOverHttps } from "../http/transport";
-import type { Role } from "./roles";
 import { toSessionUser } from "./request-user";
+import type { SessionUser } from "./session-user";
 import { logInternalError } from "../errors/problem";
 
 // next-auth (Credentials) with server-side sessions: the cookie is not a JWT but an opaque
@@ -26,19 +26,6 @@ class SignInRefused extends CredentialsSignin {
 }
 
 type Pending = { id: string; email: string; name: string; ip: string | null; userAgent: string | null };
-
-export type SessionUser = {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  sessionId: string;
-  twoFactor: boolean;
-  /** A staff account without two-factor while it is required: only /account/security is open to it. */
-  mustEnrol: boolean;
-  /** The language the account chose (null: the browser's). */
-  locale: "nl" | "en" | null;
-};
 
 function buildConfig(): NextAuthConfig {
   const e = env();

@@ -1,7 +1,8 @@
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { clientIp } from "../http/client-ip";
-import { auth, type SessionUser } from "./config";
+import { auth } from "./config";
+import type { SessionUser } from "./session-user";
 import { recordRefusedAccess, SECURITY_PAGE } from "./request-user";
 import { canChangeStaffData, canReadStaffData } from "./roles";
 

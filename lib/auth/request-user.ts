@@ -3,7 +3,7 @@ import { getDb, type Db } from "../db/client";
 import { AppError } from "../errors/app-error";
 import { env } from "../env";
 import { servedOverHttps } from "../http/transport";
-import type { SessionUser } from "./config";
+import type { SessionUser } from "./session-user";
 import { canChangeStaffData, canReadStaffData } from "./roles";
 import { resolveSession } from "./sessions";
 

@@ -1,5 +1,5 @@
 import { recordRefusedAccess, requireUserApi, userOfRequest } from "../auth/request-user";
-import type { SessionUser } from "../auth/config";
+import type { SessionUser } from "../auth/session-user";
 import type { Actor } from "../audit/record";
 import { getDb } from "../db/client";
 import { env } from "../env";

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import type { SessionUser } from "../auth/config";
+import type { SessionUser } from "../auth/session-user";
 import { appDatabase } from "../db/client";
 import { users } from "../db/schema";
 import { parseOrThrow } from "../errors/validate";

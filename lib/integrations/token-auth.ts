@@ -1,6 +1,6 @@
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { recordAudit, type Actor } from "../audit/record";
-import type { SessionUser } from "../auth/config";
+import type { SessionUser } from "../auth/session-user";
 import { sha256Hex } from "../crypto/tokens";
 import type { Db } from "../db/client";
 import { apiTokens, users } from "../db/schema";

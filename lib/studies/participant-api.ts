@@ -3,7 +3,7 @@ import { deleteAccount } from "../accounts/delete-account";
 import { deleteMyAccountSchema } from "../accounts/schemas";
 import { countSignInAttempt, settleSignInSuccess } from "../auth/limits";
 import { verifyPassword } from "../auth/password";
-import type { SessionUser } from "../auth/config";
+import type { SessionUser } from "../auth/session-user";
 import { getUser } from "../accounts/users";
 import { getDb } from "../db/client";
 import { AppError } from "../errors/app-error";

@@ -1,4 +1,4 @@
-import type { SessionUser } from "../auth/config";
+import type { SessionUser } from "../auth/session-user";
 import type { Actor } from "../audit/record";
 import { appDatabase } from "../db/client";
 import { env } from "../env";
