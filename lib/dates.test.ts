@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditQuerySchema } from "./audit/schemas";
 import { listAuditEvents } from "./audit/read";
 import type { Database } from "./db/client";
-import { openTestDatabase } from "./db/test-database";
 import { fleetPage, selectFleetIds } from "./devices/fleet-query";
 import { fleetSummary } from "./devices/fleet-summary";
 import { fleetPageSchema, summaryQuerySchema } from "./devices/schemas";
@@ -10,12 +9,12 @@ import { exportQuerySchema } from "./devices/schemas";
 import { parseOrThrow } from "./errors/validate";
 import { legacySettingsSchema } from "./legacy/schemas";
 import { utcDaySchema } from "./dates";
+import { withTestDatabase } from "./test-helpers";
 
 let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 // Every date the API takes goes through lib/dates.ts: outside 2000-01-01 .. 9999-12-31 it is a
 // 400 naming the field, never a query PostgreSQL refuses (a 500).

@@ -1,19 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CLI_ACTOR, type Actor } from "../audit/record";
 import { listAuditEvents } from "../audit/read";
 import type { Database } from "../db/client";
-import { openTestDatabase, uniqueEmail } from "../db/test-database";
+import { uniqueEmail } from "../db/test-database";
 import { checkInvitationCsv, createBulkInvitations } from "./bulk-invitations";
 import { acceptInvitation, listPendingInvitations } from "./invitations";
 import { newUser } from "./schemas";
 import { createUser } from "./users";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
 let staff: Actor;
 const opts = { days: 7, publicUrl: "https://claimlink.example.org" };
 
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase(async (d) => {
+  database = d;
   const s = await createUser(
     database.db,
     CLI_ACTOR,
@@ -21,7 +22,6 @@ beforeAll(async () => {
   );
   staff = { id: s.id, label: s.email, ip: null };
 });
-afterAll(() => database.close());
 
 describe("bulk invitations from CSV", () => {
   it("checks every line on its own and says why a line is rejected", () => {

@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CLI_ACTOR } from "../audit/record";
 import type { Database } from "../db/client";
-import { openTestDatabase, uniqueEmail } from "../db/test-database";
+import { uniqueEmail } from "../db/test-database";
 import { firstRunStatus } from "./first-run";
 import { newUser } from "./schemas";
 import { createUser, setUserDisabled } from "./users";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 const password = "correct horse battery";
 

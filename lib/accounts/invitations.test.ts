@@ -1,11 +1,11 @@
 import { acceptInput, invitationInput, newUser } from "@/lib/accounts/schemas";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { CLI_ACTOR, type Actor } from "../audit/record";
 import { listAuditEvents } from "../audit/read";
 import { authenticate } from "../auth/sign-in";
 import type { Database } from "../db/client";
-import { openTestDatabase, uniqueEmail } from "../db/test-database";
+import { uniqueEmail } from "../db/test-database";
 import {
   acceptInvitation,
   createInvitation,
@@ -15,6 +15,7 @@ import {
   revokeInvitation,
 } from "./invitations";
 import { createUser, findUserByEmail } from "./users";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
 let staff: Actor;
@@ -22,8 +23,8 @@ const opts = { days: 7, publicUrl: "https://claimlink.example.org" };
 const password = "a long chosen password";
 const tokenOf = (link: string) => link.split("#")[1];
 
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase(async (d) => {
+  database = d;
   const s = await createUser(
     database.db,
     CLI_ACTOR,
@@ -36,7 +37,6 @@ beforeAll(async () => {
   );
   staff = { id: s.id, label: s.email, ip: null };
 });
-afterAll(() => database.close());
 
 describe("invitations", () => {
   it("puts the token in the link's fragment, stores only its hash, and is valid 7 days", async () => {

@@ -1,23 +1,23 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SMTPServer } from "smtp-server";
 import { recordRefusal } from "../audit/record";
 import * as password from "../auth/password";
 import { rowsOf, type Database } from "../db/client";
-import { openTestDatabase, uniqueEmail } from "../db/test-database";
+import { uniqueEmail } from "../db/test-database";
 import { AppError } from "../errors/app-error";
 import { acceptInvitation } from "./invitations";
 import { acceptPasswordReset, createPasswordReset } from "./passwords";
 import { newUser } from "./schemas";
 import { createUser, findUserByEmail } from "./users";
 import { verifyPassword } from "../auth/password";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 const freshIp = () => `192.0.2.${randomBytes(1)[0]}-${randomBytes(4).toString("hex")}`;
 

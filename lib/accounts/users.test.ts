@@ -1,20 +1,20 @@
 import { newUser } from "@/lib/accounts/schemas";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { CLI_ACTOR, type Actor } from "../audit/record";
 import { listAuditEvents } from "../audit/read";
 import { createSession, resolveSession } from "../auth/sessions";
 import type { Database } from "../db/client";
 import { users } from "../db/schema";
-import { openTestDatabase, uniqueEmail } from "../db/test-database";
+import { uniqueEmail } from "../db/test-database";
 import { AppError } from "../errors/app-error";
 import { createUser, findUserByEmail, listUsers, setUserDisabled, setUserRole } from "./users";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 const password = "correct horse battery";
 

@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { auditEvents } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { newId } from "../ids";
 import { listAuditEvents } from "./read";
 import { CLI_ACTOR, recordAudit, recordRefusal, type Actor } from "./record";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 const user = (): Actor & { id: string } => ({ id: newId("usr"), label: "someone@example.org", ip: "192.0.2.1" });
 

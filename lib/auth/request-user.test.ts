@@ -1,20 +1,20 @@
 import { newUser as newUserInput } from "@/lib/accounts/schemas";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createUser } from "../accounts/users";
 import { CLI_ACTOR } from "../audit/record";
 import type { Database } from "../db/client";
-import { openTestDatabase, uniqueEmail } from "../db/test-database";
+import { uniqueEmail } from "../db/test-database";
 import { cookieValue, sessionCookieName, userOfCookie } from "./request-user";
 import { createSession, revokeSession } from "./sessions";
+import { withTestDatabase } from "../test-helpers";
 
 // API routes read the session from the request's own Cookie header (under Next.js and when the
 // app's server answers them itself): the same cookie next-auth sets, the same server-side lookup.
 
 let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 const HTTP = { publicUrl: "http://localhost:3000", staffTwoFactorRequired: true };
 const HTTPS = { publicUrl: "https://claims.example.org", staffTwoFactorRequired: true };

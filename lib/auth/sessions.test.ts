@@ -1,10 +1,10 @@
 import { newUser as newUserInput } from "@/lib/accounts/schemas";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { createUser } from "../accounts/users";
 import { CLI_ACTOR } from "../audit/record";
 import type { Database } from "../db/client";
-import { openTestDatabase, uniqueEmail } from "../db/test-database";
+import { uniqueEmail } from "../db/test-database";
 import {
   createSession,
   endSessionByToken,
@@ -13,12 +13,12 @@ import {
   revokeAllSessions,
   revokeSession,
 } from "./sessions";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 async function newUser() {
   return createUser(

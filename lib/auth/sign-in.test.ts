@@ -1,22 +1,22 @@
 import { newUser } from "@/lib/accounts/schemas";
 import { sql } from "drizzle-orm";
 import { generate } from "otplib";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createUser, setUserDisabled } from "../accounts/users";
 import { CLI_ACTOR } from "../audit/record";
 import { listAuditEvents } from "../audit/read";
 import { rowsOf, type Database } from "../db/client";
-import { openTestDatabase, uniqueEmail } from "../db/test-database";
+import { uniqueEmail } from "../db/test-database";
 import * as password from "./password";
 import { countLinkAttempt } from "./limits";
 import { authenticate, beginSignIn, completeSignIn } from "./sign-in";
 import { confirmTwoFactorEnrolment, resetTwoFactor, startTwoFactorEnrolment } from "./two-factor";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 const pw = "correct horse battery";
 const freshIp = () =>

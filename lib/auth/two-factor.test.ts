@@ -1,11 +1,11 @@
 import { newUser } from "@/lib/accounts/schemas";
 import { generate } from "otplib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createUser } from "../accounts/users";
 import { CLI_ACTOR } from "../audit/record";
 import { listAuditEvents } from "../audit/read";
 import type { Database } from "../db/client";
-import { openTestDatabase, uniqueEmail } from "../db/test-database";
+import { uniqueEmail } from "../db/test-database";
 import { createSession, resolveSession } from "./sessions";
 import {
   confirmTwoFactorEnrolment,
@@ -13,12 +13,12 @@ import {
   regenerateRecoveryCodes,
   startTwoFactorEnrolment,
 } from "./two-factor";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 let n = 0;
 const freshIp = () => `192.0.2.${n++ % 250}-${Date.now() % 1e6}`;

@@ -1,19 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { keyringOf, seal, sealedKeyId } from "../crypto/seal";
 import type { Database } from "../db/client";
 import { deviceCredentials } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { loadCredential } from "../devices/credentials";
 import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test-fixtures";
 import { resealSecrets } from "./reseal";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 describe("keys reseal", () => {
   it("re-seals every credential under the new key, so the old key can be dropped", async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import {
@@ -10,22 +10,21 @@ import {
   webhookSubscriptions,
   type Device,
 } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { newId } from "../ids";
 import { acknowledgeFirmwareAlarm, openFirmwareAlarms } from "../firmware/alarms";
 import { firmwareHistory } from "../firmware/history";
 import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test-fixtures";
 import { acknowledgeCommand, commandStatus, deviceProfile, failureCodeOf } from "./commands";
 import { commandAckSchema } from "./schemas";
+import { refusal, withTestDatabase } from "../test-helpers";
 
 // (1.2) Acknowledgements of section 7: in_progress, firmware, failure codes, the bad_signature alarm.
 
 let database: Database;
 const cfg = testConfig();
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 async function freshDevice(): Promise<Device> {
   const owner = await insertAccount(database.db, "ack");
@@ -57,11 +56,6 @@ async function updateCommand(d: Device, version = "1.5.0") {
   return id;
 }
 
-const refusal = (p: Promise<unknown>) =>
-  p.then(
-    () => null,
-    (e: { code?: string }) => e.code,
-  );
 const row = async (id: string) => (await database.db.select().from(deviceCommands).where(eq(deviceCommands.id, id)))[0];
 const reload = async (d: Device) => (await database.db.select().from(devices).where(eq(devices.id, d.id)))[0];
 

@@ -1,19 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { auditEvents, deviceCommands, devices, type Device } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { newId } from "../ids";
 import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test-fixtures";
 import { acknowledgeCommand, commandStatus, deviceProfile, latestCommands, queueCommand } from "./commands";
+import { refusal, withTestDatabase } from "../test-helpers";
 
 let database: Database;
 const cfg = testConfig();
 const DAY = 86_400;
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 async function freshDevice(): Promise<Device> {
   const owner = await insertAccount(database.db, "cmd");
@@ -26,12 +25,6 @@ async function reload(d: Device): Promise<Device> {
   const [fresh] = await database.db.select().from(devices).where(eq(devices.id, d.id));
   return fresh;
 }
-
-const refusal = (p: Promise<unknown>) =>
-  p.then(
-    () => null,
-    (e: { code?: string }) => e.code,
-  );
 
 describe("device commands", () => {
   it("a queued command appears in the device's profile, oldest first, and is audited", async () => {

@@ -1,8 +1,7 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { auditEvents, measurements } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { AppError } from "../errors/app-error";
 import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test-fixtures";
 import { csvResponse } from "../http/csv";
@@ -11,13 +10,13 @@ import { releaseDevice } from "./lifecycle";
 import { exportQuerySchema } from "./schemas";
 import { shareDevice } from "./shares";
 import { devices } from "../db/schema";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
 const cfg = testConfig();
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 /** The download as the route sends it (lib/http/csv.ts), as text with its byte-order mark. */
 async function download(exp: CsvExport): Promise<ReadableStream<Uint8Array>> {

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { auditEvents, deviceCommands, deviceCredentials, devices, measurements } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { AppError } from "../errors/app-error";
 import { newId } from "../ids";
 import { claimTestDevice, insertAccount, testConfig, type TestAccount } from "../provisioning/test-fixtures";
@@ -12,13 +11,13 @@ import { fleetPage, selectFleetIds } from "./fleet-query";
 import { fleetSummary } from "./fleet-summary";
 import type { FleetPageQuery, FleetSort } from "./schemas";
 import { releaseDevice, reportDeviceLost, revokeDevice } from "./lifecycle";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
 const cfg = testConfig();
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 /** Every id across all pages of a query, in page order. */
 async function allPages(q: FleetPageQuery): Promise<{ ids: string[]; pages: number }> {

@@ -1,18 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { devices } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test-fixtures";
 import { listFleet } from "./fleet";
 import { releaseDevice, revokeDevice } from "./lifecycle";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
 const cfg = testConfig();
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 describe("listFleet (staff)", () => {
   it("finds devices by name, id, model or owner's email, case-insensitively, with owner and status", async () => {

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { auditEvents, deviceCredentials, devices } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { newId } from "../ids";
 import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test-fixtures";
 import { loadCredential } from "./credentials";
@@ -10,19 +9,13 @@ import { findDevice, getOwnedDevice, releaseDevice, revokeDevice } from "./lifec
 import { verifyDeviceRequest } from "./signed-request";
 import { authorizationHeader } from "../../device/protocol";
 import { parseSignedAuthorization } from "./signed-request";
+import { refusal, withTestDatabase } from "../test-helpers";
 
 let database: Database;
 const cfg = testConfig();
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
-
-const refusal = (p: Promise<unknown>) =>
-  p.then(
-    () => null,
-    (e: { code?: string }) => e.code,
-  );
 
 /** A signed GET /api/v1/devices/me from the device, verified as the route would. */
 async function signedRequest(credentialId: string, secret: Buffer) {

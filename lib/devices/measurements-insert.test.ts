@@ -1,20 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { measurements } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test-fixtures";
 import { MAX_MEASUREMENTS, storeMeasurements } from "./measurements";
+import { withTestDatabase } from "../test-helpers";
 
 // The batch insert sends whole columns as array literals: everything a device may send must come
 // back exactly as sent, whatever characters a unit holds and whatever double a value is.
 
 let database: Database;
 const cfg = testConfig();
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 async function newDevice() {
   const owner = await insertAccount(database.db, "bulk");

@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { measurements } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test-fixtures";
 import { checkItem, latestMeasurements, storeMeasurements } from "./measurements";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
 const cfg = testConfig();
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 const NOW = Date.parse("2026-01-15T12:00:00Z");
 const ok = { property: "temperature", unit: "Cel", time: "2026-01-15T11:59:00Z", value: 20.5 };

@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { auditEvents, devices } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test-fixtures";
 import { baseDeviceName, renameDevice, uniqueDeviceName } from "./naming";
+import { refusal, withTestDatabase } from "../test-helpers";
 
 let database: Database;
 const cfg = testConfig();
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
-const refusal = (p: Promise<unknown>) =>
-  p.then(
-    () => null,
-    (e: { code?: string }) => e.code,
-  );
 const nameOf = async (id: string) => (await database.db.select().from(devices).where(eq(devices.id, id)))[0].name;
 
 describe("device names", () => {

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { deviceProofFor, pop, stepOf } from "../../device/protocol";
 import type { Database } from "../db/client";
 import { auditEvents, deviceCommands, deviceCredentials, devices } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { newId } from "../ids";
 import { answerChallenge } from "../provisioning/answer-challenge";
 import { createClaim, previewClaim } from "../provisioning/create-claim";
@@ -20,20 +19,14 @@ import { OWNER_COMMANDS_PER_HOUR, sendOwnerCommand } from "./owner-commands";
 import { endShare, listShares, shareDevice, sharedWithMe } from "./shares";
 import { staffDeviceDetail } from "./staff-view";
 import { getDeviceDetail, listMyDevices, measurementSeries } from "./views";
+import { refusal, withTestDatabase } from "../test-helpers";
 
 let database: Database;
 const cfg = testConfig();
 const limits = { minSeconds: 60, maxSeconds: 3600 };
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
-
-const refusal = (p: Promise<unknown>) =>
-  p.then(
-    () => null,
-    (e: { code?: string }) => e.code ?? String(e),
-  );
 
 const audits = (deviceId: string, action: string) =>
   database.db

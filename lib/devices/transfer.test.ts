@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { listAuditEvents } from "../audit/read";
 import type { Database } from "../db/client";
 import { devices, users } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { AppError } from "../errors/app-error";
 import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test-fixtures";
 import { queueCommand } from "./commands";
@@ -13,13 +12,13 @@ import { listShares, shareDevice } from "./shares";
 import { canViewDevice } from "./access";
 import { transferDevice, transferInputSchema } from "./transfer";
 import { getDeviceDetail } from "./views";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
 const cfg = testConfig();
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 const code = (p: Promise<unknown>) =>
   p.then(

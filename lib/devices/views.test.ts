@@ -1,19 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { devices } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test-fixtures";
 import { revokeDevice, releaseDevice } from "./lifecycle";
 import { storeMeasurements } from "./measurements";
 import { deviceStatus, getDeviceDetail, listMyDevices, measurementSeries } from "./views";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
 const cfg = testConfig();
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 const NOW = Date.parse("2026-01-15T12:00:00Z");
 const seen = (secondsAgo: number | null, interval = 60) => ({

@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { openTestDatabase } from "../db/test-database";
 import { asAppError, DATABASE_RETRY_AFTER_SECONDS } from "./problem";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 describe("logging an unexpected database error", () => {
   it("logs the error's class, SQLSTATE and the request id, never the query's parameters or values", async () => {

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { auditEvents, firmwareChunks, firmwareImages } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { AppError } from "../errors/app-error";
 import { deleteModel } from "../models/registry";
 import { insertAccount, type TestAccount } from "../provisioning/test-fixtures";
@@ -20,14 +19,14 @@ import {
 } from "./test-fixtures";
 import { uploadFirmwareImage } from "./upload-image";
 import { yankFirmwareImage } from "./yank-image";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
 let staff: TestAccount;
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase(async (d) => {
+  database = d;
   staff = await insertAccount(database.db, "fwstaff", "staff");
 });
-afterAll(() => database.close());
 
 const hex = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 

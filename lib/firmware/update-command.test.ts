@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { auditEvents, deviceCommands, deviceCredentials, devices, firmwareImages } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { acknowledgeCommand, deviceProfile } from "../devices/commands";
 import { claimTestDevice, insertAccount, testConfig, type TestAccount } from "../provisioning/test-fixtures";
 import { sendFirmwareUpdate } from "./send-update";
 import { ensureTestModel, TEST_FIRMWARE_KID, uniqueTestModel, uploadTestFirmware } from "./test-fixtures";
 import { issueFirmwareUpdate, MAX_UPDATE_EXPIRY_SECONDS } from "./update-command";
 import { firmwareImageUrl } from "./images";
+import { refusal, withTestDatabase } from "../test-helpers";
 
 // The update command of docs/protocol.md section 7: what issueFirmwareUpdate sends and refuses.
 
@@ -16,11 +16,10 @@ let database: Database;
 let staff: TestAccount;
 const cfg = testConfig();
 const DAY = 86_400_000;
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase(async (d) => {
+  database = d;
   staff = await insertAccount(database.db, "staff", "staff");
 });
-afterAll(() => database.close());
 
 async function deviceOf(model: string) {
   await ensureTestModel(database.db, model);
@@ -29,11 +28,6 @@ async function deviceOf(model: string) {
   return (await database.db.select().from(devices).where(eq(devices.id, deviceId)))[0];
 }
 
-const refusal = (p: Promise<unknown>) =>
-  p.then(
-    () => null,
-    (e: { code?: string }) => e.code,
-  );
 const commandsOf = (deviceId: string) =>
   database.db.select().from(deviceCommands).where(eq(deviceCommands.deviceId, deviceId));
 const issue = (deviceId: string, sha256: string, expiresAt = new Date(Date.now() + 7 * DAY)) =>

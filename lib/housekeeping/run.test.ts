@@ -1,19 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { authSessions, claims, measurements, provisioningSessions, rateLimits, requestNonces } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { storeMeasurements } from "../devices/measurements";
 import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test-fixtures";
 import { describeHousekeeping, runHousekeeping } from "./run";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
 const cfg = testConfig();
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 const DAY = 86_400_000;
 const id = (p: string) => `${p}_${randomBytes(8).toString("hex")}`;

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { auditEvents, devices, provisioningSessions, unlistedProperties } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { AppError } from "../errors/app-error";
 import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test-fixtures";
 import { startSession } from "../provisioning/start-session";
@@ -17,13 +16,13 @@ import {
   updateDeviceSettings,
 } from "./registry";
 import { modelInputSchema } from "./schemas";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
 const cfg = testConfig();
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 afterEach(() => updateDeviceSettings(database.db, { modelPolicy: "open" }));
 
 const model = () => `kit-${randomUUID().slice(0, 8)}`;

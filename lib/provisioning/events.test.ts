@@ -1,17 +1,16 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../db/client";
-import { openTestDatabase } from "../db/test-database";
 import { eventsHealthy, notifyTopic, subscribe } from "./events";
+import { withTestDatabase } from "../test-helpers";
 
 // Fault: every backend terminated (as in a PostgreSQL restart) while devices long-poll. The
 // LISTEN connection must come back by itself, or no long poll would ever wake again.
 
 let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 describe.skipIf(!process.env.DATABASE_URL)("wake-ups after PostgreSQL drops every connection", () => {
   it("a notification sent after pg_terminate_backend of every backend still wakes its waiter within a second", async () => {

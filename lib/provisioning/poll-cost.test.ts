@@ -1,15 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { claims, provisioningSessions } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
 import { CHANNEL } from "./events";
 import { createClaim } from "./create-claim";
 import { pollSession } from "./poll-session";
 import { startSession } from "./start-session";
 import { insertAccount, testConfig } from "./test-fixtures";
 import { pop, stepOf } from "../../device/protocol";
+import { withTestDatabase } from "../test-helpers";
 
 // What an idle long poll costs, and that "online" keeps its meaning: a device counts as online
 // while a poll of its is open and ONLINE_WINDOW after that poll ended (docs/protocol.md).
@@ -17,11 +17,10 @@ import { pop, stepOf } from "../../device/protocol";
 let database: Database;
 const cfg = testConfig();
 const heard: string[] = [];
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase(async (d) => {
+  database = d;
   await database.listen(CHANNEL, (topic) => heard.push(topic));
 });
-afterAll(() => database.close());
 
 let ip = 1;
 async function device() {

@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Database } from "../db/client";
-import { openTestDatabase } from "../db/test-database";
 import { countHit, peekLimit, pruneRateLimits } from "./index";
+import { withTestDatabase } from "../test-helpers";
 
 let database: Database;
-beforeAll(async () => {
-  database = await openTestDatabase();
+withTestDatabase((d) => {
+  database = d;
 });
-afterAll(() => database.close());
 
 let n = 0;
 const key = (tag: string) => `test:${tag}:${Date.now()}:${n++}`;
