@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
+import { createHash, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   ImageHash,
@@ -12,6 +12,7 @@ import {
   type DeviceFirmware,
 } from "./firmware-update";
 import { hexSha256 } from "./protocol";
+import { signFirmwareText, testFirmwareKey } from "../scripts/test-keys.mjs";
 
 // docs/protocol.md "Test vectors", firmware updates (1.2).
 const firmwareKey = "BKKQIeQBp4PRfpJ60tORaCiePAcw1uQCinD__Yb97vhChF75bFlf1OLmgYntCMYfFTJPMikyOgEMQEonoWfPQts";
@@ -20,20 +21,9 @@ const imageHash = "c8f5d0341d54d951a71b136e6e2afcb14d11ed8489a7ae126a8fee0df6ecf
 const vectorSig = "bKpWxhUt30XOWkpy7ukEiNVOHOKOqnzIfbi9zpPUe4qy-wvvKpeNUyRi-4FJjneIHsa_2QO-YJIl6mNGQ8MCow";
 const kid = "09e17ad8d663a41e";
 
-// The test firmware key's private half (for tests only), to sign the refusal cases.
-const raw = Buffer.from(firmwareKey, "base64url");
-const privateKey = createPrivateKey({
-  format: "jwk",
-  key: {
-    kty: "EC",
-    crv: "P-256",
-    x: raw.subarray(1, 33).toString("base64url"),
-    y: raw.subarray(33).toString("base64url"),
-    d: Buffer.from("5ccbdb17d6d3095a73ad840c062882021ebcc8bfaf3cccf3a5e7a23138aec80b", "hex").toString("base64url"),
-  },
-});
-const signWith = (key: Parameters<typeof sign>[2], text: string) =>
-  sign("sha256", Buffer.from(text), { key: key as never, dsaEncoding: "ieee-p1363" }).toString("base64url");
+// The test firmware key's private half (scripts/test-keys.mjs, for tests only) signs the refusal cases.
+const privateKey = testFirmwareKey;
+const signWith = (key: KeyObject, text: string) => signFirmwareText(text, key);
 
 const device: DeviceFirmware = {
   model: "coreink-heat",
@@ -42,7 +32,7 @@ const device: DeviceFirmware = {
   partitionBytes: 8192,
 };
 
-function params(over: Record<string, unknown> = {}, signAs: Parameters<typeof sign>[2] = privateKey) {
+function params(over: Record<string, unknown> = {}, signAs: KeyObject = privateKey) {
   const p = { model: "coreink-heat", version: "1.5.0", size: 4096, sha256: imageHash, kid, ...over };
   const sig = signWith(signAs, firmwareSigned(p as never));
   return { ...p, sig, url: `http://127.0.0.1:9/api/v1/firmware/${imageHash}`, ...over };

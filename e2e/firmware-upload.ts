@@ -1,28 +1,17 @@
-import { createHash, createPrivateKey, sign } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { APIRequestContext } from "@playwright/test";
+import { firmwareSigned } from "../device/firmware-update";
+import { signFirmwareText, TEST_FIRMWARE_PUBLIC_KEY } from "../scripts/test-keys.mjs";
 
 // Firmware images for e2e tests: the test firmware key of docs/protocol.md's vectors (tests only;
 // its public half is the e2e server's CLAIMLINK_FIRMWARE_KEYS, scripts/test-keys.mjs).
 
-export const TEST_FIRMWARE_PUBLIC_KEY =
-  "BKKQIeQBp4PRfpJ60tORaCiePAcw1uQCinD__Yb97vhChF75bFlf1OLmgYntCMYfFTJPMikyOgEMQEonoWfPQts";
-const raw = Buffer.from(TEST_FIRMWARE_PUBLIC_KEY, "base64url");
-const testKey = createPrivateKey({
-  format: "jwk",
-  key: {
-    kty: "EC",
-    crv: "P-256",
-    x: raw.subarray(1, 33).toString("base64url"),
-    y: raw.subarray(33).toString("base64url"),
-    d: Buffer.from("5ccbdb17d6d3095a73ad840c062882021ebcc8bfaf3cccf3a5e7a23138aec80b", "hex").toString("base64url"),
-  },
-});
+export { TEST_FIRMWARE_PUBLIC_KEY };
 
 /** firmwareSig (section 7) of an image by the test firmware key. */
 export function signTestImage(model: string, version: string, image: Uint8Array): string {
   const sha256 = createHash("sha256").update(image).digest("hex");
-  const signed = ["claimlink/1 firmware", model, version, image.length, sha256].join("\n");
-  return sign("sha256", Buffer.from(signed), { key: testKey, dsaEncoding: "ieee-p1363" }).toString("base64url");
+  return signFirmwareText(firmwareSigned({ model, version, size: image.length, sha256 }));
 }
 
 /** Uploads an image as staff (POST /api/v1/staff/firmware, multipart), signed by the test key unless `sig` is given; its SHA-256. */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { expect, request as pwRequest, test } from "@playwright/test";
 import { signFirmware } from "../lib/firmware/sign";
+import { TEST_FIRMWARE_KID, TEST_FIRMWARE_PRIVATE_KEY } from "../scripts/test-keys.mjs";
 import { BASE, staffApi } from "./api";
 import { signIn, STAFF } from "./helpers";
 
@@ -9,10 +10,8 @@ import { signIn, STAFF } from "./helpers";
 // yanked after a confirmation; and served to devices by hash, publicly, with Range.
 
 // The test firmware key of the protocol's vectors; the suite's server accepts it (scripts/test-keys.mjs).
-const TEST_KEY = Buffer.from("5ccbdb17d6d3095a73ad840c062882021ebcc8bfaf3cccf3a5e7a23138aec80b", "hex").toString(
-  "base64url",
-);
-const TEST_KID = "09e17ad8d663a41e";
+const TEST_KEY = TEST_FIRMWARE_PRIVATE_KEY;
+const TEST_KID = TEST_FIRMWARE_KID;
 
 test("staff upload a signed image on /staff/firmware, see a wrong signature refused, and yank it", async ({ page }) => {
   const staff = await staffApi();

@@ -11,31 +11,23 @@
 //   node scripts/update-test.mjs build-mbedtls/claimlink-device build-bearssl/claimlink-device
 //   UPDATE_TEST_VALGRIND=1 ...   the vector case under valgrind too
 import { spawn } from "node:child_process";
-import { createHash, createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { signFirmwareText, testFirmwareKey } from "../../scripts/test-keys.mjs";
 
-// docs/protocol.md "Test vectors", firmware updates (1.2): the test firmware key (tests only).
+// docs/protocol.md "Test vectors", firmware updates (1.2): the test firmware key (tests only;
+// its private half signs in scripts/test-keys.mjs).
 const FW_KEY = "BKKQIeQBp4PRfpJ60tORaCiePAcw1uQCinD__Yb97vhChF75bFlf1OLmgYntCMYfFTJPMikyOgEMQEonoWfPQts";
 const FW_KID = "09e17ad8d663a41e";
 const VECTOR_SIG = "bKpWxhUt30XOWkpy7ukEiNVOHOKOqnzIfbi9zpPUe4qy-wvvKpeNUyRi-4FJjneIHsa_2QO-YJIl6mNGQ8MCow";
-const raw = Buffer.from(FW_KEY, "base64url");
-const fwKey = createPrivateKey({
-  format: "jwk",
-  key: {
-    kty: "EC",
-    crv: "P-256",
-    x: raw.subarray(1, 33).toString("base64url"),
-    y: raw.subarray(33).toString("base64url"),
-    d: Buffer.from("5ccbdb17d6d3095a73ad840c062882021ebcc8bfaf3cccf3a5e7a23138aec80b", "hex").toString("base64url"),
-  },
-});
+const fwKey = testFirmwareKey;
 
 const sha = (b) => createHash("sha256").update(b).digest("hex");
 const signed = (p) => ["claimlink/1 firmware", p.model, p.version, p.size, p.sha256].join("\n");
-const signWith = (key, text) => sign("sha256", Buffer.from(text), { key, dsaEncoding: "ieee-p1363" }).toString("base64url");
+const signWith = (key, text) => signFirmwareText(text, key);
 
 const vectorImage = Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 256));
 const bigImage = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7 + (i >> 8)) % 256));

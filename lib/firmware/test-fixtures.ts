@@ -7,18 +7,13 @@ import type { FirmwareImage } from "./image";
 import { parseFirmwareKeys } from "./keys";
 import { signFirmware } from "./sign";
 import { uploadFirmwareImage } from "./upload-image";
+import { TEST_FIRMWARE_KID, TEST_FIRMWARE_PRIVATE_KEY, TEST_FIRMWARE_PUBLIC_KEY } from "../../scripts/test-keys.mjs";
 
 // Fixtures for tests that need firmware images: the test firmware key of docs/protocol.md's
 // vectors (public, for tests only: its public half is CLAIMLINK_FIRMWARE_KEYS in
 // scripts/test-keys.mjs, so the unit tests' and the e2e server's configuration accept it).
 
-export const TEST_FIRMWARE_PRIVATE_KEY = Buffer.from(
-  "5ccbdb17d6d3095a73ad840c062882021ebcc8bfaf3cccf3a5e7a23138aec80b",
-  "hex",
-).toString("base64url");
-export const TEST_FIRMWARE_PUBLIC_KEY =
-  "BKKQIeQBp4PRfpJ60tORaCiePAcw1uQCinD__Yb97vhChF75bFlf1OLmgYntCMYfFTJPMikyOgEMQEonoWfPQts";
-export const TEST_FIRMWARE_KID = "09e17ad8d663a41e";
+export { TEST_FIRMWARE_KID, TEST_FIRMWARE_PRIVATE_KEY, TEST_FIRMWARE_PUBLIC_KEY };
 
 /** A configuration that accepts the test firmware key (or `keys`), 4 MiB at most. */
 export function testFirmwareConfig(overrides: Partial<FirmwareConfig> = {}): FirmwareConfig {
