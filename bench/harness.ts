@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { DeviceClient, type Challenge, type DeviceOptions } from "../device/client";
 import { nginxConf } from "../scripts/nginx-conf.mjs";
 import { withTestKeys } from "../scripts/test-keys.mjs";
 
@@ -13,6 +14,12 @@ export const root = path.resolve(import.meta.dirname, "..");
 const PG = process.env.BENCH_PG ?? "postgres://postgres@127.0.0.1:5432";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** CPU seconds a process has used so far (user + system), from /proc. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
 /** The p-th percentile of sorted values. */
 /**
  * Runs the app's phase and the raw database phase `rounds` times each, alternating which goes
@@ -74,7 +81,8 @@ export type BenchApp = {
   probes(): Probe[];
   /** The PIDs of the app processes. */
   pids: number[];
-  addUser(email: string, name: string, password: string): void;
+  /** An account made with the operator CLI (`role` staff, else a participant). */
+  addUser(email: string, name: string, password: string, role?: "staff"): void;
   signIn(email: string, password: string): Promise<string>;
   stop(): Promise<void>;
 };
@@ -219,10 +227,19 @@ export async function startBenchApp(
     stop,
     probes,
     pids: servers.map((s) => s.pid!),
-    addUser(email, name, password) {
+    addUser(email, name, password, role) {
       const r = spawnSync(
         process.execPath,
-        [path.join(root, "node_modules/tsx/dist/cli.mjs"), "cli/index.ts", "users", "add", email, "--name", name],
+        [
+          path.join(root, "node_modules/tsx/dist/cli.mjs"),
+          "cli/index.ts",
+          "users",
+          "add",
+          email,
+          "--name",
+          name,
+          ...(role ? ["--role", role] : []),
+        ],
         { cwd: root, env: { ...env, CLAIMLINK_PASSWORD: password }, encoding: "utf8" },
       );
       if (r.status !== 0) throw new Error(r.stderr);
@@ -240,4 +257,51 @@ export async function startBenchApp(
       return [...jar, ...r2.headers.getSetCookie().map((c) => c.split(";")[0])].join("; ");
     },
   };
+}
+
+const BENCH_PASSWORD = "bench password 1";
+
+/** A new account on the bench's app (`role` staff, else a participant), signed in: its cookie. */
+export async function benchAccount(app: BenchApp, email: string, name: string, role?: "staff"): Promise<string> {
+  app.addUser(email, name, BENCH_PASSWORD, role);
+  return app.signIn(email, BENCH_PASSWORD);
+}
+
+/** One device claimed as a person would: it starts a session, the claim arrives on its long poll, it answers. */
+export async function claimBenchDevice(base: string, d: DeviceClient, cookie: string): Promise<void> {
+  await d.startSession();
+  const polled = d.poll(25);
+  await sleep(100);
+  await claimShownCode(base, d, cookie, polled);
+}
+
+/** Claims the code `d` shows while `polled` (its long poll) waits, and answers the challenge that poll brings. */
+export async function claimShownCode(
+  base: string,
+  d: DeviceClient,
+  cookie: string,
+  polled: Promise<unknown>,
+): Promise<void> {
+  const r = await fetch(`${base}/api/v1/claims`, {
+    method: "POST",
+    headers: { cookie, origin: base, "content-type": "application/json" },
+    body: JSON.stringify({ sid: d.session!.sid, pop: d.codeAt(0) }),
+  });
+  if (r.status !== 202) throw new Error(`claim refused: ${r.status} ${await r.text()}`);
+  const ch = (await polled) as Challenge;
+  if ((await d.answer(ch)).state !== "claimed") throw new Error("not claimed");
+}
+
+/** `n` new devices, claimed by the account of `cookie`, `atOnce` at a time (each claim waits on its device's long poll). */
+export async function claimBenchDevices(
+  app: BenchApp,
+  cookie: string,
+  n: number,
+  device: DeviceOptions,
+  atOnce: number,
+): Promise<DeviceClient[]> {
+  const devices = Array.from({ length: n }, () => new DeviceClient(app.base, null, device));
+  for (let i = 0; i < n; i += atOnce)
+    await Promise.all(devices.slice(i, i + atOnce).map((d) => claimBenchDevice(app.base, d, cookie)));
+  return devices;
 }

@@ -11,8 +11,7 @@
 // It prints both rates (items per second), the batch latencies, and app as a share of raw.
 import os from "node:os";
 import postgres from "postgres";
-import { DeviceClient, type Challenge } from "../device/client";
-import { alternateRounds, opt, pct, sleep, startBenchApp } from "./harness";
+import { alternateRounds, benchAccount, claimBenchDevices, opt, pct, startBenchApp } from "./harness";
 
 const N = opt("devices", 8);
 const B = opt("batches", 20);
@@ -28,32 +27,14 @@ const reading = (time: number, k: number) => ({
   value: 20 + (k % 50) / 10,
 });
 
-async function claim(base: string, d: DeviceClient, cookie: string) {
-  await d.startSession();
-  const polled = d.poll(25);
-  await sleep(100);
-  const r = await fetch(`${base}/api/v1/claims`, {
-    method: "POST",
-    headers: { cookie, origin: base, "content-type": "application/json" },
-    body: JSON.stringify({ sid: d.session!.sid, pop: d.codeAt(0) }),
-  });
-  if (r.status !== 202) throw new Error(`claim refused: ${r.status} ${await r.text()}`);
-  const ch = (await polled) as Challenge;
-  if ((await d.answer(ch)).state !== "claimed") throw new Error("not claimed");
-}
-
 async function main() {
   const app = await startBenchApp(PORT, {
     CLAIMLINK_DEVICES_PER_ACCOUNT: "100000",
     CLAIMLINK_MEASUREMENT_BATCHES_PER_MINUTE: "100000",
   });
   try {
-    const email = "ingest@bench.example.org";
-    const password = "bench password 1";
-    app.addUser(email, "Ingest", password);
-    const cookie = await app.signIn(email, password);
-    const devices = Array.from({ length: N }, () => new DeviceClient(app.base, null, { model: "bench-ingest" }));
-    for (const d of devices) await claim(app.base, d, cookie);
+    const cookie = await benchAccount(app, "ingest@bench.example.org", "Ingest");
+    const devices = await claimBenchDevices(app, cookie, N, { model: "bench-ingest" }, 1);
 
     // Readings one a second back in time; each phase of each round gets its own span, so every row is new.
     let nextStart = Math.floor(Date.now() / 1000) - 2 * ROUNDS * B * I - 60;

@@ -9,14 +9,11 @@
 // command's URL, checks its SHA-256 and acknowledges `done` with the new version. It prints the
 // time each stage took (from the moment the engine sent it to the moment the next was sent),
 // the bytes served and the app's CPU time over the rollout (from /proc).
-import { createHash, generateKeyPairSync, sign } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import os from "node:os";
-import { spawnSync } from "node:child_process";
-import path from "node:path";
-import { DeviceClient, type Challenge } from "../device/client";
-import { firmwareSigned } from "../device/firmware-update";
-import { opt, root, sleep, startBenchApp, type BenchApp } from "./harness";
+import type { DeviceClient } from "../device/client";
+import { generateFirmwareKey, signFirmware } from "../lib/firmware/sign";
+import { benchAccount, claimBenchDevices, cpuSeconds, opt, sleep, startBenchApp, type BenchApp } from "./harness";
 
 const N = opt("devices", 1000);
 const IMAGE_KIB = opt("image-kib", 128);
@@ -26,53 +23,6 @@ const MODEL = "bench-rollout";
 const FROM = "1.0.0";
 const TO = "1.1.0";
 const STAGES = [1, 10, 50, 100];
-
-/** CPU seconds a process has used so far (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** A firmware key pair: the public key as section 7 publishes it (b64url of the 65-byte point). */
-function firmwareKey() {
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const jwk = publicKey.export({ format: "jwk" });
-  const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, "base64url"), Buffer.from(jwk.y!, "base64url")]);
-  return { privateKey, publicKey: point.toString("base64url") };
-}
-
-async function claim(base: string, d: DeviceClient, cookie: string) {
-  await d.startSession();
-  const polled = d.poll(25);
-  await sleep(100);
-  const r = await fetch(`${base}/api/v1/claims`, {
-    method: "POST",
-    headers: { cookie, origin: base, "content-type": "application/json" },
-    body: JSON.stringify({ sid: d.session!.sid, pop: d.codeAt(0) }),
-  });
-  if (r.status !== 202) throw new Error(`claim refused: ${r.status} ${await r.text()}`);
-  const ch = (await polled) as Challenge;
-  if ((await d.answer(ch)).state !== "claimed") throw new Error("not claimed");
-}
-
-function addStaff(app: BenchApp, email: string, password: string) {
-  const r = spawnSync(
-    process.execPath,
-    [
-      path.join(root, "node_modules/tsx/dist/cli.mjs"),
-      "cli/index.ts",
-      "users",
-      "add",
-      email,
-      "--name",
-      "Bench staff",
-      "--role",
-      "staff",
-    ],
-    { cwd: root, env: { ...app.env, CLAIMLINK_PASSWORD: password }, encoding: "utf8" },
-  );
-  if (r.status !== 0) throw new Error(r.stderr);
-}
 
 async function staffApi(app: BenchApp, cookie: string, method: string, p: string, body?: unknown, headers = {}) {
   const r = await fetch(`${app.base}${p}`, {
@@ -98,7 +48,7 @@ type Rollout = {
 };
 
 async function main() {
-  const key = firmwareKey();
+  const key = generateFirmwareKey();
   const app = await startBenchApp(PORT, {
     CLAIMLINK_SESSION_STARTS_PER_MINUTE: "1000000",
     CLAIMLINK_CLAIMS_PER_HOUR: "1000000",
@@ -108,24 +58,17 @@ async function main() {
     CLAIMLINK_ROLLOUT_TICK_SECONDS: "1",
   });
   try {
-    const password = "bench password 1";
-    app.addUser("owner@bench.example.org", "Owner", password);
-    addStaff(app, "staff@bench.example.org", password);
-    const owner = await app.signIn("owner@bench.example.org", password);
-    const staff = await app.signIn("staff@bench.example.org", password);
+    const owner = await benchAccount(app, "owner@bench.example.org", "Owner");
+    const staff = await benchAccount(app, "staff@bench.example.org", "Bench staff", "staff");
 
     const t0 = performance.now();
-    const devices = Array.from({ length: N }, () => new DeviceClient(app.base, null, { model: MODEL, firmware: FROM }));
-    for (let i = 0; i < N; i += 16) await Promise.all(devices.slice(i, i + 16).map((d) => claim(app.base, d, owner)));
+    const devices = await claimBenchDevices(app, owner, N, { model: MODEL, firmware: FROM }, 16);
     console.log(`claimed ${N} devices in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     const image = Buffer.alloc(IMAGE_KIB * 1024, 0);
     for (let i = 0; i < image.length; i++) image[i] = (i * 31 + 7) & 0xff;
     const sha256 = createHash("sha256").update(image).digest("hex");
-    const sig = sign("sha256", Buffer.from(firmwareSigned({ model: MODEL, version: TO, size: image.length, sha256 })), {
-      key: key.privateKey,
-      dsaEncoding: "ieee-p1363",
-    }).toString("base64url");
+    const sig = signFirmware(key.privateKey, { model: MODEL, version: TO, size: image.length, sha256 });
     await uploadImage(app, staff, image, sig);
 
     // The devices: poll, download, verify, acknowledge.

@@ -8,8 +8,8 @@
 // per hour over the second half of the run (after warm-up) and of the event-loop delay's p99.
 // A memory slope that does not flatten out over a long run is a leak to look for.
 import os from "node:os";
-import { DeviceClient, type Challenge } from "../device/client";
-import { opt, sleep, startBenchApp, type Probe } from "./harness";
+import { DeviceClient } from "../device/client";
+import { claimShownCode, opt, sleep, startBenchApp, type Probe } from "./harness";
 
 const N = opt("devices", 1000);
 const MINUTES = opt("minutes", 15);
@@ -23,15 +23,7 @@ const MiB = 1024 * 1024;
 async function claim(base: string, d: DeviceClient, cookie: string) {
   await d.startSession();
   await d.poll(0);
-  const polled = d.poll(25);
-  const r = await fetch(`${base}/api/v1/claims`, {
-    method: "POST",
-    headers: { cookie, origin: base, "content-type": "application/json" },
-    body: JSON.stringify({ sid: d.session!.sid, pop: d.codeAt(0) }),
-  });
-  if (r.status !== 202) throw new Error(`claim refused: ${r.status} ${await r.text()}`);
-  const ch = (await polled) as Challenge;
-  if ((await d.answer(ch)).state !== "claimed") throw new Error("not claimed");
+  await claimShownCode(base, d, cookie, d.poll(25));
 }
 
 /** Least-squares slope of y over x. */

@@ -12,12 +12,10 @@
 // It prints both rates, app as a share of raw, the latency percentiles and how many devices
 // each would serve at one report a minute.
 import http from "node:http";
-import { readFileSync } from "node:fs";
 import os from "node:os";
 import postgres from "postgres";
-import { DeviceClient, type Challenge } from "../device/client";
 import { authorizationHeader, expectedResponseMac, sameBytes } from "../device/protocol";
-import { alternateRounds, opt, pct, sleep, startBenchApp } from "./harness";
+import { alternateRounds, benchAccount, claimBenchDevices, cpuSeconds, opt, pct, startBenchApp } from "./harness";
 
 const N = opt("devices", 64);
 const SECONDS = opt("seconds", 20);
@@ -32,26 +30,6 @@ const PROPERTIES = [
 ] as const;
 
 type Phase = { reports: number; seconds: number; latencies: number[]; appCpu?: number; benchCpu?: number };
-
-/** CPU seconds a process has used so far (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
-}
-
-async function claim(base: string, d: DeviceClient, cookie: string) {
-  await d.startSession();
-  const polled = d.poll(25);
-  await sleep(100);
-  const r = await fetch(`${base}/api/v1/claims`, {
-    method: "POST",
-    headers: { cookie, origin: base, "content-type": "application/json" },
-    body: JSON.stringify({ sid: d.session!.sid, pop: d.codeAt(0) }),
-  });
-  if (r.status !== 202) throw new Error(`claim refused: ${r.status} ${await r.text()}`);
-  const ch = (await polled) as Challenge;
-  if ((await d.answer(ch)).state !== "claimed") throw new Error("not claimed");
-}
 
 /** One POST over a kept-alive connection: the status and the answer's text and MAC. */
 function post(agent: http.Agent, base: URL, headers: Record<string, string>, body: string) {
@@ -92,13 +70,8 @@ async function main() {
     CLAIMLINK_MEASUREMENT_BATCHES_PER_MINUTE: "10000000",
   });
   try {
-    const email = "steady@bench.example.org";
-    const password = "bench password 1";
-    app.addUser(email, "Steady", password);
-    const cookie = await app.signIn(email, password);
-    const devices = Array.from({ length: N }, () => new DeviceClient(app.base, null, { model: "bench-steady" }));
-    // Eight claims at a time: each waits on its device's long poll.
-    for (let i = 0; i < N; i += 8) await Promise.all(devices.slice(i, i + 8).map((d) => claim(app.base, d, cookie)));
+    const cookie = await benchAccount(app, "steady@bench.example.org", "Steady");
+    const devices = await claimBenchDevices(app, cookie, N, { model: "bench-steady" }, 8);
     const creds = devices.map((d) => ({
       id: d.credential!.credentialId,
       secret: Buffer.from(d.credential!.secretHex, "hex"),
