@@ -10,8 +10,8 @@ import { createAccountWithCli, signIn, STAFF, uniqueEmail } from "./helpers";
 // Webhooks over HTTP against the built app: a receiver started here gets the event once,
 // signed as Standard Webhooks says (verified below from the specification, not with the app's
 // code); the staff's delivery log shows it; an app killed after queueing an event and before
-// delivering it delivers it after a restart. lib/webhooks/webhooks.test.ts covers retries,
-// disabling, rolled secrets and refused destinations at delivery on both databases.
+// delivering it delivers it after a restart. lib/webhooks/*.test.ts cover retries, disabling,
+// rolled secrets and refused destinations at delivery on both databases.
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 const PORT = Number(process.env.E2E_PORT ?? 3100) + 6;
