@@ -41,7 +41,9 @@ export const claims: Area = {
       guard: "user",
       summary: "Claim the device showing a code",
       description:
-        "`sid` and `pop` come from the QR (`/claim#<sid>.<pop>`); case, spaces and dashes do not matter. `replaces` names the caller's own device whose record the new hardware continues. `study` names the study the device is for; needed only by someone in more than one.",
+        "`sid` and `pop` come from the QR (`/claim#<sid>.<pop>`); case, spaces and dashes do not matter. " +
+        "`replaces` names the caller's own device whose record the new hardware continues. `study` names " +
+        "the study the device is for; needed only by someone in more than one.",
       body: {
         schema: claimRequestSchema,
         example: { sid: "MFRGGZDFMZTWQ2LKNNWG23TPOA", pop: "GEZDGNBVGY3TQOJQGEZDGNBVGY" },
@@ -87,7 +89,8 @@ export const claims: Area = {
       guard: "owner",
       summary: "Follow a claim (long poll)",
       description:
-        "Answers at once unless the claim still waits for the device, else when it ends or `wait` seconds (0 to 30) run out. Another account's claim is `claim_not_found`.",
+        "Answers at once unless the claim still waits for the device, else when it ends or `wait` seconds " +
+        "(0 to 30) run out. Another account's claim is `claim_not_found`.",
       params: z.object({ claimId: idSchema("clm") }),
       query: z.object({ wait: waitSchema.optional() }),
       answers: {

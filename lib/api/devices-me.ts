@@ -19,7 +19,8 @@ import type { Area } from "./define";
 export const devicesMe: Area = {
   tag: "devices/me",
   description:
-    "What a claimed device sends and fetches, signed with its credential (docs/protocol.md sections 3 and 4). Every answer carries Claimlink-Response-MAC and Claimlink-Signature.",
+    "What a claimed device sends and fetches, signed with its credential (docs/protocol.md sections " +
+    "3 and 4). Every answer carries Claimlink-Response-MAC and Claimlink-Signature.",
   routes: [
     {
       method: "GET",

@@ -31,7 +31,8 @@ export const invitations: Area = {
       answers: {
         200: {
           description:
-            "`email`, `name` and `expiresAt` of the pending invitation, and `study` (its name, description, data policy and current consent text) when it names an open study.",
+            "`email`, `name` and `expiresAt` of the pending invitation, and `study` (its name, description, " +
+            "data policy and current consent text) when it names an open study.",
           schema: jsonObject,
         },
       },

@@ -10,7 +10,9 @@ import type { Area } from "./define";
 export const legacy: Area = {
   tag: "legacy",
   description:
-    "Nodes that send data by hardware id in Sensor.Community's format (docs/legacy-ingest.md): with their issued user and password (HTTP basic) the readings are stored at level `secret`, without (only for a node that has none) at level `none`.",
+    "Nodes that send data by hardware id in Sensor.Community's format (docs/legacy-ingest.md): with " +
+    "their issued user and password (HTTP basic) the readings are stored at level `secret`, without " +
+    "(only for a node that has none) at level `none`.",
   routes: [
     {
       method: "POST",
@@ -19,7 +21,13 @@ export const legacy: Area = {
       challenge: 'Basic realm="claimlink", charset="UTF-8"',
       summary: "Readings of a legacy node",
       description:
-        "The hardware id comes from the `X-Sensor` header (or `esp8266id`). A node that was issued a credential must send it as HTTP basic authentication (user: the node id, password: its secret), else 401 with `WWW-Authenticate: Basic`; a valid credential with another hardware id is the node's new board. Every success is 200 and every refusal carries a `code` (the firmware counts only 200 to 208 as success and never resends). Limited per node and per address, wrong passwords per node and per address; refusals are audited at most 20 per address and code in 10 minutes, whatever hardware ids a flood makes up.",
+        "The hardware id comes from the `X-Sensor` header (or `esp8266id`). A node that was issued a credential " +
+        "must send it as HTTP basic authentication (user: the node id, password: its secret), else 401 with " +
+        "`WWW-Authenticate: Basic`; a valid credential with another hardware id is the node's new board. " +
+        "Every success is 200 and every refusal carries a `code` (the firmware counts only 200 to 208 as " +
+        "success and never resends). Limited per node and per address, wrong passwords per node and per " +
+        "address; refusals are audited at most 20 per address and code in 10 minutes, whatever hardware " +
+        "ids a flood makes up.",
       body: {
         schema: legacyBodySchema,
         example: { software_version: "NRZ-2020-133", sensordatavalues: [{ value_type: "temperature", value: "20.5" }] },

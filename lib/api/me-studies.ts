@@ -35,7 +35,9 @@ export const meStudies: Area = {
       guard: "user",
       summary: "The studies I am or was in",
       description:
-        "Each with its consent state (`not_consented`, `consented`, `reconsent_pending`, `withdrawn`), onboarding checklist, intake questions with my answers, and the erasure of my data after a withdrawal under `erase`.",
+        "Each with its consent state (`not_consented`, `consented`, `reconsent_pending`, `withdrawn`), onboarding " +
+        "checklist, intake questions with my answers, and the erasure of my data after a withdrawal under " +
+        "`erase`.",
       answers: { 200: { description: "`studies`: one entry per study.", schema: jsonObject } },
       handle: async ({ user }) => json({ studies: await listMyStudies(user) }),
     },
@@ -45,7 +47,8 @@ export const meStudies: Area = {
       guard: "owner",
       summary: "The consent screen of a study",
       description:
-        "The study, the current consent text and, when asked to consent again, every version since the one I consented to with what changed. Marks the current version shown: from then on it never changes.",
+        "The study, the current consent text and, when asked to consent again, every version since the one " +
+        "I consented to with what changed. Marks the current version shown: from then on it never changes.",
       params: study,
       answers: { 200: { description: "`study`, `state`, `current` and `since`.", schema: jsonObject } },
       errors: ["study_not_found", "study_closed"],
@@ -90,7 +93,8 @@ export const meStudies: Area = {
       guard: "owner",
       summary: "Answer, change or clear (null) intake answers",
       description:
-        "Every answer is checked against its question first (bounds, choices, length); one problem refuses the whole request, naming each, and nothing is written. Open until the study ends.",
+        "Every answer is checked against its question first (bounds, choices, length); one problem refuses " +
+        "the whole request, naming each, and nothing is written. Open until the study ends.",
       params: study,
       body: { schema: intakeAnswersSchema, example: { answers: { itq_7Q2MABCDEFGHIJKL: 21.5 } } },
       answers: {
@@ -120,7 +124,9 @@ export const meStudies: Area = {
       guard: "owner",
       summary: "Withdraw from a study",
       description:
-        "In one transaction: my devices in the study are revoked (their next request gets `credential_revoked`), their shares end, they are released, and the withdrawal is recorded. Under `erase` the answer names the erasure that then deletes my data in the study (follow it with GET /me/erasures/{erasureId}).",
+        "In one transaction: my devices in the study are revoked (their next request gets `credential_revoked`), " +
+        "their shares end, they are released, and the withdrawal is recorded. Under `erase` the answer names " +
+        "the erasure that then deletes my data in the study (follow it with GET /me/erasures/{erasureId}).",
       params: study,
       answers: { 200: { description: "The withdrawal.", schema: jsonObject } },
       errors: ["study_not_found"],
@@ -145,7 +151,9 @@ export const meStudies: Area = {
       guard: "user",
       summary: "Delete my account",
       description:
-        "The current password confirms it. Leaves every study under its data policy, releases and erases my devices, ends every session, and replaces my email and name everywhere. The last staff account that can sign in is refused (`conflict`).",
+        "The current password confirms it. Leaves every study under its data policy, releases and erases " +
+        "my devices, ends every session, and replaces my email and name everywhere. The last staff account " +
+        "that can sign in is refused (`conflict`).",
       body: { schema: deleteMyAccountSchema },
       answers: { 200: { description: "What was done; the erasures run after the answer.", schema: jsonObject } },
       errors: [...BODY_ERRORS, "rate_limited", "conflict"],

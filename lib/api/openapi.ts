@@ -13,7 +13,10 @@ const SECURITY_SCHEMES = {
     type: "http",
     scheme: "Claimlink-HMAC",
     description:
-      'A device credential\'s signature over the request (docs/protocol.md section 3): `Authorization: Claimlink-HMAC credential="crd_…", ts="…", nonce="…", sig="…"`, where sig = b64url(HMAC(deviceSecret, "claimlink/1 request\\n" + METHOD + "\\n" + pathAndQuery + "\\n" + ts + "\\n" + nonce + "\\n" + hex(SHA-256(body)))). Every answer whose credential is known carries Claimlink-Response-MAC.',
+      "A device credential's signature over the request (docs/protocol.md section 3): `Authorization: " +
+      'Claimlink-HMAC credential="crd_…", ts="…", nonce="…", sig="…"`, where sig = b64url(HMAC(deviceSecret, ' +
+      '"claimlink/1 request\\n" + METHOD + "\\n" + pathAndQuery + "\\n" + ts + "\\n" + nonce + "\\n" + ' +
+      "hex(SHA-256(body)))). Every answer whose credential is known carries Claimlink-Response-MAC.",
   },
   provisioningSession: {
     type: "http",
@@ -27,14 +30,17 @@ const SECURITY_SCHEMES = {
     scheme: "bearer",
     bearerFormat: "clk_…",
     description:
-      "An API token (`Authorization: Bearer clk_…`), made at /account/tokens, holding the scope the operation names (docs/integrations.md). Only the read operations that list it take one; any other answers `token_not_accepted`. A request with a token is judged by the token alone, never by a cookie.",
+      "An API token (`Authorization: Bearer clk_…`), made at /account/tokens, holding the scope the operation " +
+      "names (docs/integrations.md). Only the read operations that list it take one; any other answers " +
+      "`token_not_accepted`. A request with a token is judged by the token alone, never by a cookie.",
   },
   sessionCookie: {
     type: "apiKey",
     in: "cookie",
     name: "authjs.session-token",
     description:
-      "A signed-in person's session cookie (`__Secure-authjs.session-token` when the public URL is https). Writes must also come from the app's own origin (Origin or Sec-Fetch-Site), else `csrf_failed`.",
+      "A signed-in person's session cookie (`__Secure-authjs.session-token` when the public URL is https). " +
+      "Writes must also come from the app's own origin (Origin or Sec-Fetch-Site), else `csrf_failed`.",
   },
 } as const;
 
@@ -87,12 +93,15 @@ export const problemSchema = z.object({
 const SIGNED_HEADER_TEXT = {
   "Claimlink-Signature": {
     description:
-      'The server\'s ECDSA P-256 signature over the answer, bound to the request\'s nonce (docs/protocol.md section 6): `keyid="…", ts="…", sig="…"`. On every answer under /devices/me and /provisioning, refusals and 404s included.',
+      "The server's ECDSA P-256 signature over the answer, bound to the request's nonce (docs/protocol.md " +
+      'section 6): `keyid="…", ts="…", sig="…"`. On every answer under /devices/me and /provisioning, ' +
+      "refusals and 404s included.",
     schema: { type: "string" },
   },
   "Claimlink-Response-MAC": {
     description:
-      'b64url(HMAC(deviceSecret, "claimlink/1 response\\n" + requestNonce + "\\n" + status + "\\n" + hex(SHA-256(body)))), when the request\'s credential is known (section 3).',
+      'b64url(HMAC(deviceSecret, "claimlink/1 response\\n" + requestNonce + "\\n" + status + "\\n" + hex(SHA-256(body)))), ' +
+      "when the request's credential is known (section 3).",
     schema: { type: "string" },
   },
 } as const;
@@ -207,7 +216,9 @@ export function documentConfig(areas: Area[], version: string, signedPrefixes: s
       title: "Claimlink API",
       version,
       description:
-        "The JSON and device API of Claimlink. Devices follow docs/protocol.md (the device protocol); people's browsers use the session cookie. Every error is `application/problem+json` with a `code` and a `requestId`; every answer to a device is signed with the server's key, published at /.well-known/claimlink.",
+        "The JSON and device API of Claimlink. Devices follow docs/protocol.md (the device protocol); people's " +
+        "browsers use the session cookie. Every error is `application/problem+json` with a `code` and a " +
+        "`requestId`; every answer to a device is signed with the server's key, published at /.well-known/claimlink.",
     },
     tags: areas.map((a) => ({ name: a.tag, description: a.description })),
   };

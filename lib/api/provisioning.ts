@@ -17,7 +17,8 @@ const sessionParams = z.object({ sid: sidSchema });
 export const provisioning: Area = {
   tag: "provisioning",
   description:
-    "A device starts a provisioning session, shows the rotating QR, waits for a claim and answers its challenge (docs/protocol.md section 1). Every answer is signed (Claimlink-Signature, section 6).",
+    "A device starts a provisioning session, shows the rotating QR, waits for a claim and answers its " +
+    "challenge (docs/protocol.md section 1). Every answer is signed (Claimlink-Signature, section 6).",
   routes: [
     {
       method: "POST",
@@ -25,7 +26,8 @@ export const provisioning: Area = {
       guard: "device-start",
       summary: "Start a provisioning session",
       description:
-        "Unsigned from a device without a credential; signed (Claimlink-HMAC) by one that holds a credential, which binds the session to it (section 5). Starts are limited per address.",
+        "Unsigned from a device without a credential; signed (Claimlink-HMAC) by one that holds a credential, " +
+        "which binds the session to it (section 5). Starts are limited per address.",
       body: {
         schema: startSessionSchema,
         example: { model: "coreink-heat", firmware: "1.4.2" },

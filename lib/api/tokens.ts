@@ -41,7 +41,9 @@ export const tokens: Area = {
       guard: "user",
       summary: "Make an API token",
       description:
-        "Scopes: `devices:read` (your own devices), `fleet:read` and `audit:read` (staff and support), `study:<study id>:read` (who may read that study). At most 365 days. The answer is the only time the token is shown.",
+        "Scopes: `devices:read` (your own devices), `fleet:read` and `audit:read` (staff and support), `study:<study " +
+        "id>:read` (who may read that study). At most 365 days. The answer is the only time the token is " +
+        "shown.",
       body: {
         schema: newTokenSchema,
         example: { name: "Nightly export", scopes: ["devices:read"], expiresInDays: 90 },

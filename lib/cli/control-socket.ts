@@ -56,7 +56,8 @@ export async function listenForCli(dataDir: string, db: Db): Promise<net.Server>
   const file = controlSocketPath(dataDir);
   if (Buffer.byteLength(file) > MAX_SOCKET_PATH_BYTES)
     throw new ControlSocketError(
-      `${file} is longer than a unix socket's path may be (${MAX_SOCKET_PATH_BYTES} bytes): choose a shorter CLAIMLINK_DATA_DIR to use the CLI while the app runs.`,
+      `${file} is longer than a unix socket's path may be (${MAX_SOCKET_PATH_BYTES} bytes): choose a shorter ` +
+        `CLAIMLINK_DATA_DIR to use the CLI while the app runs.`,
     );
   let existing;
   try {

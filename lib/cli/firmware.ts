@@ -94,7 +94,8 @@ export function firmwareVerify(publicKeys: string, sig: string, m: Manifest): Cl
   const key = verifyFirmware(keys, manifest, sig);
   if (!key)
     return refused(
-      `The signature does not verify under ${keys.map((k) => k.kid).join(", ")} for ${m.model} ${m.version}, ${manifest.size} bytes, SHA-256 ${manifest.sha256}.`,
+      `The signature does not verify under ${keys.map((k) => k.kid).join(", ")} for ${m.model} ${m.version}, ` +
+        `${manifest.size} bytes, SHA-256 ${manifest.sha256}.`,
     );
   return ok([
     `Verified: ${m.model} ${m.version}, ${manifest.size} bytes, SHA-256 ${manifest.sha256}, signed by firmware key ${key.kid}.`,

@@ -15,6 +15,7 @@ export function strictTransportSecurity(publicUrl: string): string | null {
 export function transportWarnings(publicUrl: string, nodeEnv: string): string[] {
   if (nodeEnv !== "production" || servedOverHttps(publicUrl)) return [];
   return [
-    `[config] CLAIMLINK_PUBLIC_URL is ${publicUrl}: over plain HTTP passwords, session cookies and claim codes cross the network readable. Put the app behind TLS and set an https:// public URL (SECURITY.md).`,
+    `[config] CLAIMLINK_PUBLIC_URL is ${publicUrl}: over plain HTTP passwords, session cookies and claim ` +
+      `codes cross the network readable. Put the app behind TLS and set an https:// public URL (SECURITY.md).`,
   ];
 }

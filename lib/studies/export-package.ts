@@ -108,7 +108,8 @@ export function resourcesOf(questions: IntakeQuestion[]): Resource[] {
           name: "verification",
           type: "string",
           description:
-            "How the sender was verified: signed (the device's Claimlink credential), secret (a legacy node's issued secret), none (a legacy node's hardware id only)",
+            "How the sender was verified: signed (the device's Claimlink credential), " +
+            "secret (a legacy node's issued secret), none (a legacy node's hardware id only)",
           constraints: { required: true, enum: ["signed", "secret", "none"] },
         },
       ],
@@ -144,6 +145,18 @@ export function dataPackage(study: Study, resources: Resource[], created: Date) 
   };
 }
 
+/** What the README says a withdrawal does to a participant's data, by the study's data policy. */
+const DATA_POLICY_TEXT: Record<Study["dataPolicy"], string> = {
+  erase: "erase (a withdrawn participant's data is deleted and absent from this export)",
+  retain: "retain (a withdrawn participant's data stays, marked with withdrawn_at; nothing after that time)",
+};
+
+/** What the README says happens to readings while a new consent version awaits a participant's answer. */
+const PENDING_CONSENT_TEXT: Record<Study["pendingConsentReadings"], string> = {
+  pause: "paused (not stored)",
+  continue: "accepted under the earlier consent",
+};
+
 /** README.md: the study, its parameters, its consent versions (as shown to participants) and the files. */
 export function readme(
   study: Study,
@@ -165,10 +178,12 @@ export function readme(
     "",
     `- Study: ${study.id}, status ${study.status}, from ${study.startsOn} to ${study.endsOn} (UTC days)`,
     `- Device models: ${study.models.length ? study.models.join(", ") : "any"}`,
-    `- Data policy on withdrawal: ${study.dataPolicy === "erase" ? "erase (a withdrawn participant's data is deleted and absent from this export)" : "retain (a withdrawn participant's data stays, marked with withdrawn_at; nothing after that time)"}`,
-    `- While a new consent version awaits a participant's answer, their devices' readings are ${study.pendingConsentReadings === "pause" ? "paused (not stored)" : "accepted under the earlier consent"}`,
+    `- Data policy on withdrawal: ${DATA_POLICY_TEXT[study.dataPolicy]}`,
+    "- While a new consent version awaits a participant's answer, their devices' readings are " +
+      PENDING_CONSENT_TEXT[study.pendingConsentReadings],
     `- Exported: ${created.toISOString()}; ${counts.participants} participants, ${counts.devices} devices`,
-    "- Pseudonyms (p_… participants, d_… devices) are keyed per study: stable across this study's exports, unrelated to any other study's, not reversible without the server.",
+    "- Pseudonyms (p_… participants, d_… devices) are keyed per study: stable across this study's exports, " +
+      "unrelated to any other study's, not reversible without the server.",
     "- Text cells that a spreadsheet would read as a formula (starting with =, +, - or an at sign) carry a leading apostrophe.",
     "",
     "## Files",

@@ -80,7 +80,9 @@ export const staffAccounts: Area = {
       guard: "staff",
       summary: "Delete an account on its holder's request, with a reason (the right to erasure)",
       description:
-        "Withdraws them from every study under its policy, erases what they own, ends their sessions and replaces their email and name (docs/studies.md). Not one's own account, nor the last staff account that can sign in (`conflict`).",
+        "Withdraws them from every study under its policy, erases what they own, ends their sessions and " +
+        "replaces their email and name (docs/studies.md). Not one's own account, nor the last staff account " +
+        "that can sign in (`conflict`).",
       params: account,
       body: { schema: staffReasonSchema, example: { reason: "asked by mail on 3 March" } },
       answers: { 200: { description: "What was done.", schema: jsonObject } },

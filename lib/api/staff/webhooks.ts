@@ -60,7 +60,9 @@ export const staffWebhooks: Area = {
       guard: "staff",
       summary: "Subscribe an endpoint to events",
       description:
-        "An https URL on a public address (a literal private, loopback or link-local address is refused; names are checked on their resolved address at each delivery). `studyId` limits it to that study's events, in their pseudonymous form. The answer is the only time the secret is shown.",
+        "An https URL on a public address (a literal private, loopback or link-local address is refused; " +
+        "names are checked on their resolved address at each delivery). `studyId` limits it to that study's " +
+        "events, in their pseudonymous form. The answer is the only time the secret is shown.",
       body: {
         schema: newSubscriptionSchema,
         example: { url: "https://hooks.example.org/claimlink", events: ["device.silent"], description: "Chat alerts" },
