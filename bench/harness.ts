@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import type postgres from "postgres";
 import { DeviceClient, type Challenge, type DeviceOptions } from "../device/client";
 import { nginxConf } from "../scripts/nginx-conf.mjs";
 import { withTestKeys } from "../scripts/test-keys.mjs";
@@ -304,4 +305,35 @@ export async function claimBenchDevices(
   for (let i = 0; i < n; i += atOnce)
     await Promise.all(devices.slice(i, i + atOnce).map((d) => claimBenchDevice(app.base, d, cookie)));
   return devices;
+}
+
+/** The machine a run was measured on, as the reports print it: cores, CPU, Node and the load average. */
+export function machineLine(): string {
+  const load = os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ");
+  return `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}, load average ${load}`;
+}
+
+type RawRow = { device_id: string; property: string; unit: string; time: Date; value: number };
+
+/** One device's readings as rows of the measurements table, for the raw phases' baseline. */
+export function rawReadingRows(
+  deviceId: string,
+  readings: { property: string; unit: string; time: number; value: number }[],
+): RawRow[] {
+  return readings.map((r) => ({
+    device_id: deviceId,
+    property: r.property,
+    unit: r.unit,
+    time: new Date(r.time * 1000),
+    value: r.value,
+  }));
+}
+
+/** The rows stored by one plain batched INSERT (postgres.js), the baseline the app is compared with: how many. */
+export async function insertRawRows(raw: postgres.Sql, rows: RawRow[]): Promise<number> {
+  const result = await raw`insert into measurements ${raw(rows, "device_id", "property", "unit", "time", "value")}`;
+  return result.count;
 }

@@ -9,9 +9,18 @@
 // - raw: N connections of postgres.js each run B batched INSERTs (`insert … values` of I rows)
 //   straight into the measurements table.
 // It prints both rates (items per second), the batch latencies, and app as a share of raw.
-import os from "node:os";
 import postgres from "postgres";
-import { alternateRounds, benchAccount, claimBenchDevices, opt, pct, startBenchApp } from "./harness";
+import {
+  alternateRounds,
+  benchAccount,
+  claimBenchDevices,
+  insertRawRows,
+  machineLine,
+  opt,
+  pct,
+  rawReadingRows,
+  startBenchApp,
+} from "./harness";
 
 const N = opt("devices", 8);
 const B = opt("batches", 20);
@@ -74,21 +83,14 @@ async function main() {
       await Promise.all(
         ids.map(async (deviceId) => {
           for (let b = 0; b < B; b++) {
-            const rows = Array.from({ length: I }, (_, k) => {
-              const r = reading(start + b * I + k, k);
-              return {
-                device_id: deviceId,
-                property: r.property,
-                unit: r.unit,
-                time: new Date(r.time * 1000),
-                value: r.value,
-              };
-            });
+            const rows = rawReadingRows(
+              deviceId,
+              Array.from({ length: I }, (_, k) => reading(start + b * I + k, k)),
+            );
             const t = performance.now();
-            const result =
-              await raw`insert into measurements ${raw(rows, "device_id", "property", "unit", "time", "value")}`;
+            const stored = await insertRawRows(raw, rows);
             latencies.push(performance.now() - t);
-            items += result.count;
+            items += stored;
           }
         }),
       );
@@ -120,12 +122,7 @@ async function main() {
         `${name} ${t.items} readings in ${t.seconds.toFixed(2)} s: ${Math.round(t.rate)} items/s; batch p50 ${pct(t.lat, 50).toFixed(1)} ms, p95 ${pct(t.lat, 95).toFixed(1)} ms, max ${t.lat[t.lat.length - 1].toFixed(1)} ms`,
       );
     console.log("");
-    console.log(
-      `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}, load average ${os
-        .loadavg()
-        .map((x) => x.toFixed(2))
-        .join(" ")}`,
-    );
+    console.log(machineLine());
     console.log(`${N} devices × ${B} batches × ${I} readings, ${ROUNDS} rounds of each`);
     line("signed ingest through the app:", a);
     line("raw batched INSERT (postgres.js):", r);

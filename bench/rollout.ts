@@ -10,10 +10,18 @@
 // time each stage took (from the moment the engine sent it to the moment the next was sent),
 // the bytes served and the app's CPU time over the rollout (from /proc).
 import { createHash } from "node:crypto";
-import os from "node:os";
 import type { DeviceClient } from "../device/client";
 import { generateFirmwareKey, signFirmware } from "../lib/firmware/sign";
-import { benchAccount, claimBenchDevices, cpuSeconds, opt, sleep, startBenchApp, type BenchApp } from "./harness";
+import {
+  benchAccount,
+  claimBenchDevices,
+  cpuSeconds,
+  machineLine,
+  opt,
+  sleep,
+  startBenchApp,
+  type BenchApp,
+} from "./harness";
 
 const N = opt("devices", 1000);
 const IMAGE_KIB = opt("image-kib", 128);
@@ -137,12 +145,7 @@ async function main() {
 
     const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     console.log("");
-    console.log(
-      `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}, load average ${os
-        .loadavg()
-        .map((x) => x.toFixed(2))
-        .join(" ")}, ${new Date().toISOString()}`,
-    );
+    console.log(`${machineLine()}, ${new Date().toISOString()}`);
     console.log(
       `${N} devices polling every ${POLL_SECONDS} s, a ${IMAGE_KIB} KiB image, stages ${STAGES.join("/")} %, soak 0, engine tick 1 s`,
     );

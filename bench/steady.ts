@@ -12,10 +12,20 @@
 // It prints both rates, app as a share of raw, the latency percentiles and how many devices
 // each would serve at one report a minute.
 import http from "node:http";
-import os from "node:os";
 import postgres from "postgres";
 import { authorizationHeader, expectedResponseMac, sameBytes } from "../device/protocol";
-import { alternateRounds, benchAccount, claimBenchDevices, cpuSeconds, opt, pct, startBenchApp } from "./harness";
+import {
+  alternateRounds,
+  benchAccount,
+  claimBenchDevices,
+  cpuSeconds,
+  insertRawRows,
+  machineLine,
+  opt,
+  pct,
+  rawReadingRows,
+  startBenchApp,
+} from "./harness";
 
 const N = opt("devices", 64);
 const SECONDS = opt("seconds", 20);
@@ -134,18 +144,11 @@ async function main() {
       await Promise.all(
         deviceIds.map(async (deviceId, i) => {
           while (performance.now() < end) {
-            const rows = readings(i).map((r) => ({
-              device_id: deviceId,
-              property: r.property,
-              unit: r.unit,
-              time: new Date(r.time * 1000),
-              value: r.value,
-            }));
+            const rows = rawReadingRows(deviceId, readings(i));
             const t = performance.now();
-            const result =
-              await raw`insert into measurements ${raw(rows, "device_id", "property", "unit", "time", "value")}`;
+            const stored = await insertRawRows(raw, rows);
             latencies.push(performance.now() - t);
-            if (result.count !== 3) throw new Error("raw insert stored fewer rows");
+            if (stored !== 3) throw new Error("raw insert stored fewer rows");
           }
         }),
       );
@@ -186,12 +189,7 @@ async function main() {
       );
     console.log("");
     console.log(`database: ${version.split(" on ")[0]} (a fresh database, dropped afterwards)`);
-    console.log(
-      `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}, load average ${os
-        .loadavg()
-        .map((x) => x.toFixed(2))
-        .join(" ")}`,
-    );
+    console.log(machineLine());
     console.log(`${N} devices, three readings a report, ${ROUNDS} rounds of ${SECONDS} s of each`);
     console.log(`${"".padEnd(34)}${"rate".padStart(10)}  ${"latency".padEnd(44)}devices at one report a minute`);
     row("signed reports through the app:", a);
