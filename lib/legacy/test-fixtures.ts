@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { afterEach, expect } from "vitest";
 import type { Database } from "../db/client";
 import { legacyNodes, measurements } from "../db/schema";
-import { openTestDatabase } from "../db/test-database";
+import { withTestDatabase } from "../test-helpers";
 import { AppError } from "../errors/app-error";
 import { updateDeviceSettings } from "../models/registry";
 import { insertAccount, testConfig, type TestAccount } from "../provisioning/test-fixtures";
@@ -19,11 +19,10 @@ export const limits: LegacyConfig = { perNodePerMinute: 1000, perAddressPerMinut
 /** Opens the file's database and its staff account; resets the shared settings row after each test. */
 export function openLegacyTestDatabase() {
   const ctx = {} as { database: Database; staff: TestAccount };
-  beforeAll(async () => {
-    ctx.database = await openTestDatabase();
+  withTestDatabase(async (d) => {
+    ctx.database = d;
     ctx.staff = await insertAccount(ctx.database.db, "legacy-staff", "staff");
   });
-  afterAll(() => ctx.database.close());
   // The settings row is shared by every test on a reused PostgreSQL database: always back to the defaults.
   afterEach(() =>
     updateDeviceSettings(ctx.database.db, {

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll } from "vitest";
 import { keyringOf } from "../crypto/seal";
 import { deviceProofFor, deviceSecretFor, pop, stepOf } from "../../device/protocol";
 import { newUser } from "../accounts/schemas";
@@ -9,7 +8,8 @@ import { parseSigningKeys } from "../crypto/server-keys";
 import { generateSigningKey } from "../crypto/server-signature";
 import type { Database, Db } from "../db/client";
 import { users } from "../db/schema";
-import { openTestDatabase, uniqueEmail } from "../db/test-database";
+import { uniqueEmail } from "../db/test-database";
+import { withTestDatabase } from "../test-helpers";
 import { newId } from "../ids";
 import { answerChallenge } from "./answer-challenge";
 import type { ProvisioningConfig } from "./config";
@@ -134,10 +134,9 @@ export function provisioningTestBed() {
   const cfg = testConfig({ claimsPerHour: 30, sessionStartsPerMinute: 30 });
   let database: Database;
   const bed = { cfg, ...provisioningFixtures(() => database, cfg) };
-  beforeAll(async () => {
-    database = await openTestDatabase();
+  withTestDatabase((d) => {
+    database = d;
   });
-  afterAll(() => database.close());
   return Object.defineProperty(bed, "database", { get: () => database }) as typeof bed & {
     readonly database: Database;
   };

@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll } from "vitest";
 import { authorizationHeader } from "../../device/protocol";
 import type { Database, Db } from "../db/client";
-import { openTestDatabase } from "../db/test-database";
+import { withTestDatabase } from "../test-helpers";
 import { loadCredential } from "../devices/credentials";
 import { postMeasurements } from "../devices/device-api";
 import { isRefusal, parseSignedAuthorization, verifyDeviceRequest } from "../devices/signed-request";
@@ -38,11 +37,10 @@ export function studyTestBed() {
   const cfg = testConfig();
   let database: Database;
   let staff: TestAccount;
-  beforeAll(async () => {
-    database = await openTestDatabase();
+  withTestDatabase(async (d) => {
+    database = d;
     staff = await insertAccount(database.db, "staff", "staff");
   });
-  afterAll(() => database.close());
 
   /** A recruiting study with consent version 1. */
   async function openStudy(overrides: Partial<Record<keyof CreateStudyInput, unknown>> = {}) {
