@@ -32,7 +32,7 @@ async function refusal(res: Response) {
 }
 
 async function participantWithToken() {
-  const person = await insertAccount(db, "token-http");
+  const person = { ...(await insertAccount(db, "token-http")), role: "participant" as const };
   const { token, view } = await createToken(db, CLI_ACTOR, person, { name: "Script", scopes: ["devices:read"] });
   const session = await createSession(db, { userId: person.id, ip: null, userAgent: null, days: 1 });
   return { person, token, tokenId: view.id, cookie: `authjs.session-token=${session.token}` };
@@ -97,7 +97,10 @@ describe("API tokens over HTTP", () => {
       ["/api/v1/me/tokens", "GET"],
       ["/api/v1/me/locale", "PUT"],
     ] as const) {
-      for (const headers of [{ authorization: `Bearer ${token}` }, { authorization: `Bearer ${token}`, cookie }])
+      for (const headers of [
+        { authorization: `Bearer ${token}` },
+        { authorization: `Bearer ${token}`, cookie },
+      ] as Record<string, string>[])
         expect(await refusal(await send(path, headers, method)), `${method} ${path}`).toEqual({
           status: 401,
           code: "token_not_accepted",
