@@ -2,6 +2,8 @@ import { createServer } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Mailbox } from "../../e2e/smtp";
+import { invitationInput } from "../accounts/schemas";
+import { AppError } from "../errors/app-error";
 import type { Database } from "../db/client";
 import { users } from "../db/schema";
 import { openTestDatabase } from "../db/test-database";
@@ -91,6 +93,14 @@ describe("mail in the recipient's language", () => {
     expect(nl.text).toContain("binnen 7 dagen (tot 14 december 2026 om 12:10 UTC)");
     expect(en.text).toContain("within 1 day (until 14 December 2026 at 12:10 UTC)");
     expect(formatMailTime(expires, "nl")).toBe("14 december 2026 om 12:10 UTC");
+  });
+
+  it("an invitation request may name the mail's language, and only one Claimlink speaks", () => {
+    const base = { email: "Noor@Example.org", name: "Noor" };
+    expect(invitationInput({ ...base, locale: "nl" }).locale).toBe("nl");
+    expect(invitationInput(base).locale).toBeUndefined();
+    for (const locale of ["de", "NL", "", 1])
+      expect(() => invitationInput({ ...base, locale }), String(locale)).toThrow(AppError);
   });
 
   it("an account with no saved language, or one it does not speak, gets the deployment's default", () => {
