@@ -80,6 +80,7 @@ test("Dutch chosen once stays with the account: a fresh English browser, the acc
   await expect(again.getByRole("heading", { name: "Je account", level: 1 })).toBeVisible();
   await expect(again.getByRole("heading", { name: "Waar je bent ingelogd" })).toBeVisible();
   await expect(again.getByLabel("Huidig wachtwoord")).toBeVisible();
+  await expect(again.getByTestId("session-list")).toContainText("Chrome op Linux");
   await expect(again.getByText("deze browser")).toBeVisible();
 
   // A refusal is chosen by its code, in Dutch: not the server's English detail.
@@ -103,6 +104,12 @@ test("Dutch chosen once stays with the account: a fresh English browser, the acc
     "Die code klopt niet. Vul de code in die je app nu laat zien.",
   );
   await fitsAndShoot(again, "security");
+
+  await again.goto(`${app.base}/account/tokens`);
+  await expect(again.getByRole("heading", { name: "API-tokens", level: 1 })).toBeVisible();
+  await expect(again.getByLabel("Je apparaten")).toBeVisible();
+  await expect(again.getByRole("combobox", { name: "Verloopt na" })).toContainText("90 dagen");
+  await fitsAndShoot(again, "tokens");
 
   // A notice mail, in the language saved with the account (the mail's subject is MIME-encoded;
   // the body is read as plain ASCII here, so the words checked have no accents).

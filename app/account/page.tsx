@@ -3,7 +3,7 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { listMySessions } from "@/lib/accounts/api";
 import { requireUserPage } from "@/lib/auth/current";
-import { describeUserAgent } from "@/lib/auth/user-agent";
+import { userAgentParts } from "@/lib/auth/user-agent";
 import { myNotices } from "@/lib/devices/api";
 import { listMyStudies } from "@/lib/studies/participant-api";
 import { Badge } from "../_components/ui/badge";
@@ -29,6 +29,11 @@ export default async function AccountPage() {
     myNotices(user),
     listMyStudies(user),
   ]);
+  const browserOf = (ua: string | null) => {
+    const { browser, os } = userAgentParts(ua);
+    if (!browser) return t("sessions.unknownBrowser");
+    return os ? t("sessions.browserOn", { browser, os }) : browser;
+  };
   return (
     <Main>
       <PageHeader
@@ -90,7 +95,7 @@ export default async function AccountPage() {
           <SessionList
             sessions={sessions.map((s) => ({
               id: s.id,
-              browser: describeUserAgent(s.userAgent),
+              browser: browserOf(s.userAgent),
               ip: s.ip,
               lastSeenAt: s.lastSeenAt.toISOString(),
               createdAt: s.createdAt.toISOString(),
