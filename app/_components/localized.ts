@@ -6,3 +6,8 @@ export type Localized = { nl?: string; en?: string };
 export function localized(t: Localized | null | undefined): string {
   return t?.en ?? t?.nl ?? "";
 }
+
+/** A study's text in the reader's language, else the other one. */
+export function localizedIn(t: Localized | null | undefined, locale: string): string {
+  return (locale === "nl" ? (t?.nl ?? t?.en) : (t?.en ?? t?.nl)) ?? "";
+}
