@@ -1,7 +1,9 @@
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { signedInApi, staffApi } from "./api";
+import { startApp, type AppProcess } from "./app-process";
 import { createAccountWithCli, uniqueEmail } from "./helpers";
+import { linkIn, Mailbox } from "./smtp";
 
 // Invitation, consent and password pages in Dutch (docs/i18n.md): a browser that asks for Dutch
 // reads the study's Dutch texts, is refused in Dutch by a problem's code, and is told the
@@ -244,9 +246,57 @@ test("a password-reset link in Dutch: the rules, the change, then the used link 
   await shot(again, "reset-refused");
 });
 
-test('"forgot password" speaks Dutch', async ({ page }) => {
+test('"forgot password" without mail sends a Dutch reader to the project team', async ({ page }) => {
   await page.goto("/forgot-password");
   await expect(page.getByRole("heading", { name: "Wachtwoord vergeten?", level: 1 })).toBeVisible();
   await expect(page).toHaveTitle(/^Wachtwoord vergeten/);
-  await shot(page, "forgot");
+  await expect(page.getByText("Vraag het projectteam om een link om een nieuw wachtwoord te kiezen.")).toBeVisible();
+});
+
+test.describe("with mail", () => {
+  // An app that mails (as in e2e/mail.spec.ts, on the same ports: specs run one at a time).
+  const port = Number(process.env.E2E_PORT ?? 3100) + 3;
+  const smtpPort = Number(process.env.E2E_PORT ?? 3100) + 5;
+  const mailbox = new Mailbox();
+  let app: AppProcess;
+  test.beforeAll(async () => {
+    // A loaded machine (two cores shared) may take a while to start Next.
+    test.setTimeout(180_000);
+    await mailbox.listen(smtpPort);
+    app = await startApp(
+      port,
+      {
+        CLAIMLINK_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        CLAIMLINK_MAIL_FROM: "Claimlink tests <claimlink@e2e.example.org>",
+      },
+      { startSeconds: 120 },
+    );
+  });
+  test.afterAll(async () => {
+    await app?.stop();
+    await mailbox.close();
+  });
+
+  test('"forgot password" in Dutch: a mistyped email is refused, then the same Dutch answer and a working link', async ({
+    page,
+  }) => {
+    const p = createAccountWithCli(uniqueEmail("nl-forgot"), "participant", "het oude wachtwoord 1", String(port));
+    await page.goto(`${app.base}/forgot-password`);
+    await expect(page.getByRole("heading", { name: "Wachtwoord vergeten?", level: 1 })).toBeVisible();
+    const note = page.getByTestId("forgot-note");
+    await page.getByLabel("E-mailadres").fill("geen e-mailadres");
+    await page.getByRole("button", { name: "Stuur me een link" }).click();
+    await expect(note).toHaveText("Vul het e-mailadres van je account in, bijvoorbeeld naam@voorbeeld.nl.");
+    await expect(note).toHaveAttribute("data-kind", "error");
+    await shot(page, "forgot-error");
+    await page.getByLabel("E-mailadres").fill(p.email);
+    await page.getByRole("button", { name: "Stuur me een link" }).click();
+    await expect(note).toHaveText(
+      "Hoort dit e-mailadres bij een account? Dan krijg je een mail met een link om een nieuw wachtwoord te kiezen. De link werkt een uur.",
+    );
+    await shot(page, "forgot");
+    const link = linkIn(await mailbox.mailTo(p.email), app.base);
+    await page.goto(link);
+    await expect(page.getByText(`Nieuw wachtwoord voor ${p.email}.`)).toBeVisible();
+  });
 });
