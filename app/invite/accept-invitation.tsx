@@ -52,8 +52,9 @@ export function AcceptInvitation() {
     lookup
       .then((invitation) => setState({ step: "form", token: link.token, invitation, error: null, busy: false }))
       .catch((err: unknown) => {
-        // A used or expired link is no use after a reload either (an unreachable server says nothing of it).
-        if (err instanceof ApiError && err.code !== "network_error") link.forget();
+        // A used, expired or malformed link is no use after a reload either; a busy or unreachable
+        // server says nothing about the link, so a reload may still use it.
+        if (err instanceof ApiError && (err.code === "not_found" || err.code === "invalid_request")) link.forget();
         setState({ step: "invalid", refusal: err instanceof ApiError ? refusalOf(err, LOOKUP_REFUSALS) : null });
       });
   }, []);

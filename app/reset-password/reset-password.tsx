@@ -38,7 +38,9 @@ export function ResetPassword() {
     lookup
       .then((r) => setState({ step: "form", token: link.token, email: r.email, error: null, busy: false }))
       .catch((err: unknown) => {
-        if (err instanceof ApiError && err.code !== "network_error") link.forget();
+        // A used, expired or malformed link is no use after a reload either; a busy or unreachable
+        // server says nothing about the link, so a reload may still use it.
+        if (err instanceof ApiError && (err.code === "not_found" || err.code === "invalid_request")) link.forget();
         setState({ step: "invalid", refusal: err instanceof ApiError ? refusalOf(err, LOOKUP_REFUSALS) : null });
       });
   }, []);
