@@ -6,8 +6,8 @@ import type { Locale } from "@/lib/i18n/locales";
 export type Localized = { nl?: string; en?: string };
 
 /** The text in `locale`, else in the other language, else "". */
-export function localized(t: Localized | null | undefined, locale: Locale = "en"): string {
-  return localizedIn(t, locale).text;
+export function localized(t: Localized | null | undefined, locale: Locale | string = "en"): string {
+  return localizedIn(t, locale === "nl" ? "nl" : "en").text;
 }
 
 /** As `localized`, with the language the text is in (for a `lang` attribute when it falls back). */
@@ -18,9 +18,4 @@ export function localizedIn(t: Localized | null | undefined, locale: Locale): { 
   const fallback = t?.[other];
   if (fallback?.trim()) return { text: fallback, lang: other };
   return { text: "", lang: locale };
-}
-
-/** A study's text in the reader's language, else the other one. */
-export function localizedIn(t: Localized | null | undefined, locale: string): string {
-  return (locale === "nl" ? (t?.nl ?? t?.en) : (t?.en ?? t?.nl)) ?? "";
 }

@@ -1,7 +1,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import type { MyStudyOverview } from "@/lib/studies/participant";
 import { ErasureProgress } from "../_components/erasure-progress";
-import { localizedIn } from "../_components/localized";
+import { localized } from "../_components/localized";
 import { Time } from "../_components/time";
 import { Badge, type Tone } from "../_components/ui/badge";
 import { ButtonLink } from "../_components/ui/button";
@@ -24,7 +24,7 @@ export function MyStudies({ studies }: { studies: MyStudyOverview[] }) {
         <li key={s.studyId} className="py-3 first:pt-0 last:pb-0" data-study-id={s.studyId}>
           <div className="flex flex-wrap items-center justify-between gap-x-3 gap-y-2">
             <div className="flex min-w-0 flex-wrap items-center gap-2">
-              <span className="font-medium">{localizedIn(s.name, locale)}</span>
+              <span className="font-medium">{localized(s.name, locale)}</span>
               <Badge tone={TONES[s.state]} dot>
                 {t(`states.${s.state}`)}
               </Badge>

@@ -4,7 +4,7 @@ import { KeyRound } from "lucide-react";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { api } from "../../_components/api";
-import { localizedIn } from "../../_components/localized";
+import { localized } from "../../_components/localized";
 import { Time } from "../../_components/time";
 import { useAction } from "../../_components/use-action";
 import { Badge } from "../../_components/ui/badge";
@@ -48,7 +48,7 @@ export function TokenManager({ tokens, choices }: { tokens: Token[]; choices: Ch
   const wordsOf = (c: Choice) => {
     const kind = c.study ? "study" : c.scope.split(":")[0];
     if (!["devices", "fleet", "audit", "study"].includes(kind)) return { label: c.label, hint: c.hint };
-    const name = c.study ? localizedIn(c.study, locale) : "";
+    const name = c.study ? localized(c.study, locale) : "";
     return { label: t(`scopes.${kind}.label`, { name }), hint: t(`scopes.${kind}.hint`) };
   };
   const labelOf = (scope: string) => {

@@ -4,7 +4,7 @@ import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { requireUserPage } from "@/lib/auth/current";
 import { AppError } from "@/lib/errors";
 import { listMyStudies, previewMyWithdrawal } from "@/lib/studies/participant-api";
-import { localizedIn } from "../../../../_components/localized";
+import { localized } from "../../../../_components/localized";
 import { ErasureProgress } from "../../../../_components/erasure-progress";
 import { Card } from "../../../../_components/ui/card";
 import { Notice } from "../../../../_components/ui/notice";
@@ -27,7 +27,7 @@ export default async function WithdrawPage({ params }: { params: Promise<{ study
   const [t, format, locale] = await Promise.all([getTranslations("account.withdraw"), getFormatter(), getLocale()]);
   const study = (await listMyStudies(user)).find((s) => s.studyId === studyId);
   if (!study) notFound();
-  const name = localizedIn(study.name, locale);
+  const name = localized(study.name, locale);
   const back = { href: "/account", label: t("back") };
   if (study.withdrawnAt)
     return (
