@@ -138,7 +138,13 @@ test("staff subscribe on the page, see the secret once, read the delivery log, r
   await page.getByRole("button", { name: "Subscribe" }).click();
   const secret = (await page.getByTestId("webhook-secret-value").textContent())!;
   expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-  const row = page.getByTestId("webhook-subscriptions").locator("[data-subscription]").first();
+  // The list refreshes after the secret shows: wait for this subscription's own row, not the
+  // first row (other tests' subscriptions are in the list too).
+  const row = page
+    .getByTestId("webhook-subscriptions")
+    .locator("[data-subscription]")
+    .filter({ hasText: "Console check" });
+  await expect(row).toHaveCount(1);
   const id = (await row.getAttribute("data-subscription"))!;
 
   const { email, password } = createAccountWithCli(uniqueEmail("hook-page"), "participant");

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { api } from "./api";
 
@@ -7,6 +8,7 @@ type Status = { readingsDeleted: number; completedAt: string | null };
 
 /** How far the erasure of a person's data has come, followed until it is done. */
 export function ErasureProgress({ erasureId, initial }: { erasureId: string; initial?: Status }) {
+  const t = useTranslations("account.erasure");
   const [status, setStatus] = useState<Status | null>(initial ?? null);
   const [error, setError] = useState(false);
   useEffect(() => {
@@ -33,12 +35,8 @@ export function ErasureProgress({ erasureId, initial }: { erasureId: string; ini
   }, [erasureId, initial?.completedAt]);
   return (
     <p role="status" aria-live="polite" data-testid="erasure-progress" data-done={status?.completedAt ? "yes" : "no"}>
-      {!status
-        ? "Deleting your data…"
-        : status.completedAt
-          ? `Your data in this study is deleted (${status.readingsDeleted.toLocaleString("en-GB")} readings).`
-          : `Deleting your data: ${status.readingsDeleted.toLocaleString("en-GB")} readings deleted so far…`}
-      {error && " (Could not check just now; trying again.)"}
+      {!status ? t("starting") : t(status.completedAt ? "done" : "running", { count: status.readingsDeleted })}
+      {error && t("retrying")}
     </p>
   );
 }

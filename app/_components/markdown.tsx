@@ -20,10 +20,23 @@ const COMPONENTS: Components = {
   img: ({ alt }) => <span>{alt}</span>,
 };
 
-/** Staff-written Markdown, safely: no raw HTML, no script URLs, no remote images. */
-export function MarkdownText({ text, className, testId }: { text: string; className?: string; testId?: string }) {
+/**
+ * Staff-written Markdown, safely: no raw HTML, no script URLs, no remote images. `lang` names the
+ * text's language when it is not the page's (a study text shown in its other language).
+ */
+export function MarkdownText({
+  text,
+  className,
+  testId,
+  lang,
+}: {
+  text: string;
+  className?: string;
+  testId?: string;
+  lang?: string;
+}) {
   return (
-    <div className={className ?? "text-sm leading-relaxed break-words"} data-testid={testId}>
+    <div className={className ?? "text-sm leading-relaxed break-words"} data-testid={testId} lang={lang}>
       <Markdown skipHtml components={COMPONENTS}>
         {text}
       </Markdown>

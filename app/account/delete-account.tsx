@@ -1,26 +1,26 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { api } from "../_components/api";
 import { Button } from "../_components/ui/button";
 import { ConfirmDialog } from "../_components/ui/confirm-dialog";
 import { Field, Input } from "../_components/ui/field";
+import { useRefusal } from "./refusal";
 
 /** "Delete my account": the password, then a confirmation that says what happens. */
 export function DeleteAccount({ inStudies }: { inStudies: boolean }) {
+  const t = useTranslations("account.delete");
+  const cancel = useTranslations("account")("cancel");
+  const refusal = useRefusal("delete");
   const [password, setPassword] = useState("");
   const [open, setOpen] = useState(false);
   return (
     <div className="space-y-3">
       <ul className="list-disc space-y-1 ps-5 text-sm">
-        <li>Your devices are released and stop sending data; their readings are deleted.</li>
-        {inStudies && (
-          <li>
-            You leave every study you are in, each under its own data policy (as its consent text said): deleted, or
-            kept without your name or email.
-          </li>
-        )}
-        <li>You are signed out everywhere, and your email and name are removed from Claimlink.</li>
+        <li>{t("devices")}</li>
+        {inStudies && <li>{t("studies")}</li>}
+        <li>{t("signOut")}</li>
       </ul>
       <form
         className="flex flex-wrap items-end gap-3"
@@ -29,7 +29,7 @@ export function DeleteAccount({ inStudies }: { inStudies: boolean }) {
           if (password) setOpen(true);
         }}
       >
-        <Field id="delete-password" label="Your password" className="w-full sm:w-72">
+        <Field id="delete-password" label={t("password")} className="w-full sm:w-72">
           <Input
             id="delete-password"
             type="password"
@@ -40,19 +40,21 @@ export function DeleteAccount({ inStudies }: { inStudies: boolean }) {
           />
         </Field>
         <Button type="submit" variant="danger-outline">
-          Delete my account
+          {t("submit")}
         </Button>
       </form>
       <ConfirmDialog
         open={open}
         onOpenChange={setOpen}
-        title="Delete your account?"
-        description="This cannot be undone. You will be signed out, and you cannot sign in with this email again."
-        confirmLabel="Delete my account"
-        busyLabel="Deleting…"
-        cancelLabel="Cancel"
+        title={t("confirmTitle")}
+        description={t("confirmText")}
+        confirmLabel={t("submit")}
+        busyLabel={t("deleting")}
+        cancelLabel={cancel}
         onConfirm={async () => {
-          await api("/api/v1/me/deletion", { method: "POST", body: { password } });
+          await api("/api/v1/me/deletion", { method: "POST", body: { password } }).catch((err) => {
+            throw refusal(err);
+          });
           window.location.assign("/sign-in");
         }}
       />

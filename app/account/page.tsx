@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { listMySessions } from "@/lib/accounts/owner-api";
 import { requireUserPage } from "@/lib/auth/current";
-import { describeUserAgent } from "@/lib/auth/user-agent";
+import { userAgentParts } from "@/lib/auth/user-agent";
 import { myNotices } from "@/lib/devices/owner-api";
 import { listMyStudies } from "@/lib/studies/participant-api";
 import { Badge } from "../_components/ui/badge";
@@ -15,20 +16,29 @@ import { NoticeSettings } from "./notice-settings";
 import { NameForm, PasswordForm } from "./profile-forms";
 import { SessionList } from "./session-list";
 
-export const metadata: Metadata = { title: "Your account" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("account");
+  return { title: t("title") };
+}
 
 export default async function AccountPage() {
   const user = await requireUserPage("/account");
-  const [{ sessions }, notices, studies] = await Promise.all([
+  const [t, { sessions }, notices, studies] = await Promise.all([
+    getTranslations("account"),
     listMySessions(user),
     myNotices(user),
     listMyStudies(user),
   ]);
+  const browserOf = (ua: string | null) => {
+    const { browser, os } = userAgentParts(ua);
+    if (!browser) return t("sessions.unknownBrowser");
+    return os ? t("sessions.browserOn", { browser, os }) : browser;
+  };
   return (
     <Main>
       <PageHeader
-        title="Your account"
-        badge={user.role !== "participant" ? <Badge tone="accent">{user.role}</Badge> : undefined}
+        title={t("title")}
+        badge={user.role !== "participant" ? <Badge tone="accent">{t(`roles.${user.role}`)}</Badge> : undefined}
         description={
           <>
             {user.name} · {user.email}
@@ -37,54 +47,55 @@ export default async function AccountPage() {
       />
       <div className="space-y-5">
         {studies.length > 0 && (
-          <Panel title="Your studies" id="studies">
+          <Panel title={t("studiesTitle")} id="studies">
             <MyStudies studies={studies} />
           </Panel>
         )}
-        <Panel title="Name">
+        <Panel title={t("nameTitle")}>
           <NameForm name={user.name} />
         </Panel>
-        <Panel title="Password">
+        <Panel title={t("passwordTitle")}>
           <PasswordForm />
         </Panel>
         <Panel
-          title="Two-factor sign-in"
+          title={t("twoFactorTitle")}
           actions={
             <Link href="/account/security" className="text-sm">
-              Manage two-factor sign-in
+              {t("twoFactorManage")}
             </Link>
           }
         >
           <p className="text-sm">
             {user.twoFactor ? (
               <Badge tone="ok" dot>
-                On
+                {t("on")}
               </Badge>
             ) : (
-              <Badge dot>Off</Badge>
+              <Badge dot>{t("off")}</Badge>
             )}
           </p>
         </Panel>
         <Panel
-          title="API tokens"
+          title={t("tokensTitle")}
           actions={
             <Link href="/account/tokens" className="text-sm">
-              Manage API tokens
+              {t("tokensManage")}
             </Link>
           }
         >
-          <p className="text-sm text-muted">
-            Let a program, such as a research pipeline or a dashboard, read on your behalf.
-          </p>
+          <p className="text-sm text-muted">{t("tokensText")}</p>
         </Panel>
-        <Panel title="Notices about your devices">
-          <NoticeSettings kinds={notices.kinds} mailEnabled={notices.mailEnabled} />
+        <Panel title={t("noticesTitle")}>
+          <NoticeSettings
+            kinds={notices.kinds.map(({ kind, on }) => ({ kind, on }))}
+            mailEnabled={notices.mailEnabled}
+          />
         </Panel>
-        <Panel title="Where you are signed in">
+        <Panel title={t("sessionsTitle")}>
           <SessionList
             sessions={sessions.map((s) => ({
               id: s.id,
-              browser: describeUserAgent(s.userAgent),
+              browser: browserOf(s.userAgent),
               ip: s.ip,
               lastSeenAt: s.lastSeenAt.toISOString(),
               createdAt: s.createdAt.toISOString(),
@@ -92,7 +103,7 @@ export default async function AccountPage() {
             }))}
           />
         </Panel>
-        <Panel title="Delete my account" id="delete-account">
+        <Panel title={t("deleteTitle")} id="delete-account">
           <DeleteAccount inStudies={studies.some((s) => !s.withdrawnAt)} />
         </Panel>
       </div>

@@ -1,13 +1,17 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { api } from "../_components/api";
 import { chosenPassword, NewPasswordFields } from "../_components/new-password-fields";
 import { useAction } from "../_components/use-action";
 import { Button } from "../_components/ui/button";
 import { Field, FieldRow, Input } from "../_components/ui/field";
 import { StatusMessage } from "../_components/ui/status-message";
+import { useRefusal } from "./refusal";
 
 export function NameForm({ name }: { name: string }) {
+  const t = useTranslations("account.profile");
+  const refusal = useRefusal("name");
   const { busy, message, run } = useAction();
   return (
     <form
@@ -15,17 +19,19 @@ export function NameForm({ name }: { name: string }) {
         e.preventDefault();
         const value = String(new FormData(e.currentTarget).get("name") ?? "");
         void run(async () => {
-          await api("/api/v1/me", { method: "PATCH", body: { name: value } });
-          return "Your name is changed.";
+          await api("/api/v1/me", { method: "PATCH", body: { name: value } }).catch((err) => {
+            throw refusal(err);
+          });
+          return t("nameChanged");
         });
       }}
     >
       <FieldRow>
-        <Field id="display-name" label="Display name">
+        <Field id="display-name" label={t("displayName")}>
           <Input id="display-name" name="name" defaultValue={name} required maxLength={100} />
         </Field>
         <Button type="submit" variant="secondary" disabled={busy}>
-          Save name
+          {t("saveName")}
         </Button>
       </FieldRow>
       <StatusMessage message={message} className="mt-2" />
@@ -34,6 +40,9 @@ export function NameForm({ name }: { name: string }) {
 }
 
 export function PasswordForm() {
+  const t = useTranslations("account.profile");
+  const differ = useTranslations("account.refusals")("passwordsDiffer");
+  const refusal = useRefusal("password");
   const { busy, message, run } = useAction();
   return (
     <form
@@ -44,23 +53,25 @@ export function PasswordForm() {
         const formElement = e.currentTarget;
         void run(async () => {
           const chosen = chosenPassword(form);
-          if ("error" in chosen) throw new Error(chosen.error);
+          if ("error" in chosen) throw new Error(differ);
           const r = await api<{ sessionsEnded: number }>("/api/v1/me/password", {
             method: "POST",
             body: { current: String(form.get("current") ?? ""), password: chosen.password },
+          }).catch((err) => {
+            throw refusal(err);
           });
           formElement.reset();
-          return `Your password is changed. ${r.sessionsEnded} other session${r.sessionsEnded === 1 ? "" : "s"} ended.`;
+          return t("changed", { ended: r.sessionsEnded });
         });
       }}
     >
-      <Field id="current-password" label="Current password">
+      <Field id="current-password" label={t("current")}>
         <Input id="current-password" name="current" type="password" autoComplete="current-password" required />
       </Field>
-      <NewPasswordFields label="New password" repeatLabel="Repeat the new password" idPrefix="new-" />
+      <NewPasswordFields label={t("new")} repeatLabel={t("repeat")} idPrefix="new-" />
       <StatusMessage message={message} testId="password-note" />
       <Button type="submit" variant="secondary" disabled={busy}>
-        Change password
+        {t("change")}
       </Button>
     </form>
   );

@@ -1,16 +1,21 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { api } from "../_components/api";
 import { Time } from "../_components/time";
 import { Badge } from "../_components/ui/badge";
 import { Button } from "../_components/ui/button";
 import { ConfirmDialog } from "../_components/ui/confirm-dialog";
+import { useRefusal } from "./refusal";
 
 type Row = { id: string; browser: string; ip: string | null; lastSeenAt: string; createdAt: string; current: boolean };
 
 export function SessionList({ sessions }: { sessions: Row[] }) {
+  const t = useTranslations("account.sessions");
+  const cancel = useTranslations("account")("cancel");
+  const refusal = useRefusal();
   const router = useRouter();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -23,7 +28,7 @@ export function SessionList({ sessions }: { sessions: Row[] }) {
       if (s.current) window.location.assign("/sign-in");
       else router.refresh();
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Something went wrong.");
+      setError(refusal(err).message);
     } finally {
       setBusy(null);
     }
@@ -39,17 +44,17 @@ export function SessionList({ sessions }: { sessions: Row[] }) {
                 {s.browser}{" "}
                 {s.current && (
                   <Badge tone="ok" className="ms-1">
-                    this browser
+                    {t("thisBrowser")}
                   </Badge>
                 )}
               </p>
               <p className="text-xs text-muted">
-                {s.ip ?? "unknown address"} · last active <Time value={s.lastSeenAt} /> · signed in{" "}
+                {s.ip ?? t("unknownAddress")} · {t("lastActive")} <Time value={s.lastSeenAt} /> · {t("signedIn")}{" "}
                 <Time value={s.createdAt} />
               </p>
             </div>
             <Button variant="secondary" size="sm" disabled={busy !== null} onClick={() => void end(s)}>
-              {busy === s.id ? "Ending…" : s.current ? "Sign out here" : "End session"}
+              {busy === s.id ? t("ending") : s.current ? t("signOutHere") : t("end")}
             </Button>
           </li>
         ))}
@@ -60,14 +65,16 @@ export function SessionList({ sessions }: { sessions: Row[] }) {
         </p>
       )}
       <ConfirmDialog
-        trigger={<Button variant="danger-outline">Sign out everywhere</Button>}
-        title="Sign out everywhere?"
-        description="Every browser and device signed in to this account is signed out, this one too."
-        confirmLabel="Sign out everywhere"
-        busyLabel="Signing out…"
-        cancelLabel="Cancel"
+        trigger={<Button variant="danger-outline">{t("signOutEverywhere")}</Button>}
+        title={t("confirmTitle")}
+        description={t("confirmText")}
+        confirmLabel={t("signOutEverywhere")}
+        busyLabel={t("signingOut")}
+        cancelLabel={cancel}
         onConfirm={async () => {
-          await api("/api/v1/me/sessions", { method: "DELETE" });
+          await api("/api/v1/me/sessions", { method: "DELETE" }).catch((err) => {
+            throw refusal(err);
+          });
           window.location.assign("/sign-in");
         }}
       />

@@ -1,14 +1,18 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
+import type { Locale } from "@/lib/i18n/locales";
 import { signInAction } from "../(auth)/actions";
 import { api, ApiError } from "../_components/api";
 import { takeLinkToken } from "../_components/link-token";
-import { chosenPassword, NewPasswordFields } from "../_components/new-password-fields";
+import { NewPasswordFields, useChosenPassword } from "../_components/new-password-fields";
 import { INVITE_CONSENT_KEY, type InviteConsent } from "../_components/invite-consent";
-import { localized, type Localized } from "../_components/localized";
+import { localized, localizedIn, type Localized } from "../_components/localized";
 import { MarkdownText } from "../_components/markdown";
+import { refusalOf, type Refusal } from "../_components/refusal";
 import { Button, ButtonLink } from "../_components/ui/button";
 import { CheckboxField } from "../_components/ui/field";
 
@@ -23,12 +27,19 @@ type InvitationStudy = {
 type Invitation = { email: string; name: string; expiresAt: string; study: InvitationStudy | null };
 type State =
   | { step: "loading" }
-  | { step: "invalid"; message: string }
+  | { step: "invalid"; refusal: Refusal | null }
   | { step: "form"; token: string; invitation: Invitation; error: string | null; busy: boolean };
 
-const NO_TOKEN = "This page needs the full invitation link. Open the link from your invitation again.";
+// The refusals this page has its own sentence for (messages/*.json `invite.refusals`). Looking a
+// link up, a malformed token is `invalid_request`; accepting it, that is the password's rules.
+const LOOKUP_REFUSALS = ["not_found", "invalid_request", "rate_limited", "network_error"];
+const ACCEPT_REFUSALS = ["not_found", "email_taken", "rate_limited", "network_error"];
 
 export function AcceptInvitation() {
+  const t = useTranslations("invite");
+  const locale = useLocale() as Locale;
+  const choosePassword = useChosenPassword();
+  const passwordRules = useTranslations("password")("rules", { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH });
   const [state, setState] = useState<State>({ step: "loading" });
   const forget = useRef<() => void>(() => {});
 
@@ -37,17 +48,18 @@ export function AcceptInvitation() {
     forget.current = link.forget;
     const lookup = link.token
       ? api<Invitation>("/api/v1/invitations/lookup", { method: "POST", body: { token: link.token } })
-      : Promise.reject(new Error(NO_TOKEN));
+      : Promise.reject(new Error("no token"));
     lookup
       .then((invitation) => setState({ step: "form", token: link.token, invitation, error: null, busy: false }))
       .catch((err: unknown) => {
-        // A used or expired link is no use after a reload either.
-        if (err instanceof ApiError) link.forget();
-        setState({ step: "invalid", message: err instanceof ApiError ? err.message : NO_TOKEN });
+        // A used, expired or malformed link is no use after a reload either; a busy or unreachable
+        // server says nothing about the link, so a reload may still use it.
+        if (err instanceof ApiError && (err.code === "not_found" || err.code === "invalid_request")) link.forget();
+        setState({ step: "invalid", refusal: err instanceof ApiError ? refusalOf(err, LOOKUP_REFUSALS) : null });
       });
   }, []);
 
-  if (state.step === "loading") return <p className="text-sm text-muted">Checking your invitation…</p>;
+  if (state.step === "loading") return <p className="text-sm text-muted">{t("checking")}</p>;
   if (state.step === "invalid")
     return (
       <div className="space-y-4">
@@ -56,20 +68,18 @@ export function AcceptInvitation() {
           className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger-text"
           data-testid="invite-error"
         >
-          {state.message}
+          {state.refusal ? t(`refusals.${state.refusal.key}`, state.refusal.values) : t("noToken")}
         </p>
-        <p className="text-sm text-muted">
-          Already accepted it? Sign in with the email it was sent to. Otherwise ask the project team for a new link.
-        </p>
+        <p className="text-sm text-muted">{t("invalidHelp")}</p>
         <ButtonLink href="/sign-in" variant="secondary">
-          Sign in
+          {t("signIn")}
         </ButtonLink>
       </div>
     );
 
   async function submit(form: FormData) {
     if (state.step !== "form") return;
-    const chosen = chosenPassword(form);
+    const chosen = choosePassword(form);
     if ("error" in chosen) {
       setState({ ...state, error: chosen.error });
       return;
@@ -77,14 +87,19 @@ export function AcceptInvitation() {
     const { password } = chosen;
     const study = state.invitation.study;
     if (study && form.get("consent") !== "yes") {
-      setState({ ...state, error: "Tick the box to consent to the study before you continue." });
+      setState({ ...state, error: t("consentMissing") });
       return;
     }
     setState({ ...state, busy: true, error: null });
     try {
       await api("/api/v1/invitations/accept", { method: "POST", body: { token: state.token, password } });
     } catch (err) {
-      setState({ ...state, busy: false, error: err instanceof Error ? err.message : "Something went wrong." });
+      const refusal = refusalOf(err, ACCEPT_REFUSALS);
+      const error =
+        err instanceof ApiError && err.code === "invalid_request"
+          ? passwordRules
+          : t(`refusals.${refusal.key}`, refusal.values);
+      setState({ ...state, busy: false, error });
       return;
     }
     forget.current();
@@ -104,15 +119,20 @@ export function AcceptInvitation() {
   return (
     <form
       className="space-y-4"
+      noValidate
       onSubmit={(e) => {
         // Not a form action: React resets a form after its action, and a mismatch must keep what was typed.
         e.preventDefault();
         void submit(new FormData(e.currentTarget));
       }}
     >
-      {state.invitation.study && <StudyConsent study={state.invitation.study} />}
+      {state.invitation.study && <StudyConsent study={state.invitation.study} locale={locale} />}
       <p className="text-sm">
-        Hello {state.invitation.name}. Choose a password for <strong>{state.invitation.email}</strong>.
+        {t.rich("hello", {
+          name: state.invitation.name,
+          email: state.invitation.email,
+          strong: (c) => <strong>{c}</strong>,
+        })}
       </p>
       <NewPasswordFields hint />
       {state.invitation.study && (
@@ -121,7 +141,10 @@ export function AcceptInvitation() {
           name="consent"
           value="yes"
           data-testid="invite-consent"
-          label={`I have read version ${state.invitation.study.consent.version} of the consent text above and I agree to take part in ${localized(state.invitation.study.name)} on these terms.`}
+          label={t("consentLabel", {
+            version: state.invitation.study.consent.version,
+            study: localized(state.invitation.study.name, locale),
+          })}
         />
       )}
       {state.error && (
@@ -134,32 +157,37 @@ export function AcceptInvitation() {
         </p>
       )}
       <Button type="submit" disabled={state.busy} className="w-full">
-        {state.busy ? "Creating your account…" : "Create my account"}
+        {state.busy ? t("submitting") : t("submit")}
       </Button>
       <p className="text-center text-sm text-muted">
-        Have an account already? <Link href="/sign-in">Sign in</Link>
+        {t.rich("haveAccount", { link: (c) => <Link href="/sign-in">{c}</Link> })}
       </p>
     </form>
   );
 }
 
 /** The study an invitation names: what it is and the consent text, read before the account exists. */
-function StudyConsent({ study }: { study: InvitationStudy }) {
+function StudyConsent({ study, locale }: { study: InvitationStudy; locale: Locale }) {
+  const t = useTranslations("invite");
+  const description = localizedIn(study.description, locale);
+  const consent = localizedIn(study.consent.text, locale);
+  const other = (lang: Locale) => (lang === locale ? undefined : lang);
   return (
     <div className="space-y-3 border-b border-line pb-4" data-testid="invite-study">
-      <h2 className="text-base font-semibold">You are invited to take part in {localized(study.name)}</h2>
-      <MarkdownText text={localized(study.description)} />
+      <h2 className="text-base font-semibold">{t("studyTitle", { study: localized(study.name, locale) })}</h2>
+      <MarkdownText text={description.text} lang={other(description.lang)} testId="invite-description" />
       <div className="max-h-80 overflow-y-auto rounded-md border border-line bg-sunken px-3 py-2" tabIndex={0}>
         <p className="mb-2 text-xs font-medium tracking-wide text-muted uppercase">
-          Consent text, version {study.consent.version}
+          {t("consentText", { version: study.consent.version })}
         </p>
-        <MarkdownText text={localized(study.consent.text)} testId="invite-consent-text" />
+        <MarkdownText text={consent.text} lang={other(consent.lang)} testId="invite-consent-text" />
       </div>
       <p className="text-sm text-muted">
-        {study.dataPolicy === "erase"
-          ? "If you withdraw later, your readings, answers and device records in the study are deleted."
-          : "If you withdraw later, the data collected until then stays in the study, without your name or email."}{" "}
-        Questions? Write to <a href={`mailto:${study.contactEmail}`}>{study.contactEmail}</a>.
+        {study.dataPolicy === "erase" ? t("policyErase") : t("policyRetain")}{" "}
+        {t.rich("questions", {
+          email: study.contactEmail,
+          mail: (c) => <a href={`mailto:${study.contactEmail}`}>{c}</a>,
+        })}
       </p>
     </div>
   );

@@ -1,20 +1,29 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
 import { api, ApiError } from "../_components/api";
 import { takeLinkToken } from "../_components/link-token";
-import { chosenPassword, NewPasswordFields } from "../_components/new-password-fields";
+import { NewPasswordFields, useChosenPassword } from "../_components/new-password-fields";
+import { refusalOf, type Refusal } from "../_components/refusal";
 import { Button, ButtonLink } from "../_components/ui/button";
 
 type State =
   | { step: "loading" }
-  | { step: "invalid"; message: string }
+  | { step: "invalid"; refusal: Refusal | null }
   | { step: "form"; token: string; email: string; error: string | null; busy: boolean }
   | { step: "done"; email: string };
 
-const NO_TOKEN = "This page needs the full password-reset link. Open the link again.";
+// The refusals this page has its own sentence for (messages/*.json `resetPassword.refusals`).
+// Looking a link up, a malformed token is `invalid_request`; choosing the password, that is its rules.
+const LOOKUP_REFUSALS = ["not_found", "invalid_request", "rate_limited", "network_error"];
+const ACCEPT_REFUSALS = ["not_found", "rate_limited", "network_error"];
 
 export function ResetPassword() {
+  const t = useTranslations("resetPassword");
+  const choosePassword = useChosenPassword();
+  const passwordRules = useTranslations("password")("rules", { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH });
   const [state, setState] = useState<State>({ step: "loading" });
   const forget = useRef<() => void>(() => {});
 
@@ -25,16 +34,18 @@ export function ResetPassword() {
     forget.current = link.forget;
     const lookup = link.token
       ? api<{ email: string }>("/api/v1/password-resets/lookup", { method: "POST", body: { token: link.token } })
-      : Promise.reject(new Error(NO_TOKEN));
+      : Promise.reject(new Error("no token"));
     lookup
       .then((r) => setState({ step: "form", token: link.token, email: r.email, error: null, busy: false }))
       .catch((err: unknown) => {
-        if (err instanceof ApiError) link.forget();
-        setState({ step: "invalid", message: err instanceof ApiError ? err.message : NO_TOKEN });
+        // A used, expired or malformed link is no use after a reload either; a busy or unreachable
+        // server says nothing about the link, so a reload may still use it.
+        if (err instanceof ApiError && (err.code === "not_found" || err.code === "invalid_request")) link.forget();
+        setState({ step: "invalid", refusal: err instanceof ApiError ? refusalOf(err, LOOKUP_REFUSALS) : null });
       });
   }, []);
 
-  if (state.step === "loading") return <p className="text-sm text-muted">Checking your link…</p>;
+  if (state.step === "loading") return <p className="text-sm text-muted">{t("checking")}</p>;
   if (state.step === "invalid")
     return (
       <div className="space-y-4">
@@ -43,10 +54,10 @@ export function ResetPassword() {
           className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger-text"
           data-testid="reset-error"
         >
-          {state.message}
+          {state.refusal ? t(`refusals.${state.refusal.key}`, state.refusal.values) : t("noToken")}
         </p>
         <ButtonLink href="/sign-in" variant="secondary">
-          Sign in
+          {t("signIn")}
         </ButtonLink>
       </div>
     );
@@ -54,15 +65,15 @@ export function ResetPassword() {
     return (
       <div className="space-y-4">
         <p role="status" className="rounded-md bg-ok-soft px-3 py-2 text-sm text-ok-text" data-testid="reset-done">
-          The password of {state.email} is changed.
+          {t("done", { email: state.email })}
         </p>
-        <ButtonLink href="/sign-in">Sign in</ButtonLink>
+        <ButtonLink href="/sign-in">{t("signIn")}</ButtonLink>
       </div>
     );
 
   async function submit(form: FormData) {
     if (state.step !== "form") return;
-    const chosen = chosenPassword(form);
+    const chosen = choosePassword(form);
     if ("error" in chosen) {
       setState({ ...state, error: chosen.error });
       return;
@@ -74,22 +85,26 @@ export function ResetPassword() {
       forget.current();
       setState({ step: "done", email: state.email });
     } catch (err) {
-      setState({ ...state, busy: false, error: err instanceof Error ? err.message : "Something went wrong." });
+      const refusal = refusalOf(err, ACCEPT_REFUSALS);
+      const error =
+        err instanceof ApiError && err.code === "invalid_request"
+          ? passwordRules
+          : t(`refusals.${refusal.key}`, refusal.values);
+      setState({ ...state, busy: false, error });
     }
   }
 
   return (
     <form
       className="space-y-4"
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
         void submit(new FormData(e.currentTarget));
       }}
     >
-      <p className="text-sm">
-        New password for <strong>{state.email}</strong>.
-      </p>
-      <NewPasswordFields label="New password" />
+      <p className="text-sm">{t.rich("newPasswordFor", { email: state.email, strong: (c) => <strong>{c}</strong> })}</p>
+      <NewPasswordFields label={t("newPassword")} />
       {state.error && (
         <p
           role="alert"
@@ -100,7 +115,7 @@ export function ResetPassword() {
         </p>
       )}
       <Button type="submit" disabled={state.busy} className="w-full">
-        {state.busy ? "Saving…" : "Set the new password"}
+        {state.busy ? t("saving") : t("submit")}
       </Button>
     </form>
   );

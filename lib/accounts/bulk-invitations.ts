@@ -3,6 +3,7 @@ import { recordAudit, type Actor } from "../audit/record";
 import { parseCsvLine } from "../csv";
 import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
+import { LOCALES } from "../i18n/locales";
 import { idSchema } from "../ids";
 import { createInvitation, type PendingInvitation } from "./invitations";
 import { invitationInputSchema, type InvitationInput } from "./schemas";
@@ -17,6 +18,8 @@ export const MAX_BULK_CSV_BYTES = 128 * 1024;
 
 export const bulkInvitationSchema = z.strictObject({
   studyId: idSchema("stu").optional(),
+  // The language of every invitation mail of this batch; else CLAIMLINK_DEFAULT_LOCALE.
+  locale: z.enum(LOCALES).optional(),
   csv: z.string().min(1, "is required").max(MAX_BULK_CSV_BYTES, `must be at most ${MAX_BULK_CSV_BYTES} characters`),
 });
 

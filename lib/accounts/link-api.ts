@@ -60,7 +60,7 @@ export async function mailPasswordResetLink(email: string, ip: string | null): P
   const user = await findUserByEmail(db, email);
   if (!user || user.disabledAt) return false;
   const { link } = await createPasswordReset(db, { id: null, label: "anonymous", ip }, user, env().publicUrl);
-  return sendMailQuietly(passwordResetMail(user.email, user.name, link));
+  return sendMailQuietly(passwordResetMail(user, link));
 }
 
 export async function lookupPasswordResetRequest(body: unknown, ip: string | null) {

@@ -107,7 +107,9 @@ describe("mail", () => {
     const { passwordResetMail } = await import("../mail/messages");
     const envModule = await import("../env");
     expect(envModule.env().CLAIMLINK_SMTP_URL).toContain(String(port));
-    await sendMail(passwordResetMail("who@example.org", "Who <b>", "http://localhost/reset-password#abc"));
+    await sendMail(
+      passwordResetMail({ email: "who@example.org", name: "Who <b>" }, "http://localhost/reset-password#abc"),
+    );
     delete process.env.CLAIMLINK_SMTP_URL;
     await new Promise<void>((r) => server.close(() => r()));
     expect(received).toHaveLength(1);

@@ -60,7 +60,7 @@ export async function changePassword(
     });
     return ended.length;
   });
-  await sendMailQuietly(securityNoticeMail(user.email, user.name, "your password was changed"));
+  await sendMailQuietly(securityNoticeMail(user, "password_changed"));
   return { sessionsEnded };
 }
 
@@ -167,6 +167,6 @@ export async function acceptPasswordReset(
       },
     );
   });
-  await sendMailQuietly(securityNoticeMail(user.email, user.name, "your password was reset"));
+  await sendMailQuietly(securityNoticeMail(user, "password_reset"));
   return { email: user.email };
 }

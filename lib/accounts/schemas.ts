@@ -3,6 +3,7 @@ import { z } from "zod";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../auth/password";
 import { hasNoControlChars, parseOrThrow } from "../errors/validate";
 import { idSchema } from "../ids";
+import { LOCALES } from "../i18n/locales";
 
 export const emailSchema = z
   .string()
@@ -41,6 +42,8 @@ export const invitationInputSchema = z
     // A participant's invitation may name a study (docs/studies.md); staff, support and
     // researcher invitations never do.
     studyId: idSchema("stu").optional(),
+    // The language of the invitation mail (no account holds one yet); else CLAIMLINK_DEFAULT_LOCALE.
+    locale: z.enum(LOCALES).optional(),
   })
   .refine((i) => !i.studyId || i.role === "participant", {
     message: "only a participant's invitation names a study",

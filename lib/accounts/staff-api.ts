@@ -63,7 +63,7 @@ export async function issuePasswordReset(actor: Actor, userId: string | undefine
   const user = await getUser(db, idOrNotFound("usr", userId));
   if (!user) throw notFound("usr");
   const issued = await createPasswordReset(db, actor, user, env().publicUrl);
-  return deliverLink(issued, (link) => passwordResetMail(user.email, user.name, link));
+  return deliverLink(issued, (link) => passwordResetMail(user, link));
 }
 
 // ---- Invitations ----
@@ -104,8 +104,9 @@ export async function inviteAccount(actor: Actor, body: unknown) {
     if (r.kind === "enrolled") return { enrolled: true, studyId: input.studyId, email: input.email };
     issued = r;
   } else issued = await createInvitation(db, actor, input, invitationOptions());
-  const { email, name } = issued.invitation;
-  return deliverLink(issued, (link) => invitationMail(email, name, link, env().CLAIMLINK_INVITATION_DAYS));
+  const { email, name, expiresAt } = issued.invitation;
+  const to = { email, name, locale: input.locale };
+  return deliverLink(issued, (link) => invitationMail(to, link, env().CLAIMLINK_INVITATION_DAYS, expiresAt));
 }
 
 /**
@@ -113,16 +114,17 @@ export async function inviteAccount(actor: Actor, body: unknown) {
  * invitation is mailed (a failed mail shows its link instead); without, every link is shown once.
  */
 export async function bulkInviteAccounts(actor: Actor, body: unknown) {
-  const { csv, studyId } = parseOrThrow(bulkInvitationSchema, body);
+  const { csv, studyId, locale } = parseOrThrow(bulkInvitationSchema, body);
   const { invited, enrolled, rejected } = await createBulkInvitations(await getDb(), actor, csv, {
     ...invitationOptions(),
     studyId,
   });
   const delivered = [];
   for (const i of invited) {
-    const { name } = i.invitation;
+    const { name, expiresAt } = i.invitation;
+    const to = { email: i.email, name, locale };
     delivered.push(
-      await deliverLink(i, (link) => invitationMail(i.email, name, link, env().CLAIMLINK_INVITATION_DAYS)),
+      await deliverLink(i, (link) => invitationMail(to, link, env().CLAIMLINK_INVITATION_DAYS, expiresAt)),
     );
   }
   return { invited: delivered, enrolled, rejected };
@@ -130,8 +132,11 @@ export async function bulkInviteAccounts(actor: Actor, body: unknown) {
 
 export async function renewInvitationLink(actor: Actor, invitationId: string | undefined) {
   const issued = await renewInvitation(await getDb(), actor, idOrNotFound("inv", invitationId), invitationOptions());
-  const { email, name } = issued.invitation;
-  return deliverLink(issued, (link) => invitationMail(email, name, link, env().CLAIMLINK_INVITATION_DAYS));
+  // The invitation keeps no language, so a renewed link is mailed in the default one.
+  const { email, name, expiresAt } = issued.invitation;
+  return deliverLink(issued, (link) =>
+    invitationMail({ email, name }, link, env().CLAIMLINK_INVITATION_DAYS, expiresAt),
+  );
 }
 
 export async function cancelInvitation(actor: Actor, invitationId: string | undefined) {

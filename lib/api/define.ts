@@ -129,12 +129,16 @@ export const GUARD_ERRORS: Record<Guard, readonly ErrorCode[]> = {
  */
 export const ALWAYS_ERRORS: readonly ErrorCode[] = ["invalid_request", "database_unavailable", "internal_error"];
 
+/** Public routes a device, not a person, calls: their problems are never translated. */
+const DEVICE_PATHS = /^\/(firmware|legacy)\//;
+
 /** The Web handler that serves a route: its guard's wrapper around its work. */
 export function handlerOf(def: RouteDef): WebHandler {
   const refusals = def.refusals;
   switch (def.guard) {
     case "public":
-      return apiRoute(def.handle, { refusals, challenge: def.challenge });
+      // Devices call the firmware download and a legacy node's push: those stay English.
+      return apiRoute(def.handle, { refusals, challenge: def.challenge, people: !DEVICE_PATHS.test(def.path) });
     case "user":
     case "owner":
       return userRoute(def.handle, { refusals, enrolment: def.enrolment, token: def.token });

@@ -136,7 +136,7 @@ export async function confirmTwoFactorEnrolment(
     });
     return { fresh, sessionsEnded: ended.length };
   });
-  await sendMailQuietly(securityNoticeMail(user.email, user.name, "two-factor sign-in was switched on"));
+  await sendMailQuietly(securityNoticeMail(user, "two_factor_on"));
   return { recoveryCodes: codes.fresh, sessionsEnded: codes.sessionsEnded };
 }
 
@@ -185,7 +185,7 @@ export async function checkSecondFactor(db: Db, user: User, input: string, actor
     return true;
   });
   if (!used) return null;
-  await sendMailQuietly(securityNoticeMail(user.email, user.name, "a recovery code was used to sign in"));
+  await sendMailQuietly(securityNoticeMail(user, "recovery_code_used"));
   return "recovery_code";
 }
 
@@ -267,7 +267,7 @@ export async function disableTwoFactor(db: Db, actor: Actor, userId: string, cod
       subjectLabel: user.email,
     });
   });
-  await sendMailQuietly(securityNoticeMail(user.email, user.name, "two-factor sign-in was switched off"));
+  await sendMailQuietly(securityNoticeMail(user, "two_factor_off"));
 }
 
 /**
@@ -293,6 +293,6 @@ export async function resetTwoFactor(db: Db, actor: Actor, userId: string): Prom
     });
     return ended.length;
   });
-  await sendMailQuietly(securityNoticeMail(user.email, user.name, "two-factor sign-in was reset by staff"));
+  await sendMailQuietly(securityNoticeMail(user, "two_factor_reset"));
   return { sessionsEnded };
 }

@@ -1,6 +1,9 @@
-/** A short human description of a User-Agent string, e.g. "Firefox on Android". */
-export function describeUserAgent(ua: string | null): string {
-  if (!ua) return "Unknown browser";
+/**
+ * The browser and system a User-Agent string names, for a page to word in its reader's language:
+ * `browser` null for no User-Agent at all, "Browser" for one it does not know.
+ */
+export function userAgentParts(ua: string | null): { browser: string | null; os: string | null } {
+  if (!ua) return { browser: null, os: null };
   const browser = /Edg\//.test(ua)
     ? "Edge"
     : /Firefox\//.test(ua)
@@ -23,5 +26,12 @@ export function describeUserAgent(ua: string | null): string {
           : /Linux/.test(ua)
             ? "Linux"
             : null;
+  return { browser, os };
+}
+
+/** A short human description of a User-Agent string, in English, e.g. "Firefox on Android". */
+export function describeUserAgent(ua: string | null): string {
+  const { browser, os } = userAgentParts(ua);
+  if (!browser) return "Unknown browser";
   return os ? `${browser} on ${os}` : browser;
 }

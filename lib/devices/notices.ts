@@ -4,7 +4,7 @@ import { recordAudit, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
 import { deviceCredentials, devices, provisioningSessions, users } from "../db/schema";
 import { countHit } from "../rate-limit";
-import { deviceNoticeMail, deviceSharedMail } from "../mail/messages";
+import { deviceNoticeMail, deviceSharedMail, type MailRecipient } from "../mail/messages";
 import { mailEnabled, sendMailQuietly, type Mail } from "../mail/send";
 import { loggableError } from "../errors/problem";
 import { enqueueWebhookEvent } from "../webhooks/events";
@@ -50,12 +50,10 @@ export async function setNoticePreferences(db: Db, actor: Actor & { id: string }
 
 const WRONG_CODE_NOTICE_LIMIT = { max: 1, windowSeconds: 3600 };
 
-type Recipient = { email: string; name: string };
-
-async function recipient(db: Db, userId: string, kind: NoticeKind): Promise<Recipient | null> {
+async function recipient(db: Db, userId: string, kind: NoticeKind): Promise<MailRecipient | null> {
   const [u] = await db.select().from(users).where(eq(users.id, userId));
   if (!u || u.disabledAt || u.noticesOff.includes(kind)) return null;
-  return { email: u.email, name: u.name };
+  return { email: u.email, name: u.name, locale: u.locale };
 }
 
 type DeviceRef = { id: string; name: string; ownerId: string };
@@ -67,37 +65,6 @@ async function deviceRef(db: Db, deviceId: string): Promise<DeviceRef | null> {
     .where(eq(devices.id, deviceId));
   return d ?? null;
 }
-
-const TEXT: Record<NoticeKind, (device: string) => { subject: string; paragraphs: string[] }> = {
-  device_claimed: (device) => ({
-    subject: `“${device}” was claimed into your account`,
-    paragraphs: [
-      `The device “${device}” was just claimed into your Claimlink account.`,
-      "If this was not you, open the device and report it lost or stolen, and change your password.",
-    ],
-  }),
-  wrong_code: (device) => ({
-    subject: `someone tried to claim “${device}”`,
-    paragraphs: [
-      `Someone tried to claim your device “${device}” while it was showing its claim code (with a wrong code, or from another account), and was refused.`,
-      "Someone may be trying to take it. If it was not you, keep the device with you, and report it lost or stolen if it is gone.",
-    ],
-  }),
-  device_silent: (device) => ({
-    subject: `“${device}” has gone quiet`,
-    paragraphs: [
-      `Your device “${device}” has sent nothing for a while. Is it switched on and connected to the Wi-Fi?`,
-      "You get this notice once per outage.",
-    ],
-  }),
-  staff_revoked: (device) => ({
-    subject: `“${device}” was revoked`,
-    paragraphs: [
-      `The project team revoked your device “${device}”: it can no longer send data.`,
-      "If you did not expect this, contact the project team.",
-    ],
-  }),
-};
 
 /**
  * Mails the owner of `deviceId` a notice of `kind`, unless mail is off, the owner switched the
@@ -115,9 +82,8 @@ export async function noticeOwner(db: Db, publicUrl: string, deviceId: string, k
       const hit = await countHit(db, `notice:wrong_code:${d.id}`, WRONG_CODE_NOTICE_LIMIT);
       if (hit.count > WRONG_CODE_NOTICE_LIMIT.max) return false;
     }
-    const { subject, paragraphs } = TEXT[kind](d.name);
-    const link = { url: `${publicUrl.replace(/\/$/, "")}/devices/${d.id}`, label: `Open “${d.name}”` };
-    return await sendMailQuietly(deviceNoticeMail(to.email, to.name, subject, paragraphs, link));
+    const url = `${publicUrl.replace(/\/$/, "")}/devices/${d.id}`;
+    return await sendMailQuietly(deviceNoticeMail(to, kind, { name: d.name, url }));
   } catch (err) {
     console.error(`[mail] notice ${kind} for ${deviceId} failed:`, loggableError(err));
     return false;
@@ -139,10 +105,14 @@ export async function noticeClaimAttempt(db: Db, publicUrl: string, sid: string)
 }
 
 /** Tells the account a device was shared with it (not a switchable kind: it is about their account). */
-export function sharedNotice(publicUrl: string, to: Recipient, ownerName: string, device: DeviceRef): Promise<boolean> {
+export function sharedNotice(
+  publicUrl: string,
+  to: MailRecipient,
+  ownerName: string,
+  device: DeviceRef,
+): Promise<boolean> {
   const mail: Mail = deviceSharedMail(
-    to.email,
-    to.name,
+    to,
     ownerName,
     device.name,
     `${publicUrl.replace(/\/$/, "")}/devices/${device.id}`,

@@ -4,7 +4,8 @@ import type { Actor } from "../audit/record";
 import { getDb } from "../db/client";
 import { env } from "../env";
 import { AppError } from "../errors/app-error";
-import { asAppError, newRequestId, toProblem } from "../errors/problem";
+import { asAppError, newRequestId, problemResponse } from "../errors/problem";
+import { inLanguage, requestLanguage } from "../errors/problem-language";
 import { authenticateToken, bearerOf } from "../integrations/token-auth";
 import type { RouteScope } from "../integrations/schemas";
 import { clientIp } from "./client-ip";
@@ -36,7 +37,12 @@ export type RouteOptions = {
   refusals?: string;
   /** The `WWW-Authenticate` challenge every 401 of this route carries (RFC 9110 section 11.6.1). */
   challenge?: string;
+  /** A route people's browsers call: a problem's title and detail come in the reader's language. */
+  people?: boolean;
 };
+
+/** The saved language of the account a request was authenticated as, for its problem answers. */
+const accountLanguage = new WeakMap<Request, string | null>();
 
 /**
  * Wraps a route handler: every thrown error becomes problem+json, every answer gets a request
@@ -58,7 +64,9 @@ export function apiRoute(handler: (c: RouteContext) => Promise<Response>, opts: 
         const actor = (auditContext.actor as Actor | undefined) ?? { id: null, label: "anonymous", ip };
         await auditRouteRefusal(actor, opts.refusals, err, req, auditContext).catch((e) => asAppError(e, requestId));
       }
-      const res = toProblem(err, requestId);
+      let problem = asAppError(err, requestId);
+      if (opts.people) problem = inLanguage(problem, requestLanguage(req, accountLanguage.get(req)));
+      const res = problemResponse(problem, requestId);
       if (opts.challenge && res.status === 401) res.headers.set("WWW-Authenticate", opts.challenge);
       return res;
     }
@@ -122,6 +130,7 @@ export function userRoute(
       const bearer = bearerOf(c.req);
       if (bearer !== null) {
         const caller = await asTokenCaller(c, bearer, opts.token);
+        accountLanguage.set(c.req, caller.user.locale);
         c.auditContext.actor = caller.actor;
         return handler({ ...c, user: caller.user, actor: caller.actor, tokenId: caller.tokenId });
       }
@@ -143,9 +152,10 @@ export function userRoute(
       }
       const actor: Actor = { id: user.id, label: user.email, ip: c.ip };
       c.auditContext.actor = actor;
+      accountLanguage.set(c.req, user.locale);
       return handler({ ...c, user, actor });
     },
-    { refusals: opts.refusals },
+    { refusals: opts.refusals, people: true },
   );
 }
 

@@ -33,7 +33,8 @@ export async function revokeAnyToken(actor: Actor, tokenId: string | undefined) 
   return revokeToken(db, actor, idOrNotFound("tok", tokenId));
 }
 
-export type ScopeChoice = { scope: string; label: string; hint: string };
+/** `study` holds a study scope's name in both languages, for the form to show in the reader's. */
+export type ScopeChoice = { scope: string; label: string; hint: string; study?: { nl?: string; en?: string } };
 
 /** The scopes this person may put in a token, for the form: each with what it reads. */
 export async function myScopeChoices(user: SessionUser): Promise<ScopeChoice[]> {
@@ -51,6 +52,7 @@ export async function myScopeChoices(user: SessionUser): Promise<ScopeChoice[]> 
       scope: `study:${s.id}:read`,
       label: `Study: ${s.name.en ?? s.name.nl ?? s.id}`,
       hint: "The study's dashboard and its pseudonymous export.",
+      study: s.name,
     });
   return choices;
 }

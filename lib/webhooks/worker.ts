@@ -29,7 +29,7 @@ export async function noticeDisabled(db: Db, publicUrl: string, s: DisabledSubsc
   const [u] = await db.select().from(users).where(eq(users.id, s.ownerId));
   if (!u || u.disabledAt) return false;
   const endpoint = new URL(s.url).host;
-  return sendMailQuietly(webhookDisabledMail(u.email, u.name, endpoint, `${publicUrl}/staff/webhooks/${s.id}`));
+  return sendMailQuietly(webhookDisabledMail(u, endpoint, `${publicUrl}/staff/webhooks/${s.id}`));
 }
 
 export function startWebhookWorker(): void {

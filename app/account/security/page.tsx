@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { myTwoFactorStatus } from "@/lib/accounts/owner-api";
 import { requireUserPage } from "@/lib/auth/current";
 import { Main } from "../../_components/ui/main";
@@ -6,20 +7,20 @@ import { Notice } from "../../_components/ui/notice";
 import { PageHeader } from "../../_components/ui/page-header";
 import { TwoFactorSettings } from "./two-factor-settings";
 
-export const metadata: Metadata = { title: "Two-factor sign-in" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("account.security");
+  return { title: t("title") };
+}
 
 export default async function SecurityPage() {
   const user = await requireUserPage("/account/security", { enrolment: true });
-  const status = await myTwoFactorStatus(user);
+  const [t, status] = await Promise.all([getTranslations("account.security"), myTwoFactorStatus(user)]);
   return (
     <Main>
-      <PageHeader
-        title="Two-factor sign-in"
-        back={user.mustEnrol ? undefined : { href: "/account", label: "Your account" }}
-      />
+      <PageHeader title={t("title")} back={user.mustEnrol ? undefined : { href: "/account", label: t("back") }} />
       {user.mustEnrol && (
         <Notice tone="warn" className="mb-4" data-testid="must-enrol">
-          Staff accounts must use two-factor sign-in. Switch it on to continue.
+          {t("mustEnrol")}
         </Notice>
       )}
       <TwoFactorSettings

@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { api } from "../../_components/api";
 import { Button } from "../../_components/ui/button";
@@ -8,19 +9,22 @@ import { Card } from "../../_components/ui/card";
 import { CopyButton } from "../../_components/ui/copy-button";
 import { Field, Input } from "../../_components/ui/field";
 import { Notice } from "../../_components/ui/notice";
+import { useRefusal } from "../refusal";
 
 type Enrolment = { secret: string; uri: string; qr: string };
 
 function RecoveryCodes({ codes }: { codes: string[] }) {
+  const t = useTranslations("account.security");
+  const copied = useTranslations("account")("copied");
   return (
-    <Notice tone="ok" data-testid="recovery-codes" title="Your recovery codes">
-      <p>Keep them somewhere safe: each one signs you in once instead of a code, and they are shown only now.</p>
+    <Notice tone="ok" data-testid="recovery-codes" title={t("codesTitle")}>
+      <p>{t("codesText")}</p>
       <ul className="my-3 grid grid-cols-2 gap-x-6 gap-y-1 font-mono text-sm sm:grid-cols-3">
         {codes.map((c) => (
           <li key={c}>{c}</li>
         ))}
       </ul>
-      <CopyButton value={codes.join("\n")} label="Copy the codes" copiedLabel="Copied" />
+      <CopyButton value={codes.join("\n")} label={t("copyCodes")} copiedLabel={copied} />
     </Notice>
   );
 }
@@ -52,6 +56,9 @@ export function TwoFactorSettings({
   required: boolean;
   remaining: number;
 }) {
+  const t = useTranslations("account.security");
+  const copied = useTranslations("account")("copied");
+  const refusal = useRefusal("twoFactor");
   const router = useRouter();
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
@@ -66,7 +73,7 @@ export function TwoFactorSettings({
     try {
       await action();
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Something went wrong.");
+      setError(refusal(err).message);
     } finally {
       setBusy(false);
     }
@@ -82,7 +89,7 @@ export function TwoFactorSettings({
     return (
       <Card className="space-y-4 p-5">
         <p className="text-sm" data-testid="two-factor-on">
-          Two-factor sign-in is on for {email}.
+          {t("onFor", { email })}
         </p>
         <RecoveryCodes codes={codes} />
         <Button
@@ -91,7 +98,7 @@ export function TwoFactorSettings({
             router.refresh();
           }}
         >
-          I have saved them
+          {t("saved")}
         </Button>
       </Card>
     );
@@ -100,10 +107,7 @@ export function TwoFactorSettings({
   if (!on) {
     return (
       <Card className="space-y-4 p-5">
-        <p className="text-sm">
-          With two-factor sign-in, signing in needs your password and a code from an authenticator app on your phone
-          (for example Google Authenticator, Aegis, 1Password or FreeOTP).
-        </p>
+        <p className="text-sm">{t("intro")}</p>
         {!enrolment ? (
           <Button
             disabled={busy}
@@ -111,7 +115,7 @@ export function TwoFactorSettings({
               run(async () => setEnrolment(await api<Enrolment>("/api/v1/me/two-factor/enrolment", { method: "POST" })))
             }
           >
-            Set up two-factor sign-in
+            {t("setUp")}
           </Button>
         ) : (
           <form
@@ -127,28 +131,28 @@ export function TwoFactorSettings({
               })
             }
           >
-            <p className="text-sm font-medium">1. Scan this code with your authenticator app.</p>
+            <p className="text-sm font-medium">{t("step1")}</p>
             {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL drawn on our server */}
             <img
               src={enrolment.qr}
-              alt="QR code to add Claimlink to your authenticator app"
+              alt={t("qrAlt")}
               width={240}
               height={240}
               data-testid="totp-qr"
               className="rounded-md border border-line bg-white p-2"
             />
             <div className="flex flex-wrap items-center gap-2 text-sm text-muted">
-              Or type this key into the app:
+              {t("orType")}
               <span className="font-mono break-all text-fg" data-testid="totp-secret">
                 {enrolment.secret}
               </span>
-              <CopyButton value={enrolment.secret} label="Copy the key" copiedLabel="Copied" iconOnly variant="ghost" />
+              <CopyButton value={enrolment.secret} label={t("copyKey")} copiedLabel={copied} iconOnly variant="ghost" />
             </div>
-            <p className="text-sm font-medium">2. Enter the code the app shows to switch it on.</p>
-            <CodeField id="enrol-code" label="Code from the app" />
+            <p className="text-sm font-medium">{t("step2")}</p>
+            <CodeField id="enrol-code" label={t("codeFromApp")} />
             {errorNote}
             <Button type="submit" disabled={busy}>
-              {busy ? "Checking…" : "Switch on"}
+              {busy ? t("checking") : t("switchOn")}
             </Button>
           </form>
         )}
@@ -160,7 +164,7 @@ export function TwoFactorSettings({
   return (
     <Card className="space-y-6 p-5">
       <p className="text-sm" data-testid="two-factor-on">
-        Two-factor sign-in is on. {remaining} unused recovery code{remaining === 1 ? "" : "s"} left.
+        {t("isOn", { remaining })}
       </p>
       <form
         action={(form) =>
@@ -173,11 +177,11 @@ export function TwoFactorSettings({
           })
         }
       >
-        <h2 className="mb-2 text-base font-semibold">New recovery codes</h2>
+        <h2 className="mb-2 text-base font-semibold">{t("newCodesTitle")}</h2>
         <div className="flex flex-wrap items-end gap-3">
-          <CodeField id="regen-code" label="Current code, to make new recovery codes" />
+          <CodeField id="regen-code" label={t("newCodesLabel")} />
           <Button type="submit" variant="secondary" disabled={busy}>
-            Make new recovery codes
+            {t("newCodes")}
           </Button>
         </div>
       </form>
@@ -186,16 +190,16 @@ export function TwoFactorSettings({
           action={(form) =>
             run(async () => {
               await api("/api/v1/me/two-factor", { method: "DELETE", body: { code: String(form.get("code") ?? "") } });
-              setMessage("Two-factor sign-in is off.");
+              setMessage(t("isOff"));
               router.refresh();
             })
           }
         >
-          <h2 className="mb-2 text-base font-semibold">Switch off</h2>
+          <h2 className="mb-2 text-base font-semibold">{t("offTitle")}</h2>
           <div className="flex flex-wrap items-end gap-3">
-            <CodeField id="off-code" label="Current code, to switch two-factor off" />
+            <CodeField id="off-code" label={t("offLabel")} />
             <Button type="submit" variant="danger-outline" disabled={busy}>
-              Switch off two-factor sign-in
+              {t("switchOff")}
             </Button>
           </div>
         </form>

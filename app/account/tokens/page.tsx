@@ -1,29 +1,35 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { requireUserPage } from "@/lib/auth/current";
 import { myScopeChoices, myTokens } from "@/lib/integrations/api";
 import { Main } from "../../_components/ui/main";
 import { PageHeader } from "../../_components/ui/page-header";
 import { TokenManager } from "./token-manager";
 
-export const metadata: Metadata = { title: "API tokens" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("account.tokens");
+  return { title: t("title") };
+}
 
 export default async function TokensPage() {
   const user = await requireUserPage("/account/tokens");
-  const [tokens, choices] = await Promise.all([myTokens(user), myScopeChoices(user)]);
+  const [t, tokens, choices] = await Promise.all([
+    getTranslations("account.tokens"),
+    myTokens(user),
+    myScopeChoices(user),
+  ]);
   return (
     <Main>
-      <PageHeader
-        title="API tokens"
-        description="Let a program read on your behalf: a research pipeline, a dashboard, a script."
-      />
+      <PageHeader title={t("title")} description={t("description")} />
       <div className="mb-5 max-w-prose space-y-2 text-sm">
         <p>
-          A token reads only what its scopes allow, and never more than your account may. It cannot sign in, change
-          anything, or make other tokens. Send it as <code>Authorization: Bearer clk_…</code>; the{" "}
-          <Link href="/docs/api">API reference</Link> says which routes take which scope and lets you try one.
+          {t.rich("scopeText", {
+            code: (chunks) => <code>{chunks}</code>,
+            link: (chunks) => <Link href="/docs/api">{chunks}</Link>,
+          })}
         </p>
-        <p>Treat a token like a password: whoever holds it reads what it reads until it expires or you revoke it.</p>
+        <p>{t("treat")}</p>
       </div>
       <TokenManager tokens={tokens} choices={choices} />
     </Main>

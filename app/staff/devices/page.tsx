@@ -263,7 +263,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                   header: "Device",
                   primary: true,
                   cell: (d) => (
-                    <div className="min-w-0">
+                    <div className="max-w-72 min-w-0">
                       <Link href={`/staff/devices/${d.id}`} className="block truncate font-medium" title={d.name}>
                         {d.name}
                       </Link>
@@ -281,7 +281,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                   cell: (d) => (
                     <Link
                       href={`/staff/audit?account=${d.ownerId}`}
-                      className="block max-w-64 truncate"
+                      className="block max-w-44 truncate"
                       title={d.ownerEmail}
                     >
                       {d.ownerEmail}

@@ -1,11 +1,22 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { api } from "../../../_components/api";
 import { INVITE_CONSENT_KEY, type InviteConsent } from "../../../_components/invite-consent";
+import { refusalOf } from "../../../_components/refusal";
 import { Button, ButtonLink } from "../../../_components/ui/button";
 import { CheckboxField } from "../../../_components/ui/field";
+
+// The refusals the consent screen has its own sentence for (messages/*.json `consent.refusals`).
+const REFUSALS = [
+  "study_not_found",
+  "study_closed",
+  "consent_version_not_current",
+  "consent_version_not_found",
+  "network_error",
+];
 
 /**
  * The consent checkbox and button. Consent is to this exact version: the server refuses any
@@ -23,6 +34,7 @@ export function ConsentForm({
   version: number;
   again: boolean;
 }) {
+  const t = useTranslations("consent");
   const router = useRouter();
   const [agreed, setAgreed] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -37,7 +49,7 @@ export function ConsentForm({
       router.push("/devices");
       router.refresh();
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Something went wrong.");
+      setError(t(`refusals.${refusalOf(err, REFUSALS).key}`));
       setBusy(false);
     }
   }
@@ -65,7 +77,7 @@ export function ConsentForm({
         checked={agreed}
         onChange={(e) => setAgreed(e.target.checked)}
         data-testid="consent-checkbox"
-        label={`I have read version ${version} of the consent text and I agree to take part in the study on these terms.`}
+        label={t("checkbox", { version })}
       />
       {error && (
         <p
@@ -78,10 +90,10 @@ export function ConsentForm({
       )}
       <div className="flex flex-wrap gap-2">
         <Button type="submit" disabled={!agreed || busy}>
-          {busy ? "Saving…" : "I consent"}
+          {busy ? t("saving") : t("submit")}
         </Button>
         <ButtonLink variant="danger-outline" href={`/account/studies/${studyId}/withdraw`}>
-          {again ? "Withdraw from the study instead" : "I do not want to take part"}
+          {again ? t("withdrawInstead") : t("decline")}
         </ButtonLink>
       </div>
     </form>

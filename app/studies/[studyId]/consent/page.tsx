@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
+import { getLocale, getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { requireUserPage } from "@/lib/auth/current";
 import { AppError } from "@/lib/errors";
+import type { Locale } from "@/lib/i18n/locales";
 import { myConsentScreen } from "@/lib/studies/participant-api";
-import { localized } from "../../../_components/localized";
+import { localized, localizedIn, type Localized } from "../../../_components/localized";
 import { MarkdownText } from "../../../_components/markdown";
 import { ButtonLink } from "../../../_components/ui/button";
 import { Card, Panel } from "../../../_components/ui/card";
@@ -12,7 +14,9 @@ import { Notice } from "../../../_components/ui/notice";
 import { PageHeader } from "../../../_components/ui/page-header";
 import { ConsentForm } from "./consent-form";
 
-export const metadata: Metadata = { title: "Study consent" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("consent"))("title") };
+}
 
 /**
  * A study's consent screen: its description and the current consent text, and, for someone
@@ -21,6 +25,7 @@ export const metadata: Metadata = { title: "Study consent" };
  */
 export default async function ConsentPage({ params }: { params: Promise<{ studyId: string }> }) {
   const { studyId } = await params;
+  const [t, locale] = await Promise.all([getTranslations("consent"), getLocale() as Promise<Locale>]);
   const user = await requireUserPage(`/studies/${encodeURIComponent(studyId)}/consent`);
   const screen = await myConsentScreen(user, studyId).catch((err) => {
     if (err instanceof AppError && err.code === "study_not_found") notFound();
@@ -30,76 +35,77 @@ export default async function ConsentPage({ params }: { params: Promise<{ studyI
   if (!screen)
     return (
       <Main width="narrow">
-        <PageHeader title="Study consent" />
-        <Notice tone="warn" title="This study is not open">
-          There is nothing to consent to right now. The study&apos;s team will tell you when it opens.
+        <PageHeader title={t("title")} />
+        <Notice tone="warn" title={t("closedTitle")}>
+          {t("closedText")}
         </Notice>
       </Main>
     );
   const { study, state, current, since } = screen;
-  const changes = since.filter((v) => localized(v.changes));
+  const changes = since.filter((v) => localized(v.changes, locale));
+  // A study text in the reader's language, else the other one (then marked with its own `lang`).
+  const text = (value: Localized) => {
+    const picked = localizedIn(value, locale);
+    return { text: picked.text, lang: picked.lang === locale ? undefined : picked.lang };
+  };
+  const mail = (c: React.ReactNode) => <a href={`mailto:${study.contactEmail}`}>{c}</a>;
   const again = state === "reconsent_pending";
   return (
     <Main width="narrow">
       <PageHeader
-        title={localized(study.name)}
+        title={localized(study.name, locale)}
         description={
           again
-            ? "The study's consent text has changed. Read what changed, then decide."
+            ? t("leadAgain")
             : state === "consented"
-              ? `You consented to version ${current.version} of this text.`
-              : "Read the study's description and consent text. You can claim a device for the study once you consent."
+              ? t("leadConsented", { version: current.version })
+              : t("leadFirst")
         }
         titleTestId="consent-title"
       />
       <div className="space-y-5">
         {again && (
-          <Notice tone="warn" title="What changed" data-testid="consent-changes">
+          <Notice tone="warn" title={t("changesTitle")} data-testid="consent-changes">
             {changes.length > 0 ? (
               changes.map((v) => (
                 <div key={v.id}>
-                  <p className="font-medium">Version {v.version}</p>
-                  <MarkdownText text={localized(v.changes)} />
+                  <p className="font-medium">{t("version", { version: v.version })}</p>
+                  <MarkdownText {...text(v.changes)} />
                 </div>
               ))
             ) : (
-              <p>The study&apos;s team did not describe the changes. Read the whole text below.</p>
+              <p>{t("noChanges")}</p>
             )}
-            <p>
-              Until you decide, no new device can be claimed for the study, and your devices may hold their readings
-              back: they keep them and send them once you consent.
-            </p>
+            <p>{t("paused")}</p>
           </Notice>
         )}
-        <Panel title="About the study">
-          <MarkdownText text={localized(study.description)} testId="study-description" />
+        <Panel title={t("about")}>
+          <MarkdownText {...text(study.description)} testId="study-description" />
           <p className="mt-3 text-sm text-muted">
-            Questions? Write to <a href={`mailto:${study.contactEmail}`}>{study.contactEmail}</a>
-            {study.infoUrl && (
-              <>
-                {" "}
-                or read{" "}
-                <a href={study.infoUrl} rel="noopener noreferrer" target="_blank">
-                  more about the study
-                </a>
-              </>
-            )}
-            .
+            {study.infoUrl
+              ? t.rich("questionsOrRead", {
+                  email: study.contactEmail,
+                  mail,
+                  info: (c) => (
+                    <a href={study.infoUrl!} rel="noopener noreferrer" target="_blank">
+                      {c}
+                    </a>
+                  ),
+                })
+              : t.rich("questions", { email: study.contactEmail, mail })}
           </p>
         </Panel>
         <Card className="p-4 sm:p-5" aria-labelledby="consent-text-title">
           <h2 id="consent-text-title" className="text-base font-semibold">
-            Consent text, version {current.version}
+            {t("textTitle", { version: current.version })}
           </h2>
-          <MarkdownText text={localized(current.text)} className="mt-3 text-sm leading-relaxed" testId="consent-text" />
+          <MarkdownText {...text(current.text)} className="mt-3 text-sm leading-relaxed" testId="consent-text" />
           <p className="mt-4 text-sm text-muted" data-testid="data-policy">
-            {study.dataPolicy === "erase"
-              ? "If you withdraw, your readings, answers and device records in this study are deleted."
-              : "If you withdraw, the data collected until then stays in the study, without your name or email; nothing new is collected."}
+            {study.dataPolicy === "erase" ? t("policyErase") : t("policyRetain")}
           </p>
         </Card>
         {state === "consented" ? (
-          <ButtonLink href="/devices">Continue to your devices</ButtonLink>
+          <ButtonLink href="/devices">{t("continue")}</ButtonLink>
         ) : (
           <ConsentForm studyId={study.id} versionId={current.id} version={current.version} again={again} />
         )}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { requireUserPage } from "@/lib/auth/current";
 import { AppError } from "@/lib/errors";
 import { listMyStudies, previewMyWithdrawal } from "@/lib/studies/participant-api";
@@ -11,7 +12,10 @@ import { Main } from "../../../../_components/ui/main";
 import { PageHeader } from "../../../../_components/ui/page-header";
 import { WithdrawForm } from "./withdraw-form";
 
-export const metadata: Metadata = { title: "Withdraw from a study" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("account.withdraw");
+  return { title: t("metaTitle") };
+}
 
 /**
  * The confirmation screen before withdrawing: exactly what happens under the study's data
@@ -20,19 +24,17 @@ export const metadata: Metadata = { title: "Withdraw from a study" };
 export default async function WithdrawPage({ params }: { params: Promise<{ studyId: string }> }) {
   const { studyId } = await params;
   const user = await requireUserPage(`/account/studies/${encodeURIComponent(studyId)}/withdraw`);
+  const [t, format, locale] = await Promise.all([getTranslations("account.withdraw"), getFormatter(), getLocale()]);
   const study = (await listMyStudies(user)).find((s) => s.studyId === studyId);
   if (!study) notFound();
-  const name = localized(study.name);
+  const name = localized(study.name, locale);
+  const back = { href: "/account", label: t("back") };
   if (study.withdrawnAt)
     return (
       <Main width="narrow">
-        <PageHeader title={`Withdraw from ${name}`} back={{ href: "/account", label: "Your account" }} />
-        <Notice tone="ok" title={`You have withdrawn from ${name}`} data-testid="withdrawn">
-          <p>
-            {study.dataPolicy === "retain"
-              ? "The data collected until then stays in the study, without your name or email."
-              : "Your data in the study is deleted."}
-          </p>
+        <PageHeader title={t("title", { study: name })} back={back} />
+        <Notice tone="ok" title={t("withdrawnTitle", { study: name })} data-testid="withdrawn">
+          <p>{study.dataPolicy === "retain" ? t("retained") : t("erased")}</p>
           {study.erasure && (
             <ErasureProgress
               erasureId={study.erasure.id}
@@ -50,52 +52,32 @@ export default async function WithdrawPage({ params }: { params: Promise<{ study
     throw err;
   });
   const erase = preview.dataPolicy === "erase";
-  const n = preview.devices.length;
-  const readings = preview.readings.toLocaleString("en-GB");
+  const count = preview.devices.length;
+  const readings = format.number(preview.readings);
   return (
     <Main width="narrow">
-      <PageHeader
-        title={`Withdraw from ${name}`}
-        description="Read what withdrawing does before you decide. It cannot be undone."
-        back={{ href: "/account", label: "Your account" }}
-      />
+      <PageHeader title={t("title", { study: name })} description={t("description")} back={back} />
       <Card className="p-4 sm:p-5" data-testid="withdraw-preview">
-        <h2 className="text-base font-semibold">What happens when you withdraw</h2>
+        <h2 className="text-base font-semibold">{t("whatHappens")}</h2>
         <ul className="mt-3 list-disc space-y-2 ps-5 text-sm">
           <li>
-            {n === 0
-              ? "You have no devices in this study."
-              : `${n === 1 ? "Your device" : `Your ${n} devices`} in this study (${preview.devices.map((d) => d.name).join(", ")}) ${n === 1 ? "stops" : "stop"} sending data at once and ${n === 1 ? "is" : "are"} released from your account.`}
+            {count === 0
+              ? t("noDevices")
+              : t("devices", { count, names: preview.devices.map((d) => d.name).join(", ") })}
           </li>
           {erase ? (
             <>
-              <li data-testid="withdraw-readings">
-                All {readings} readings of {n === 1 ? "that device" : "those devices"} are deleted, and so are the
-                device records.
-              </li>
-              <li>
-                {preview.intakeAnswers
-                  ? "Your answers to the intake questions are deleted."
-                  : "You have not answered the intake questions; nothing to delete there."}
-              </li>
-              <li>
-                The researchers no longer see you from the moment you withdraw. Deleting the readings takes a little
-                while; this page shows when it is done.
-              </li>
+              <li data-testid="withdraw-readings">{t("eraseReadings", { readings, count })}</li>
+              <li>{preview.intakeAnswers ? t("eraseAnswers") : t("noAnswers")}</li>
+              <li>{t("eraseTiming")}</li>
             </>
           ) : (
             <>
-              <li data-testid="withdraw-readings">
-                The study keeps the {readings} readings collected until now, and your intake answers, without your name,
-                email or address, marked as withdrawn today. This is what the consent text said.
-              </li>
-              <li>Nothing new is collected from you for this study.</li>
+              <li data-testid="withdraw-readings">{t("retainReadings", { readings })}</li>
+              <li>{t("nothingNew")}</li>
             </>
           )}
-          <li>
-            What stays: your account (and any other study you are in), and the record that you took part, consented and
-            withdrew.
-          </li>
+          <li>{t("whatStays")}</li>
         </ul>
       </Card>
       <div className="mt-5">
