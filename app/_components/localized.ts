@@ -1,8 +1,9 @@
-// A study's texts are stored per language (nl, en); the interface is in English, so English
-// first and Dutch when that is all there is.
+// A study's texts are stored per language (nl, en): the reader's language first, the other when
+// that is all there is.
 
 export type Localized = { nl?: string; en?: string };
 
-export function localized(t: Localized | null | undefined): string {
-  return t?.en ?? t?.nl ?? "";
+export function localized(t: Localized | null | undefined, locale: string = "en"): string {
+  const first = locale === "nl" ? t?.nl : t?.en;
+  return first || t?.en || t?.nl || "";
 }
