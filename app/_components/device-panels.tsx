@@ -1,6 +1,6 @@
 import { useLocale, useTranslations } from "next-intl";
 import { intlLocale, isLocale } from "@/lib/i18n/locales";
-import { describeAuditEvent } from "./audit-text";
+import { describeAuditEventIn } from "./audit-text";
 import { formatValue, propertyLabel } from "./format";
 import { Time } from "./time";
 import { Badge } from "./ui/badge";
@@ -57,6 +57,7 @@ export function ActivityList({
   empty: string;
 }) {
   const t = useTranslations("charts");
+  const words = useTranslations("activity");
   if (events.length === 0) return <p className="text-sm text-muted">{empty}</p>;
   return (
     <ol className="divide-y divide-line rounded-lg border border-line bg-surface" data-testid="device-audit">
@@ -64,7 +65,7 @@ export function ActivityList({
         <li key={e.id} className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 px-4 py-2.5 text-sm">
           <div className="min-w-0 flex-1 basis-60">
             <span data-action={e.action}>
-              {describeAuditEvent(e.action, e.detail as Record<string, unknown>, e.outcome)}
+              {describeAuditEventIn(words, e.action, e.detail as Record<string, unknown>, e.outcome)}
             </span>
             {e.outcome !== "success" && (
               <Badge tone="warn" className="ms-2">

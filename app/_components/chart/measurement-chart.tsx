@@ -9,7 +9,7 @@ import { formatValue, propertyLabel, unitLabel } from "../format";
 import { formatTime, TimeZoneNote, useTimeZone } from "../time";
 import { Badge } from "../ui/badge";
 import { Segmented } from "../ui/segmented";
-import { chartWindow, readingsIn, tickDecimals, yAxisWidth, type ChartRange } from "./axes";
+import { chartWindow, readingsIn, tickDecimals, timeTicks, yAxisWidth, type ChartRange } from "./axes";
 
 type Series = {
   property: string;
@@ -86,7 +86,13 @@ function Plot({
             },
           ],
           axes: [
-            { stroke: cssVar("--muted"), grid, ticks: grid },
+            {
+              stroke: cssVar("--muted"),
+              grid,
+              ticks: grid,
+              values: (_u: unknown, ticks: number[], _i: number, _space: number, step: number) =>
+                timeTicks(ticks, step, zone, words.locale),
+            },
             {
               stroke: cssVar("--muted"),
               grid,
