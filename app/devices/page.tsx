@@ -1,7 +1,8 @@
 import { Plus } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getLocale, getTranslations } from "next-intl/server";
+import { useLocale, useTranslations } from "next-intl";
+import { getTranslations } from "next-intl/server";
 import { requireUserPage } from "@/lib/auth/current";
 import { myDevices } from "@/lib/devices/api";
 import type { DeviceSummary } from "@/lib/devices/views";
@@ -20,24 +21,10 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("devices"))("title") };
 }
 
-/** What a device card needs in the reader's language: its words, property names and number format. */
-type CardText = {
-  t: (key: string, values?: Record<string, string | number>) => string;
-  names: Record<string, string>;
-  locale: string;
-};
-
 export default async function DevicesPage() {
   const user = await requireUserPage("/devices");
   const [{ owned, shared, released }, studies] = await Promise.all([myDevices(user), listMyStudies(user)]);
   const t = await getTranslations("devices");
-  const tCharts = await getTranslations("charts");
-  const locale = await getLocale();
-  const text: CardText = {
-    t: (key, values) => t(key, values),
-    names: tCharts.raw("properties") as Record<string, string>,
-    locale: intlLocale(isLocale(locale) ? locale : "en"),
-  };
   const active = studies.filter((s) => !s.withdrawnAt && (s.status === "recruiting" || s.status === "running"));
   return (
     <Main width="wide">
@@ -78,7 +65,7 @@ export default async function DevicesPage() {
       ) : (
         <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid="device-list">
           {owned.map((d) => (
-            <DeviceCard key={d.id} d={d} text={text} />
+            <DeviceCard key={d.id} d={d} />
           ))}
         </ul>
       )}
@@ -91,7 +78,7 @@ export default async function DevicesPage() {
           <p className="mt-1 mb-3 text-sm text-muted">{t("sharedText")}</p>
           <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid="shared-list">
             {shared.map((d) => (
-              <DeviceCard key={d.id} d={d} text={text} level={3} note={t("sharedBy", { name: d.ownerName })} />
+              <DeviceCard key={d.id} d={d} level={3} note={t("sharedBy", { name: d.ownerName })} />
             ))}
           </ul>
         </section>
@@ -122,8 +109,11 @@ export default async function DevicesPage() {
 }
 
 /** One device as a card; the whole card is its link. */
-function DeviceCard({ d, text, note, level = 2 }: { d: DeviceSummary; text: CardText; note?: string; level?: 2 | 3 }) {
-  const { t, names, locale } = text;
+function DeviceCard({ d, note, level = 2 }: { d: DeviceSummary; note?: string; level?: 2 | 3 }) {
+  const t = useTranslations("devices");
+  const names = useTranslations("charts").raw("properties") as Record<string, string>;
+  const appLocale = useLocale();
+  const locale = intlLocale(isLocale(appLocale) ? appLocale : "en");
   const seen = agoParts(d.lastSeenAt);
   const Heading = level === 2 ? "h2" : "h3";
   return (
