@@ -1,20 +1,7 @@
 // Pages and components whose words are not yet in messages/*.json (docs/i18n.md): the only files
 // the literal-text lint rule (eslint.config.mjs) skips. Translating one removes it from here.
 export const UNTRANSLATED = [
-  "app/_components/chart/measurement-chart.tsx",
-  "app/_components/completeness-chart.tsx",
-  "app/_components/device-panels.tsx",
-  "app/_components/node-credential.tsx",
   "app/_components/study-dashboard.tsx",
-  "app/devices/[deviceId]/danger-zone.tsx",
-  "app/devices/[deviceId]/export-form.tsx",
-  "app/devices/[deviceId]/legacy-link-form.tsx",
-  "app/devices/[deviceId]/node-credential-form.tsx",
-  "app/devices/[deviceId]/owner-controls.tsx",
-  "app/devices/[deviceId]/page.tsx",
-  "app/devices/intake-form.tsx",
-  "app/devices/page.tsx",
-  "app/devices/study-checklist.tsx",
   "app/docs/api/page.tsx",
   "app/docs/api/try-with-token.tsx",
   "app/emulator/emulator.tsx",

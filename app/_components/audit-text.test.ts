@@ -1,5 +1,8 @@
+import { createTranslator, type AbstractIntlMessages } from "next-intl";
 import { describe, expect, it } from "vitest";
-import { describeAuditEvent } from "./audit-text";
+import en from "../../messages/en.json";
+import nl from "../../messages/nl.json";
+import { describeAuditEvent, describeAuditEventIn, type ActivityWords } from "./audit-text";
 
 describe("describeAuditEvent: the audit log and a device's activity in words", () => {
   it("says a known action as a sentence", () => {
@@ -28,6 +31,55 @@ describe("describeAuditEvent: the audit log and a device's activity in words", (
     expect(describeAuditEvent("studies.enrolled", null)).toBe("Studies enrolled");
     expect(describeAuditEvent("thing.other_refused", { code: "made_up_code" })).toBe(
       "Thing other refused: made up code",
+    );
+  });
+});
+
+describe("describeAuditEventIn: a device's activity in the reader's language", () => {
+  const english = createTranslator({
+    locale: "en",
+    messages: en as AbstractIntlMessages,
+    namespace: "activity",
+  }) as unknown as ActivityWords;
+  const dutch = createTranslator({
+    locale: "nl",
+    messages: nl as AbstractIntlMessages,
+    namespace: "activity",
+  }) as unknown as ActivityWords;
+  const leaves = (tree: object, prefix = ""): string[] =>
+    Object.entries(tree).flatMap(([k, v]) =>
+      typeof v === "string" ? [`${prefix}${k}`] : leaves(v as object, `${prefix}${k}.`),
+    );
+
+  it("words every event in English exactly as the audit log does", () => {
+    for (const action of leaves(en.activity.sentences)) {
+      expect(describeAuditEventIn(english, action, {})).toBe(describeAuditEvent(action, {}));
+    }
+    for (const action of leaves(en.activity.refused)) {
+      for (const code of [...leaves(en.activity.reasons), "made_up_code"]) {
+        expect(describeAuditEventIn(english, action, { code }, "failure")).toBe(
+          describeAuditEvent(action, { code }, "failure"),
+        );
+      }
+    }
+  });
+
+  it("says a device's events and refusals in Dutch", () => {
+    expect(describeAuditEventIn(dutch, "device.claimed", {})).toBe("Gekoppeld");
+    expect(describeAuditEventIn(dutch, "device.released", {})).toBe("Ontkoppeld door de eigenaar");
+    expect(describeAuditEventIn(dutch, "device.request_refused", { code: "bad_signature" }, "failure")).toBe(
+      "Een verzoek van het apparaat is geweigerd: handtekening klopt niet",
+    );
+    expect(describeAuditEventIn(dutch, "claim.refused", {}, "failure")).toBe("Koppelen is geweigerd");
+  });
+
+  it("falls back to the audit log's words rather than hide an event the catalog does not know", () => {
+    expect(describeAuditEventIn(dutch, "studies.enrolled", null)).toBe("Studies enrolled");
+    expect(describeAuditEventIn(dutch, "signin", { code: "rate_limited" }, "failure")).toBe(
+      "A sign-in was refused: too many attempts",
+    );
+    expect(describeAuditEventIn(dutch, "device.request_refused", { code: "made_up_code" }, "failure")).toBe(
+      "A request from the device was refused: made up code",
     );
   });
 });

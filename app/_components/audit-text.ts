@@ -119,3 +119,30 @@ export function describeAuditEvent(
   if (refused) return why ? `${refused}: ${why}` : refused;
   return words(action);
 }
+
+/** The catalog's `activity` messages (next-intl's translator), as far as `describeAuditEventIn` needs them. */
+export type ActivityWords = {
+  (key: string, values?: { what: string; why: string }): string;
+  has(key: string): boolean;
+};
+
+/**
+ * A device's event in the reader's language, from the catalog's `activity` namespace: its
+ * sentence, or what was refused with why. An event or a reason the catalog does not word yet is
+ * shown as `describeAuditEvent` words it, so nothing is hidden.
+ */
+export function describeAuditEventIn(
+  t: ActivityWords,
+  action: string,
+  detail: Record<string, unknown> | null | undefined,
+  outcome: string = "success",
+): string {
+  const english = () => describeAuditEvent(action, detail, outcome);
+  if (outcome !== "success" && FAILED[action]) return english();
+  if (t.has(`sentences.${action}`)) return t(`sentences.${action}`);
+  if (SENTENCES[action] || !t.has(`refused.${action}`)) return english();
+  const code = typeof detail?.code === "string" ? detail.code : null;
+  if (!code) return t(`refused.${action}`);
+  if (!t.has(`reasons.${code}`)) return english();
+  return t("withReason", { what: t(`refused.${action}`), why: t(`reasons.${code}`) });
+}

@@ -1,6 +1,7 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
+import { useTranslations } from "next-intl";
 import { Button } from "./ui/button";
 import { CopyButton } from "./ui/copy-button";
 import { Notice } from "./ui/notice";
@@ -13,32 +14,27 @@ export type ShownCredential = { user: string; secret: string; hardwareId: string
  * to type into the firmware's "Send to own API" fields, each with a copy button.
  */
 export function NodeCredentialShown({ credential }: { credential: ShownCredential }) {
+  const t = useTranslations("nodeCredential");
   return (
-    <Notice tone="ok" role="status" title="Enter these in the node now" data-testid="node-credential">
-      <p>
-        Shown only now: Claimlink keeps only a fingerprint of the password. On the node&apos;s configuration page, under{" "}
-        <strong>Send to own API</strong>, type:
-      </p>
+    <Notice tone="ok" role="status" title={t("title")} data-testid="node-credential">
+      <p>{t.rich("text", { strong: (c) => <strong>{c}</strong> })}</p>
       <dl className="mt-2 grid grid-cols-[auto_minmax(0,1fr)] items-center gap-x-4 gap-y-2 text-sm">
-        <dt className="text-muted">User</dt>
+        <dt className="text-muted">{t("user")}</dt>
         <dd className="flex min-w-0 items-center gap-2">
           <code className="break-all" data-testid="node-credential-user">
             {credential.user}
           </code>
-          <CopyButton value={credential.user} label="Copy user" copiedLabel="Copied" iconOnly />
+          <CopyButton value={credential.user} label={t("copyUser")} copiedLabel={t("copied")} iconOnly />
         </dd>
-        <dt className="text-muted">Password</dt>
+        <dt className="text-muted">{t("password")}</dt>
         <dd className="flex min-w-0 items-center gap-2">
           <code className="break-all" data-testid="node-credential-secret">
             {credential.secret}
           </code>
-          <CopyButton value={credential.secret} label="Copy password" copiedLabel="Copied" iconOnly />
+          <CopyButton value={credential.secret} label={t("copyPassword")} copiedLabel={t("copied")} iconOnly />
         </dd>
       </dl>
-      <p className="mt-2 text-xs text-muted">
-        Node {credential.hardwareId}. Until the node sends them, its data is refused. Lost it? Issue a new one: the old
-        password stops working at once.
-      </p>
+      <p className="mt-2 text-xs text-muted">{t("footer", { id: credential.hardwareId })}</p>
     </Notice>
   );
 }
@@ -51,6 +47,7 @@ export function NodeCredentialDialog({
   credential: ShownCredential | null;
   onClose: () => void;
 }) {
+  const t = useTranslations("nodeCredential");
   return (
     <Dialog.Root open={!!credential} onOpenChange={(o) => !o && onClose()}>
       <Dialog.Portal>
@@ -59,14 +56,14 @@ export function NodeCredentialDialog({
           className="fixed top-1/2 left-1/2 z-50 w-[min(34rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-lg border border-line bg-surface p-5 shadow-xl focus:outline-none"
           data-testid="node-credential-dialog"
         >
-          <Dialog.Title className="text-lg font-semibold">Password for {credential?.hardwareId}</Dialog.Title>
-          <Dialog.Description className="mt-1 text-sm text-muted">
-            Hand these to the node&apos;s owner, or type them into the node yourself.
-          </Dialog.Description>
+          <Dialog.Title className="text-lg font-semibold">
+            {t("dialogTitle", { id: credential?.hardwareId ?? "" })}
+          </Dialog.Title>
+          <Dialog.Description className="mt-1 text-sm text-muted">{t("dialogText")}</Dialog.Description>
           <div className="mt-3">{credential && <NodeCredentialShown credential={credential} />}</div>
           <div className="mt-4 flex justify-end">
             <Dialog.Close asChild>
-              <Button variant="secondary">Done</Button>
+              <Button variant="secondary">{t("done")}</Button>
             </Dialog.Close>
           </div>
         </Dialog.Content>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { localized, type Localized } from "../_components/localized";
@@ -21,13 +22,24 @@ export type IntakeQuestion = {
   answer: string | null;
 };
 
-function boundsHint(q: IntakeQuestion): string | undefined {
-  if (q.kind === "number") {
-    const unit = q.unit ? ` ${q.unit}` : "";
-    return `A number from ${q.min} to ${q.max}${unit}.`;
-  }
-  if (q.kind === "text") return `At most ${q.maxLength ?? 200} characters.`;
+type T = ReturnType<typeof useTranslations>;
+
+function boundsHint(t: T, q: IntakeQuestion): string | undefined {
+  if (q.kind === "number")
+    return t("numberHint", { min: q.min ?? "", max: q.max ?? "", unit: q.unit ? ` ${q.unit}` : "" });
+  if (q.kind === "text") return t("textHint", { max: q.maxLength ?? 200 });
   return undefined;
+}
+
+/**
+ * What to change in an answer the server refused, from the question's own kind and bounds (the
+ * server's per-question reasons are English words for staff and logs).
+ */
+function answerProblem(t: T, q: IntakeQuestion): string {
+  if (q.kind === "choice") return t("problemChoice");
+  if (q.kind === "number")
+    return t("problemNumber", { min: q.min ?? "", max: q.max ?? "", unit: q.unit ? ` ${q.unit}` : "" });
+  return t("problemText", { max: q.maxLength ?? 200 });
 }
 
 /**
@@ -43,6 +55,8 @@ export function IntakeForm({
   questions: IntakeQuestion[];
   open: boolean;
 }) {
+  const t = useTranslations("devices.intake");
+  const locale = useLocale();
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<ActionMessage>(null);
@@ -59,7 +73,7 @@ export function IntakeForm({
       answers[q.id] = q.kind === "number" && /^-?\d+([.,]\d+)?$/.test(raw) ? Number(raw.replace(",", ".")) : raw;
     }
     if (Object.keys(answers).length === 0) {
-      setMessage({ kind: "error", text: "Answer at least one question." });
+      setMessage({ kind: "error", text: t("answerOne") });
       return;
     }
     setBusy(true);
@@ -74,27 +88,26 @@ export function IntakeForm({
       });
       if (!res.ok) {
         const p = (await res.json().catch(() => ({}))) as {
-          detail?: string;
+          code?: string;
           errors?: { path: string; message: string }[];
         };
         const byQuestion: Record<string, string> = {};
         for (const e of p.errors ?? []) {
-          const id = e.path.replace(/^answers\./, "");
-          byQuestion[id] = e.message;
+          const q = questions.find((x) => `answers.${x.id}` === e.path);
+          if (q) byQuestion[q.id] = answerProblem(t, q);
         }
         setErrors(byQuestion);
+        const refusal = `refusals.${p.code}`;
         setMessage({
           kind: "error",
-          text: Object.keys(byQuestion).length
-            ? "Some answers need a change; nothing was saved."
-            : (p.detail ?? "Your answers could not be saved."),
+          text: Object.keys(byQuestion).length ? t("needChange") : t.has(refusal) ? t(refusal) : t("notSaved"),
         });
         return;
       }
-      setMessage({ kind: "ok", text: "Your answers are saved. You can change them until the study ends." });
+      setMessage({ kind: "ok", text: t("saved") });
       router.refresh();
     } catch {
-      setMessage({ kind: "error", text: "Could not reach the server. Check your connection and try again." });
+      setMessage({ kind: "error", text: t("network") });
     } finally {
       setBusy(false);
     }
@@ -111,9 +124,9 @@ export function IntakeForm({
     >
       {questions.map((q) => {
         const fieldId = `q-${q.id}`;
-        const error = errors[q.id] ? `This answer ${errors[q.id]}.` : undefined;
-        const hint = boundsHint(q);
-        const label = `${localized(q.label)}${q.required ? "" : " (optional)"}`;
+        const error = errors[q.id];
+        const hint = boundsHint(t, q);
+        const label = q.required ? localized(q.label, locale) : t("optional", { label: localized(q.label, locale) });
         if (q.kind === "choice")
           return (
             <fieldset
@@ -132,7 +145,7 @@ export function IntakeForm({
                     defaultChecked={q.answer === c.value}
                     className="size-4 accent-accent"
                   />
-                  {localized(c.label)}
+                  {localized(c.label, locale)}
                 </label>
               ))}
               {error && (
@@ -163,10 +176,10 @@ export function IntakeForm({
       })}
       {open ? (
         <Button type="submit" disabled={busy}>
-          {busy ? "Saving…" : "Save answers"}
+          {busy ? t("saving") : t("save")}
         </Button>
       ) : (
-        <p className="text-sm text-muted">The study has ended: answers no longer change.</p>
+        <p className="text-sm text-muted">{t("ended")}</p>
       )}
       <StatusMessage message={message} testId="intake-message" />
     </form>

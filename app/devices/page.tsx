@@ -1,11 +1,14 @@
 import { Plus } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { useLocale, useTranslations } from "next-intl";
+import { getTranslations } from "next-intl/server";
 import { requireUserPage } from "@/lib/auth/current";
 import { myDevices } from "@/lib/devices/owner-api";
 import type { DeviceSummary } from "@/lib/devices/views";
 import { listMyStudies } from "@/lib/studies/participant-api";
-import { ago, formatValue, propertyLabel } from "../_components/format";
+import { intlLocale, isLocale } from "@/lib/i18n/locales";
+import { agoParts, formatValue, propertyLabel } from "../_components/format";
 import { StatusBadge } from "../_components/status-badge";
 import { Time } from "../_components/time";
 import { ButtonLink } from "../_components/ui/button";
@@ -14,27 +17,30 @@ import { Main } from "../_components/ui/main";
 import { PageHeader } from "../_components/ui/page-header";
 import { StudyChecklist } from "./study-checklist";
 
-export const metadata: Metadata = { title: "Your devices" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("devices"))("title") };
+}
 
 export default async function DevicesPage() {
   const user = await requireUserPage("/devices");
   const [{ owned, shared, released }, studies] = await Promise.all([myDevices(user), listMyStudies(user)]);
+  const t = await getTranslations("devices");
   const active = studies.filter((s) => !s.withdrawnAt && (s.status === "recruiting" || s.status === "running"));
   return (
     <Main width="wide">
       <PageHeader
-        title="Your devices"
+        title={t("title")}
         actions={
           <ButtonLink href="/claim">
             <Plus aria-hidden="true" className="size-4" />
-            Claim a device
+            {t("claim")}
           </ButtonLink>
         }
       />
       {active.length > 0 && (
         <section aria-labelledby="studies-head" className="mb-8">
           <h2 id="studies-head" className="mb-3 text-lg font-semibold">
-            {active.length === 1 ? "Your study" : "Your studies"}
+            {t("yourStudies", { count: active.length })}
           </h2>
           <div className="grid gap-3 lg:grid-cols-2">
             {active.map((s) => (
@@ -45,17 +51,16 @@ export default async function DevicesPage() {
       )}
       {active.length > 0 && (
         <h2 className="mb-3 text-lg font-semibold" id="devices-head">
-          Devices
+          {t("devicesHeading")}
         </h2>
       )}
       {owned.length === 0 ? (
         <EmptyState
-          title="No devices yet"
+          title={t("emptyTitle")}
           data-testid="empty-devices"
-          action={<ButtonLink href="/claim">Claim a device</ButtonLink>}
+          action={<ButtonLink href="/claim">{t("claim")}</ButtonLink>}
         >
-          Switch your device on. When its screen shows a square code, point your phone&apos;s camera at it and open the
-          link, or choose <strong>Claim a device</strong> and scan it here.
+          {t.rich("empty", { strong: (c) => <strong>{c}</strong> })}
         </EmptyState>
       ) : (
         <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid="device-list">
@@ -68,14 +73,12 @@ export default async function DevicesPage() {
       {shared.length > 0 && (
         <section aria-labelledby="shared-head" className="mt-10">
           <h2 id="shared-head" className="text-lg font-semibold">
-            Shared with you
+            {t("sharedTitle")}
           </h2>
-          <p className="mt-1 mb-3 text-sm text-muted">
-            You can see these devices&apos; values and history; their owners manage them.
-          </p>
+          <p className="mt-1 mb-3 text-sm text-muted">{t("sharedText")}</p>
           <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid="shared-list">
             {shared.map((d) => (
-              <DeviceCard key={d.id} d={d} level={3} note={`Shared by ${d.ownerName}`} />
+              <DeviceCard key={d.id} d={d} level={3} note={t("sharedBy", { name: d.ownerName })} />
             ))}
           </ul>
         </section>
@@ -84,12 +87,9 @@ export default async function DevicesPage() {
       {released.length > 0 && (
         <section aria-labelledby="released-head" className="mt-10">
           <h2 id="released-head" className="text-lg font-semibold">
-            Released
+            {t("releasedTitle")}
           </h2>
-          <p className="mt-1 mb-3 text-sm text-muted">
-            Devices you gave away. Their history up to the release stays here, read-only; whoever claims them next
-            starts afresh.
-          </p>
+          <p className="mt-1 mb-3 text-sm text-muted">{t("releasedText")}</p>
           <ul className="divide-y divide-line rounded-lg border border-line bg-surface" data-testid="released-list">
             {released.map((d) => (
               <li key={d.id} data-device-id={d.id} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 px-4 py-3">
@@ -97,7 +97,7 @@ export default async function DevicesPage() {
                   {d.name}
                 </Link>
                 <span className="text-sm text-muted">
-                  {d.model} · released <Time value={d.releasedAt} />
+                  {t.rich("releasedOn", { model: d.model, time: () => <Time value={d.releasedAt} /> })}
                 </span>
               </li>
             ))}
@@ -110,6 +110,11 @@ export default async function DevicesPage() {
 
 /** One device as a card; the whole card is its link. */
 function DeviceCard({ d, note, level = 2 }: { d: DeviceSummary; note?: string; level?: 2 | 3 }) {
+  const t = useTranslations("devices");
+  const names = useTranslations("charts").raw("properties") as Record<string, string>;
+  const appLocale = useLocale();
+  const locale = intlLocale(isLocale(appLocale) ? appLocale : "en");
+  const seen = agoParts(d.lastSeenAt);
   const Heading = level === 2 ? "h2" : "h3";
   return (
     <li
@@ -125,23 +130,21 @@ function DeviceCard({ d, note, level = 2 }: { d: DeviceSummary; note?: string; l
         <StatusBadge status={d.status} />
       </div>
       <p className="mt-0.5 text-xs text-muted">
-        {d.model} · last seen {ago(d.lastSeenAt)}
+        {t("modelSeen", { model: d.model, ago: t(`ago.${seen.unit}`, { n: seen.n }) })}
       </p>
       {note && <p className="mt-0.5 text-xs text-muted">{note}</p>}
-      {d.status === "lost" && (
-        <p className="mt-2 text-sm text-danger-text">Reported lost or stolen: it can no longer send data.</p>
-      )}
+      {d.status === "lost" && <p className="mt-2 text-sm text-danger-text">{t("lost")}</p>}
       {d.latest.length > 0 ? (
         <dl className="mt-4 flex flex-wrap gap-x-6 gap-y-2">
           {d.latest.map((r) => (
             <div key={r.property} className="flex flex-col-reverse">
-              <dt className="text-xs text-muted">{propertyLabel(r.property)}</dt>
-              <dd className="text-xl font-semibold tabular-nums">{formatValue(r.value, r.unit)}</dd>
+              <dt className="text-xs text-muted">{propertyLabel(r.property, names)}</dt>
+              <dd className="text-xl font-semibold tabular-nums">{formatValue(r.value, r.unit, undefined, locale)}</dd>
             </div>
           ))}
         </dl>
       ) : (
-        <p className="mt-4 text-sm text-muted">No measurements yet.</p>
+        <p className="mt-4 text-sm text-muted">{t("noMeasurements")}</p>
       )}
     </li>
   );

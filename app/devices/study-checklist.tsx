@@ -1,4 +1,5 @@
 import { CheckCircle2, Circle } from "lucide-react";
+import { useLocale, useTranslations } from "next-intl";
 import type { MyStudyOverview } from "@/lib/studies/participant";
 import { localized } from "../_components/localized";
 import { ButtonLink } from "../_components/ui/button";
@@ -7,29 +8,27 @@ import { IntakeForm } from "./intake-form";
 
 /** A study's onboarding checklist with the participant's progress, and its intake questions. */
 export function StudyChecklist({ study }: { study: MyStudyOverview }) {
+  const t = useTranslations("devices.checklist");
+  const locale = useLocale();
   const steps = study.onboarding;
   const done = steps.filter((s) => s.done).length;
   return (
     <Panel
-      title={localized(study.name)}
-      description={steps.length ? `${done} of ${steps.length} steps done` : undefined}
+      title={localized(study.name, locale)}
+      description={steps.length ? t("stepsDone", { done, total: steps.length }) : undefined}
       data-testid="study-checklist"
       data-study-id={study.studyId}
       level={3}
     >
       {study.state === "reconsent_pending" || study.state === "not_consented" ? (
         <div className="flex flex-wrap items-center gap-3 text-sm">
-          <p>
-            {study.state === "reconsent_pending"
-              ? "The study's consent text has changed: read it and decide."
-              : "Read the study's consent text first."}
-          </p>
+          <p>{study.state === "reconsent_pending" ? t("reconsent") : t("notConsented")}</p>
           <ButtonLink href={`/studies/${study.studyId}/consent`} size="sm">
-            Read the consent text
+            {t("readConsent")}
           </ButtonLink>
         </div>
       ) : steps.length === 0 ? (
-        <p className="text-sm text-muted">Nothing to do for this study right now.</p>
+        <p className="text-sm text-muted">{t("nothingToDo")}</p>
       ) : (
         <ol className="space-y-2">
           {steps.map((s) => (
@@ -40,23 +39,25 @@ export function StudyChecklist({ study }: { study: MyStudyOverview }) {
                 <Circle aria-hidden="true" className="mt-0.5 size-4 shrink-0 text-muted" />
               )}
               <span className="min-w-0">
-                <span className="sr-only">{s.done ? "Done: " : "To do: "}</span>
+                <span className="sr-only">{s.done ? t("done") : t("toDo")} </span>
                 {s.kind === "claim_device" ? (
                   <>
-                    Claim your <strong>{s.model}</strong>
+                    {t.rich("claimModel", { model: s.model ?? "", strong: (c) => <strong>{c}</strong> })}
                     {s.guideUrl && (
                       <>
                         {" "}
-                        (
-                        <a href={s.guideUrl} rel="noopener noreferrer" target="_blank">
-                          install guide
-                        </a>
-                        )
+                        {t.rich("guide", {
+                          a: (c) => (
+                            <a href={s.guideUrl ?? undefined} rel="noopener noreferrer" target="_blank">
+                              {c}
+                            </a>
+                          ),
+                        })}
                       </>
                     )}
                   </>
                 ) : (
-                  "Answer the intake questions"
+                  t("answerIntake")
                 )}
               </span>
             </li>
@@ -68,7 +69,7 @@ export function StudyChecklist({ study }: { study: MyStudyOverview }) {
           className="mt-4 rounded-md border border-line px-3 py-2"
           open={!steps.find((s) => s.kind === "intake")?.done}
         >
-          <summary className="cursor-pointer text-sm font-medium">Intake questions</summary>
+          <summary className="cursor-pointer text-sm font-medium">{t("intakeTitle")}</summary>
           <div className="mt-3">
             <IntakeForm
               studyId={study.studyId}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartWindow, readingsIn, tickDecimals, yAxisWidth } from "./axes";
+import { chartWindow, readingsIn, tickDecimals, timeTicks, yAxisWidth } from "./axes";
 
 describe("the chart's axes", () => {
   it("spans the chosen range ending now, or at a released device's release", () => {
@@ -32,5 +32,18 @@ describe("the chart's axes", () => {
     expect(readingsIn({ points: [[1, 2]], unverified: [] })).toBe(1);
     expect(readingsIn({ points: [[1, 2]], unverified: [[1, 3]] })).toBe(1);
     expect(readingsIn({ points: [[1, 2]], unverified: [[2, 3]] })).toBe(2);
+  });
+
+  it("labels times in the reader's locale and zone, 24-hour, with the day where a new one starts", () => {
+    const at = (iso: string) => Date.parse(iso) / 1000;
+    const ticks = [at("2026-12-06T20:00:00Z"), at("2026-12-06T22:00:00Z"), at("2026-12-07T00:00:00Z")];
+    expect(timeTicks(ticks, 7200, "UTC", "nl-NL")).toEqual(["20:00\n6 dec", "22:00", "00:00\n7 dec"]);
+    expect(timeTicks(ticks, 7200, "UTC", "en-GB")).toEqual(["20:00\n6 Dec", "22:00", "00:00\n7 Dec"]);
+    // Amsterdam is an hour ahead in December: the new day starts a tick earlier.
+    expect(timeTicks(ticks, 7200, "Europe/Amsterdam", "nl-NL")).toEqual(["21:00\n6 dec", "23:00", "01:00\n7 dec"]);
+    expect(timeTicks([at("2026-12-01T00:00:00Z"), at("2026-12-02T00:00:00Z")], 86_400, "UTC", "nl-NL")).toEqual([
+      "1 dec",
+      "2 dec",
+    ]);
   });
 });

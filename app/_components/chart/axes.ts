@@ -34,3 +34,21 @@ export function readingsIn(series: {
 }): number {
   return new Set([...series.points, ...(series.secret ?? []), ...series.unverified].map(([t]) => t)).size;
 }
+
+/**
+ * The x axis' labels in the reader's locale and the viewer's time zone (uPlot's own are US
+ * English: "2pm", "12/6/26"): 24-hour times, with the day under the first tick and under each
+ * tick that starts a new day; only days when the ticks are a day or more apart. Ticks in seconds.
+ */
+export function timeTicks(ticks: number[], step: number, timeZone: string, locale: string): string[] {
+  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const day = new Intl.DateTimeFormat(locale, { timeZone, day: "numeric", month: "short" });
+  if (step >= 86_400) return ticks.map((t) => day.format(t * 1000));
+  let previous = "";
+  return ticks.map((t) => {
+    const d = day.format(t * 1000);
+    const label = d === previous ? time.format(t * 1000) : `${time.format(t * 1000)}\n${d}`;
+    previous = d;
+    return label;
+  });
+}

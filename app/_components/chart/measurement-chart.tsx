@@ -1,13 +1,15 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
+import { intlLocale, isLocale } from "@/lib/i18n/locales";
 import "uplot/dist/uPlot.min.css";
 import { api } from "../api";
 import { formatValue, propertyLabel, unitLabel } from "../format";
 import { formatTime, TimeZoneNote, useTimeZone } from "../time";
 import { Badge } from "../ui/badge";
 import { Segmented } from "../ui/segmented";
-import { chartWindow, readingsIn, tickDecimals, yAxisWidth, type ChartRange } from "./axes";
+import { chartWindow, readingsIn, tickDecimals, timeTicks, yAxisWidth, type ChartRange } from "./axes";
 
 type Series = {
   property: string;
@@ -20,11 +22,7 @@ type Series = {
   unverified: [number, number][];
 };
 
-const RANGES: readonly (readonly [ChartRange, string])[] = [
-  ["24h", "24 hours"],
-  ["7d", "7 days"],
-  ["30d", "30 days"],
-];
+const RANGES: readonly ChartRange[] = ["24h", "7d", "30d"];
 const HEIGHT = 200;
 
 /** One x axis over the three levels of trust, each line null where it has no value. */
@@ -37,7 +35,20 @@ function aligned(s: Series): [number[], (number | null)[], (number | null)[], (n
 
 const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
-function Plot({ s, window: [from, to], zone }: { s: Series; window: [number, number]; zone: string }) {
+/** The chart's words and number format in the reader's language. */
+type Words = { label: string; secret: string; unverified: string; locale: string };
+
+function Plot({
+  s,
+  window: [from, to],
+  zone,
+  words,
+}: {
+  s: Series;
+  window: [number, number];
+  zone: string;
+  words: Words;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current;
@@ -48,7 +59,7 @@ function Plot({ s, window: [from, to], zone }: { s: Series; window: [number, num
     void import("uplot").then(({ default: UPlot }) => {
       if (cancelled) return;
       const grid = { stroke: cssVar("--chart-grid"), width: 1 };
-      const label = (v: number, step: number) => formatValue(v, s.unit, tickDecimals(step));
+      const label = (v: number, step: number) => formatValue(v, s.unit, tickDecimals(step), words.locale);
       chart = new UPlot(
         {
           width: el.clientWidth,
@@ -60,22 +71,28 @@ function Plot({ s, window: [from, to], zone }: { s: Series; window: [number, num
           scales: { x: { time: true, range: () => [from, to] } },
           series: [
             {},
-            { stroke: cssVar("--chart-1"), width: 2, label: propertyLabel(s.property), spanGaps: false },
+            { stroke: cssVar("--chart-1"), width: 2, label: words.label, spanGaps: false },
             {
               stroke: cssVar("--chart-1"),
               width: 2,
               dash: [2, 3],
-              label: `${propertyLabel(s.property)} (node secret)`,
+              label: words.secret,
             },
             {
               stroke: cssVar("--chart-2"),
               width: 2,
               dash: [6, 4],
-              label: `${propertyLabel(s.property)} (unverified)`,
+              label: words.unverified,
             },
           ],
           axes: [
-            { stroke: cssVar("--muted"), grid, ticks: grid },
+            {
+              stroke: cssVar("--muted"),
+              grid,
+              ticks: grid,
+              values: (_u: unknown, ticks: number[], _i: number, _space: number, step: number) =>
+                timeTicks(ticks, step, zone, words.locale),
+            },
             {
               stroke: cssVar("--muted"),
               grid,
@@ -96,7 +113,7 @@ function Plot({ s, window: [from, to], zone }: { s: Series; window: [number, num
       observer.disconnect();
       chart?.destroy();
     };
-  }, [s, from, to, zone]);
+  }, [s, from, to, zone, words]);
   return <div ref={ref} className="chart min-h-[200px] w-full" aria-hidden="true" />;
 }
 
@@ -115,6 +132,10 @@ export function MeasurementChart({
   releasedAt?: string | null;
 }) {
   const zone = useTimeZone();
+  const t = useTranslations("charts");
+  const appLocale = useLocale();
+  const locale = intlLocale(isLocale(appLocale) ? appLocale : "en");
+  const names = t.raw("properties") as Record<string, string>;
   const [range, setRange] = useState<ChartRange>("24h");
   const [state, setState] = useState<{ loading: boolean; series: Series[]; error: string | null; at: number }>({
     loading: true,
@@ -126,7 +147,7 @@ export function MeasurementChart({
     let stale = false;
     api<{ series: Series[] }>(`${seriesPath ?? `/api/v1/devices/${deviceId}/series`}?range=${range}`)
       .then((r) => !stale && setState({ loading: false, series: r.series, error: null, at: Date.now() }))
-      .catch((err: Error) => !stale && setState({ loading: false, series: [], error: err.message, at: Date.now() }));
+      .catch(() => !stale && setState({ loading: false, series: [], error: "failed", at: Date.now() }));
     return () => {
       stale = true;
     };
@@ -137,18 +158,18 @@ export function MeasurementChart({
     <div data-testid="chart">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <Segmented
-          label="Time range"
+          label={t("range")}
           value={range}
-          options={RANGES}
+          options={RANGES.map((r) => [r, t(`ranges.${r}`)] as const)}
           onChange={(v) => (setState((s) => ({ ...s, loading: true })), setRange(v))}
         />
-        <TimeZoneNote prefix="Times in" />
+        <TimeZoneNote prefix={t("timesIn")} />
       </div>
       <div aria-live="polite" className="mt-3">
-        {state.loading && <p className="text-sm text-muted">Loading measurements…</p>}
-        {state.error && <p className="text-sm text-danger-text">{state.error}</p>}
+        {state.loading && <p className="text-sm text-muted">{t("loading")}</p>}
+        {state.error && <p className="text-sm text-danger-text">{t("failed")}</p>}
         {!state.loading && !state.error && state.series.length === 0 && (
-          <p className="text-sm text-muted">No measurements in this period.</p>
+          <p className="text-sm text-muted">{t("none")}</p>
         )}
       </div>
       {state.series.some((s) => s.secret.length > 0) && (
@@ -158,34 +179,33 @@ export function MeasurementChart({
             className="inline-block w-6 border-t-2 border-dotted"
             style={{ borderColor: "var(--chart-1)" }}
           />
-          Dotted: readings from a legacy node that sent its issued password (someone who knows only its hardware id
-          cannot send them; not signed like a Claimlink device).
+          {t("dotted")}
         </p>
       )}
       {state.series.some((s) => s.unverified.length > 0) && (
         <p className="mt-2 flex items-center gap-2 text-xs text-muted" data-testid="unverified-note">
           <span aria-hidden="true" className="inline-block w-6 border-t-2 border-dashed border-warn" />
-          Dashed: unverified readings, sent by a legacy node without a password (anyone who knew its hardware id could
-          have sent them).
+          {t("dashed")}
         </p>
       )}
       <div className="mt-2 space-y-5">
         {state.series.map((s) => {
           const count = readingsIn(s);
           const last = [...s.points, ...s.secret, ...s.unverified].sort((a, b) => b[0] - a[0])[0];
+          const name = propertyLabel(s.property, names);
           return (
             <figure key={s.property} className="m-0">
               <figcaption className="flex flex-wrap items-center gap-2 text-sm font-medium">
-                {propertyLabel(s.property)}
+                {name}
                 {s.unit && <span className="text-xs font-normal text-muted">{unitLabel(s.unit)}</span>}
                 {s.secret.length > 0 && (
                   <Badge tone="neutral" data-testid="secret-badge">
-                    {s.points.length === 0 && s.unverified.length === 0 ? "node secret" : "partly node secret"}
+                    {s.points.length === 0 && s.unverified.length === 0 ? t("secret") : t("partlySecret")}
                   </Badge>
                 )}
                 {s.unverified.length > 0 && (
                   <Badge tone="warn" data-testid="unverified-badge">
-                    {s.points.length === 0 && s.secret.length === 0 ? "unverified" : "partly unverified"}
+                    {s.points.length === 0 && s.secret.length === 0 ? t("unverified") : t("partlyUnverified")}
                   </Badge>
                 )}
               </figcaption>
@@ -194,19 +214,35 @@ export function MeasurementChart({
                   className="mt-2 flex h-24 flex-col items-center justify-center rounded-md border border-dashed border-line-strong px-4 text-center text-sm text-muted"
                   data-testid="collecting"
                 >
-                  <p className="font-medium text-fg">Collecting data</p>
+                  <p className="font-medium text-fg">{t("collecting")}</p>
                   <p>
                     {count === 1 && last
-                      ? `One reading so far: ${formatValue(last[1], s.unit)} at ${formatTime(last[0] * 1000, zone, false)}. The chart starts with the second.`
-                      : "The chart starts with the second reading."}
+                      ? t("oneReading", {
+                          value: formatValue(last[1], s.unit, undefined, locale),
+                          time: formatTime(last[0] * 1000, zone, false, locale),
+                        })
+                      : t("startsWithSecond")}
                   </p>
                 </div>
               ) : (
                 <>
-                  <Plot s={s} window={window} zone={zone} />
+                  <Plot
+                    s={s}
+                    window={window}
+                    zone={zone}
+                    words={{
+                      label: name,
+                      secret: t("lineSecret", { name }),
+                      unverified: t("lineUnverified", { name }),
+                      locale,
+                    }}
+                  />
                   <p className="sr-only">
-                    {count} readings; the latest {last ? formatValue(last[1], s.unit) : ""} at{" "}
-                    {last ? formatTime(last[0] * 1000, zone) : ""}.
+                    {t("summary", {
+                      count,
+                      value: last ? formatValue(last[1], s.unit, undefined, locale) : "",
+                      time: last ? formatTime(last[0] * 1000, zone, true, locale) : "",
+                    })}
                   </p>
                 </>
               )}

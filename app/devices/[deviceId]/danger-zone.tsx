@@ -1,9 +1,11 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { api } from "../../_components/api";
 import { ButtonLink, Button } from "../../_components/ui/button";
 import { ConfirmDialog } from "../../_components/ui/confirm-dialog";
+import { useRefusals } from "./refusals";
 
 function Row({ title, text, action }: { title: string; text: string; action: React.ReactNode }) {
   return (
@@ -23,59 +25,62 @@ function Row({ title, text, action }: { title: string; text: string; action: Rea
  * is offered: a lost device is not reported lost again.
  */
 export function DangerZone({ deviceId, name, lost }: { deviceId: string; name: string; lost: boolean }) {
+  const t = useTranslations("device.danger");
+  const guard = useRefusals();
   const [leaving, setLeaving] = useState(false);
-  const act = async (path: "lost" | "release", then: string) => {
-    await api(`/api/v1/devices/${deviceId}/${path}`, { method: "POST" });
-    setLeaving(true);
-    window.location.assign(then);
-  };
+  const act = (path: "lost" | "release", then: string) =>
+    guard(path, async () => {
+      await api(`/api/v1/devices/${deviceId}/${path}`, { method: "POST" });
+      setLeaving(true);
+      window.location.assign(then);
+    })();
   return (
     <section aria-labelledby="danger-title" className="rounded-lg border border-danger/35 bg-surface">
       <h2 id="danger-title" className="border-b border-danger/25 px-4 py-3 text-base font-semibold sm:px-5">
-        Replace, lost or stolen, release
+        {t("title")}
       </h2>
       <div className="divide-y divide-line">
         <Row
-          title="New hardware"
-          text="The old board broke or was lost? Claim the new one as a replacement: it keeps this name and history."
+          title={t("replaceTitle")}
+          text={t("replaceText")}
           action={
             <ButtonLink href={`/claim?replaces=${deviceId}`} variant="secondary">
-              Claim a replacement
+              {t("replaceButton")}
             </ButtonLink>
           }
         />
         {!lost && (
           <Row
-            title="Lost or stolen"
-            text="Stop the board at once: it can no longer send data or be used with your account. You keep its name and history, and can claim a replacement."
+            title={t("lostTitle")}
+            text={t("lostText")}
             action={
               <ConfirmDialog
-                trigger={<Button variant="danger-outline">Lost or stolen</Button>}
-                title={`Report ${name} lost or stolen?`}
-                description="Its credential is revoked now: the board cannot send data any more. Its name and history stay yours."
-                confirmLabel={`Yes, ${name} is lost or stolen`}
-                busyLabel="Reporting…"
-                cancelLabel="Cancel"
+                trigger={<Button variant="danger-outline">{t("lostButton")}</Button>}
+                title={t("lostConfirmTitle", { name })}
+                description={t("lostConfirmText")}
+                confirmLabel={t("lostConfirm", { name })}
+                busyLabel={t("lostBusy")}
+                cancelLabel={t("cancel")}
                 onConfirm={() => act("lost", `/devices/${deviceId}`)}
               />
             }
           />
         )}
         <Row
-          title="Release"
-          text="Giving the device to someone else? It stops sending to your account, you keep its history up to now (read-only), and they claim it with a fresh history. Its shares end."
+          title={t("releaseTitle")}
+          text={t("releaseText")}
           action={
             <ConfirmDialog
               trigger={
                 <Button variant="danger-outline" disabled={leaving}>
-                  Release this device
+                  {t("releaseButton")}
                 </Button>
               }
-              title={`Release ${name}?`}
-              description="It stops sending to your account and its shares end. Its history up to now stays here, read-only."
-              confirmLabel={`Yes, release ${name}`}
-              busyLabel="Releasing…"
-              cancelLabel="Keep it"
+              title={t("releaseConfirmTitle", { name })}
+              description={t("releaseConfirmText")}
+              confirmLabel={t("releaseConfirm", { name })}
+              busyLabel={t("releaseBusy")}
+              cancelLabel={t("keep")}
               onConfirm={() => act("release", "/devices")}
             />
           }

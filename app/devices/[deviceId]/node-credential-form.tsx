@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { api } from "../../_components/api";
 import { NodeCredentialShown, type ShownCredential } from "../../_components/node-credential";
@@ -8,6 +9,7 @@ import { Button } from "../../_components/ui/button";
 import { ConfirmDialog } from "../../_components/ui/confirm-dialog";
 import { StatusMessage } from "../../_components/ui/status-message";
 import { useAction } from "../../_components/use-action";
+import { useRefusals } from "./refusals";
 
 type State = "none" | "active" | "revoked";
 
@@ -21,57 +23,58 @@ export function NodeCredentialForm({
   state: State;
   issuedAt: Date | string | null;
 }) {
+  const t = useTranslations("device.nodeCredential");
+  const guard = useRefusals();
   const [shown, setShown] = useState<ShownCredential | null>(null);
   const { busy, message, run } = useAction();
   const path = `/api/v1/devices/${deviceId}/legacy-credential`;
   const issue = () =>
-    run(async () => {
-      setShown(await api<ShownCredential>(path, { method: "POST" }));
-    });
+    run(
+      guard("nodeCredential", async () => {
+        setShown(await api<ShownCredential>(path, { method: "POST" }));
+      }),
+    );
   return (
     <div className="space-y-3" data-testid="node-credential-panel">
       <p className="text-sm" data-testid="node-credential-state">
-        {state === "active" && (
-          <>
-            Issued <Time value={issuedAt} />: the node must send it with every upload.
-          </>
-        )}
-        {state === "revoked" && "Withdrawn: the node's data is refused until you issue a new one."}
-        {state === "none" &&
-          "None yet: anyone who knows the node's hardware id can send as it. Issue one and type it into the node."}
+        {state === "active" && t.rich("issued", { time: () => <Time value={issuedAt} /> })}
+        {state === "revoked" && t("revoked")}
+        {state === "none" && t("none")}
       </p>
       {shown && <NodeCredentialShown credential={shown} />}
       <div className="flex flex-wrap gap-2">
         {state === "active" ? (
           <ConfirmDialog
-            trigger={<Button variant="secondary">Issue a new password</Button>}
-            title="Issue a new password?"
-            description="The node's current password stops working at once: its data is refused until you type the new one into it."
-            confirmLabel="Issue"
-            busyLabel="Issuing…"
-            cancelLabel="Cancel"
+            trigger={<Button variant="secondary">{t("reissue")}</Button>}
+            title={t("reissueTitle")}
+            description={t("reissueText")}
+            confirmLabel={t("issue")}
+            busyLabel={t("issuing")}
+            cancelLabel={t("cancel")}
             tone="primary"
             onConfirm={issue}
           />
         ) : (
           <Button onClick={issue} disabled={busy}>
-            {busy ? "Issuing…" : "Issue user and password"}
+            {busy ? t("issuing") : t("issueFirst")}
           </Button>
         )}
         {state === "active" && (
           <ConfirmDialog
-            trigger={<Button variant="secondary">Withdraw</Button>}
-            title="Withdraw the node's password?"
-            description="Its data is refused from its next upload on, with or without the password, until you issue a new one."
-            confirmLabel="Withdraw"
-            busyLabel="Withdrawing…"
-            cancelLabel="Cancel"
+            trigger={<Button variant="secondary">{t("withdraw")}</Button>}
+            title={t("withdrawTitle")}
+            description={t("withdrawText")}
+            confirmLabel={t("withdraw")}
+            busyLabel={t("withdrawing")}
+            cancelLabel={t("cancel")}
             onConfirm={() =>
-              run(async () => {
-                await api(path, { method: "DELETE" });
-                setShown(null);
-                return "Withdrawn: the node's data is refused from now on.";
-              })
+              run(
+                guard("nodeCredential", async () => {
+                  await api(path, { method: "DELETE" });
+                  setShown(null);
+                  return t("withdrawn");
+                }),
+              )
             }
           />
         )}

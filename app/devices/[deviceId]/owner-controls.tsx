@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { api } from "../../_components/api";
 import { Time } from "../../_components/time";
 import { useAction } from "../../_components/use-action";
@@ -7,30 +8,39 @@ import { Button } from "../../_components/ui/button";
 import { Field, FieldRow, Input } from "../../_components/ui/field";
 import { StatusMessage } from "../../_components/ui/status-message";
 import { Truncate } from "../../_components/ui/truncate";
+import { useRefusals } from "./refusals";
 
 /** The device's name (unique among the owner's devices). */
 export function RenameForm({ deviceId, name }: { deviceId: string; name: string }) {
+  const t = useTranslations("device.rename");
+  const guard = useRefusals();
   const { busy, message, run } = useAction();
   return (
     <form
       onSubmit={(e) => {
         e.preventDefault();
         const value = String(new FormData(e.currentTarget).get("name") ?? "");
-        void run(async () => {
-          const r = await api<{ name: string }>(`/api/v1/devices/${deviceId}`, {
-            method: "PATCH",
-            body: { name: value },
-          });
-          return `Renamed to “${r.name}”.`;
-        });
+        void run(
+          guard(
+            "rename",
+            async () => {
+              const r = await api<{ name: string }>(`/api/v1/devices/${deviceId}`, {
+                method: "PATCH",
+                body: { name: value },
+              });
+              return t("done", { name: r.name });
+            },
+            { name: value.trim() },
+          ),
+        );
       }}
     >
       <FieldRow>
-        <Field id="device-name" label="Device name">
+        <Field id="device-name" label={t("label")}>
           <Input id="device-name" name="name" defaultValue={name} required maxLength={60} />
         </Field>
         <Button type="submit" variant="secondary" disabled={busy}>
-          {busy ? "Saving…" : "Rename"}
+          {busy ? t("saving") : t("button")}
         </Button>
       </FieldRow>
       <StatusMessage message={message} testId="rename-message" className="mt-2" />
@@ -48,6 +58,8 @@ export function DeviceCommands({
   interval: number;
   limits: { minSeconds: number; maxSeconds: number };
 }) {
+  const t = useTranslations("device.commands");
+  const guard = useRefusals();
   const { busy, message, run } = useAction();
   return (
     <div className="space-y-4">
@@ -55,20 +67,22 @@ export function DeviceCommands({
         onSubmit={(e) => {
           e.preventDefault();
           const seconds = Number(new FormData(e.currentTarget).get("interval"));
-          void run(async () => {
-            await api(`/api/v1/devices/${deviceId}/commands`, {
-              method: "POST",
-              body: { type: "set_interval", measurementIntervalSeconds: seconds },
-            });
-            return `Sent: the device will measure every ${seconds} seconds.`;
-          });
+          void run(
+            guard("commands", async () => {
+              await api(`/api/v1/devices/${deviceId}/commands`, {
+                method: "POST",
+                body: { type: "set_interval", measurementIntervalSeconds: seconds },
+              });
+              return t("intervalSent", { seconds });
+            }),
+          );
         }}
       >
         <FieldRow>
           <Field
             id="interval"
-            label="Measure every (seconds)"
-            hint={`Now every ${interval} s. From ${limits.minSeconds} to ${limits.maxSeconds} seconds.`}
+            label={t("intervalLabel")}
+            hint={t("intervalHint", { interval, min: limits.minSeconds, max: limits.maxSeconds })}
           >
             <Input
               id="interval"
@@ -84,7 +98,7 @@ export function DeviceCommands({
             />
           </Field>
           <Button type="submit" variant="secondary" disabled={busy} className="sm:mb-5">
-            Set interval
+            {t("intervalButton")}
           </Button>
         </FieldRow>
       </form>
@@ -93,15 +107,17 @@ export function DeviceCommands({
           variant="secondary"
           disabled={busy}
           onClick={() =>
-            run(async () => {
-              await api(`/api/v1/devices/${deviceId}/commands`, { method: "POST", body: { type: "identify" } });
-              return "Sent: the device will blink or beep so you can find it.";
-            })
+            run(
+              guard("commands", async () => {
+                await api(`/api/v1/devices/${deviceId}/commands`, { method: "POST", body: { type: "identify" } });
+                return t("identifySent");
+              }),
+            )
           }
         >
-          Identify (blink or beep)
+          {t("identify")}
         </Button>
-        <p className="text-xs text-muted">The device carries commands out the next time it checks in.</p>
+        <p className="text-xs text-muted">{t("when")}</p>
       </div>
       <StatusMessage message={message} testId="command-message" />
     </div>
@@ -116,16 +132,15 @@ export function DeviceSharing({
   deviceId: string;
   shares: { id: string; email: string; name: string; createdAt: Date }[];
 }) {
+  const t = useTranslations("device.sharing");
+  const guard = useRefusals();
   const { busy, message, run } = useAction();
   return (
     <div className="space-y-4">
-      <p className="text-sm text-muted">
-        Let someone in your household see this device&apos;s values and history. They cannot rename, release or share
-        it.
-      </p>
+      <p className="text-sm text-muted">{t("text")}</p>
       {shares.length === 0 ? (
         <p className="text-sm text-muted" data-testid="no-shares">
-          Not shared with anyone.
+          {t("none")}
         </p>
       ) : (
         <ul className="divide-y divide-line rounded-lg border border-line" data-testid="share-list">
@@ -135,24 +150,24 @@ export function DeviceSharing({
                 <p className="truncate text-sm font-medium">{s.name}</p>
                 <div className="flex min-w-0 flex-wrap gap-x-2 text-xs text-muted">
                   <Truncate value={s.email} className="max-w-64" />
-                  <span>
-                    since <Time value={s.createdAt} />
-                  </span>
+                  <span>{t.rich("since", { time: () => <Time value={s.createdAt} /> })}</span>
                 </div>
               </div>
               <Button
                 variant="secondary"
                 size="sm"
                 disabled={busy}
-                aria-label={`Stop sharing with ${s.email}`}
+                aria-label={t("stopFor", { email: s.email })}
                 onClick={() =>
-                  run(async () => {
-                    await api(`/api/v1/devices/${deviceId}/shares/${s.id}`, { method: "DELETE" });
-                    return `${s.email} can no longer see this device.`;
-                  })
+                  run(
+                    guard("unshare", async () => {
+                      await api(`/api/v1/devices/${deviceId}/shares/${s.id}`, { method: "DELETE" });
+                      return t("stopped", { email: s.email });
+                    }),
+                  )
                 }
               >
-                Stop sharing
+                {t("stop")}
               </Button>
             </li>
           ))}
@@ -163,22 +178,28 @@ export function DeviceSharing({
           e.preventDefault();
           const form = e.currentTarget;
           const email = String(new FormData(form).get("email") ?? "");
-          void run(async () => {
-            const r = await api<{ email: string }>(`/api/v1/devices/${deviceId}/shares`, {
-              method: "POST",
-              body: { email },
-            });
-            form.reset();
-            return `Shared with ${r.email}.`;
-          });
+          void run(
+            guard(
+              "share",
+              async () => {
+                const r = await api<{ email: string }>(`/api/v1/devices/${deviceId}/shares`, {
+                  method: "POST",
+                  body: { email },
+                });
+                form.reset();
+                return t("shared", { email: r.email });
+              },
+              { email: email.trim() },
+            ),
+          );
         }}
       >
         <FieldRow>
-          <Field id="share-email" label="Their Claimlink account's email">
+          <Field id="share-email" label={t("email")}>
             <Input id="share-email" name="email" type="email" autoComplete="off" required maxLength={254} />
           </Field>
           <Button type="submit" disabled={busy}>
-            Share
+            {t("button")}
           </Button>
         </FieldRow>
       </form>

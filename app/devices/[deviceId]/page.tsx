@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { requireUserPage } from "@/lib/auth/current";
 import { myDevice } from "@/lib/devices/owner-api";
 import { AppError } from "@/lib/errors";
 import { legacyInfoForDevice } from "@/lib/legacy/api";
 import { MeasurementChart } from "../../_components/chart/measurement-chart";
 import { ActivityList, LatestValues } from "../../_components/device-panels";
-import { ago } from "../../_components/format";
+import { agoParts } from "../../_components/format";
 import { StatusBadge } from "../../_components/status-badge";
 import { Time } from "../../_components/time";
 import { Badge } from "../../_components/ui/badge";
@@ -24,7 +25,9 @@ import { LegacyLinkForm } from "./legacy-link-form";
 import { NodeCredentialForm } from "./node-credential-form";
 import { DeviceCommands, DeviceSharing, RenameForm } from "./owner-controls";
 
-export const metadata: Metadata = { title: "Device" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("device"))("metaTitle") };
+}
 
 /**
  * A device's page: its values and chart first; then, for its owner, the activity in words and
@@ -50,27 +53,30 @@ export default async function DevicePage({
   const manages = owner && !device.releasedAt;
   const active = manages && !device.lostAt;
   const legacy = await legacyInfoForDevice(user, device.id);
+  const t = await getTranslations("device");
+  const tDevices = await getTranslations("devices");
+  const seen = agoParts(device.lastSeenAt);
 
   const tabs: Tab[] = [];
   if (owner)
     tabs.push({
       value: "activity",
-      label: "Activity",
-      content: <ActivityList events={device.audit} empty="No activity recorded." />,
+      label: t("tabs.activity"),
+      content: <ActivityList events={device.audit} empty={t("noActivity")} />,
     });
   if (manages)
     tabs.push({
       value: "settings",
-      label: "Settings",
+      label: t("tabs.settings"),
       content: (
         <div className="space-y-5">
           {active && (
-            <Panel title="Name">
+            <Panel title={t("name")}>
               <RenameForm deviceId={device.id} name={device.name} />
             </Panel>
           )}
           {active && !legacy.node && (
-            <Panel title="Measurements and commands">
+            <Panel title={t("commandsTitle")}>
               <DeviceCommands
                 deviceId={device.id}
                 interval={device.measurementIntervalSeconds}
@@ -79,10 +85,7 @@ export default async function DevicePage({
             </Panel>
           )}
           {active && legacy.node && !legacy.node.upgraded && (
-            <Panel
-              title="Node user and password"
-              description="Typed into the node's Send to own API settings; they let Claimlink tell its data from anyone else's."
-            >
+            <Panel title={t("nodeCredentialTitle")} description={t("nodeCredentialText")}>
               <NodeCredentialForm
                 deviceId={device.id}
                 state={legacy.node.credential}
@@ -91,35 +94,30 @@ export default async function DevicePage({
             </Panel>
           )}
           {!legacy.node && legacy.linkable.length > 0 && (
-            <Panel
-              title="Upgraded from a legacy node?"
-              description="Take over the history of the node this board used to be."
-            >
+            <Panel title={t("legacyLinkTitle")} description={t("legacyLinkText")}>
               <LegacyLinkForm deviceId={device.id} nodes={legacy.linkable} />
             </Panel>
           )}
-          <Panel title="Credential" description="The device's secret never leaves it and is never shown here.">
+          <Panel title={t("credential.title")} description={t("credential.text")}>
             {legacy.node ? (
-              <p className="text-sm text-muted">A legacy node has no signing credential: see its user and password.</p>
+              <p className="text-sm text-muted">{t("credential.legacy")}</p>
             ) : device.credential ? (
               <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-6 gap-y-1.5 text-sm" data-testid="credential">
-                <dt className="text-muted">Id</dt>
+                <dt className="text-muted">{t("credential.id")}</dt>
                 <dd>
                   <Truncate value={device.credential.id} mono />
                 </dd>
-                <dt className="text-muted">Created</dt>
+                <dt className="text-muted">{t("credential.created")}</dt>
                 <dd>
                   <Time value={device.credential.createdAt} />
                 </dd>
-                <dt className="text-muted">Last used</dt>
+                <dt className="text-muted">{t("credential.lastUsed")}</dt>
                 <dd>
-                  <Time value={device.credential.lastUsedAt} />
+                  <Time value={device.credential.lastUsedAt} never={t("credential.never")} />
                 </dd>
               </dl>
             ) : (
-              <p className="text-sm text-danger-text">
-                This device has no valid credential: it was revoked. Claim the device again to use it.
-              </p>
+              <p className="text-sm text-danger-text">{t("credential.revoked")}</p>
             )}
           </Panel>
           <DangerZone deviceId={device.id} name={device.name} lost={!!device.lostAt} />
@@ -129,121 +127,95 @@ export default async function DevicePage({
   if (active)
     tabs.push({
       value: "sharing",
-      label: "Sharing",
+      label: t("tabs.sharing"),
       content: <DeviceSharing deviceId={device.id} shares={device.shares} />,
     });
   if (owner && !legacy.node)
     tabs.push({
       value: "firmware",
-      label: "Firmware",
+      label: t("tabs.firmware"),
       content: (
         <div className="space-y-3" data-testid="device-firmware">
           <p className="text-sm">
-            Running <span data-testid="running-firmware">{device.firmware}</span>, as the device last reported it.
-            Updates are signed by its maker and checked by the device before it installs them.
+            {t.rich("firmwareRunning", {
+              version: device.firmware,
+              v: (c) => <span data-testid="running-firmware">{c}</span>,
+            })}
           </p>
-          <FirmwareHistory updates={device.firmwareUpdates} empty="No firmware update sent yet." />
+          <FirmwareHistory updates={device.firmwareUpdates} empty={t("noFirmwareUpdate")} />
         </div>
       ),
     });
-  tabs.push({ value: "export", label: "Export", content: <ExportForm deviceId={device.id} /> });
+  tabs.push({ value: "export", label: t("tabs.export"), content: <ExportForm deviceId={device.id} /> });
 
   return (
     <Main width="wide">
       <PageHeader
-        back={{ href: "/devices", label: "Your devices" }}
+        back={{ href: "/devices", label: tDevices("title") }}
         title={device.name}
         titleTestId="device-name"
-        badge={legacy.node ? <Badge tone="warn">Legacy node</Badge> : <StatusBadge status={device.status} />}
-        description={
-          <>
-            {device.model} · firmware {device.firmware} · last seen {ago(device.lastSeenAt)}
-          </>
-        }
+        badge={legacy.node ? <Badge tone="warn">{t("legacyNode")}</Badge> : <StatusBadge status={device.status} />}
+        description={t("summary", {
+          model: device.model,
+          firmware: device.firmware,
+          ago: tDevices(`ago.${seen.unit}`, { n: seen.n }),
+        })}
       />
 
       <div className="space-y-3 empty:hidden">
         {typeof linked === "string" && /^\d{1,9}$/.test(linked) && (
           <Notice tone="ok" role="status" data-testid="legacy-link-message">
-            Linked to the legacy node: {linked} earlier readings are now part of this device, each still marked as it
-            was sent (unverified or node secret). Its hardware id can no longer send data.
+            {t("linked", { count: Number(linked) })}
           </Notice>
         )}
-        {device.role === "viewer" && (
-          <Notice data-testid="viewer-notice">
-            Shared with you: you can see its values and history. Its owner manages it.
-          </Notice>
-        )}
+        {device.role === "viewer" && <Notice data-testid="viewer-notice">{t("viewerNotice")}</Notice>}
         {device.releasedAt && (
           <Notice data-testid="released-notice">
-            You released this device on <Time value={device.releasedAt} />. Its history up to then stays here,
-            read-only.
+            {t.rich("releasedNotice", { time: () => <Time value={device.releasedAt} /> })}
           </Notice>
         )}
         {manages && device.lostAt && (
           <Notice
             tone="danger"
             data-testid="lost-notice"
-            title="Reported lost or stolen"
-            actions={<ButtonLink href={`/claim?replaces=${device.id}`}>Claim a replacement</ButtonLink>}
+            title={t("lostTitle")}
+            actions={<ButtonLink href={`/claim?replaces=${device.id}`}>{t("claimReplacement")}</ButtonLink>}
           >
-            <p>
-              On <Time value={device.lostAt} /> its credential was revoked: it can no longer send data. Its name and
-              history stay yours.
-            </p>
+            <p>{t.rich("lostText", { time: () => <Time value={device.lostAt} /> })}</p>
           </Notice>
         )}
         {legacy.node && (
-          <Notice tone="warn" data-testid="legacy-node" title="Legacy node">
+          <Notice tone="warn" data-testid="legacy-node" title={t("legacyNode")}>
             <p>
-              This node identifies itself by its hardware id
-              {manages ? (
-                <>
-                  {" "}
-                  <code>{legacy.node.hardwareId}</code>
-                </>
-              ) : null}{" "}
-              and does not sign its data.{" "}
-              {legacy.node.credential === "active"
-                ? "It sends a user and password Claimlink issued, so its readings are marked “node secret”: someone who knows only the id cannot send as it."
-                : legacy.node.credential === "revoked"
-                  ? "Its password was withdrawn: its data is refused until a new one is issued."
-                  : "Its readings are marked unverified: anyone who knows the id could send as it."}
-              {legacy.node.disabled && " Staff have stopped accepting its data."}
+              {manages
+                ? t.rich("legacy.identifiesWithId", { id: legacy.node.hardwareId, code: (c) => <code>{c}</code> })
+                : t("legacy.identifies")}{" "}
+              {t(`legacy.credential.${legacy.node.credential}`)}
+              {legacy.node.disabled && ` ${t("legacy.disabled")}`}
             </p>
             {legacy.node.boardReplacedAt && (
               <p data-testid="new-board">
-                New board since <Time value={legacy.node.boardReplacedAt} />: its earlier board&apos;s hardware id is
-                refused from then on.
+                {t.rich("legacy.newBoard", { time: () => <Time value={legacy.node?.boardReplacedAt ?? null} /> })}
               </p>
             )}
-            {manages && (
-              <p>
-                Reflash it with Claimlink firmware and claim it with its QR code; then link it from the new
-                device&apos;s page to keep this history.
-              </p>
-            )}
+            {manages && <p>{t("legacy.reflash")}</p>}
           </Notice>
         )}
       </div>
 
       <section aria-labelledby="latest-title" className="mt-6">
         <h2 id="latest-title" className="sr-only">
-          Latest values
+          {t("latest")}
         </h2>
-        <LatestValues
-          label="Latest values"
-          latest={device.latest}
-          empty="No measurements yet. They appear here once the device sends them."
-        />
+        <LatestValues label={t("latest")} latest={device.latest} empty={t("noMeasurements")} />
       </section>
 
-      <Panel title="History" className="mt-4">
+      <Panel title={t("history")} className="mt-4">
         <MeasurementChart deviceId={device.id} releasedAt={device.releasedAt?.toISOString() ?? null} />
       </Panel>
 
       <div className="mt-8">
-        <Tabs label="About this device" tabs={tabs} />
+        <Tabs label={t("tabs.label")} tabs={tabs} />
       </div>
     </Main>
   );
