@@ -1,40 +1,27 @@
-import { createServer } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Mailbox, type ReceivedMail } from "../../e2e/smtp";
+import type { ReceivedMail } from "../../e2e/smtp";
 import type { Database } from "../db/client";
 import { devices } from "../db/schema";
 import { openTestDatabase } from "../db/test-database";
 import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test-fixtures";
 import { reportDeviceLost } from "./lifecycle";
+import { withMailbox } from "../test-helpers";
 import { noticeOwner, sendSilenceNotices, setNoticePreferences } from "./notices";
 
 // The notices as mailed, through an SMTP server inside this test process. This file's own
 // configuration turns mail on (every Vitest file has its own modules, so its own env()).
 
 let database: Database;
-const mailbox = new Mailbox();
+const mailbox = withMailbox();
 const cfg = testConfig();
 const PUBLIC = "http://claimlink.test";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  await mailbox.listen(port);
-  process.env.CLAIMLINK_SMTP_URL = `smtp://127.0.0.1:${port}`;
   database = await openTestDatabase();
 });
 afterAll(async () => {
   await database.close();
-  await mailbox.close();
 });
 
 const about = (to: string, words: string, name: string) => (m: ReceivedMail) =>

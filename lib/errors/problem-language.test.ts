@@ -1,12 +1,13 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import en from "../../messages/en.json";
 import nl from "../../messages/nl.json";
 import { handleApiRequest } from "../api/router";
 import { createSession } from "../auth/sessions";
-import { appDatabase, type Db } from "../db/client";
+import type { Db } from "../db/client";
 import { users } from "../db/schema";
 import { insertAccount } from "../provisioning/test-fixtures";
+import { withAppDatabase } from "../test-helpers";
 import { ERROR_STATUS } from "./app-error";
 
 // A problem answered to a person's browser comes in their language (docs/i18n.md): the title and
@@ -14,12 +15,8 @@ import { ERROR_STATUS } from "./app-error";
 // code and status never change, and a device's routes always answer in English.
 
 let db: Db;
-beforeAll(async () => {
-  db = (await appDatabase()).db;
-});
-afterAll(async () => {
-  await (await appDatabase()).close();
-  delete (globalThis as Record<symbol, unknown>)[Symbol.for("claimlink.database")];
+withAppDatabase((d) => {
+  db = d;
 });
 
 const send = (path: string, headers: Record<string, string>, method = "GET") =>

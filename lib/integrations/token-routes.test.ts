@@ -1,11 +1,12 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { handleApiRequest } from "../api/router";
 import { CLI_ACTOR } from "../audit/record";
 import { createSession } from "../auth/sessions";
-import { appDatabase, type Db } from "../db/client";
+import type { Db } from "../db/client";
 import { apiTokens, users } from "../db/schema";
 import { insertAccount } from "../provisioning/test-fixtures";
+import { withAppDatabase } from "../test-helpers";
 import { createToken, revokeToken } from "./tokens";
 
 // API tokens at the router, as a program meets them over HTTP, on whichever database the run
@@ -14,12 +15,8 @@ import { createToken, revokeToken } from "./tokens";
 // (decision 0018, docs/integrations.md). e2e/tokens.spec.ts walks the pages that make them.
 
 let db: Db;
-beforeAll(async () => {
-  db = (await appDatabase()).db;
-});
-afterAll(async () => {
-  await (await appDatabase()).close();
-  delete (globalThis as Record<symbol, unknown>)[Symbol.for("claimlink.database")];
+withAppDatabase((d) => {
+  db = d;
 });
 
 function send(path: string, headers: Record<string, string> = {}, method = "GET") {

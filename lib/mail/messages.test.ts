@@ -1,7 +1,5 @@
-import { createServer } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Mailbox } from "../../e2e/smtp";
 import { invitationInput } from "../accounts/schemas";
 import { AppError } from "../errors/app-error";
 import type { Database } from "../db/client";
@@ -9,6 +7,7 @@ import { users } from "../db/schema";
 import { openTestDatabase } from "../db/test-database";
 import { noticeOwner } from "../devices/notices";
 import { claimTestDevice, insertAccount, testConfig } from "../provisioning/test-fixtures";
+import { withMailbox } from "../test-helpers";
 import {
   deviceNoticeMail,
   formatMailTime,
@@ -29,23 +28,12 @@ const links = (text: string) => text.match(/https?:\/\/\S+/g);
 
 // Mail is on for this file (its own modules, so its own env()), before anything reads the settings.
 let database: Database;
-const mailbox = new Mailbox();
+const mailbox = withMailbox();
 
 beforeAll(async () => {
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-  await mailbox.listen(port);
-  process.env.CLAIMLINK_SMTP_URL = `smtp://127.0.0.1:${port}`;
   database = await openTestDatabase();
 });
-afterAll(async () => {
-  await database.close();
-  await mailbox.close();
-});
+afterAll(() => database.close());
 
 describe("mail in the recipient's language", () => {
   it("a password reset: Dutch for a Dutch account, English for an English one, the same link", () => {

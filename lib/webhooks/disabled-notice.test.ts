@@ -1,12 +1,12 @@
 import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer, type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Mailbox } from "../../e2e/smtp";
 import { users, webhookSubscriptions } from "../db/schema";
 import { reportDeviceLost } from "../devices/lifecycle";
 import { claimTestDevice, insertAccount, studyTestBed } from "../studies/test-fixtures";
 import { runDeliveries, type DeliveryConfig } from "./deliver";
+import { withMailbox } from "../test-helpers";
 import { createSubscription } from "./subscriptions";
 import { noticeDisabled } from "./worker";
 
@@ -15,7 +15,7 @@ import { noticeDisabled } from "./worker";
 // the endpoint's host and links the subscription; it carries no secret.
 
 const bed = studyTestBed();
-const mailbox = new Mailbox();
+const mailbox = withMailbox();
 const PUBLIC = "http://claimlink.test";
 let failing: Server;
 let url: string;
@@ -27,19 +27,7 @@ const cfg: DeliveryConfig = {
   disableAfterSeconds: 86_400,
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  await mailbox.listen(port);
-  process.env.CLAIMLINK_SMTP_URL = `smtp://127.0.0.1:${port}`;
   failing = createHttpServer((_req, res) => res.writeHead(503).end("down"));
   await new Promise<void>((r) => failing.listen(0, "127.0.0.1", r));
   url = `http://127.0.0.1:${(failing.address() as AddressInfo).port}/hook`;
@@ -49,7 +37,6 @@ afterAll(async () => {
   // The database is shared with other test files: leave no subscription behind.
   if (made.length) await bed.db.delete(webhookSubscriptions).where(inArray(webhookSubscriptions.id, made));
   failing.close();
-  await mailbox.close();
 });
 
 /** A subscription of `owner` whose endpoint has failed for a day: returns what the worker disabled. */
