@@ -108,7 +108,10 @@ describe("mail", () => {
     const envModule = await import("../env");
     expect(envModule.env().CLAIMLINK_SMTP_URL).toContain(String(port));
     await sendMail(
-      passwordResetMail({ email: "who@example.org", name: "Who <b>" }, "http://localhost/reset-password#abc"),
+      passwordResetMail(
+        { email: "who@example.org", name: "Who <b>", locale: null },
+        "http://localhost/reset-password#abc",
+      ),
     );
     delete process.env.CLAIMLINK_SMTP_URL;
     await new Promise<void>((r) => server.close(() => r()));

@@ -105,7 +105,7 @@ export async function inviteAccount(actor: Actor, body: unknown) {
     issued = r;
   } else issued = await createInvitation(db, actor, input, invitationOptions());
   const { email, name, expiresAt } = issued.invitation;
-  const to = { email, name, locale: input.locale };
+  const to = { email, name, locale: input.locale ?? null };
   return deliverLink(issued, (link) => invitationMail(to, link, env().CLAIMLINK_INVITATION_DAYS, expiresAt));
 }
 
@@ -122,7 +122,7 @@ export async function bulkInviteAccounts(actor: Actor, body: unknown) {
   const delivered = [];
   for (const i of invited) {
     const { name, expiresAt } = i.invitation;
-    const to = { email: i.email, name, locale };
+    const to = { email: i.email, name, locale: locale ?? null };
     delivered.push(
       await deliverLink(i, (link) => invitationMail(to, link, env().CLAIMLINK_INVITATION_DAYS, expiresAt)),
     );
@@ -135,7 +135,7 @@ export async function renewInvitationLink(actor: Actor, invitationId: string | u
   // The invitation keeps no language, so a renewed link is mailed in the default one.
   const { email, name, expiresAt } = issued.invitation;
   return deliverLink(issued, (link) =>
-    invitationMail({ email, name }, link, env().CLAIMLINK_INVITATION_DAYS, expiresAt),
+    invitationMail({ email, name, locale: null }, link, env().CLAIMLINK_INVITATION_DAYS, expiresAt),
   );
 }
 

@@ -129,8 +129,13 @@ export const GUARD_ERRORS: Record<Guard, readonly ErrorCode[]> = {
  */
 export const ALWAYS_ERRORS: readonly ErrorCode[] = ["invalid_request", "database_unavailable", "internal_error"];
 
-/** Public routes a device, not a person, calls: their problems are never translated. */
-const DEVICE_PATHS = /^\/(firmware|legacy)\//;
+/**
+ * The routes people call from translated pages (docs/i18n.md): their problems come in the
+ * reader's language. Every other route answers in English: the device API (devices MAC and
+ * compare its bodies), the staff console's and the research routes (pages not translated yet,
+ * which show the server's specific detail).
+ */
+const PEOPLE_PATHS = /^\/(me|devices|claims|invitations|password-resets)(\/|$)/;
 
 /** The Web handler that serves a route: its guard's wrapper around its work. */
 export function handlerOf(def: RouteDef): WebHandler {
@@ -138,10 +143,15 @@ export function handlerOf(def: RouteDef): WebHandler {
   switch (def.guard) {
     case "public":
       // Devices call the firmware download and a legacy node's push: those stay English.
-      return apiRoute(def.handle, { refusals, challenge: def.challenge, people: !DEVICE_PATHS.test(def.path) });
+      return apiRoute(def.handle, { refusals, challenge: def.challenge, people: PEOPLE_PATHS.test(def.path) });
     case "user":
     case "owner":
-      return userRoute(def.handle, { refusals, enrolment: def.enrolment, token: def.token });
+      return userRoute(def.handle, {
+        refusals,
+        enrolment: def.enrolment,
+        token: def.token,
+        people: PEOPLE_PATHS.test(def.path),
+      });
     case "staff":
       return userRoute(def.handle, { refusals, enrolment: def.enrolment, staff: true, token: def.token });
     case "device-signed":

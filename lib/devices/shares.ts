@@ -46,7 +46,7 @@ export async function shareDevice(db: Db, actor: Actor & { id: string }, deviceI
         subjectDeviceId: d.id,
         detail: { shareId: share.id },
       });
-      return { share, device: d, viewer: { email: viewer.email, name: viewer.name } };
+      return { share, device: d, viewer: { email: viewer.email, name: viewer.name, locale: viewer.locale } };
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new AppError("conflict", `${viewer.email} can already see this device.`);

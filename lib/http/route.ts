@@ -37,7 +37,10 @@ export type RouteOptions = {
   refusals?: string;
   /** The `WWW-Authenticate` challenge every 401 of this route carries (RFC 9110 section 11.6.1). */
   challenge?: string;
-  /** A route people's browsers call: a problem's title and detail come in the reader's language. */
+  /**
+   * A route people call from translated pages (docs/i18n.md): a problem's title and detail come
+   * in the reader's language, unless an API token authenticates the request (programs read English).
+   */
   people?: boolean;
 };
 
@@ -65,7 +68,8 @@ export function apiRoute(handler: (c: RouteContext) => Promise<Response>, opts: 
         await auditRouteRefusal(actor, opts.refusals, err, req, auditContext).catch((e) => asAppError(e, requestId));
       }
       let problem = asAppError(err, requestId);
-      if (opts.people) problem = inLanguage(problem, requestLanguage(req, accountLanguage.get(req)));
+      if (opts.people && bearerOf(req) === null)
+        problem = inLanguage(problem, requestLanguage(req, accountLanguage.get(req)));
       const res = problemResponse(problem, requestId);
       if (opts.challenge && res.status === 401) res.headers.set("WWW-Authenticate", opts.challenge);
       return res;
@@ -130,7 +134,6 @@ export function userRoute(
       const bearer = bearerOf(c.req);
       if (bearer !== null) {
         const caller = await asTokenCaller(c, bearer, opts.token);
-        accountLanguage.set(c.req, caller.user.locale);
         c.auditContext.actor = caller.actor;
         return handler({ ...c, user: caller.user, actor: caller.actor, tokenId: caller.tokenId });
       }
@@ -155,7 +158,7 @@ export function userRoute(
       accountLanguage.set(c.req, user.locale);
       return handler({ ...c, user, actor });
     },
-    { refusals: opts.refusals, people: true },
+    { refusals: opts.refusals, people: opts.people },
   );
 }
 

@@ -70,7 +70,10 @@ describe("API tokens over HTTP", () => {
     const { person, token } = await participantWithToken();
     expect((await send("/api/v1/devices", { authorization: `Bearer ${token}` })).status).toBe(200);
     await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, person.id));
-    expect((await send("/api/v1/devices", { authorization: `Bearer ${token}` })).status).toBe(401);
+    expect(await refusal(await send("/api/v1/devices", { authorization: `Bearer ${token}` }))).toEqual({
+      status: 401,
+      code: "invalid_token",
+    });
   });
 
   it("decide alone: a live session cookie does not rescue a refused token", async () => {
@@ -80,6 +83,13 @@ describe("API tokens over HTTP", () => {
     // With a made-up, a revoked or an out-of-scope bearer beside it, the token decides.
     expect(
       await refusal(await send("/api/v1/devices", { cookie, authorization: `Bearer clk_${"A".repeat(52)}` })),
+    ).toEqual({ status: 401, code: "invalid_token" });
+    const revoked = await participantWithToken();
+    await revokeToken(db, CLI_ACTOR, revoked.tokenId, revoked.person.id);
+    expect(
+      await refusal(
+        await send("/api/v1/devices", { cookie: revoked.cookie, authorization: `Bearer ${revoked.token}` }),
+      ),
     ).toEqual({ status: 401, code: "invalid_token" });
     expect(await refusal(await send("/api/v1/staff/devices", { cookie, authorization: `Bearer ${token}` }))).toEqual({
       status: 403,

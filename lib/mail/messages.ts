@@ -10,7 +10,7 @@ import type { Mail } from "./send";
 // namespace of messages/*.json. Names and links are escaped in the HTML.
 
 /** Who a mail goes to; `locale` is the account's saved language (null: none chosen). */
-export type MailRecipient = { email: string; name: string; locale?: string | null };
+export type MailRecipient = { email: string; name: string; locale: string | null };
 
 /** What changed on an account, for a security notice. */
 export type SecurityEvent =
