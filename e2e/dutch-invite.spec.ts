@@ -290,7 +290,7 @@ test.describe("with mail", () => {
     const note = page.getByTestId("forgot-note");
     await page.getByLabel("E-mailadres").fill("geen e-mailadres");
     await page.getByRole("button", { name: "Stuur me een link" }).click();
-    await expect(note).toHaveText("Vul het e-mailadres van je account in, bijvoorbeeld naam@voorbeeld.nl.");
+    await expect(note).toHaveText("Vul het hele e-mailadres van je account in, met de @ en wat erna komt.");
     await expect(note).toHaveAttribute("data-kind", "error");
     await shot(page, "forgot-error");
     await page.getByLabel("E-mailadres").fill(p.email);
