@@ -33,6 +33,7 @@ export const UNTRANSLATED = [
   "app/staff/firmware/rollouts/page.tsx",
   "app/staff/keys/page.tsx",
   "app/staff/layout.tsx",
+  "app/staff/legacy/legacy-credential-forms.tsx",
   "app/staff/legacy/legacy-forms.tsx",
   "app/staff/legacy/page.tsx",
   "app/staff/models/model-forms.tsx",

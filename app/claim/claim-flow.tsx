@@ -11,17 +11,10 @@ import { Field, Select } from "../_components/ui/field";
 import { Notice } from "../_components/ui/notice";
 import { refusalFor, type Refusal } from "./messages";
 import { CodeEntry, WaitingHint } from "./code-entry";
+import { isStale, keepPending, readPending } from "./pending-claim";
 import { Scanner } from "./scanner";
 import { StudyOptions } from "../_components/study-options";
 
-// The code from a deep link waits here while the person signs in: sessionStorage stays in this
-// tab, and unlike a query string it never reaches a server log or a Referer. `trusted` records
-// whether the link was opened from outside the browser (Sec-Fetch-Site: none), decided on the
-// first arrival: the return from sign-in is a same-site navigation and must not decide it again.
-const PENDING_KEY = "claimlink.pendingClaim";
-const STALE_AFTER_MS = 55_000; // a PoP is accepted for its step and the one before (docs/protocol.md)
-
-type Pending = ClaimCode & { scannedAt: number; trusted: boolean };
 type ClaimView = {
   claimId: string;
   state: "waiting_for_device" | "claimed" | "failed";
@@ -43,16 +36,6 @@ type Phase =
   | { step: "waiting"; claimId: string; since: number; preview: Preview | null }
   | { step: "claimed"; deviceId: string; deviceName: string; preview: Preview | null }
   | ({ step: "refused" } & Refusal);
-
-function readPending(): Pending | null {
-  try {
-    const raw = sessionStorage.getItem(PENDING_KEY);
-    sessionStorage.removeItem(PENDING_KEY);
-    return raw ? (JSON.parse(raw) as Pending) : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * The claim page. A code is submitted without a tap only when it came from our own scanner (or
@@ -154,8 +137,7 @@ export function ClaimFlow({
   useEffect(() => {
     const fromHash = window.location.hash.length > 1 ? parseTypedCode(window.location.hash.slice(1)) : null;
     if (window.location.hash) history.replaceState(null, "", window.location.pathname + window.location.search);
-    if (fromHash)
-      sessionStorage.setItem(PENDING_KEY, JSON.stringify({ ...fromHash, scannedAt: Date.now(), trusted: autoSubmit }));
+    if (fromHash) keepPending(fromHash, autoSubmit);
     if (!signedIn) {
       // Only the code travels through sign-in (in sessionStorage); a `replaces` never does.
       window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname)}`);
@@ -164,7 +146,7 @@ export function ClaimFlow({
     const pending = readPending();
     const start = !pending
       ? () => setPhase({ step: "scan", notice: null })
-      : Date.now() - pending.scannedAt > STALE_AFTER_MS
+      : isStale(pending)
         ? () => setPhase({ step: "scan", notice: t("staleCode") })
         : pending.trusted === true && !replacingId
           ? () => void submit({ sid: pending.sid, pop: pending.pop }, null, false)

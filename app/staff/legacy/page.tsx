@@ -11,7 +11,8 @@ import { Main } from "../../_components/ui/main";
 import { Notice } from "../../_components/ui/notice";
 import { PageHeader } from "../../_components/ui/page-header";
 import { Truncate } from "../../_components/ui/truncate";
-import { BulkCredentialsForm, ImportForm, NodeActions, RegisterForm, SettingsForm } from "./legacy-forms";
+import { BulkCredentialsForm, NodeActions } from "./legacy-credential-forms";
+import { ImportForm, RegisterForm, SettingsForm } from "./legacy-forms";
 
 export const metadata: Metadata = { title: "Legacy nodes" };
 
