@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { api } from "../../_components/api";
-import { useStaffAction } from "../../_components/use-staff-action";
+import { useAction } from "../../_components/use-action";
 import { Button } from "../../_components/ui/button";
 import { Panel } from "../../_components/ui/card";
 import { Field, Input, Select } from "../../_components/ui/field";
@@ -22,7 +22,7 @@ const LABELS: Record<Kind, string> = {
  * refuses if the selection changed in between.
  */
 export function BulkActions({ filter }: { filter: Record<string, string> }) {
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const [kind, setKind] = useState<Kind>("identify");
   const [interval, setInterval] = useState("60");
   const [count, setCount] = useState<number | null>(null);
@@ -80,9 +80,9 @@ export function BulkActions({ filter }: { filter: Record<string, string> }) {
         {count === null && (
           <Button
             variant="secondary"
-            disabled={busy !== null}
+            disabled={busy}
             onClick={() =>
-              run("review", async () => {
+              run(async () => {
                 const r = await api<{ count: number }>(`/api/v1/staff/devices/bulk${qs ? `?${qs}` : ""}`);
                 setCount(r.count);
               })
@@ -106,9 +106,9 @@ export function BulkActions({ filter }: { filter: Record<string, string> }) {
           </p>
           <Button
             variant={kind === "revoke" ? "danger" : "primary"}
-            disabled={busy !== null}
+            disabled={busy}
             onClick={() =>
-              run("bulk", async () => {
+              run(async () => {
                 try {
                   const r = await api<{ count: number }>("/api/v1/staff/devices/bulk", {
                     method: "POST",

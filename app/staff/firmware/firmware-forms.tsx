@@ -2,7 +2,7 @@
 
 import { useRef } from "react";
 import { ApiError } from "../../_components/api";
-import { useStaffAction } from "../../_components/use-staff-action";
+import { useAction } from "../../_components/use-action";
 import { Button } from "../../_components/ui/button";
 import { ConfirmDialog } from "../../_components/ui/confirm-dialog";
 import { Field, Input, Select, Textarea } from "../../_components/ui/field";
@@ -27,10 +27,10 @@ async function sendForm(path: string, form: FormData): Promise<{ sha256: string;
 const MiB = (n: number) => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 1 : 0)} MiB`;
 
 export function UploadForm({ models, maxBytes }: { models: { model: string; displayName: string }[]; maxBytes: number }) {
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const formRef = useRef<HTMLFormElement>(null);
   function submit(form: FormData) {
-    void run("upload", async () => {
+    void run(async () => {
       const file = form.get("image");
       if (file instanceof File && file.size > maxBytes)
         throw new Error(`Firmware image too large: ${file.name} is ${MiB(file.size)}; this server takes at most ${MiB(maxBytes)}.`);
@@ -85,7 +85,7 @@ export function UploadForm({ models, maxBytes }: { models: { model: string; disp
         </Field>
       </div>
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" disabled={!!busy}>
+        <Button type="submit" disabled={busy}>
           {busy ? "Uploading…" : "Upload image"}
         </Button>
         <StatusMessage message={message} testId="firmware-message" className="min-w-0 basis-full break-words" />
@@ -95,12 +95,12 @@ export function UploadForm({ models, maxBytes }: { models: { model: string; disp
 }
 
 export function YankButton({ sha256, label }: { sha256: string; label: string }) {
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   return (
     <>
       <ConfirmDialog
         trigger={
-          <Button variant="danger-outline" size="sm" disabled={!!busy} aria-label={`Yank ${label}`}>
+          <Button variant="danger-outline" size="sm" disabled={busy} aria-label={`Yank ${label}`}>
             Yank
           </Button>
         }
@@ -109,7 +109,7 @@ export function YankButton({ sha256, label }: { sha256: string; label: string })
         confirmLabel={`Yank ${label}`}
         cancelLabel="Cancel"
         onConfirm={() =>
-          run("yank", async () => {
+          run(async () => {
             const res = await fetch(`/api/v1/staff/firmware/${sha256}/yank`, {
               method: "POST",
               credentials: "same-origin",

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { api } from "../../_components/api";
 import { NodeCredentialDialog, type ShownCredential } from "../../_components/node-credential";
 import { CopyButton } from "../../_components/ui/copy-button";
-import { useStaffAction } from "../../_components/use-staff-action";
+import { useAction } from "../../_components/use-action";
 import { Button } from "../../_components/ui/button";
 import { Field, Input, Textarea } from "../../_components/ui/field";
 import { Message } from "./legacy-forms";
@@ -20,7 +20,7 @@ export function NodeActions({
   disabled: boolean;
   credential: "none" | "active" | "revoked";
 }) {
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const [deviceId, setDeviceId] = useState("");
   const [shown, setShown] = useState<ShownCredential | null>(null);
   const path = `/api/v1/staff/legacy/nodes/${id}/credential`;
@@ -30,7 +30,7 @@ export function NodeActions({
         <Button
           variant="secondary"
           size="sm"
-          disabled={!!busy}
+          disabled={busy}
           aria-label={`${credential === "active" ? "New password" : "Issue password"} for ${hardwareId}`}
           onClick={() => {
             if (
@@ -38,7 +38,7 @@ export function NodeActions({
               !window.confirm(`Replace ${hardwareId}'s password? The old one stops working at once.`)
             )
               return;
-            void run("issue", async () => {
+            void run(async () => {
               setShown(await api<ShownCredential>(path, { method: "POST" }));
             });
           }}
@@ -49,12 +49,12 @@ export function NodeActions({
           <Button
             variant="secondary"
             size="sm"
-            disabled={!!busy}
+            disabled={busy}
             aria-label={`Withdraw password of ${hardwareId}`}
             onClick={() => {
               if (!window.confirm(`Withdraw ${hardwareId}'s password? Its data is refused until a new one is issued.`))
                 return;
-              void run("revoke", async () => {
+              void run(async () => {
                 await api(path, { method: "DELETE" });
                 setShown(null);
                 return "Password withdrawn.";
@@ -69,10 +69,10 @@ export function NodeActions({
       <Button
         variant="secondary"
         size="sm"
-        disabled={!!busy}
+        disabled={busy}
         aria-label={`${disabled ? "Accept" : "Refuse"} data from ${hardwareId}`}
         onClick={() =>
-          run("toggle", async () => {
+          run(async () => {
             await api(`/api/v1/staff/legacy/nodes/${id}`, { method: "PATCH", body: { disabled: !disabled } });
           })
         }
@@ -85,7 +85,7 @@ export function NodeActions({
           e.preventDefault();
           if (!window.confirm(`Upgrade ${hardwareId} to ${deviceId}? Its unsigned data is refused from then on.`))
             return;
-          void run("upgrade", async () => {
+          void run(async () => {
             const r = await api<{ movedReadings: number }>(`/api/v1/staff/legacy/nodes/${id}/upgrade`, {
               method: "POST",
               body: { deviceId: deviceId.trim() },
@@ -105,7 +105,7 @@ export function NodeActions({
             className="font-mono"
           />
         </Field>
-        <Button type="submit" variant="secondary" size="sm" disabled={!!busy} className="mb-1">
+        <Button type="submit" variant="secondary" size="sm" disabled={busy} className="mb-1">
           Upgrade
         </Button>
       </form>
@@ -119,7 +119,7 @@ export function NodeActions({
  * and passwords is shown once, to download or copy and hand to the owners.
  */
 export function BulkCredentialsForm({ withoutCredential }: { withoutCredential: string[] }) {
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const [ids, setIds] = useState("");
   const [csv, setCsv] = useState<string | null>(null);
   function submit() {
@@ -133,7 +133,7 @@ export function BulkCredentialsForm({ withoutCredential }: { withoutCredential: 
       )
     )
       return;
-    void run("bulk", async () => {
+    void run(async () => {
       const r = await api<{ count: number; csv: string }>("/api/v1/staff/legacy/credentials", {
         method: "POST",
         body: { hardwareIds },
@@ -165,8 +165,8 @@ export function BulkCredentialsForm({ withoutCredential }: { withoutCredential: 
         />
       </Field>
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" disabled={!!busy || ids.trim() === ""}>
-          {busy === "bulk" ? "Issuing…" : "Issue passwords"}
+        <Button type="submit" disabled={busy || ids.trim() === ""}>
+          {busy ? "Issuing…" : "Issue passwords"}
         </Button>
         <Button
           variant="secondary"

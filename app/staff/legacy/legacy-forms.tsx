@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { api } from "../../_components/api";
-import { useStaffAction } from "../../_components/use-staff-action";
+import { useAction } from "../../_components/use-action";
 import { Button } from "../../_components/ui/button";
 import { CheckboxField, Field, FieldRow, Input, Textarea } from "../../_components/ui/field";
 
@@ -22,10 +22,10 @@ export function Message({ message }: { message: { kind: "ok" | "error"; text: st
 }
 
 export function SettingsForm({ acceptAny, cutoffAt }: { acceptAny: boolean; cutoffAt: string | null }) {
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   function submit(form: FormData) {
     const cutoff = String(form.get("cutoff") ?? "");
-    void run("settings", async () => {
+    void run(async () => {
       await api("/api/v1/staff/legacy/settings", {
         method: "PUT",
         body: { acceptAny: form.get("acceptAny") === "on", cutoffAt: cutoff ? `${cutoff}T00:00:00Z` : null },
@@ -52,7 +52,7 @@ export function SettingsForm({ acceptAny, cutoffAt }: { acceptAny: boolean; cuto
         <Field id="legacy-cutoff" label="Refuse all legacy data from (UTC day)">
           <Input id="legacy-cutoff" name="cutoff" type="date" defaultValue={cutoffAt?.slice(0, 10) ?? ""} />
         </Field>
-        <Button type="submit" disabled={!!busy}>
+        <Button type="submit" disabled={busy}>
           {busy ? "Saving…" : "Save"}
         </Button>
       </FieldRow>
@@ -62,10 +62,10 @@ export function SettingsForm({ acceptAny, cutoffAt }: { acceptAny: boolean; cuto
 }
 
 export function RegisterForm() {
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   function submit(form: FormData) {
     const text = (k: string) => String(form.get(k) ?? "").trim();
-    void run("register", async () => {
+    void run(async () => {
       await api("/api/v1/staff/legacy/nodes", {
         method: "POST",
         body: {
@@ -101,7 +101,7 @@ export function RegisterForm() {
         </Field>
       </div>
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" disabled={!!busy}>
+        <Button type="submit" disabled={busy}>
           {busy ? "Registering…" : "Register"}
         </Button>
         <Message message={message} />
@@ -113,12 +113,12 @@ export function RegisterForm() {
 type Line = { line: number; hardwareId: string; outcome: "registered" | "rejected"; reason?: string };
 
 export function ImportForm() {
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const [report, setReport] = useState<Line[] | null>(null);
   function submit(form: FormData) {
     const file = form.get("file");
     const pasted = String(form.get("csv") ?? "");
-    void run("import", async () => {
+    void run(async () => {
       const text = file instanceof File && file.size > 0 ? await file.text() : pasted;
       const res = await fetch("/api/v1/staff/legacy/import", {
         method: "POST",
@@ -151,7 +151,7 @@ export function ImportForm() {
         </Field>
       </div>
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" disabled={!!busy}>
+        <Button type="submit" disabled={busy}>
           {busy ? "Importing…" : "Import"}
         </Button>
         <Message message={message} />

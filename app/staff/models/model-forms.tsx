@@ -1,7 +1,7 @@
 "use client";
 
 import { api } from "../../_components/api";
-import { useStaffAction } from "../../_components/use-staff-action";
+import { useAction } from "../../_components/use-action";
 import { Button } from "../../_components/ui/button";
 import { ConfirmDialog } from "../../_components/ui/confirm-dialog";
 import { CheckboxField, Field, Input } from "../../_components/ui/field";
@@ -26,10 +26,10 @@ function Message({ message }: { message: { kind: "ok" | "error"; text: string } 
  * says what it stops; with no model registered it would refuse every device, so it says that.
  */
 export function PolicyForm({ policy, registered }: { policy: "open" | "registry"; registered: number }) {
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const next = policy === "open" ? "registry" : "open";
   const set = () =>
-    run("policy", async () => {
+    run(async () => {
       await api("/api/v1/staff/model-policy", { method: "PUT", body: { policy: next } });
       return `Policy set to ${next}.`;
     });
@@ -43,7 +43,7 @@ export function PolicyForm({ policy, registered }: { policy: "open" | "registry"
       {next === "registry" ? (
         <ConfirmDialog
           trigger={
-            <Button variant="secondary" disabled={!!busy}>
+            <Button variant="secondary" disabled={busy}>
               Require registered models
             </Button>
           }
@@ -58,7 +58,7 @@ export function PolicyForm({ policy, registered }: { policy: "open" | "registry"
           onConfirm={set}
         />
       ) : (
-        <Button variant="secondary" disabled={!!busy} onClick={() => void set()}>
+        <Button variant="secondary" disabled={busy} onClick={() => void set()}>
           Allow any model
         </Button>
       )}
@@ -80,14 +80,14 @@ function parseProperties(text: string) {
 }
 
 export function ModelForm() {
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   function submit(form: FormData) {
     const text = (k: string) => String(form.get(k) ?? "").trim();
     const list = text("firmwareList")
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean);
-    void run("save", async () => {
+    void run(async () => {
       await api("/api/v1/staff/models", {
         method: "POST",
         body: {
@@ -137,7 +137,7 @@ export function ModelForm() {
         <CheckboxField id="model-legacy" name="legacyRefused" label="Refuse legacy (unsigned) data from this model" />
       </div>
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" disabled={!!busy}>
+        <Button type="submit" disabled={busy}>
           {busy ? "Saving…" : "Save model"}
         </Button>
         <Message message={message} />
@@ -147,12 +147,12 @@ export function ModelForm() {
 }
 
 export function DeleteModelButton({ model }: { model: string }) {
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   return (
     <>
       <ConfirmDialog
         trigger={
-          <Button variant="danger-outline" size="sm" disabled={!!busy} aria-label={`Delete ${model}`}>
+          <Button variant="danger-outline" size="sm" disabled={busy} aria-label={`Delete ${model}`}>
             Delete
           </Button>
         }
@@ -161,7 +161,7 @@ export function DeleteModelButton({ model }: { model: string }) {
         confirmLabel={`Delete ${model}`}
         cancelLabel="Cancel"
         onConfirm={() =>
-          run("delete", async () => {
+          run(async () => {
             await api(`/api/v1/staff/models/${encodeURIComponent(model)}`, { method: "DELETE" });
           })
         }

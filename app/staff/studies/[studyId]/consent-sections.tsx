@@ -4,7 +4,7 @@ import { useState } from "react";
 import { api } from "../../../_components/api";
 import { MarkdownText } from "../../../_components/markdown";
 import { Time } from "../../../_components/time";
-import { useStaffAction } from "../../../_components/use-staff-action";
+import { useAction } from "../../../_components/use-action";
 import { Badge } from "../../../_components/ui/badge";
 import { Button } from "../../../_components/ui/button";
 import { CheckboxField, Field, Textarea } from "../../../_components/ui/field";
@@ -34,13 +34,13 @@ export function ConsentEditor({
   current: ConsentVersion | null;
   closed: boolean;
 }) {
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const [text, setText] = useState<Localized>(current?.text ?? {});
   const [changes, setChanges] = useState("");
   const [reconsent, setReconsent] = useState(false);
   const makesNew = !current || current.firstShownAt !== null;
   const save = () =>
-    run("consent", async () => {
+    run(async () => {
       const body = {
         text: Object.fromEntries(Object.entries(text).filter(([, v]) => v?.trim())),
         ...(makesNew && current && changes.trim() ? { changes: { en: changes.trim() } } : {}),
@@ -115,7 +115,7 @@ export function ConsentEditor({
         </div>
       )}
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" disabled={!!busy}>
+        <Button type="submit" disabled={busy}>
           Save the consent text
         </Button>
         <Status message={message} testId="consent-message" />

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { api } from "../../../_components/api";
-import { useStaffAction } from "../../../_components/use-staff-action";
+import { useAction } from "../../../_components/use-action";
 import { Button } from "../../../_components/ui/button";
 import { CheckboxField, Field, Input, Select, Textarea } from "../../../_components/ui/field";
 import type { Localized } from "../study-text";
@@ -33,11 +33,11 @@ function describeQuestion(q: IntakeQuestion): string {
 
 /** The intake questions, in order: remove one or add one, then save the list (while nobody answered). */
 export function IntakeEditor({ studyId, questions: initial }: { studyId: string; questions: IntakeQuestion[] }) {
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const [questions, setQuestions] = useState(initial);
   const [kind, setKind] = useState<IntakeQuestion["kind"]>("number");
   const save = (list: IntakeQuestion[]) =>
-    run("intake", async () => {
+    run(async () => {
       await api(`/api/v1/staff/studies/${studyId}/intake-questions`, { method: "PUT", body: { questions: list } });
       setQuestions(list);
       return `Saved ${list.length} question${list.length === 1 ? "" : "s"}.`;
@@ -79,7 +79,7 @@ export function IntakeEditor({ studyId, questions: initial }: { studyId: string;
               <Button
                 variant="ghost"
                 size="sm"
-                disabled={!!busy}
+                disabled={busy}
                 onClick={() => void save(questions.filter((_, j) => j !== i))}
               >
                 Remove
@@ -136,7 +136,7 @@ export function IntakeEditor({ studyId, questions: initial }: { studyId: string;
         </div>
         <CheckboxField id="q-required" name="q-required" label="An answer is required" defaultChecked />
         <div className="flex flex-wrap items-center gap-3">
-          <Button type="submit" variant="secondary" disabled={!!busy}>
+          <Button type="submit" variant="secondary" disabled={busy}>
             Add the question
           </Button>
           <Status message={message} testId="intake-message" />
@@ -150,11 +150,11 @@ export type OnboardingStep = { kind: "claim_device"; model: string; guideUrl: st
 
 /** The onboarding checklist, in order: remove or add a step, saved at once. */
 export function OnboardingEditor({ studyId, steps: initial }: { studyId: string; steps: OnboardingStep[] }) {
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const [steps, setSteps] = useState(initial);
   const [kind, setKind] = useState<OnboardingStep["kind"]>("claim_device");
   const save = (list: OnboardingStep[]) =>
-    run("steps", async () => {
+    run(async () => {
       await api(`/api/v1/staff/studies/${studyId}/onboarding-steps`, { method: "PUT", body: { steps: list } });
       setSteps(list);
       return `Saved ${list.length} step${list.length === 1 ? "" : "s"}.`;
@@ -177,7 +177,7 @@ export function OnboardingEditor({ studyId, steps: initial }: { studyId: string;
               <Button
                 variant="ghost"
                 size="sm"
-                disabled={!!busy}
+                disabled={busy}
                 onClick={() => void save(steps.filter((_, j) => j !== i))}
               >
                 Remove
@@ -214,7 +214,7 @@ export function OnboardingEditor({ studyId, steps: initial }: { studyId: string;
             </Field>
           </>
         )}
-        <Button type="submit" variant="secondary" disabled={!!busy}>
+        <Button type="submit" variant="secondary" disabled={busy}>
           Add the step
         </Button>
         <Status message={message} testId="onboarding-message" />

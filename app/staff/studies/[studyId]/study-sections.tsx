@@ -2,7 +2,7 @@
 
 import { api } from "../../../_components/api";
 import { Time } from "../../../_components/time";
-import { useStaffAction } from "../../../_components/use-staff-action";
+import { useAction } from "../../../_components/use-action";
 import { Button } from "../../../_components/ui/button";
 import { ConfirmDialog } from "../../../_components/ui/confirm-dialog";
 import { Field, Select } from "../../../_components/ui/field";
@@ -11,7 +11,7 @@ import { Status } from "./section-status";
 
 /** The status changes the study may make next, each confirmed. */
 export function StatusActions({ studyId, next }: { studyId: string; next: StudyStatus[] }) {
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   if (next.length === 0) return <p className="text-sm text-muted">An archived study changes no more.</p>;
   return (
     <div className="flex flex-wrap items-center gap-2">
@@ -21,7 +21,7 @@ export function StatusActions({ studyId, next }: { studyId: string; next: StudyS
           trigger={
             <Button
               variant={status === "ended" || status === "archived" ? "danger-outline" : "secondary"}
-              disabled={!!busy}
+              disabled={busy}
             >
               {STATUS_ACTION[status]}
             </Button>
@@ -37,7 +37,7 @@ export function StatusActions({ studyId, next }: { studyId: string; next: StudyS
           confirmLabel={STATUS_ACTION[status]}
           cancelLabel="Cancel"
           onConfirm={() =>
-            run(status, async () => {
+            run(async () => {
               await api(`/api/v1/staff/studies/${studyId}/status`, { method: "POST", body: { status } });
               return `The study is now ${status}.`;
             })
@@ -59,7 +59,7 @@ export function ResearchersEditor({
   researchers: { userId: string; email: string; name: string; grantedAt: string | Date }[];
   choices: { id: string; email: string; name: string }[];
 }) {
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const granted = new Set(researchers.map((r) => r.userId));
   const open = choices.filter((c) => !granted.has(c.id));
   return (
@@ -82,9 +82,9 @@ export function ResearchersEditor({
               <Button
                 variant="danger-outline"
                 size="sm"
-                disabled={!!busy}
+                disabled={busy}
                 onClick={() =>
-                  void run(r.userId, async () => {
+                  void run(async () => {
                     await api(`/api/v1/staff/studies/${studyId}/researchers/${r.userId}`, { method: "DELETE" });
                     return `${r.name} no longer has access.`;
                   })
@@ -106,7 +106,7 @@ export function ResearchersEditor({
           onSubmit={(e) => {
             e.preventDefault();
             const userId = String(new FormData(e.currentTarget).get("researcher"));
-            void run("grant", async () => {
+            void run(async () => {
               await api(`/api/v1/staff/studies/${studyId}/researchers`, { method: "POST", body: { userId } });
               return "Access granted.";
             });
@@ -121,7 +121,7 @@ export function ResearchersEditor({
               ))}
             </Select>
           </Field>
-          <Button type="submit" variant="secondary" disabled={!!busy}>
+          <Button type="submit" variant="secondary" disabled={busy}>
             Grant access
           </Button>
         </form>
