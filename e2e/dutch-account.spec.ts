@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { claimDevice, signedInApi } from "./api";
 import { startApp, type AppProcess } from "./app-process";
 import { createAccountWithCli, uniqueEmail } from "./helpers";
-import { Mailbox } from "./smtp";
+import { Mailbox, mailingTo } from "./smtp";
 import { screenshotsIn } from "./shots";
 
 // The language of a page does not depend on the database: these run once, on the embedded one
@@ -21,14 +21,7 @@ let app: AppProcess;
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   await mailbox.listen(SMTP_PORT);
-  app = await startApp(
-    PORT,
-    {
-      CLAIMLINK_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
-      CLAIMLINK_MAIL_FROM: "Claimlink tests <claimlink@e2e.example.org>",
-    },
-    { startSeconds: 120 },
-  );
+  app = await startApp(PORT, mailingTo(SMTP_PORT), { startSeconds: 120 });
 });
 test.afterAll(async () => {
   await app?.stop();

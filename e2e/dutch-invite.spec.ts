@@ -3,7 +3,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import { signedInApi, staffApi } from "./api";
 import { startApp, type AppProcess } from "./app-process";
 import { createAccountWithCli, uniqueEmail } from "./helpers";
-import { linkIn, Mailbox } from "./smtp";
+import { linkIn, Mailbox, mailingTo } from "./smtp";
 import { screenshotsIn } from "./shots";
 
 // The language of a page does not depend on the database: these run once, on the embedded one
@@ -259,14 +259,7 @@ test.describe("with mail", () => {
     // A loaded machine (two cores shared) may take a while to start Next.
     test.setTimeout(180_000);
     await mailbox.listen(smtpPort);
-    app = await startApp(
-      port,
-      {
-        CLAIMLINK_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-        CLAIMLINK_MAIL_FROM: "Claimlink tests <claimlink@e2e.example.org>",
-      },
-      { startSeconds: 120 },
-    );
+    app = await startApp(port, mailingTo(smtpPort), { startSeconds: 120 });
   });
   test.afterAll(async () => {
     await app?.stop();
