@@ -84,6 +84,12 @@ export function opt(name: string, fallback: number): number {
 
 export const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
+/** Latencies sorted ascending as the reports print them: `p50 1.2 ms, p95 3.4 ms, max 9.9 ms`. */
+export function latencyLine(sorted: number[], percentiles: number[] = [50, 95]): string {
+  const at = percentiles.map((p) => `p${p} ${pct(sorted, p).toFixed(1)} ms`);
+  return [...at, `max ${sorted[sorted.length - 1].toFixed(1)} ms`].join(", ");
+}
+
 function psql(sqlText: string) {
   const r = spawnSync("psql", [`${PG}/postgres`, "-qc", sqlText], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(r.stderr);
