@@ -22,8 +22,6 @@ export const UNTRANSLATED = [
   "app/staff/firmware-alarm-banner.tsx",
   "app/staff/keys/page.tsx",
   "app/staff/layout.tsx",
-  "app/staff/models/model-forms.tsx",
-  "app/staff/models/page.tsx",
   "app/staff/studies/[studyId]/consent-sections.tsx",
   "app/staff/studies/[studyId]/intake-sections.tsx",
   "app/staff/studies/[studyId]/page.tsx",
