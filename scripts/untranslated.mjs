@@ -4,8 +4,6 @@ export const UNTRANSLATED = [
   "app/_components/study-dashboard.tsx",
   "app/docs/api/page.tsx",
   "app/docs/api/try-with-token.tsx",
-  "app/emulator/emulator.tsx",
-  "app/emulator/page.tsx",
   "app/research/[studyId]/page.tsx",
   "app/research/page.tsx",
   "app/staff/accounts/[userId]/on-request.tsx",
