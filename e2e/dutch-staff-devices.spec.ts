@@ -40,7 +40,7 @@ async function signInAsStaff(page: Page) {
 
 test.use({ locale: "nl-NL" });
 
-test("the fleet and a device page in Dutch: a command to a selection, a new interval, the firmware table", async ({
+test("the fleet and a device page in Dutch: a command to a selection, a new interval, a refused transfer", async ({
   page,
 }) => {
   const owner = await newParticipant("nl-fleet");
