@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { claimDevice, newParticipant, staffApi } from "./api";
 import { signTestImage, uploadFirmware } from "./firmware-upload";
 import { STAFF } from "./helpers";
+import { screenshotsIn } from "./shots";
 
 // The language of a page does not depend on the database: these run once, on the embedded one
 // (the same flows run in English on both databases).
@@ -15,20 +15,7 @@ test.skip(!!process.env.DATABASE_URL, "Dutch pages are checked once, on the embe
 
 const SHOTS = "e2e/.tmp/dutch-staff-devices";
 
-/** The page at a phone's and a laptop's width, for a person to look at (not compared). */
-async function shoot(page: Page, name: string) {
-  mkdirSync(SHOTS, { recursive: true });
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await expect
-      .poll(() => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth), {
-        message: `${name} scrolls sideways at ${width} px`,
-      })
-      .toBe(false);
-    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const shoot = screenshotsIn(SHOTS);
 
 async function signInAsStaff(page: Page) {
   await page.goto("/sign-in");
