@@ -1,14 +1,8 @@
 // Pages and components whose words are not yet in messages/*.json (docs/i18n.md): the only files
 // the literal-text lint rule (eslint.config.mjs) skips. Translating one removes it from here.
 export const UNTRANSLATED = [
-  "app/_components/study-dashboard.tsx",
-  "app/docs/api/page.tsx",
-  "app/docs/api/try-with-token.tsx",
   "app/emulator/emulator.tsx",
   "app/emulator/page.tsx",
-  "app/research/[studyId]/page.tsx",
-  "app/research/page.tsx",
-  "app/staff/audit/page.tsx",
   "app/staff/devices/[deviceId]/firmware-update-form.tsx",
   "app/staff/devices/[deviceId]/page.tsx",
   "app/staff/devices/[deviceId]/staff-device-actions.tsx",
@@ -20,7 +14,6 @@ export const UNTRANSLATED = [
   "app/staff/firmware/rollouts/adoption-chart.tsx",
   "app/staff/firmware/rollouts/new-rollout-form.tsx",
   "app/staff/firmware/rollouts/page.tsx",
-  "app/staff/keys/page.tsx",
   "app/staff/legacy/legacy-credential-forms.tsx",
   "app/staff/legacy/legacy-forms.tsx",
   "app/staff/legacy/page.tsx",
@@ -33,11 +26,4 @@ export const UNTRANSLATED = [
   "app/staff/studies/new/page.tsx",
   "app/staff/studies/page.tsx",
   "app/staff/studies/study-form.tsx",
-  "app/staff/tokens/page.tsx",
-  "app/staff/tokens/revoke-token.tsx",
-  "app/staff/webhooks/[subscriptionId]/page.tsx",
-  "app/staff/webhooks/[subscriptionId]/subscription-actions.tsx",
-  "app/staff/webhooks/new-subscription.tsx",
-  "app/staff/webhooks/page.tsx",
-  "app/staff/webhooks/secret-notice.tsx",
 ];

@@ -13,11 +13,7 @@ export async function FirmwareAlarmBanner() {
   const t = await getTranslations("staffConsole.firmwareAlarm");
   return (
     <div className="px-4 pt-4 sm:px-6" data-testid="firmware-alarm-banner">
-      <Notice
-        tone="danger"
-        role="alert"
-        title={t("title", { total })}
-      >
+      <Notice tone="danger" role="alert" title={t("title", { total })}>
         <p>{t("text")}</p>
         <ul className="mt-1 list-disc ps-5">
           {alarms.slice(0, 5).map((a) => (

@@ -83,23 +83,21 @@ export function AccountActions({
           } satisfies MenuItem,
         ]
       : []),
-    ...ROLES.filter((r) => r !== role).map(
-      (r, i): MenuItem => ({
-        key: `role-${r}`,
-        label: t("make", { role: r }),
-        separatorBefore: i === 0,
-        confirm: {
-          title: t("makeTitle", { email, role: r }),
-          description: t(`makeText.${r}`),
-          confirmLabel: t("make", { role: r }),
-          cancelLabel: common("cancel"),
-        },
-        run: async () => {
-          await api(`/api/v1/staff/accounts/${id}`, { method: "PATCH", body: { role: r } });
-          return done(t("made", { email, role: r }));
-        },
-      }),
-    ),
+    ...ROLES.filter((r) => r !== role).map((r, i): MenuItem => ({
+      key: `role-${r}`,
+      label: t("make", { role: r }),
+      separatorBefore: i === 0,
+      confirm: {
+        title: t("makeTitle", { email, role: r }),
+        description: t(`makeText.${r}`),
+        confirmLabel: t("make", { role: r }),
+        cancelLabel: common("cancel"),
+      },
+      run: async () => {
+        await api(`/api/v1/staff/accounts/${id}`, { method: "PATCH", body: { role: r } });
+        return done(t("made", { email, role: r }));
+      },
+    })),
     disabled
       ? {
           key: "enable",

@@ -78,7 +78,11 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                   primary: true,
                   cell: (i) => <Truncate value={i.email} className="max-w-72" />,
                 },
-                { key: "name", header: t("columns.name"), cell: (i) => <Truncate value={i.name} className="max-w-56" /> },
+                {
+                  key: "name",
+                  header: t("columns.name"),
+                  cell: (i) => <Truncate value={i.name} className="max-w-56" />,
+                },
                 {
                   key: "role",
                   header: t("columns.role"),
@@ -89,9 +93,19 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                   key: "language",
                   header: t("columns.language"),
                   nowrap: true,
-                  cell: (i) => (i.locale ? t(`languages.${i.locale}`) : <span className="text-muted">{t("languages.default")}</span>),
+                  cell: (i) =>
+                    i.locale ? (
+                      t(`languages.${i.locale}`)
+                    ) : (
+                      <span className="text-muted">{t("languages.default")}</span>
+                    ),
                 },
-                { key: "expires", header: t("columns.expires"), nowrap: true, cell: (i) => <Time value={i.expiresAt} /> },
+                {
+                  key: "expires",
+                  header: t("columns.expires"),
+                  nowrap: true,
+                  cell: (i) => <Time value={i.expiresAt} />,
+                },
               ]}
             />
           )}
@@ -175,7 +189,12 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                   nowrap: true,
                   cell: (a) => (a.twoFactor ? t("on") : <span className="text-muted">{t("off")}</span>),
                 },
-                { key: "created", header: t("columns.created"), nowrap: true, cell: (a) => <Time value={a.createdAt} /> },
+                {
+                  key: "created",
+                  header: t("columns.created"),
+                  nowrap: true,
+                  cell: (a) => <Time value={a.createdAt} />,
+                },
                 {
                   key: "audit",
                   header: t("columns.audit"),

@@ -139,7 +139,12 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ u
                     </Badge>
                   ),
                 },
-                { key: "policy", header: tt("columns.policy"), nowrap: true, cell: (s) => tt(`policies.${s.dataPolicy}`) },
+                {
+                  key: "policy",
+                  header: tt("columns.policy"),
+                  nowrap: true,
+                  cell: (s) => tt(`policies.${s.dataPolicy}`),
+                },
                 {
                   key: "data",
                   header: tt("columns.data"),

@@ -72,11 +72,7 @@ export function BulkInviteForm({
         }}
       >
         {studies.length > 0 && (
-          <Field
-            id="bulk-study"
-            label={t("study")}
-            hint={t("studyHint")}
-          >
+          <Field id="bulk-study" label={t("study")} hint={t("studyHint")}>
             <Select id="bulk-study" value={studyId} onChange={(e) => setStudyId(e.target.value)}>
               <StudyOptions studies={studies} none={t("noStudy")} />
             </Select>
@@ -135,9 +131,7 @@ export function BulkInviteForm({
               ]}
             />
           )}
-          {result.invited.some((i) => i.link) && (
-            <Notice>{t("linksOnce")}</Notice>
-          )}
+          {result.invited.some((i) => i.link) && <Notice>{t("linksOnce")}</Notice>}
           <ul className="space-y-3" data-testid="invited">
             {result.invited.map((i) => (
               <li key={i.line} className="space-y-2 text-sm">
