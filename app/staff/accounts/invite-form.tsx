@@ -8,6 +8,7 @@ import { Button } from "../../_components/ui/button";
 import { Field, Input, Select } from "../../_components/ui/field";
 import { Notice } from "../../_components/ui/notice";
 import type { Locale } from "@/lib/i18n/locales";
+import { useStaffRefusal } from "../refusal";
 import { InviteLink } from "./invite-link";
 import { MailLanguageSelect } from "./mail-language";
 import { StudyOptions } from "../../_components/study-options";
@@ -17,6 +18,7 @@ export type OpenStudy = { id: string; name: string };
 /** A single invitation, mailed in the language chosen; a participant's may name a study that is recruiting (or running). */
 export function InviteForm({ studies = [], defaultLocale }: { studies?: OpenStudy[]; defaultLocale: Locale }) {
   const t = useTranslations("staffAccounts");
+  const refusal = useStaffRefusal();
   const router = useRouter();
   const [role, setRole] = useState("participant");
   const [busy, setBusy] = useState(false);
@@ -57,7 +59,7 @@ export function InviteForm({ studies = [], defaultLocale }: { studies?: OpenStud
       form.reset();
       router.refresh();
     } catch (err) {
-      setError(err instanceof Error ? err.message : t("somethingWrong"));
+      setError(refusal(err));
     } finally {
       setBusy(false);
     }

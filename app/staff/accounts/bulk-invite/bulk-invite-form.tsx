@@ -9,6 +9,7 @@ import { Button } from "../../../_components/ui/button";
 import { DataTable } from "../../../_components/ui/data-table";
 import { Field, Input, Select, Textarea } from "../../../_components/ui/field";
 import { Notice } from "../../../_components/ui/notice";
+import { useStaffRefusal } from "../../refusal";
 import { InviteLink } from "../invite-link";
 import { MailLanguageSelect } from "../mail-language";
 import { StudyOptions } from "../../../_components/study-options";
@@ -40,11 +41,11 @@ export function BulkInviteForm({
   defaultLocale: Locale;
 }) {
   const t = useTranslations("staffAccounts.bulk");
-  const common = useTranslations("staffAccounts");
   const [csv, setCsv] = useState("");
   const [studyId, setStudyId] = useState("");
   const [locale, setLocale] = useState("");
   const roles = useTranslations("account.roles");
+  const refusal = useStaffRefusal();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<Result | null>(null);
@@ -65,7 +66,7 @@ export function BulkInviteForm({
             );
             setCsv("");
           } catch (err) {
-            setError(err instanceof Error ? err.message : common("somethingWrong"));
+            setError(refusal(err));
           } finally {
             setBusy(false);
           }
