@@ -2,12 +2,12 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { ApiError } from "./api";
-import { useAction } from "./use-action";
 
-// Staff routes answer in English with a specific detail (docs/i18n.md). In English a staff page
-// shows that detail; in another language it shows the catalog's sentence for the problem's
-// code (`problems.<code>.detail`), except for the general codes, whose server detail says more
-// than the general sentence would (which field, what changed).
+// Staff routes answer in English with a specific detail (docs/i18n.md). In English a page shows
+// that detail; in another language it shows the catalog's sentence for the problem's code
+// (`problems.<code>.detail`), except for the general codes, whose server detail says more than
+// the general sentence would (which field, what changed). Routes that answer in the reader's
+// language already (docs/i18n.md "Problem answers") give the same sentence either way.
 const GENERAL = new Set(["invalid_request", "conflict", "not_found", "forbidden", "internal_error"]);
 
 /** An error in the reader's language where the catalog words its code, else the error as it is. */
@@ -20,15 +20,12 @@ export function useStaffRefusal() {
   };
 }
 
-/** useAction whose refusals are shown as useStaffRefusal words them. */
-export function useStaffAction(options?: Parameters<typeof useAction>[0]) {
-  const action = useAction(options);
+/** The words a person reads for a refusal: as `useStaffRefusal` words it, else a general sentence. */
+export function useRefusalText() {
   const refusal = useStaffRefusal();
-  const run = (fn: () => Promise<string | void>) =>
-    action.run(() =>
-      fn().catch((err: unknown) => {
-        throw refusal(err);
-      }),
-    );
-  return { ...action, run };
+  const t = useTranslations("error");
+  return (err: unknown): string => {
+    const worded = refusal(err);
+    return worded instanceof Error ? worded.message : t("title");
+  };
 }

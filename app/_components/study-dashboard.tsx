@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { Dashboard } from "@/lib/studies/dashboard";
 import { CompletenessChart } from "./completeness-chart";
 import { Time } from "./time";
@@ -5,20 +6,21 @@ import { ButtonAnchor } from "./ui/button";
 import { Panel } from "./ui/card";
 import { DataTable } from "./ui/data-table";
 
-const FUNNEL: [keyof Dashboard["funnel"], string][] = [
-  ["invited", "Invited"],
-  ["accepted", "Accepted"],
-  ["consented", "Consented"],
-  ["deviceClaimed", "Device claimed"],
-  ["reportedLast24h", "Reported in 24 h"],
-  ["withdrawn", "Withdrawn"],
+const FUNNEL: (keyof Dashboard["funnel"])[] = [
+  "invited",
+  "accepted",
+  "consented",
+  "deviceClaimed",
+  "reportedLast24h",
+  "withdrawn",
 ];
 
 /** The export's download link: the route streams the zip and audits the download. */
 export function ExportButton({ studyId }: { studyId: string }) {
+  const t = useTranslations("studyDashboard");
   return (
     <ButtonAnchor href={`/api/v1/research/studies/${studyId}/export`} download variant="secondary" data-testid="export">
-      Download the export (zip)
+      {t("export")}
     </ButtonAnchor>
   );
 }
@@ -30,13 +32,14 @@ export function ExportButton({ studyId }: { studyId: string }) {
 export function StudyDashboard({ dashboard, studyId }: { dashboard: Dashboard; studyId: string }) {
   const { funnel, completeness, silent, silentHours } = dashboard;
   const max = Math.max(1, funnel.invited);
+  const t = useTranslations("studyDashboard");
   return (
     <div className="space-y-6" data-testid="study-dashboard">
-      <Panel title="Enrolment funnel" actions={<ExportButton studyId={studyId} />}>
+      <Panel title={t("funnel")} actions={<ExportButton studyId={studyId} />}>
         <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6" data-testid="funnel">
-          {FUNNEL.map(([key, label]) => (
+          {FUNNEL.map((key) => (
             <div key={key} className="rounded-md border border-line p-3" data-funnel={key}>
-              <dt className="text-xs text-muted">{label}</dt>
+              <dt className="text-xs text-muted">{t(`steps.${key}`)}</dt>
               <dd className="mt-1 text-2xl font-semibold tabular-nums">{funnel[key]}</dd>
               <div className="mt-2 h-1.5 rounded-full bg-sunken" aria-hidden="true">
                 <div
@@ -48,18 +51,12 @@ export function StudyDashboard({ dashboard, studyId }: { dashboard: Dashboard; s
           ))}
         </dl>
       </Panel>
-      <Panel
-        title="Completeness per day"
-        description="Readings received against readings expected from each device's interval."
-      >
+      <Panel title={t("completeness")} description={t("completenessText")}>
         <CompletenessChart days={completeness} />
       </Panel>
-      <Panel
-        title="Silent devices"
-        description={`Devices in the study not heard from for more than ${silentHours} hours.`}
-      >
+      <Panel title={t("silent")} description={t("silentText", { hours: silentHours })}>
         {silent.length === 0 ? (
-          <p className="text-sm text-muted">None: every device reported within {silentHours} hours.</p>
+          <p className="text-sm text-muted">{t("silentNone", { hours: silentHours })}</p>
         ) : (
           <DataTable
             data-testid="silent"
@@ -68,22 +65,22 @@ export function StudyDashboard({ dashboard, studyId }: { dashboard: Dashboard; s
             columns={[
               {
                 key: "device",
-                header: "Device",
+                header: t("columns.device"),
                 primary: true,
                 cell: (s) => <span className="font-mono">{s.device}</span>,
               },
               {
                 key: "participant",
-                header: "Participant",
+                header: t("columns.participant"),
                 cell: (s) => <span className="font-mono">{s.participant}</span>,
               },
-              { key: "model", header: "Model", cell: (s) => s.model },
-              { key: "last", header: "Last seen", nowrap: true, cell: (s) => <Time value={s.lastSeenAt} /> },
+              { key: "model", header: t("columns.model"), cell: (s) => s.model },
+              { key: "last", header: t("columns.lastSeen"), nowrap: true, cell: (s) => <Time value={s.lastSeenAt} /> },
               ...(silent.some((s) => s.contact)
                 ? [
                     {
                       key: "contact",
-                      header: "Contact",
+                      header: t("columns.contact"),
                       cell: (s: (typeof silent)[number]) =>
                         s.contact ? (
                           <span className="break-all">

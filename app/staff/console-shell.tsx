@@ -15,6 +15,7 @@ import {
   Webhook,
   X,
 } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { usePathname } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
 import { Brand } from "../_components/brand";
@@ -37,15 +38,16 @@ const ICONS: Record<ConsoleIcon, typeof Cpu> = {
 };
 
 function ConsoleNav({ footer }: { footer: ReactNode }) {
+  const t = useTranslations("staffConsole");
   return (
     <div className="flex h-full flex-col">
       <div className="px-4 py-4">
         <Brand href="/staff/devices" />
       </div>
-      <nav aria-label="Console" className="flex-1 overflow-y-auto px-2">
+      <nav aria-label={t("navLabel")} className="flex-1 overflow-y-auto px-2">
         {CONSOLE_NAV.map((group) => (
-          <div key={group.label} className="mb-4">
-            <p className="px-2 pb-1 text-xs font-medium text-muted">{group.label}</p>
+          <div key={group.group} className="mb-4">
+            <p className="px-2 pb-1 text-xs font-medium text-muted">{t(`groups.${group.group}`)}</p>
             <ul className="space-y-0.5">
               {group.items.map((item) => {
                 const Icon = ICONS[item.icon];
@@ -57,7 +59,7 @@ function ConsoleNav({ footer }: { footer: ReactNode }) {
                       currentClassName="bg-sunken !text-fg"
                     >
                       <Icon aria-hidden="true" className="size-4 shrink-0" />
-                      {item.label}
+                      {t(`nav.${item.icon}`)}
                     </NavLink>
                   </li>
                 );
@@ -86,12 +88,14 @@ export function ConsoleShell({
   closeLabel: string;
   children: ReactNode;
 }) {
+  const t = useTranslations("staffConsole");
   const [open, setOpen] = useState(false);
   const pathname = usePathname();
   useEffect(() => {
     queueMicrotask(() => setOpen(false));
   }, [pathname]);
-  const current = CONSOLE_NAV.flatMap((g) => g.items).find((i) => isCurrent(pathname, i.href));
+  const item = CONSOLE_NAV.flatMap((g) => g.items).find((i) => isCurrent(pathname, i.href));
+  const current = item && { label: t(`nav.${item.icon}`) };
   return (
     <div className="flex min-h-dvh flex-1 lg:grid lg:grid-cols-[15rem_minmax(0,1fr)]">
       <aside className="sticky top-0 hidden h-dvh border-r border-line bg-surface lg:block">

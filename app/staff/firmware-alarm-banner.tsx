@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { firmwareAlarms } from "@/lib/firmware/update-api";
 import { Notice } from "../_components/ui/notice";
 
@@ -9,28 +10,16 @@ import { Notice } from "../_components/ui/notice";
 export async function FirmwareAlarmBanner() {
   const { total, alarms } = await firmwareAlarms();
   if (total === 0) return null;
+  const t = await getTranslations("staffConsole.firmwareAlarm");
   return (
     <div className="px-4 pt-4 sm:px-6" data-testid="firmware-alarm-banner">
-      <Notice
-        tone="danger"
-        role="alert"
-        title={
-          total === 1
-            ? "A device refused a firmware update's signature"
-            : `${total} devices refused a firmware update's signature`
-        }
-      >
-        <p>
-          Their update commands carried a signature no firmware key they trust made: something altered the command or
-          the image. Devices kept their firmware. Acknowledge each on its page once checked.
-        </p>
+      <Notice tone="danger" role="alert" title={t("title", { total })}>
+        <p>{t("text")}</p>
         <ul className="mt-1 list-disc ps-5">
           {alarms.slice(0, 5).map((a) => (
             <li key={a.commandId}>
               <Link href={`/staff/devices/${a.deviceId}`}>{a.deviceName}</Link>{" "}
-              <span className="text-muted">
-                ({a.model}, update to {a.version})
-              </span>
+              <span className="text-muted">{t("device", { model: a.model, version: a.version })}</span>
             </li>
           ))}
         </ul>

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { getCurrentUser } from "@/lib/auth/current";
 import { canReadStaffData } from "@/lib/auth/roles";
 import { signOutAction } from "../(auth)/actions";
@@ -13,6 +14,8 @@ const FOOTER_LINK =
 export default async function StaffLayout({ children }: { children: React.ReactNode }) {
   const user = await getCurrentUser();
   if (!user || !canReadStaffData(user.role)) return children;
+  const t = await getTranslations("staffConsole");
+  const roles = await getTranslations("account.roles");
   const footer = (
     <div className="space-y-0.5">
       <div className="px-2 py-1.5">
@@ -20,25 +23,25 @@ export default async function StaffLayout({ children }: { children: React.ReactN
           {user.name}
         </p>
         <p className="truncate text-xs text-muted" title={user.email}>
-          {user.email} · {user.role}
+          {user.email} · {roles(user.role)}
         </p>
       </div>
       <Link href="/devices" className={FOOTER_LINK}>
-        Your devices
+        {t("yourDevices")}
       </Link>
       <Link href="/account" className={FOOTER_LINK}>
-        Your account
+        {t("yourAccount")}
       </Link>
       <form action={signOutAction}>
         <button type="submit" className={`${FOOTER_LINK} w-full cursor-pointer`}>
-          Sign out
+          {t("signOut")}
         </button>
       </form>
     </div>
   );
   return (
-    <ToastProvider label="Notifications" closeLabel="Dismiss">
-      <ConsoleShell footer={footer} menuLabel="Console menu" closeLabel="Close the menu">
+    <ToastProvider label={t("notifications")} closeLabel={t("dismiss")}>
+      <ConsoleShell footer={footer} menuLabel={t("menu")} closeLabel={t("closeMenu")}>
         <FirmwareAlarmBanner />
         {children}
       </ConsoleShell>

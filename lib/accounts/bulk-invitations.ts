@@ -3,7 +3,7 @@ import { recordAudit, type Actor } from "../audit/record";
 import { parseCsvLine } from "../csv";
 import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
-import { LOCALES } from "../i18n/locales";
+import { LOCALES, type Locale } from "../i18n/locales";
 import { idSchema } from "../ids";
 import { createInvitation, type PendingInvitation } from "./invitations";
 import { invitationInputSchema, type InvitationInput } from "./schemas";
@@ -85,18 +85,19 @@ export async function createBulkInvitations(
   db: Db,
   actor: Actor,
   csv: string,
-  opts: { days: number; publicUrl: string; studyId?: string },
+  opts: { days: number; publicUrl: string; studyId?: string; locale?: Locale },
 ): Promise<{ invited: BulkInvited[]; enrolled: BulkEnrolled[]; rejected: BulkRejected[] }> {
   const checked = checkInvitationCsv(csv);
   const invited: BulkInvited[] = [];
   const enrolled: BulkEnrolled[] = [];
   const rejected: BulkRejected[] = [];
-  const { studyId, ...linkOpts } = opts;
-  for (const l of checked) {
-    if (l.status === "rejected") {
-      rejected.push({ line: l.line, email: l.email, reason: l.reason });
+  const { studyId, locale, ...linkOpts } = opts;
+  for (const c of checked) {
+    if (c.status === "rejected") {
+      rejected.push({ line: c.line, email: c.email, reason: c.reason });
       continue;
     }
+    const l = { ...c, input: { ...c.input, ...(locale ? { locale } : {}) } };
     if (studyId) {
       if (l.input.role !== "participant") {
         rejected.push({ line: l.line, email: l.input.email, reason: "Only participants are invited into a study." });
@@ -119,7 +120,7 @@ export async function createBulkInvitations(
       continue;
     }
     try {
-      const r = await createInvitation(db, actor, l.input, opts);
+      const r = await createInvitation(db, actor, l.input, linkOpts);
       invited.push({ line: l.line, email: l.input.email, ...r });
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;

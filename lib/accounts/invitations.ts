@@ -18,7 +18,7 @@ import { findUserByEmail, toPublicUser, type PublicUser } from "./users";
 
 export type PendingInvitation = Pick<
   Invitation,
-  "id" | "email" | "name" | "role" | "studyId" | "createdAt" | "expiresAt"
+  "id" | "email" | "name" | "role" | "studyId" | "locale" | "createdAt" | "expiresAt"
 >;
 
 /** The answer to any unusable link: it never says whether the email has an account. */
@@ -66,6 +66,7 @@ export async function createInvitation(
         name: data.name,
         role: data.role,
         studyId: data.studyId ?? null,
+        locale: data.locale ?? null,
         tokenHash: sha256Hex(token),
         createdBy: actor.id,
         expiresAt: new Date(now.getTime() + opts.days * 86_400_000),
@@ -215,6 +216,7 @@ function toPending(r: Invitation): PendingInvitation {
     name: r.name,
     role: r.role,
     studyId: r.studyId,
+    locale: r.locale,
     createdAt: r.createdAt,
     expiresAt: r.expiresAt,
   };

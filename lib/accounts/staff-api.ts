@@ -104,8 +104,8 @@ export async function inviteAccount(actor: Actor, body: unknown) {
     if (r.kind === "enrolled") return { enrolled: true, studyId: input.studyId, email: input.email };
     issued = r;
   } else issued = await createInvitation(db, actor, input, invitationOptions());
-  const { email, name, expiresAt } = issued.invitation;
-  const to = { email, name, locale: input.locale ?? null };
+  const { email, name, locale, expiresAt } = issued.invitation;
+  const to = { email, name, locale };
   return deliverLink(issued, (link) => invitationMail(to, link, env().CLAIMLINK_INVITATION_DAYS, expiresAt));
 }
 
@@ -118,11 +118,12 @@ export async function bulkInviteAccounts(actor: Actor, body: unknown) {
   const { invited, enrolled, rejected } = await createBulkInvitations(await getDb(), actor, csv, {
     ...invitationOptions(),
     studyId,
+    locale,
   });
   const delivered = [];
   for (const i of invited) {
     const { name, expiresAt } = i.invitation;
-    const to = { email: i.email, name, locale: locale ?? null };
+    const to = { email: i.email, name, locale: i.invitation.locale };
     delivered.push(
       await deliverLink(i, (link) => invitationMail(to, link, env().CLAIMLINK_INVITATION_DAYS, expiresAt)),
     );
@@ -132,10 +133,10 @@ export async function bulkInviteAccounts(actor: Actor, body: unknown) {
 
 export async function renewInvitationLink(actor: Actor, invitationId: string | undefined) {
   const issued = await renewInvitation(await getDb(), actor, idOrNotFound("inv", invitationId), invitationOptions());
-  // The invitation keeps no language, so a renewed link is mailed in the default one.
-  const { email, name, expiresAt } = issued.invitation;
+  // A renewed link is mailed in the language the invitation was made with (else the default).
+  const { email, name, locale, expiresAt } = issued.invitation;
   return deliverLink(issued, (link) =>
-    invitationMail({ email, name, locale: null }, link, env().CLAIMLINK_INVITATION_DAYS, expiresAt),
+    invitationMail({ email, name, locale }, link, env().CLAIMLINK_INVITATION_DAYS, expiresAt),
   );
 }
 

@@ -1,12 +1,19 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { apiReference, type ApiOperation } from "@/lib/api/reference";
 import { TryWithToken } from "./try-with-token";
 
-export const metadata: Metadata = { title: "API reference" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("apiDocs");
+  return { title: t("title") };
+}
 
 // The OpenAPI document of /api/v1 for people: every operation by area, drawn on the server from
 // the router's own declarations (lib/api/reference.ts). The sections open with <details>; the one
-// script is the form that tries a read with an API token (try-with-token.tsx).
+// script is the form that tries a read with an API token (try-with-token.tsx). The page's own
+// words follow the reader's language; the document's texts are the API's, in English.
+
+type Words = Awaited<ReturnType<typeof getTranslations<"apiDocs">>>;
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
@@ -29,7 +36,7 @@ function Text({ text }: { text: string }) {
   );
 }
 
-function Operation({ op }: { op: ApiOperation }) {
+function Operation({ op, t }: { op: ApiOperation; t: Words }) {
   return (
     <details className="api-op" id={op.operationId}>
       <summary>
@@ -43,17 +50,19 @@ function Operation({ op }: { op: ApiOperation }) {
           </p>
         ))}
         <p className="small">
-          Authentication: {op.security.length ? op.security.join(" or ") : "none"}
-          {" · "}guard <code>{op.guard}</code>
+          {t.rich("authentication", {
+            schemes: op.security.length ? op.security.join(t("or")) : t("none"),
+            guard: () => <code>{op.guard}</code>,
+          })}
         </p>
         {op.parameters.length > 0 && (
           <div className="table-wrap">
             <table>
               <thead>
                 <tr>
-                  <th>Parameter</th>
-                  <th>In</th>
-                  <th>Schema</th>
+                  <th>{t("parameter")}</th>
+                  <th>{t("in")}</th>
+                  <th>{t("schema")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -61,7 +70,7 @@ function Operation({ op }: { op: ApiOperation }) {
                   <tr key={`${p.in} ${p.name}`}>
                     <td>
                       <code>{p.name}</code>
-                      {p.required ? "" : " (optional)"}
+                      {p.required ? "" : ` ${t("optional")}`}
                     </td>
                     <td>{p.in}</td>
                     <td>
@@ -75,17 +84,15 @@ function Operation({ op }: { op: ApiOperation }) {
         )}
         {op.body && (
           <>
-            <h4>
-              Body <code>{op.body.type}</code>
-            </h4>
+            <h4>{t.rich("body", { type: () => <code>{op.body!.type}</code> })}</h4>
             {op.body.example !== undefined && <pre className="api-pre">{json(op.body.example)}</pre>}
             <details>
-              <summary className="small">Schema</summary>
+              <summary className="small">{t("schema")}</summary>
               <pre className="api-pre">{json(op.body.schema)}</pre>
             </details>
           </>
         )}
-        <h4>Answers</h4>
+        <h4>{t("answers")}</h4>
         <ul className="api-answers">
           {op.answers.map((a) => (
             <li key={a.status}>
@@ -108,23 +115,18 @@ function Operation({ op }: { op: ApiOperation }) {
   );
 }
 
-export default function ApiReferencePage() {
+export default async function ApiReferencePage() {
   const { description, areas, securitySchemes } = apiReference();
+  const t = await getTranslations("apiDocs");
   return (
     <main>
-      <h1>API reference</h1>
+      <h1>{t("title")}</h1>
       <p>
         <Text text={description} />
       </p>
-      <p>
-        The machine-readable description is <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1); the
-        device protocol itself, with its test vectors, is docs/protocol.md.
-      </p>
-      <h2>Try a read with your API token</h2>
-      <p>
-        Make a token on <a href="/account/tokens">your account&apos;s API tokens page</a>, then send one of the reads
-        that take it. The request goes from this page straight to the API with your token, without your session cookie.
-      </p>
+      <p>{t.rich("machine", { link: (chunks) => <a href="/api/v1/openapi.json">{chunks}</a> })}</p>
+      <h2>{t("tryTitle")}</h2>
+      <p>{t.rich("tryText", { link: (chunks) => <a href="/account/tokens">{chunks}</a> })}</p>
       <TryWithToken
         operations={areas.flatMap((a) =>
           a.operations
@@ -132,7 +134,7 @@ export default function ApiReferencePage() {
             .map((o) => ({ id: o.operationId, path: o.path, summary: o.summary, scope: o.tokenScope! })),
         )}
       />
-      <h2>Authentication</h2>
+      <h2>{t("authTitle")}</h2>
       <ul className="api-answers">
         {securitySchemes.map((s) => (
           <li key={s.name}>
@@ -147,7 +149,7 @@ export default function ApiReferencePage() {
             <Text text={area.description} />
           </p>
           {area.operations.map((op) => (
-            <Operation key={op.operationId} op={op} />
+            <Operation key={op.operationId} op={op} t={t} />
           ))}
         </section>
       ))}

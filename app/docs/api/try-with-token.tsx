@@ -1,16 +1,20 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 
 type Op = { id: string; path: string; summary: string; scope: string };
 
 const MAX_SHOWN = 20_000;
+// How every API token begins (lib/integrations/tokens.ts), the same in every language.
+const TOKEN_PREFIX = "clk_…";
 
 /**
  * Sends one GET that takes an API token, with the token typed here and no cookie, and shows the
  * answer. The token stays in this page's memory: never stored, never put in a URL.
  */
 export function TryWithToken({ operations }: { operations: Op[] }) {
+  const t = useTranslations("apiDocs.try");
   const [token, setToken] = useState("");
   const [opId, setOpId] = useState(operations[0]?.id ?? "");
   const op = operations.find((o) => o.id === opId);
@@ -31,10 +35,10 @@ export function TryWithToken({ operations }: { operations: Op[] }) {
       const type = res.headers.get("content-type") ?? "";
       let body = await res.text();
       if (type.includes("json")) body = JSON.stringify(JSON.parse(body), null, 2);
-      if (body.length > MAX_SHOWN) body = `${body.slice(0, MAX_SHOWN)}\n… (${body.length - MAX_SHOWN} more characters)`;
+      if (body.length > MAX_SHOWN) body = `${body.slice(0, MAX_SHOWN)}\n${t("more", { n: body.length - MAX_SHOWN })}`;
       setAnswer({ status: res.status, type, body });
     } catch {
-      setAnswer({ status: 0, type: "", body: "Could not reach the server." });
+      setAnswer({ status: 0, type: "", body: t("unreachable") });
     } finally {
       setBusy(false);
     }
@@ -42,23 +46,23 @@ export function TryWithToken({ operations }: { operations: Op[] }) {
 
   if (operations.length === 0) return null;
   return (
-    <form onSubmit={(e) => void send(e)} className="api-try" aria-label="Try a read with your API token">
+    <form onSubmit={(e) => void send(e)} className="api-try" aria-label={t("formLabel")}>
       <p>
-        <label htmlFor="try-token">API token</label>
+        <label htmlFor="try-token">{t("token")}</label>
         <br />
         <input
           id="try-token"
           type="password"
           autoComplete="off"
           spellCheck={false}
-          placeholder="clk_…"
+          placeholder={TOKEN_PREFIX}
           value={token}
           onChange={(e) => setToken(e.target.value)}
           className="api-try-input"
         />
       </p>
       <p>
-        <label htmlFor="try-op">Route</label>
+        <label htmlFor="try-op">{t("route")}</label>
         <br />
         <select
           id="try-op"
@@ -71,13 +75,13 @@ export function TryWithToken({ operations }: { operations: Op[] }) {
         >
           {operations.map((o) => (
             <option key={o.id} value={o.id}>
-              GET {o.path} ({o.scope})
+              {`GET ${o.path} (${o.scope})`}
             </option>
           ))}
         </select>
       </p>
       <p>
-        <label htmlFor="try-path">Path and query (replace each {"{parameter}"})</label>
+        <label htmlFor="try-path">{t("path")}</label>
         <br />
         <input
           id="try-path"
@@ -89,14 +93,14 @@ export function TryWithToken({ operations }: { operations: Op[] }) {
       </p>
       <p>
         <button type="submit" disabled={busy || !token.trim() || !path.startsWith("/api/v1/")}>
-          {busy ? "Sending…" : "Send"}
+          {busy ? t("sending") : t("send")}
         </button>
       </p>
       <div role="status" aria-live="polite">
         {answer && (
           <>
             <p>
-              <strong data-testid="try-status">{answer.status || "no answer"}</strong>{" "}
+              <strong data-testid="try-status">{answer.status || t("noAnswer")}</strong>{" "}
               {answer.type && <code>{answer.type}</code>}
             </p>
             <pre className="api-pre" data-testid="try-body">

@@ -1,18 +1,14 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { api } from "../../_components/api";
 import { LinkDialog } from "../../_components/ui/link-dialog";
 import { ActionMenu, type MenuItem } from "../../_components/ui/menu";
 
-const ROLE_TEXT = {
-  participant: "participant",
-  staff: "staff",
-  support: "support (read-only staff)",
-  researcher: "researcher (reads the studies granted to them)",
-} as const;
-type Role = keyof typeof ROLE_TEXT;
+const ROLES = ["participant", "staff", "support", "researcher"] as const;
+type Role = (typeof ROLES)[number];
 
 /**
  * One account's actions in a menu ("Actions for ann@example.org"); each that changes the
@@ -32,6 +28,8 @@ export function AccountActions({
   role: Role;
   twoFactor: boolean;
 }) {
+  const t = useTranslations("staffAccounts.actions");
+  const common = useTranslations("staffAccounts");
   const router = useRouter();
   const [resetLink, setResetLink] = useState<string | null>(null);
   const done = (text: string) => {
@@ -41,116 +39,104 @@ export function AccountActions({
   const items: MenuItem[] = [
     {
       key: "reset",
-      label: "Password reset link",
+      label: t("reset"),
       run: async () => {
         const r = await api<{ link?: string; mailed: boolean; mailError?: string }>(
           `/api/v1/staff/accounts/${id}/password-reset`,
           { method: "POST" },
         );
         if (r.link) setResetLink(r.link);
-        return r.mailed ? `A password-reset link was mailed to ${email}.` : r.mailError;
+        return r.mailed ? t("resetMailed", { email }) : r.mailError;
       },
     },
     {
       key: "signout",
-      label: "Sign out everywhere",
+      label: t("signOut"),
       confirm: {
-        title: `Sign ${email} out everywhere?`,
-        description: "Every session of this account ends at its next request.",
-        confirmLabel: "Sign out everywhere",
-        cancelLabel: "Cancel",
+        title: t("signOutTitle", { email }),
+        description: t("signOutText"),
+        confirmLabel: t("signOut"),
+        cancelLabel: common("cancel"),
       },
       run: async () => {
         const r = await api<{ sessionsEnded: number }>(`/api/v1/staff/accounts/${id}/sessions`, { method: "DELETE" });
-        return done(`Ended ${r.sessionsEnded} session${r.sessionsEnded === 1 ? "" : "s"} of ${email}.`);
+        return done(t("signedOut", { n: r.sessionsEnded, email }));
       },
     },
     ...(twoFactor
       ? [
           {
             key: "2fa",
-            label: "Reset two-factor",
+            label: t("twoFactor"),
             confirm: {
-              title: `Reset two-factor sign-in of ${email}?`,
-              description:
-                "Its authenticator and recovery codes stop working and its sessions end; it signs in with the password alone and can set up two-factor again.",
-              confirmLabel: "Reset two-factor",
-              cancelLabel: "Cancel",
+              title: t("twoFactorTitle", { email }),
+              description: t("twoFactorText"),
+              confirmLabel: t("twoFactor"),
+              cancelLabel: common("cancel"),
             },
             run: async () => {
               const r = await api<{ sessionsEnded: number }>(`/api/v1/staff/accounts/${id}/two-factor`, {
                 method: "DELETE",
               });
-              return done(
-                `Two-factor sign-in of ${email} reset; ended ${r.sessionsEnded} session${r.sessionsEnded === 1 ? "" : "s"}.`,
-              );
+              return done(t("twoFactorDone", { email, n: r.sessionsEnded }));
             },
           } satisfies MenuItem,
         ]
       : []),
-    ...(Object.keys(ROLE_TEXT) as Role[])
-      .filter((r) => r !== role)
-      .map((r, i): MenuItem => ({
-        key: `role-${r}`,
-        label: `Make ${r}`,
-        separatorBefore: i === 0,
-        confirm: {
-          title: `Make ${email} ${ROLE_TEXT[r]}?`,
-          description:
-            r === "participant"
-              ? "It loses access to the staff console."
-              : r === "support"
-                ? "It sees everything staff see and changes nothing."
-                : r === "researcher"
-                  ? "It sees only the pseudonymous data of studies it is granted, and changes nothing."
-                  : "It can see and change everything in the staff console.",
-          confirmLabel: `Make ${r}`,
-          cancelLabel: "Cancel",
-        },
-        run: async () => {
-          await api(`/api/v1/staff/accounts/${id}`, { method: "PATCH", body: { role: r } });
-          return done(`${email} is now ${r}.`);
-        },
-      })),
+    ...ROLES.filter((r) => r !== role).map((r, i): MenuItem => ({
+      key: `role-${r}`,
+      label: t("make", { role: r }),
+      separatorBefore: i === 0,
+      confirm: {
+        title: t("makeTitle", { email, role: r }),
+        description: t(`makeText.${r}`),
+        confirmLabel: t("make", { role: r }),
+        cancelLabel: common("cancel"),
+      },
+      run: async () => {
+        await api(`/api/v1/staff/accounts/${id}`, { method: "PATCH", body: { role: r } });
+        return done(t("made", { email, role: r }));
+      },
+    })),
     disabled
       ? {
           key: "enable",
-          label: "Enable",
+          label: t("enable"),
           separatorBefore: true,
           run: async () => {
             await api(`/api/v1/staff/accounts/${id}`, { method: "PATCH", body: { disabled: false } });
-            return done(`${email} is enabled.`);
+            return done(t("enabled", { email }));
           },
         }
       : {
           key: "disable",
-          label: "Disable",
+          label: t("disable"),
           tone: "danger",
           separatorBefore: true,
           confirm: {
-            title: `Disable ${email}?`,
-            description: "It can no longer sign in, and its sessions end now. You can enable it again.",
-            confirmLabel: "Disable",
-            cancelLabel: "Cancel",
+            title: t("disableTitle", { email }),
+            description: t("disableText"),
+            confirmLabel: t("disable"),
+            cancelLabel: common("cancel"),
           },
           run: async () => {
             await api(`/api/v1/staff/accounts/${id}`, { method: "PATCH", body: { disabled: true } });
-            return done(`${email} is disabled.`);
+            return done(t("disabled", { email }));
           },
         },
   ];
   return (
     <>
-      <ActionMenu label={`Actions for ${email}`} items={items} />
+      <ActionMenu label={t("menu", { email })} items={items} />
       <LinkDialog
         open={resetLink !== null}
         onClose={() => setResetLink(null)}
-        title={`Password-reset link for ${email}`}
-        description="Send this link to them: it works once, within one hour, and is shown only now."
+        title={t("resetTitle", { email })}
+        description={t("resetText")}
         link={resetLink ?? ""}
-        copyLabel="Copy link"
-        copiedLabel="Copied"
-        closeLabel="Done"
+        copyLabel={common("copyLink")}
+        copiedLabel={common("copied")}
+        closeLabel={common("done")}
         testId="reset-link"
         urlTestId="reset-url"
       />

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { api } from "../../_components/api";
@@ -8,16 +9,18 @@ import { ActionMenu } from "../../_components/ui/menu";
 
 /** A pending invitation's actions: a new link (the old one stops working) or cancelling it. */
 export function InvitationActions({ id, email }: { id: string; email: string }) {
+  const t = useTranslations("staffAccounts.invitation");
+  const common = useTranslations("staffAccounts");
   const router = useRouter();
   const [link, setLink] = useState<string | null>(null);
   return (
     <>
       <ActionMenu
-        label={`Actions for the invitation of ${email}`}
+        label={t("menu", { email })}
         items={[
           {
             key: "renew",
-            label: "New link",
+            label: t("renew"),
             run: async () => {
               const r = await api<{ link?: string; mailed: boolean; mailError?: string }>(
                 `/api/v1/staff/invitations/${id}/renew`,
@@ -25,23 +28,23 @@ export function InvitationActions({ id, email }: { id: string; email: string }) 
               );
               setLink(r.link ?? null);
               router.refresh();
-              return r.mailed ? `A new link was mailed to ${email}.` : r.mailError;
+              return r.mailed ? t("renewMailed", { email }) : r.mailError;
             },
           },
           {
             key: "cancel",
-            label: "Cancel the invitation",
+            label: t("cancel"),
             tone: "danger",
             confirm: {
-              title: `Cancel the invitation of ${email}?`,
-              description: "Its link stops working. You can invite them again.",
-              confirmLabel: "Cancel the invitation",
-              cancelLabel: "Keep it",
+              title: t("cancelTitle", { email }),
+              description: t("cancelText"),
+              confirmLabel: t("cancel"),
+              cancelLabel: t("keep"),
             },
             run: async () => {
               await api(`/api/v1/staff/invitations/${id}`, { method: "DELETE" });
               router.refresh();
-              return "Invitation cancelled.";
+              return t("cancelled");
             },
           },
         ]}
@@ -49,12 +52,12 @@ export function InvitationActions({ id, email }: { id: string; email: string }) 
       <LinkDialog
         open={link !== null}
         onClose={() => setLink(null)}
-        title={`Invitation for ${email}`}
-        description="Send this link to them: it works once and is shown only now."
+        title={t("linkTitle", { email })}
+        description={t("linkText")}
         link={link ?? ""}
-        copyLabel="Copy link"
-        copiedLabel="Copied"
-        closeLabel="Done"
+        copyLabel={common("copyLink")}
+        copiedLabel={common("copied")}
+        closeLabel={common("done")}
         testId="invite-link"
         urlTestId="invite-url"
       />

@@ -1,18 +1,24 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { api } from "../../_components/api";
 import { Button } from "../../_components/ui/button";
 import { Field, Input, Select } from "../../_components/ui/field";
 import { Notice } from "../../_components/ui/notice";
+import type { Locale } from "@/lib/i18n/locales";
+import { useRefusalText } from "../../_components/staff-refusal";
 import { InviteLink } from "./invite-link";
+import { MailLanguageSelect } from "./mail-language";
 import { StudyOptions } from "../../_components/study-options";
 
 export type OpenStudy = { id: string; name: string };
 
-/** A single invitation; a participant's may name a study that is recruiting (or running). */
-export function InviteForm({ studies = [] }: { studies?: OpenStudy[] }) {
+/** A single invitation, mailed in the language chosen; a participant's may name a study that is recruiting (or running). */
+export function InviteForm({ studies = [], defaultLocale }: { studies?: OpenStudy[]; defaultLocale: Locale }) {
+  const t = useTranslations("staffAccounts");
+  const refusal = useRefusalText();
   const router = useRouter();
   const [role, setRole] = useState("participant");
   const [busy, setBusy] = useState(false);
@@ -32,11 +38,13 @@ export function InviteForm({ studies = [] }: { studies?: OpenStudy[] }) {
     setIssued(null);
     try {
       const studyId = role === "participant" ? String(data.get("study") ?? "") : "";
+      const locale = String(data.get("locale") ?? "");
       const body = {
         email: String(data.get("email")),
         name: String(data.get("name")),
         role,
         ...(studyId ? { studyId } : {}),
+        ...(locale ? { locale } : {}),
       };
       const r = await api<{
         link?: string;
@@ -51,7 +59,7 @@ export function InviteForm({ studies = [] }: { studies?: OpenStudy[] }) {
       form.reset();
       router.refresh();
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Something went wrong.");
+      setError(refusal(err));
     } finally {
       setBusy(false);
     }
@@ -60,35 +68,37 @@ export function InviteForm({ studies = [] }: { studies?: OpenStudy[] }) {
   return (
     <div className="space-y-3">
       <form
-        className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_14rem_auto] lg:items-end"
+        className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_13rem_13rem_auto] lg:items-end"
         onSubmit={(e) => {
           e.preventDefault();
           void submit(e.currentTarget);
         }}
       >
-        <Field id="invite-email" label="Email">
+        <Field id="invite-email" label={t("invite.email")}>
           <Input id="invite-email" name="email" type="email" required maxLength={254} />
         </Field>
-        <Field id="invite-name" label="Name">
+        <Field id="invite-name" label={t("invite.name")}>
           <Input id="invite-name" name="name" required maxLength={100} />
         </Field>
-        <Field id="invite-role" label="Role">
+        <Field id="invite-role" label={t("invite.role")}>
           <Select id="invite-role" name="role" value={role} onChange={(e) => setRole(e.target.value)}>
-            <option value="participant">Participant</option>
-            <option value="staff">Staff</option>
-            <option value="support">Support (read-only staff)</option>
-            <option value="researcher">Researcher (studies granted to them)</option>
+            {(["participant", "staff", "support", "researcher"] as const).map((r) => (
+              <option key={r} value={r}>
+                {t(`invite.roles.${r}`)}
+              </option>
+            ))}
           </Select>
         </Field>
+        <MailLanguageSelect id="invite-locale" defaultLocale={defaultLocale} />
         {role === "participant" && studies.length > 0 && (
-          <Field id="invite-study" label="Study" className="lg:col-span-3">
+          <Field id="invite-study" label={t("invite.study")} className="sm:col-span-2 lg:col-span-4">
             <Select id="invite-study" name="study" defaultValue="">
-              <StudyOptions studies={studies} none="No study" />
+              <StudyOptions studies={studies} none={t("invite.noStudy")} />
             </Select>
           </Field>
         )}
         <Button type="submit" disabled={busy}>
-          {busy ? "Creating…" : "Create invitation"}
+          {busy ? t("invite.creating") : t("invite.create")}
         </Button>
       </form>
       {error && (
@@ -98,13 +108,12 @@ export function InviteForm({ studies = [] }: { studies?: OpenStudy[] }) {
       )}
       {issued?.enrolled && (
         <Notice tone="ok" role="status" data-testid="invite-enrolled">
-          <strong>{issued.email}</strong> already has an account: they are in the study now and see it when they next
-          sign in.
+          {t.rich("invite.enrolled", { email: issued.email, strong: (chunks) => <strong>{chunks}</strong> })}
         </Notice>
       )}
       {issued?.mailed && (
         <Notice tone="ok" role="status" data-testid="invite-mailed">
-          The invitation was mailed to <strong>{issued.email}</strong>.
+          {t.rich("invite.mailed", { email: issued.email, strong: (chunks) => <strong>{chunks}</strong> })}
         </Notice>
       )}
       {issued?.mailError && (

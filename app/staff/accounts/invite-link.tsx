@@ -1,3 +1,6 @@
+"use client";
+
+import { useTranslations } from "next-intl";
 import { CopyButton } from "../../_components/ui/copy-button";
 import { Notice } from "../../_components/ui/notice";
 
@@ -11,16 +14,14 @@ export function InviteLink({
   link: string;
   kind?: "invitation" | "reset";
 }) {
+  const t = useTranslations("staffAccounts");
   return (
     <Notice tone="ok" data-testid={kind === "reset" ? "reset-link" : "invite-link"}>
-      <p>
-        {kind === "reset" ? "Password-reset link" : "Invitation"} for <strong>{email}</strong>. Send this link to them;
-        it works once{kind === "reset" ? ", within one hour," : ""} and is shown only now.
-      </p>
+      <p>{t.rich(`link.${kind}`, { email, strong: (chunks) => <strong>{chunks}</strong> })}</p>
       <p className="my-2 font-mono text-xs break-all" data-testid={kind === "reset" ? "reset-url" : "invite-url"}>
         {link}
       </p>
-      <CopyButton value={link} label="Copy link" copiedLabel="Copied" />
+      <CopyButton value={link} label={t("copyLink")} copiedLabel={t("copied")} />
     </Notice>
   );
 }

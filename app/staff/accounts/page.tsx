@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { pendingInvitations, searchAccounts } from "@/lib/accounts/staff-api";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
+import { mailLocale } from "@/lib/mail/messages";
 import { studiesOpenForInvitations } from "@/lib/studies/api";
 import { Time } from "../../_components/time";
 import { Badge } from "../../_components/ui/badge";
@@ -18,7 +20,10 @@ import { AccountActions } from "./account-actions";
 import { InvitationActions } from "./invitation-actions";
 import { InviteForm } from "./invite-form";
 
-export const metadata: Metadata = { title: "Accounts" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("staffAccounts");
+  return { title: t("title") };
+}
 
 const ROLE_TONE = { participant: "neutral", staff: "accent", support: "accent", researcher: "neutral" } as const;
 
@@ -31,54 +36,76 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
     pendingInvitations(),
     studiesOpenForInvitations(),
   ]);
+  const t = await getTranslations("staffAccounts");
+  const roles = await getTranslations("account.roles");
 
   return (
     <Main width="console">
-      <PageHeader title="Accounts" description="Everyone who can sign in, and the invitations not yet accepted." />
+      <PageHeader title={t("title")} description={t("description")} />
       <div className="space-y-8">
         {canChange ? (
           <Panel
-            title="Invite someone"
+            title={t("inviteTitle")}
             actions={
               <Link href="/staff/accounts/bulk-invite" className="text-sm">
-                Invite many from a CSV file
+                {t("inviteMany")}
               </Link>
             }
           >
-            <InviteForm studies={studies} />
+            <InviteForm studies={studies} defaultLocale={mailLocale(null)} />
           </Panel>
         ) : (
-          <Notice data-testid="read-only">Your support account can see everything here and change nothing.</Notice>
+          <Notice data-testid="read-only">{t("readOnly")}</Notice>
         )}
 
         <section aria-labelledby="invitations-title" className="space-y-3">
           <h2 id="invitations-title" className="text-lg font-semibold">
-            Pending invitations
+            {t("pendingTitle")}
           </h2>
           {invitations.length === 0 ? (
-            <p className="text-sm text-muted">No pending invitations.</p>
+            <p className="text-sm text-muted">{t("noPending")}</p>
           ) : (
             <DataTable
               data-testid="invitations"
               rows={invitations}
               rowKey={(i) => i.id}
-              actionsHeader="Actions"
+              actionsHeader={t("columns.actions")}
               actions={canChange ? (i) => <InvitationActions id={i.id} email={i.email} /> : undefined}
               columns={[
                 {
                   key: "email",
-                  header: "Email",
+                  header: t("columns.email"),
                   primary: true,
                   cell: (i) => <Truncate value={i.email} className="max-w-72" />,
                 },
-                { key: "name", header: "Name", cell: (i) => <Truncate value={i.name} className="max-w-56" /> },
+                {
+                  key: "name",
+                  header: t("columns.name"),
+                  cell: (i) => <Truncate value={i.name} className="max-w-56" />,
+                },
                 {
                   key: "role",
-                  header: "Role",
+                  header: t("columns.role"),
                   nowrap: true,
-                  cell: (i) => <Badge tone={ROLE_TONE[i.role as keyof typeof ROLE_TONE] ?? "neutral"}>{i.role}</Badge>,
+                  cell: (i) => <Badge tone={ROLE_TONE[i.role] ?? "neutral"}>{roles(i.role)}</Badge>,
                 },
-                { key: "expires", header: "Expires", nowrap: true, cell: (i) => <Time value={i.expiresAt} /> },
+                {
+                  key: "language",
+                  header: t("columns.language"),
+                  nowrap: true,
+                  cell: (i) =>
+                    i.locale ? (
+                      t(`languages.${i.locale}`)
+                    ) : (
+                      <span className="text-muted">{t("languages.default")}</span>
+                    ),
+                },
+                {
+                  key: "expires",
+                  header: t("columns.expires"),
+                  nowrap: true,
+                  cell: (i) => <Time value={i.expiresAt} />,
+                },
               ]}
             />
           )}
@@ -87,31 +114,31 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
         <section aria-labelledby="accounts-title" className="space-y-3">
           <div className="flex flex-wrap items-end justify-between gap-3">
             <h2 id="accounts-title" className="text-lg font-semibold">
-              All accounts
+              {t("allTitle")}
             </h2>
             <form role="search" action="/staff/accounts" className="flex w-full max-w-md items-end gap-2">
-              <Field id="q" label="Search by email or name" className="flex-1">
+              <Field id="q" label={t("search")} className="flex-1">
                 <Input id="q" name="q" type="search" defaultValue={q} maxLength={100} />
               </Field>
               <Button type="submit" variant="secondary">
-                Search
+                {t("searchButton")}
               </Button>
             </form>
           </div>
           {accounts.length === 0 ? (
-            <p className="text-sm text-muted">{q ? `No account matches “${q}”.` : "No accounts yet."}</p>
+            <p className="text-sm text-muted">{q ? t("noMatch", { q }) : t("noAccounts")}</p>
           ) : (
             <DataTable
               data-testid="accounts"
               rows={accounts}
               rowKey={(a) => a.id}
               rowProps={(a) => ({ "data-email": a.email })}
-              actionsHeader="Actions"
+              actionsHeader={t("columns.actions")}
               actions={
                 canChange
                   ? (a) =>
                       a.id === me.id ? (
-                        <Badge tone="accent">you</Badge>
+                        <Badge tone="accent">{t("you")}</Badge>
                       ) : (
                         <AccountActions
                           id={a.id}
@@ -126,7 +153,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
               columns={[
                 {
                   key: "account",
-                  header: "Account",
+                  header: t("columns.account"),
                   primary: true,
                   cell: (a) => (
                     <div className="min-w-0">
@@ -139,37 +166,42 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                 },
                 {
                   key: "role",
-                  header: "Role",
+                  header: t("columns.role"),
                   nowrap: true,
-                  cell: (a) => <Badge tone={ROLE_TONE[a.role]}>{a.role}</Badge>,
+                  cell: (a) => <Badge tone={ROLE_TONE[a.role]}>{roles(a.role)}</Badge>,
                 },
                 {
                   key: "status",
-                  header: "Status",
+                  header: t("columns.status"),
                   nowrap: true,
                   cell: (a) =>
                     a.disabledAt ? (
-                      <Badge tone="danger">disabled</Badge>
+                      <Badge tone="danger">{t("states.disabled")}</Badge>
                     ) : (
                       <Badge tone="ok" dot>
-                        active
+                        {t("states.active")}
                       </Badge>
                     ),
                 },
                 {
                   key: "2fa",
-                  header: "Two-factor",
+                  header: t("columns.twoFactor"),
                   nowrap: true,
-                  cell: (a) => (a.twoFactor ? "on" : <span className="text-muted">off</span>),
+                  cell: (a) => (a.twoFactor ? t("on") : <span className="text-muted">{t("off")}</span>),
                 },
-                { key: "created", header: "Created", nowrap: true, cell: (a) => <Time value={a.createdAt} /> },
+                {
+                  key: "created",
+                  header: t("columns.created"),
+                  nowrap: true,
+                  cell: (a) => <Time value={a.createdAt} />,
+                },
                 {
                   key: "audit",
-                  header: "Audit",
+                  header: t("columns.audit"),
                   nowrap: true,
                   cell: (a) => (
                     <Link href={`/staff/audit?account=${a.id}`} className="text-sm">
-                      Audit trail
+                      {t("auditTrail")}
                     </Link>
                   ),
                 },

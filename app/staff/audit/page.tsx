@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Download } from "lucide-react";
+import { getTranslations } from "next-intl/server";
 import { auditFilterLabels, readAuditLog } from "@/lib/audit/api";
 import { requireStaffPage } from "@/lib/auth/current";
 import { AppError } from "@/lib/errors/app-error";
-import { describeAuditEvent } from "../../_components/audit-text";
+import { describeAuditEventIn } from "../../_components/audit-text";
 import { Time } from "../../_components/time";
 import { Badge } from "../../_components/ui/badge";
 import { Button, ButtonAnchor, ButtonLink } from "../../_components/ui/button";
@@ -16,13 +17,17 @@ import { PageHeader } from "../../_components/ui/page-header";
 import { Truncate } from "../../_components/ui/truncate";
 import { Picker } from "./picker";
 
-export const metadata: Metadata = { title: "Audit log" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("staffAudit");
+  return { title: t("title") };
+}
 
 const FILTER_KEYS = ["account", "device", "action", "from", "to"] as const;
 type Params = Partial<Record<(typeof FILTER_KEYS)[number] | "before", string | string[]>>;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Params> }) {
   await requireStaffPage("/staff/audit");
+  const [t, words] = await Promise.all([getTranslations("staffAudit"), getTranslations("activity")]);
   const raw = await searchParams;
   const filter = Object.fromEntries(
     FILTER_KEYS.flatMap((k) => (typeof raw[k] === "string" && raw[k] !== "" ? [[k, raw[k] as string]] : [])),
@@ -54,68 +59,66 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <Main width="console">
       <PageHeader
-        title="Audit log"
-        description="Everything that happened, newest first: who did what, to whom, from where."
+        title={t("title")}
+        description={t("description")}
         actions={
           <ButtonAnchor variant="secondary" href={`/api/v1/staff/audit/export${qs ? `?${qs}` : ""}`} download>
             <Download aria-hidden="true" className="size-4" />
-            Export CSV
+            {t("export")}
           </ButtonAnchor>
         }
       />
       <form
         role="search"
         action="/staff/audit"
-        aria-label="Filter the audit log"
+        aria-label={t("filterLabel")}
         className="grid gap-3 rounded-lg border border-line bg-surface p-4 shadow-xs sm:grid-cols-2 lg:grid-cols-[1fr_1fr_1fr_10rem_10rem_auto] lg:items-end"
       >
         <Picker
           id="audit-account"
           name="account"
           kind="account"
-          label="Account"
-          placeholder="Name or email"
+          label={t("account")}
+          placeholder={t("accountPlaceholder")}
           chosen={chosenAccount}
-          clearLabel="Remove the account filter"
-          noMatch="No account matches."
+          clearLabel={t("accountClear")}
+          noMatch={t("accountNoMatch")}
         />
         <Picker
           id="audit-device"
           name="device"
           kind="device"
-          label="Device"
-          placeholder="Name, model or owner"
+          label={t("device")}
+          placeholder={t("devicePlaceholder")}
           chosen={chosenDevice}
-          clearLabel="Remove the device filter"
-          noMatch="No device matches."
+          clearLabel={t("deviceClear")}
+          noMatch={t("deviceNoMatch")}
         />
-        <Field id="audit-action" label="Action (or a family like device.)">
+        <Field id="audit-action" label={t("action")}>
           <Input id="audit-action" name="action" defaultValue={filter.action ?? ""} maxLength={80} />
         </Field>
-        <Field id="audit-from" label="From (UTC day)">
+        <Field id="audit-from" label={t("from")}>
           <Input id="audit-from" name="from" type="date" defaultValue={filter.from ?? ""} />
         </Field>
-        <Field id="audit-to" label="Before (UTC day)">
+        <Field id="audit-to" label={t("to")}>
           <Input id="audit-to" name="to" type="date" defaultValue={filter.to ?? ""} />
         </Field>
         <div className="flex gap-2">
-          <Button type="submit">Filter</Button>
+          <Button type="submit">{t("filter")}</Button>
           {filtered && (
             <ButtonLink variant="ghost" href="/staff/audit">
-              Show all
+              {t("showAll")}
             </ButtonLink>
           )}
         </div>
       </form>
       {problem && (
         <Notice tone="danger" role="alert" className="mt-4" data-testid="audit-error">
-          These filters are not valid: {problem}
+          {t("invalid", { problem })}
         </Notice>
       )}
       <div className="mt-6">
-        {log && log.events.length === 0 && (
-          <p className="text-sm text-muted">{filtered ? "No event matches." : "No events yet."}</p>
-        )}
+        {log && log.events.length === 0 && <p className="text-sm text-muted">{filtered ? t("noMatch") : t("none")}</p>}
         {log && log.events.length > 0 && (
           <DataTable
             data-testid="audit"
@@ -125,14 +128,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             columns={[
               {
                 key: "what",
-                header: "What",
+                header: t("columns.what"),
                 primary: true,
                 cell: (e) => (
                   <div className="min-w-0">
-                    <span>{describeAuditEvent(e.action, e.detail, e.outcome)}</span>
+                    <span>{describeAuditEventIn(words, e.action, e.detail, e.outcome)}</span>
                     {e.outcome !== "success" && (
                       <Badge tone="warn" className="ms-2">
-                        Refused
+                        {t("refused")}
                       </Badge>
                     )}
                     <div className="mt-0.5 flex flex-wrap items-baseline gap-x-3 text-xs font-normal text-muted">
@@ -140,7 +143,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                       <code>{e.action}</code>
                       {Object.keys(e.detail).length > 0 && (
                         <details>
-                          <summary className="cursor-pointer">Details</summary>
+                          <summary className="cursor-pointer">{t("details")}</summary>
                           <pre className="mt-1 max-w-md overflow-x-auto rounded bg-sunken p-2 font-mono text-xs whitespace-pre">
                             {JSON.stringify(e.detail, null, 2)}
                           </pre>
@@ -152,7 +155,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               },
               {
                 key: "who",
-                header: "Who",
+                header: t("columns.who"),
                 cell: (e) =>
                   e.actorId ? (
                     <Link
@@ -168,7 +171,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               },
               {
                 key: "subject",
-                header: "On whom",
+                header: t("columns.subject"),
                 cell: (e) =>
                   e.subjectUserId ? (
                     <Link
@@ -184,7 +187,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               },
               {
                 key: "device",
-                header: "Device",
+                header: t("columns.device"),
                 cell: (e) =>
                   e.subjectDeviceId ? (
                     <Link
@@ -196,20 +199,20 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     </Link>
                   ) : null,
               },
-              { key: "ip", header: "Address", nowrap: true, cell: (e) => e.ip ?? null },
-              { key: "when", header: "When", nowrap: true, cell: (e) => <Time value={e.at} /> },
+              { key: "ip", header: t("columns.address"), nowrap: true, cell: (e) => e.ip ?? null },
+              { key: "when", header: t("columns.when"), nowrap: true, cell: (e) => <Time value={e.at} /> },
             ]}
           />
         )}
       </div>
       {log?.nextBefore && (
-        <nav className="mt-4" aria-label="Pages">
+        <nav className="mt-4" aria-label={t("pages")}>
           <ButtonLink
             variant="secondary"
             rel="next"
             href={`/staff/audit?${new URLSearchParams({ ...filter, before: String(log.nextBefore) })}`}
           >
-            Older events
+            {t("older")}
           </ButtonLink>
         </nav>
       )}

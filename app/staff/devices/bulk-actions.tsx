@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useTranslations } from "next-intl";
 import { api } from "../../_components/api";
-import { useStaffAction } from "../../_components/staff-refusal";
+import { useAction } from "../../_components/use-action";
 import { Button } from "../../_components/ui/button";
 import { Panel } from "../../_components/ui/card";
 import { Field, Input, Select } from "../../_components/ui/field";
@@ -18,7 +18,7 @@ type Kind = (typeof KINDS)[number];
  */
 export function BulkActions({ filter }: { filter: Record<string, string> }) {
   const t = useTranslations("staffDevices.bulk");
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const [kind, setKind] = useState<Kind>("identify");
   const [interval, setInterval] = useState("60");
   const [count, setCount] = useState<number | null>(null);

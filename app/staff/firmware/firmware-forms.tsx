@@ -4,7 +4,7 @@ import { useRef } from "react";
 import { useLocale, useTranslations } from "next-intl";
 import { intlLocale, isLocale } from "@/lib/i18n/locales";
 import { ApiError } from "../../_components/api";
-import { useStaffAction } from "../../_components/staff-refusal";
+import { useAction } from "../../_components/use-action";
 import { Button } from "../../_components/ui/button";
 import { ConfirmDialog } from "../../_components/ui/confirm-dialog";
 import { Field, Input, Select, Textarea } from "../../_components/ui/field";
@@ -40,7 +40,7 @@ function useMiB() {
 export function UploadForm({ models, maxBytes }: { models: { model: string; displayName: string }[]; maxBytes: number }) {
   const t = useTranslations("staffFirmware.upload");
   const MiB = useMiB();
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const formRef = useRef<HTMLFormElement>(null);
   function submit(form: FormData) {
     void run(async () => {
@@ -104,7 +104,7 @@ export function UploadForm({ models, maxBytes }: { models: { model: string; disp
 
 export function YankButton({ sha256, label }: { sha256: string; label: string }) {
   const t = useTranslations("staffFirmware.yank");
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   return (
     <>
       <ConfirmDialog

@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
+import type { ReactNode } from "react";
 import { requireStaffPage } from "@/lib/auth/current";
 import { serverKeysForStaff } from "@/lib/provisioning/api";
 import { Badge } from "../../_components/ui/badge";
@@ -6,32 +8,29 @@ import { CopyButton } from "../../_components/ui/copy-button";
 import { Main } from "../../_components/ui/main";
 import { PageHeader } from "../../_components/ui/page-header";
 
-export const metadata: Metadata = { title: "Server keys" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("staffKeys");
+  return { title: t("title") };
+}
 
-const USE_TEXT = {
-  current: "Signs every answer to devices now.",
-  next: "Published ahead of a rotation: build it into firmware now, switch to it later.",
-  retired: "No longer signs; still published for firmware that pinned it.",
-} as const;
+const code = (chunks: ReactNode) => <code>{chunks}</code>;
 
 export default async function KeysPage() {
   await requireStaffPage("/staff/keys");
   const { claimUrl, keys, firmwareKeys } = serverKeysForStaff();
+  const t = await getTranslations("staffKeys");
+  const labels: KeyLabels = { publicKey: t("publicKey"), fingerprint: t("fingerprint"), copied: t("copied") };
   return (
     <Main width="console">
-      <PageHeader title="Server keys" description="The keys this server signs every answer to a device with." />
+      <PageHeader title={t("title")} description={t("description")} />
       <div className="max-w-3xl space-y-3 text-sm">
+        <p>{t.rich("signing", { code })}</p>
         <p>
-          Every answer this server gives a device carries a <code>Claimlink-Signature</code> made with the current key
-          below. Firmware that pins these public keys (65 bytes, base64url) can tell this server&apos;s answers from
-          forged ones even when it cannot verify TLS, and the keys do not change when the TLS certificate is renewed.
-        </p>
-        <p>
-          Firmware authors: copy every key marked current or next into the firmware at build time, from this page or
-          from <a href="/.well-known/claimlink">/.well-known/claimlink</a> over a verified connection, never from the
-          device itself; build the QR from <code>{claimUrl}</code>. To rotate, add a new key as <code>next</code>, ship
-          firmware that pins both, and only then make it <code>current</code> (docs/protocol.md, &ldquo;Rotating server
-          keys&rdquo;).
+          {t.rich("authors", {
+            code,
+            claimUrl: () => <code>{claimUrl}</code>,
+            wellKnown: (chunks) => <a href="/.well-known/claimlink">{chunks}</a>,
+          })}
         </p>
       </div>
       <ul className="mt-6 space-y-3" data-testid="server-keys">
@@ -39,25 +38,23 @@ export default async function KeysPage() {
           <li key={k.kid} data-kid={k.kid} className="rounded-lg border border-line bg-surface p-4 shadow-xs">
             <div className="flex flex-wrap items-center gap-2">
               <code className="text-sm font-semibold">{k.kid}</code>
-              <Badge tone={k.use === "current" ? "ok" : k.use === "next" ? "accent" : "neutral"}>{k.use}</Badge>
-              <span className="text-sm text-muted">{USE_TEXT[k.use]}</span>
+              <Badge tone={k.use === "current" ? "ok" : k.use === "next" ? "accent" : "neutral"}>
+                {t(`uses.${k.use}`)}
+              </Badge>
+              <span className="text-sm text-muted">{t(`useText.${k.use}`)}</span>
             </div>
-            <KeyFacts k={k} copyLabel={`Copy the public key ${k.kid}`} />
+            <KeyFacts k={k} copyLabel={t("copyKey", { kid: k.kid })} labels={labels} />
           </li>
         ))}
       </ul>
       <section aria-labelledby="firmware-keys-title" className="mt-10 space-y-3">
         <h2 id="firmware-keys-title" className="text-lg font-semibold">
-          Firmware keys
+          {t("firmwareTitle")}
         </h2>
-        <p className="max-w-3xl text-sm">
-          Firmware images are signed offline with a firmware key; this server holds only the public halves below (
-          <code>CLAIMLINK_FIRMWARE_KEYS</code>), refuses an upload they do not verify, and cannot sign an image itself.
-          Pin them in the firmware: a device installs only what a pinned firmware key signed.
-        </p>
+        <p className="max-w-3xl text-sm">{t.rich("firmwareText", { code })}</p>
         {firmwareKeys.length === 0 ? (
           <p className="text-sm text-muted" data-testid="firmware-keys-none">
-            None configured: firmware uploads are refused until <code>CLAIMLINK_FIRMWARE_KEYS</code> is set.
+            {t.rich("firmwareNone", { code })}
           </p>
         ) : (
           <ul className="space-y-3" data-testid="firmware-keys">
@@ -65,9 +62,9 @@ export default async function KeysPage() {
               <li key={k.kid} data-kid={k.kid} className="rounded-lg border border-line bg-surface p-4 shadow-xs">
                 <div className="flex flex-wrap items-center gap-2">
                   <code className="text-sm font-semibold">{k.kid}</code>
-                  <Badge tone="accent">firmware</Badge>
+                  <Badge tone="accent">{t("firmwareBadge")}</Badge>
                 </div>
-                <KeyFacts k={k} copyLabel={`Copy the firmware key ${k.kid}`} />
+                <KeyFacts k={k} copyLabel={t("copyFirmwareKey", { kid: k.kid })} labels={labels} />
               </li>
             ))}
           </ul>
@@ -77,19 +74,29 @@ export default async function KeysPage() {
   );
 }
 
+type KeyLabels = { publicKey: string; fingerprint: string; copied: string };
+
 /** A key's public half (with a copy button) and its fingerprint. */
-function KeyFacts({ k, copyLabel }: { k: { publicKey: string; fingerprint: string }; copyLabel: string }) {
+function KeyFacts({
+  k,
+  copyLabel,
+  labels,
+}: {
+  k: { publicKey: string; fingerprint: string };
+  copyLabel: string;
+  labels: KeyLabels;
+}) {
   return (
     <dl className="mt-3 space-y-3 text-sm">
       <div>
-        <dt className="text-xs text-muted">Public key</dt>
+        <dt className="text-xs text-muted">{labels.publicKey}</dt>
         <dd className="mt-1 flex items-start gap-2">
           <code className="min-w-0 flex-1 rounded bg-sunken p-2 text-xs break-all">{k.publicKey}</code>
-          <CopyButton value={k.publicKey} label={copyLabel} copiedLabel="Copied" iconOnly />
+          <CopyButton value={k.publicKey} label={copyLabel} copiedLabel={labels.copied} iconOnly />
         </dd>
       </div>
       <div>
-        <dt className="text-xs text-muted">SHA-256 fingerprint</dt>
+        <dt className="text-xs text-muted">{labels.fingerprint}</dt>
         <dd className="mt-1">
           <code className="block rounded bg-sunken p-2 text-xs break-all">{k.fingerprint}</code>
         </dd>

@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { api } from "../../_components/api";
 import { NodeCredentialDialog, type ShownCredential } from "../../_components/node-credential";
 import { CopyButton } from "../../_components/ui/copy-button";
-import { useStaffAction } from "../../_components/staff-refusal";
+import { useAction } from "../../_components/use-action";
 import { Button } from "../../_components/ui/button";
 import { Field, Input, Textarea } from "../../_components/ui/field";
 import { Message } from "./legacy-forms";
@@ -22,7 +22,7 @@ export function NodeActions({
   credential: "none" | "active" | "revoked";
 }) {
   const t = useTranslations("staffLegacy.node");
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const [deviceId, setDeviceId] = useState("");
   const [shown, setShown] = useState<ShownCredential | null>(null);
   const path = `/api/v1/staff/legacy/nodes/${id}/credential`;
@@ -116,7 +116,7 @@ export function NodeActions({
  */
 export function BulkCredentialsForm({ withoutCredential }: { withoutCredential: string[] }) {
   const t = useTranslations("staffLegacy.bulkForm");
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const [ids, setIds] = useState("");
   const [csv, setCsv] = useState<string | null>(null);
   function submit() {

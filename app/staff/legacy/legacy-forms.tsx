@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useTranslations } from "next-intl";
 import { api, ApiError } from "../../_components/api";
-import { useStaffAction } from "../../_components/staff-refusal";
+import { useAction } from "../../_components/use-action";
 import { Button } from "../../_components/ui/button";
 import { CheckboxField, Field, FieldRow, Input, Textarea } from "../../_components/ui/field";
 
@@ -24,7 +24,7 @@ export function Message({ message }: { message: { kind: "ok" | "error"; text: st
 
 export function SettingsForm({ acceptAny, cutoffAt }: { acceptAny: boolean; cutoffAt: string | null }) {
   const t = useTranslations("staffLegacy.settings");
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   function submit(form: FormData) {
     const cutoff = String(form.get("cutoff") ?? "");
     void run(async () => {
@@ -65,7 +65,7 @@ export function SettingsForm({ acceptAny, cutoffAt }: { acceptAny: boolean; cuto
 
 export function RegisterForm() {
   const t = useTranslations("staffLegacy.registerForm");
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   function submit(form: FormData) {
     const text = (k: string) => String(form.get(k) ?? "").trim();
     void run(async () => {
@@ -117,7 +117,7 @@ type Line = { line: number; hardwareId: string; outcome: "registered" | "rejecte
 
 export function ImportForm() {
   const t = useTranslations("staffLegacy.importForm");
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const [report, setReport] = useState<Line[] | null>(null);
   function submit(form: FormData) {
     const file = form.get("file");

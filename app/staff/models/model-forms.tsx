@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { api } from "../../_components/api";
-import { useStaffAction } from "../../_components/staff-refusal";
+import { useAction } from "../../_components/use-action";
 import { Button } from "../../_components/ui/button";
 import { ConfirmDialog } from "../../_components/ui/confirm-dialog";
 import { CheckboxField, Field, Input } from "../../_components/ui/field";
@@ -28,7 +28,7 @@ function Message({ message }: { message: { kind: "ok" | "error"; text: string } 
  */
 export function PolicyForm({ policy, registered }: { policy: "open" | "registry"; registered: number }) {
   const t = useTranslations("staffModels.policyForm");
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const next = policy === "open" ? "registry" : "open";
   const set = () =>
     run(async () => {
@@ -77,7 +77,7 @@ function parseProperties(text: string) {
 
 export function ModelForm() {
   const t = useTranslations("staffModels.form");
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   function submit(form: FormData) {
     const text = (k: string) => String(form.get(k) ?? "").trim();
     const list = text("firmwareList")
@@ -145,7 +145,7 @@ export function ModelForm() {
 
 export function DeleteModelButton({ model }: { model: string }) {
   const t = useTranslations("staffModels.delete");
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   return (
     <>
       <ConfirmDialog

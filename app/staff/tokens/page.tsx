@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { KeyRound } from "lucide-react";
+import { getTranslations } from "next-intl/server";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { allTokens } from "@/lib/integrations/api";
@@ -12,7 +13,10 @@ import { PageHeader } from "../../_components/ui/page-header";
 import { Truncate } from "../../_components/ui/truncate";
 import { RevokeTokenButton } from "./revoke-token";
 
-export const metadata: Metadata = { title: "API tokens" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("staffTokens");
+  return { title: t("title") };
+}
 
 const STATE_TONE = { active: "ok", expired: "neutral", revoked: "danger" } as const;
 
@@ -20,52 +24,51 @@ export default async function StaffTokensPage() {
   const me = await requireStaffPage("/staff/tokens");
   const canChange = canChangeStaffData(me.role); // support reads only
   const tokens = await allTokens();
+  const t = await getTranslations("staffTokens");
   return (
     <Main width="console">
-      <PageHeader
-        title="API tokens"
-        description="Every account's tokens for programs that read on its behalf. Revoking one refuses its next request."
-      />
+      <PageHeader title={t("title")} description={t("description")} />
       {tokens.length === 0 ? (
-        <EmptyState title="No API tokens" icon={<KeyRound aria-hidden className="size-6" />}>
-          People make tokens on their account page (Account, API tokens); they appear here with their last use.
+        <EmptyState title={t("none")} icon={<KeyRound aria-hidden className="size-6" />}>
+          {t("noneText")}
         </EmptyState>
       ) : (
         <DataTable
           data-testid="staff-tokens"
           rows={tokens}
-          rowKey={(t) => t.id}
-          rowProps={(t) => ({ "data-token": t.id })}
-          actionsHeader="Actions"
+          rowKey={(k) => k.id}
+          rowProps={(k) => ({ "data-token": k.id })}
+          actionsHeader={t("columns.actions")}
           actions={
-            canChange ? (t) => (t.state === "active" ? <RevokeTokenButton id={t.id} name={t.name} /> : null) : undefined
+            canChange ? (k) => (k.state === "active" ? <RevokeTokenButton id={k.id} name={k.name} /> : null) : undefined
           }
           columns={[
             {
               key: "name",
-              header: "Token",
+              header: t("columns.token"),
               primary: true,
-              cell: (t) => (
+              cell: (k) => (
                 <div className="min-w-0">
-                  <span className="block">{t.name}</span>
-                  <code className="text-xs font-normal text-muted">{t.prefix}…</code>
+                  <span className="block">{k.name}</span>
+                  <code className="text-xs font-normal text-muted">{k.prefix}…</code>
                 </div>
               ),
             },
-            { key: "owner", header: "Account", cell: (t) => <Truncate value={t.owner} /> },
-            { key: "scopes", header: "Scopes", cell: (t) => t.scopes.join(", ") },
+            { key: "owner", header: t("columns.account"), cell: (k) => <Truncate value={k.owner} /> },
+            { key: "scopes", header: t("columns.scopes"), cell: (k) => k.scopes.join(", ") },
             {
               key: "state",
-              header: "State",
+              header: t("columns.state"),
               nowrap: true,
-              cell: (t) => <Badge tone={STATE_TONE[t.state]}>{t.state}</Badge>,
+              cell: (k) => <Badge tone={STATE_TONE[k.state]}>{t(`states.${k.state}`)}</Badge>,
             },
-            { key: "expires", header: "Expires", nowrap: true, cell: (t) => <Time value={t.expiresAt} /> },
+            { key: "expires", header: t("columns.expires"), nowrap: true, cell: (k) => <Time value={k.expiresAt} /> },
             {
               key: "used",
-              header: "Last used",
+              header: t("columns.used"),
               nowrap: true,
-              cell: (t) => (t.lastUsedAt ? <Time value={t.lastUsedAt} /> : <span className="text-muted">never</span>),
+              cell: (k) =>
+                k.lastUsedAt ? <Time value={k.lastUsedAt} /> : <span className="text-muted">{t("never")}</span>,
             },
           ]}
         />

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Webhook } from "lucide-react";
+import { getTranslations } from "next-intl/server";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { studyChoices, subscriptionsForStaff } from "@/lib/webhooks/api";
+import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/schemas";
 import { Badge } from "../../_components/ui/badge";
 import { DataTable } from "../../_components/ui/data-table";
 import { EmptyState } from "../../_components/ui/empty-state";
@@ -12,23 +14,24 @@ import { PageHeader } from "../../_components/ui/page-header";
 import { Truncate } from "../../_components/ui/truncate";
 import { NewSubscription } from "./new-subscription";
 
-export const metadata: Metadata = { title: "Webhooks" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("staffWebhooks");
+  return { title: t("title") };
+}
 
 export default async function StaffWebhooksPage() {
   const me = await requireStaffPage("/staff/webhooks");
   const canChange = canChangeStaffData(me.role); // support reads only
   const [subscriptions, studies] = await Promise.all([subscriptionsForStaff(), studyChoices()]);
+  const t = await getTranslations("staffWebhooks");
   return (
     <Main width="console">
-      <PageHeader
-        title="Webhooks"
-        description="Signed events pushed to other systems (Standard Webhooks). A subscription that fails for a day is disabled."
-      />
+      <PageHeader title={t("title")} description={t("description")} />
       <div className="space-y-5">
-        {canChange && <NewSubscription studies={studies} />}
+        {canChange && <NewSubscription studies={studies} eventTypes={WEBHOOK_EVENT_TYPES} />}
         {subscriptions.length === 0 ? (
-          <EmptyState title="No subscriptions" icon={<Webhook aria-hidden className="size-6" />}>
-            A subscription sends the events it names to an endpoint, signed with its own secret.
+          <EmptyState title={t("none")} icon={<Webhook aria-hidden className="size-6" />}>
+            {t("noneText")}
           </EmptyState>
         ) : (
           <DataTable
@@ -39,7 +42,7 @@ export default async function StaffWebhooksPage() {
             columns={[
               {
                 key: "url",
-                header: "Endpoint",
+                header: t("columns.endpoint"),
                 primary: true,
                 cell: (s) => (
                   <div className="min-w-0">
@@ -50,17 +53,19 @@ export default async function StaffWebhooksPage() {
                   </div>
                 ),
               },
-              { key: "events", header: "Events", cell: (s) => s.events.join(", ") },
-              { key: "study", header: "Study", nowrap: true, cell: (s) => s.studyId ?? "every event" },
+              { key: "events", header: t("columns.events"), cell: (s) => s.events.join(", ") },
+              { key: "study", header: t("columns.study"), nowrap: true, cell: (s) => s.studyId ?? t("everyEvent") },
               {
                 key: "state",
-                header: "State",
+                header: t("columns.state"),
                 nowrap: true,
                 cell: (s) =>
                   s.state === "enabled" ? (
-                    <Badge tone={s.failingSince ? "warn" : "ok"}>{s.failingSince ? "failing" : "enabled"}</Badge>
+                    <Badge tone={s.failingSince ? "warn" : "ok"}>
+                      {t(s.failingSince ? "states.failing" : "states.enabled")}
+                    </Badge>
                   ) : (
-                    <Badge tone="danger">disabled</Badge>
+                    <Badge tone="danger">{t("states.disabled")}</Badge>
                   ),
               },
             ]}

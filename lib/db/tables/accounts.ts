@@ -72,6 +72,8 @@ export const invitations = pgTable(
     role: text("role", { enum: ["participant", "staff", "support", "researcher"] }).notNull(),
     // A participant's invitation may name a study (lib/studies/invite.ts); others never do.
     studyId: text("study_id").references(() => studies.id),
+    // The language of its mails (nl or en), kept so a renewed link is mailed in it; null: the default.
+    locale: text("locale", { enum: ["nl", "en"] }),
     tokenHash: text("token_hash").notNull(),
     createdBy: text("created_by").references(() => users.id),
     createdAt: ts("created_at").notNull().defaultNow(),

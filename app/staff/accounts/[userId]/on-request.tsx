@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { api } from "../../../_components/api";
@@ -32,6 +33,7 @@ function OnRequest({
   busyLabel: string;
   run: (reason: string) => Promise<void>;
 }) {
+  const t = useTranslations("staffAccounts.onRequest");
   const router = useRouter();
   const [reason, setReason] = useState("");
   return (
@@ -42,18 +44,14 @@ function OnRequest({
         </Button>
       }
       title={title}
-      description={
-        <>
-          On the request of <span className="break-all">{email}</span>. This is what will happen:
-        </>
-      }
+      description={t.rich("onRequestOf", { email: () => <span className="break-all">{email}</span> })}
       confirmLabel={confirmLabel}
       busyLabel={busyLabel}
-      cancelLabel="Cancel"
+      cancelLabel={t("cancel")}
       onOpenChange={(open) => !open && setReason("")}
       onConfirm={async () => {
         const r = reason.trim();
-        if (!r) throw new Error("Say why: when and how they asked. The reason is kept in the audit log.");
+        if (!r) throw new Error(t("reasonMissing"));
         await run(r);
         router.refresh();
       }}
@@ -63,14 +61,14 @@ function OnRequest({
           <li key={c}>{c}</li>
         ))}
       </ul>
-      <Field id={`${id}-reason`} label="Reason (their request)" className="mt-4">
+      <Field id={`${id}-reason`} label={t("reason")} className="mt-4">
         <Textarea
           id={`${id}-reason`}
           rows={2}
           maxLength={REASON_MAX}
           value={reason}
           onChange={(e) => setReason(e.target.value)}
-          placeholder="Asked by mail on 3 March"
+          placeholder={t("reasonPlaceholder")}
         />
       </Field>
     </ConfirmDialog>
@@ -86,15 +84,16 @@ export function WithdrawOnRequest(props: {
   email: string;
   consequences: string[];
 }) {
+  const t = useTranslations("staffAccounts.onRequest");
   return (
     <OnRequest
       id={`withdraw-${props.studyId}`}
-      trigger="Withdraw on request"
-      title={`Withdraw ${props.who} from ${props.studyName}?`}
+      trigger={t("withdraw")}
+      title={t("withdrawTitle", { who: props.who, study: props.studyName })}
       email={props.email}
       consequences={props.consequences}
-      confirmLabel="Withdraw"
-      busyLabel="Withdrawing…"
+      confirmLabel={t("withdrawConfirm")}
+      busyLabel={t("withdrawing")}
       run={async (reason) => {
         await api(`/api/v1/staff/studies/${props.studyId}/participants/${props.userId}/withdrawal`, {
           method: "POST",
@@ -107,15 +106,16 @@ export function WithdrawOnRequest(props: {
 
 /** "Delete account on request" (the right to erasure). */
 export function DeleteOnRequest(props: { userId: string; who: string; email: string; consequences: string[] }) {
+  const t = useTranslations("staffAccounts.onRequest");
   return (
     <OnRequest
       id="delete"
-      trigger="Delete account on request"
-      title={`Delete the account of ${props.who}?`}
+      trigger={t("delete")}
+      title={t("deleteTitle", { who: props.who })}
       email={props.email}
       consequences={props.consequences}
-      confirmLabel="Delete account"
-      busyLabel="Deleting…"
+      confirmLabel={t("deleteConfirm")}
+      busyLabel={t("deleting")}
       run={async (reason) => {
         await api(`/api/v1/staff/accounts/${props.userId}/deletion`, { method: "POST", body: { reason } });
       }}

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { accountForStaff } from "@/lib/accounts/staff-api";
 import { requireStaffPage } from "@/lib/auth/current";
@@ -18,13 +19,16 @@ import { Truncate } from "../../../_components/ui/truncate";
 import { deletionConsequences, withdrawalConsequences } from "./consequences";
 import { DeleteOnRequest, WithdrawOnRequest } from "./on-request";
 
-export const metadata: Metadata = { title: "Account" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("staffAccounts.account");
+  return { title: t("title") };
+}
 
-const STATE: Record<string, { label: string; tone: Tone }> = {
-  consented: { label: "taking part", tone: "ok" },
-  not_consented: { label: "consent needed", tone: "warn" },
-  reconsent_pending: { label: "asked again", tone: "warn" },
-  withdrawn: { label: "withdrawn", tone: "neutral" },
+const STATE_TONE: Record<string, Tone> = {
+  consented: "ok",
+  not_consented: "warn",
+  reconsent_pending: "warn",
+  withdrawn: "neutral",
 };
 
 /**
@@ -38,6 +42,13 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ u
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
   });
+  const [locale, t, tt, roles, words] = await Promise.all([
+    getLocale(),
+    getTranslations("staffAccounts"),
+    getTranslations("staffAccounts.account"),
+    getTranslations("account.roles"),
+    getTranslations("staffAccounts.consequences"),
+  ]);
   const a = o.account;
   const self = a.id === me.id;
   const canAct = canChangeStaffData(me.role) && !a.deletedAt;
@@ -50,17 +61,17 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ u
   return (
     <Main width="console">
       <PageHeader
-        back={{ href: "/staff/accounts", label: "Accounts" }}
+        back={{ href: "/staff/accounts", label: t("title") }}
         title={a.name}
         titleTestId="account-name"
         badge={
           a.deletedAt ? (
-            <Badge tone="danger">deleted</Badge>
+            <Badge tone="danger">{t("states.deleted")}</Badge>
           ) : a.disabledAt ? (
-            <Badge tone="danger">disabled</Badge>
+            <Badge tone="danger">{t("states.disabled")}</Badge>
           ) : (
             <Badge tone="ok" dot>
-              active
+              {t("states.active")}
             </Badge>
           )
         }
@@ -71,27 +82,27 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ u
           className="grid grid-cols-2 gap-x-6 gap-y-4 rounded-lg border border-line bg-surface p-4 shadow-xs lg:grid-cols-4"
           data-testid="account-facts"
         >
-          {fact("Role", <Badge>{a.role}</Badge>)}
-          {fact("Two-factor", a.twoFactor ? "on" : "off")}
-          {fact("Created", <Time value={a.createdAt} />)}
+          {fact(tt("facts.role"), <Badge>{roles(a.role)}</Badge>)}
+          {fact(tt("facts.twoFactor"), a.twoFactor ? t("on") : t("off"))}
+          {fact(tt("facts.created"), <Time value={a.createdAt} />)}
           {fact(
-            "Audit",
+            tt("facts.audit"),
             <Link href={`/staff/audit?account=${a.id}`} className="text-sm">
-              Audit trail
+              {t("auditTrail")}
             </Link>,
           )}
         </dl>
 
-        <Panel title="Studies" id="studies" description="The studies this account is or was in.">
+        <Panel title={tt("studiesTitle")} id="studies" description={tt("studiesText")}>
           {o.studies.length === 0 ? (
-            <p className="text-sm text-muted">Not in any study.</p>
+            <p className="text-sm text-muted">{tt("noStudies")}</p>
           ) : (
             <DataTable
               data-testid="account-studies"
               rows={o.studies}
               rowKey={(s) => s.studyId}
               rowProps={(s) => ({ "data-study-id": s.studyId })}
-              actionsHeader="Actions"
+              actionsHeader={tt("columns.actions")}
               actions={
                 canAct
                   ? (s) =>
@@ -99,10 +110,10 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ u
                         <WithdrawOnRequest
                           userId={a.id}
                           studyId={s.studyId}
-                          studyName={localized(s.name)}
+                          studyName={localized(s.name, locale)}
                           who={a.name}
                           email={a.email}
-                          consequences={withdrawalConsequences(s)}
+                          consequences={withdrawalConsequences(words, s)}
                         />
                       ) : null
                   : undefined
@@ -110,36 +121,43 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ u
               columns={[
                 {
                   key: "study",
-                  header: "Study",
+                  header: tt("columns.study"),
                   primary: true,
                   cell: (s) => (
                     <Link href={`/staff/studies/${s.studyId}`}>
-                      <Truncate value={localized(s.name)} className="max-w-64" />
+                      <Truncate value={localized(s.name, locale)} className="max-w-64" />
                     </Link>
                   ),
                 },
                 {
                   key: "state",
-                  header: "State",
+                  header: tt("columns.state"),
                   nowrap: true,
                   cell: (s) => (
-                    <Badge tone={STATE[s.state]?.tone ?? "neutral"}>{STATE[s.state]?.label ?? s.state}</Badge>
+                    <Badge tone={STATE_TONE[s.state] ?? "neutral"}>
+                      {tt.has(`studyStates.${s.state}`) ? tt(`studyStates.${s.state}`) : s.state}
+                    </Badge>
                   ),
                 },
-                { key: "policy", header: "Data policy", nowrap: true, cell: (s) => s.dataPolicy },
+                {
+                  key: "policy",
+                  header: tt("columns.policy"),
+                  nowrap: true,
+                  cell: (s) => tt(`policies.${s.dataPolicy}`),
+                },
                 {
                   key: "data",
-                  header: "Data",
+                  header: tt("columns.data"),
                   cell: (s) =>
                     s.withdrawal ? (
-                      `${s.withdrawal.devices.length} device${s.withdrawal.devices.length === 1 ? "" : "s"}, ${s.withdrawal.readings.toLocaleString("en-GB")} readings`
+                      tt("data", { devices: s.withdrawal.devices.length, readings: s.withdrawal.readings })
                     ) : (
                       <span data-testid="withdrawn-at">
-                        withdrawn <Time value={s.withdrawnAt!} />
+                        {tt.rich("withdrawnAt", { time: () => <Time value={s.withdrawnAt!} /> })}
                         {s.erasure &&
                           (s.erasure.completedAt
-                            ? `; erased (${s.erasure.readingsDeleted.toLocaleString("en-GB")} readings)`
-                            : "; erasing…")}
+                            ? tt("erased", { readings: s.erasure.readingsDeleted })
+                            : tt("erasing"))}
                       </span>
                     ),
                 },
@@ -149,32 +167,29 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ u
         </Panel>
 
         {a.deletedAt ? (
-          <Notice tone="warn" title="This account was deleted" data-testid="account-deleted">
-            <p>
-              Deleted <Time value={a.deletedAt} />: its email and name were replaced and it cannot sign in.
-            </p>
+          <Notice tone="warn" title={tt("deletedTitle")} data-testid="account-deleted">
+            <p>{tt.rich("deletedText", { time: () => <Time value={a.deletedAt!} /> })}</p>
           </Notice>
         ) : self ? (
-          <Notice title="This is your account" data-testid="own-account">
-            <p>
-              Staff cannot delete their own account on request. To delete yours, use “Delete my account” on{" "}
-              <Link href="/account">your account page</Link>.
-            </p>
+          <Notice title={tt("ownTitle")} data-testid="own-account">
+            <p>{tt.rich("ownText", { link: (chunks) => <Link href="/account">{chunks}</Link> })}</p>
           </Notice>
         ) : (
           canAct && (
             <Panel
-              title="Delete the account on request"
+              title={tt("deleteTitle")}
               id="deletion"
-              description="The right to erasure, when its holder asks for it."
+              description={tt("deleteDescription")}
               actions={
-                <DeleteOnRequest userId={a.id} who={a.name} email={a.email} consequences={deletionConsequences(o)} />
+                <DeleteOnRequest
+                  userId={a.id}
+                  who={a.name}
+                  email={a.email}
+                  consequences={deletionConsequences(words, o, locale)}
+                />
               }
             >
-              <p className="text-sm text-muted">
-                It leaves every study under that study&apos;s data policy and erases what the account owns; the dialog
-                lists each step before you confirm.
-              </p>
+              <p className="text-sm text-muted">{tt("deleteText")}</p>
             </Panel>
           )
         )}

@@ -1,13 +1,17 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
+import type { Locale } from "@/lib/i18n/locales";
 import { api } from "../../../_components/api";
 import { Badge } from "../../../_components/ui/badge";
 import { Button } from "../../../_components/ui/button";
 import { DataTable } from "../../../_components/ui/data-table";
 import { Field, Input, Select, Textarea } from "../../../_components/ui/field";
 import { Notice } from "../../../_components/ui/notice";
+import { useRefusalText } from "../../../_components/staff-refusal";
 import { InviteLink } from "../invite-link";
+import { MailLanguageSelect } from "../mail-language";
 import { StudyOptions } from "../../../_components/study-options";
 
 type Result = {
@@ -22,10 +26,26 @@ type Result = {
   rejected: { line: number; email: string | null; reason: string }[];
 };
 
-/** Paste or choose a CSV; the answer reports each line. Links (without mail) are shown once. */
-export function BulkInviteForm({ studies = [] }: { studies?: { id: string; name: string }[] }) {
+// The file's format by example: its column names are the same in every language.
+const CSV_SAMPLE = ["email,name,role", "ann@example.org,Ann Example,participant"].join("\n");
+
+/**
+ * Paste or choose a CSV; the answer reports each line. Links (without mail) are shown once; mail
+ * goes out in the language chosen, for every line.
+ */
+export function BulkInviteForm({
+  studies = [],
+  defaultLocale,
+}: {
+  studies?: { id: string; name: string }[];
+  defaultLocale: Locale;
+}) {
+  const t = useTranslations("staffAccounts.bulk");
   const [csv, setCsv] = useState("");
   const [studyId, setStudyId] = useState("");
+  const [locale, setLocale] = useState("");
+  const roles = useTranslations("account.roles");
+  const refusal = useRefusalText();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<Result | null>(null);
@@ -41,29 +61,26 @@ export function BulkInviteForm({ studies = [] }: { studies?: { id: string; name:
             setResult(
               await api<Result>("/api/v1/staff/invitations/bulk", {
                 method: "POST",
-                body: { csv, ...(studyId ? { studyId } : {}) },
+                body: { csv, ...(studyId ? { studyId } : {}), ...(locale ? { locale } : {}) },
               }),
             );
             setCsv("");
           } catch (err) {
-            setError(err instanceof Error ? err.message : "Something went wrong.");
+            setError(refusal(err));
           } finally {
             setBusy(false);
           }
         }}
       >
         {studies.length > 0 && (
-          <Field
-            id="bulk-study"
-            label="Study"
-            hint="With a study, every line is a participant invited into it; one who already has an account is enrolled at once."
-          >
+          <Field id="bulk-study" label={t("study")} hint={t("studyHint")}>
             <Select id="bulk-study" value={studyId} onChange={(e) => setStudyId(e.target.value)}>
-              <StudyOptions studies={studies} none="No study" />
+              <StudyOptions studies={studies} none={t("noStudy")} />
             </Select>
           </Field>
         )}
-        <Field id="bulk-file" label="CSV file">
+        <MailLanguageSelect id="bulk-locale" defaultLocale={defaultLocale} value={locale} onChange={setLocale} />
+        <Field id="bulk-file" label={t("file")}>
           <Input
             id="bulk-file"
             type="file"
@@ -74,18 +91,18 @@ export function BulkInviteForm({ studies = [] }: { studies?: { id: string; name:
             }}
           />
         </Field>
-        <Field id="bulk-csv" label="Or paste the lines">
+        <Field id="bulk-csv" label={t("paste")}>
           <Textarea
             id="bulk-csv"
             rows={8}
             value={csv}
             onChange={(e) => setCsv(e.target.value)}
-            placeholder={"email,name,role\nann@example.org,Ann Example,participant"}
+            placeholder={CSV_SAMPLE}
             className="font-mono"
           />
         </Field>
         <Button type="submit" disabled={busy || csv.trim() === ""}>
-          {busy ? "Inviting…" : "Create invitations"}
+          {busy ? t("inviting") : t("create")}
         </Button>
       </form>
       {error && (
@@ -96,31 +113,32 @@ export function BulkInviteForm({ studies = [] }: { studies?: { id: string; name:
       {result && (
         <section aria-labelledby="report-title" data-testid="bulk-report" className="space-y-4">
           <h2 id="report-title" className="text-lg font-semibold">
-            {result.invited.length} invited, {result.enrolled?.length ? `${result.enrolled.length} enrolled, ` : ""}
-            {result.rejected.length} rejected
+            {t("report", {
+              invited: result.invited.length,
+              enrolled: result.enrolled?.length ?? 0,
+              rejected: result.rejected.length,
+            })}
           </h2>
           {result.rejected.length > 0 && (
             <DataTable
               data-testid="rejected"
-              caption="Rejected lines"
+              caption={t("rejectedCaption")}
               rows={result.rejected}
               rowKey={(r) => String(r.line)}
               columns={[
-                { key: "line", header: "Line", nowrap: true, cell: (r) => r.line },
-                { key: "email", header: "Email", primary: true, cell: (r) => r.email ?? "" },
-                { key: "why", header: "Why", cell: (r) => r.reason },
+                { key: "line", header: t("columns.line"), nowrap: true, cell: (r) => r.line },
+                { key: "email", header: t("columns.email"), primary: true, cell: (r) => r.email ?? "" },
+                { key: "why", header: t("columns.why"), cell: (r) => r.reason },
               ]}
             />
           )}
-          {result.invited.some((i) => i.link) && (
-            <Notice>These links are shown only once: copy each to its person now.</Notice>
-          )}
+          {result.invited.some((i) => i.link) && <Notice>{t("linksOnce")}</Notice>}
           <ul className="space-y-3" data-testid="invited">
             {result.invited.map((i) => (
               <li key={i.line} className="space-y-2 text-sm">
                 <p>
-                  Line {i.line}: {i.invitation.email} ({i.invitation.role}){" "}
-                  {i.mailed ? <Badge tone="ok">mailed</Badge> : null}
+                  {t("line", { line: i.line, email: i.invitation.email, role: roles(i.invitation.role) })}{" "}
+                  {i.mailed ? <Badge tone="ok">{t("mailed")}</Badge> : null}
                   {i.mailError ? <span className="text-danger-text"> {i.mailError}</span> : null}
                 </p>
                 {i.link ? <InviteLink email={i.invitation.email} link={i.link} kind="invitation" /> : null}

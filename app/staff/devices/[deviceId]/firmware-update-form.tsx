@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useTranslations } from "next-intl";
 import { api } from "../../../_components/api";
-import { useStaffAction } from "../../../_components/staff-refusal";
+import { useAction } from "../../../_components/use-action";
 import { Button } from "../../../_components/ui/button";
 import { Field, FieldRow, Input, Select } from "../../../_components/ui/field";
 import { StatusMessage } from "../../../_components/ui/status-message";
@@ -16,7 +16,7 @@ export type ImageChoice = { sha256: string; version: string };
  */
 export function FirmwareUpdateForm({ deviceId, images }: { deviceId: string; images: ImageChoice[] }) {
   const t = useTranslations("staffDevice.update");
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const [sha256, setSha256] = useState(images[0]?.sha256 ?? "");
   const [days, setDays] = useState("7");
   if (images.length === 0) {
@@ -71,7 +71,7 @@ export function FirmwareUpdateForm({ deviceId, images }: { deviceId: string; ima
 /** Acknowledge a bad_signature alarm: it leaves the console's banner (audited). */
 export function AcknowledgeAlarmButton({ commandId }: { commandId: string }) {
   const t = useTranslations("staffDevice.update");
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   return (
     <div className="flex flex-wrap items-center gap-2">
       <Button

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useTranslations } from "next-intl";
 import { api } from "../../../_components/api";
-import { useStaffAction } from "../../../_components/staff-refusal";
+import { useAction } from "../../../_components/use-action";
 import { Button } from "../../../_components/ui/button";
 import { Panel } from "../../../_components/ui/card";
 import { ConfirmDialog } from "../../../_components/ui/confirm-dialog";
@@ -27,7 +27,7 @@ export function StaffDeviceActions({
   interval: number;
 }) {
   const t = useTranslations("staffDevice.actions");
-  const { busy, message, run } = useStaffAction();
+  const { busy, message, run } = useAction();
   const [seconds, setSeconds] = useState(String(interval));
   const [email, setEmail] = useState("");
   const [reason, setReason] = useState("");

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
@@ -12,7 +13,10 @@ import { Main } from "../../../_components/ui/main";
 import { PageHeader } from "../../../_components/ui/page-header";
 import { ReplayButton, SubscriptionActions } from "./subscription-actions";
 
-export const metadata: Metadata = { title: "Webhook subscription" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("staffWebhooks.subscription");
+  return { title: t("title") };
+}
 
 export default async function WebhookSubscriptionPage({ params }: { params: Promise<{ subscriptionId: string }> }) {
   const { subscriptionId } = await params;
@@ -26,14 +30,15 @@ export default async function WebhookSubscriptionPage({ params }: { params: Prom
     throw err;
   });
   const enabled = s.state === "enabled";
+  const [t, tt] = await Promise.all([getTranslations("staffWebhooks"), getTranslations("staffWebhooks.subscription")]);
   return (
     <Main width="console">
       <PageHeader
-        back={{ href: "/staff/webhooks", label: "Webhooks" }}
-        title={s.description || "Webhook subscription"}
+        back={{ href: "/staff/webhooks", label: t("title") }}
+        title={s.description || tt("title")}
         badge={
           <Badge tone={enabled ? (s.failingSince ? "warn" : "ok") : "danger"} data-testid="webhook-state">
-            {enabled ? (s.failingSince ? "failing" : "enabled") : "disabled"}
+            {t(enabled ? (s.failingSince ? "states.failing" : "states.enabled") : "states.disabled")}
           </Badge>
         }
         description={<span className="break-all">{s.url}</span>}
@@ -41,28 +46,25 @@ export default async function WebhookSubscriptionPage({ params }: { params: Prom
       <div className="space-y-5">
         {!enabled && (
           <p className="text-sm" data-testid="webhook-disabled">
-            Disabled <Time value={s.disabledAt!} />
-            {s.disabledReason === "failing"
-              ? " after a day of failed deliveries; its events wait until it is enabled."
-              : " by staff."}
+            {tt.rich(s.disabledReason === "failing" ? "disabledFailing" : "disabledByStaff", {
+              time: () => <Time value={s.disabledAt!} />,
+            })}
           </p>
         )}
-        <Panel title="Subscription">
+        <Panel title={tt("panel")}>
           <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
-            <dt className="text-muted">Events</dt>
+            <dt className="text-muted">{t("columns.events")}</dt>
             <dd>{s.events.join(", ")}</dd>
-            <dt className="text-muted">Study</dt>
-            <dd>{s.studyId ? `${s.studyId} (pseudonymous payloads)` : "every event"}</dd>
-            <dt className="text-muted">Made</dt>
+            <dt className="text-muted">{t("columns.study")}</dt>
+            <dd>{s.studyId ? tt("studyPseudonymous", { study: s.studyId }) : t("everyEvent")}</dd>
+            <dt className="text-muted">{tt("made")}</dt>
             <dd>
               <Time value={s.createdAt} />
             </dd>
             {s.previousSecretExpiresAt && (
               <>
-                <dt className="text-muted">Previous secret</dt>
-                <dd>
-                  also signs until <Time value={s.previousSecretExpiresAt} />
-                </dd>
+                <dt className="text-muted">{tt("previousSecret")}</dt>
+                <dd>{tt.rich("previousUntil", { time: () => <Time value={s.previousSecretExpiresAt!} /> })}</dd>
               </>
             )}
           </dl>
@@ -72,10 +74,10 @@ export default async function WebhookSubscriptionPage({ params }: { params: Prom
             </div>
           )}
         </Panel>
-        <Panel title="Delivery log" description="The newest 100 deliveries, each with its attempts.">
+        <Panel title={tt("log")} description={tt("logText")}>
           {deliveries.length === 0 ? (
-            <EmptyState title="Nothing delivered yet" level={3}>
-              Each event this subscription gets appears here with every attempt.
+            <EmptyState title={tt("none")} level={3}>
+              {tt("noneText")}
             </EmptyState>
           ) : (
             <ul className="divide-y divide-line rounded-lg border border-line" data-testid="webhook-deliveries">
@@ -85,26 +87,23 @@ export default async function WebhookSubscriptionPage({ params }: { params: Prom
                     <p className="text-sm font-medium">
                       <code>{d.eventType}</code>{" "}
                       <Badge tone={d.state === "delivered" ? "ok" : d.attempts > 0 ? "warn" : "neutral"}>
-                        {d.state === "delivered" ? "delivered" : d.attempts > 0 ? "retrying" : "queued"}
+                        {tt(d.state === "delivered" ? "delivered" : d.attempts > 0 ? "retrying" : "queued")}
                       </Badge>
                     </p>
                     {canChange && enabled && <ReplayButton subscriptionId={s.id} deliveryId={d.id} />}
                   </div>
                   <p className="text-xs text-muted">
-                    <code>{d.eventId}</code> · queued <Time value={d.createdAt} />
+                    <code>{d.eventId}</code> · {tt.rich("queuedAt", { time: () => <Time value={d.createdAt} /> })}
                     {d.nextAttemptAt && (
-                      <>
-                        {" "}
-                        · next attempt <Time value={d.nextAttemptAt} />
-                      </>
+                      <> · {tt.rich("nextAttempt", { time: () => <Time value={d.nextAttemptAt!} /> })}</>
                     )}
-                    {d.replayOf && " · a replay"}
+                    {d.replayOf && ` · ${tt("replay")}`}
                   </p>
                   {d.log.length > 0 && (
                     <ol className="space-y-0.5 text-xs">
                       {d.log.map((a, i) => (
                         <li key={i} className="break-words">
-                          <Time value={a.startedAt} /> · {a.status ?? "no answer"} · {a.durationMs} ms
+                          <Time value={a.startedAt} /> · {a.status ?? tt("noAnswer")} · {tt("ms", { ms: a.durationMs })}
                           {a.error && <span className="text-danger-text"> · {a.error}</span>}
                           {a.responseSnippet && (
                             <code className="block max-h-16 overflow-hidden text-muted break-all">

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { api } from "../../../_components/api";
@@ -11,6 +12,7 @@ import { SecretNotice } from "../secret-notice";
 
 /** Enable or disable, roll the secret, delete. */
 export function SubscriptionActions({ id, enabled }: { id: string; enabled: boolean }) {
+  const t = useTranslations("staffWebhooks.actions");
   const router = useRouter();
   const [secret, setSecret] = useState<string | null>(null);
   const action = useAction();
@@ -25,23 +27,23 @@ export function SubscriptionActions({ id, enabled }: { id: string; enabled: bool
           onClick={() =>
             void action.run(async () => {
               await api(`/api/v1/staff/webhooks/${id}`, { method: "PATCH", body: { enabled: !enabled } });
-              return enabled ? "Disabled." : "Enabled: waiting events are sent now.";
+              return enabled ? t("disabled") : t("enabled");
             })
           }
         >
-          {enabled ? "Disable" : "Enable"}
+          {enabled ? t("disable") : t("enable")}
         </Button>
         <ConfirmDialog
           trigger={
             <Button variant="secondary" size="sm">
-              Roll secret
+              {t("roll")}
             </Button>
           }
-          title="Roll the signing secret?"
-          description="A new secret is shown once. For a day the old one signs too, so the receiver can switch over."
-          confirmLabel="Roll secret"
-          busyLabel="Rolling…"
-          cancelLabel="Cancel"
+          title={t("rollTitle")}
+          description={t("rollText")}
+          confirmLabel={t("roll")}
+          busyLabel={t("rolling")}
+          cancelLabel={t("cancel")}
           onConfirm={async () => {
             const r = await api<{ secret: string }>(`/api/v1/staff/webhooks/${id}/secret`, { method: "POST" });
             setSecret(r.secret);
@@ -51,14 +53,14 @@ export function SubscriptionActions({ id, enabled }: { id: string; enabled: bool
         <ConfirmDialog
           trigger={
             <Button variant="danger-outline" size="sm">
-              Delete
+              {t("delete")}
             </Button>
           }
-          title="Delete this subscription?"
-          description="Its waiting deliveries and its delivery log go with it."
-          confirmLabel="Delete subscription"
-          busyLabel="Deleting…"
-          cancelLabel="Cancel"
+          title={t("deleteTitle")}
+          description={t("deleteText")}
+          confirmLabel={t("deleteConfirm")}
+          busyLabel={t("deleting")}
+          cancelLabel={t("cancel")}
           onConfirm={async () => {
             await api(`/api/v1/staff/webhooks/${id}`, { method: "DELETE" });
             router.push("/staff/webhooks");
@@ -71,6 +73,7 @@ export function SubscriptionActions({ id, enabled }: { id: string; enabled: bool
 }
 
 export function ReplayButton({ subscriptionId, deliveryId }: { subscriptionId: string; deliveryId: string }) {
+  const t = useTranslations("staffWebhooks.actions");
   const action = useAction();
   return (
     <span className="inline-flex flex-wrap items-center gap-2">
@@ -81,11 +84,11 @@ export function ReplayButton({ subscriptionId, deliveryId }: { subscriptionId: s
         onClick={() =>
           void action.run(async () => {
             await api(`/api/v1/staff/webhooks/${subscriptionId}/deliveries/${deliveryId}/replay`, { method: "POST" });
-            return "Queued again.";
+            return t("replayed");
           })
         }
       >
-        Replay
+        {t("replay")}
       </Button>
       <StatusMessage message={action.message} />
     </span>
