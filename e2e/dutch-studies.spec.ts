@@ -80,8 +80,8 @@ test("staff set up a study in Dutch: the list, a new study, a refusal, the conse
   await expect(page.getByTestId("study-status")).toHaveText("werving");
   await expect(page.getByTestId("status-message")).toHaveText("Het onderzoek heeft nu de status werving.");
 
-  await page.getByRole("tab", { name: "Vragen vooraf" }).click();
-  await expect(page.getByText("Geen vragen vooraf.")).toBeVisible();
+  await page.getByRole("tab", { name: "Intakevragen" }).click();
+  await expect(page.getByText("Geen intakevragen.")).toBeVisible();
   await page.getByLabel("Vraag (Nederlands)").fill("Woonoppervlak");
   await page.getByLabel("Eenheid").fill("m2");
   await page.getByLabel("Minimum").fill("10");
