@@ -27,7 +27,7 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import { DeviceClient, type Challenge } from "../device/client";
 import { Fleet, startIdleFleet } from "./fleet";
-import { opt, pct, sleep, startBenchApp, type BenchApp, type Probe } from "./harness";
+import { latencyLine, opt, sleep, startBenchApp, type BenchApp, type Probe } from "./harness";
 
 const N = opt("devices", 1000);
 const M = opt("claims", 200);
@@ -41,6 +41,8 @@ const JITTER = opt("jitter", 100);
 const USERS = opt("users", 10);
 const FLEET_NICE = opt("fleet-nice", 10);
 const PORT = Number(process.env.BENCH_PORT ?? 3290);
+/** A duration as the debug lines print it: whole milliseconds. */
+const ms = (t: number) => `${t.toFixed(0)} ms`;
 
 /**
  * Each held poll is an open socket here and in the app (and two in nginx): make sure the file
@@ -106,20 +108,14 @@ function debugTimeline(app: BenchApp, fleetPid: number | null) {
     const busy = 100 - (100 * (m1.idle - m0.idle)) / (m1.total - m0.total);
     m0 = m1;
     const probes = app.probes();
-    const pg = spawnSync(
-      "psql",
-      [
-        app.env.DATABASE_URL!,
-        "-Atc",
-        `select coalesce(string_agg(w || ' ' || n, ', '), 'idle') || coalesce((select ' | oldest ' || round(extract(epoch from now() - xact_start) * 1000) || ' ms ' || state || ': ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 90) from pg_stat_activity where datname = '${db}' and xact_start is not null and pid <> pg_backend_pid() order by xact_start limit 1), '') from (select state || coalesce('/' || wait_event, '') w, count(*) n from pg_stat_activity where datname = '${db}' and state <> 'idle' and pid <> pg_backend_pid() and query not ilike 'listen%' group by 1 order by 2 desc) x`,
-      ],
-      { encoding: "utf8" },
-    ).stdout.trim();
+    const pg = spawnSync("psql", [app.env.DATABASE_URL!, "-Atc", pgActivitySql(db)], {
+      encoding: "utf8",
+    }).stdout.trim();
     const apps = probes
-      .map(
-        (p, i) =>
-          `app${i + 1} delay p99 ${p.delayP99?.toFixed(0)} max ${p.delayMax?.toFixed(0)} ms, gc max ${p.gc?.maxMs.toFixed(0) ?? "?"} ms, ${p.served - served[i]} req`,
-      )
+      .map((p, i) => {
+        const gcMaxMs = p.gc?.maxMs.toFixed(0) ?? "?";
+        return `app${i + 1} delay p99 ${p.delayP99?.toFixed(0)} max ${p.delayMax?.toFixed(0)} ms, gc max ${gcMaxMs} ms, ${p.served - served[i]} req`;
+      })
       .join("; ");
     served = probes.map((p) => p.served);
     for (const p of probes) {
@@ -129,9 +125,11 @@ function debugTimeline(app: BenchApp, fleetPid: number | null) {
           `  app POSTs over 100 ms: ${slow.map(([u, ms]) => `${u.split("/").slice(3, 5).join("/")} ${ms}`).join(", ")}`,
         );
     }
-    console.log(
-      `t+${((Date.now() - t0) / 1000).toFixed(0)}s cpu: machine ${busy.toFixed(0)}% of 2 cores, app ${cpu}, bench ${((ownNow.user + ownNow.system) / 1e4).toFixed(0)}%, idle fleet ${fleetCpu}%; bench delay max ${(loop.max / 1e6).toFixed(0)} ms, gc max ${gcMax.toFixed(0)} ms; ${apps}; pg busy: ${pg}`,
-    );
+    const seconds = ((Date.now() - t0) / 1000).toFixed(0);
+    const benchCpu = ((ownNow.user + ownNow.system) / 1e4).toFixed(0);
+    const cpuShares = `machine ${busy.toFixed(0)}% of 2 cores, app ${cpu}, bench ${benchCpu}%, idle fleet ${fleetCpu}%`;
+    const benchDelay = `bench delay max ${(loop.max / 1e6).toFixed(0)} ms, gc max ${gcMax.toFixed(0)} ms`;
+    console.log(`t+${seconds}s cpu: ${cpuShares}; ${benchDelay}; ${apps}; pg busy: ${pg}`);
     loop.reset();
     gcMax = 0;
   }, 1000);
@@ -219,8 +217,12 @@ async function main() {
     await sleep(1000);
     const holding = app.probes();
     const held = polling;
+    const split = `${targets.devices.length} to be claimed in this process, ${N - targets.devices.length} idle in another`;
+    const startedOver = ((Date.now() - startedAt) / 1000).toFixed(1);
+    const open = holding.map((p) => p.activeRequests).join(", ");
     console.log(
-      `Holding ${held} devices in long polls (${targets.devices.length} to be claimed in this process, ${N - targets.devices.length} idle in another; started over ${((Date.now() - startedAt) / 1000).toFixed(1)} s; open requests per process: ${holding.map((p) => p.activeRequests).join(", ")}). Claiming ${M} at ${RATE}/s…`,
+      `Holding ${held} devices in long polls (${split}; started over ${startedOver} s; open requests per process: ${open}). ` +
+        `Claiming ${M} at ${RATE}/s…`,
     );
 
     const latencies: number[] = [];
@@ -257,7 +259,8 @@ async function main() {
       // BENCH_DEBUG=1: where a slow claim's time went.
       if (process.env.BENCH_DEBUG && performance.now() - t0 > 100)
         console.log(
-          `slow claim: posted ${tPost.toFixed(0)} ms, challenge at device ${tChallenge.toFixed(0)} ms, answered ${tAnswered.toFixed(0)} ms, seen claimed ${(performance.now() - t0).toFixed(0)} ms`,
+          `slow claim: posted ${ms(tPost)}, challenge at device ${ms(tChallenge)}, answered ${ms(tAnswered)}, ` +
+            `seen claimed ${ms(performance.now() - t0)}`,
         );
       completed++;
     };
@@ -304,9 +307,7 @@ async function main() {
       `errors:           ${errors}${errors ? ` (${[...errorKinds].map(([k, v]) => `${k}: ${v}`).join(", ")})` : ""}`,
     );
     if (latencies.length) {
-      console.log(
-        `claim latency:    p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`,
-      );
+      console.log(`claim latency:    ${latencyLine(latencies, [50, 95, 99])}`);
     }
     for (let i = 0; i < INSTANCES; i++) {
       const during = samples.map((s) => s[i]).filter((p) => p?.rss);
@@ -319,8 +320,9 @@ async function main() {
       const gcMax = Math.max(0, ...gcs.map((g) => g.maxMs));
       const polls = holding[i].activeRequests;
       const perPoll = polls > 0 ? (holding[i].rss - baseline[i].rss) / polls : 0;
+      const memory = `RSS ${mib(baseline[i].rss)} before, ${mib(holding[i].rss)} holding (${(perPoll / 1024).toFixed(1)} KiB per held poll)`;
       console.log(
-        `process ${i + 1}: held ${polls} polls; RSS ${mib(baseline[i].rss)} before, ${mib(holding[i].rss)} holding (${(perPoll / 1024).toFixed(1)} KiB per held poll); ` +
+        `process ${i + 1}: held ${polls} polls; ${memory}; ` +
           `event-loop delay during claims: p99 ≤ ${maxP99.toFixed(1)} ms, max ${maxDelay.toFixed(1)} ms; ` +
           `garbage collection ${gcTotal.toFixed(0)} ms, longest pause ${gcMax.toFixed(1)} ms; requests served during claims ${servedDuring[i]}`,
       );
@@ -335,3 +337,16 @@ main().catch((err) => {
   console.error(err);
   process.exit(1);
 });
+
+/** One line on what the database is doing: its busy connections by state and wait event, and the oldest open transaction. */
+function pgActivitySql(db: string): string {
+  const others = `datname = '${db}' and pid <> pg_backend_pid()`;
+  const oldest =
+    `select ' | oldest ' || round(extract(epoch from now() - xact_start) * 1000) || ' ms ' || state || ': ' || ` +
+    `left(regexp_replace(query, '\\s+', ' ', 'g'), 90) ` +
+    `from pg_stat_activity where ${others} and xact_start is not null order by xact_start limit 1`;
+  const busy =
+    `select state || coalesce('/' || wait_event, '') w, count(*) n from pg_stat_activity ` +
+    `where ${others} and state <> 'idle' and query not ilike 'listen%' group by 1 order by 2 desc`;
+  return `select coalesce(string_agg(w || ' ' || n, ', '), 'idle') || coalesce((${oldest}), '') from (${busy}) x`;
+}

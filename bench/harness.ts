@@ -1,5 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -19,6 +28,26 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+/**
+ * CPU seconds every PostgreSQL process of this machine has used so far (its backends, the
+ * writer, the WAL writer): what a phase cost the database, when nothing else uses it meanwhile.
+ */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (stat.slice(stat.indexOf("(") + 1, stat.indexOf(")")) !== "postgres") continue;
+      const fields = stat.split(") ")[1].split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
 }
 
 /** The p-th percentile of sorted values. */
@@ -54,6 +83,12 @@ export function opt(name: string, fallback: number): number {
 }
 
 export const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+
+/** Latencies sorted ascending as the reports print them: `p50 1.2 ms, p95 3.4 ms, max 9.9 ms`. */
+export function latencyLine(sorted: number[], percentiles: number[] = [50, 95]): string {
+  const at = percentiles.map((p) => `p${p} ${pct(sorted, p).toFixed(1)} ms`);
+  return [...at, `max ${sorted[sorted.length - 1].toFixed(1)} ms`].join(", ");
+}
 
 function psql(sqlText: string) {
   const r = spawnSync("psql", [`${PG}/postgres`, "-qc", sqlText], { encoding: "utf8" });

@@ -17,7 +17,7 @@ import {
   insertRawRows,
   machineLine,
   opt,
-  pct,
+  latencyLine,
   rawReadingRows,
   startBenchApp,
 } from "./harness";
@@ -119,7 +119,7 @@ async function main() {
     const r = total(raw_);
     const line = (name: string, t: ReturnType<typeof total>) =>
       console.log(
-        `${name} ${t.items} readings in ${t.seconds.toFixed(2)} s: ${Math.round(t.rate)} items/s; batch p50 ${pct(t.lat, 50).toFixed(1)} ms, p95 ${pct(t.lat, 95).toFixed(1)} ms, max ${t.lat[t.lat.length - 1].toFixed(1)} ms`,
+        `${name} ${t.items} readings in ${t.seconds.toFixed(2)} s: ${Math.round(t.rate)} items/s; batch ${latencyLine(t.lat)}`,
       );
     console.log("");
     console.log(machineLine());

@@ -102,9 +102,9 @@ async function main() {
 
     const started = performance.now();
     const samples: { minutes: number; probe: Probe }[] = [];
-    console.log(
-      `machine: ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}; ${N} devices, a report and a poll each a minute, a claim every ${CLAIM_SECONDS} s, for ${MINUTES} min`,
-    );
+    const load = `${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}`;
+    const work = `${N} devices, a report and a poll each a minute, a claim every ${CLAIM_SECONDS} s, for ${MINUTES} min`;
+    console.log(`machine: ${load}; ${work}`);
     console.log(
       "minute  rss MiB  heap MiB  delay p50/p99/max ms (mean p50, mean p99, worst over the interval)  answers",
     );
@@ -128,9 +128,10 @@ async function main() {
       const minutes = (performance.now() - started) / 60_000;
       samples.push({ minutes, probe });
       const summary = [...answers].map(([k, v]) => `${k}: ${v}`).join(", ");
-      console.log(
-        `${minutes.toFixed(1).padStart(6)}  ${(probe.rss / MiB).toFixed(1).padStart(7)}  ${(probe.heapUsed / MiB).toFixed(1).padStart(8)}  ${`${probe.delayP50.toFixed(1)}/${probe.delayP99.toFixed(1)}/${probe.delayMax.toFixed(1)}`.padStart(20)}  ${summary}`,
-      );
+      const column = (x: number, width: number) => x.toFixed(1).padStart(width);
+      const delays = `${probe.delayP50.toFixed(1)}/${probe.delayP99.toFixed(1)}/${probe.delayMax.toFixed(1)}`;
+      const memory = `${column(probe.rss / MiB, 7)}  ${column(probe.heapUsed / MiB, 8)}`;
+      console.log(`${column(minutes, 6)}  ${memory}  ${delays.padStart(20)}  ${summary}`);
     }
     stopping = true;
     await Promise.all([...fleet, claimer]);

@@ -23,6 +23,7 @@ import {
   machineLine,
   opt,
   pct,
+  postgresCpuSeconds,
   rawReadingRows,
   startBenchApp,
 } from "./harness";
@@ -39,7 +40,17 @@ const PROPERTIES = [
   ["pressure", "hPa"],
 ] as const;
 
-type Phase = { reports: number; seconds: number; latencies: number[]; appCpu?: number; benchCpu?: number };
+const perReport = (cpuSeconds: number, p: { reports: number }) => `${((1000 * cpuSeconds) / p.reports).toFixed(2)} ms`;
+
+type Phase = {
+  reports: number;
+  seconds: number;
+  latencies: number[];
+  /** CPU seconds of the phase: PostgreSQL's (every process), the app's, this client's. */
+  pgCpu: number;
+  appCpu?: number;
+  benchCpu?: number;
+};
 
 /** One POST over a kept-alive connection: the status and the answer's text and MAC. */
 function post(agent: http.Agent, base: URL, headers: Record<string, string>, body: string) {
@@ -113,6 +124,7 @@ async function main() {
     const appPhase = async (): Promise<Phase> => {
       const latencies: number[] = [];
       const app0 = cpuSeconds(app.pids[0]);
+      const pg0 = postgresCpuSeconds();
       const bench0 = process.cpuUsage();
       const t0 = performance.now();
       const end = t0 + SECONDS * 1000;
@@ -134,11 +146,20 @@ async function main() {
       const seconds = (performance.now() - t0) / 1000;
       const bench = process.cpuUsage(bench0);
       const appCpu = cpuSeconds(app.pids[0]) - app0;
-      return { reports: latencies.length, seconds, latencies, appCpu, benchCpu: (bench.user + bench.system) / 1e6 };
+      const pgCpu = postgresCpuSeconds() - pg0;
+      return {
+        reports: latencies.length,
+        seconds,
+        latencies,
+        pgCpu,
+        appCpu,
+        benchCpu: (bench.user + bench.system) / 1e6,
+      };
     };
 
     const rawPhase = async (): Promise<Phase> => {
       const latencies: number[] = [];
+      const pg0 = postgresCpuSeconds();
       const t0 = performance.now();
       const end = t0 + SECONDS * 1000;
       await Promise.all(
@@ -152,7 +173,8 @@ async function main() {
           }
         }),
       );
-      return { reports: latencies.length, seconds: (performance.now() - t0) / 1000, latencies };
+      const seconds = (performance.now() - t0) / 1000;
+      return { reports: latencies.length, seconds, latencies, pgCpu: postgresCpuSeconds() - pg0 };
     };
 
     let app_: Phase[] = [];
@@ -161,7 +183,8 @@ async function main() {
       ({ app: app_, raw: raw_ } = await alternateRounds(ROUNDS, appPhase, rawPhase, (a, r, round) =>
         console.log(
           `round ${round + 1}: signed ${Math.round(a.reports / a.seconds)} reports/s, raw ${Math.round(r.reports / r.seconds)} inserts/s; ` +
-            `CPU per signed report: app ${((1000 * a.appCpu!) / a.reports).toFixed(2)} ms, this client ${((1000 * a.benchCpu!) / a.reports).toFixed(2)} ms`,
+            `CPU per signed report: app ${perReport(a.appCpu!, a)}, PostgreSQL ${perReport(a.pgCpu, a)}, this client ${perReport(a.benchCpu!, a)}; ` +
+            `per raw insert: PostgreSQL ${perReport(r.pgCpu, r)}`,
         ),
       ));
     } finally {

@@ -1,8 +1,9 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { claimDevice, signedInApi } from "./api";
 import { startApp, type AppProcess } from "./app-process";
 import { createAccountWithCli, uniqueEmail } from "./helpers";
-import { Mailbox } from "./smtp";
+import { Mailbox, mailingTo } from "./smtp";
+import { screenshotsIn } from "./shots";
 
 // The language of a page does not depend on the database: these run once, on the embedded one
 // (the same flows run in English on both databases).
@@ -20,31 +21,15 @@ let app: AppProcess;
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   await mailbox.listen(SMTP_PORT);
-  app = await startApp(
-    PORT,
-    {
-      CLAIMLINK_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
-      CLAIMLINK_MAIL_FROM: "Claimlink tests <claimlink@e2e.example.org>",
-    },
-    { startSeconds: 120 },
-  );
+  app = await startApp(PORT, mailingTo(SMTP_PORT), { startSeconds: 120 });
 });
 test.afterAll(async () => {
   await app?.stop();
   await mailbox.close();
 });
 
-/** No sideways scroll at this width, and a look at the page for whoever reads e2e/.tmp. */
-async function fitsAndShoot(page: Page, name: string) {
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
-    expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: `e2e/.tmp/dutch-${name}-${width}.png`, fullPage: true });
-  }
-}
+/** No sideways scroll at either width, and a look at the page for whoever reads e2e/.tmp. */
+const fitsAndShoot = screenshotsIn("e2e/.tmp/dutch-account");
 
 test("Dutch chosen once stays with the account: a fresh English browser, the account pages and a notice mail", async ({
   browser,

@@ -1,9 +1,9 @@
-import { mkdirSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import type { Challenge } from "../device/client";
 import type { DeviceClient } from "../device/client";
 import { claimDevice, deviceShowingCode, signedInApi } from "./api";
 import { createAccountWithCli, uniqueEmail } from "./helpers";
+import { screenshotsIn } from "./shots";
 
 // The language of a page does not depend on the database: these run once, on the embedded one
 // (the same flows run in English on both databases).
@@ -26,20 +26,7 @@ async function sendReading(device: DeviceClient, value: number, agoSeconds: numb
 }
 
 /** The page at a phone's and a laptop's width, for a person to look at (not compared). */
-async function shoot(page: Page, name: string) {
-  mkdirSync(SHOTS, { recursive: true });
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    // The chart redraws at the new width a moment after the resize.
-    await expect
-      .poll(() => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth), {
-        message: `${name} scrolls sideways at ${width} px`,
-      })
-      .toBe(false);
-    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const shoot = screenshotsIn(SHOTS);
 
 test.use({ locale: "nl-NL" });
 

@@ -1,9 +1,10 @@
 import path from "node:path";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 import { signedInApi, staffApi } from "./api";
 import { startApp, type AppProcess } from "./app-process";
 import { createAccountWithCli, uniqueEmail } from "./helpers";
-import { linkIn, Mailbox } from "./smtp";
+import { linkIn, Mailbox, mailingTo } from "./smtp";
+import { screenshotsIn } from "./shots";
 
 // The language of a page does not depend on the database: these run once, on the embedded one
 // (the same flows run in English on both databases).
@@ -54,16 +55,7 @@ async function dutchStudy(): Promise<string> {
 }
 
 /** The page at 390 and 1280 px, saved for a look; it never scrolls sideways. */
-async function shot(page: Page, name: string) {
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(150);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(1);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const shot = screenshotsIn(SHOTS);
 
 test("an invitation is accepted in Dutch: the Dutch study texts, the password rules, consent, signed in; then the consent-again screen", async ({
   page,
@@ -267,14 +259,7 @@ test.describe("with mail", () => {
     // A loaded machine (two cores shared) may take a while to start Next.
     test.setTimeout(180_000);
     await mailbox.listen(smtpPort);
-    app = await startApp(
-      port,
-      {
-        CLAIMLINK_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-        CLAIMLINK_MAIL_FROM: "Claimlink tests <claimlink@e2e.example.org>",
-      },
-      { startSeconds: 120 },
-    );
+    app = await startApp(port, mailingTo(smtpPort), { startSeconds: 120 });
   });
   test.afterAll(async () => {
     await app?.stop();

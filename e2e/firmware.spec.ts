@@ -4,6 +4,7 @@ import { signFirmware } from "../lib/firmware/sign";
 import { TEST_FIRMWARE_KID, TEST_FIRMWARE_PRIVATE_KEY } from "../scripts/test-keys.mjs";
 import { BASE, staffApi } from "./api";
 import { signIn, STAFF } from "./helpers";
+import { screenshotsIn } from "./shots";
 
 // Firmware images as staff handle them (docs/protocol.md section 7): uploaded through the page
 // with a signature made offline, refused with a clear reason when the signature does not match,
@@ -63,10 +64,7 @@ test("staff upload a signed image on /staff/firmware, see a wrong signature refu
   await expect(message).toContainText("Firmware version already uploaded");
 
   if (process.env.FW_SHOTS) {
-    for (const width of [390, 1280]) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.screenshot({ path: `e2e/.tmp/firmware-${width}.png`, fullPage: true });
-    }
+    await screenshotsIn("e2e/.tmp", { fits: false })(page, "firmware");
     await page.setViewportSize({ width: 1280, height: 720 });
   }
 

@@ -1,8 +1,8 @@
 import { randomInt } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { BASE, signedInApi, staffApi } from "./api";
 import { createAccountWithCli, signIn, STAFF, uniqueEmail } from "./helpers";
+import { screenshotsIn } from "./shots";
 
 // Legacy nodes verified without reflashing (docs/legacy-ingest.md "Node credentials"): the
 // firmware's exact request over HTTP with its user and password, staff and owners issuing them.
@@ -32,14 +32,7 @@ function firmwarePush(chipId: string, login?: { user: string; password: string }
   });
 }
 
-async function shoot(page: Page, name: string, fullPage = true) {
-  mkdirSync(SHOTS, { recursive: true });
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const shoot = screenshotsIn(SHOTS, { fits: false });
 
 test("the staff API issues a node's credential once; the firmware's request is let in with it and refused without, after a re-issue and after a withdrawal", async () => {
   const owner = createAccountWithCli(uniqueEmail("legacy-cred"), "participant");
@@ -141,7 +134,7 @@ test("staff issue a password on the console and see it once; in bulk the CSV is 
   const user = (await shown.getByTestId("node-credential-user").textContent())!.trim();
   const password = (await shown.getByTestId("node-credential-secret").textContent())!.trim();
   expect(user).toMatch(/^lgn_[A-Z2-7]{16}$/);
-  await shoot(page, "staff-legacy-password", false); // the dialog, over the page
+  await shoot(page, "staff-legacy-password", { fullPage: false }); // the dialog, over the page
   await shown.getByRole("button", { name: "Done" }).click();
   await expect(shown).toHaveCount(0);
   await expect(row.getByTestId("legacy-credential")).toHaveText("password");
@@ -158,7 +151,7 @@ test("staff issue a password on the console and see it once; in bulk the CSV is 
   const [, line] = (await csv.inputValue()).trim().split(/\r?\n/);
   const [, , , bulkUser, bulkPassword] = line.split(",");
   expect((await firmwarePush(b, { user: bulkUser, password: bulkPassword })).status).toBe(200);
-  await shoot(page, "staff-legacy-bulk", false);
+  await shoot(page, "staff-legacy-bulk", { fullPage: false });
   await page.reload();
   await expect(page.getByTestId("bulk-credentials")).toHaveCount(0);
 });

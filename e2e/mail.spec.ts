@@ -2,7 +2,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startApp, type AppProcess } from "./app-process";
 import { signedInApi } from "./api";
 import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
-import { linkIn, Mailbox } from "./smtp";
+import { linkIn, Mailbox, mailingTo } from "./smtp";
 
 // Mail, end to end: a second app process mails through an SMTP server inside this test process.
 // What people rely on: the link in the mail works, exactly once; "Forgot password?" says the same
@@ -18,10 +18,7 @@ let app: AppProcess;
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   await mailbox.listen(SMTP_PORT);
-  app = await startApp(PORT, {
-    CLAIMLINK_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
-    CLAIMLINK_MAIL_FROM: "Claimlink tests <claimlink@e2e.example.org>",
-  });
+  app = await startApp(PORT, mailingTo(SMTP_PORT));
 });
 test.afterAll(async () => {
   await app?.stop();

@@ -3,7 +3,7 @@ import type { Challenge } from "../device/client";
 import { claim, claimDevice, deviceShowingCode, signedInApi } from "./api";
 import { startApp, type AppProcess } from "./app-process";
 import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
-import { Mailbox, type ReceivedMail } from "./smtp";
+import { Mailbox, mailingTo, type ReceivedMail } from "./smtp";
 
 // Notices to a device's owner, mailed by a second app process to an SMTP server inside this test
 // (E2E_PORT + 6 and + 7; see mail.spec.ts for the others). The silence notice is tested in
@@ -17,10 +17,7 @@ let app: AppProcess;
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   await mailbox.listen(SMTP_PORT);
-  app = await startApp(PORT, {
-    CLAIMLINK_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
-    CLAIMLINK_MAIL_FROM: "Claimlink tests <claimlink@e2e.example.org>",
-  });
+  app = await startApp(PORT, mailingTo(SMTP_PORT));
 });
 test.afterAll(async () => {
   await app?.stop();

@@ -12,6 +12,7 @@ import {
   type Role,
   type Sessions,
 } from "./pages";
+import { sidewaysBy, sidewaysMessage } from "./shots";
 
 // Every page of e2e/pages.ts, as every role that may see it, at a phone's width and a laptop's,
 // in English and in Dutch (longer words: docs/i18n.md):
@@ -57,27 +58,9 @@ function brokenWords(page: Page): Promise<string[]> {
   });
 }
 
-const sideways = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-
-/** The innermost elements that reach past the viewport's right edge: named in a failure, to find the cause. */
-const pastTheEdge = (page: Page) =>
-  page.evaluate(() => {
-    const edge = document.documentElement.clientWidth;
-    const past = [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > edge + 0.5);
-    return past
-      .filter((e) => !past.some((o) => o !== e && e.contains(o)))
-      .slice(0, 5)
-      .map((e) => {
-        const r = e.getBoundingClientRect();
-        const cls = typeof e.className === "string" ? e.className.split(/\s+/).slice(0, 4).join(".") : "";
-        return `${e.tagName.toLowerCase()}${cls ? `.${cls}` : ""} [${Math.round(r.left)}..${Math.round(r.right)}] "${(e.textContent ?? "").trim().slice(0, 40)}"`;
-      });
-  });
-
 async function expectNoSidewaysScroll(page: Page, what: string) {
-  const by = await sideways(page);
-  expect.soft(by, `${what} by ${by} px: ${by > 0 ? (await pastTheEdge(page)).join("; ") : ""}`).toBeLessThanOrEqual(0);
+  const by = await sidewaysBy(page);
+  expect.soft(by, await sidewaysMessage(page, what, by)).toBeLessThanOrEqual(0);
 }
 
 async function open(browser: Browser, role: Role, width: number, locale: Locale) {
@@ -113,7 +96,7 @@ test("the layout checks see what they look for: a word broken letter by letter, 
       `<button style="width:60px;word-break:break-all">Disable</button><div style="width:500px">wide</div>`,
   );
   expect(await brokenWords(page)).toEqual(['td: "claimlink@example.org"', 'button: "Disable"']);
-  expect(await sideways(page)).toBeGreaterThan(0);
+  expect(await sidewaysBy(page)).toBeGreaterThan(0);
 });
 
 // In Dutch, the roles whose pages differ: a viewer and a support account see pages the participant

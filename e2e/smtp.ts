@@ -3,6 +3,14 @@ import { SMTPServer } from "smtp-server";
 // An SMTP server inside the test process: the app's mail arrives here, and a test awaits the
 // mail it expects (no polling).
 
+/** The app's settings that send its mail to a Mailbox listening on `smtpPort`. */
+export function mailingTo(smtpPort: number) {
+  return {
+    CLAIMLINK_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    CLAIMLINK_MAIL_FROM: "Claimlink tests <claimlink@e2e.example.org>",
+  };
+}
+
 export type ReceivedMail = { to: string[]; subject: string; text: string };
 
 export class Mailbox {

@@ -1,8 +1,9 @@
 import path from "node:path";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 import type { DeviceClient } from "../device/client";
 import { claimDevice, signedInApi } from "./api";
 import { STAFF, signIn, uniqueEmail } from "./helpers";
+import { screenshotsIn } from "./shots";
 
 // Staff acting on a participant's request from the account's page (docs/studies.md
 // "Withdrawal", "Deleting an account"): withdraw them from one study, then delete the account,
@@ -75,16 +76,7 @@ async function auditOf(action: string) {
     .events;
 }
 
-async function shoot(page: Page, name: string) {
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(150);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(1);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const shoot = screenshotsIn(SHOTS);
 
 test.beforeAll(async () => {
   staff = await signedInApi(STAFF.email, STAFF.password);

@@ -1,11 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 import type { Challenge, UntrustedAnswer } from "../device/client";
 import { claim, claimDevice, deviceShowingCode, signedInApi } from "./api";
 import { startApp, type AppProcess } from "./app-process";
 import { signIn, typeCode, uniqueEmail } from "./helpers";
+import { screenshotsIn } from "./shots";
 
 // A participant's side of a study (docs/studies.md), in a browser and over the API: invitation ->
 // consent -> claim -> readings -> withdrawal under `erase` and `retain`, a new consent version
@@ -108,13 +109,8 @@ test.afterAll(async () => {
   await app?.stop();
 });
 
-async function shot(page: Page, name: string) {
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+/** The page at 390 and 1280 px, saved for a look (its width is not checked here). */
+const shot = screenshotsIn(SHOTS, { fits: false });
 
 const rows = async (userId: string, studyId: string, deviceIds: string[]) =>
   (await inDb<Rows>({ op: "rows", userId, studyId, deviceIds }))[0];

@@ -12,6 +12,7 @@ import { withdrawFromStudy } from "../lib/studies/withdraw";
 import { claimDevice, signedInApi } from "./api";
 import { startApp, type AppProcess } from "./app-process";
 import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
+import { screenshotsIn } from "./shots";
 
 // Studies from the staff's and the researcher's side (docs/studies.md), on an app of its own so
 // the test can reach the database between steps the way the participant's side would: consent
@@ -129,15 +130,7 @@ async function signInOn(page: Page, email: string, password: string) {
   await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"));
 }
 
-async function shoot(page: Page, name: string) {
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(150);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(1);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-}
+const shoot = screenshotsIn(SHOTS);
 
 test.describe.serial("studies: staff set one up, researchers read it pseudonymously", () => {
   test.setTimeout(180_000);

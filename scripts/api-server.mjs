@@ -9,6 +9,10 @@ import { Readable } from "node:stream";
 import { SECURITY_HEADERS } from "./security-headers.mjs";
 
 export const API_PREFIX = "/api/v1";
+// The router's bundle reads a small body from here (lib/http/request.ts BUFFERED_BODY) and
+// leaves an answer's text here (lib/http/device-route.ts ANSWER_TEXT): no Web stream either way.
+const BUFFERED_BODY = Symbol.for("claimlink.bufferedBody");
+const ANSWER_TEXT = Symbol.for("claimlink.answerText");
 
 /** True for a request the router answers: `/api/v1` and below, exactly as sent (case and escapes included). */
 export function isApiPath(url) {
@@ -43,6 +47,14 @@ function webHeaders(nodeHeaders) {
  * longer one (a CSV export) streamed as the client reads, and stopped when the client goes away.
  */
 async function writeBody(response, res) {
+  const text = response[ANSWER_TEXT];
+  if (typeof text === "string") {
+    const bodiless = res.req?.method === "HEAD" || response.status === 204 || response.status === 304;
+    if (!bodiless) res.setHeader("Content-Length", Buffer.byteLength(text));
+    res.writeHead(response.status);
+    res.end(bodiless ? undefined : text);
+    return;
+  }
   const reader = response.body?.getReader();
   const first = reader ? await reader.read() : { done: true };
   const second = first.done ? first : await reader.read();
@@ -136,8 +148,9 @@ export async function answerApi(handle, req, res) {
       method: req.method,
       headers: webHeaders(req.headers),
       signal: abort.signal,
-      ...(small ? { body: small } : withBody ? { body: Readable.toWeb(req), duplex: "half" } : {}),
+      ...(small || !withBody ? {} : { body: Readable.toWeb(req), duplex: "half" }),
     });
+    if (small) request[BUFFERED_BODY] = small;
     const response = await handle(request);
     if (res.destroyed) return void response.body?.cancel().catch(() => {});
     for (const { key, value } of SECURITY_HEADERS) res.setHeader(key, value);

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { FirmwareUpdateEntry } from "@/lib/firmware/history";
 import { Time } from "./time";
 import { Badge, type Tone } from "./ui/badge";
@@ -12,27 +13,12 @@ const STATUS_TONE: Record<string, Tone> = {
   failed: "danger",
   expired: "neutral",
 };
-const STATUS_LABEL: Record<string, string> = {
-  done: "done",
-  queued: "queued",
-  in_progress: "in progress",
-  failed: "failed",
-  expired: "expired",
-};
-
-/** What each failure code means, in plain words. */
-export const FAILURE_TEXT: Record<string, string> = {
-  wrong_model: "the image is for another model",
-  bad_signature: "no firmware key the device trusts signed it",
-  downgrade: "not newer than the running version",
-  too_large: "does not fit the update partition",
-  hash_mismatch: "the downloaded bytes were not the signed image",
-  download_failed: "the download did not complete",
-  rolled_back: "the new version did not start; the old one runs",
-  expired: "the device did not take it in time",
-};
+// The statuses' words are `commandStatus.<status>`, each failure code's plain words
+// `firmwareHistory.failures.<code>` (an unknown code shows as it is).
 
 export function FirmwareHistory({ updates, empty }: { updates: FirmwareUpdateEntry[]; empty: string }) {
+  const t = useTranslations("firmwareHistory");
+  const tStatus = useTranslations("commandStatus");
   if (updates.length === 0) return <p className="text-sm text-muted">{empty}</p>;
   return (
     <DataTable
@@ -43,7 +29,7 @@ export function FirmwareHistory({ updates, empty }: { updates: FirmwareUpdateEnt
       columns={[
         {
           key: "versions",
-          header: "Update",
+          header: t("update"),
           primary: true,
           cell: (u) => (
             <span className="whitespace-nowrap">
@@ -53,21 +39,25 @@ export function FirmwareHistory({ updates, empty }: { updates: FirmwareUpdateEnt
         },
         {
           key: "status",
-          header: "Status",
+          header: t("status"),
           nowrap: true,
-          cell: (u) => <Badge tone={STATUS_TONE[u.status] ?? "neutral"}>{STATUS_LABEL[u.status] ?? u.status}</Badge>,
+          cell: (u) => (
+            <Badge tone={STATUS_TONE[u.status] ?? "neutral"}>
+              {tStatus.has(u.status) ? tStatus(u.status) : u.status}
+            </Badge>
+          ),
         },
         {
           key: "code",
-          header: "Failure",
+          header: t("failure"),
           cell: (u) =>
             u.failureCode ? (
               <span data-testid="failure-code">
                 <Badge tone={u.failureCode === "bad_signature" ? "danger" : "warn"} className="font-mono">
                   {u.failureCode}
                 </Badge>
-                {FAILURE_TEXT[u.failureCode] && (
-                  <span className="ms-1 text-xs text-muted">{FAILURE_TEXT[u.failureCode]}</span>
+                {t.has(`failures.${u.failureCode}`) && (
+                  <span className="ms-1 text-xs text-muted">{t(`failures.${u.failureCode}`)}</span>
                 )}
               </span>
             ) : u.status === "in_progress" && u.progress ? (
@@ -76,14 +66,14 @@ export function FirmwareHistory({ updates, empty }: { updates: FirmwareUpdateEnt
               ""
             ),
         },
-        { key: "issued", header: "Sent", nowrap: true, cell: (u) => <Time value={u.issuedAt} /> },
+        { key: "issued", header: t("sent"), nowrap: true, cell: (u) => <Time value={u.issuedAt} /> },
         {
           key: "ended",
-          header: "Ended",
+          header: t("ended"),
           nowrap: true,
           cell: (u) => (u.completedAt ? <Time value={u.completedAt} /> : ""),
         },
-        { key: "reported", header: "Reported running", nowrap: true, cell: (u) => u.reportedFirmware ?? "" },
+        { key: "reported", header: t("reported"), nowrap: true, cell: (u) => u.reportedFirmware ?? "" },
       ]}
     />
   );

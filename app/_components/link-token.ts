@@ -1,5 +1,7 @@
 "use client";
 
+import { api, ApiError } from "./api";
+
 /**
  * The token of an invitation or password-reset link. It arrives in the fragment (never sent to
  * a server), leaves the address bar at once (history, screen sharing), and waits in this tab's
@@ -33,4 +35,17 @@ export function takeLinkToken(key: string): { token: string; forget: () => void 
       }
     },
   };
+}
+
+/**
+ * The link's token looked up at `path` (a POST of `{ token }`). A used, expired or malformed link
+ * is no use after a reload either, so it is forgotten; a busy or unreachable server says nothing
+ * about the link, so a reload may still use it. Rejects with the lookup's error.
+ */
+export function lookUpLink<T>(link: { token: string; forget: () => void }, path: string): Promise<T> {
+  if (!link.token) return Promise.reject(new Error("no token"));
+  return api<T>(path, { method: "POST", body: { token: link.token } }).catch((err: unknown) => {
+    if (err instanceof ApiError && (err.code === "not_found" || err.code === "invalid_request")) link.forget();
+    throw err;
+  });
 }

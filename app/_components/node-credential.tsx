@@ -3,7 +3,9 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import { useTranslations } from "next-intl";
 import { Button } from "./ui/button";
+import { cn } from "./ui/cn";
 import { CopyButton } from "./ui/copy-button";
+import { DIALOG_PANEL } from "./ui/dialog-panel";
 import { Notice } from "./ui/notice";
 import "./ui/radix-nonce";
 
@@ -53,7 +55,7 @@ export function NodeCredentialDialog({
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
         <Dialog.Content
-          className="fixed top-1/2 left-1/2 z-50 w-[min(34rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-lg border border-line bg-surface p-5 shadow-xl focus:outline-none"
+          className={cn(DIALOG_PANEL, "w-[min(34rem,calc(100vw-2rem))]")}
           data-testid="node-credential-dialog"
         >
           <Dialog.Title className="text-lg font-semibold">

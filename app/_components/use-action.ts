@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 
 export type ActionMessage = { kind: "ok" | "error"; text: string } | null;
@@ -11,6 +12,7 @@ export type ActionMessage = { kind: "ok" | "error"; text: string } | null;
  */
 export function useAction({ refresh = true }: { refresh?: boolean } = {}) {
   const router = useRouter();
+  const t = useTranslations("error");
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<ActionMessage>(null);
   async function run(fn: () => Promise<string | void>) {
@@ -21,7 +23,7 @@ export function useAction({ refresh = true }: { refresh?: boolean } = {}) {
       if (text) setMessage({ kind: "ok", text });
       if (refresh) router.refresh();
     } catch (err) {
-      setMessage({ kind: "error", text: err instanceof Error ? err.message : "Something went wrong." });
+      setMessage({ kind: "error", text: err instanceof Error ? err.message : t("title") });
     } finally {
       setBusy(false);
     }

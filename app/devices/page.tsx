@@ -108,6 +108,10 @@ export default async function DevicesPage() {
   );
 }
 
+/** A device card's box: its border shows where focus and the pointer are, the whole card being a link. */
+const DEVICE_CARD =
+  "relative flex flex-col rounded-lg border border-line bg-surface p-4 shadow-xs transition-colors focus-within:border-accent hover:border-line-strong";
+
 /** One device as a card; the whole card is its link. */
 function DeviceCard({ d, note, level = 2 }: { d: DeviceSummary; note?: string; level?: 2 | 3 }) {
   const t = useTranslations("devices");
@@ -117,10 +121,7 @@ function DeviceCard({ d, note, level = 2 }: { d: DeviceSummary; note?: string; l
   const seen = agoParts(d.lastSeenAt);
   const Heading = level === 2 ? "h2" : "h3";
   return (
-    <li
-      className="relative flex flex-col rounded-lg border border-line bg-surface p-4 shadow-xs transition-colors focus-within:border-accent hover:border-line-strong"
-      data-device-id={d.id}
-    >
+    <li className={DEVICE_CARD} data-device-id={d.id}>
       <div className="flex items-start justify-between gap-3">
         <Heading className="min-w-0 text-base font-semibold">
           <Link href={`/devices/${d.id}`} className="text-fg no-underline after:absolute after:inset-0">

@@ -2,6 +2,8 @@
 
 import { useEffect, useRef, useState } from "react";
 import QRCode from "qrcode";
+import { useLocale, useTranslations } from "next-intl";
+import { intlLocale, isLocale } from "@/lib/i18n/locales";
 import { runWebEmulator, type Screen } from "@/device/web-emulator";
 import { Button } from "../_components/ui/button";
 import { CheckboxField } from "../_components/ui/field";
@@ -10,6 +12,10 @@ type Drawn = Exclude<Screen, { kind: "code" }> | (Extract<Screen, { kind: "code"
 
 /** The /emulator page: draws what the device (device/web-emulator.ts) reports; no protocol logic here. */
 export function Emulator() {
+  const t = useTranslations("emulator");
+  const locale = useLocale();
+  // The log's clock in the reader's format, read when a line arrives (the device keeps running).
+  const timeLocale = useRef(intlLocale(isLocale(locale) ? locale : "en"));
   const [screen, setScreen] = useState<Drawn>({ kind: "starting" });
   const [log, setLog] = useState<string[]>([]);
   const [askFirst, setAskFirst] = useState(false);
@@ -18,7 +24,8 @@ export function Emulator() {
   const decide = useRef<((yes: boolean) => void) | null>(null);
   useEffect(() => {
     askRef.current = askFirst;
-  }, [askFirst]);
+    timeLocale.current = intlLocale(isLocale(locale) ? locale : "en");
+  }, [askFirst, locale]);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -43,7 +50,8 @@ export function Emulator() {
             if (!abort.signal.aborted && seq === shown) setScreen({ ...next, qr: url });
           });
         },
-        log: (line) => setLog((l) => [`${new Date().toLocaleTimeString()} ${line}`, ...l].slice(0, 40)),
+        log: (line) =>
+          setLog((l) => [`${new Date().toLocaleTimeString(timeLocale.current)} ${line}`, ...l].slice(0, 40)),
         askFirst: () => askRef.current,
         confirm: () => new Promise<boolean>((resolve) => (decide.current = resolve)),
       },
@@ -56,11 +64,11 @@ export function Emulator() {
   return (
     <div className="space-y-5 rounded-lg border border-line bg-surface p-4 shadow-xs sm:p-5">
       <div className="eink" data-testid="eink">
-        {screen.kind === "starting" && <p className="screen-text">Starting…</p>}
+        {screen.kind === "starting" && <p className="screen-text">{t("starting")}</p>}
         {screen.kind === "code" && (
           <>
             {/* eslint-disable-next-line @next/next/no-img-element -- a generated data URL */}
-            <img src={screen.qr} alt="Claim code" data-testid="emulator-qr" />
+            <img src={screen.qr} alt={t("qrAlt")} data-testid="emulator-qr" />
             <div className="screen-text" data-testid="emulator-code" data-code={screen.code}>
               {screen.code
                 .split(".")
@@ -74,25 +82,25 @@ export function Emulator() {
               />
             </div>
             <div className="screen-text" data-testid="countdown">
-              New code in {screen.secondsLeft} s
+              {t("newCodeIn", { seconds: screen.secondsLeft })}
             </div>
           </>
         )}
         {screen.kind === "confirm" && (
           <div className="screen-text" data-testid="emulator-confirm">
-            <p className="mb-2">{screen.name} wants to claim this device.</p>
+            <p className="mb-2">{t("wantsToClaim", { name: screen.name })}</p>
             <div className="flex justify-center gap-2">
               <button
                 className="cursor-pointer rounded border-2 border-[#111] bg-[#111] px-3 py-1 font-sans text-sm text-[#e9e8e2]"
                 onClick={() => decide.current?.(true)}
               >
-                Accept
+                {t("accept")}
               </button>
               <button
                 className="cursor-pointer rounded border-2 border-[#111] px-3 py-1 font-sans text-sm"
                 onClick={() => decide.current?.(false)}
               >
-                Decline
+                {t("decline")}
               </button>
             </div>
           </div>
@@ -100,30 +108,30 @@ export function Emulator() {
         {screen.kind === "claimed" && (
           <>
             <p className="screen-text" data-testid="emulator-claimed">
-              Claimed: {screen.name}
+              {t("claimed", { name: screen.name })}
             </p>
             <p className="screen-text text-xs" data-testid="emulator-firmware">
-              Firmware {screen.firmware}
+              {t("firmware", { version: screen.firmware })}
             </p>
           </>
         )}
         {screen.kind === "updating" && (
           <div className="screen-text" data-testid="emulator-updating">
-            <p>Updating to {screen.version}</p>
+            <p>{t("updating", { version: screen.version })}</p>
             <progress
               className="mt-1.5 h-2 w-full"
               max={screen.size}
               value={screen.received}
-              aria-label={`Downloading firmware ${screen.version}`}
+              aria-label={t("downloading", { version: screen.version })}
             />
             <p className="text-xs">
-              {Math.floor(screen.received / 1024)} of {Math.ceil(screen.size / 1024)} KiB
+              {t("received", { received: Math.floor(screen.received / 1024), size: Math.ceil(screen.size / 1024) })}
             </p>
           </div>
         )}
         {screen.kind === "rebooting" && (
           <p className="screen-text" data-testid="emulator-rebooting">
-            Rebooting into {screen.version}…
+            {t("rebooting", { version: screen.version })}
           </p>
         )}
         {screen.kind === "error" && <p className="screen-text">{screen.text}</p>}
@@ -132,12 +140,12 @@ export function Emulator() {
         id="ask-first"
         checked={askFirst}
         onChange={(e) => setAskFirst(e.target.checked)}
-        label="Ask on the device before accepting a claim (a device with a button)"
+        label={t("askFirst")}
       />
       <Button variant="secondary" onClick={() => (setLog([]), setScreen({ kind: "starting" }), setRun((n) => n + 1))}>
-        Restart the device
+        {t("restart")}
       </Button>
-      <h2 className="text-base font-semibold">What the device sees</h2>
+      <h2 className="text-base font-semibold">{t("log")}</h2>
       <ul
         className="max-h-56 overflow-auto rounded-md border border-line bg-sunken p-2 font-mono text-xs leading-relaxed"
         data-testid="emulator-log"

@@ -1,22 +1,23 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { emulatorEnabled } from "@/lib/emulator";
 import { Main } from "../_components/ui/main";
 import { PageHeader } from "../_components/ui/page-header";
 import { Emulator } from "./emulator";
 
-export const metadata: Metadata = { title: "Device emulator" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("emulator"))("title") };
+}
 export const dynamic = "force-dynamic";
 
-export default function EmulatorPage() {
+export default async function EmulatorPage() {
   if (!emulatorEnabled()) notFound();
+  const t = await getTranslations("emulator");
   return (
     <Main>
       <div className="mx-auto max-w-xl">
-        <PageHeader
-          title="Device emulator"
-          description="A Claimlink device running in this browser tab. Scan its screen with your phone (signed in to Claimlink), or type the code under its QR on the claim page, to try a claim without hardware."
-        />
+        <PageHeader title={t("title")} description={t("description")} />
         <Emulator />
       </div>
     </Main>

@@ -7,7 +7,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password-ru
 import type { Locale } from "@/lib/i18n/locales";
 import { signInAction } from "../(auth)/actions";
 import { api, ApiError } from "../_components/api";
-import { takeLinkToken } from "../_components/link-token";
+import { lookUpLink, takeLinkToken } from "../_components/link-token";
 import { NewPasswordFields, useChosenPassword } from "../_components/new-password-fields";
 import { INVITE_CONSENT_KEY, type InviteConsent } from "../_components/invite-consent";
 import { localized, localizedIn, type Localized } from "../_components/localized";
@@ -46,17 +46,11 @@ export function AcceptInvitation() {
   useEffect(() => {
     const link = takeLinkToken("invitation");
     forget.current = link.forget;
-    const lookup = link.token
-      ? api<Invitation>("/api/v1/invitations/lookup", { method: "POST", body: { token: link.token } })
-      : Promise.reject(new Error("no token"));
-    lookup
+    lookUpLink<Invitation>(link, "/api/v1/invitations/lookup")
       .then((invitation) => setState({ step: "form", token: link.token, invitation, error: null, busy: false }))
-      .catch((err: unknown) => {
-        // A used, expired or malformed link is no use after a reload either; a busy or unreachable
-        // server says nothing about the link, so a reload may still use it.
-        if (err instanceof ApiError && (err.code === "not_found" || err.code === "invalid_request")) link.forget();
-        setState({ step: "invalid", refusal: err instanceof ApiError ? refusalOf(err, LOOKUP_REFUSALS) : null });
-      });
+      .catch((err: unknown) =>
+        setState({ step: "invalid", refusal: err instanceof ApiError ? refusalOf(err, LOOKUP_REFUSALS) : null }),
+      );
   }, []);
 
   if (state.step === "loading") return <p className="text-sm text-muted">{t("checking")}</p>;

@@ -4,7 +4,7 @@ import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
 import { api, ApiError } from "../_components/api";
-import { takeLinkToken } from "../_components/link-token";
+import { lookUpLink, takeLinkToken } from "../_components/link-token";
 import { NewPasswordFields, useChosenPassword } from "../_components/new-password-fields";
 import { refusalOf, type Refusal } from "../_components/refusal";
 import { Button, ButtonLink } from "../_components/ui/button";
@@ -32,17 +32,11 @@ export function ResetPassword() {
     // survives a reload in this tab only.
     const link = takeLinkToken("password-reset");
     forget.current = link.forget;
-    const lookup = link.token
-      ? api<{ email: string }>("/api/v1/password-resets/lookup", { method: "POST", body: { token: link.token } })
-      : Promise.reject(new Error("no token"));
-    lookup
+    lookUpLink<{ email: string }>(link, "/api/v1/password-resets/lookup")
       .then((r) => setState({ step: "form", token: link.token, email: r.email, error: null, busy: false }))
-      .catch((err: unknown) => {
-        // A used, expired or malformed link is no use after a reload either; a busy or unreachable
-        // server says nothing about the link, so a reload may still use it.
-        if (err instanceof ApiError && (err.code === "not_found" || err.code === "invalid_request")) link.forget();
-        setState({ step: "invalid", refusal: err instanceof ApiError ? refusalOf(err, LOOKUP_REFUSALS) : null });
-      });
+      .catch((err: unknown) =>
+        setState({ step: "invalid", refusal: err instanceof ApiError ? refusalOf(err, LOOKUP_REFUSALS) : null }),
+      );
   }, []);
 
   if (state.step === "loading") return <p className="text-sm text-muted">{t("checking")}</p>;

@@ -29,6 +29,8 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const firmware = path.resolve(here, "..");
+/** The host program's line once a device holds its credential: claimed now, or loaded from its state file. */
+const CLAIMED_OR_LOADED = /^Claimed as "(?:.*)" \((dev_[A-Za-z0-9_-]+)\)|^Credential \S+ for device (dev_[A-Za-z0-9_-]+) loaded/;
 
 function log(line) {
   console.log(`[e2e] ${line}`);
@@ -504,7 +506,7 @@ export async function runPowerCutE2E(opts = {}) {
         }
         await cutExit(d1, step);
         const d2 = start(bin, state, {}, `${backend}:${step}:2`);
-        const m = await claimUntil(d2, api, base, /^Claimed as "(?:.*)" \((dev_[A-Za-z0-9_-]+)\)|^Credential \S+ for device (dev_[A-Za-z0-9_-]+) loaded/, t * 3, `the claim after a power cut at ${step}`);
+        const m = await claimUntil(d2, api, base, CLAIMED_OR_LOADED, t * 3, `the claim after a power cut at ${step}`);
         const deviceId = m[1] ?? m[2];
         const claimed = await claiming;
         if (["record", "answer", "stored", "readings"].includes(step))

@@ -153,18 +153,20 @@ const frames = [...fns.entries()]
 if (markdown) {
   console.log("| function | own code | crypto library | peak |");
   console.log("| --- | ---: | ---: | ---: |");
-  for (const r of top ? rows.slice(0, top) : rows)
-    console.log(
-      `| ${r.name}${r.ecdsa ? " (ECDSA)" : ""} | ${r.own} | ${noCrypto ? "not measured" : r.crypto || "-"} | ${r.own + r.crypto}${noCrypto ? " + mbedTLS" : ""} |`,
-    );
+  for (const r of top ? rows.slice(0, top) : rows) {
+    const crypto = noCrypto ? "not measured" : r.crypto || "-";
+    const peak = `${r.own + r.crypto}${noCrypto ? " + mbedTLS" : ""}`;
+    console.log(`| ${r.name}${r.ecdsa ? " (ECDSA)" : ""} | ${r.own} | ${crypto} | ${peak} |`);
+  }
   if (top && rows.length > top) console.log(`\nThe other ${rows.length - top} public functions need less.`);
   console.log("");
   console.log(`Largest frames of our own code: ${frames.map(([n, f]) => `\`${n}\` ${f.bytes}`).join(", ")}.`);
 } else {
-  for (const r of rows)
-    console.log(
-      `  ${r.name.padEnd(32)} own ${String(r.own).padStart(5)}  crypto ${String(r.crypto).padStart(5)}  peak ${String(r.own + r.crypto).padStart(5)}${r.ecdsa ? "  (ECDSA)" : ""}   ${r.path.join(" > ")}`,
-    );
+  const column = (bytes) => String(bytes).padStart(5);
+  for (const r of rows) {
+    const sizes = `own ${column(r.own)}  crypto ${column(r.crypto)}  peak ${column(r.own + r.crypto)}`;
+    console.log(`  ${r.name.padEnd(32)} ${sizes}${r.ecdsa ? "  (ECDSA)" : ""}   ${r.path.join(" > ")}`);
+  }
   console.log(`  largest frames: ${frames.map(([n, f]) => `${n} ${f.bytes}`).join(", ")}`);
 }
 for (const p of problems) console.error(`stack budget: ${p}`);

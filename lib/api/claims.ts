@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { json, queryParam, readJson, SMALL_BODY_BYTES } from "../http/request";
 import { idSchema } from "../ids";
-import { createClaimRequest, previewClaimRequest, waitForClaimRequest } from "../provisioning/api";
+import { createClaimRequest, previewClaimRequest, waitForClaimRequest } from "../provisioning/owner-api";
 import { claimPreviewSchema, claimRequestSchema, waitSchema } from "../provisioning/schemas";
 import { claimAnswer, claimPreviewAnswer } from "./answers";
 import type { Area } from "./define";

@@ -20,7 +20,11 @@ import {
 } from "../devices/schemas";
 import { json, queryOf, readJson, SMALL_BODY_BYTES } from "../http/request";
 import { idSchema } from "../ids";
-import { issueMyNodeCredentialRequest, linkLegacyNodeRequest, revokeMyNodeCredentialRequest } from "../legacy/api";
+import {
+  issueMyNodeCredentialRequest,
+  linkLegacyNodeRequest,
+  revokeMyNodeCredentialRequest,
+} from "../legacy/owner-api";
 import { linkSchema } from "../legacy/schemas";
 import { commandAnswer, jsonObject } from "./answers";
 import type { Area } from "./define";

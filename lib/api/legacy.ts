@@ -1,5 +1,5 @@
 import { json, readJson } from "../http/request";
-import { pushLegacyData } from "../legacy/api";
+import { pushLegacyData } from "../legacy/node-api";
 import { legacyBodySchema, MAX_LEGACY_BODY_BYTES } from "../legacy/schemas";
 import { jsonObject } from "./answers";
 import type { Area } from "./define";

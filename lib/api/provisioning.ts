@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { queryParam } from "../http/request";
 import { idSchema } from "../ids";
 import {
   answerChallengeRequest,
   pollSessionRequest,
   startSignedSession,
   startUnsignedSession,
-} from "../provisioning/api";
+} from "../provisioning/device-api";
 import { deviceAnswerSchema, sidSchema, startSessionSchema, waitSchema } from "../provisioning/schemas";
 import { answerResultAnswer, deviceViewAnswer, startedSessionAnswer } from "./answers";
 import type { Area } from "./define";
@@ -76,7 +77,7 @@ export const provisioning: Area = {
       },
       errors: ["session_not_found"],
       refusals: "session.poll_refused",
-      handle: pollSessionRequest,
+      handle: (r) => pollSessionRequest(r, queryParam(r.req, "wait"), r.req.signal),
     },
     {
       method: "POST",

@@ -3,6 +3,7 @@ import { recordRefusal, type Actor } from "../audit/record";
 import { appDatabase } from "../db/client";
 import { deviceModels, firmwareImages } from "../db/schema";
 import { AppError } from "../errors/app-error";
+import { readBodyCapped } from "../http/request";
 import { firmwareConfig } from "./config";
 import { firmwareDownload } from "./download";
 import { toFirmwareImage, type FirmwareImage } from "./image";
@@ -50,24 +51,9 @@ async function readUploadForm(req: Request, maxBytes: number): Promise<FormData>
     throw new AppError("unsupported_media_type", "Send the image as multipart/form-data (fields model, version, sig, notes, image).");
   const cap = maxBytes + FORM_OVERHEAD_BYTES;
   const tooLarge = () => new AppError("firmware_too_large", `This server takes images of at most ${maxBytes} bytes.`);
-  if (Number(req.headers.get("content-length") ?? "0") > cap) throw tooLarge();
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > cap) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      parts.push(value);
-    }
-  }
+  const body = await readBodyCapped(req, cap, tooLarge);
   try {
-    return await new Response(Buffer.concat(parts), { headers: { "content-type": type } }).formData();
+    return await new Response(body as Uint8Array<ArrayBuffer>, { headers: { "content-type": type } }).formData();
   } catch {
     throw new AppError("invalid_request", "The body is not valid multipart/form-data.");
   }

@@ -121,7 +121,9 @@ class SignedAnswer {
     headers.set("Date", new Date(ts * 1000).toUTCString());
     headers.set("Claimlink-Signature", signatureHeader(key.kid, ts, sig));
     if (mac) headers.set("Claimlink-Response-MAC", responseMac(mac.secret, mac.nonce, status, text));
-    return new Response(text, { status, headers });
+    // The app's server writes the text as it is (scripts/api-server.mjs) rather than read it
+    // back from the Response's stream: the bytes the signature and MAC cover, either way.
+    return Object.assign(new Response(text, { status, headers }), { [ANSWER_TEXT]: text });
   }
 
   reply(reply: DeviceReply, mac: Mac): Response {
@@ -139,6 +141,9 @@ class SignedAnswer {
     return this.send(err.status, problemBody(err, this.requestId), headers, mac);
   }
 }
+
+/** Where a device answer's exact text travels beside its Response (scripts/api-server.mjs). */
+const ANSWER_TEXT = Symbol.for("claimlink.answerText");
 
 /**
  * A route of the signed device API. The body is read as bytes and the signature checked over

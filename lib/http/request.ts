@@ -6,10 +6,28 @@ export const MAX_JSON_BYTES = 64 * 1024;
 /** The cap of every small JSON body: a claim, a device answer, a command, a rename. */
 export const SMALL_BODY_BYTES = 16 * 1024;
 
-/** The raw body bytes, stopping (413) as soon as more than `maxBytes` arrive. */
-export async function readBodyCapped(req: Request, maxBytes: number): Promise<Uint8Array> {
-  const tooLarge = () => new AppError("payload_too_large", `The body may be at most ${maxBytes} bytes.`);
+/**
+ * Where the app's server leaves a small body it has already read whole (scripts/api-server.mjs):
+ * a device's report then needs no Web stream. A property keyed by a global symbol, since the
+ * server and the router's bundle are separate modules.
+ */
+export const BUFFERED_BODY = Symbol.for("claimlink.bufferedBody");
+
+/**
+ * The raw body bytes, stopping (413, or the `tooLarge` error) as soon as more than `maxBytes`
+ * arrive.
+ */
+export async function readBodyCapped(
+  req: Request,
+  maxBytes: number,
+  tooLarge = () => new AppError("payload_too_large", `The body may be at most ${maxBytes} bytes.`),
+): Promise<Uint8Array> {
   if (Number(req.headers.get("content-length") ?? "0") > maxBytes) throw tooLarge();
+  const buffered = (req as { [BUFFERED_BODY]?: Uint8Array })[BUFFERED_BODY];
+  if (buffered) {
+    if (buffered.byteLength > maxBytes) throw tooLarge();
+    return buffered;
+  }
   if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { normalizeTyped } from "../crypto/base32";
+import { AppError } from "../errors/app-error";
 import { idSchema } from "../ids";
 import { CODE_PART } from "./claim-code";
 
@@ -47,6 +48,13 @@ export type DeviceAnswer = z.infer<typeof deviceAnswerSchema>;
 
 /** `wait` of a long poll: 0 to 30 seconds (absent means 0). */
 export const waitSchema = z.coerce.number().int().min(0).max(30).default(0);
+
+/** The `wait` query parameter as the route found it (null when absent), in seconds. Throws `invalid_request`. */
+export function waitOf(wait: string | null): number {
+  const r = waitSchema.safeParse(wait ?? undefined);
+  if (!r.success) throw new AppError("invalid_request", "wait must be a whole number of seconds from 0 to 30.");
+  return r.data;
+}
 
 export type StartSessionInput = z.infer<typeof startSessionSchema>;
 export type ClaimRequest = z.infer<typeof claimRequestSchema>;

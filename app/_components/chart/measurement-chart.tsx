@@ -24,6 +24,9 @@ type Series = {
 
 const RANGES: readonly ChartRange[] = ["24h", "7d", "30d"];
 const HEIGHT = 200;
+/** Where the chart will be, while fewer than two readings make a line. */
+const COLLECTING_BOX =
+  "mt-2 flex h-24 flex-col items-center justify-center rounded-md border border-dashed border-line-strong px-4 text-center text-sm text-muted";
 
 /** One x axis over the three levels of trust, each line null where it has no value. */
 function aligned(s: Series): [number[], (number | null)[], (number | null)[], (number | null)[]] {
@@ -210,10 +213,7 @@ export function MeasurementChart({
                 )}
               </figcaption>
               {count < 2 ? (
-                <div
-                  className="mt-2 flex h-24 flex-col items-center justify-center rounded-md border border-dashed border-line-strong px-4 text-center text-sm text-muted"
-                  data-testid="collecting"
-                >
+                <div className={COLLECTING_BOX} data-testid="collecting">
                   <p className="font-medium text-fg">{t("collecting")}</p>
                   <p>
                     {count === 1 && last

@@ -3,6 +3,8 @@
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import { useState, type ReactNode } from "react";
 import { Button, type ButtonVariant } from "./button";
+import { cn } from "./cn";
+import { DIALOG_PANEL } from "./dialog-panel";
 import "./radix-nonce";
 
 /**
@@ -54,7 +56,7 @@ export function ConfirmDialog({
       <AlertDialog.Portal>
         <AlertDialog.Overlay className="fixed inset-0 z-40 bg-black/40 backdrop-blur-[1px]" />
         <AlertDialog.Content
-          className="fixed top-1/2 left-1/2 z-50 w-[min(28rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-lg border border-line bg-surface p-5 shadow-xl focus:outline-none"
+          className={cn(DIALOG_PANEL, "w-[min(28rem,calc(100vw-2rem))]")}
           data-testid="confirm-dialog"
         >
           <AlertDialog.Title className="text-lg font-semibold break-words">{title}</AlertDialog.Title>

@@ -3,7 +3,9 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import type { ReactNode } from "react";
 import { Button } from "./button";
+import { cn } from "./cn";
 import { CopyButton } from "./copy-button";
+import { DIALOG_PANEL } from "./dialog-panel";
 import "./radix-nonce";
 
 /**
@@ -37,10 +39,7 @@ export function LinkDialog({
     <Dialog.Root open={open} onOpenChange={(o) => !o && onClose()}>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content
-          className="fixed top-1/2 left-1/2 z-50 w-[min(32rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-lg border border-line bg-surface p-5 shadow-xl focus:outline-none"
-          data-testid={testId}
-        >
+        <Dialog.Content className={cn(DIALOG_PANEL, "w-[min(32rem,calc(100vw-2rem))]")} data-testid={testId}>
           <Dialog.Title className="text-lg font-semibold">{title}</Dialog.Title>
           <Dialog.Description className="mt-2 text-sm text-muted">{description}</Dialog.Description>
           <p className="mt-3 rounded-md bg-sunken p-2 font-mono text-xs break-all" data-testid={urlTestId}>

@@ -3,6 +3,7 @@
 import { KeyRound } from "lucide-react";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
+import type { TokenView } from "@/lib/integrations/tokens";
 import { api } from "../../_components/api";
 import { localized } from "../../_components/localized";
 import { Time } from "../../_components/time";
@@ -18,16 +19,8 @@ import { Notice } from "../../_components/ui/notice";
 import { StatusMessage } from "../../_components/ui/status-message";
 import { useRefusal } from "../refusal";
 
-type Token = {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  createdAt: string;
-  expiresAt: string;
-  lastUsedAt: string | null;
-  state: "active" | "expired" | "revoked";
-};
+/** A token as the tokens list shows it (GET /api/v1/me/tokens). */
+type Token = Omit<TokenView, "revokedAt">;
 type Choice = { scope: string; label: string; hint: string; study?: { nl?: string; en?: string } };
 
 const EXPIRY_DAYS = [30, 90, 180, 365];

@@ -4,7 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { requireUserPage } from "@/lib/auth/current";
 import { myDevice } from "@/lib/devices/owner-api";
 import { AppError } from "@/lib/errors";
-import { legacyInfoForDevice } from "@/lib/legacy/api";
+import { legacyInfoForDevice } from "@/lib/legacy/owner-api";
 import { MeasurementChart } from "../../_components/chart/measurement-chart";
 import { ActivityList, LatestValues } from "../../_components/device-panels";
 import { agoParts } from "../../_components/format";

@@ -1,20 +1,15 @@
 "use client";
 
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { api } from "../../_components/api";
-import { useAction } from "../../_components/use-action";
+import { useStaffAction } from "../../_components/staff-refusal";
 import { Button } from "../../_components/ui/button";
 import { Panel } from "../../_components/ui/card";
 import { Field, Input, Select } from "../../_components/ui/field";
 
-type Kind = "identify" | "reboot" | "reprovision" | "set_config" | "revoke";
-const LABELS: Record<Kind, string> = {
-  identify: "Send identify",
-  reboot: "Send reboot",
-  reprovision: "Send re-provision",
-  set_config: "Set the measurement interval",
-  revoke: "Revoke",
-};
+const KINDS = ["identify", "reboot", "reprovision", "set_config", "revoke"] as const;
+type Kind = (typeof KINDS)[number];
 
 /**
  * A bulk action on every device the current filters select (released ones excluded). Review
@@ -22,11 +17,13 @@ const LABELS: Record<Kind, string> = {
  * refuses if the selection changed in between.
  */
 export function BulkActions({ filter }: { filter: Record<string, string> }) {
-  const { busy, message, run } = useAction();
+  const t = useTranslations("staffDevices.bulk");
+  const { busy, message, run } = useStaffAction();
   const [kind, setKind] = useState<Kind>("identify");
   const [interval, setInterval] = useState("60");
   const [count, setCount] = useState<number | null>(null);
   const qs = new URLSearchParams(filter).toString();
+  const label = t(`kinds.${kind}`);
 
   const action = () => {
     if (kind === "revoke") return { kind: "revoke" as const };
@@ -39,14 +36,9 @@ export function BulkActions({ filter }: { filter: Record<string, string> }) {
   };
 
   return (
-    <Panel
-      id="bulk"
-      title="Act on this selection"
-      description="One action for every device the filters above select (released ones excluded); you confirm the count first."
-      data-testid="bulk-actions"
-    >
+    <Panel id="bulk" title={t("title")} description={t("description")} data-testid="bulk-actions">
       <div className="flex flex-wrap items-end gap-3">
-        <Field id="bulk-kind" label="Action" className="min-w-[min(100%,14rem)]">
+        <Field id="bulk-kind" label={t("action")} className="min-w-[min(100%,14rem)]">
           <Select
             id="bulk-kind"
             value={kind}
@@ -55,15 +47,15 @@ export function BulkActions({ filter }: { filter: Record<string, string> }) {
               setCount(null);
             }}
           >
-            {(Object.keys(LABELS) as Kind[]).map((k) => (
+            {KINDS.map((k) => (
               <option key={k} value={k}>
-                {LABELS[k]}
+                {t(`kinds.${k}`)}
               </option>
             ))}
           </Select>
         </Field>
         {kind === "set_config" && (
-          <Field id="bulk-interval" label="Interval in seconds (10 to 86400)" className="min-w-[min(100%,14rem)]">
+          <Field id="bulk-interval" label={t("interval")} className="min-w-[min(100%,14rem)]">
             <Input
               id="bulk-interval"
               type="number"
@@ -88,21 +80,24 @@ export function BulkActions({ filter }: { filter: Record<string, string> }) {
               })
             }
           >
-            Review
+            {t("review")}
           </Button>
         )}
       </div>
-      {count === 0 && <p className="mt-3 text-sm text-muted">No device in this selection can take an action.</p>}
+      {count === 0 && <p className="mt-3 text-sm text-muted">{t("none")}</p>}
       {count !== null && count > 0 && (
         <div
           className="mt-3 flex flex-wrap items-center gap-2 rounded-md bg-sunken p-3"
           role="group"
-          aria-label="Confirm the bulk action"
+          aria-label={t("confirmLabel")}
         >
           <p data-testid="bulk-confirmation" className="basis-full text-sm">
-            {LABELS[kind]}
-            {kind === "set_config" ? ` to ${interval} s` : ""} on <strong>{count}</strong> device
-            {count === 1 ? "" : "s"}?
+            {t.rich("confirm", {
+              action: label,
+              interval: kind === "set_config" ? interval : "none",
+              count,
+              strong: (c) => <strong>{c}</strong>,
+            })}
           </p>
           <Button
             variant={kind === "revoke" ? "danger" : "primary"}
@@ -114,17 +109,17 @@ export function BulkActions({ filter }: { filter: Record<string, string> }) {
                     method: "POST",
                     body: { filter, action: action(), expectedCount: count },
                   });
-                  return `Done: ${LABELS[kind].toLowerCase()} reached ${r.count} device${r.count === 1 ? "" : "s"}.`;
+                  return t("done", { action: label.toLowerCase(), count: r.count });
                 } finally {
                   setCount(null);
                 }
               })
             }
           >
-            Yes, {LABELS[kind].toLowerCase()} on {count} device{count === 1 ? "" : "s"}
+            {t("yes", { action: label.toLowerCase(), count })}
           </Button>
           <Button variant="secondary" onClick={() => setCount(null)}>
-            Cancel
+            {t("cancel")}
           </Button>
         </div>
       )}

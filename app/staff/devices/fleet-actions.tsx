@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { api } from "../../_components/api";
 import { ActionMenu } from "../../_components/ui/menu";
 
@@ -10,46 +11,47 @@ import { ActionMenu } from "../../_components/ui/menu";
  */
 export function FleetActions({ id, name }: { id: string; name: string }) {
   const router = useRouter();
+  const t = useTranslations("staffDevices.row");
   const command = (type: string, done: string) => async () => {
     await api(`/api/v1/staff/devices/${id}/commands`, { method: "POST", body: { type } });
     return done;
   };
   return (
     <ActionMenu
-      label={`Actions for ${name}`}
+      label={t("menu", { name })}
       items={[
-        { key: "open", label: "Open", href: `/staff/devices/${id}` },
+        { key: "open", label: t("open"), href: `/staff/devices/${id}` },
         {
           key: "identify",
-          label: "Identify",
-          run: command("identify", `Identify sent to ${name}: it shows itself on its next check-in.`),
+          label: t("identify"),
+          run: command("identify", t("identifySent", { name })),
         },
         {
           key: "reprovision",
-          label: "Re-provision",
+          label: t("reprovision"),
           confirm: {
-            title: `Re-provision ${name}?`,
-            description: "On its next check-in the device starts a new provisioning session and shows a new code.",
-            confirmLabel: "Re-provision",
-            cancelLabel: "Cancel",
+            title: t("reprovisionTitle", { name }),
+            description: t("reprovisionText"),
+            confirmLabel: t("reprovision"),
+            cancelLabel: t("cancel"),
           },
-          run: command("reprovision", `Re-provisioning requested: ${name} will show a new code.`),
+          run: command("reprovision", t("reprovisionSent", { name })),
         },
         {
           key: "revoke",
-          label: "Revoke",
+          label: t("revoke"),
           tone: "danger",
           separatorBefore: true,
           confirm: {
-            title: `Revoke ${name}?`,
-            description: "Its credential stops working at once: its next request is refused.",
-            confirmLabel: `Yes, revoke ${name}`,
-            cancelLabel: "Cancel",
+            title: t("revokeTitle", { name }),
+            description: t("revokeText"),
+            confirmLabel: t("revokeYes", { name }),
+            cancelLabel: t("cancel"),
           },
           run: async () => {
             await api(`/api/v1/staff/devices/${id}/revoke`, { method: "POST" });
             router.refresh();
-            return `${name} is revoked: its next request is refused.`;
+            return t("revoked", { name });
           },
         },
       ]}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { requireStaffPage } from "@/lib/auth/current";
 import { listStudiesRequest } from "@/lib/studies/api";
 import { canChangeStaffData } from "@/lib/auth/roles";
@@ -7,7 +8,7 @@ import { fleet, fleetSummaryRequest } from "@/lib/devices/staff-api";
 import { FLEET_SORTS, FLEET_STATUSES } from "@/lib/devices/schemas";
 import { AppError } from "@/lib/errors/app-error";
 import { Download } from "lucide-react";
-import { ago } from "../../_components/format";
+import { agoParts } from "../../_components/format";
 import { StatusBadge } from "../../_components/status-badge";
 import { Badge } from "../../_components/ui/badge";
 import { Button, ButtonAnchor, ButtonLink } from "../../_components/ui/button";
@@ -21,18 +22,12 @@ import { BulkActions } from "./bulk-actions";
 import { FleetActions } from "./fleet-actions";
 import { StatusChart } from "./status-chart";
 
-export const metadata: Metadata = { title: "Fleet" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("staffDevices"))("metaTitle") };
+}
 
 const FILTER_KEYS = ["q", "status", "model", "firmware", "owner", "study", "seenBefore", "seenAfter"] as const;
 const PAGE_KEYS = [...FILTER_KEYS, "sort", "dir", "cursor", "limit"] as const;
-const SORT_LABELS: Record<(typeof FLEET_SORTS)[number], string> = {
-  lastSeen: "Last seen",
-  created: "Claimed",
-  name: "Name",
-  model: "Model",
-  firmware: "Firmware",
-  owner: "Owner",
-};
 
 type Params = Partial<Record<(typeof PAGE_KEYS)[number] | "silentHours", string | string[]>>;
 
@@ -65,12 +60,21 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
   }
   const filtered = Object.keys(filter).length > 0;
   const canChange = canChangeStaffData(me.role);
+  const t = await getTranslations("staffDevices");
+  const tStatus = await getTranslations("deviceStatus");
+  const tCommand = await getTranslations("commandStatus");
+  const tAgo = await getTranslations("devices.ago");
+  const ago = (at: Date | string | null) => {
+    const seen = agoParts(at);
+    return tAgo(seen.unit, { n: seen.n });
+  };
+  const byStatus = summary?.byStatus;
 
   return (
     <Main width="console">
       <PageHeader
-        title="Fleet"
-        description="Every claimed device: filter, act on a selection, open one."
+        title={t("title")}
+        description={t("description")}
         actions={
           result && (
             <ButtonAnchor
@@ -79,22 +83,22 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
               download
             >
               <Download aria-hidden="true" className="size-4" />
-              Export CSV
+              {t("exportCsv")}
             </ButtonAnchor>
           )
         }
       />
-      <form role="search" action="/staff/devices" aria-label="Filter the fleet" className="space-y-3">
+      <form role="search" action="/staff/devices" aria-label={t("filterLabel")} className="space-y-3">
         <div className="flex flex-wrap items-end gap-2">
-          <Field id="fleet-q" label="Search by name, id, model or owner" className="min-w-[min(100%,16rem)] flex-1">
+          <Field id="fleet-q" label={t("search")} className="min-w-[min(100%,16rem)] flex-1">
             <Input id="fleet-q" name="q" type="search" defaultValue={filter.q ?? ""} maxLength={100} />
           </Field>
           <Button type="submit" variant="secondary">
-            Search
+            {t("searchButton")}
           </Button>
           {filtered && (
             <ButtonLink href="/staff/devices" variant="ghost">
-              Clear filters
+              {t("clearFilters")}
             </ButtonLink>
           )}
         </div>
@@ -103,31 +107,31 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
           open={filtered && Object.keys(filter).some((k) => k !== "q")}
         >
           <summary className="flex min-h-10 cursor-pointer items-center px-4 text-sm font-medium">
-            Filters and sort
+            {t("filtersAndSort")}
           </summary>
           <div className="grid gap-3 border-t border-line p-4 sm:grid-cols-2 lg:grid-cols-4">
-            <Field id="fleet-status" label="Status">
+            <Field id="fleet-status" label={t("status")}>
               <Select id="fleet-status" name="status" defaultValue={filter.status ?? ""}>
-                <option value="">Any</option>
+                <option value="">{t("any")}</option>
                 {FLEET_STATUSES.map((st) => (
                   <option key={st} value={st}>
-                    {st}
+                    {tStatus(st)}
                   </option>
                 ))}
               </Select>
             </Field>
-            <Field id="fleet-model" label="Model (exact)">
+            <Field id="fleet-model" label={t("modelExact")}>
               <Input id="fleet-model" name="model" defaultValue={filter.model ?? ""} maxLength={100} />
             </Field>
-            <Field id="fleet-firmware" label="Firmware (exact)">
+            <Field id="fleet-firmware" label={t("firmwareExact")}>
               <Input id="fleet-firmware" name="firmware" defaultValue={filter.firmware ?? ""} maxLength={100} />
             </Field>
-            <Field id="fleet-owner" label="Owner email contains">
+            <Field id="fleet-owner" label={t("ownerContains")}>
               <Input id="fleet-owner" name="owner" defaultValue={filter.owner ?? ""} maxLength={254} />
             </Field>
-            <Field id="fleet-study" label="Study">
+            <Field id="fleet-study" label={t("study")}>
               <Select id="fleet-study" name="study" defaultValue={filter.study ?? ""}>
-                <option value="">Any</option>
+                <option value="">{t("any")}</option>
                 {studies.map((st) => (
                   <option key={st.id} value={st.id}>
                     {studyName.get(st.id)}
@@ -135,33 +139,33 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                 ))}
               </Select>
             </Field>
-            <Field id="fleet-seen-after" label="Last seen on or after">
+            <Field id="fleet-seen-after" label={t("seenAfter")}>
               <Input id="fleet-seen-after" name="seenAfter" type="date" defaultValue={filter.seenAfter ?? ""} />
             </Field>
-            <Field id="fleet-seen-before" label="Last seen before (or never)">
+            <Field id="fleet-seen-before" label={t("seenBefore")}>
               <Input id="fleet-seen-before" name="seenBefore" type="date" defaultValue={filter.seenBefore ?? ""} />
             </Field>
-            <Field id="fleet-sort" label="Sort by">
+            <Field id="fleet-sort" label={t("sortBy")}>
               <Select id="fleet-sort" name="sort" defaultValue={query.sort ?? "lastSeen"}>
                 {FLEET_SORTS.map((st) => (
                   <option key={st} value={st}>
-                    {SORT_LABELS[st]}
+                    {t(`sorts.${st}`)}
                   </option>
                 ))}
               </Select>
             </Field>
-            <Field id="fleet-dir" label="Order">
+            <Field id="fleet-dir" label={t("order")}>
               <Select id="fleet-dir" name="dir" defaultValue={query.dir ?? ""}>
-                <option value="">Default</option>
-                <option value="asc">Ascending</option>
-                <option value="desc">Descending</option>
+                <option value="">{t("orderDefault")}</option>
+                <option value="asc">{t("ascending")}</option>
+                <option value="desc">{t("descending")}</option>
               </Select>
             </Field>
-            <Field id="fleet-silent" label="Silent for more than (hours)">
+            <Field id="fleet-silent" label={t("silentHours")}>
               <Input id="fleet-silent" name="silentHours" type="number" min={1} max={8760} defaultValue={silentHours} />
             </Field>
             <div className="flex items-end">
-              <Button type="submit">Apply</Button>
+              <Button type="submit">{t("apply")}</Button>
             </div>
           </div>
         </details>
@@ -169,41 +173,43 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
 
       {problem && (
         <Notice tone="danger" role="alert" className="mt-4" data-testid="fleet-error">
-          These filters are not valid: {problem}
+          {t("invalidFilters", { problem })}
         </Notice>
       )}
 
-      {summary && (
+      {summary && byStatus && (
         <section aria-labelledby="summary-title" data-testid="fleet-summary" className="mt-6">
           <h2 id="summary-title" className="text-lg font-semibold">
-            Summary{filtered ? " of this selection" : ""}
+            {filtered ? t("summarySelection") : t("summary")}
           </h2>
           <div className="mt-3 grid gap-4 lg:grid-cols-2">
             <div className="rounded-lg border border-line bg-surface p-4 shadow-xs">
               <p className="text-sm text-muted" data-testid="fleet-count">
-                {summary.total} device{summary.total === 1 ? "" : "s"}: {summary.byStatus.online} online,{" "}
-                {summary.byStatus.offline} offline, {summary.byStatus.revoked} revoked, {summary.byStatus.lost} lost or
-                stolen, {summary.byStatus.released} released
-                {summary.byStatus.legacy ? `, ${summary.byStatus.legacy} legacy nodes` : ""}.
+                {t("count", { total: summary.total, ...byStatus })}
               </p>
               <div className="mt-3">
                 <StatusChart byStatus={summary.byStatus} />
               </div>
               <p className="mt-3 text-sm">
-                <span data-testid="never-reported">{summary.neverReported}</span> never sent a measurement since their
-                claim; <span data-testid="silent">{summary.silent}</span> silent for more than {summary.silentHours} h.
+                {t.rich("quiet", {
+                  never: summary.neverReported,
+                  silent: summary.silent,
+                  hours: summary.silentHours,
+                  neverTag: (c) => <span data-testid="never-reported">{c}</span>,
+                  silentTag: (c) => <span data-testid="silent">{c}</span>,
+                })}
               </p>
             </div>
             {summary.byModel.length > 0 && (
               <DataTable
                 data-testid="by-model"
-                caption="By model and firmware"
+                caption={t("byModel")}
                 rows={summary.byModel}
                 rowKey={(m) => `${m.model} ${m.firmware}`}
                 columns={[
                   {
                     key: "model",
-                    header: "Model",
+                    header: t("columns.model"),
                     primary: true,
                     cell: (m) => (
                       <Link href={`/staff/devices?${new URLSearchParams({ model: m.model })}`}>{m.model}</Link>
@@ -211,7 +217,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                   },
                   {
                     key: "firmware",
-                    header: "Firmware",
+                    header: t("columns.firmware"),
                     nowrap: true,
                     cell: (m) => (
                       <Link href={`/staff/devices?${new URLSearchParams({ model: m.model, firmware: m.firmware })}`}>
@@ -219,7 +225,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                       </Link>
                     ),
                   },
-                  { key: "count", header: "Devices", align: "end", nowrap: true, cell: (m) => m.count },
+                  { key: "count", header: t("columns.devices"), align: "end", nowrap: true, cell: (m) => m.count },
                 ]}
               />
             )}
@@ -230,27 +236,25 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
       {result && (
         <section aria-labelledby="devices-title" className="mt-8 space-y-4">
           <h2 id="devices-title" className="text-lg font-semibold">
-            Devices
+            {t("devicesTitle")}
           </h2>
           {canChange && summary && summary.total > 0 && <BulkActions filter={filter} />}
           {canChange && summary && summary.total > 0 && (
             <p className="text-sm">
               <Link href={`/staff/firmware/rollouts?${new URLSearchParams({ from: "fleet", ...filter })}#new-rollout`}>
-                Roll out firmware to this selection
+                {t("rollOut")}
               </Link>
             </p>
           )}
           {result.devices.length === 0 ? (
-            <p className="text-sm text-muted">
-              {filtered ? "No device matches." : "No devices yet. They appear here once participants claim them."}
-            </p>
+            <p className="text-sm text-muted">{filtered ? t("noMatch") : t("noDevices")}</p>
           ) : (
             <DataTable
               data-testid="fleet"
               rows={result.devices}
               rowKey={(d) => d.id}
               rowProps={(d) => ({ "data-device-id": d.id })}
-              actionsHeader="Actions"
+              actionsHeader={t("columns.actions")}
               actions={
                 canChange
                   ? (d) =>
@@ -260,7 +264,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
               columns={[
                 {
                   key: "device",
-                  header: "Device",
+                  header: t("columns.device"),
                   primary: true,
                   cell: (d) => (
                     <div className="max-w-72 min-w-0">
@@ -277,7 +281,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                 },
                 {
                   key: "owner",
-                  header: "Owner",
+                  header: t("columns.owner"),
                   cell: (d) => (
                     <Link
                       href={`/staff/audit?account=${d.ownerId}`}
@@ -288,11 +292,16 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                     </Link>
                   ),
                 },
-                { key: "status", header: "Status", nowrap: true, cell: (d) => <StatusBadge status={d.status} /> },
-                { key: "seen", header: "Last seen", nowrap: true, cell: (d) => ago(d.lastSeenAt) },
+                {
+                  key: "status",
+                  header: t("columns.status"),
+                  nowrap: true,
+                  cell: (d) => <StatusBadge status={d.status} />,
+                },
+                { key: "seen", header: t("columns.lastSeen"), nowrap: true, cell: (d) => ago(d.lastSeenAt) },
                 {
                   key: "command",
-                  header: "Last command",
+                  header: t("columns.lastCommand"),
                   nowrap: true,
                   cell: (d) =>
                     d.lastCommand ? (
@@ -307,22 +316,22 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                                 : "neutral"
                           }
                         >
-                          {d.lastCommand.status}
+                          {tCommand.has(d.lastCommand.status) ? tCommand(d.lastCommand.status) : d.lastCommand.status}
                         </Badge>
                       </span>
                     ) : (
                       <span className="text-muted" data-testid="last-command">
-                        none
+                        {t("noCommand")}
                       </span>
                     ),
                 },
               ]}
             />
           )}
-          <nav className="flex flex-wrap gap-2" aria-label="Pages">
+          <nav className="flex flex-wrap gap-2" aria-label={t("pages")}>
             {query.cursor && (
               <ButtonLink variant="secondary" href={`/staff/devices?${new URLSearchParams(firstPage)}`}>
-                First page
+                {t("firstPage")}
               </ButtonLink>
             )}
             {result.nextCursor && (
@@ -331,7 +340,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                 rel="next"
                 href={`/staff/devices?${new URLSearchParams({ ...query, cursor: result.nextCursor })}`}
               >
-                Next page
+                {t("nextPage")}
               </ButtonLink>
             )}
           </nav>

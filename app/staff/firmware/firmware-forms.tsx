@@ -1,14 +1,16 @@
 "use client";
 
 import { useRef } from "react";
+import { useLocale, useTranslations } from "next-intl";
+import { intlLocale, isLocale } from "@/lib/i18n/locales";
 import { ApiError } from "../../_components/api";
-import { useAction } from "../../_components/use-action";
+import { useStaffAction } from "../../_components/staff-refusal";
 import { Button } from "../../_components/ui/button";
 import { ConfirmDialog } from "../../_components/ui/confirm-dialog";
 import { Field, Input, Select, Textarea } from "../../_components/ui/field";
 import { StatusMessage } from "../../_components/ui/status-message";
 
-/** Sends the form as multipart (the image is a file); a refusal's detail becomes the message shown. */
+/** Sends the form as multipart (the image is a file); a refusal becomes an ApiError with the server's title and detail. */
 async function sendForm(path: string, form: FormData): Promise<{ sha256: string; model: string; version: string }> {
   let res: Response;
   try {
@@ -24,19 +26,30 @@ async function sendForm(path: string, form: FormData): Promise<{ sha256: string;
   return data;
 }
 
-const MiB = (n: number) => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 1 : 0)} MiB`;
+/** "2 MiB", "1.5 MiB", in the reader's number format. */
+function useMiB() {
+  const locale = useLocale();
+  const tag = intlLocale(isLocale(locale) ? locale : "en");
+  return (n: number) => {
+    const digits = n % (1024 * 1024) ? 1 : 0;
+    const format = new Intl.NumberFormat(tag, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    return `${format.format(n / 1024 / 1024)} MiB`;
+  };
+}
 
 export function UploadForm({ models, maxBytes }: { models: { model: string; displayName: string }[]; maxBytes: number }) {
-  const { busy, message, run } = useAction();
+  const t = useTranslations("staffFirmware.upload");
+  const MiB = useMiB();
+  const { busy, message, run } = useStaffAction();
   const formRef = useRef<HTMLFormElement>(null);
   function submit(form: FormData) {
     void run(async () => {
       const file = form.get("image");
       if (file instanceof File && file.size > maxBytes)
-        throw new Error(`Firmware image too large: ${file.name} is ${MiB(file.size)}; this server takes at most ${MiB(maxBytes)}.`);
+        throw new Error(t("tooLarge", { name: file.name, size: MiB(file.size), max: MiB(maxBytes) }));
       const stored = await sendForm("/api/v1/staff/firmware", form);
       formRef.current?.reset();
-      return `Uploaded ${stored.model} ${stored.version}, SHA-256 ${stored.sha256}.`;
+      return t("uploaded", { model: stored.model, version: stored.version, sha256: stored.sha256 });
     });
   }
   return (
@@ -50,10 +63,10 @@ export function UploadForm({ models, maxBytes }: { models: { model: string; disp
       }}
     >
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field id="fw-model" label="Model">
+        <Field id="fw-model" label={t("model")}>
           <Select id="fw-model" name="model" required defaultValue="">
             <option value="" disabled>
-              Choose a model
+              {t("chooseModel")}
             </option>
             {models.map((m) => (
               <option key={m.model} value={m.model}>
@@ -62,31 +75,26 @@ export function UploadForm({ models, maxBytes }: { models: { model: string; disp
             ))}
           </Select>
         </Field>
-        <Field id="fw-version" label="Version" hint="MAJOR.MINOR.PATCH, optionally -pre-release, e.g. 1.5.0 or 2.0.0-rc.1">
+        <Field id="fw-version" label={t("version")} hint={t("versionHint")}>
           <Input id="fw-version" name="version" required maxLength={64} autoComplete="off" aria-describedby="fw-version-hint" />
         </Field>
-        <Field id="fw-image" label="Image file" hint={`At most ${MiB(maxBytes)}.`}>
+        <Field id="fw-image" label={t("file")} hint={t("fileHint", { max: MiB(maxBytes) })}>
           <Input id="fw-image" name="image" type="file" required aria-describedby="fw-image-hint" />
         </Field>
         <Field
           id="fw-sig"
-          label="Signature"
-          hint={
-            <>
-              What <code>npm run cli -- firmware sign</code> printed on the key holder&apos;s machine (base64url, 86
-              characters).
-            </>
-          }
+          label={t("signature")}
+          hint={t.rich("signatureHint", { code: (c) => <code>{c}</code> })}
         >
           <Input id="fw-sig" name="sig" required maxLength={200} autoComplete="off" spellCheck={false} aria-describedby="fw-sig-hint" />
         </Field>
-        <Field id="fw-notes" label="Release notes" className="sm:col-span-2">
+        <Field id="fw-notes" label={t("notes")} className="sm:col-span-2">
           <Textarea id="fw-notes" name="notes" rows={4} maxLength={20000} />
         </Field>
       </div>
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={busy}>
-          {busy ? "Uploading…" : "Upload image"}
+          {busy ? t("uploading") : t("upload")}
         </Button>
         <StatusMessage message={message} testId="firmware-message" className="min-w-0 basis-full break-words" />
       </div>
@@ -95,19 +103,20 @@ export function UploadForm({ models, maxBytes }: { models: { model: string; disp
 }
 
 export function YankButton({ sha256, label }: { sha256: string; label: string }) {
-  const { busy, message, run } = useAction();
+  const t = useTranslations("staffFirmware.yank");
+  const { busy, message, run } = useStaffAction();
   return (
     <>
       <ConfirmDialog
         trigger={
-          <Button variant="danger-outline" size="sm" disabled={busy} aria-label={`Yank ${label}`}>
-            Yank
+          <Button variant="danger-outline" size="sm" disabled={busy} aria-label={t("label", { label })}>
+            {t("button")}
           </Button>
         }
-        title={`Yank ${label}?`}
-        description="No new update or rollout may use it from now on. Devices already told to fetch it still can. This cannot be undone: to ship the fix, upload a new version."
-        confirmLabel={`Yank ${label}`}
-        cancelLabel="Cancel"
+        title={t("title", { label })}
+        description={t("description")}
+        confirmLabel={t("label", { label })}
+        cancelLabel={t("cancel")}
         onConfirm={() =>
           run(async () => {
             const res = await fetch(`/api/v1/staff/firmware/${sha256}/yank`, {
@@ -116,8 +125,8 @@ export function YankButton({ sha256, label }: { sha256: string; label: string })
               cache: "no-store",
             });
             if (!res.ok) {
-              const p = (await res.json().catch(() => ({}))) as { detail?: string };
-              throw new Error(p.detail ?? `The request failed (HTTP ${res.status}).`);
+              const p = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
+              throw new ApiError(res.status, p.code ?? "error", p.detail ?? t("failed", { status: res.status }));
             }
           })
         }

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
+import { intlLocale, isLocale } from "@/lib/i18n/locales";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { firmwareForStaff } from "@/lib/firmware/api";
@@ -15,52 +17,62 @@ import { PageHeader } from "../../_components/ui/page-header";
 import { Truncate } from "../../_components/ui/truncate";
 import { UploadForm, YankButton } from "./firmware-forms";
 
-export const metadata: Metadata = { title: "Firmware" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("staffFirmware"))("metaTitle") };
+}
 
-const size = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(2)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
+/** "1.50 MiB", "12.3 KiB", in the reader's number format. */
+function sizeIn(locale: string) {
+  const fixed = (digits: number) => new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return (n: number) => (n >= 1024 * 1024 ? `${fixed(2).format(n / 1024 / 1024)} MiB` : `${fixed(1).format(n / 1024)} KiB`);
+}
 
 export default async function FirmwarePage() {
   const me = await requireStaffPage("/staff/firmware");
   const canChange = canChangeStaffData(me.role); // support reads only
   const { keys, maxBytes, models } = await firmwareForStaff();
   const withImages = models.filter((m) => m.images.length > 0);
+  const t = await getTranslations("staffFirmware");
+  const locale = await getLocale();
+  const size = sizeIn(intlLocale(isLocale(locale) ? locale : "en"));
+  const code = (c: React.ReactNode) => <code>{c}</code>;
   return (
     <Main width="console">
       <PageHeader
-        title="Firmware"
-        description="Images signed offline by a firmware key. Devices install only what a key pinned in their firmware signed."
+        title={t("title")}
+        description={t("description")}
         actions={
           <ButtonLink href="/staff/firmware/rollouts" variant="secondary">
-            Rollouts
+            {t("rollouts")}
           </ButtonLink>
         }
       />
       <div className="space-y-8">
         {keys.length === 0 ? (
-          <Notice tone="warn" title="No firmware keys configured" data-testid="firmware-no-keys">
-            <p>
-              Set <code>CLAIMLINK_FIRMWARE_KEYS</code> to the public firmware keys (made offline with{" "}
-              <code>npm run cli -- firmware keygen</code>); until then every upload is refused.
-            </p>
+          <Notice tone="warn" title={t("noKeysTitle")} data-testid="firmware-no-keys">
+            <p>{t.rich("noKeysText", { code })}</p>
           </Notice>
         ) : (
           <p className="text-sm text-muted">
-            Uploads must verify under {keys.length === 1 ? "the firmware key" : "one of the firmware keys"}{" "}
-            {keys.map((k, i) => (
-              <span key={k.kid}>
-                {i > 0 && ", "}
-                <code>{k.kid}</code>
-              </span>
-            ))}{" "}
-            (<Link href="/staff/keys">keys</Link>).
+            {t.rich("verifyUnder", {
+              count: keys.length,
+              kids: () =>
+                keys.map((k, i) => (
+                  <span key={k.kid}>
+                    {i > 0 && ", "}
+                    <code>{k.kid}</code>
+                  </span>
+                )),
+              keys: (c) => <Link href="/staff/keys">{c}</Link>,
+            })}
           </p>
         )}
 
         {canChange && (
-          <Panel title="Upload an image">
+          <Panel title={t("uploadTitle")}>
             {models.length === 0 ? (
               <p className="text-sm text-muted">
-                Register the device model first (<Link href="/staff/models">Models</Link>).
+                {t.rich("registerModelFirst", { models: (c) => <Link href="/staff/models">{c}</Link> })}
               </p>
             ) : (
               <UploadForm models={models.map(({ model, displayName }) => ({ model, displayName }))} maxBytes={maxBytes} />
@@ -69,8 +81,8 @@ export default async function FirmwarePage() {
         )}
 
         {withImages.length === 0 ? (
-          <EmptyState title="No firmware images yet" data-testid="firmware-empty">
-            Images appear here per model once uploaded, with their version, size and hash.
+          <EmptyState title={t("emptyTitle")} data-testid="firmware-empty">
+            {t("emptyText")}
           </EmptyState>
         ) : (
           withImages.map((m) => (
@@ -80,11 +92,11 @@ export default async function FirmwarePage() {
               </h2>
               <DataTable
                 data-testid="firmware-images"
-                caption={`Firmware images of ${m.displayName}`}
+                caption={t("caption", { model: m.displayName })}
                 rows={m.images}
                 rowKey={(i) => i.sha256}
                 rowProps={(i) => ({ "data-version": i.version, "data-sha256": i.sha256 })}
-                actionsHeader="Actions"
+                actionsHeader={t("columns.actions")}
                 actions={
                   canChange
                     ? (i) => (i.yankedAt ? null : <YankButton sha256={i.sha256} label={`${m.model} ${i.version}`} />)
@@ -93,7 +105,7 @@ export default async function FirmwarePage() {
                 columns={[
                   {
                     key: "version",
-                    header: "Version",
+                    header: t("columns.version"),
                     primary: true,
                     cell: (i) => (
                       <div className="min-w-0">
@@ -102,29 +114,29 @@ export default async function FirmwarePage() {
                       </div>
                     ),
                   },
-                  { key: "size", header: "Size", nowrap: true, cell: (i) => size(i.size) },
+                  { key: "size", header: t("columns.size"), nowrap: true, cell: (i) => size(i.size) },
                   {
                     key: "sha256",
                     header: "SHA-256",
                     nowrap: true,
                     cell: (i) => <code title={i.sha256}>{i.sha256.slice(0, 12)}…</code>,
                   },
-                  { key: "kid", header: "Key", nowrap: true, cell: (i) => <code>{i.kid}</code> },
-                  { key: "uploaded", header: "Uploaded", nowrap: true, cell: (i) => <Time value={i.uploadedAt} /> },
+                  { key: "kid", header: t("columns.key"), nowrap: true, cell: (i) => <code>{i.kid}</code> },
+                  { key: "uploaded", header: t("columns.uploaded"), nowrap: true, cell: (i) => <Time value={i.uploadedAt} /> },
                   {
                     key: "status",
-                    header: "Status",
+                    header: t("columns.status"),
                     nowrap: true,
                     cell: (i) =>
                       i.yankedAt ? (
                         <span className="flex flex-col items-start gap-1">
-                          <Badge tone="danger">yanked</Badge>
+                          <Badge tone="danger">{t("yanked")}</Badge>
                           <span className="text-xs text-muted">
                             <Time value={i.yankedAt} />
                           </span>
                         </span>
                       ) : (
-                        <Badge tone="ok">usable</Badge>
+                        <Badge tone="ok">{t("usable")}</Badge>
                       ),
                   },
                 ]}

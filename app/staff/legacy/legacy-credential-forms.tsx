@@ -1,10 +1,11 @@
 "use client";
 
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { api } from "../../_components/api";
 import { NodeCredentialDialog, type ShownCredential } from "../../_components/node-credential";
 import { CopyButton } from "../../_components/ui/copy-button";
-import { useAction } from "../../_components/use-action";
+import { useStaffAction } from "../../_components/staff-refusal";
 import { Button } from "../../_components/ui/button";
 import { Field, Input, Textarea } from "../../_components/ui/field";
 import { Message } from "./legacy-forms";
@@ -20,7 +21,8 @@ export function NodeActions({
   disabled: boolean;
   credential: "none" | "active" | "revoked";
 }) {
-  const { busy, message, run } = useAction();
+  const t = useTranslations("staffLegacy.node");
+  const { busy, message, run } = useStaffAction();
   const [deviceId, setDeviceId] = useState("");
   const [shown, setShown] = useState<ShownCredential | null>(null);
   const path = `/api/v1/staff/legacy/nodes/${id}/credential`;
@@ -31,37 +33,32 @@ export function NodeActions({
           variant="secondary"
           size="sm"
           disabled={busy}
-          aria-label={`${credential === "active" ? "New password" : "Issue password"} for ${hardwareId}`}
+          aria-label={t(credential === "active" ? "newPasswordFor" : "issuePasswordFor", { id: hardwareId })}
           onClick={() => {
-            if (
-              credential === "active" &&
-              !window.confirm(`Replace ${hardwareId}'s password? The old one stops working at once.`)
-            )
-              return;
+            if (credential === "active" && !window.confirm(t("replaceConfirm", { id: hardwareId }))) return;
             void run(async () => {
               setShown(await api<ShownCredential>(path, { method: "POST" }));
             });
           }}
         >
-          {credential === "active" ? "New password" : "Issue password"}
+          {credential === "active" ? t("newPassword") : t("issuePassword")}
         </Button>
         {credential === "active" && (
           <Button
             variant="secondary"
             size="sm"
             disabled={busy}
-            aria-label={`Withdraw password of ${hardwareId}`}
+            aria-label={t("withdrawFor", { id: hardwareId })}
             onClick={() => {
-              if (!window.confirm(`Withdraw ${hardwareId}'s password? Its data is refused until a new one is issued.`))
-                return;
+              if (!window.confirm(t("withdrawConfirm", { id: hardwareId }))) return;
               void run(async () => {
                 await api(path, { method: "DELETE" });
                 setShown(null);
-                return "Password withdrawn.";
+                return t("withdrawn");
               });
             }}
           >
-            Withdraw password
+            {t("withdraw")}
           </Button>
         )}
       </div>
@@ -70,43 +67,42 @@ export function NodeActions({
         variant="secondary"
         size="sm"
         disabled={busy}
-        aria-label={`${disabled ? "Accept" : "Refuse"} data from ${hardwareId}`}
+        aria-label={t(disabled ? "acceptFrom" : "refuseFrom", { id: hardwareId })}
         onClick={() =>
           run(async () => {
             await api(`/api/v1/staff/legacy/nodes/${id}`, { method: "PATCH", body: { disabled: !disabled } });
           })
         }
       >
-        {disabled ? "Accept data" : "Refuse data"}
+        {disabled ? t("accept") : t("refuse")}
       </Button>
       <form
         className="flex flex-wrap items-end gap-2"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!window.confirm(`Upgrade ${hardwareId} to ${deviceId}? Its unsigned data is refused from then on.`))
-            return;
+          if (!window.confirm(t("upgradeConfirm", { id: hardwareId, device: deviceId }))) return;
           void run(async () => {
             const r = await api<{ movedReadings: number }>(`/api/v1/staff/legacy/nodes/${id}/upgrade`, {
               method: "POST",
               body: { deviceId: deviceId.trim() },
             });
-            return `Upgraded: ${r.movedReadings} readings moved.`;
+            return t("upgraded", { count: r.movedReadings });
           });
         }}
       >
-        <Field id={`upgrade-${id}`} label="Claimed device id" className="w-44">
+        <Field id={`upgrade-${id}`} label={t("deviceId")} className="w-44">
           <Input
             id={`upgrade-${id}`}
             value={deviceId}
             onChange={(e) => setDeviceId(e.target.value)}
-            placeholder="dev_…"
+            placeholder={t("devicePlaceholder")}
             required
             maxLength={20}
             className="font-mono"
           />
         </Field>
         <Button type="submit" variant="secondary" size="sm" disabled={busy} className="mb-1">
-          Upgrade
+          {t("upgrade")}
         </Button>
       </form>
       <Message message={message} />
@@ -119,7 +115,8 @@ export function NodeActions({
  * and passwords is shown once, to download or copy and hand to the owners.
  */
 export function BulkCredentialsForm({ withoutCredential }: { withoutCredential: string[] }) {
-  const { busy, message, run } = useAction();
+  const t = useTranslations("staffLegacy.bulkForm");
+  const { busy, message, run } = useStaffAction();
   const [ids, setIds] = useState("");
   const [csv, setCsv] = useState<string | null>(null);
   function submit() {
@@ -127,12 +124,7 @@ export function BulkCredentialsForm({ withoutCredential }: { withoutCredential: 
       .split(/[\s,;]+/)
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean);
-    if (
-      !window.confirm(
-        `Issue passwords for ${hardwareIds.length} node(s)? A node that already has one gets a new one, and its old one stops working at once.`,
-      )
-    )
-      return;
+    if (!window.confirm(t("confirm", { count: hardwareIds.length }))) return;
     void run(async () => {
       const r = await api<{ count: number; csv: string }>("/api/v1/staff/legacy/credentials", {
         method: "POST",
@@ -140,7 +132,7 @@ export function BulkCredentialsForm({ withoutCredential }: { withoutCredential: 
       });
       setCsv(r.csv);
       setIds("");
-      return `Issued ${r.count} password${r.count === 1 ? "" : "s"}. Download or copy them now: they are not shown again.`;
+      return t("issued", { count: r.count });
     });
   }
   return (
@@ -151,10 +143,8 @@ export function BulkCredentialsForm({ withoutCredential }: { withoutCredential: 
         submit();
       }}
     >
-      <p className="text-sm text-muted">
-        Hardware ids of registered nodes, one a line. All or nothing: one unknown id issues none.
-      </p>
-      <Field id="legacy-bulk-ids" label="Hardware ids">
+      <p className="text-sm text-muted">{t("help")}</p>
+      <Field id="legacy-bulk-ids" label={t("ids")}>
         <Textarea
           id="legacy-bulk-ids"
           rows={4}
@@ -166,21 +156,21 @@ export function BulkCredentialsForm({ withoutCredential }: { withoutCredential: 
       </Field>
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={busy || ids.trim() === ""}>
-          {busy ? "Issuing…" : "Issue passwords"}
+          {busy ? t("issuing") : t("issue")}
         </Button>
         <Button
           variant="secondary"
           disabled={withoutCredential.length === 0}
           onClick={() => setIds(withoutCredential.join("\n"))}
         >
-          Fill in the {withoutCredential.length} without a password
+          {t("fill", { count: withoutCredential.length })}
         </Button>
         <Message message={message} />
       </div>
       {csv && (
         <div className="space-y-2" data-testid="bulk-credentials">
           <Textarea
-            aria-label="Users and passwords (CSV)"
+            aria-label={t("csvLabel")}
             readOnly
             rows={Math.min(12, csv.trim().split("\n").length + 2)}
             wrap="off"
@@ -194,9 +184,9 @@ export function BulkCredentialsForm({ withoutCredential }: { withoutCredential: 
               href={`data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`}
               download="node-passwords.csv"
             >
-              Download CSV
+              {t("download")}
             </a>
-            <CopyButton value={csv} label="Copy CSV" copiedLabel="Copied" />
+            <CopyButton value={csv} label={t("copy")} copiedLabel={t("copied")} />
           </div>
         </div>
       )}

@@ -1,8 +1,9 @@
 "use client";
 
 import { useState } from "react";
-import { api } from "../../_components/api";
-import { useAction } from "../../_components/use-action";
+import { useTranslations } from "next-intl";
+import { api, ApiError } from "../../_components/api";
+import { useStaffAction } from "../../_components/staff-refusal";
 import { Button } from "../../_components/ui/button";
 import { CheckboxField, Field, FieldRow, Input, Textarea } from "../../_components/ui/field";
 
@@ -22,7 +23,8 @@ export function Message({ message }: { message: { kind: "ok" | "error"; text: st
 }
 
 export function SettingsForm({ acceptAny, cutoffAt }: { acceptAny: boolean; cutoffAt: string | null }) {
-  const { busy, message, run } = useAction();
+  const t = useTranslations("staffLegacy.settings");
+  const { busy, message, run } = useStaffAction();
   function submit(form: FormData) {
     const cutoff = String(form.get("cutoff") ?? "");
     void run(async () => {
@@ -30,7 +32,7 @@ export function SettingsForm({ acceptAny, cutoffAt }: { acceptAny: boolean; cuto
         method: "PUT",
         body: { acceptAny: form.get("acceptAny") === "on", cutoffAt: cutoff ? `${cutoff}T00:00:00Z` : null },
       });
-      return "Saved.";
+      return t("saved");
     });
   }
   return (
@@ -45,15 +47,15 @@ export function SettingsForm({ acceptAny, cutoffAt }: { acceptAny: boolean; cuto
         id="legacy-accept-any"
         name="acceptAny"
         defaultChecked={acceptAny}
-        label="Accept any hardware id"
-        hint="Spoofable: with this on, anyone can create a node by sending data for a made-up hardware id. New nodes are registered to you (at most 10 per address an hour)."
+        label={t("acceptAny")}
+        hint={t("acceptAnyHint")}
       />
       <FieldRow>
-        <Field id="legacy-cutoff" label="Refuse all legacy data from (UTC day)">
+        <Field id="legacy-cutoff" label={t("cutoff")}>
           <Input id="legacy-cutoff" name="cutoff" type="date" defaultValue={cutoffAt?.slice(0, 10) ?? ""} />
         </Field>
         <Button type="submit" disabled={busy}>
-          {busy ? "Saving…" : "Save"}
+          {busy ? t("saving") : t("save")}
         </Button>
       </FieldRow>
       <Message message={message} />
@@ -62,7 +64,8 @@ export function SettingsForm({ acceptAny, cutoffAt }: { acceptAny: boolean; cuto
 }
 
 export function RegisterForm() {
-  const { busy, message, run } = useAction();
+  const t = useTranslations("staffLegacy.registerForm");
+  const { busy, message, run } = useStaffAction();
   function submit(form: FormData) {
     const text = (k: string) => String(form.get(k) ?? "").trim();
     void run(async () => {
@@ -75,7 +78,7 @@ export function RegisterForm() {
           ...(text("model") ? { model: text("model") } : {}),
         },
       });
-      return `Registered ${text("hardwareId")}.`;
+      return t("registered", { id: text("hardwareId") });
     });
   }
   return (
@@ -87,22 +90,22 @@ export function RegisterForm() {
       }}
     >
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        <Field id="legacy-hw" label="Hardware id">
-          <Input id="legacy-hw" name="hardwareId" required placeholder="esp8266-1234567" maxLength={64} />
+        <Field id="legacy-hw" label={t("hardwareId")}>
+          <Input id="legacy-hw" name="hardwareId" required placeholder={t("hardwareIdPlaceholder")} maxLength={64} />
         </Field>
-        <Field id="legacy-owner" label="Owner's email">
+        <Field id="legacy-owner" label={t("owner")}>
           <Input id="legacy-owner" name="ownerEmail" type="email" required maxLength={254} />
         </Field>
-        <Field id="legacy-name" label="Name">
+        <Field id="legacy-name" label={t("name")}>
           <Input id="legacy-name" name="name" required maxLength={60} />
         </Field>
-        <Field id="legacy-model" label="Model (optional)">
-          <Input id="legacy-model" name="model" placeholder="sensor-community" maxLength={64} />
+        <Field id="legacy-model" label={t("model")}>
+          <Input id="legacy-model" name="model" placeholder={t("modelPlaceholder")} maxLength={64} />
         </Field>
       </div>
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={busy}>
-          {busy ? "Registering…" : "Register"}
+          {busy ? t("registering") : t("register")}
         </Button>
         <Message message={message} />
       </div>
@@ -113,7 +116,8 @@ export function RegisterForm() {
 type Line = { line: number; hardwareId: string; outcome: "registered" | "rejected"; reason?: string };
 
 export function ImportForm() {
-  const { busy, message, run } = useAction();
+  const t = useTranslations("staffLegacy.importForm");
+  const { busy, message, run } = useStaffAction();
   const [report, setReport] = useState<Line[] | null>(null);
   function submit(form: FormData) {
     const file = form.get("file");
@@ -127,10 +131,11 @@ export function ImportForm() {
         credentials: "same-origin",
       });
       const data = await res.json();
-      if (!res.ok) throw new Error(data.detail ?? `The import failed (HTTP ${res.status}).`);
+      if (!res.ok)
+        throw new ApiError(res.status, data.code ?? "error", data.detail ?? t("failed", { status: res.status }));
       setReport(data.report);
       const ok = (data.report as Line[]).filter((l) => l.outcome === "registered").length;
-      return `${ok} registered, ${data.report.length - ok} rejected.`;
+      return t("outcome", { registered: ok, rejected: data.report.length - ok });
     });
   }
   return (
@@ -141,18 +146,18 @@ export function ImportForm() {
         submit(new FormData(e.currentTarget));
       }}
     >
-      <p className="text-sm text-muted">One node a line: hardware id, owner email, name. A header line is optional.</p>
+      <p className="text-sm text-muted">{t("help")}</p>
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field id="legacy-file" label="CSV file">
+        <Field id="legacy-file" label={t("file")}>
           <Input id="legacy-file" name="file" type="file" accept=".csv,text/csv,text/plain" />
         </Field>
-        <Field id="legacy-csv" label="Or paste the lines">
+        <Field id="legacy-csv" label={t("paste")}>
           <Textarea id="legacy-csv" name="csv" rows={4} maxLength={262144} />
         </Field>
       </div>
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={busy}>
-          {busy ? "Importing…" : "Import"}
+          {busy ? t("importing") : t("import")}
         </Button>
         <Message message={message} />
       </div>
@@ -160,9 +165,11 @@ export function ImportForm() {
         <ul className="divide-y divide-line rounded-lg border border-line text-sm" data-testid="import-report">
           {report.map((l) => (
             <li key={l.line} className="flex flex-wrap gap-x-3 px-3 py-2">
-              <span className="text-muted">Line {l.line}</span>
+              <span className="text-muted">{t("line", { line: l.line })}</span>
               <span className="font-mono">{l.hardwareId}</span>
-              <span>{l.outcome === "registered" ? "registered" : `rejected: ${l.reason}`}</span>
+              <span>
+                {l.outcome === "registered" ? t("lineRegistered") : t("lineRejected", { reason: l.reason ?? "" })}
+              </span>
             </li>
           ))}
         </ul>

@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { legacyForStaff } from "@/lib/legacy/api";
-import { ago } from "../../_components/format";
+import { agoParts } from "../../_components/format";
 import { Time } from "../../_components/time";
 import { Badge } from "../../_components/ui/badge";
 import { Panel } from "../../_components/ui/card";
@@ -14,53 +15,53 @@ import { Truncate } from "../../_components/ui/truncate";
 import { BulkCredentialsForm, NodeActions } from "./legacy-credential-forms";
 import { ImportForm, RegisterForm, SettingsForm } from "./legacy-forms";
 
-export const metadata: Metadata = { title: "Legacy nodes" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("staffLegacy"))("title") };
+}
 
 export default async function LegacyPage() {
   const me = await requireStaffPage("/staff/legacy");
   const canChange = canChangeStaffData(me.role); // support reads only
   const { settings, nodes } = await legacyForStaff();
+  const t = await getTranslations("staffLegacy");
+  const tAgo = await getTranslations("devices.ago");
+  const ago = (at: Date | string | null) => {
+    const seen = agoParts(at);
+    return tAgo(seen.unit, { n: seen.n });
+  };
+  const withoutCredential = nodes.filter((n) => !n.upgradedAt && n.credential === "none").map((n) => n.hardwareId);
   return (
     <Main width="console">
-      <PageHeader
-        title="Legacy nodes"
-        description="Nodes that identify themselves by a hardware id and do not sign their data (docs/legacy-ingest.md). With a password issued here (typed into the node as its user and password) their readings are stored as “node secret”, without one as unverified. Once a node is reflashed, claimed and linked, its hardware id is refused for good."
-      />
+      <PageHeader title={t("title")} description={t("description")} />
       <div className="space-y-8">
         {canChange ? (
           <div className="grid gap-5 xl:grid-cols-2">
-            <Panel title="Acceptance">
+            <Panel title={t("acceptance")}>
               <SettingsForm acceptAny={settings.acceptAny} cutoffAt={settings.cutoffAt?.toISOString() ?? null} />
             </Panel>
-            <Panel title="Import from CSV">
+            <Panel title={t("import")}>
               <ImportForm />
             </Panel>
-            <Panel title="Register a node" className="xl:col-span-2">
+            <Panel title={t("register")} className="xl:col-span-2">
               <RegisterForm />
             </Panel>
-            <Panel title="Issue passwords in bulk" className="xl:col-span-2">
-              <BulkCredentialsForm
-                withoutCredential={nodes
-                  .filter((n) => !n.upgradedAt && n.credential === "none")
-                  .map((n) => n.hardwareId)}
-              />
+            <Panel title={t("bulk")} className="xl:col-span-2">
+              <BulkCredentialsForm withoutCredential={withoutCredential} />
             </Panel>
           </div>
         ) : (
           <Notice data-testid="legacy-acceptance">
-            {settings.acceptAny ? "Any hardware id is accepted (spoofable)." : "Only registered nodes are accepted."}
-            {settings.cutoffAt ? ` Nothing after ${settings.cutoffAt.toISOString()} is accepted.` : ""}
+            {settings.acceptAny ? t("acceptsAny") : t("acceptsRegistered")}
+            {settings.cutoffAt ? ` ${t("cutoff", { at: settings.cutoffAt.toISOString() })}` : ""}
           </Notice>
         )}
 
         <section aria-labelledby="nodes-title" className="space-y-3">
           <h2 id="nodes-title" className="text-lg font-semibold">
-            Nodes
+            {t("nodes")}
           </h2>
           {nodes.length === 0 ? (
-            <p className="text-sm text-muted">
-              No legacy nodes yet. Register them above, or switch on “accept any hardware id”.
-            </p>
+            <p className="text-sm text-muted">{t("empty")}</p>
           ) : (
             <DataTable
               data-testid="legacy-nodes"
@@ -70,7 +71,7 @@ export default async function LegacyPage() {
               columns={[
                 {
                   key: "node",
-                  header: "Node",
+                  header: t("columns.node"),
                   primary: true,
                   cell: (n) => (
                     <div className="min-w-0">
@@ -85,54 +86,62 @@ export default async function LegacyPage() {
                             <span className="whitespace-nowrap">{n.softwareVersion}</span>
                           </>
                         )}
-                        {n.autoRegistered ? " · registered by its first data" : ""}
+                        {n.autoRegistered ? ` · ${t("autoRegistered")}` : ""}
                       </span>
                     </div>
                   ),
                 },
-                { key: "owner", header: "Owner", cell: (n) => <Truncate value={n.ownerEmail} className="max-w-56" /> },
+                {
+                  key: "owner",
+                  header: t("columns.owner"),
+                  cell: (n) => <Truncate value={n.ownerEmail} className="max-w-56" />,
+                },
                 {
                   key: "state",
-                  header: "State",
+                  header: t("columns.state"),
                   cell: (n) => (
                     <span data-testid="legacy-state">
                       {n.upgradedAt ? (
                         <>
-                          <Badge tone="ok">upgraded</Badge>{" "}
+                          <Badge tone="ok">{t("upgraded")}</Badge>{" "}
                           <span className="text-xs">
-                            to <span className="font-mono">{n.upgradedDeviceId}</span>, <Time value={n.upgradedAt} />
+                            {t.rich("upgradedTo", {
+                              device: n.upgradedDeviceId ?? "",
+                              mono: (c) => <span className="font-mono">{c}</span>,
+                              time: () => <Time value={n.upgradedAt} />,
+                            })}
                           </span>
                         </>
                       ) : n.disabledAt ? (
-                        <Badge tone="danger">refused</Badge>
+                        <Badge tone="danger">{t("refused")}</Badge>
                       ) : (
-                        <Badge>accepted</Badge>
+                        <Badge>{t("accepted")}</Badge>
                       )}
                       {!n.upgradedAt && (
                         <span className="mt-1 block" data-testid="legacy-credential">
                           {n.credential === "active" ? (
-                            <Badge tone="ok">password</Badge>
+                            <Badge tone="ok">{t("password")}</Badge>
                           ) : n.credential === "revoked" ? (
-                            <Badge tone="danger">password withdrawn</Badge>
+                            <Badge tone="danger">{t("passwordWithdrawn")}</Badge>
                           ) : (
-                            <Badge tone="warn">no password</Badge>
+                            <Badge tone="warn">{t("noPassword")}</Badge>
                           )}
                         </span>
                       )}
                       {n.boardReplacedAt && (
                         <span className="mt-1 block text-xs" data-testid="legacy-new-board">
-                          new board since <Time value={n.boardReplacedAt} />
+                          {t.rich("newBoard", { time: () => <Time value={n.boardReplacedAt} /> })}
                         </span>
                       )}
                     </span>
                   ),
                 },
-                { key: "seen", header: "Last data", nowrap: true, cell: (n) => ago(n.lastSeenAt) },
+                { key: "seen", header: t("columns.lastData"), nowrap: true, cell: (n) => ago(n.lastSeenAt) },
                 ...(canChange
                   ? [
                       {
                         key: "actions",
-                        header: "Actions",
+                        header: t("columns.actions"),
                         cell: (n: (typeof nodes)[number]) =>
                           n.upgradedAt ? null : (
                             <NodeActions

@@ -1,7 +1,8 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { api } from "../../_components/api";
-import { useAction } from "../../_components/use-action";
+import { useStaffAction } from "../../_components/staff-refusal";
 import { Button } from "../../_components/ui/button";
 import { ConfirmDialog } from "../../_components/ui/confirm-dialog";
 import { CheckboxField, Field, Input } from "../../_components/ui/field";
@@ -26,40 +27,35 @@ function Message({ message }: { message: { kind: "ok" | "error"; text: string } 
  * says what it stops; with no model registered it would refuse every device, so it says that.
  */
 export function PolicyForm({ policy, registered }: { policy: "open" | "registry"; registered: number }) {
-  const { busy, message, run } = useAction();
+  const t = useTranslations("staffModels.policyForm");
+  const { busy, message, run } = useStaffAction();
   const next = policy === "open" ? "registry" : "open";
   const set = () =>
     run(async () => {
       await api("/api/v1/staff/model-policy", { method: "PUT", body: { policy: next } });
-      return `Policy set to ${next}.`;
+      return t("set", { policy: next });
     });
   return (
     <div className="flex flex-wrap items-center gap-3">
       <p className="basis-full text-sm" data-testid="model-policy">
-        {policy === "open"
-          ? "Open: any model may start a provisioning session."
-          : "Registry: a session for an unregistered model, or a firmware the model does not allow, is refused (unknown_model, firmware_not_allowed)."}
+        {policy === "open" ? t("open") : t("registry")}
       </p>
       {next === "registry" ? (
         <ConfirmDialog
           trigger={
             <Button variant="secondary" disabled={busy}>
-              Require registered models
+              {t("require")}
             </Button>
           }
-          title="Require registered models?"
-          description={
-            registered === 0
-              ? "No model is registered yet: from now on every device would be refused when it starts a session, new and re-provisioning ones alike. Register your models first."
-              : `Only the ${registered} registered model${registered === 1 ? "" : "s"} (with allowed firmware) may start a session; any other device is refused.`
-          }
-          confirmLabel="Require registered models"
-          cancelLabel="Cancel"
+          title={t("requireTitle")}
+          description={registered === 0 ? t("requireNone") : t("requireSome", { count: registered })}
+          confirmLabel={t("require")}
+          cancelLabel={t("cancel")}
           onConfirm={set}
         />
       ) : (
         <Button variant="secondary" disabled={busy} onClick={() => void set()}>
-          Allow any model
+          {t("allowAny")}
         </Button>
       )}
       <Message message={message} />
@@ -80,7 +76,8 @@ function parseProperties(text: string) {
 }
 
 export function ModelForm() {
-  const { busy, message, run } = useAction();
+  const t = useTranslations("staffModels.form");
+  const { busy, message, run } = useStaffAction();
   function submit(form: FormData) {
     const text = (k: string) => String(form.get(k) ?? "").trim();
     const list = text("firmwareList")
@@ -101,7 +98,7 @@ export function ModelForm() {
           legacyRefused: form.get("legacyRefused") === "on",
         },
       });
-      return `Saved ${text("model")}.`;
+      return t("saved", { model: text("model") });
     });
   }
   return (
@@ -113,32 +110,32 @@ export function ModelForm() {
       }}
     >
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field id="model-id" label="Model (as devices send it)">
+        <Field id="model-id" label={t("model")}>
           <Input id="model-id" name="model" required pattern="[a-z0-9][a-z0-9\-]{0,63}" maxLength={64} />
         </Field>
-        <Field id="model-name" label="Display name">
+        <Field id="model-name" label={t("displayName")}>
           <Input id="model-name" name="displayName" required maxLength={80} />
         </Field>
-        <Field id="model-min" label="Minimum firmware (e.g. 1.4.0)">
+        <Field id="model-min" label={t("minFirmware")}>
           <Input id="model-min" name="minFirmware" maxLength={40} />
         </Field>
-        <Field id="model-list" label="Or allowed versions (comma-separated)">
+        <Field id="model-list" label={t("firmwareList")}>
           <Input id="model-list" name="firmwareList" maxLength={500} />
         </Field>
-        <Field id="model-properties" label="Properties and units (e.g. temperature Cel, humidity %)">
+        <Field id="model-properties" label={t("properties")}>
           <Input id="model-properties" name="properties" maxLength={2000} />
         </Field>
-        <Field id="model-interval" label="Default interval (seconds)">
+        <Field id="model-interval" label={t("interval")}>
           <Input id="model-interval" name="interval" type="number" min={10} max={86400} defaultValue={60} />
         </Field>
       </div>
       <div className="space-y-2">
-        <CheckboxField id="model-confirm" name="hasConfirmButton" label="Has a confirm button" />
-        <CheckboxField id="model-legacy" name="legacyRefused" label="Refuse legacy (unsigned) data from this model" />
+        <CheckboxField id="model-confirm" name="hasConfirmButton" label={t("hasConfirmButton")} />
+        <CheckboxField id="model-legacy" name="legacyRefused" label={t("legacyRefused")} />
       </div>
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={busy}>
-          {busy ? "Saving…" : "Save model"}
+          {busy ? t("saving") : t("save")}
         </Button>
         <Message message={message} />
       </div>
@@ -147,19 +144,20 @@ export function ModelForm() {
 }
 
 export function DeleteModelButton({ model }: { model: string }) {
-  const { busy, message, run } = useAction();
+  const t = useTranslations("staffModels.delete");
+  const { busy, message, run } = useStaffAction();
   return (
     <>
       <ConfirmDialog
         trigger={
-          <Button variant="danger-outline" size="sm" disabled={busy} aria-label={`Delete ${model}`}>
-            Delete
+          <Button variant="danger-outline" size="sm" disabled={busy} aria-label={t("label", { model })}>
+            {t("button")}
           </Button>
         }
-        title={`Delete ${model}?`}
-        description="Under the registry policy its devices can no longer start sessions."
-        confirmLabel={`Delete ${model}`}
-        cancelLabel="Cancel"
+        title={t("title", { model })}
+        description={t("description")}
+        confirmLabel={t("label", { model })}
+        cancelLabel={t("cancel")}
         onConfirm={() =>
           run(async () => {
             await api(`/api/v1/staff/models/${encodeURIComponent(model)}`, { method: "DELETE" });

@@ -2,24 +2,25 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { ApiError } from "../../_components/api";
+import { useStaffRefusal } from "../../_components/staff-refusal";
 
-/** The study page's actions whose refusals have Dutch words of their own (staffStudies.refusals.<action>.<code>). */
+/** The study page's actions whose general refusals have words of their own (staffStudies.refusals.<action>.<code>). */
 export type StudyAction = "status" | "intake" | "researchers";
 
 /**
- * The words for a refusal of a staff study route. English: the server's own, specific detail
- * (staff routes answer English problem+json). Dutch: the action's words for the `code`, else the
- * code's, else the server's detail, since a specific English sentence beats a vague Dutch one.
- * Returns an Error, for useAction (or a ConfirmDialog) to show: `api(...).catch((e) => { throw refusal(e); })`.
+ * A staff study route's refusal in the reader's language. A general code (`conflict`,
+ * `invalid_request`) means one thing for some actions (recruiting without a consent text, questions
+ * already answered): in Dutch those get the action's own sentence; everything else is worded as
+ * on every staff page (useStaffRefusal: the server's English detail, or `problems.<code>.detail`).
  */
 export function useStudyRefusal(action?: StudyAction) {
   const t = useTranslations("staffStudies.refusals");
   const locale = useLocale();
-  return (err: unknown): Error => {
-    if (!(err instanceof ApiError)) return err instanceof Error ? err : new Error(t("other"));
-    if (locale !== "nl") return err;
-    const minutes = Math.max(1, Math.ceil((err.retryAfterSeconds ?? 60) / 60));
-    const key = action && t.has(`${action}.${err.code}`) ? `${action}.${err.code}` : err.code;
-    return new Error(t.has(key) ? t(key, { minutes }) : err.message);
+  const staffRefusal = useStaffRefusal();
+  return (err: unknown): unknown => {
+    const key = err instanceof ApiError ? `${action}.${err.code}` : "";
+    if (locale !== "en" && action && err instanceof ApiError && t.has(key))
+      return new ApiError(err.status, err.code, t(key));
+    return staffRefusal(err);
   };
 }

@@ -49,6 +49,7 @@ function localized(form: FormData, key: string): Localized {
 export function StudyForm({ study }: { study?: StudyFields }) {
   const router = useRouter();
   const t = useTranslations("staffStudies.form");
+  const tError = useTranslations("error");
   const refusal = useStudyRefusal();
   const s = study ?? EMPTY;
   const [busy, setBusy] = useState(false);
@@ -83,7 +84,8 @@ export function StudyForm({ study }: { study?: StudyFields }) {
         router.push(`/staff/studies/${created.id}`);
       }
     } catch (err) {
-      setMessage({ kind: "error", text: refusal(err).message });
+      const refused = refusal(err);
+      setMessage({ kind: "error", text: refused instanceof Error ? refused.message : tError("title") });
     } finally {
       setBusy(false);
     }

@@ -12,7 +12,7 @@ import {
   registerLegacyNodeRequest,
   setLegacySettingsRequest,
   staffUpgradeRequest,
-} from "../../legacy/api";
+} from "../../legacy/staff-api";
 import {
   bulkCredentialsSchema,
   legacySettingsSchema,

@@ -149,7 +149,6 @@ export const requestNonces = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.credentialId, t.nonce] }),
-    index("request_nonces_seen_idx").on(t.seenAt),
     index("request_nonces_request_ts_idx").on(t.requestTs),
   ],
 );

@@ -1,8 +1,9 @@
 "use client";
 
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { api } from "../../../_components/api";
-import { useAction } from "../../../_components/use-action";
+import { useStaffAction } from "../../../_components/staff-refusal";
 import { Button } from "../../../_components/ui/button";
 import { Field, FieldRow, Input, Select } from "../../../_components/ui/field";
 import { StatusMessage } from "../../../_components/ui/status-message";
@@ -14,11 +15,12 @@ export type ImageChoice = { sha256: string; version: string };
  * for it at most 30 days. The server refuses another model's or a withdrawn image.
  */
 export function FirmwareUpdateForm({ deviceId, images }: { deviceId: string; images: ImageChoice[] }) {
-  const { busy, message, run } = useAction();
+  const t = useTranslations("staffDevice.update");
+  const { busy, message, run } = useStaffAction();
   const [sha256, setSha256] = useState(images[0]?.sha256 ?? "");
   const [days, setDays] = useState("7");
   if (images.length === 0) {
-    return <p className="text-sm text-muted">No firmware image of this model has been uploaded.</p>;
+    return <p className="text-sm text-muted">{t("noImages")}</p>;
   }
   return (
     <form
@@ -30,12 +32,12 @@ export function FirmwareUpdateForm({ deviceId, images }: { deviceId: string; ima
           api(`/api/v1/staff/devices/${deviceId}/firmware-update`, {
             method: "POST",
             body: { sha256, expiresInDays: Number(days) },
-          }).then(() => `Update to ${version} sent: the device takes it on its next check-in.`),
+          }).then(() => t("sent", { version })),
         );
       }}
     >
       <FieldRow>
-        <Field id="update-image" label="Image">
+        <Field id="update-image" label={t("image")}>
           <Select id="update-image" value={sha256} onChange={(e) => setSha256(e.target.value)}>
             {images.map((i) => (
               <option key={i.sha256} value={i.sha256}>
@@ -44,7 +46,7 @@ export function FirmwareUpdateForm({ deviceId, images }: { deviceId: string; ima
             ))}
           </Select>
         </Field>
-        <Field id="update-days" label="Expires after (days)" hint="1 to 30 days.">
+        <Field id="update-days" label={t("days")} hint={t("daysHint")}>
           <Input
             id="update-days"
             type="number"
@@ -58,7 +60,7 @@ export function FirmwareUpdateForm({ deviceId, images }: { deviceId: string; ima
           />
         </Field>
         <Button type="submit" variant="secondary" disabled={busy} className="sm:mb-5">
-          Send update
+          {t("send")}
         </Button>
       </FieldRow>
       <StatusMessage message={message} testId="firmware-update-message" className="mt-2" />
@@ -68,7 +70,8 @@ export function FirmwareUpdateForm({ deviceId, images }: { deviceId: string; ima
 
 /** Acknowledge a bad_signature alarm: it leaves the console's banner (audited). */
 export function AcknowledgeAlarmButton({ commandId }: { commandId: string }) {
-  const { busy, message, run } = useAction();
+  const t = useTranslations("staffDevice.update");
+  const { busy, message, run } = useStaffAction();
   return (
     <div className="flex flex-wrap items-center gap-2">
       <Button
@@ -77,13 +80,13 @@ export function AcknowledgeAlarmButton({ commandId }: { commandId: string }) {
         disabled={busy}
         onClick={() =>
           run(() =>
-            api(`/api/v1/staff/firmware/alarms/${commandId}/acknowledge`, { method: "POST" }).then(
-              () => "Alarm acknowledged.",
+            api(`/api/v1/staff/firmware/alarms/${commandId}/acknowledge`, { method: "POST" }).then(() =>
+              t("acknowledged"),
             ),
           )
         }
       >
-        Acknowledge alarm
+        {t("acknowledge")}
       </Button>
       <StatusMessage message={message} />
     </div>

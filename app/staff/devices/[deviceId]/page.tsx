@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { staffDevice } from "@/lib/devices/staff-api";
 import { AppError } from "@/lib/errors";
 import { MeasurementChart } from "../../../_components/chart/measurement-chart";
 import { ActivityList, LatestValues } from "../../../_components/device-panels";
-import { ago } from "../../../_components/format";
+import { agoParts } from "../../../_components/format";
 import { StatusBadge } from "../../../_components/status-badge";
 import { Time } from "../../../_components/time";
 import { Badge, type Tone } from "../../../_components/ui/badge";
@@ -23,7 +24,9 @@ import { Notice } from "../../../_components/ui/notice";
 import { AcknowledgeAlarmButton, FirmwareUpdateForm } from "./firmware-update-form";
 import { StaffDeviceActions } from "./staff-device-actions";
 
-export const metadata: Metadata = { title: "Device (staff)" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("staffDevice"))("metaTitle") };
+}
 
 const COMMAND_TONE: Record<string, Tone> = {
   done: "ok",
@@ -41,6 +44,10 @@ export default async function StaffDevicePage({ params }: { params: Promise<{ de
     throw err;
   });
   const canChange = canChangeStaffData(me.role);
+  const t = await getTranslations("staffDevice");
+  const tCommand = await getTranslations("commandStatus");
+  const seen = agoParts(device.lastSeenAt);
+  const lastSeen = (await getTranslations("devices.ago"))(seen.unit, { n: seen.n });
   // Commands and revocation only reach a device holding a live credential.
   const live = device.status === "online" || device.status === "offline";
   const fact = (label: string, value: React.ReactNode, testId?: string) => (
@@ -54,29 +61,25 @@ export default async function StaffDevicePage({ params }: { params: Promise<{ de
   return (
     <Main width="console">
       <PageHeader
-        back={{ href: "/staff/devices", label: "Fleet" }}
+        back={{ href: "/staff/devices", label: t("back") }}
         title={device.name}
         titleTestId="device-name"
         badge={<StatusBadge status={device.status} />}
-        description={
-          <>
-            {device.model} · firmware {device.firmware} · last seen {ago(device.lastSeenAt)}
-          </>
-        }
+        description={t("summary", { model: device.model, firmware: device.firmware, ago: lastSeen })}
       />
       <dl
         className="grid grid-cols-1 gap-x-6 gap-y-4 rounded-lg border border-line bg-surface p-4 shadow-xs sm:grid-cols-2 lg:grid-cols-4"
         data-testid="device-facts"
       >
         {fact(
-          "Id",
+          t("facts.id"),
           <span className="flex min-w-0 items-center gap-1">
             <Truncate value={device.id} mono />
-            <CopyButton value={device.id} label="Copy the device id" copiedLabel="Copied" iconOnly variant="ghost" />
+            <CopyButton value={device.id} label={t("copyId")} copiedLabel={t("copied")} iconOnly variant="ghost" />
           </span>,
         )}
         {fact(
-          "Owner",
+          t("facts.owner"),
           <>
             <Link
               href={`/staff/audit?account=${device.owner.id}`}
@@ -90,36 +93,36 @@ export default async function StaffDevicePage({ params }: { params: Promise<{ de
           "device-owner",
         )}
         {fact(
-          "Viewers",
+          t("facts.viewers"),
           device.viewers.length === 0
-            ? "Not shared"
+            ? t("notShared")
             : device.viewers.map((v) => <Truncate key={v.id} value={`${v.email} (${v.name})`} />),
           "device-viewers",
         )}
         {fact(
-          "Study",
+          t("facts.study"),
           device.study ? (
             <Link href={`/staff/studies/${device.study.id}`} className="block truncate" title={device.study.name}>
               {device.study.name}
             </Link>
           ) : (
-            <span className="text-muted">None</span>
+            <span className="text-muted">{t("noStudy")}</span>
           ),
           "device-study",
         )}
-        {fact("Measurement interval", `${device.measurementIntervalSeconds} s`, "device-interval")}
-        {fact("Claimed", <Time value={device.createdAt} />)}
-        {fact("Last seen", ago(device.lastSeenAt))}
+        {fact(t("facts.interval"), `${device.measurementIntervalSeconds} s`, "device-interval")}
+        {fact(t("facts.claimed"), <Time value={device.createdAt} />)}
+        {fact(t("facts.lastSeen"), lastSeen)}
       </dl>
 
       <section aria-labelledby="latest-title" className="mt-6">
         <h2 id="latest-title" className="sr-only">
-          Latest values
+          {t("latest")}
         </h2>
-        <LatestValues label="Latest values" latest={device.latest} empty="No measurements yet." />
+        <LatestValues label={t("latest")} latest={device.latest} empty={t("noMeasurements")} />
       </section>
 
-      <Panel title="History" className="mt-4">
+      <Panel title={t("history")} className="mt-4">
         <MeasurementChart
           deviceId={device.id}
           seriesPath={`/api/v1/staff/devices/${device.id}/series`}
@@ -128,14 +131,13 @@ export default async function StaffDevicePage({ params }: { params: Promise<{ de
       </Panel>
 
       <Panel
-        title="Firmware"
+        title={t("firmware")}
         className="mt-4"
         data-testid="device-firmware"
-        description={
-          <>
-            Running <span data-testid="running-firmware">{device.firmware}</span>, as the device last reported it.
-          </>
-        }
+        description={t.rich("running", {
+          version: device.firmware,
+          running: (c) => <span data-testid="running-firmware">{c}</span>,
+        })}
       >
         <div className="space-y-4">
           {device.firmwareUpdates
@@ -146,17 +148,14 @@ export default async function StaffDevicePage({ params }: { params: Promise<{ de
                 tone="danger"
                 role="alert"
                 data-testid="firmware-alarm"
-                title="This device refused an update's signature"
+                title={t("alarmTitle")}
                 actions={canChange ? <AcknowledgeAlarmButton commandId={u.commandId} /> : undefined}
               >
-                <p>
-                  The update to {u.toVersion} reached it with a signature no firmware key it trusts made: the command or
-                  the image was altered on the way or on the server. Check the server and its firmware images.
-                </p>
+                <p>{t("alarmText", { version: u.toVersion })}</p>
               </Notice>
             ))}
           {canChange && live && <FirmwareUpdateForm deviceId={device.id} images={device.firmwareImages} />}
-          <FirmwareHistory updates={device.firmwareUpdates} empty="No firmware update sent." />
+          <FirmwareHistory updates={device.firmwareUpdates} empty={t("noFirmwareUpdate")} />
         </div>
       </Panel>
 
@@ -173,26 +172,26 @@ export default async function StaffDevicePage({ params }: { params: Promise<{ de
 
       <div className="mt-8">
         <Tabs
-          label="Device records"
+          label={t("records")}
           tabs={[
             {
               value: "audit",
-              label: "Audit trail",
+              label: t("tabs.audit"),
               content: (
                 <div className="space-y-3">
                   <Link href={`/staff/audit?device=${device.id}`} className="text-sm">
-                    Full audit log of this device
+                    {t("fullAudit")}
                   </Link>
-                  <ActivityList events={device.audit} showActor empty="No activity recorded." />
+                  <ActivityList events={device.audit} showActor empty={t("noActivity")} />
                 </div>
               ),
             },
             {
               value: "commands",
-              label: "Commands",
+              label: t("tabs.commands"),
               content:
                 device.commands.length === 0 ? (
-                  <p className="text-sm text-muted">No commands sent.</p>
+                  <p className="text-sm text-muted">{t("noCommands")}</p>
                 ) : (
                   <DataTable
                     data-testid="device-commands"
@@ -202,7 +201,7 @@ export default async function StaffDevicePage({ params }: { params: Promise<{ de
                     columns={[
                       {
                         key: "command",
-                        header: "Command",
+                        header: t("columns.command"),
                         primary: true,
                         cell: (c) => (
                           <>
@@ -215,23 +214,37 @@ export default async function StaffDevicePage({ params }: { params: Promise<{ de
                       },
                       {
                         key: "status",
-                        header: "Status",
+                        header: t("columns.status"),
                         nowrap: true,
-                        cell: (c) => <Badge tone={COMMAND_TONE[c.status] ?? "neutral"}>{c.status}</Badge>,
+                        cell: (c) => (
+                          <Badge tone={COMMAND_TONE[c.status] ?? "neutral"}>
+                            {tCommand.has(c.status) ? tCommand(c.status) : c.status}
+                          </Badge>
+                        ),
                       },
-                      { key: "issued", header: "Issued", nowrap: true, cell: (c) => <Time value={c.issuedAt} /> },
-                      { key: "expires", header: "Expires", nowrap: true, cell: (c) => <Time value={c.expiresAt} /> },
-                      { key: "detail", header: "Detail", cell: (c) => c.detail ?? "" },
+                      {
+                        key: "issued",
+                        header: t("columns.issued"),
+                        nowrap: true,
+                        cell: (c) => <Time value={c.issuedAt} />,
+                      },
+                      {
+                        key: "expires",
+                        header: t("columns.expires"),
+                        nowrap: true,
+                        cell: (c) => <Time value={c.expiresAt} />,
+                      },
+                      { key: "detail", header: t("columns.detail"), cell: (c) => c.detail ?? "" },
                     ]}
                   />
                 ),
             },
             {
               value: "credentials",
-              label: "Credentials",
+              label: t("tabs.credentials"),
               content:
                 device.credentials.length === 0 ? (
-                  <p className="text-sm text-muted">No credential was ever issued.</p>
+                  <p className="text-sm text-muted">{t("noCredentials")}</p>
                 ) : (
                   <div className="space-y-2">
                     <DataTable
@@ -241,32 +254,37 @@ export default async function StaffDevicePage({ params }: { params: Promise<{ de
                       columns={[
                         {
                           key: "id",
-                          header: "Credential",
+                          header: t("columns.credential"),
                           primary: true,
                           cell: (c) => <Truncate value={c.id} mono className="max-w-56" />,
                         },
-                        { key: "created", header: "Created", nowrap: true, cell: (c) => <Time value={c.createdAt} /> },
+                        {
+                          key: "created",
+                          header: t("columns.created"),
+                          nowrap: true,
+                          cell: (c) => <Time value={c.createdAt} />,
+                        },
                         {
                           key: "used",
-                          header: "Last used",
+                          header: t("columns.lastUsed"),
                           nowrap: true,
-                          cell: (c) => <Time value={c.lastUsedAt} />,
+                          cell: (c) => <Time value={c.lastUsedAt} never={t("never")} />,
                         },
                         {
                           key: "revoked",
-                          header: "Revoked",
+                          header: t("columns.revoked"),
                           cell: (c) =>
                             c.revokedAt ? (
                               <span className="whitespace-nowrap">
-                                <Time value={c.revokedAt} /> ({c.revokedReason ?? "revoked"})
+                                <Time value={c.revokedAt} /> ({c.revokedReason ?? t("revoked")})
                               </span>
                             ) : (
-                              <Badge tone="ok">live</Badge>
+                              <Badge tone="ok">{t("live")}</Badge>
                             ),
                         },
                       ]}
                     />
-                    <p className="text-xs text-muted">Secrets are never shown.</p>
+                    <p className="text-xs text-muted">{t("secretsNeverShown")}</p>
                   </div>
                 ),
             },

@@ -1,8 +1,9 @@
 "use client";
 
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { api } from "../../../_components/api";
-import { useAction } from "../../../_components/use-action";
+import { useStaffAction } from "../../../_components/staff-refusal";
 import { Button } from "../../../_components/ui/button";
 import { Panel } from "../../../_components/ui/card";
 import { ConfirmDialog } from "../../../_components/ui/confirm-dialog";
@@ -25,7 +26,8 @@ export function StaffDeviceActions({
   live: boolean;
   interval: number;
 }) {
-  const { busy, message, run } = useAction();
+  const t = useTranslations("staffDevice.actions");
+  const { busy, message, run } = useStaffAction();
   const [seconds, setSeconds] = useState(String(interval));
   const [email, setEmail] = useState("");
   const [reason, setReason] = useState("");
@@ -36,47 +38,33 @@ export function StaffDeviceActions({
       ),
     );
   return (
-    <Panel title="Actions" data-testid="staff-device-actions">
+    <Panel title={t("title")} data-testid="staff-device-actions">
       <div className="space-y-6">
         {live && (
           <div className="flex flex-wrap gap-2">
-            <Button
-              variant="secondary"
-              disabled={busy}
-              onClick={() => command("identify", "Identify sent: the device shows itself on its next check-in.")}
-            >
-              Identify
+            <Button variant="secondary" disabled={busy} onClick={() => command("identify", t("identifySent"))}>
+              {t("identify")}
             </Button>
-            <Button
-              variant="secondary"
-              disabled={busy}
-              onClick={() => command("reboot", "Reboot sent: the device restarts on its next check-in.")}
-            >
-              Reboot
+            <Button variant="secondary" disabled={busy} onClick={() => command("reboot", t("rebootSent"))}>
+              {t("reboot")}
             </Button>
-            <Button
-              variant="secondary"
-              disabled={busy}
-              onClick={() => command("reprovision", "Re-provisioning requested: the device will show a new code.")}
-            >
-              Re-provision
+            <Button variant="secondary" disabled={busy} onClick={() => command("reprovision", t("reprovisionSent"))}>
+              {t("reprovision")}
             </Button>
             <ConfirmDialog
               trigger={
                 <Button variant="danger-outline" disabled={busy}>
-                  Revoke
+                  {t("revoke")}
                 </Button>
               }
-              title={`Revoke ${name}?`}
-              description="Its credential stops working at once: its next request is refused, and it must be claimed again."
-              confirmLabel={`Yes, revoke ${name}`}
-              busyLabel="Revoking…"
-              cancelLabel="Cancel"
+              title={t("revokeTitle", { name })}
+              description={t("revokeText")}
+              confirmLabel={t("revokeYes", { name })}
+              busyLabel={t("revoking")}
+              cancelLabel={t("cancel")}
               onConfirm={() =>
                 run(() =>
-                  api(`/api/v1/staff/devices/${id}/revoke`, { method: "POST" }).then(
-                    () => `${name} is revoked: its next request is refused.`,
-                  ),
+                  api(`/api/v1/staff/devices/${id}/revoke`, { method: "POST" }).then(() => t("revoked", { name })),
                 )
               }
             />
@@ -86,15 +74,13 @@ export function StaffDeviceActions({
           <form
             onSubmit={(e) => {
               e.preventDefault();
-              void command(
-                "set_config",
-                `Measurement interval set to ${seconds} s; the device reads it on its next check-in.`,
-                { measurementIntervalSeconds: Number(seconds) },
-              );
+              void command("set_config", t("intervalSet", { seconds }), {
+                measurementIntervalSeconds: Number(seconds),
+              });
             }}
           >
             <FieldRow>
-              <Field id="config-interval" label="Measurement interval (seconds)" hint="From 10 to 86400 seconds.">
+              <Field id="config-interval" label={t("interval")} hint={t("intervalHint")}>
                 <Input
                   id="config-interval"
                   type="number"
@@ -108,7 +94,7 @@ export function StaffDeviceActions({
                 />
               </Field>
               <Button type="submit" variant="secondary" disabled={busy} className="sm:mb-5">
-                Set configuration
+                {t("setConfig")}
               </Button>
             </FieldRow>
           </form>
@@ -123,13 +109,13 @@ export function StaffDeviceActions({
               });
               setEmail("");
               setReason("");
-              return `${r.name} now belongs to ${r.ownerEmail}.`;
+              return t("transferred", { name: r.name, email: r.ownerEmail });
             });
           }}
         >
-          <h3 className="mb-2 text-sm font-semibold">Transfer to another account</h3>
+          <h3 className="mb-2 text-sm font-semibold">{t("transferTitle")}</h3>
           <FieldRow>
-            <Field id="transfer-email" label="New owner's email">
+            <Field id="transfer-email" label={t("newOwner")}>
               <Input
                 id="transfer-email"
                 type="email"
@@ -139,7 +125,7 @@ export function StaffDeviceActions({
                 onChange={(e) => setEmail(e.target.value)}
               />
             </Field>
-            <Field id="transfer-reason" label="Reason (kept in the audit log)">
+            <Field id="transfer-reason" label={t("reason")}>
               <Input
                 id="transfer-reason"
                 required
@@ -150,7 +136,7 @@ export function StaffDeviceActions({
               />
             </Field>
             <Button type="submit" disabled={busy}>
-              Transfer
+              {t("transfer")}
             </Button>
           </FieldRow>
         </form>

@@ -1,23 +1,26 @@
+import { useTranslations } from "next-intl";
+
 /** Running versions per model: a bar per version, with its count and share as text (the bar is decoration). */
 export function AdoptionChart({
   models,
 }: {
   models: { model: string; devices: number; versions: { firmware: string; count: number }[] }[];
 }) {
-  if (models.length === 0) return <p className="text-sm text-muted">No active devices yet.</p>;
+  const t = useTranslations("staffRollouts.adoption");
+  if (models.length === 0) return <p className="text-sm text-muted">{t("empty")}</p>;
   return (
     <div className="grid gap-6 md:grid-cols-2" data-testid="adoption">
       {models.map((m) => (
         <figure key={m.model} className="m-0 min-w-0" data-model={m.model}>
           <figcaption className="text-sm font-medium">
-            {m.model} <span className="font-normal text-muted">· {m.devices} active</span>
+            {m.model} <span className="font-normal text-muted">· {t("active", { count: m.devices })}</span>
           </figcaption>
           <table className="mt-2 w-full text-sm">
             <thead className="sr-only">
               <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Devices</th>
-                <th scope="col">Share</th>
+                <th scope="col">{t("version")}</th>
+                <th scope="col">{t("devices")}</th>
+                <th scope="col">{t("share")}</th>
               </tr>
             </thead>
             <tbody>

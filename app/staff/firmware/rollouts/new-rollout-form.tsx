@@ -2,10 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { api } from "../../../_components/api";
 import { Button } from "../../../_components/ui/button";
 import { ConfirmDialog } from "../../../_components/ui/confirm-dialog";
 import { Field, Input, Select } from "../../../_components/ui/field";
+import { useStaffRefusal } from "../../../_components/staff-refusal";
 
 type Image = { sha256: string; model: string; version: string };
 type Study = { id: string; name: string };
@@ -29,6 +31,8 @@ function parseStages(text: string) {
  */
 export function NewRolloutForm({ images, studies, selection }: { images: Image[]; studies: Study[]; selection: Selection | null }) {
   const router = useRouter();
+  const t = useTranslations("staffRollouts.form");
+  const refusal = useStaffRefusal();
   const [sha256, setSha256] = useState(images[0]?.sha256 ?? "");
   const [studyId, setStudyId] = useState("");
   const [firmware, setFirmware] = useState("");
@@ -47,24 +51,24 @@ export function NewRolloutForm({ images, studies, selection }: { images: Image[]
 
   const review = () => {
     setError(null);
-    if (!image) return setError("Choose an image.");
-    if (!parsedStages) return setError("Write the stages as percent:minutes, separated by commas, e.g. 1:60, 10:240, 100:0.");
+    if (!image) return setError(t("chooseImage"));
+    if (!parsedStages) return setError(t("stagesInvalid"));
     setOpen(true);
   };
 
   if (images.length === 0)
-    return <p className="text-sm text-muted">No firmware image can be rolled out: upload one on the Firmware page first.</p>;
+    return <p className="text-sm text-muted">{t("noImages")}</p>;
 
   return (
     <form
       className="grid gap-3 sm:grid-cols-2"
-      aria-label="New rollout"
+      aria-label={t("label")}
       onSubmit={(e) => {
         e.preventDefault();
         review();
       }}
     >
-      <Field id="rollout-image" label="Image" className="sm:col-span-2">
+      <Field id="rollout-image" label={t("image")} className="sm:col-span-2">
         <Select id="rollout-image" value={sha256} onChange={(e) => setSha256(e.target.value)}>
           {images.map((i) => (
             <option key={i.sha256} value={i.sha256}>
@@ -75,15 +79,17 @@ export function NewRolloutForm({ images, studies, selection }: { images: Image[]
       </Field>
       {selection ? (
         <p className="text-sm sm:col-span-2" data-testid="rollout-selection">
-          Target: the fleet selection of <strong>{selection.count}</strong> device{selection.count === 1 ? "" : "s"} (
-          {Object.entries(selection.filter).map(([k, v]) => `${k} ${v}`).join(", ") || "no filter"}). Devices of
-          another model than the image&apos;s, or not active, are left out.
+          {t.rich("selection", {
+            count: selection.count,
+            filter: Object.entries(selection.filter).map(([k, v]) => `${k} ${v}`).join(", ") || t("noFilter"),
+            strong: (c) => <strong>{c}</strong>,
+          })}
         </p>
       ) : (
         <>
-          <Field id="rollout-study" label="Only devices of the study">
+          <Field id="rollout-study" label={t("study")}>
             <Select id="rollout-study" value={studyId} onChange={(e) => setStudyId(e.target.value)}>
-              <option value="">Any study, or none</option>
+              <option value="">{t("anyStudy")}</option>
               {studies.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
@@ -91,30 +97,30 @@ export function NewRolloutForm({ images, studies, selection }: { images: Image[]
               ))}
             </Select>
           </Field>
-          <Field id="rollout-firmware" label="Only devices now running (firmware, exact)" hint="Empty: any version.">
+          <Field id="rollout-firmware" label={t("firmware")} hint={t("firmwareHint")}>
             <Input id="rollout-firmware" value={firmware} maxLength={64} onChange={(e) => setFirmware(e.target.value)} />
           </Field>
         </>
       )}
       <Field
         id="rollout-stages"
-        label="Stages (percent:soak minutes)"
-        hint="Cumulative share of the target, each with the minimum minutes before the next starts; the last is 100."
+        label={t("stages")}
+        hint={t("stagesHint")}
         className="sm:col-span-2"
       >
         <Input id="rollout-stages" value={stages} maxLength={200} onChange={(e) => setStages(e.target.value)} />
       </Field>
-      <Field id="rollout-failure-percent" label="Pause at failures (% of a stage)">
+      <Field id="rollout-failure-percent" label={t("failurePercent")}>
         <Input id="rollout-failure-percent" type="number" min={1} max={100} value={failurePercent} onChange={(e) => setFailurePercent(e.target.value)} />
       </Field>
-      <Field id="rollout-failure-count" label="or at failed devices">
+      <Field id="rollout-failure-count" label={t("failureCount")}>
         <Input id="rollout-failure-count" type="number" min={1} max={5000} value={failureCount} onChange={(e) => setFailureCount(e.target.value)} />
       </Field>
-      <Field id="rollout-expiry" label="Each command expires after (hours, at most 720)">
+      <Field id="rollout-expiry" label={t("expiry")}>
         <Input id="rollout-expiry" type="number" min={1} max={720} value={expiryHours} onChange={(e) => setExpiryHours(e.target.value)} />
       </Field>
       <div className="flex items-end">
-        <Button type="submit">Review and start</Button>
+        <Button type="submit">{t("review")}</Button>
       </div>
       <div role="status" className="sm:col-span-2">
         {error && <p className="text-sm text-danger-text">{error}</p>}
@@ -123,15 +129,19 @@ export function NewRolloutForm({ images, studies, selection }: { images: Image[]
         open={open}
         onOpenChange={setOpen}
         tone="primary"
-        title={`Start rolling out ${image?.model ?? ""} ${image?.version ?? ""}?`}
+        title={t("confirmTitle", { model: image?.model ?? "", version: image?.version ?? "" })}
         description={
           parsedStages
-            ? `Stages ${parsedStages.map((s) => `${s.percent} %`).join(", ")}; it pauses on its own when a stage's failures reach ${failurePercent} % or ${failureCount} devices.`
+            ? t("confirmText", {
+                stages: parsedStages.map((s) => `${s.percent} %`).join(", "),
+                percent: failurePercent,
+                count: failureCount,
+              })
             : ""
         }
-        confirmLabel="Start the rollout"
-        busyLabel="Starting…"
-        cancelLabel="Cancel"
+        confirmLabel={t("start")}
+        busyLabel={t("starting")}
+        cancelLabel={t("cancel")}
         onConfirm={async () => {
           const r = await api<{ id: string }>("/api/v1/staff/firmware/rollouts", {
             method: "POST",
@@ -142,6 +152,8 @@ export function NewRolloutForm({ images, studies, selection }: { images: Image[]
               failureThreshold: { percent: Number(failurePercent), count: Number(failureCount) },
               expiryHours: Number(expiryHours),
             },
+          }).catch((err: unknown) => {
+            throw refusal(err);
           });
           router.push(`/staff/firmware/rollouts/${r.id}`);
         }}

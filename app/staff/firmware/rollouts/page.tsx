@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Rocket } from "lucide-react";
+import { getTranslations } from "next-intl/server";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { bulkPreview } from "@/lib/devices/staff-api";
@@ -19,8 +20,12 @@ import { AdoptionChart } from "./adoption-chart";
 import { NewRolloutForm, type Selection } from "./new-rollout-form";
 import { RolloutStatus } from "./rollout-badges";
 
-export const metadata: Metadata = { title: "Firmware rollouts" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("staffRollouts"))("title") };
+}
 
+// The failure code devices report (docs/protocol.md section 7), shown as the code in every language.
+const BAD_SIGNATURE = "bad_signature";
 const FLEET_KEYS = ["q", "status", "model", "firmware", "owner", "study", "seenBefore", "seenAfter"];
 
 type Params = Record<string, string | string[] | undefined>;
@@ -50,23 +55,23 @@ export default async function RolloutsPage({ searchParams }: { searchParams: Pro
     }
   }
   const alarms = rollouts.filter((r) => r.totals.badSignatures > 0);
+  const t = await getTranslations("staffRollouts");
 
   return (
     <Main width="console">
       <PageHeader
-        title="Firmware rollouts"
-        description="Send an image to a model's devices in stages; a stage's failures pause it on its own."
-        back={{ href: "/staff/firmware", label: "Firmware" }}
+        title={t("title")}
+        description={t("description")}
+        back={{ href: "/staff/firmware", label: t("back") }}
       />
       {alarms.length > 0 && (
-        <Notice tone="danger" role="alert" title="A device refused an image's signature" className="mb-4" data-testid="bad-signature-alarm">
+        <Notice tone="danger" role="alert" title={t("alarmTitle")} className="mb-4" data-testid="bad-signature-alarm">
           {alarms.map((r) => (
             <span key={r.id} className="block">
               <Link href={`/staff/firmware/rollouts/${r.id}`}>
                 {r.model} {r.version}
               </Link>
-              : {r.totals.badSignatures} device{r.totals.badSignatures === 1 ? "" : "s"} reported bad_signature. A device
-              whose pinned keys did not verify the image: check the firmware keys before going on.
+              {t("alarmText", { count: r.totals.badSignatures })}
             </span>
           ))}
         </Notice>
@@ -74,11 +79,11 @@ export default async function RolloutsPage({ searchParams }: { searchParams: Pro
 
       <section aria-labelledby="rollouts-title" className="space-y-3">
         <h2 id="rollouts-title" className="text-lg font-semibold">
-          Rollouts
+          {t("listTitle")}
         </h2>
         {rollouts.length === 0 ? (
-          <EmptyState title="No rollouts yet" icon={<Rocket aria-hidden className="size-6" />}>
-            Start one below once an image is uploaded.
+          <EmptyState title={t("emptyTitle")} icon={<Rocket aria-hidden className="size-6" />}>
+            {t("emptyText")}
           </EmptyState>
         ) : (
           <DataTable
@@ -89,7 +94,7 @@ export default async function RolloutsPage({ searchParams }: { searchParams: Pro
             columns={[
               {
                 key: "image",
-                header: "Image",
+                header: t("columns.image"),
                 primary: true,
                 cell: (r) => (
                   <Link href={`/staff/firmware/rollouts/${r.id}`} className="font-medium whitespace-nowrap">
@@ -97,17 +102,21 @@ export default async function RolloutsPage({ searchParams }: { searchParams: Pro
                   </Link>
                 ),
               },
-              { key: "status", header: "Status", cell: (r) => <RolloutStatus status={r.status} pauseReason={r.pauseReason} /> },
+              { key: "status", header: t("columns.status"), cell: (r) => <RolloutStatus status={r.status} pauseReason={r.pauseReason} /> },
               {
                 key: "stage",
-                header: "Stage",
+                header: t("columns.stage"),
                 nowrap: true,
                 cell: (r) =>
-                  `${Math.min(r.currentStage + 1, r.stages.length)} of ${r.stages.length} (${r.stages[r.currentStage]?.percent ?? 100} %)`,
+                  t("stageOf", {
+                    stage: Math.min(r.currentStage + 1, r.stages.length),
+                    stages: r.stages.length,
+                    percent: r.stages[r.currentStage]?.percent ?? 100,
+                  }),
               },
               {
                 key: "progress",
-                header: "Done / failed / devices",
+                header: t("columns.progress"),
                 nowrap: true,
                 cell: (r) => (
                   <span>
@@ -115,23 +124,23 @@ export default async function RolloutsPage({ searchParams }: { searchParams: Pro
                     {r.totals.badSignatures > 0 && (
                       <>
                         {" "}
-                        <Badge tone="danger">bad_signature</Badge>
+                        <Badge tone="danger">{BAD_SIGNATURE}</Badge>
                       </>
                     )}
                   </span>
                 ),
               },
-              { key: "created", header: "Started", nowrap: true, cell: (r) => <Time value={r.createdAt} /> },
+              { key: "created", header: t("columns.started"), nowrap: true, cell: (r) => <Time value={r.createdAt} /> },
             ]}
           />
         )}
       </section>
 
       {canChange && (
-        <Panel id="new-rollout" title="New rollout" className="mt-8" description="Only active devices of the image's model are reached.">
+        <Panel id="new-rollout" title={t("newTitle")} className="mt-8" description={t("newDescription")}>
           {selectionProblem && (
             <Notice tone="danger" role="alert" className="mb-3">
-              The fleet selection is not valid: {selectionProblem}
+              {t("selectionInvalid", { problem: selectionProblem })}
             </Notice>
           )}
           <NewRolloutForm
@@ -142,7 +151,7 @@ export default async function RolloutsPage({ searchParams }: { searchParams: Pro
         </Panel>
       )}
 
-      <Panel id="adoption" title="Running versions" className="mt-8" description="Active devices per model, by the firmware they last reported.">
+      <Panel id="adoption" title={t("adoptionTitle")} className="mt-8" description={t("adoptionDescription")}>
         <AdoptionChart models={adoption.models} />
       </Panel>
     </Main>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors/app-error";
@@ -15,13 +16,9 @@ import { Truncate } from "../../../../_components/ui/truncate";
 import { RolloutStatus } from "../rollout-badges";
 import { RolloutControls } from "./rollout-controls";
 
-export const metadata: Metadata = { title: "Firmware rollout" };
-
-const PAUSED_WHY: Record<string, string> = {
-  staff: "Paused by staff.",
-  failure_threshold: "Paused on its own: the current stage's failures reached the threshold. Look at the failures, then resume or abort.",
-  image_yanked: "Paused on its own: the image was yanked. It cannot resume; abort it.",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("staffRollouts.rollout"))("metaTitle") };
+}
 
 export default async function RolloutPage({ params }: { params: Promise<{ rolloutId: string }> }) {
   const { rolloutId } = await params;
@@ -33,69 +30,63 @@ export default async function RolloutPage({ params }: { params: Promise<{ rollou
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
   }
+  const t = await getTranslations("staffRollouts.rollout");
   const target =
     r.target.kind === "devices"
-      ? "a selection of devices"
-      : [`every active ${r.model}`, r.target.studyId && `of study ${r.target.studyId}`, r.target.firmware && `running ${r.target.firmware}`]
-          .filter(Boolean)
-          .join(" ");
+      ? t("targetSelection")
+      : t("targetModel", { model: r.model, study: r.target.studyId ?? "none", firmware: r.target.firmware ?? "none" });
 
   return (
     <Main width="console">
       <PageHeader
-        title={`Rollout of ${r.model} ${r.version}`}
-        back={{ href: "/staff/firmware/rollouts", label: "Rollouts" }}
+        title={t("title", { model: r.model, version: r.version })}
+        back={{ href: "/staff/firmware/rollouts", label: t("back") }}
         badge={<RolloutStatus status={r.status} pauseReason={r.pauseReason} />}
         actions={canChangeStaffData(me.role) ? <RolloutControls id={r.id} status={r.status} /> : undefined}
       />
       {r.totals.badSignatures > 0 && (
-        <Notice tone="danger" role="alert" title="Alarm: bad_signature" className="mb-4" data-testid="bad-signature-alarm">
-          {r.totals.badSignatures} device{r.totals.badSignatures === 1 ? "" : "s"} refused this image&apos;s signature. A
-          device only reports this when no firmware key it pins signed the image: check the firmware keys and the
-          image before going on.
+        <Notice tone="danger" role="alert" title={t("alarmTitle")} className="mb-4" data-testid="bad-signature-alarm">
+          {t("alarmText", { count: r.totals.badSignatures })}
         </Notice>
       )}
       {r.pauseReason && (
         <Notice tone={r.pauseReason === "staff" ? "accent" : "warn"} className="mb-4" data-testid="pause-reason">
-          {PAUSED_WHY[r.pauseReason]}
+          {t.has(`paused.${r.pauseReason}`) ? t(`paused.${r.pauseReason}`) : r.pauseReason}
         </Notice>
       )}
 
-      <Panel id="overview" title="Overview">
+      <Panel id="overview" title={t("overview")}>
         <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
           <div className="min-w-0">
-            <dt className="text-muted">Image</dt>
+            <dt className="text-muted">{t("image")}</dt>
             <dd>
               <Truncate value={r.sha256} mono />
             </dd>
           </div>
           <div>
-            <dt className="text-muted">Target</dt>
+            <dt className="text-muted">{t("target")}</dt>
             <dd>
-              {target}: {r.totals.devices} device{r.totals.devices === 1 ? "" : "s"}
-              {r.target.excluded > 0 ? ` (${r.target.excluded} left out: another model or not active)` : ""}
+              {t("targetCount", { target, count: r.totals.devices, excluded: r.target.excluded })}
             </dd>
           </div>
           <div>
-            <dt className="text-muted">Automatic pause</dt>
-            <dd>
-              at {r.failureThreshold.percent} % of a stage or {r.failureThreshold.count} failed devices
-            </dd>
+            <dt className="text-muted">{t("autoPause")}</dt>
+            <dd>{t("threshold", { percent: r.failureThreshold.percent, count: r.failureThreshold.count })}</dd>
           </div>
           <div>
-            <dt className="text-muted">Commands expire after</dt>
-            <dd>{r.expiryHours} h</dd>
+            <dt className="text-muted">{t("expireAfter")}</dt>
+            <dd>{t("hours", { hours: r.expiryHours })}</dd>
           </div>
           <div>
-            <dt className="text-muted">Started</dt>
+            <dt className="text-muted">{t("started")}</dt>
             <dd>
               <Time value={r.createdAt} />
-              {r.createdBy ? ` by ${r.createdBy}` : ""}
+              {r.createdBy ? ` ${t("by", { name: r.createdBy })}` : ""}
             </dd>
           </div>
           {r.endedAt && (
             <div>
-              <dt className="text-muted">Ended</dt>
+              <dt className="text-muted">{t("ended")}</dt>
               <dd>
                 <Time value={r.endedAt} />
               </dd>
@@ -106,7 +97,7 @@ export default async function RolloutPage({ params }: { params: Promise<{ rollou
 
       <section aria-labelledby="stages-title" className="mt-8 space-y-3">
         <h2 id="stages-title" className="text-lg font-semibold">
-          Stages
+          {t("stages")}
         </h2>
         <DataTable
           data-testid="rollout-stages"
@@ -116,26 +107,26 @@ export default async function RolloutPage({ params }: { params: Promise<{ rollou
           columns={[
             {
               key: "stage",
-              header: "Stage",
+              header: t("columns.stage"),
               primary: true,
               cell: (s) => (
                 <span className="whitespace-nowrap">
                   {s.stage + 1}: {s.percent} %{" "}
                   {r.status !== "completed" && r.status !== "aborted" && s.stage === r.currentStage && (
-                    <Badge tone="accent">current</Badge>
+                    <Badge tone="accent">{t("current")}</Badge>
                   )}
                 </span>
               ),
             },
-            { key: "devices", header: "Devices", nowrap: true, align: "end", cell: (s) => s.devices },
-            { key: "soak", header: "Soak", nowrap: true, cell: (s) => `${s.soakMinutes} min` },
-            { key: "waiting", header: "Not yet sent", nowrap: true, align: "end", cell: (s) => s.waiting },
-            { key: "queued", header: "Queued", nowrap: true, align: "end", cell: (s) => <span data-testid="queued">{s.queued}</span> },
-            { key: "progress", header: "In progress", nowrap: true, align: "end", cell: (s) => s.inProgress },
-            { key: "done", header: "Done", nowrap: true, align: "end", cell: (s) => <span data-testid="done">{s.done}</span> },
+            { key: "devices", header: t("columns.devices"), nowrap: true, align: "end", cell: (s) => s.devices },
+            { key: "soak", header: t("columns.soak"), nowrap: true, cell: (s) => t("minutes", { minutes: s.soakMinutes }) },
+            { key: "waiting", header: t("columns.waiting"), nowrap: true, align: "end", cell: (s) => s.waiting },
+            { key: "queued", header: t("columns.queued"), nowrap: true, align: "end", cell: (s) => <span data-testid="queued">{s.queued}</span> },
+            { key: "progress", header: t("columns.inProgress"), nowrap: true, align: "end", cell: (s) => s.inProgress },
+            { key: "done", header: t("columns.done"), nowrap: true, align: "end", cell: (s) => <span data-testid="done">{s.done}</span> },
             {
               key: "failed",
-              header: "Failed, by code",
+              header: t("columns.failed"),
               cell: (s) =>
                 s.failed === 0 ? (
                   <span data-testid="failed">0</span>
@@ -149,13 +140,12 @@ export default async function RolloutPage({ params }: { params: Promise<{ rollou
                   </span>
                 ),
             },
-            { key: "rolledBack", header: "Rolled back", nowrap: true, align: "end", cell: (s) => s.rolledBack },
-            { key: "expired", header: "Expired", nowrap: true, align: "end", cell: (s) => s.expired + s.skipped },
+            { key: "rolledBack", header: t("columns.rolledBack"), nowrap: true, align: "end", cell: (s) => s.rolledBack },
+            { key: "expired", header: t("columns.expired"), nowrap: true, align: "end", cell: (s) => s.expired + s.skipped },
           ]}
         />
         <p className="text-sm text-muted">
-          Expired counts commands no device took before their expiry (or that an abort withdrew), and devices that were
-          no longer active when their stage started.
+          {t("expiredNote")}
         </p>
       </section>
     </Main>

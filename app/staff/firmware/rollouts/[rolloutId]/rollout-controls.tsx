@@ -1,34 +1,20 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { api } from "../../../../_components/api";
 import { Button } from "../../../../_components/ui/button";
 import { ConfirmDialog } from "../../../../_components/ui/confirm-dialog";
+import { useStaffRefusal } from "../../../../_components/staff-refusal";
 
-const TEXT = {
-  pause: {
-    label: "Pause",
-    title: "Pause this rollout?",
-    description: "No further command is sent until you resume it. Devices that already have the command carry on.",
-  },
-  resume: {
-    label: "Resume",
-    title: "Resume this rollout?",
-    description:
-      "The current stage's failures so far are accepted; it pauses again only if new failures reach the threshold.",
-  },
-  abort: {
-    label: "Abort",
-    title: "Abort this rollout for good?",
-    description:
-      "Commands no device has taken yet are withdrawn at once. A device already downloading finishes and reports. It cannot be resumed.",
-  },
-} as const;
+type Control = "pause" | "resume" | "abort";
 
 /** Pause, resume and abort, each confirmed in a dialog that shows the server's refusal. */
 export function RolloutControls({ id, status }: { id: string; status: string }) {
   const router = useRouter();
-  const actions = (status === "running" ? ["pause", "abort"] : status === "paused" ? ["resume", "abort"] : []) as (keyof typeof TEXT)[];
+  const t = useTranslations("staffRollouts.controls");
+  const refusal = useStaffRefusal();
+  const actions: Control[] = status === "running" ? ["pause", "abort"] : status === "paused" ? ["resume", "abort"] : [];
   if (actions.length === 0) return null;
   return (
     <div className="flex flex-wrap gap-2" data-testid="rollout-controls">
@@ -37,16 +23,18 @@ export function RolloutControls({ id, status }: { id: string; status: string }) 
           key={a}
           trigger={
             <Button variant={a === "abort" ? "danger-outline" : "secondary"} size="sm">
-              {TEXT[a].label}
+              {t(`${a}.label`)}
             </Button>
           }
           tone={a === "abort" ? "danger" : "primary"}
-          title={TEXT[a].title}
-          description={TEXT[a].description}
-          confirmLabel={`${TEXT[a].label} the rollout`}
-          cancelLabel="Cancel"
+          title={t(`${a}.title`)}
+          description={t(`${a}.description`)}
+          confirmLabel={t(`${a}.confirm`)}
+          cancelLabel={t("cancel")}
           onConfirm={async () => {
-            await api(`/api/v1/staff/firmware/rollouts/${id}/${a}`, { method: "POST" });
+            await api(`/api/v1/staff/firmware/rollouts/${id}/${a}`, { method: "POST" }).catch((err: unknown) => {
+              throw refusal(err);
+            });
             router.refresh();
           }}
         />
