@@ -1,9 +1,21 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { buildFixture, settled, PAGES, ROLES, type Fixture, type PageEntry, type Role, type Sessions } from "./pages";
+import {
+  buildFixture,
+  settled,
+  LOCALES,
+  PAGES,
+  ROLES,
+  type Fixture,
+  type Locale,
+  type PageEntry,
+  type Role,
+  type Sessions,
+} from "./pages";
 import { sidewaysBy, sidewaysMessage } from "./shots";
 
-// Every page of e2e/pages.ts, as every role that may see it, at a phone's width and a laptop's:
+// Every page of e2e/pages.ts, as every role that may see it, at a phone's width and a laptop's,
+// in English and in Dutch (longer words: docs/i18n.md):
 // - accessibility: axe finds no serious or critical violation;
 // - layout: nothing scrolls sideways at 360 px, and no word in a table cell, button, link,
 //   label or term is broken across two lines (at 390 and 1280 px);
@@ -51,25 +63,28 @@ async function expectNoSidewaysScroll(page: Page, what: string) {
   expect.soft(by, await sidewaysMessage(page, what, by)).toBeLessThanOrEqual(0);
 }
 
-async function open(browser: Browser, role: Role, width: number) {
+async function open(browser: Browser, role: Role, width: number, locale: Locale) {
   const context = await browser.newContext({
     viewport: { width, height: 900 },
+    locale: locale === "nl" ? "nl-NL" : "en-GB",
     storageState: role === "signed-out" ? undefined : await sessions[role].storageState(),
   });
+  // The language this browser chose (docs/i18n.md, rule 2): the same for every role.
+  await context.addCookies([{ name: "claimlink-locale", value: locale, url: test.info().project.use.baseURL! }]);
   const page = await context.newPage();
   const csp: string[] = [];
   page.on("console", (m) => /Content Security Policy|Refused to/.test(m.text()) && csp.push(m.text()));
   return { context, page, csp };
 }
 
-async function visit(page: Page, entry: PageEntry) {
+async function visit(page: Page, entry: PageEntry, locale: Locale) {
   // A fresh document each time: a path that differs only in its fragment would not load anew.
   await page.goto("about:blank");
   await page.goto(entry.path(fixture));
   await page.locator("main h1").first().waitFor();
   if (entry.ready) await page.locator(entry.ready).first().waitFor();
   await settled(page);
-  if (entry.prepare) await entry.prepare(page);
+  if (entry.prepare) await entry.prepare(page, locale);
 }
 
 test("the layout checks see what they look for: a word broken letter by letter, a page wider than the screen", async ({
@@ -84,30 +99,44 @@ test("the layout checks see what they look for: a word broken letter by letter, 
   expect(await sidewaysBy(page)).toBeGreaterThan(0);
 });
 
-for (const role of ROLES)
-  for (const width of [390, 1280]) {
-    const pages = PAGES.filter((p) => p.roles.includes(role));
-    test(`${role} at ${width} px: ${pages.length} pages pass axe and the layout checks`, async ({ browser }) => {
-      test.setTimeout(60_000 + pages.length * 15_000);
-      const { context, page, csp } = await open(browser, role, width);
-      for (const entry of pages) {
-        await test.step(entry.name, async () => {
-          await visit(page, entry);
-          const axe = await new AxeBuilder({ page }).analyze();
-          const serious = axe.violations
-            .filter((v) => v.impact === "serious" || v.impact === "critical")
-            .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-          expect.soft(serious, `${entry.name}: axe`).toEqual([]);
-          expect.soft(await brokenWords(page), `${entry.name}: words broken across lines`).toEqual([]);
-          await expectNoSidewaysScroll(page, `${entry.name}: scrolls sideways at ${width}`);
-          if (width === 390) {
-            await page.setViewportSize({ width: 360, height: 900 });
-            await expectNoSidewaysScroll(page, `${entry.name}: scrolls sideways at 360`);
-            await page.setViewportSize({ width, height: 900 });
-          }
-        });
-      }
-      expect(csp, "Content-Security-Policy violations").toEqual([]);
-      await context.close();
-    });
-  }
+// In Dutch, the roles whose pages differ: a viewer and a support account see pages the participant
+// and staff runs already check, with fewer controls; checking them again in Dutch cost ~2 minutes.
+const ROLES_IN: Record<Locale, Role[]> = { en: ROLES, nl: ROLES.filter((r) => r !== "viewer" && r !== "support") };
+
+for (const locale of LOCALES)
+  for (const role of ROLES_IN[locale])
+    for (const width of [390, 1280]) {
+      const pages = PAGES.filter((p) => p.roles.includes(role));
+      const title = `${role} at ${width} px${locale === "en" ? "" : ` in ${locale}`}`;
+      test(`${title}: ${pages.length} pages pass axe and the layout checks`, async ({ browser }) => {
+        test.setTimeout(60_000 + pages.length * 15_000);
+        const { context, page, csp } = await open(browser, role, width, locale);
+        for (const entry of pages) {
+          await test.step(entry.name, async () => {
+            await visit(page, entry, locale);
+            expect
+              .soft(await page.locator("html").getAttribute("lang"), `${entry.name}: the page's language`)
+              .toBe(locale);
+            if (process.env.PAGES_SHOTS)
+              await page.screenshot({
+                path: `e2e/.tmp/pages/${locale}-${role}-${width}-${entry.name}.png`,
+                fullPage: true,
+              });
+            const axe = await new AxeBuilder({ page }).analyze();
+            const serious = axe.violations
+              .filter((v) => v.impact === "serious" || v.impact === "critical")
+              .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+            expect.soft(serious, `${entry.name}: axe`).toEqual([]);
+            expect.soft(await brokenWords(page), `${entry.name}: words broken across lines`).toEqual([]);
+            await expectNoSidewaysScroll(page, `${entry.name}: scrolls sideways at ${width}`);
+            if (width === 390) {
+              await page.setViewportSize({ width: 360, height: 900 });
+              await expectNoSidewaysScroll(page, `${entry.name}: scrolls sideways at 360`);
+              await page.setViewportSize({ width, height: 900 });
+            }
+          });
+        }
+        expect(csp, "Content-Security-Policy violations").toEqual([]);
+        await context.close();
+      });
+    }

@@ -1,4 +1,6 @@
 import type { APIRequestContext, Page } from "@playwright/test";
+import en from "../messages/en.json";
+import nl from "../messages/nl.json";
 import { claimDevice, signedInApi, staffApi } from "./api";
 import { uploadFirmware } from "./firmware-upload";
 import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
@@ -9,8 +11,34 @@ import { startRollout, uniqueRolloutModel, uploadImage } from "./rollout-fixture
  * accessibility test, the layout test (e2e/pages.spec.ts) and `npm run screenshots`
  * (e2e/screenshots.spec.ts) all read it. A new page is one line here.
  */
-export type Role = "signed-out" | "participant" | "viewer" | "staff" | "support";
-export const ROLES: Role[] = ["signed-out", "participant", "viewer", "staff", "support"];
+export type Role = "signed-out" | "participant" | "viewer" | "researcher" | "staff" | "support";
+export const ROLES: Role[] = ["signed-out", "participant", "viewer", "researcher", "staff", "support"];
+
+/** The languages every page is checked in (docs/i18n.md). */
+export type Locale = "en" | "nl";
+export const LOCALES: Locale[] = ["en", "nl"];
+
+/** A catalog's strings by their key path ("device.danger.releaseButton"). */
+function flatten(messages: object, prefix = "", out = new Map<string, string>()) {
+  for (const [key, value] of Object.entries(messages))
+    if (typeof value === "string") out.set(`${prefix}${key}`, value);
+    else flatten(value as object, `${prefix}${key}.`, out);
+  return out;
+}
+const CATALOGS = { en: flatten(en), nl: flatten(nl) };
+
+/**
+ * A control's accessible name in `locale`, from its English words: every catalog message with
+ * exactly those English words, in that language (and the English itself, for a page that is not
+ * translated yet). So the steps below read as English and hold in every language.
+ */
+export function say(locale: Locale, english: string): RegExp {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const names = new Set([english]);
+  for (const [key, text] of CATALOGS.en)
+    if (text === english && CATALOGS[locale].has(key)) names.add(CATALOGS[locale].get(key)!);
+  return new RegExp(`^(${[...names].map(escape).join("|")})$`);
+}
 
 export type Fixture = {
   /** The participant's devices: one sending readings (shared with the viewer), one lost, one released. */
@@ -25,6 +53,8 @@ export type Fixture = {
   webhook: string;
   /** The participant's account id, for the staff account page. */
   participantId: string;
+  /** A recruiting study with a consent text, intake questions, a checklist and the researcher's access. */
+  study: string;
   /** A running firmware rollout (one device of a model of its own, its command sent). */
   rollout: string;
 };
@@ -36,16 +66,17 @@ export type PageEntry = {
   roles: Role[];
   /** Shown once the page's client components have drawn (a CSS selector). */
   ready?: string;
-  /** Brings the page into the state to check (a tab, an open dialog or menu). */
-  prepare?: (page: Page) => Promise<void>;
+  /** Brings the page into the state to check (a tab, an open dialog or menu), in the page's language. */
+  prepare?: (page: Page, locale: Locale) => Promise<void>;
   /** In docs/screenshots/ (npm run screenshots). */
   screenshot?: boolean;
 };
 
 const STAFF_ROLES: Role[] = ["staff", "support"];
 const SIGNED_IN: Role[] = ["participant", "viewer", "staff", "support"];
-const tab = (name: string) => async (page: Page) => {
-  await page.getByRole("tab", { name }).click();
+/** Opens a page's tab by its value (app/_components/ui/tabs.tsx), the same in every language. */
+const tab = (value: string) => async (page: Page) => {
+  await page.locator(`[role=tab][id$="-trigger-${value}"]`).click();
 };
 
 export const PAGES: PageEntry[] = [
@@ -74,20 +105,20 @@ export const PAGES: PageEntry[] = [
     ready: "[data-testid=chart] figure",
     screenshot: true,
   },
-  { name: "device-settings", path: (f) => `/devices/${f.active}`, roles: ["participant"], prepare: tab("Settings") },
-  { name: "device-sharing", path: (f) => `/devices/${f.active}`, roles: ["participant"], prepare: tab("Sharing") },
-  { name: "device-export", path: (f) => `/devices/${f.active}`, roles: ["participant"], prepare: tab("Export") },
+  { name: "device-settings", path: (f) => `/devices/${f.active}`, roles: ["participant"], prepare: tab("settings") },
+  { name: "device-sharing", path: (f) => `/devices/${f.active}`, roles: ["participant"], prepare: tab("sharing") },
+  { name: "device-export", path: (f) => `/devices/${f.active}`, roles: ["participant"], prepare: tab("export") },
   {
     name: "device-release-dialog",
     path: (f) => `/devices/${f.active}`,
     roles: ["participant"],
-    prepare: async (page) => {
-      await tab("Settings")(page);
-      await page.getByRole("button", { name: "Release this device" }).click();
+    prepare: async (page, locale) => {
+      await tab("settings")(page);
+      await page.getByRole("button", { name: say(locale, "Release this device") }).click();
       await page.getByRole("alertdialog").waitFor();
     },
   },
-  { name: "device-firmware", path: (f) => `/devices/${f.updated}`, roles: ["participant"], prepare: tab("Firmware") },
+  { name: "device-firmware", path: (f) => `/devices/${f.updated}`, roles: ["participant"], prepare: tab("firmware") },
   { name: "device-lost", path: (f) => `/devices/${f.lost}`, roles: ["participant"], screenshot: true },
   { name: "device-released", path: (f) => `/devices/${f.released}`, roles: ["participant"] },
   {
@@ -107,7 +138,7 @@ export const PAGES: PageEntry[] = [
     name: "staff-device-credentials",
     path: (f) => `/staff/devices/${f.active}`,
     roles: ["staff"],
-    prepare: tab("Credentials"),
+    prepare: tab("credentials"),
   },
   { name: "accounts", path: () => "/staff/accounts", roles: STAFF_ROLES, screenshot: true },
   {
@@ -115,10 +146,8 @@ export const PAGES: PageEntry[] = [
     path: () => "/staff/accounts",
     roles: ["staff"],
     prepare: async (page) => {
-      await page
-        .getByRole("button", { name: /^Actions for / })
-        .first()
-        .click();
+      // The first row's menu (its name, "Actions for <email>", differs by row and language).
+      await page.locator("main button[aria-haspopup=menu]").first().click();
       await page.getByRole("menu").waitFor();
     },
   },
@@ -128,8 +157,8 @@ export const PAGES: PageEntry[] = [
     name: "staff-account-delete",
     path: (f) => `/staff/accounts/${f.participantId}`,
     roles: ["staff"],
-    prepare: async (page) => {
-      await page.getByRole("button", { name: "Delete account on request" }).click();
+    prepare: async (page, locale) => {
+      await page.getByRole("button", { name: say(locale, "Delete account on request") }).click();
       await page.getByTestId("confirm-dialog").waitFor();
     },
   },
@@ -139,7 +168,19 @@ export const PAGES: PageEntry[] = [
   { name: "legacy", path: () => "/staff/legacy", roles: STAFF_ROLES },
   { name: "studies", path: () => "/staff/studies", roles: STAFF_ROLES },
   { name: "study-new", path: () => "/staff/studies/new", roles: ["staff"] },
-  { name: "research", path: () => "/research", roles: SIGNED_IN },
+  { name: "study", path: (f) => `/staff/studies/${f.study}`, roles: STAFF_ROLES },
+  { name: "study-consent", path: (f) => `/staff/studies/${f.study}`, roles: STAFF_ROLES, prepare: tab("consent") },
+  { name: "study-intake", path: (f) => `/staff/studies/${f.study}`, roles: ["staff"], prepare: tab("intake") },
+  { name: "study-onboarding", path: (f) => `/staff/studies/${f.study}`, roles: ["staff"], prepare: tab("onboarding") },
+  {
+    name: "study-researchers",
+    path: (f) => `/staff/studies/${f.study}`,
+    roles: ["staff"],
+    prepare: tab("researchers"),
+  },
+  { name: "study-dashboard", path: (f) => `/staff/studies/${f.study}`, roles: ["staff"], prepare: tab("dashboard") },
+  { name: "research", path: () => "/research", roles: [...SIGNED_IN, "researcher"] },
+  { name: "research-study", path: (f) => `/research/${f.study}`, roles: ["researcher"] },
   { name: "keys", path: () => "/staff/keys", roles: STAFF_ROLES },
   { name: "staff-tokens", path: () => "/staff/tokens", roles: STAFF_ROLES },
   { name: "webhooks", path: () => "/staff/webhooks", roles: STAFF_ROLES },
@@ -150,8 +191,8 @@ export const PAGES: PageEntry[] = [
     name: "firmware-rollout-abort",
     path: (f) => `/staff/firmware/rollouts/${f.rollout}`,
     roles: ["staff"],
-    prepare: async (page) => {
-      await page.getByRole("button", { name: "Abort" }).click();
+    prepare: async (page, locale) => {
+      await page.getByRole("button", { name: say(locale, "Abort") }).click();
       await page.getByRole("alertdialog").waitFor();
     },
   },
@@ -180,9 +221,11 @@ export async function buildFixture(): Promise<{ fixture: Fixture; sessions: Sess
   const participant = createAccountWithCli(uniqueEmail("pages-owner"), "participant", password);
   const viewer = createAccountWithCli(uniqueEmail("pages-viewer"), "participant", password);
   const support = createAccountWithCli(uniqueEmail("pages-support"), "support", password);
+  const researcher = createAccountWithCli(uniqueEmail("pages-researcher"), "researcher", password);
   const sessions: Sessions = {
     participant: await signedInApi(participant.email, password),
     viewer: await signedInApi(viewer.email, password),
+    researcher: await signedInApi(researcher.email, password),
     staff: await signedInApi(STAFF.email, STAFF.password),
     support: await signedInApi(support.email, password),
   };
@@ -229,6 +272,7 @@ export async function buildFixture(): Promise<{ fixture: Fixture; sessions: Sess
   const { sha256 } = await uploadImage(staff, model);
   const rollout = await startRollout(staff, sha256);
   const updated = await firmwareFixture(owner, staff);
+  const study = await studyFixture(staff, researcher.email);
   return {
     fixture: {
       active: active.deviceId,
@@ -239,6 +283,7 @@ export async function buildFixture(): Promise<{ fixture: Fixture; sessions: Sess
       webhook: ((await hook.json()) as { view: { id: string } }).view.id,
       participantId: accounts[0].id,
       rollout,
+      study,
     },
     sessions,
   };
@@ -276,4 +321,78 @@ async function firmwareFixture(owner: APIRequestContext, staff: APIRequestContex
   if (ack.status !== 200) throw new Error(`acknowledgement: ${JSON.stringify(ack.body)}`);
   await send(second);
   return device.deviceId;
+}
+
+/**
+ * A recruiting study as staff set one up: texts in both languages, a consent text, an intake
+ * question of each kind, a checklist, and the researcher's access. Returns its id.
+ */
+async function studyFixture(staff: APIRequestContext, researcherEmail: string): Promise<string> {
+  const ok = async (
+    r: Promise<{ status(): number; text(): Promise<string>; json(): Promise<unknown> }>,
+    what: string,
+  ) => {
+    const res = await r;
+    if (res.status() >= 300) throw new Error(`${what}: ${res.status()} ${await res.text()}`);
+    return res.json() as Promise<Record<string, unknown>>;
+  };
+  const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  const { id } = (await ok(
+    staff.post("/api/v1/staff/studies", {
+      data: {
+        name: { en: "Warm homes in winter", nl: "Warme huizen in de winter" },
+        description: { en: "How warm homes are kept in **winter**.", nl: "Hoe warm huizen in de **winter** blijven." },
+        contactEmail: "pages-study@e2e.example.org",
+        startsOn: day(-30),
+        endsOn: day(365),
+        dataPolicy: "retain",
+      },
+    }),
+    "study",
+  )) as { id: string };
+  const text = {
+    en: "## Taking part\nYour readings are kept under a pseudonym when you withdraw (**retain**).",
+    nl: "## Meedoen\nAls je stopt, blijven je metingen onder een pseudoniem bewaard (**bewaren**).",
+  };
+  await ok(staff.post(`/api/v1/staff/studies/${id}/consent-versions`, { data: { text } }), "consent");
+  await ok(staff.post(`/api/v1/staff/studies/${id}/status`, { data: { status: "recruiting" } }), "recruiting");
+  const questions = [
+    {
+      kind: "number",
+      label: { en: "Floor area of your home", nl: "Woonoppervlak" },
+      required: true,
+      unit: "m2",
+      min: 10,
+      max: 500,
+    },
+    {
+      kind: "text",
+      label: { en: "How do you heat your home?", nl: "Hoe verwarm je je huis?" },
+      required: false,
+      maxLength: 200,
+    },
+    {
+      kind: "choice",
+      label: { en: "Heating", nl: "Verwarming" },
+      required: true,
+      choices: [
+        { value: "gas", label: { en: "Gas boiler", nl: "Cv-ketel op gas" } },
+        { value: "heat-pump", label: { en: "Heat pump", nl: "Warmtepomp" } },
+      ],
+    },
+  ];
+  await ok(staff.put(`/api/v1/staff/studies/${id}/intake-questions`, { data: { questions } }), "intake");
+  const steps = [
+    { kind: "claim_device", model: "sim-room", guideUrl: "https://example.org/guide" },
+    { kind: "intake" },
+  ];
+  await ok(staff.put(`/api/v1/staff/studies/${id}/onboarding-steps`, { data: { steps } }), "checklist");
+  const found = (await ok(
+    staff.get(`/api/v1/staff/accounts?q=${encodeURIComponent(researcherEmail)}`),
+    "researcher",
+  )) as {
+    accounts: { id: string }[];
+  };
+  await ok(staff.post(`/api/v1/staff/studies/${id}/researchers`, { data: { userId: found.accounts[0].id } }), "access");
+  return id;
 }

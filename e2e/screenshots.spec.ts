@@ -36,7 +36,7 @@ for (const width of [390, 1280])
       await page.locator("main h1").first().waitFor();
       if (entry.ready) await page.locator(entry.ready).first().waitFor();
       await settled(page);
-      if (entry.prepare) await entry.prepare(page);
+      if (entry.prepare) await entry.prepare(page, "en");
       await page.screenshot({ path: path.join(OUT, `${entry.name}-${width}.png`), fullPage: true });
       await context.close();
     }

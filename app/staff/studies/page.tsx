@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { listStudiesRequest } from "@/lib/studies/api";
@@ -9,24 +10,22 @@ import { Main } from "../../_components/ui/main";
 import { PageHeader } from "../../_components/ui/page-header";
 import { studyColumns } from "./study-text";
 
-export const metadata: Metadata = { title: "Studies" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("staffStudies"))("metaTitle") };
+}
 
 export default async function StudiesPage() {
   const me = await requireStaffPage("/staff/studies");
+  const t = await getTranslations("staffStudies");
   const canChange = canChangeStaffData(me.role);
   const { studies } = await listStudiesRequest();
-  const create = canChange ? <ButtonLink href="/staff/studies/new">New study</ButtonLink> : null;
+  const create = canChange ? <ButtonLink href="/staff/studies/new">{t("new")}</ButtonLink> : null;
   return (
     <Main width="console">
-      <PageHeader
-        title="Studies"
-        description="Households enrolled with informed consent, their devices, and the pseudonymous data researchers read."
-        actions={studies.length > 0 ? create : null}
-      />
+      <PageHeader title={t("title")} description={t("description")} actions={studies.length > 0 ? create : null} />
       {studies.length === 0 ? (
-        <EmptyState title="No studies yet" action={create} data-testid="studies-empty">
-          A study groups participants who consented to run devices at home, with its own consent text, checklist and
-          researchers.
+        <EmptyState title={t("emptyTitle")} action={create} data-testid="studies-empty">
+          {t("empty")}
         </EmptyState>
       ) : (
         <DataTable
@@ -38,8 +37,9 @@ export default async function StudiesPage() {
             ...studyColumns((s) => `/staff/studies/${s.id}`),
             {
               key: "models",
-              header: "Models",
-              cell: (s) => (s.models.length ? s.models.join(", ") : <span className="text-muted">any</span>),
+              header: t("models"),
+              cell: (s) =>
+                s.models.length ? s.models.join(", ") : <span className="text-muted">{t("anyModel")}</span>,
             },
           ]}
         />

@@ -1,10 +1,12 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { api } from "../../_components/api";
 import { Button } from "../../_components/ui/button";
 import { Field, Input, Select, Textarea } from "../../_components/ui/field";
+import { useStudyRefusal } from "./refusal";
 import type { Localized } from "./study-text";
 
 export type StudyFields = {
@@ -46,6 +48,9 @@ function localized(form: FormData, key: string): Localized {
 /** Creates a study (no `study`) or edits one; per-language texts side by side. */
 export function StudyForm({ study }: { study?: StudyFields }) {
   const router = useRouter();
+  const t = useTranslations("staffStudies.form");
+  const tError = useTranslations("error");
+  const refusal = useStudyRefusal();
   const s = study ?? EMPTY;
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
@@ -72,14 +77,15 @@ export function StudyForm({ study }: { study?: StudyFields }) {
     try {
       if (study?.id) {
         await api(`/api/v1/staff/studies/${study.id}`, { method: "PATCH", body });
-        setMessage({ kind: "ok", text: "Saved." });
+        setMessage({ kind: "ok", text: t("saved") });
         router.refresh();
       } else {
         const created = await api<{ id: string }>("/api/v1/staff/studies", { method: "POST", body });
         router.push(`/staff/studies/${created.id}`);
       }
     } catch (err) {
-      setMessage({ kind: "error", text: err instanceof Error ? err.message : "Something went wrong." });
+      const refused = refusal(err);
+      setMessage({ kind: "error", text: refused instanceof Error ? refused.message : tError("title") });
     } finally {
       setBusy(false);
     }
@@ -95,14 +101,14 @@ export function StudyForm({ study }: { study?: StudyFields }) {
       }}
     >
       <fieldset className="grid gap-4 sm:grid-cols-2">
-        <legend className="mb-2 text-sm font-semibold">What participants read (at least one language)</legend>
-        <Field id="name-en" label="Name (English)">
+        <legend className="mb-2 text-sm font-semibold">{t("legend")}</legend>
+        <Field id="name-en" label={t("nameEn")}>
           <Input id="name-en" name="name-en" defaultValue={s.name.en ?? ""} maxLength={120} />
         </Field>
-        <Field id="name-nl" label="Name (Dutch)">
+        <Field id="name-nl" label={t("nameNl")}>
           <Input id="name-nl" name="name-nl" defaultValue={s.name.nl ?? ""} maxLength={120} lang="nl" />
         </Field>
-        <Field id="description-en" label="Description (English, Markdown)">
+        <Field id="description-en" label={t("descriptionEn")}>
           <Textarea
             id="description-en"
             name="description-en"
@@ -111,7 +117,7 @@ export function StudyForm({ study }: { study?: StudyFields }) {
             maxLength={4000}
           />
         </Field>
-        <Field id="description-nl" label="Description (Dutch, Markdown)">
+        <Field id="description-nl" label={t("descriptionNl")}>
           <Textarea
             id="description-nl"
             name="description-nl"
@@ -123,45 +129,37 @@ export function StudyForm({ study }: { study?: StudyFields }) {
         </Field>
       </fieldset>
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field id="contactEmail" label="Contact address for participants">
+        <Field id="contactEmail" label={t("contactEmail")}>
           <Input id="contactEmail" name="contactEmail" type="email" required defaultValue={s.contactEmail} />
         </Field>
-        <Field id="infoUrl" label="Information URL" hint="Optional.">
+        <Field id="infoUrl" label={t("infoUrl")} hint={t("optional")}>
           <Input id="infoUrl" name="infoUrl" type="url" defaultValue={s.infoUrl ?? ""} />
         </Field>
-        <Field id="startsOn" label="First day (UTC)">
+        <Field id="startsOn" label={t("startsOn")}>
           <Input id="startsOn" name="startsOn" type="date" required defaultValue={s.startsOn} />
         </Field>
-        <Field id="endsOn" label="Last day (UTC)">
+        <Field id="endsOn" label={t("endsOn")}>
           <Input id="endsOn" name="endsOn" type="date" required defaultValue={s.endsOn} />
         </Field>
-        <Field id="models" label="Device models" hint="Comma separated; empty: any model.">
+        <Field id="models" label={t("models")} hint={t("modelsHint")}>
           <Input id="models" name="models" defaultValue={s.models.join(", ")} />
         </Field>
-        <Field
-          id="dataPolicy"
-          label="Data on withdrawal"
-          hint={
-            policyFixed
-              ? "Fixed: participants consented to it."
-              : "The consent text must say what this means. Fixed once the study leaves draft."
-          }
-        >
+        <Field id="dataPolicy" label={t("dataPolicy")} hint={policyFixed ? t("policyFixed") : t("policyOpen")}>
           <Select id="dataPolicy" name="dataPolicy" defaultValue={s.dataPolicy} disabled={policyFixed}>
-            <option value="erase">erase: their readings, answers and devices are deleted</option>
-            <option value="retain">retain: kept, pseudonymous, up to the withdrawal</option>
+            <option value="erase">{t("erase")}</option>
+            <option value="retain">{t("retain")}</option>
           </Select>
         </Field>
-        <Field id="pendingConsentReadings" label="Readings while a new consent is pending">
+        <Field id="pendingConsentReadings" label={t("pending")}>
           <Select id="pendingConsentReadings" name="pendingConsentReadings" defaultValue={s.pendingConsentReadings}>
-            <option value="pause">pause: devices keep them and send them later</option>
-            <option value="continue">continue: stored under the consent already given</option>
+            <option value="pause">{t("pause")}</option>
+            <option value="continue">{t("continue")}</option>
           </Select>
         </Field>
       </div>
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={busy}>
-          {study?.id ? "Save the study" : "Create the study"}
+          {study?.id ? t("save") : t("create")}
         </Button>
         <div role="status" className="text-sm">
           {message && (

@@ -1,13 +1,16 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { api } from "../../../_components/api";
+import { localizedIn } from "../../../_components/localized";
 import { MarkdownText } from "../../../_components/markdown";
 import { Time } from "../../../_components/time";
 import { useAction } from "../../../_components/use-action";
 import { Badge } from "../../../_components/ui/badge";
 import { Button } from "../../../_components/ui/button";
 import { CheckboxField, Field, Textarea } from "../../../_components/ui/field";
+import { useStudyRefusal } from "../refusal";
 import type { Localized } from "../study-text";
 import { Status } from "./section-status";
 
@@ -34,6 +37,8 @@ export function ConsentEditor({
   current: ConsentVersion | null;
   closed: boolean;
 }) {
+  const t = useTranslations("staffStudies.consent");
+  const refusal = useStudyRefusal();
   const { busy, message, run } = useAction();
   const [text, setText] = useState<Localized>(current?.text ?? {});
   const [changes, setChanges] = useState("");
@@ -49,10 +54,12 @@ export function ConsentEditor({
       const r = await api<{ version: { version: number }; created: boolean }>(
         `/api/v1/staff/studies/${studyId}/consent-versions`,
         { method: "POST", body },
-      );
-      return r.created ? `Saved as version ${r.version.version}.` : `Version ${r.version.version} updated.`;
+      ).catch((e) => {
+        throw refusal(e);
+      });
+      return t(r.created ? "savedNew" : "updated", { version: r.version.version });
     });
-  if (closed) return <p className="text-sm text-muted">The consent text of an ended study cannot change.</p>;
+  if (closed) return <p className="text-sm text-muted">{t("closed")}</p>;
   return (
     <form
       className="space-y-4"
@@ -65,14 +72,14 @@ export function ConsentEditor({
       <p className="text-sm text-muted">
         {current
           ? current.firstShownAt
-            ? `Version ${current.version} has been shown to participants: saving makes version ${current.version + 1}.`
-            : `Version ${current.version} has not been shown to anyone yet: saving changes it.`
-          : "No consent text yet: the study cannot recruit without one."}{" "}
-        It must say what happens to a participant&apos;s data when they withdraw.
+            ? t("shown", { version: current.version, next: current.version + 1 })
+            : t("notShown", { version: current.version })
+          : t("none")}{" "}
+        {t("mustSay")}
       </p>
       {(["en", "nl"] as const).map((lang) => (
         <div key={lang} className="grid gap-4 lg:grid-cols-2">
-          <Field id={`consent-${lang}`} label={`Consent text (${lang === "en" ? "English" : "Dutch"}, Markdown)`}>
+          <Field id={`consent-${lang}`} label={t(lang === "en" ? "textEn" : "textNl")}>
             <Textarea
               id={`consent-${lang}`}
               rows={10}
@@ -83,20 +90,24 @@ export function ConsentEditor({
             />
           </Field>
           <div className="min-w-0">
-            <p className="mb-1.5 text-sm font-medium">Preview</p>
+            <p className="mb-1.5 text-sm font-medium">{t("preview")}</p>
             <div
               className="min-h-24 rounded-md border border-line bg-sunken/40 p-3"
               data-testid={`consent-preview-${lang}`}
               lang={lang}
             >
-              {text[lang]?.trim() ? <MarkdownText text={text[lang]!} /> : <p className="text-sm text-muted">Empty.</p>}
+              {text[lang]?.trim() ? (
+                <MarkdownText text={text[lang]!} />
+              ) : (
+                <p className="text-sm text-muted">{t("empty")}</p>
+              )}
             </div>
           </div>
         </div>
       ))}
       {makesNew && current && (
         <div className="space-y-3">
-          <Field id="consent-changes" label="What changed (shown to participants asked again)">
+          <Field id="consent-changes" label={t("changes")}>
             <Textarea
               id="consent-changes"
               rows={3}
@@ -107,8 +118,8 @@ export function ConsentEditor({
           </Field>
           <CheckboxField
             id="consent-reconsent"
-            label="Participants must consent again"
-            hint="For a change that matters to them: new measurements, a longer study, other researchers."
+            label={t("reconsent")}
+            hint={t("reconsentHint")}
             checked={reconsent}
             onChange={(e) => setReconsent(e.target.checked)}
           />
@@ -116,7 +127,7 @@ export function ConsentEditor({
       )}
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" disabled={busy}>
-          Save the consent text
+          {t("save")}
         </Button>
         <Status message={message} testId="consent-message" />
       </div>
@@ -124,34 +135,44 @@ export function ConsentEditor({
   );
 }
 
+/** What changed, in the reader's language or else the other one (marked with its `lang`); null when nothing was written. */
+function changed(changes: Localized, locale: string): { text: string; lang?: string } | null {
+  const shown = localizedIn(changes, locale === "nl" ? "nl" : "en");
+  return shown.text ? { text: shown.text, lang: shown.lang === locale ? undefined : shown.lang } : null;
+}
+
 /** Past versions, newest first, each readable. */
 export function ConsentHistory({ versions }: { versions: ConsentVersion[] }) {
-  if (versions.length === 0) return <p className="text-sm text-muted">No versions yet.</p>;
+  const t = useTranslations("staffStudies.consent");
+  const locale = useLocale();
+  if (versions.length === 0) return <p className="text-sm text-muted">{t("noVersions")}</p>;
   return (
     <ol className="space-y-2" data-testid="consent-versions">
       {[...versions].reverse().map((v) => (
         <li key={v.id} className="rounded-md border border-line">
           <details>
             <summary className="flex cursor-pointer flex-wrap items-center gap-2 px-3 py-2 text-sm">
-              <span className="font-medium">Version {v.version}</span>
-              <span className="text-muted">
-                saved <Time value={v.createdAt} />
-              </span>
-              {v.firstShownAt ? <Badge tone="neutral">shown, fixed</Badge> : <Badge tone="accent">not shown yet</Badge>}
-              {v.requiresReconsent && <Badge tone="warn">needs consent again</Badge>}
+              <span className="font-medium">{t("version", { version: v.version })}</span>
+              <span className="text-muted">{t.rich("saved", { time: () => <Time value={v.createdAt} /> })}</span>
+              {v.firstShownAt ? (
+                <Badge tone="neutral">{t("fixed")}</Badge>
+              ) : (
+                <Badge tone="accent">{t("notShownYet")}</Badge>
+              )}
+              {v.requiresReconsent && <Badge tone="warn">{t("needsConsent")}</Badge>}
             </summary>
             <div className="space-y-3 border-t border-line px-3 py-3">
-              {(v.changes.en ?? v.changes.nl) && (
+              {changed(v.changes, locale) && (
                 <div>
-                  <p className="text-xs font-medium text-muted">What changed</p>
-                  <MarkdownText text={v.changes.en ?? v.changes.nl ?? ""} />
+                  <p className="text-xs font-medium text-muted">{t("whatChanged")}</p>
+                  <MarkdownText {...changed(v.changes, locale)!} />
                 </div>
               )}
               {(["en", "nl"] as const)
                 .filter((l) => v.text[l])
                 .map((l) => (
                   <div key={l} lang={l}>
-                    <p className="text-xs font-medium text-muted">{l === "en" ? "English" : "Dutch"}</p>
+                    <p className="text-xs font-medium text-muted">{t(l === "en" ? "english" : "dutch")}</p>
                     <MarkdownText text={v.text[l]!} />
                   </div>
                 ))}

@@ -1,10 +1,13 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { api } from "../../../_components/api";
 import { useAction } from "../../../_components/use-action";
 import { Button } from "../../../_components/ui/button";
 import { CheckboxField, Field, Input, Select, Textarea } from "../../../_components/ui/field";
+import { localized } from "../../../_components/localized";
+import { useStudyRefusal } from "../refusal";
 import type { Localized } from "../study-text";
 import { Status } from "./section-status";
 
@@ -25,22 +28,34 @@ function parseChoices(text: string) {
     });
 }
 
-function describeQuestion(q: IntakeQuestion): string {
-  if (q.kind === "text") return `text, at most ${q.maxLength} characters`;
-  if (q.kind === "number") return `number ${q.min} to ${q.max}${q.unit ? ` ${q.unit}` : ""}`;
-  return `one of: ${q.choices.map((c) => c.label.en ?? c.label.nl ?? c.value).join(", ")}`;
+type Words = ReturnType<typeof useTranslations<"staffStudies.intake">>;
+
+function describeQuestion(q: IntakeQuestion, t: Words, locale: string): string {
+  const number = new Intl.NumberFormat(locale);
+  if (q.kind === "text") return t("text", { max: q.maxLength });
+  if (q.kind === "number")
+    return t("number", { min: number.format(q.min), max: number.format(q.max), unit: q.unit ? ` ${q.unit}` : "" });
+  return t("choice", { choices: q.choices.map((c) => localized(c.label, locale) || c.value).join(", ") });
 }
 
 /** The intake questions, in order: remove one or add one, then save the list (while nobody answered). */
 export function IntakeEditor({ studyId, questions: initial }: { studyId: string; questions: IntakeQuestion[] }) {
+  const t = useTranslations("staffStudies.intake");
+  const locale = useLocale();
+  const refusal = useStudyRefusal("intake");
   const { busy, message, run } = useAction();
   const [questions, setQuestions] = useState(initial);
   const [kind, setKind] = useState<IntakeQuestion["kind"]>("number");
   const save = (list: IntakeQuestion[]) =>
     run(async () => {
-      await api(`/api/v1/staff/studies/${studyId}/intake-questions`, { method: "PUT", body: { questions: list } });
+      await api(`/api/v1/staff/studies/${studyId}/intake-questions`, {
+        method: "PUT",
+        body: { questions: list },
+      }).catch((e) => {
+        throw refusal(e);
+      });
       setQuestions(list);
-      return `Saved ${list.length} question${list.length === 1 ? "" : "s"}.`;
+      return t("saved", { count: list.length });
     });
   function add(form: FormData) {
     const t = (k: string) => String(form.get(k) ?? "").trim();
@@ -59,7 +74,7 @@ export function IntakeEditor({ studyId, questions: initial }: { studyId: string;
   return (
     <div className="space-y-4">
       {questions.length === 0 ? (
-        <p className="text-sm text-muted">No intake questions.</p>
+        <p className="text-sm text-muted">{t("none")}</p>
       ) : (
         <ol className="space-y-2" data-testid="intake-questions">
           {questions.map((q, i) => (
@@ -69,11 +84,11 @@ export function IntakeEditor({ studyId, questions: initial }: { studyId: string;
             >
               <div className="min-w-0">
                 <p className="text-sm font-medium break-words">
-                  {i + 1}. {q.label.en ?? q.label.nl}
+                  {i + 1}. {localized(q.label, locale)}
                 </p>
                 <p className="text-xs text-muted">
-                  {describeQuestion(q)}
-                  {q.required ? "" : " · optional"}
+                  {describeQuestion(q, t, locale)}
+                  {q.required ? "" : t("optional")}
                 </p>
               </div>
               <Button
@@ -82,7 +97,7 @@ export function IntakeEditor({ studyId, questions: initial }: { studyId: string;
                 disabled={busy}
                 onClick={() => void save(questions.filter((_, j) => j !== i))}
               >
-                Remove
+                {t("remove")}
               </Button>
             </li>
           ))}
@@ -95,49 +110,49 @@ export function IntakeEditor({ studyId, questions: initial }: { studyId: string;
           add(new FormData(e.currentTarget));
         }}
       >
-        <p className="text-sm font-semibold">Add a question</p>
+        <p className="text-sm font-semibold">{t("add")}</p>
         <div className="grid gap-3 sm:grid-cols-3">
-          <Field id="q-kind" label="Kind">
+          <Field id="q-kind" label={t("kind")}>
             <Select id="q-kind" value={kind} onChange={(e) => setKind(e.target.value as IntakeQuestion["kind"])}>
-              <option value="number">number</option>
-              <option value="text">short text</option>
-              <option value="choice">single choice</option>
+              <option value="number">{t("kinds.number")}</option>
+              <option value="text">{t("kinds.text")}</option>
+              <option value="choice">{t("kinds.choice")}</option>
             </Select>
           </Field>
-          <Field id="q-label-en" label="Question (English)">
+          <Field id="q-label-en" label={t("labelEn")}>
             <Input id="q-label-en" name="q-label-en" maxLength={300} />
           </Field>
-          <Field id="q-label-nl" label="Question (Dutch)">
+          <Field id="q-label-nl" label={t("labelNl")}>
             <Input id="q-label-nl" name="q-label-nl" maxLength={300} lang="nl" />
           </Field>
           {kind === "number" && (
             <>
-              <Field id="q-unit" label="Unit" hint="Optional, e.g. m2.">
+              <Field id="q-unit" label={t("unit")} hint={t("unitHint")}>
                 <Input id="q-unit" name="q-unit" maxLength={16} />
               </Field>
-              <Field id="q-min" label="Minimum">
+              <Field id="q-min" label={t("min")}>
                 <Input id="q-min" name="q-min" type="number" step="any" required />
               </Field>
-              <Field id="q-max" label="Maximum">
+              <Field id="q-max" label={t("max")}>
                 <Input id="q-max" name="q-max" type="number" step="any" required />
               </Field>
             </>
           )}
           {kind === "text" && (
-            <Field id="q-max-length" label="Longest answer (characters)">
+            <Field id="q-max-length" label={t("maxLength")}>
               <Input id="q-max-length" name="q-max-length" type="number" min={1} max={2000} defaultValue={200} />
             </Field>
           )}
           {kind === "choice" && (
-            <Field id="q-choices" label="Choices" hint="One per line: value = label" className="sm:col-span-2">
+            <Field id="q-choices" label={t("choices")} hint={t("choicesHint")} className="sm:col-span-2">
               <Textarea id="q-choices" name="q-choices" rows={3} />
             </Field>
           )}
         </div>
-        <CheckboxField id="q-required" name="q-required" label="An answer is required" defaultChecked />
+        <CheckboxField id="q-required" name="q-required" label={t("required")} defaultChecked />
         <div className="flex flex-wrap items-center gap-3">
           <Button type="submit" variant="secondary" disabled={busy}>
-            Add the question
+            {t("submit")}
           </Button>
           <Status message={message} testId="intake-message" />
         </div>
@@ -150,19 +165,25 @@ export type OnboardingStep = { kind: "claim_device"; model: string; guideUrl: st
 
 /** The onboarding checklist, in order: remove or add a step, saved at once. */
 export function OnboardingEditor({ studyId, steps: initial }: { studyId: string; steps: OnboardingStep[] }) {
+  const t = useTranslations("staffStudies.onboarding");
+  const refusal = useStudyRefusal();
   const { busy, message, run } = useAction();
   const [steps, setSteps] = useState(initial);
   const [kind, setKind] = useState<OnboardingStep["kind"]>("claim_device");
   const save = (list: OnboardingStep[]) =>
     run(async () => {
-      await api(`/api/v1/staff/studies/${studyId}/onboarding-steps`, { method: "PUT", body: { steps: list } });
+      await api(`/api/v1/staff/studies/${studyId}/onboarding-steps`, { method: "PUT", body: { steps: list } }).catch(
+        (e) => {
+          throw refusal(e);
+        },
+      );
       setSteps(list);
-      return `Saved ${list.length} step${list.length === 1 ? "" : "s"}.`;
+      return t("saved", { count: list.length });
     });
   return (
     <div className="space-y-4">
       {steps.length === 0 ? (
-        <p className="text-sm text-muted">No steps: participants see no checklist.</p>
+        <p className="text-sm text-muted">{t("none")}</p>
       ) : (
         <ol className="space-y-2" data-testid="onboarding-steps">
           {steps.map((s, i) => (
@@ -171,8 +192,10 @@ export function OnboardingEditor({ studyId, steps: initial }: { studyId: string;
               className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-line px-3 py-2"
             >
               <p className="min-w-0 text-sm break-words">
-                {i + 1}. {s.kind === "intake" ? "Answer the intake questions" : `Claim your ${s.model}`}
-                {s.kind === "claim_device" && s.guideUrl && <span className="text-muted"> · guide: {s.guideUrl}</span>}
+                {i + 1}. {s.kind === "intake" ? t("answerIntake") : t("claimModel", { model: s.model })}
+                {s.kind === "claim_device" && s.guideUrl && (
+                  <span className="text-muted">{t("guide", { url: s.guideUrl })}</span>
+                )}
               </p>
               <Button
                 variant="ghost"
@@ -180,7 +203,7 @@ export function OnboardingEditor({ studyId, steps: initial }: { studyId: string;
                 disabled={busy}
                 onClick={() => void save(steps.filter((_, j) => j !== i))}
               >
-                Remove
+                {t("remove")}
               </Button>
             </li>
           ))}
@@ -198,24 +221,24 @@ export function OnboardingEditor({ studyId, steps: initial }: { studyId: string;
           ]);
         }}
       >
-        <Field id="step-kind" label="Step">
+        <Field id="step-kind" label={t("step")}>
           <Select id="step-kind" value={kind} onChange={(e) => setKind(e.target.value as OnboardingStep["kind"])}>
-            <option value="claim_device">claim a device</option>
-            <option value="intake">answer the intake questions</option>
+            <option value="claim_device">{t("kinds.claim_device")}</option>
+            <option value="intake">{t("kinds.intake")}</option>
           </Select>
         </Field>
         {kind === "claim_device" && (
           <>
-            <Field id="step-model" label="Model">
+            <Field id="step-model" label={t("model")}>
               <Input id="step-model" name="step-model" required pattern="[a-z0-9][a-z0-9\-]{0,63}" />
             </Field>
-            <Field id="step-guide" label="Install guide URL" hint="Optional.">
+            <Field id="step-guide" label={t("guideUrl")} hint={t("optional")}>
               <Input id="step-guide" name="step-guide" type="url" />
             </Field>
           </>
         )}
         <Button type="submit" variant="secondary" disabled={busy}>
-          Add the step
+          {t("submit")}
         </Button>
         <Status message={message} testId="onboarding-message" />
       </form>

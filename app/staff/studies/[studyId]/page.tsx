@@ -1,23 +1,26 @@
 import type { Metadata } from "next";
+import { getLocale, getTranslations } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { dashboardRequest, studyForStaff } from "@/lib/studies/api";
+import { localized, localizedIn } from "../../../_components/localized";
 import { MarkdownText } from "../../../_components/markdown";
 import { StudyDashboard } from "../../../_components/study-dashboard";
-import { Badge } from "../../../_components/ui/badge";
 import { Panel } from "../../../_components/ui/card";
 import { Main } from "../../../_components/ui/main";
 import { PageHeader } from "../../../_components/ui/page-header";
 import { Tabs } from "../../../_components/ui/tabs";
 import { StudyForm } from "../study-form";
-import { STATUS_TONE, studyName } from "../study-text";
+import { StudyStatusBadge } from "../study-text";
 import { ConsentEditor, ConsentHistory } from "./consent-sections";
 import { IntakeEditor, OnboardingEditor, type IntakeQuestion, type OnboardingStep } from "./intake-sections";
 import { ResearchersEditor, StatusActions } from "./study-sections";
 
-export const metadata: Metadata = { title: "Study" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("staffStudies.page"))("metaTitle") };
+}
 
 /** An intake question as stored, back into the shape the editor sends. */
 function asInput(q: Awaited<ReturnType<typeof studyForStaff>>["intakeQuestions"][number]): IntakeQuestion {
@@ -35,6 +38,7 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
     throw err;
   });
   const dashboard = await dashboardRequest(me, studyId, {});
+  const [t, locale] = await Promise.all([getTranslations("staffStudies"), getLocale()]);
   const canChange = canChangeStaffData(me.role);
   const { study } = data;
   const closed = study.status === "ended" || study.status === "archived";
@@ -42,38 +46,40 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
   const steps: OnboardingStep[] = data.onboardingSteps.map((s) =>
     s.kind === "intake" ? { kind: "intake" } : { kind: "claim_device", model: s.model ?? "", guideUrl: s.guideUrl },
   );
-  const readOnly = (what: string) => (
-    <p className="text-sm text-muted">Support accounts read {what}; staff change it.</p>
+  const shown = localizedIn(study.description, locale === "nl" ? "nl" : "en");
+  const description = { text: shown.text, lang: shown.lang === locale ? undefined : shown.lang };
+  const readOnly = (what: "status" | "questions" | "checklist" | "access") => (
+    <p className="text-sm text-muted">{t(`page.readOnly.${what}`)}</p>
   );
   return (
     <Main width="console">
       <PageHeader
-        back={{ href: "/staff/studies", label: "Studies" }}
-        title={studyName(study.name)}
+        back={{ href: "/staff/studies", label: t("page.back") }}
+        title={localized(study.name, locale)}
         titleTestId="study-name"
-        badge={
-          <Badge tone={STATUS_TONE[study.status]} data-testid="study-status">
-            {study.status}
-          </Badge>
-        }
-        description={`${study.startsOn} – ${study.endsOn} (UTC) · data on withdrawal: ${study.dataPolicy}`}
+        badge={<StudyStatusBadge status={study.status} data-testid="study-status" />}
+        description={t("page.summary", {
+          starts: study.startsOn,
+          ends: study.endsOn,
+          policy: t(`policy.${study.dataPolicy}`),
+        })}
       />
       <Tabs
-        label="Study sections"
+        label={t("page.sections")}
         tabs={[
           {
             value: "details",
-            label: "Details",
+            label: t("page.tabs.details"),
             content: (
               <div className="space-y-6">
-                <Panel title="Status" description="draft → recruiting ⇄ running → ended → archived">
-                  {canChange ? <StatusActions studyId={study.id} next={data.nextStatuses} /> : readOnly("the status")}
+                <Panel title={t("page.statusTitle")} description={t("page.statusFlow")}>
+                  {canChange ? <StatusActions studyId={study.id} next={data.nextStatuses} /> : readOnly("status")}
                 </Panel>
-                <Panel title="The study">
+                <Panel title={t("page.studyPanel")}>
                   {canChange && study.status !== "archived" ? (
                     <StudyForm study={{ ...study, status: study.status }} />
                   ) : (
-                    <MarkdownText text={study.description.en ?? study.description.nl ?? ""} />
+                    <MarkdownText {...description} />
                   )}
                 </Panel>
               </div>
@@ -81,15 +87,15 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
           },
           {
             value: "consent",
-            label: "Consent",
+            label: t("page.tabs.consent"),
             content: (
               <div className="space-y-6">
                 {canChange && (
-                  <Panel title="Consent text">
+                  <Panel title={t("page.consentTitle")}>
                     <ConsentEditor studyId={study.id} current={current} closed={closed} />
                   </Panel>
                 )}
-                <Panel title="Versions" description="A version shown to a participant never changes.">
+                <Panel title={t("page.versionsTitle")} description={t("page.versionsDescription")}>
                   <ConsentHistory versions={data.consentVersions} />
                 </Panel>
               </div>
@@ -97,40 +103,31 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
           },
           {
             value: "intake",
-            label: "Intake",
+            label: t("page.tabs.intake"),
             content: (
-              <Panel
-                title="Intake questions"
-                description="Answered once, editable by the participant until the study ends."
-              >
+              <Panel title={t("page.intakeTitle")} description={t("page.intakeDescription")}>
                 {canChange ? (
                   <IntakeEditor studyId={study.id} questions={data.intakeQuestions.map(asInput)} />
                 ) : (
-                  readOnly("the questions")
+                  readOnly("questions")
                 )}
               </Panel>
             ),
           },
           {
             value: "onboarding",
-            label: "Onboarding",
+            label: t("page.tabs.onboarding"),
             content: (
-              <Panel
-                title="Onboarding checklist"
-                description="What participants see with their progress on their devices page."
-              >
-                {canChange ? <OnboardingEditor studyId={study.id} steps={steps} /> : readOnly("the checklist")}
+              <Panel title={t("page.onboardingTitle")} description={t("page.onboardingDescription")}>
+                {canChange ? <OnboardingEditor studyId={study.id} steps={steps} /> : readOnly("checklist")}
               </Panel>
             ),
           },
           {
             value: "researchers",
-            label: "Researchers",
+            label: t("page.tabs.researchers"),
             content: (
-              <Panel
-                title="Researchers"
-                description="They see the dashboard and the export, pseudonymous, and change nothing."
-              >
+              <Panel title={t("page.researchersTitle")} description={t("page.researchersDescription")}>
                 {canChange ? (
                   <ResearchersEditor
                     studyId={study.id}
@@ -138,14 +135,14 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
                     choices={data.researcherChoices}
                   />
                 ) : (
-                  readOnly("who has access")
+                  readOnly("access")
                 )}
               </Panel>
             ),
           },
           {
             value: "dashboard",
-            label: "Dashboard",
+            label: t("page.tabs.dashboard"),
             content: <StudyDashboard dashboard={dashboard} studyId={study.id} />,
           },
         ]}

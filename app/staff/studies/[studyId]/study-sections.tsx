@@ -1,18 +1,22 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { api } from "../../../_components/api";
 import { Time } from "../../../_components/time";
 import { useAction } from "../../../_components/use-action";
 import { Button } from "../../../_components/ui/button";
 import { ConfirmDialog } from "../../../_components/ui/confirm-dialog";
 import { Field, Select } from "../../../_components/ui/field";
-import { STATUS_ACTION, type StudyStatus } from "../study-text";
+import { useStudyRefusal } from "../refusal";
+import type { StudyStatus } from "../study-text";
 import { Status } from "./section-status";
 
 /** The status changes the study may make next, each confirmed. */
 export function StatusActions({ studyId, next }: { studyId: string; next: StudyStatus[] }) {
+  const t = useTranslations("staffStudies");
+  const refusal = useStudyRefusal("status");
   const { busy, message, run } = useAction();
-  if (next.length === 0) return <p className="text-sm text-muted">An archived study changes no more.</p>;
+  if (next.length === 0) return <p className="text-sm text-muted">{t("statusActions.noMore")}</p>;
   return (
     <div className="flex flex-wrap items-center gap-2">
       {next.map((status) => (
@@ -23,23 +27,25 @@ export function StatusActions({ studyId, next }: { studyId: string; next: StudyS
               variant={status === "ended" || status === "archived" ? "danger-outline" : "secondary"}
               disabled={busy}
             >
-              {STATUS_ACTION[status]}
+              {t(`statusActions.${status}`)}
             </Button>
           }
-          title={`${STATUS_ACTION[status]}?`}
+          title={t("statusActions.confirmTitle", { action: t(`statusActions.${status}`) })}
           description={
             status === "recruiting" || status === "running"
-              ? "People can then be invited, consent and claim devices for this study."
+              ? t("statusActions.openText")
               : status === "ended"
-                ? "Nothing new is joined or claimed and intake answers no longer change. Exports still work."
-                : "Nothing about the study changes any more."
+                ? t("statusActions.endText")
+                : t("statusActions.archiveText")
           }
-          confirmLabel={STATUS_ACTION[status]}
-          cancelLabel="Cancel"
+          confirmLabel={t(`statusActions.${status}`)}
+          cancelLabel={t("statusActions.cancel")}
           onConfirm={() =>
             run(async () => {
-              await api(`/api/v1/staff/studies/${studyId}/status`, { method: "POST", body: { status } });
-              return `The study is now ${status}.`;
+              await api(`/api/v1/staff/studies/${studyId}/status`, { method: "POST", body: { status } }).catch((e) => {
+                throw refusal(e);
+              });
+              return t("statusActions.done", { status: t(`status.${status}`) });
             })
           }
         />
@@ -59,13 +65,15 @@ export function ResearchersEditor({
   researchers: { userId: string; email: string; name: string; grantedAt: string | Date }[];
   choices: { id: string; email: string; name: string }[];
 }) {
+  const t = useTranslations("staffStudies.researchers");
+  const refusal = useStudyRefusal("researchers");
   const { busy, message, run } = useAction();
   const granted = new Set(researchers.map((r) => r.userId));
   const open = choices.filter((c) => !granted.has(c.id));
   return (
     <div className="space-y-4">
       {researchers.length === 0 ? (
-        <p className="text-sm text-muted">No researcher has access yet.</p>
+        <p className="text-sm text-muted">{t("none")}</p>
       ) : (
         <ul className="space-y-2" data-testid="researchers">
           {researchers.map((r) => (
@@ -76,7 +84,7 @@ export function ResearchersEditor({
               <div className="min-w-0 text-sm">
                 <p className="font-medium break-words">{r.name}</p>
                 <p className="text-xs break-all text-muted">
-                  {r.email} · since <Time value={r.grantedAt} />
+                  {t.rich("since", { email: r.email, time: () => <Time value={r.grantedAt} /> })}
                 </p>
               </div>
               <Button
@@ -85,21 +93,23 @@ export function ResearchersEditor({
                 disabled={busy}
                 onClick={() =>
                   void run(async () => {
-                    await api(`/api/v1/staff/studies/${studyId}/researchers/${r.userId}`, { method: "DELETE" });
-                    return `${r.name} no longer has access.`;
+                    await api(`/api/v1/staff/studies/${studyId}/researchers/${r.userId}`, { method: "DELETE" }).catch(
+                      (e) => {
+                        throw refusal(e);
+                      },
+                    );
+                    return t("ended", { name: r.name });
                   })
                 }
               >
-                End access
+                {t("end")}
               </Button>
             </li>
           ))}
         </ul>
       )}
       {open.length === 0 ? (
-        <p className="text-sm text-muted">
-          To add one, invite an account with the researcher role (Accounts), then grant it here.
-        </p>
+        <p className="text-sm text-muted">{t("howToAdd")}</p>
       ) : (
         <form
           className="flex flex-wrap items-end gap-3"
@@ -107,12 +117,16 @@ export function ResearchersEditor({
             e.preventDefault();
             const userId = String(new FormData(e.currentTarget).get("researcher"));
             void run(async () => {
-              await api(`/api/v1/staff/studies/${studyId}/researchers`, { method: "POST", body: { userId } });
-              return "Access granted.";
+              await api(`/api/v1/staff/studies/${studyId}/researchers`, { method: "POST", body: { userId } }).catch(
+                (e) => {
+                  throw refusal(e);
+                },
+              );
+              return t("granted");
             });
           }}
         >
-          <Field id="researcher" label="Researcher account">
+          <Field id="researcher" label={t("account")}>
             <Select id="researcher" name="researcher">
               {open.map((c) => (
                 <option key={c.id} value={c.id}>
@@ -122,7 +136,7 @@ export function ResearchersEditor({
             </Select>
           </Field>
           <Button type="submit" variant="secondary" disabled={busy}>
-            Grant access
+            {t("grant")}
           </Button>
         </form>
       )}
