@@ -13,7 +13,7 @@ import {
 } from "../accounts/owner-api";
 import { changePasswordSchema, codeSchema, profileChangeSchema } from "../accounts/schemas";
 import { setMyNotices } from "../devices/owner-api";
-import { noticePreferencesSchema } from "../devices/notices";
+import { noticePreferencesSchema } from "../devices/schemas";
 import { json, readJson, SMALL_BODY_BYTES } from "../http/request";
 import { localeChoiceSchema, setMyLocale } from "../i18n/set-locale";
 import { idSchema } from "../ids";

@@ -1,5 +1,4 @@
 import { and, eq, isNull, lt, sql } from "drizzle-orm";
-import { z } from "zod";
 import { recordAudit, type Actor } from "../audit/record";
 import type { Db } from "../db/client";
 import { deviceCredentials, devices, provisioningSessions, users } from "../db/schema";
@@ -21,10 +20,6 @@ export const NOTICE_LABELS: Record<NoticeKind, string> = {
   device_silent: "One of my devices has sent nothing for a long time",
   staff_revoked: "The project team revoked one of my devices",
 };
-
-export const noticePreferencesSchema = z.strictObject({
-  off: z.array(z.enum(NOTICE_KINDS)).max(NOTICE_KINDS.length),
-});
 
 /** The kinds of notice switched on for an account. */
 export async function noticePreferences(db: Db, userId: string): Promise<Record<NoticeKind, boolean>> {

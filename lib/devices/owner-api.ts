@@ -8,18 +8,17 @@ import { mailEnabled } from "../mail/send";
 import { provisioningConfig } from "../provisioning/config";
 import { firmwareHistory } from "../firmware/history";
 import { getOwnedDevice, releaseDevice, reportDeviceLost } from "./lifecycle";
-import {
-  NOTICE_KINDS,
-  NOTICE_LABELS,
-  noticePreferences,
-  noticePreferencesSchema,
-  setNoticePreferences,
-  sharedNotice,
-} from "./notices";
+import { NOTICE_KINDS, NOTICE_LABELS, noticePreferences, setNoticePreferences, sharedNotice } from "./notices";
 import { sendOwnerCommand } from "./owner-commands";
 import { endShare, listShares, shareDevice } from "./shares";
 import { renameDevice } from "./naming";
-import { deviceNameSchema, ownerCommandSchema, seriesQuerySchema, shareInputSchema } from "./schemas";
+import {
+  deviceNameSchema,
+  noticePreferencesSchema,
+  ownerCommandSchema,
+  seriesQuerySchema,
+  shareInputSchema,
+} from "./schemas";
 import { deviceAuditTrail, getDeviceDetail, listMyDevices, measurementSeries } from "./views";
 
 // The device requests of a signed-in owner (or a viewer a device is shared with), as the routes

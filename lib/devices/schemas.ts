@@ -3,6 +3,7 @@ import { optionalInstantSchema } from "../dates";
 import { hasNoControlChars } from "../errors/validate";
 import { idSchema } from "../ids";
 import { MAX_MEASUREMENTS } from "./measurements";
+import { NOTICE_KINDS } from "./notices";
 
 // What owners, staff and devices may send about devices: strict (unknown keys refused) and bounded.
 
@@ -136,4 +137,9 @@ export type FleetPageQuery = z.infer<typeof fleetPageSchema>;
 export const summaryQuerySchema = z.strictObject({
   ...fleetFilterShape,
   silentHours: z.coerce.number().int().min(1).max(8760).optional(),
+});
+
+/** PUT /api/v1/me/notices: the kinds of notice switched off. */
+export const noticePreferencesSchema = z.strictObject({
+  off: z.array(z.enum(NOTICE_KINDS)).max(NOTICE_KINDS.length),
 });

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { requireStaffPage } from "@/lib/auth/current";
-import { serverKeysForStaff } from "@/lib/provisioning/api";
+import { serverKeysForStaff } from "@/lib/provisioning/staff-api";
 import { Badge } from "../../_components/ui/badge";
 import { CopyButton } from "../../_components/ui/copy-button";
 import { Main } from "../../_components/ui/main";

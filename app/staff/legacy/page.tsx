@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { requireStaffPage } from "@/lib/auth/current";
 import { canChangeStaffData } from "@/lib/auth/roles";
-import { legacyForStaff } from "@/lib/legacy/api";
+import { legacyForStaff } from "@/lib/legacy/staff-api";
 import { agoParts } from "../../_components/format";
 import { Time } from "../../_components/time";
 import { Badge } from "../../_components/ui/badge";
