@@ -1,7 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { startApp, type AppProcess } from "./app-process";
 import { createAccountWithCli, uniqueEmail } from "./helpers";
 import { Mailbox } from "./smtp";
+import { screenshotsIn } from "./shots";
 
 // The language of a page does not depend on the database: these run once, on the embedded one
 // (the same pages run in English on both databases).
@@ -34,18 +35,7 @@ test.afterAll(async () => {
   await mailbox.close();
 });
 
-/** No sideways scroll at this width, and a look at the page for whoever reads e2e/.tmp. */
-async function fitsAndShoot(page: Page, name: string) {
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
-    expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: `e2e/.tmp/dutch-staff-${name}-${width}.png`, fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const fitsAndShoot = screenshotsIn("e2e/.tmp/dutch-staff");
 
 test.use({ locale: "nl-NL" });
 

@@ -1,6 +1,7 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { signedInApi } from "./api";
 import { STAFF } from "./helpers";
+import { screenshotsIn } from "./shots";
 
 // The language of a page does not depend on the database: these run once, on the embedded one
 // (the same flows run in English on both databases: studies-staff.spec.ts).
@@ -11,17 +12,7 @@ test.skip(!!process.env.DATABASE_URL, "Dutch pages are checked once, on the embe
 
 test.use({ locale: "nl-NL" });
 
-/** No sideways scroll at this width, and a look at the page for whoever reads e2e/.tmp. */
-async function fitsAndShoot(page: Page, name: string) {
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
-    expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: `e2e/.tmp/dutch-${name}-${width}.png`, fullPage: true });
-  }
-}
+const fitsAndShoot = screenshotsIn("e2e/.tmp/dutch-studies");
 
 test("staff set up a study in Dutch: the list, a new study, a refusal, the consent text, recruiting, a question", async ({
   browser,
