@@ -2,7 +2,7 @@ import { createTranslator, type AbstractIntlMessages } from "next-intl";
 import { describe, expect, it } from "vitest";
 import en from "../../messages/en.json";
 import nl from "../../messages/nl.json";
-import { describeAuditEvent, describeAuditEventIn, type ActivityWords } from "./audit-text";
+import { describeAuditEvent, describeAuditEventIn, WORDED_ACTIONS, type ActivityWords } from "./audit-text";
 
 describe("describeAuditEvent: the audit log and a device's activity in words", () => {
   it("says a known action as a sentence", () => {
@@ -73,10 +73,23 @@ describe("describeAuditEventIn: a device's activity in the reader's language", (
     expect(describeAuditEventIn(dutch, "claim.refused", {}, "failure")).toBe("Koppelen is geweigerd");
   });
 
+  it("words every event the audit log knows in Dutch, refusals and failures with their reason", () => {
+    for (const kind of ["sentences", "refused", "failed"] as const) {
+      for (const action of WORDED_ACTIONS[kind]) {
+        expect(dutch.has(`${kind}.${action}`), `activity.${kind}.${action} in nl.json`).toBe(true);
+      }
+    }
+    expect(describeAuditEventIn(dutch, "invitation.renewed", {})).toBe("Nieuwe link voor de uitnodiging");
+    expect(describeAuditEventIn(dutch, "rollout.paused", {}, "failure")).toBe("Uitrol van firmware vanzelf gepauzeerd");
+    expect(describeAuditEventIn(dutch, "signin", { code: "rate_limited" }, "failure")).toBe(
+      "Inloggen is geweigerd: te vaak geprobeerd",
+    );
+  });
+
   it("falls back to the audit log's words rather than hide an event the catalog does not know", () => {
     expect(describeAuditEventIn(dutch, "studies.enrolled", null)).toBe("Studies enrolled");
-    expect(describeAuditEventIn(dutch, "signin", { code: "rate_limited" }, "failure")).toBe(
-      "A sign-in was refused: too many attempts",
+    expect(describeAuditEventIn(dutch, "signin", { code: "made_up_code" }, "failure")).toBe(
+      "A sign-in was refused: made up code",
     );
     expect(describeAuditEventIn(dutch, "device.request_refused", { code: "made_up_code" }, "failure")).toBe(
       "A request from the device was refused: made up code",

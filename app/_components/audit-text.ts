@@ -100,6 +100,13 @@ const FAILED: Record<string, string> = {
   "rollout.paused": "Firmware rollout paused on its own",
 };
 
+/** Every action the audit log words, success and refusal: the catalog's `activity` words each too. */
+export const WORDED_ACTIONS = {
+  sentences: Object.keys(SENTENCES),
+  refused: Object.keys(REFUSED),
+  failed: Object.keys(FAILED),
+};
+
 /** The event in words: "Credential revoked", "A request from the device was refused: bad request signature". */
 export function describeAuditEvent(
   action: string,
@@ -138,11 +145,14 @@ export function describeAuditEventIn(
   outcome: string = "success",
 ): string {
   const english = () => describeAuditEvent(action, detail, outcome);
-  if (outcome !== "success" && FAILED[action]) return english();
+  const code = typeof detail?.code === "string" ? detail.code : null;
+  const withWhy = (what: string) => {
+    if (!code) return t(what);
+    return t.has(`reasons.${code}`) ? t("withReason", { what: t(what), why: t(`reasons.${code}`) }) : english();
+  };
+  if (outcome !== "success" && FAILED[action])
+    return t.has(`failed.${action}`) ? withWhy(`failed.${action}`) : english();
   if (t.has(`sentences.${action}`)) return t(`sentences.${action}`);
   if (SENTENCES[action] || !t.has(`refused.${action}`)) return english();
-  const code = typeof detail?.code === "string" ? detail.code : null;
-  if (!code) return t(`refused.${action}`);
-  if (!t.has(`reasons.${code}`)) return english();
-  return t("withReason", { what: t(`refused.${action}`), why: t(`reasons.${code}`) });
+  return withWhy(`refused.${action}`);
 }
