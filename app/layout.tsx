@@ -1,8 +1,9 @@
 import { canReadStaffData } from "@/lib/auth/roles";
 import type { Metadata, Viewport } from "next";
 import { NextIntlClientProvider } from "next-intl";
-import { getLocale, getTranslations } from "next-intl/server";
+import { getLocale, getMessages, getTranslations } from "next-intl/server";
 import { getCurrentUser } from "@/lib/auth/current";
+import { clientMessages } from "./_components/client-messages";
 import { HiddenUnder } from "./_components/nav-link";
 import { RouteFocus } from "./_components/route-focus";
 import { SiteHeader } from "./_components/site-header";
@@ -27,7 +28,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // Staff and support see the console's own navigation under /staff (app/staff/layout.tsx);
   // anyone else there gets the ordinary 404 page, with the ordinary header.
   const console = !!user && canReadStaffData(user.role);
-  const [locale, t] = await Promise.all([getLocale(), getTranslations("layout")]);
+  const [locale, t, messages] = await Promise.all([getLocale(), getTranslations("layout"), getMessages()]);
   return (
     <html lang={locale}>
       <body className="flex flex-col">
@@ -37,7 +38,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         >
           {t("skipLink")}
         </a>
-        <NextIntlClientProvider>
+        <NextIntlClientProvider messages={clientMessages(messages, "everyone")}>
           <RouteFocus />
           <HiddenUnder prefix="/staff" active={console}>
             <SiteHeader user={user} />

@@ -1,9 +1,8 @@
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { signedInApi, staffApi } from "./api";
-import { startApp, type AppProcess } from "./app-process";
 import { createAccountWithCli, uniqueEmail } from "./helpers";
-import { linkIn, Mailbox, mailingTo } from "./smtp";
+import { linkIn, mailingApp } from "./smtp";
 import { screenshotsIn } from "./shots";
 
 // The language of a page does not depend on the database: these run once, on the embedded one
@@ -251,20 +250,7 @@ test('"forgot password" without mail sends a Dutch reader to the project team', 
 
 test.describe("with mail", () => {
   // An app that mails (as in e2e/mail.spec.ts, on the same ports: specs run one at a time).
-  const port = Number(process.env.E2E_PORT ?? 3100) + 3;
-  const smtpPort = Number(process.env.E2E_PORT ?? 3100) + 5;
-  const mailbox = new Mailbox();
-  let app: AppProcess;
-  test.beforeAll(async () => {
-    // A loaded machine (two cores shared) may take a while to start Next.
-    test.setTimeout(180_000);
-    await mailbox.listen(smtpPort);
-    app = await startApp(port, mailingTo(smtpPort), { startSeconds: 120 });
-  });
-  test.afterAll(async () => {
-    await app?.stop();
-    await mailbox.close();
-  });
+  const { app, mailbox, port } = mailingApp(3, 5);
 
   test('"forgot password" in Dutch: a mistyped email is refused, then the same Dutch answer and a working link', async ({
     page,

@@ -1,7 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { startApp, type AppProcess } from "./app-process";
 import { createAccountWithCli, uniqueEmail } from "./helpers";
-import { Mailbox } from "./smtp";
+import { mailingApp } from "./smtp";
 import { screenshotsIn } from "./shots";
 
 // The language of a page does not depend on the database: these run once, on the embedded one
@@ -13,27 +12,7 @@ test.skip(!!process.env.DATABASE_URL, "Dutch pages are checked once, on the embe
 // invitation is mailed in the language staff chose for it, whatever the console's own, and a
 // renewed link keeps it. Mail is caught by an SMTP server in this test (E2E_PORT + 18, the app on + 19).
 
-const SMTP_PORT = Number(process.env.E2E_PORT ?? 3100) + 18;
-const PORT = Number(process.env.E2E_PORT ?? 3100) + 19;
-const mailbox = new Mailbox();
-let app: AppProcess;
-
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  await mailbox.listen(SMTP_PORT);
-  app = await startApp(
-    PORT,
-    {
-      CLAIMLINK_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
-      CLAIMLINK_MAIL_FROM: "Claimlink tests <claimlink@e2e.example.org>",
-    },
-    { startSeconds: 120 },
-  );
-});
-test.afterAll(async () => {
-  await app?.stop();
-  await mailbox.close();
-});
+const { app, mailbox, port: PORT } = mailingApp(19, 18);
 
 const fitsAndShoot = screenshotsIn("e2e/.tmp/dutch-staff");
 

@@ -1,8 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { startApp, type AppProcess } from "./app-process";
 import { signedInApi } from "./api";
 import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
-import { linkIn, Mailbox, mailingTo } from "./smtp";
+import { linkIn, mailingApp } from "./smtp";
 
 // Mail, end to end: a second app process mails through an SMTP server inside this test process.
 // What people rely on: the link in the mail works, exactly once; "Forgot password?" says the same
@@ -10,20 +9,7 @@ import { linkIn, Mailbox, mailingTo } from "./smtp";
 
 // Extra processes use E2E_PORT + 1 … + 7: multi-process +1, two-factor +2, this app +3,
 // key rotation +4, this SMTP server +5, faults +6, PostgreSQL faults +7.
-const PORT = Number(process.env.E2E_PORT ?? 3100) + 3;
-const SMTP_PORT = Number(process.env.E2E_PORT ?? 3100) + 5;
-const mailbox = new Mailbox();
-let app: AppProcess;
-
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  await mailbox.listen(SMTP_PORT);
-  app = await startApp(PORT, mailingTo(SMTP_PORT));
-});
-test.afterAll(async () => {
-  await app?.stop();
-  await mailbox.close();
-});
+const { app, mailbox, port: PORT } = mailingApp(3, 5);
 
 async function signInAt(page: Page, email: string, password: string) {
   await page.goto(`${app.base}/sign-in`);

@@ -1,28 +1,14 @@
 import { expect, test } from "@playwright/test";
 import type { Challenge } from "../device/client";
 import { claim, claimDevice, deviceShowingCode, signedInApi } from "./api";
-import { startApp, type AppProcess } from "./app-process";
 import { createAccountWithCli, STAFF, uniqueEmail } from "./helpers";
-import { Mailbox, mailingTo, type ReceivedMail } from "./smtp";
+import { mailingApp, type ReceivedMail } from "./smtp";
 
 // Notices to a device's owner, mailed by a second app process to an SMTP server inside this test
 // (E2E_PORT + 6 and + 7; see mail.spec.ts for the others). The silence notice is tested in
 // lib/devices/notices.test.ts (it needs a day to pass).
 
-const PORT = Number(process.env.E2E_PORT ?? 3100) + 6;
-const SMTP_PORT = Number(process.env.E2E_PORT ?? 3100) + 7;
-const mailbox = new Mailbox();
-let app: AppProcess;
-
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  await mailbox.listen(SMTP_PORT);
-  app = await startApp(PORT, mailingTo(SMTP_PORT));
-});
-test.afterAll(async () => {
-  await app?.stop();
-  await mailbox.close();
-});
+const { app, mailbox, port: PORT } = mailingApp(6, 7);
 
 async function account(tag: string) {
   const a = createAccountWithCli(uniqueEmail(tag), "participant", "participant pw 123", String(PORT));

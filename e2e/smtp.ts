@@ -1,4 +1,6 @@
 import { SMTPServer } from "smtp-server";
+import { test } from "@playwright/test";
+import { startApp, type AppProcess } from "./app-process";
 
 // An SMTP server inside the test process: the app's mail arrives here, and a test awaits the
 // mail it expects (no polling).
@@ -66,4 +68,27 @@ export function linkIn(mail: ReceivedMail, base: string): string {
   ];
   if (links.length !== 1) throw new Error(`expected one link in the mail, got ${links.length}`);
   return links[0];
+}
+
+/**
+ * A second app process that mails to a Mailbox, on E2E_PORT + `appOffset` with the mailbox on
+ * E2E_PORT + `smtpOffset` (see e2e/mail.spec.ts for the offsets in use): started before the
+ * tests of the file or describe block that calls this, and stopped after them.
+ */
+export function mailingApp(appOffset: number, smtpOffset: number) {
+  const e2ePort = Number(process.env.E2E_PORT ?? 3100);
+  const port = e2ePort + appOffset;
+  const mailbox = new Mailbox();
+  let app: AppProcess | undefined;
+  test.beforeAll(async () => {
+    // A loaded machine (two cores shared) may take a while to start Next.
+    test.setTimeout(180_000);
+    await mailbox.listen(e2ePort + smtpOffset);
+    app = await startApp(port, mailingTo(e2ePort + smtpOffset), { startSeconds: 120 });
+  });
+  test.afterAll(async () => {
+    await app?.stop();
+    await mailbox.close();
+  });
+  return { mailbox, port, app: { base: `http://localhost:${port}` } };
 }

@@ -3,6 +3,7 @@ import { getTranslations } from "next-intl/server";
 import { getCurrentUser } from "@/lib/auth/current";
 import { canReadStaffData } from "@/lib/auth/roles";
 import { signOutAction } from "../(auth)/actions";
+import { ConsoleMessages } from "../_components/console-messages";
 import { ToastProvider } from "../_components/ui/toast";
 import { ConsoleShell } from "./console-shell";
 import { FirmwareAlarmBanner } from "./firmware-alarm-banner";
@@ -40,11 +41,13 @@ export default async function StaffLayout({ children }: { children: React.ReactN
     </div>
   );
   return (
-    <ToastProvider label={t("notifications")} closeLabel={t("dismiss")}>
-      <ConsoleShell footer={footer} menuLabel={t("menu")} closeLabel={t("closeMenu")}>
-        <FirmwareAlarmBanner />
-        {children}
-      </ConsoleShell>
-    </ToastProvider>
+    <ConsoleMessages>
+      <ToastProvider label={t("notifications")} closeLabel={t("dismiss")}>
+        <ConsoleShell footer={footer} menuLabel={t("menu")} closeLabel={t("closeMenu")}>
+          <FirmwareAlarmBanner />
+          {children}
+        </ConsoleShell>
+      </ToastProvider>
+    </ConsoleMessages>
   );
 }
