@@ -29,7 +29,11 @@ export default async function KeysPage() {
           {t.rich("authors", {
             code,
             claimUrl: () => <code>{claimUrl}</code>,
-            wellKnown: (chunks) => <a href="/.well-known/claimlink">{chunks}</a>,
+            wellKnown: (chunks) => (
+              <a href="/.well-known/claimlink" className="whitespace-nowrap">
+                {chunks}
+              </a>
+            ),
           })}
         </p>
       </div>
