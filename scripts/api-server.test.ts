@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { answerApi, isApiPath } from "./api-server.mjs";
+import { readBodyCapped } from "../lib/http/request";
 import { SECURITY_HEADERS } from "./security-headers.mjs";
 
 // The server answers every /api/v1 request with the router's bundle (docs/decisions/0011), as a
@@ -57,7 +58,9 @@ describe("answerApi", () => {
   it("passes the request's method, path, headers and body, and sends the answer with the security headers", async () => {
     const base = await serve(async (req) => {
       const seen = { method: req.method, url: req.url, xff: req.headers.get("x-forwarded-for") };
-      return Response.json({ ...seen, body: await req.text() }, { status: 201, headers: { "X-Test": "1" } });
+      // The app's handlers read every body through readBodyCapped (lib/http/request.ts).
+      const body = new TextDecoder().decode(await readBodyCapped(req, 1024));
+      return Response.json({ ...seen, body }, { status: 201, headers: { "X-Test": "1" } });
     });
     const r = await fetch(`${base}/api/v1/provisioning/sessions/${SID}?wait=3`, {
       method: "POST",
@@ -73,6 +76,41 @@ describe("answerApi", () => {
       xff: "198.51.100.7",
       body: "hello",
     });
+  });
+
+  it("hands a small body over read whole and a large one as a stream, each read the same way and capped", async () => {
+    const base = await serve(async (req) => {
+      const streamed = req.body !== null;
+      try {
+        const body = await readBodyCapped(req, 20 * 1024);
+        return Response.json({ streamed, bytes: body.byteLength, last: body.at(-1) });
+      } catch (err) {
+        return Response.json({ streamed, refused: (err as { code?: string }).code }, { status: 413 });
+      }
+    });
+    const post = (body: string) => fetch(`${base}/api/v1/devices/me/measurements`, { method: "POST", body });
+    expect(await (await post("x".repeat(1000) + "!")).json()).toEqual({ streamed: false, bytes: 1001, last: 33 });
+    expect(await (await post("y".repeat(18 * 1024) + "!")).json()).toEqual({
+      streamed: true,
+      bytes: 18 * 1024 + 1,
+      last: 33,
+    });
+    const tooLarge = await post("z".repeat(30 * 1024));
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toEqual({ streamed: true, refused: "payload_too_large" });
+  });
+
+  it("writes a device answer's own text, byte for byte, with its length", async () => {
+    const text = '{"accepted":3,"note":"Zürich"}';
+    const base = await serve(async () =>
+      Object.assign(new Response(text, { headers: { "Content-Type": "application/json" } }), {
+        [Symbol.for("claimlink.answerText")]: text,
+      }),
+    );
+    const r = await fetch(`${base}/api/v1/devices/me/measurements`, { method: "POST", body: "{}" });
+    expect(r.headers.get("content-length")).toBe(String(Buffer.byteLength(text)));
+    expect(await r.text()).toBe(text);
+    for (const { key, value } of SECURITY_HEADERS) expect(r.headers.get(key)).toBe(value);
   });
 
   it("ignores a Host header that is not a host", async () => {
