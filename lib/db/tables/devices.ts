@@ -147,10 +147,7 @@ export const requestNonces = pgTable(
     // and value the staleness check uses, so drift between app and database opens no window.
     requestTs: ts("request_ts").notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.credentialId, t.nonce] }),
-    index("request_nonces_request_ts_idx").on(t.requestTs),
-  ],
+  (t) => [primaryKey({ columns: [t.credentialId, t.nonce] }), index("request_nonces_request_ts_idx").on(t.requestTs)],
 );
 
 export const measurements = pgTable(
