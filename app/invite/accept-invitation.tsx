@@ -2,18 +2,18 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import Link from "next/link";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password-rules";
 import type { Locale } from "@/lib/i18n/locales";
 import { signInAction } from "../(auth)/actions";
 import { api, ApiError } from "../_components/api";
-import { lookUpLink, takeLinkToken } from "../_components/link-token";
+import { LinkLookupNotice, useLinkLookup } from "../_components/link-lookup";
 import { NewPasswordFields, useChosenPassword } from "../_components/new-password-fields";
 import { INVITE_CONSENT_KEY, type InviteConsent } from "../_components/invite-consent";
 import { localized, localizedIn, type Localized } from "../_components/localized";
 import { MarkdownText } from "../_components/markdown";
-import { refusalOf, type Refusal } from "../_components/refusal";
-import { Button, ButtonLink } from "../_components/ui/button";
+import { refusalOf } from "../_components/refusal";
+import { Button } from "../_components/ui/button";
 import { CheckboxField } from "../_components/ui/field";
 
 type InvitationStudy = {
@@ -25,11 +25,6 @@ type InvitationStudy = {
   consent: { id: string; version: number; text: Localized };
 };
 type Invitation = { email: string; name: string; expiresAt: string; study: InvitationStudy | null };
-type State =
-  | { step: "loading" }
-  | { step: "invalid"; refusal: Refusal | null }
-  | { step: "form"; token: string; invitation: Invitation; error: string | null; busy: boolean };
-
 // The refusals this page has its own sentence for (messages/*.json `invite.refusals`). Looking a
 // link up, a malformed token is `invalid_request`; accepting it, that is the password's rules.
 const LOOKUP_REFUSALS = ["not_found", "invalid_request", "rate_limited", "network_error"];
@@ -40,63 +35,51 @@ export function AcceptInvitation() {
   const locale = useLocale() as Locale;
   const choosePassword = useChosenPassword();
   const passwordRules = useTranslations("password")("rules", { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH });
-  const [state, setState] = useState<State>({ step: "loading" });
-  const forget = useRef<() => void>(() => {});
+  const { link, forget } = useLinkLookup<Invitation>("invitation", "/api/v1/invitations/lookup", LOOKUP_REFUSALS);
+  const [formState, setFormState] = useState<{ error: string | null; busy: boolean }>({ error: null, busy: false });
 
-  useEffect(() => {
-    const link = takeLinkToken("invitation");
-    forget.current = link.forget;
-    lookUpLink<Invitation>(link, "/api/v1/invitations/lookup")
-      .then((invitation) => setState({ step: "form", token: link.token, invitation, error: null, busy: false }))
-      .catch((err: unknown) =>
-        setState({ step: "invalid", refusal: err instanceof ApiError ? refusalOf(err, LOOKUP_REFUSALS) : null }),
-      );
-  }, []);
-
-  if (state.step === "loading") return <p className="text-sm text-muted">{t("checking")}</p>;
-  if (state.step === "invalid")
+  if (link.step !== "found")
     return (
-      <div className="space-y-4">
-        <p
-          role="alert"
-          className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger-text"
-          data-testid="invite-error"
-        >
-          {state.refusal ? t(`refusals.${state.refusal.key}`, state.refusal.values) : t("noToken")}
-        </p>
-        <p className="text-sm text-muted">{t("invalidHelp")}</p>
-        <ButtonLink href="/sign-in" variant="secondary">
-          {t("signIn")}
-        </ButtonLink>
-      </div>
+      <LinkLookupNotice
+        link={link}
+        checking={t("checking")}
+        refused={
+          link.step === "invalid" && link.refusal
+            ? t(`refusals.${link.refusal.key}`, link.refusal.values)
+            : t("noToken")
+        }
+        help={t("invalidHelp")}
+        signIn={t("signIn")}
+        testId="invite-error"
+      />
     );
+  const { token, value: invitation } = link;
 
   async function submit(form: FormData) {
-    if (state.step !== "form") return;
     const chosen = choosePassword(form);
     if ("error" in chosen) {
-      setState({ ...state, error: chosen.error });
+      setFormState({ ...formState, error: chosen.error });
       return;
     }
     const { password } = chosen;
-    const study = state.invitation.study;
+    const study = invitation.study;
     if (study && form.get("consent") !== "yes") {
-      setState({ ...state, error: t("consentMissing") });
+      setFormState({ ...formState, error: t("consentMissing") });
       return;
     }
-    setState({ ...state, busy: true, error: null });
+    setFormState({ busy: true, error: null });
     try {
-      await api("/api/v1/invitations/accept", { method: "POST", body: { token: state.token, password } });
+      await api("/api/v1/invitations/accept", { method: "POST", body: { token, password } });
     } catch (err) {
       const refusal = refusalOf(err, ACCEPT_REFUSALS);
       const error =
         err instanceof ApiError && err.code === "invalid_request"
           ? passwordRules
           : t(`refusals.${refusal.key}`, refusal.values);
-      setState({ ...state, busy: false, error });
+      setFormState({ busy: false, error });
       return;
     }
-    forget.current();
+    forget();
     // The consent ticked here is recorded by the consent screen right after sign-in, for this version only.
     if (study)
       sessionStorage.setItem(
@@ -104,10 +87,10 @@ export function AcceptInvitation() {
         JSON.stringify({ studyId: study.id, versionId: study.consent.id } satisfies InviteConsent),
       );
     const credentials = new FormData();
-    credentials.set("email", state.invitation.email);
+    credentials.set("email", invitation.email);
     credentials.set("password", password);
     credentials.set("next", study ? `/studies/${study.id}/consent` : "/");
-    await signInAction({ error: null, email: state.invitation.email, step: "password" }, credentials);
+    await signInAction({ error: null, email: invitation.email, step: "password" }, credentials);
   }
 
   return (
@@ -120,38 +103,38 @@ export function AcceptInvitation() {
         void submit(new FormData(e.currentTarget));
       }}
     >
-      {state.invitation.study && <StudyConsent study={state.invitation.study} locale={locale} />}
+      {invitation.study && <StudyConsent study={invitation.study} locale={locale} />}
       <p className="text-sm">
         {t.rich("hello", {
-          name: state.invitation.name,
-          email: state.invitation.email,
+          name: invitation.name,
+          email: invitation.email,
           strong: (c) => <strong>{c}</strong>,
         })}
       </p>
       <NewPasswordFields hint />
-      {state.invitation.study && (
+      {invitation.study && (
         <CheckboxField
           id="invite-consent"
           name="consent"
           value="yes"
           data-testid="invite-consent"
           label={t("consentLabel", {
-            version: state.invitation.study.consent.version,
-            study: localized(state.invitation.study.name, locale),
+            version: invitation.study.consent.version,
+            study: localized(invitation.study.name, locale),
           })}
         />
       )}
-      {state.error && (
+      {formState.error && (
         <p
           role="alert"
           className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger-text"
           data-testid="form-error"
         >
-          {state.error}
+          {formState.error}
         </p>
       )}
-      <Button type="submit" disabled={state.busy} className="w-full">
-        {state.busy ? t("submitting") : t("submit")}
+      <Button type="submit" disabled={formState.busy} className="w-full">
+        {formState.busy ? t("submitting") : t("submit")}
       </Button>
       <p className="text-center text-sm text-muted">
         {t.rich("haveAccount", { link: (c) => <Link href="/sign-in">{c}</Link> })}
