@@ -1,6 +1,5 @@
--- Rate-limit windows last a minute and matter to no one after a crash: an unlogged table writes
--- no WAL for the counter every signed report and login attempt updates (docs/performance.md).
--- After a crash PostgreSQL empties it, which only restarts the current windows.
--- fillfactor 70 leaves room on each page for the counter's next version (a HOT update, no index write).
-ALTER TABLE "rate_limits" SET UNLOGGED;--> statement-breakpoint
+-- The rate-limit counter every signed report and sign-in attempt updates: fillfactor 70 leaves
+-- room on each page for its next version, so the update is HOT (no index write). The table stays
+-- logged: its windows include the sign-in and two-factor guessing budgets, which a crash must not
+-- reset (docs/performance.md).
 ALTER TABLE "rate_limits" SET (fillfactor = 70);

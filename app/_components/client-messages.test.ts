@@ -37,6 +37,11 @@ describe("the catalog a page sends to the browser", () => {
     }
     expect(JSON.stringify(everyone).length).toBeLessThan(JSON.stringify(nl).length * 0.6);
     expect(Object.keys(clientMessages(en, "everyone"))).toEqual(Object.keys(everyone));
+    // The API reference, open to signed-out visitors: its own words and no other console namespace.
+    const apiDocs = clientMessages(nl, ["apiDocs"]);
+    expect(apiDocs).toHaveProperty("apiDocs");
+    expect(apiDocs).not.toHaveProperty("staffAccounts");
+    expect(Object.keys(apiDocs).length).toBe(Object.keys(everyone).length + 1);
   });
 
   it("has every namespace a component outside the console reads", () => {

@@ -8,11 +8,18 @@ import type { AbstractIntlMessages } from "next-intl";
 const SERVER_ONLY = new Set(["mail"]);
 const CONSOLE_ONLY = /^(staff[A-Z]|apiDocs$|emulator$|studyDashboard$|research$)/;
 
-/** The catalog's namespaces a page's client components may read: for everyone, or in the console too. */
-export function clientMessages(messages: AbstractIntlMessages, area: "everyone" | "console"): AbstractIntlMessages {
+/**
+ * The catalog's namespaces a page's client components may read: those for everyone; in the
+ * console all of them; or those for everyone and the few named (a page of its own, such as the
+ * API reference, which signed-out visitors read too).
+ */
+export function clientMessages(
+  messages: AbstractIntlMessages,
+  area: "everyone" | "console" | readonly string[],
+): AbstractIntlMessages {
+  const wanted = (namespace: string) =>
+    area === "console" || !CONSOLE_ONLY.test(namespace) || (Array.isArray(area) && area.includes(namespace));
   return Object.fromEntries(
-    Object.entries(messages).filter(
-      ([namespace]) => !SERVER_ONLY.has(namespace) && (area === "console" || !CONSOLE_ONLY.test(namespace)),
-    ),
+    Object.entries(messages).filter(([namespace]) => !SERVER_ONLY.has(namespace) && wanted(namespace)),
   );
 }

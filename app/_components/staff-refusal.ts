@@ -14,9 +14,16 @@ const GENERAL = new Set(["invalid_request", "conflict", "not_found", "forbidden"
 export function useStaffRefusal() {
   const locale = useLocale();
   const t = useTranslations("problems");
+  const retry = useTranslations("error");
   return (err: unknown): unknown => {
     if (locale === "en" || !(err instanceof ApiError) || GENERAL.has(err.code)) return err;
-    return t.has(`${err.code}.detail`) ? new ApiError(err.status, err.code, t(`${err.code}.detail`)) : err;
+    const worded = (text: string) => new ApiError(err.status, err.code, text, err.retryAfterSeconds);
+    // A wait the server names is worth more than the general sentence: "Te veel pogingen. Probeer het over 2 minuten opnieuw."
+    if (err.code === "rate_limited" && err.retryAfterSeconds !== undefined) {
+      const minutes = Math.max(1, Math.ceil(err.retryAfterSeconds / 60));
+      return worded(`${t("rate_limited.title")}. ${retry("retryIn", { minutes })}`);
+    }
+    return t.has(`${err.code}.detail`) ? worded(t(`${err.code}.detail`)) : err;
   };
 }
 

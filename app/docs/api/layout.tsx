@@ -1,6 +1,6 @@
 import { ConsoleMessages } from "../../_components/console-messages";
 
-/** This area's client components read the console's namespaces of the catalog too. */
+/** Open to signed-out visitors too: this page's own namespace of the console's, no more. */
 export default function Layout({ children }: { children: React.ReactNode }) {
-  return <ConsoleMessages>{children}</ConsoleMessages>;
+  return <ConsoleMessages only={["apiDocs"]}>{children}</ConsoleMessages>;
 }

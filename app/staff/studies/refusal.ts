@@ -20,7 +20,7 @@ export function useStudyRefusal(action?: StudyAction) {
   return (err: unknown): unknown => {
     const key = err instanceof ApiError ? `${action}.${err.code}` : "";
     if (locale !== "en" && action && err instanceof ApiError && t.has(key))
-      return new ApiError(err.status, err.code, t(key));
+      return new ApiError(err.status, err.code, t(key), err.retryAfterSeconds);
     return staffRefusal(err);
   };
 }
