@@ -1,4 +1,4 @@
-// npm run bench:steady -- [--devices N] [--seconds S] [--rounds R]
+// npm run bench:steady -- [--devices N] [--seconds S] [--rounds R] [--warmup W]
 //
 // A claimed fleet's steady load (docs/protocol.md section 4). Starts the built app on a fresh
 // database of the local PostgreSQL (DATABASE_URL of its own, created and dropped), claims N
@@ -9,6 +9,9 @@
 //   batches a minute is raised for the bench through CLAIMLINK_MEASUREMENT_BATCHES_PER_MINUTE.
 // - raw: N senders run three-row INSERTs of the same rows into the measurements table back to
 //   back for S seconds through postgres.js, over as many connections as the app's pool (20).
+// Each phase starts with W seconds (default 2) that are not measured, the same for both: the
+// steady load, not a cold start's first requests (the app loading each credential once, the
+// JIT, the first statements' plans).
 // It prints both rates, app as a share of raw, the latency percentiles and how many devices
 // each would serve at one report a minute.
 import http from "node:http";
@@ -31,6 +34,7 @@ import {
 const N = opt("devices", 64);
 const SECONDS = opt("seconds", 20);
 const ROUNDS = opt("rounds", 2);
+const WARMUP = opt("warmup", 2);
 const PORT = Number(process.env.BENCH_PORT ?? 3292);
 const POOL = 20;
 const PATH = "/api/v1/devices/me/measurements";
@@ -51,6 +55,16 @@ type Phase = {
   appCpu?: number;
   benchCpu?: number;
 };
+
+/**
+ * A phase's clock: WARMUP seconds not measured, then SECONDS that are (requests started from
+ * `from` on); `start` runs as the measured part begins (the CPU counters' first reading).
+ */
+function phaseClock(start: () => void) {
+  const from = performance.now() + WARMUP * 1000;
+  setTimeout(start, WARMUP * 1000);
+  return { from, end: from + SECONDS * 1000 };
+}
 
 /** One POST over a kept-alive connection: the status and the answer's text and MAC. */
 function post(agent: http.Agent, base: URL, headers: Record<string, string>, body: string) {
@@ -123,11 +137,14 @@ async function main() {
     const agent = new http.Agent({ keepAlive: true, maxSockets: N });
     const appPhase = async (): Promise<Phase> => {
       const latencies: number[] = [];
-      const app0 = cpuSeconds(app.pids[0]);
-      const pg0 = postgresCpuSeconds();
-      const bench0 = process.cpuUsage();
-      const t0 = performance.now();
-      const end = t0 + SECONDS * 1000;
+      let app0 = 0;
+      let pg0 = 0;
+      let bench0 = process.cpuUsage();
+      const { from, end } = phaseClock(() => {
+        app0 = cpuSeconds(app.pids[0]);
+        pg0 = postgresCpuSeconds();
+        bench0 = process.cpuUsage();
+      });
       await Promise.all(
         creds.map(async (c, i) => {
           while (performance.now() < end) {
@@ -135,7 +152,7 @@ async function main() {
             const auth = authorizationHeader(c.id, c.secret, "POST", PATH, Math.floor(Date.now() / 1000), body);
             const t = performance.now();
             const r = await post(agent, base, { authorization: auth.header }, body);
-            latencies.push(performance.now() - t);
+            if (t >= from) latencies.push(performance.now() - t);
             if (r.status !== 200) throw new Error(`report refused: ${r.status} ${r.text}`);
             if (!r.mac || !sameBytes(expectedResponseMac(c.secret, auth.nonce, r.status, r.text), r.mac))
               throw new Error("an answer without a valid Claimlink-Response-MAC");
@@ -143,7 +160,7 @@ async function main() {
           }
         }),
       );
-      const seconds = (performance.now() - t0) / 1000;
+      const seconds = (performance.now() - from) / 1000;
       const bench = process.cpuUsage(bench0);
       const appCpu = cpuSeconds(app.pids[0]) - app0;
       const pgCpu = postgresCpuSeconds() - pg0;
@@ -159,21 +176,20 @@ async function main() {
 
     const rawPhase = async (): Promise<Phase> => {
       const latencies: number[] = [];
-      const pg0 = postgresCpuSeconds();
-      const t0 = performance.now();
-      const end = t0 + SECONDS * 1000;
+      let pg0 = 0;
+      const { from, end } = phaseClock(() => (pg0 = postgresCpuSeconds()));
       await Promise.all(
         deviceIds.map(async (deviceId, i) => {
           while (performance.now() < end) {
             const rows = rawReadingRows(deviceId, readings(i));
             const t = performance.now();
             const stored = await insertRawRows(raw, rows);
-            latencies.push(performance.now() - t);
+            if (t >= from) latencies.push(performance.now() - t);
             if (stored !== 3) throw new Error("raw insert stored fewer rows");
           }
         }),
       );
-      const seconds = (performance.now() - t0) / 1000;
+      const seconds = (performance.now() - from) / 1000;
       return { reports: latencies.length, seconds, latencies, pgCpu: postgresCpuSeconds() - pg0 };
     };
 
@@ -213,7 +229,9 @@ async function main() {
     console.log("");
     console.log(`database: ${version.split(" on ")[0]} (a fresh database, dropped afterwards)`);
     console.log(machineLine());
-    console.log(`${N} devices, three readings a report, ${ROUNDS} rounds of ${SECONDS} s of each`);
+    console.log(
+      `${N} devices, three readings a report, ${ROUNDS} rounds of ${SECONDS} s of each (after ${WARMUP} s of each not measured)`,
+    );
     console.log(`${"".padEnd(34)}${"rate".padStart(10)}  ${"latency".padEnd(44)}devices at one report a minute`);
     row("signed reports through the app:", a);
     row("raw three-row INSERTs:", r);

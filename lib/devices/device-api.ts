@@ -100,6 +100,7 @@ export const fusedMeasurements: FusedRoute = ({ deviceId, bodyText, cfg }) => {
     key: report.key,
     build: report.build,
     values: report.values,
+    batch: report.batch,
     async answer(columns, { database, device }) {
       const done = report.answer(columns);
       if (!done) return null;

@@ -23,7 +23,7 @@ export type StoreResult = { accepted: number; duplicates: number; rejected: { in
 const FIELDS = new Set(["property", "unit", "time", "value"]);
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
-type Row = { property: string; unit: string | null; time: Date; value: number };
+export type Row = { property: string; unit: string | null; time: Date; value: number };
 
 function readTime(t: unknown): Date | null {
   if (typeof t === "number") return Number.isFinite(t) && t >= 0 && t < 1e11 ? new Date(Math.round(t * 1000)) : null;
@@ -71,7 +71,7 @@ function checkItems(items: unknown[]): { rows: Row[]; rejected: StoreResult["rej
 }
 
 /** A PostgreSQL array literal of text: each element quoted (`\\` and `"` escaped), null as NULL. */
-function textArray(xs: (string | null)[]): string {
+export function textArray(xs: (string | null)[]): string {
   let out = "{";
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i];
@@ -237,6 +237,8 @@ export function fusedReport(deviceId: string, perMinute: number, items: unknown[
       };
     },
     values: { r_device: deviceId, r_max: perMinute, ...arraysOf(rows) },
+    /** The same work, for a statement shared with other devices' reports (lib/devices/report-batch.ts). */
+    batch: { deviceId, perMinute, rows },
     /** The answer, or null when nothing was counted (a device in a study: the handler's way). */
     answer(columns: Record<string, unknown>): { result: StoreResult; listed: ListedProperties } | null {
       if (columns.count === null || columns.count === undefined) return null;

@@ -10,6 +10,7 @@ import { logInternalError } from "../errors/problem";
 import { pruneRateLimits } from "../rate-limit";
 import type { ProvisioningConfig } from "../provisioning/config";
 import { loadCredential, type LoadedCredential } from "./credentials";
+import { runReport, type ReportBatchItem } from "./report-batch";
 
 export type SignedAuth = { credentialId: string; ts: string; nonce: string; sig: string };
 
@@ -188,14 +189,16 @@ export async function verifyKnownSigner(
   });
   if (!safeEqual(expected, auth.sig)) return null;
   const stale = Math.abs(Date.now() / 1000 - Number(auth.ts)) > cfg.skewSeconds;
-  const [row] = await verifyStatement(db, fused).execute({
+  const values = {
     credentialId: auth.credentialId,
     deviceId: kept.deviceId,
     nonce: auth.nonce,
     ts: Number(auth.ts),
     take: !stale,
-    ...fused?.values,
-  });
+  };
+  const alone = async () => (await verifyStatement(db, fused).execute({ ...values, ...fused?.values }))[0];
+  // A report may share its statement with other devices' (lib/devices/report-batch.ts).
+  const row = fused?.batch ? await runReport(db, { ...values, report: fused.batch }, alone) : await alone();
   const refuse = (
     code: "stale_timestamp" | "replayed_nonce" | "credential_revoked",
     detail: string,
@@ -233,6 +236,8 @@ export type FusedPlan = {
   key: string;
   build(db: Db): { with: WithSubquery[]; columns: Record<string, SQL> };
   values: Record<string, unknown>;
+  /** A report, which may share a statement with other devices' reports. */
+  batch?: ReportBatchItem;
 };
 
 const p = (name: string) => sql.placeholder(name);

@@ -6,6 +6,7 @@ import { handleApiRequest } from "../api/router";
 import { appDatabase, type Database } from "../db/client";
 import { deviceCredentials, devices, measurements, rateLimits } from "../db/schema";
 import { deviceProfile, queueCommand } from "../devices/commands";
+import { batchStats } from "../devices/report-batch";
 import { provisioningConfig } from "../provisioning/config";
 import { claimTestDevice, insertAccount } from "../provisioning/test-fixtures";
 
@@ -31,15 +32,8 @@ afterAll(async () => {
 const freshIp = () => `2001:db8:${randomBytes(6).toString("hex").match(/.{4}/g)!.join(":")}::1`;
 
 /** A signed request through the /api/v1 router; `macOk` says whether its response MAC is the device's. */
-async function signed(dev: Dev, method: string, path: string, body = "", replay?: string) {
-  const { header, nonce } = authorizationHeader(
-    dev.credentialId,
-    dev.secret,
-    method,
-    path,
-    Math.floor(Date.now() / 1000),
-    body,
-  );
+async function signed(dev: Dev, method: string, path: string, body = "", replay?: string, ts = Date.now() / 1000) {
+  const { header, nonce } = authorizationHeader(dev.credentialId, dev.secret, method, path, Math.floor(ts), body);
   const authorization = replay ?? header;
   const res = await handleApiRequest(
     new Request(`http://localhost${path}`, {
@@ -189,4 +183,125 @@ describe("a credential the app process keeps", () => {
     expect(JSON.stringify(r.body)).toBe(JSON.stringify(await deviceProfile(database.db, device)));
     expect(r.body.commands.map((c: { type: string }) => c.type)).toEqual(["identify", "set_config"]);
   });
+});
+
+// Reports that arrive together share one statement (lib/devices/report-batch.ts): each must
+// still get exactly the answer, the rows and the count its own statement would have given.
+describe("reports that arrive together", () => {
+  const devicesKept = (n: number) => Promise.all(Array.from({ length: n }, () => keptDevice()));
+
+  it("share a statement, and each device's report is stored, counted and MACed as its own", async () => {
+    const devs = await devicesKept(8);
+    const before = { ...batchStats };
+    const answers = await Promise.all(devs.map((d) => signed(d, "POST", REPORT, batch())));
+    for (const a of answers)
+      expect(a).toMatchObject({ status: 200, body: { accepted: 3, duplicates: 0, rejected: [] }, macOk: true });
+    expect(batchStats.shared).toBeGreaterThan(before.shared);
+    expect(batchStats.failedWhole).toBe(before.failedWhole);
+    for (const d of devs) {
+      expect(await stored(d.deviceId)).toBe(3);
+      expect(await counted(d.deviceId)).toBe(1);
+    }
+  });
+
+  it("answer each report for itself: a replay, a revoked credential, a released device, a stale time, a device past its limit", async () => {
+    const [replayed, revoked, released, stale, limited, good] = await devicesKept(6);
+    const replayedBody = batch();
+    const first = await signed(replayed, "POST", REPORT, replayedBody);
+    expect(first.status).toBe(200);
+    await database.db
+      .update(deviceCredentials)
+      .set({ revokedAt: new Date(), revokedReason: "lost" })
+      .where(eq(deviceCredentials.id, revoked.credentialId));
+    await database.db.update(devices).set({ releasedAt: new Date() }).where(eq(devices.id, released.deviceId));
+    const perMinute = provisioningConfig().measurementBatchesPerMinute;
+    await database.db.execute(
+      sql`insert into rate_limits (key, window_started_at, count) values (${`ingest:device:${limited.deviceId}`}, now(), ${perMinute})`,
+    );
+    const before = { ...batchStats };
+    const [r1, r2, r3, r4, r5, r6] = await Promise.all([
+      signed(replayed, "POST", REPORT, replayedBody, first.authorization),
+      signed(revoked, "POST", REPORT, batch()),
+      signed(released, "POST", REPORT, batch()),
+      signed(stale, "POST", REPORT, batch(), undefined, Date.now() / 1000 - 3600),
+      signed(limited, "POST", REPORT, batch()),
+      signed(good, "POST", REPORT, batch()),
+    ]);
+    expect(batchStats.shared).toBeGreaterThan(before.shared);
+    expect(r1).toMatchObject({ status: 401, body: { code: "replayed_nonce" } });
+    expect(r1.mac).toBeTruthy();
+    expect(r2).toMatchObject({ status: 401, body: { code: "credential_revoked" }, macOk: true });
+    expect(r3).toMatchObject({ status: 401, body: { code: "credential_revoked" }, macOk: true });
+    expect(r4).toMatchObject({ status: 401, body: { code: "stale_timestamp" }, macOk: true });
+    expect(r5).toMatchObject({ status: 429, body: { code: "rate_limited" }, macOk: true });
+    expect(r6).toMatchObject({ status: 200, body: { accepted: 3 }, macOk: true });
+    expect(await stored(replayed.deviceId)).toBe(3);
+    expect(await counted(replayed.deviceId)).toBe(1);
+    for (const d of [revoked, released, stale, limited]) expect(await stored(d.deviceId)).toBe(0);
+    for (const d of [revoked, released, stale]) expect(await counted(d.deviceId)).toBe(0);
+    expect(await counted(limited.deviceId)).toBe(perMinute + 1);
+    expect(await stored(good.deviceId)).toBe(3);
+  });
+
+  it("go again one by one when one of them fails the shared statement: a resent batch counts its duplicates, the others store", async () => {
+    const [resender, ...others] = await devicesKept(5);
+    const body = batch();
+    expect((await signed(resender, "POST", REPORT, body)).status).toBe(200);
+    const before = { ...batchStats };
+    const [again, ...rest] = await Promise.all([
+      signed(resender, "POST", REPORT, body),
+      ...others.map((d) => signed(d, "POST", REPORT, batch())),
+    ]);
+    expect(batchStats.failedWhole).toBeGreaterThan(before.failedWhole);
+    expect(again).toMatchObject({ status: 200, body: { accepted: 0, duplicates: 3 }, macOk: true });
+    for (const r of rest) expect(r).toMatchObject({ status: 200, body: { accepted: 3, duplicates: 0 }, macOk: true });
+    expect(await stored(resender.deviceId)).toBe(3);
+    expect(await counted(resender.deviceId)).toBe(2);
+    for (const d of others) {
+      expect(await stored(d.deviceId)).toBe(3);
+      expect(await counted(d.deviceId)).toBe(1);
+    }
+  });
+
+  it("keep two reports of one device apart, each stored and counted once", async () => {
+    const [twice, other] = await devicesKept(2);
+    const answers = await Promise.all([
+      signed(twice, "POST", REPORT, batch()),
+      signed(twice, "POST", REPORT, batch()),
+      signed(other, "POST", REPORT, batch()),
+    ]);
+    for (const a of answers) expect(a).toMatchObject({ status: 200, body: { accepted: 3 }, macOk: true });
+    expect(await stored(twice.deviceId)).toBe(6);
+    expect(await counted(twice.deviceId)).toBe(2);
+    expect(await stored(other.deviceId)).toBe(3);
+  });
+
+  // PGlite is one connection: a transaction held open there would hold everything.
+  it.skipIf(!process.env.DATABASE_URL)(
+    "do not wait for a device whose row another transaction holds: the others are answered meanwhile",
+    async () => {
+      const [held, free] = await devicesKept(2);
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => (locked = r));
+      const holder = database.db.transaction(async (tx) => {
+        await tx.execute(sql`select 1 from devices where id = ${held.deviceId} for update`);
+        locked();
+        await released;
+      });
+      await isLocked;
+      // Its row locked, the device's report waits for it (its readings need the device's key lock).
+      const waiting = signed(held, "POST", REPORT, batch());
+      await new Promise((r) => setTimeout(r, 100));
+      const t0 = Date.now();
+      const other = await signed(free, "POST", REPORT, batch());
+      expect(other).toMatchObject({ status: 200, body: { accepted: 3 }, macOk: true });
+      expect(Date.now() - t0).toBeLessThan(2000);
+      release();
+      await holder;
+      expect(await waiting).toMatchObject({ status: 200, body: { accepted: 3 }, macOk: true });
+      expect(await stored(held.deviceId)).toBe(3);
+    },
+  );
 });

@@ -7,13 +7,13 @@ export type LimitState = { count: number; retryAfterSeconds: number };
 // Fixed windows kept in the database, so every app process counts against the same limit.
 
 /**
- * The statement that counts one event against `key`, returning `count` and `remaining` (seconds
+ * The statement that counts one event against `key`, returning `key`, `count` and `remaining` (seconds
  * left in the window); also a WITH of a larger statement (lib/devices/measurements.ts).
  */
-export function countHitStatement(key: string | SQL, limit: Pick<Limit, "windowSeconds">, when?: SQL) {
+export function countHitStatement(key: string | SQL, limit: Pick<Limit, "windowSeconds">, when?: SQL, from?: SQL) {
   const w = limit.windowSeconds;
-  // `when`: count only if it holds (in a larger statement).
-  const row = when ? sql`select ${key}, now(), 1 where ${when}` : sql`values (${key}, now(), 1)`;
+  // `when`: count only if it holds (in a larger statement); `from`: one key a row of it (a statement for several).
+  const row = when ? sql`select ${key}, now(), 1 ${from ?? sql``} where ${when}` : sql`values (${key}, now(), 1)`;
   return sql`
       insert into rate_limits (key, window_started_at, count) ${row}
       on conflict (key) do update set
@@ -21,7 +21,7 @@ export function countHitStatement(key: string | SQL, limit: Pick<Limit, "windowS
                      then 1 else rate_limits.count + 1 end,
         window_started_at = case when rate_limits.window_started_at <= now() - make_interval(secs => ${w})
                      then now() else rate_limits.window_started_at end
-      returning count,
+      returning key, count,
         extract(epoch from (window_started_at + make_interval(secs => ${w}) - now()))::float8 as remaining`;
 }
 
