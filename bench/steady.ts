@@ -57,13 +57,18 @@ type Phase = {
 };
 
 /**
- * A phase's clock: WARMUP seconds not measured, then SECONDS that are (requests started from
- * `from` on); `start` runs as the measured part begins (the CPU counters' first reading).
+ * A phase's clock: WARMUP seconds not measured, then SECONDS that are. The measured part begins
+ * when `start` runs (the CPU counters' first reading): requests started from then on count, and
+ * the rate is over the time since then, so requests and CPU cover the same window.
  */
 function phaseClock(start: () => void) {
-  const from = performance.now() + WARMUP * 1000;
-  setTimeout(start, WARMUP * 1000);
-  return { from, end: from + SECONDS * 1000 };
+  const clock = { from: Infinity, end: Infinity };
+  setTimeout(() => {
+    start();
+    clock.from = performance.now();
+    clock.end = clock.from + SECONDS * 1000;
+  }, WARMUP * 1000);
+  return clock;
 }
 
 /** One POST over a kept-alive connection: the status and the answer's text and MAC. */
@@ -140,19 +145,19 @@ async function main() {
       let app0 = 0;
       let pg0 = 0;
       let bench0 = process.cpuUsage();
-      const { from, end } = phaseClock(() => {
+      const clock = phaseClock(() => {
         app0 = cpuSeconds(app.pids[0]);
         pg0 = postgresCpuSeconds();
         bench0 = process.cpuUsage();
       });
       await Promise.all(
         creds.map(async (c, i) => {
-          while (performance.now() < end) {
+          while (performance.now() < clock.end) {
             const body = JSON.stringify({ measurements: readings(i) });
             const auth = authorizationHeader(c.id, c.secret, "POST", PATH, Math.floor(Date.now() / 1000), body);
             const t = performance.now();
             const r = await post(agent, base, { authorization: auth.header }, body);
-            if (t >= from) latencies.push(performance.now() - t);
+            if (t >= clock.from) latencies.push(performance.now() - t);
             if (r.status !== 200) throw new Error(`report refused: ${r.status} ${r.text}`);
             if (!r.mac || !sameBytes(expectedResponseMac(c.secret, auth.nonce, r.status, r.text), r.mac))
               throw new Error("an answer without a valid Claimlink-Response-MAC");
@@ -160,7 +165,7 @@ async function main() {
           }
         }),
       );
-      const seconds = (performance.now() - from) / 1000;
+      const seconds = (performance.now() - clock.from) / 1000;
       const bench = process.cpuUsage(bench0);
       const appCpu = cpuSeconds(app.pids[0]) - app0;
       const pgCpu = postgresCpuSeconds() - pg0;
@@ -177,19 +182,19 @@ async function main() {
     const rawPhase = async (): Promise<Phase> => {
       const latencies: number[] = [];
       let pg0 = 0;
-      const { from, end } = phaseClock(() => (pg0 = postgresCpuSeconds()));
+      const clock = phaseClock(() => (pg0 = postgresCpuSeconds()));
       await Promise.all(
         deviceIds.map(async (deviceId, i) => {
-          while (performance.now() < end) {
+          while (performance.now() < clock.end) {
             const rows = rawReadingRows(deviceId, readings(i));
             const t = performance.now();
             const stored = await insertRawRows(raw, rows);
-            if (t >= from) latencies.push(performance.now() - t);
+            if (t >= clock.from) latencies.push(performance.now() - t);
             if (stored !== 3) throw new Error("raw insert stored fewer rows");
           }
         }),
       );
-      const seconds = (performance.now() - from) / 1000;
+      const seconds = (performance.now() - clock.from) / 1000;
       return { reports: latencies.length, seconds, latencies, pgCpu: postgresCpuSeconds() - pg0 };
     };
 

@@ -243,7 +243,13 @@ export function fusedReport(deviceId: string, perMinute: number, items: unknown[
     answer(columns: Record<string, unknown>): { result: StoreResult; listed: ListedProperties } | null {
       if (columns.count === null || columns.count === undefined) return null;
       throwIfLimited(limitStateOf(columns as { count: number; remaining: number }), perMinute);
-      return { result: { accepted: rows.length, duplicates: 0, rejected }, listed: listedOf(columns.properties) };
+      // A shared statement (lib/devices/report-batch.ts) counts the rows that were new; its own
+      // fails whole on a stored one instead, so all of them were.
+      const accepted = columns.inserted === undefined ? rows.length : Number(columns.inserted);
+      return {
+        result: { accepted, duplicates: rows.length - accepted, rejected },
+        listed: listedOf(columns.properties),
+      };
     },
   };
 }

@@ -17,12 +17,20 @@ import { textArray, type Row } from "./measurements";
  * answers a row for each. A report that arrives when the database is idle goes at once, alone,
  * in the statement of one.
  *
- * - A device is in at most one running statement, and once in a statement (the rate-limit
- *   counter's row can be updated once per statement; two statements never wait on each other
- *   for a device's rows).
- * - The statement succeeds or fails whole. When it fails (a reading already stored, for one),
- *   nothing of it happened, and each report goes again alone, so one report's failure is only
- *   its own.
+ * - A device is once in the queue at most; a report of a device already there (waiting or in
+ *   the running statement) goes alone, as every report did before. So a statement holds each
+ *   device once (the rate-limit counter's row can be updated once per statement), and one device
+ *   sending many reports at once neither lengthens the queue nor delays others.
+ * - A reading already stored (a resent batch) is counted as a duplicate in the shared statement
+ *   itself (ON CONFLICT DO NOTHING, each report's new rows counted), as the report's own second
+ *   way would: it costs the others nothing.
+ * - The statement waits at most LOCK_TIMEOUT for a row another transaction holds (a staff change of
+ *   one device, another process's statement for the same device); then, or on any other failure,
+ *   nothing of it happened and each of its reports goes again alone, waiting for its own rows as
+ *   it always did. So one device's trouble stays its own, and two statements
+ *   never wait on each other for long (no deadlock reaches PostgreSQL's detector).
+ * - A statement still running after STALL_MS no longer holds the next back (at most MAX_STALLED
+ *   such): a slow statement does not stall the reports that arrive after it.
  */
 
 /** What one report adds to a shared statement. */
@@ -62,6 +70,9 @@ const MAX_RUNNING = 1;
  */
 export const STALL_MS = 50;
 
+/** A lock the shared statement waits for longer than this fails it, and its reports go alone. */
+const LOCK_TIMEOUT = "100ms";
+
 const p = (name: string) => sql.placeholder(name);
 
 function buildStatement(db: Db) {
@@ -69,7 +80,10 @@ function buildStatement(db: Db) {
     select * from unnest(${p("b_i")}::int[], ${p("b_credentials")}::text[], ${p("b_devices")}::text[],
                          ${p("b_nonces")}::text[], ${p("b_ts")}::float8[], ${p("b_take")}::boolean[],
                          ${p("b_max")}::int[])
-                  as r(i, credential_id, device_id, nonce, ts, take, max)`);
+                  as r(i, credential_id, device_id, nonce, ts, take, max)
+     -- Before any lock is waited for: every part that may wait reads req first. Local to the
+     -- statement's own transaction, so it ends with it.
+     where set_config('lock_timeout', '${sql.raw(LOCK_TIMEOUT)}', true) is not null`);
   // Only when the credential and its device are live and the time is within SKEW (`take`).
   const n = db.$with("n", { credentialId: sql<string>`credential_id` }).as(sql`
     insert into request_nonces (credential_id, nonce, request_ts)
@@ -100,14 +114,19 @@ function buildStatement(db: Db) {
       sql`from req`,
     ),
   );
-  const ins = db.$with("ins", {}).as(sql`
+  // A reading already stored (a resent batch) is a duplicate, counted as its own statement's
+  // second way would count it (lib/devices/measurements.ts), and costs the others nothing.
+  const ins = db.$with("ins", { deviceId: sql<string>`device_id` }).as(sql`
     insert into measurements (device_id, property, unit, time, value)
     select req.device_id, x.p, x.u, to_timestamp(x.t), x.v
       from unnest(${p("b_rows")}::int[], ${p("b_properties")}::text[], ${p("b_units")}::text[],
                   ${p("b_times")}::float8[], ${p("b_values")}::float8[]) as x(i, p, u, t, v)
       join req on req.i = x.i
       join lim on lim.key = 'ingest:device:' || req.device_id
-     where lim.count <= req.max`);
+     where lim.count <= req.max
+     order by req.device_id
+    on conflict do nothing
+    returning device_id`);
   const limOf = (column: string) =>
     sql.raw(`(select ${column} from lim where lim.key = 'ingest:device:' || req.device_id)`);
   // PostgreSQL runs every data-modifying WITH once, read or not.
@@ -121,6 +140,7 @@ function buildStatement(db: Db) {
       fused: {
         count: limOf("count"),
         remaining: limOf("remaining"),
+        inserted: sql<number | string>`(select count(*)::int from ins where ins.device_id = req.device_id)`,
         properties: sql`(select properties from device_models where model = ${devices.model})`,
       },
     })
@@ -164,31 +184,45 @@ function parametersOf(batch: Waiting[]) {
   };
 }
 
-/** How the statements have gone in this process: for the benchmark's figures and the tests. */
-export const batchStats = { statements: 0, shared: 0, reports: 0, failedWhole: 0 };
+/** How the statements have gone in this process: for the tests. */
+export const batchStats = { statements: 0, shared: 0, reports: 0, failedWhole: 0, aloneBesideOwn: 0 };
+
+/** At most this many stalled statements at once (with the running one, at most MAX_RUNNING + MAX_STALLED). */
+const MAX_STALLED = 3;
 
 class ReportBatcher {
   private queue: Waiting[] = [];
   private running = 0;
-  /** Running statements past STALL_MS, which no longer count against MAX_RUNNING. */
+  /** Running statements past STALL_MS, which no longer count against MAX_RUNNING (up to MAX_STALLED). */
   private stalled = 0;
-  /** Devices in a running statement. */
-  private busy = new Set<string>();
+  /** Devices with a report waiting or in a running statement. */
+  private members = new Set<string>();
   private scheduled = false;
   private statement: ReturnType<typeof buildStatement> | null = null;
 
   constructor(private readonly db: Db) {}
 
   run(request: BatchRequest, alone: Waiting["alone"]): Promise<VerifiedRow | undefined> {
+    // A device's report beside one of its own already here goes alone, as every report did
+    // before: a device is once in the queue at most, and in one statement at most once.
+    if (this.members.has(request.deviceId)) {
+      batchStats.aloneBesideOwn++;
+      return alone();
+    }
+    this.members.add(request.deviceId);
     return new Promise((resolve, reject) => {
       this.queue.push({ request, alone, resolve, reject });
       this.schedule();
     });
   }
 
+  private free() {
+    return this.running - Math.min(this.stalled, MAX_STALLED) < MAX_RUNNING;
+  }
+
   /** Reports that arrive in the same turn of the event loop go together. */
   private schedule() {
-    if (this.scheduled || this.running - this.stalled >= MAX_RUNNING || this.queue.length === 0) return;
+    if (this.scheduled || !this.free() || this.queue.length === 0) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -197,21 +231,9 @@ class ReportBatcher {
   }
 
   private flush() {
-    while (this.running - this.stalled < MAX_RUNNING && this.queue.length > 0) {
-      const batch: Waiting[] = [];
-      const later: Waiting[] = [];
-      const inBatch = new Set<string>();
-      for (const w of this.queue) {
-        const device = w.request.deviceId;
-        if (batch.length < MAX_BATCH && !this.busy.has(device) && !inBatch.has(device)) {
-          batch.push(w);
-          inBatch.add(device);
-        } else later.push(w);
-      }
-      this.queue = later;
-      if (batch.length === 0) return; // each waits for its device's running statement
+    while (this.free() && this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
       this.running++;
-      for (const d of inBatch) this.busy.add(d);
       let stalled = false;
       const timer = setTimeout(() => {
         stalled = true;
@@ -222,7 +244,7 @@ class ReportBatcher {
         clearTimeout(timer);
         if (stalled) this.stalled--;
         this.running--;
-        for (const d of inBatch) this.busy.delete(d);
+        for (const w of batch) this.members.delete(w.request.deviceId);
         this.schedule();
       });
     }
@@ -235,10 +257,13 @@ class ReportBatcher {
     batchStats.shared++;
     let rows: VerifiedRow[];
     try {
+      // A row another transaction holds (a staff change of one device, another process's
+      // statement) fails the statement after LOCK_TIMEOUT instead of holding every report in it.
       this.statement ??= buildStatement(this.db);
       rows = (await this.statement.execute(parametersOf(batch))) as VerifiedRow[];
     } catch {
-      // Nothing of it happened: each goes alone, and answers as it would have.
+      // Nothing of it happened: each goes alone (waiting for its own rows, as it always did),
+      // and answers as it would have.
       batchStats.failedWhole++;
       await Promise.all(batch.map((w) => settle(w, w.alone())));
       return;

@@ -7,6 +7,8 @@ import { appDatabase, type Database } from "../db/client";
 import { deviceCredentials, devices, measurements, rateLimits } from "../db/schema";
 import { deviceProfile, queueCommand } from "../devices/commands";
 import { batchStats } from "../devices/report-batch";
+import { createStudy } from "../studies/studies";
+import { studyInput } from "../studies/test-fixtures";
 import { provisioningConfig } from "../provisioning/config";
 import { claimTestDevice, insertAccount } from "../provisioning/test-fixtures";
 
@@ -189,23 +191,35 @@ describe("a credential the app process keeps", () => {
 // still get exactly the answer, the rows and the count its own statement would have given.
 describe("reports that arrive together", () => {
   const devicesKept = (n: number) => Promise.all(Array.from({ length: n }, () => keptDevice()));
+  /** `n` readings at a second of their own, each device's values its own. */
+  const readings = (n: number, base: number) => {
+    const time = t++;
+    return JSON.stringify({
+      measurements: Array.from({ length: n }, (_, k) => ({ property: `p${k}`, unit: "Cel", time, value: base + k })),
+    });
+  };
+  const valuesOf = async (deviceId: string) =>
+    (await database.db.select().from(measurements).where(eq(measurements.deviceId, deviceId)))
+      .map((m) => m.value)
+      .sort((a, b) => a - b);
 
-  it("share a statement, and each device's report is stored, counted and MACed as its own", async () => {
+  it("share a statement, and each device's readings are stored, counted and MACed as its own", async () => {
     const devs = await devicesKept(8);
     const before = { ...batchStats };
-    const answers = await Promise.all(devs.map((d) => signed(d, "POST", REPORT, batch())));
-    for (const a of answers)
-      expect(a).toMatchObject({ status: 200, body: { accepted: 3, duplicates: 0, rejected: [] }, macOk: true });
+    const answers = await Promise.all(devs.map((d, i) => signed(d, "POST", REPORT, readings(i + 1, 100 * i))));
+    answers.forEach((a, i) =>
+      expect(a).toMatchObject({ status: 200, body: { accepted: i + 1, duplicates: 0, rejected: [] }, macOk: true }),
+    );
     expect(batchStats.shared).toBeGreaterThan(before.shared);
     expect(batchStats.failedWhole).toBe(before.failedWhole);
-    for (const d of devs) {
-      expect(await stored(d.deviceId)).toBe(3);
+    for (const [i, d] of devs.entries()) {
+      expect(await valuesOf(d.deviceId)).toEqual(Array.from({ length: i + 1 }, (_, k) => 100 * i + k));
       expect(await counted(d.deviceId)).toBe(1);
     }
   });
 
   it("answer each report for itself: a replay, a revoked credential, a released device, a stale time, a device past its limit", async () => {
-    const [replayed, revoked, released, stale, limited, good] = await devicesKept(6);
+    const [replayed, revoked, released, stale, limited, edge, good] = await devicesKept(7);
     const replayedBody = batch();
     const first = await signed(replayed, "POST", REPORT, replayedBody);
     expect(first.status).toBe(200);
@@ -218,16 +232,23 @@ describe("reports that arrive together", () => {
     await database.db.execute(
       sql`insert into rate_limits (key, window_started_at, count) values (${`ingest:device:${limited.deviceId}`}, now(), ${perMinute})`,
     );
+    // One below the limit: this report is the last the minute allows.
+    await database.db.execute(
+      sql`insert into rate_limits (key, window_started_at, count) values (${`ingest:device:${edge.deviceId}`}, now(), ${perMinute - 1})`,
+    );
     const before = { ...batchStats };
-    const [r1, r2, r3, r4, r5, r6] = await Promise.all([
+    const [r1, r2, r3, r4, r5, r6, r7] = await Promise.all([
       signed(replayed, "POST", REPORT, replayedBody, first.authorization),
       signed(revoked, "POST", REPORT, batch()),
       signed(released, "POST", REPORT, batch()),
       signed(stale, "POST", REPORT, batch(), undefined, Date.now() / 1000 - 3600),
       signed(limited, "POST", REPORT, batch()),
+      signed(edge, "POST", REPORT, batch()),
       signed(good, "POST", REPORT, batch()),
     ]);
-    expect(batchStats.shared).toBeGreaterThan(before.shared);
+    expect(batchStats.shared).toBe(before.shared + 1);
+    expect(batchStats.reports).toBe(before.reports + 7);
+    expect(batchStats.failedWhole).toBe(before.failedWhole);
     expect(r1).toMatchObject({ status: 401, body: { code: "replayed_nonce" } });
     expect(r1.mac).toBeTruthy();
     expect(r2).toMatchObject({ status: 401, body: { code: "credential_revoked" }, macOk: true });
@@ -235,42 +256,78 @@ describe("reports that arrive together", () => {
     expect(r4).toMatchObject({ status: 401, body: { code: "stale_timestamp" }, macOk: true });
     expect(r5).toMatchObject({ status: 429, body: { code: "rate_limited" }, macOk: true });
     expect(r6).toMatchObject({ status: 200, body: { accepted: 3 }, macOk: true });
+    expect(r7).toMatchObject({ status: 200, body: { accepted: 3 }, macOk: true });
     expect(await stored(replayed.deviceId)).toBe(3);
     expect(await counted(replayed.deviceId)).toBe(1);
     for (const d of [revoked, released, stale, limited]) expect(await stored(d.deviceId)).toBe(0);
     for (const d of [revoked, released, stale]) expect(await counted(d.deviceId)).toBe(0);
     expect(await counted(limited.deviceId)).toBe(perMinute + 1);
+    expect(await counted(edge.deviceId)).toBe(perMinute);
+    expect(await stored(edge.deviceId)).toBe(3);
     expect(await stored(good.deviceId)).toBe(3);
   });
 
-  it("go again one by one when one of them fails the shared statement: a resent batch counts its duplicates, the others store", async () => {
-    const [resender, ...others] = await devicesKept(5);
+  it("count a resent batch's readings as duplicates, and a reading twice in one report once, without failing the others", async () => {
+    const [resender, twice, ...others] = await devicesKept(5);
     const body = batch();
     expect((await signed(resender, "POST", REPORT, body)).status).toBe(200);
+    const time = t++;
+    const reading = { property: "temperature", unit: "Cel", time, value: 20 };
+    const twiceBody = JSON.stringify({ measurements: [reading, reading, { ...reading, property: "humidity" }] });
     const before = { ...batchStats };
-    const [again, ...rest] = await Promise.all([
+    const [again, both, ...rest] = await Promise.all([
       signed(resender, "POST", REPORT, body),
+      signed(twice, "POST", REPORT, twiceBody),
       ...others.map((d) => signed(d, "POST", REPORT, batch())),
     ]);
-    expect(batchStats.failedWhole).toBeGreaterThan(before.failedWhole);
+    expect(batchStats.shared).toBe(before.shared + 1);
+    expect(batchStats.failedWhole).toBe(before.failedWhole);
     expect(again).toMatchObject({ status: 200, body: { accepted: 0, duplicates: 3 }, macOk: true });
+    expect(both).toMatchObject({ status: 200, body: { accepted: 2, duplicates: 1 }, macOk: true });
     for (const r of rest) expect(r).toMatchObject({ status: 200, body: { accepted: 3, duplicates: 0 }, macOk: true });
     expect(await stored(resender.deviceId)).toBe(3);
     expect(await counted(resender.deviceId)).toBe(2);
+    expect(await stored(twice.deviceId)).toBe(2);
     for (const d of others) {
       expect(await stored(d.deviceId)).toBe(3);
       expect(await counted(d.deviceId)).toBe(1);
     }
   });
 
-  it("keep two reports of one device apart, each stored and counted once", async () => {
+  it("answer a device in a study as its own statement would (the study's own way)", async () => {
+    const staff = await insertAccount(database.db, "batch-staff", "staff");
+    const study = await createStudy(database.db, staff, cfg().secretKey, studyInput());
+    const [alone, together, ...others] = await devicesKept(4);
+    await database.db.update(devices).set({ studyId: study.id }).where(eq(devices.id, alone.deviceId));
+    await database.db.update(devices).set({ studyId: study.id }).where(eq(devices.id, together.deviceId));
+    const own = await signed(alone, "POST", REPORT, batch());
+    const before = { ...batchStats };
+    const [shared, ...rest] = await Promise.all([
+      signed(together, "POST", REPORT, batch()),
+      ...others.map((d) => signed(d, "POST", REPORT, batch())),
+    ]);
+    expect(batchStats.shared).toBe(before.shared + 1);
+    expect({ status: shared.status, body: shared.body.code ?? shared.body }).toEqual({
+      status: own.status,
+      body: own.body.code ?? own.body,
+    });
+    expect(shared.macOk).toBe(true);
+    expect(await stored(together.deviceId)).toBe(await stored(alone.deviceId));
+    expect(await counted(together.deviceId)).toBe(await counted(alone.deviceId));
+    for (const r of rest) expect(r).toMatchObject({ status: 200, body: { accepted: 3 } });
+  });
+
+  it("send a device's second report at once alone: each stored and counted once", async () => {
     const [twice, other] = await devicesKept(2);
+    const before = { ...batchStats };
     const answers = await Promise.all([
       signed(twice, "POST", REPORT, batch()),
       signed(twice, "POST", REPORT, batch()),
       signed(other, "POST", REPORT, batch()),
     ]);
     for (const a of answers) expect(a).toMatchObject({ status: 200, body: { accepted: 3 }, macOk: true });
+    expect(batchStats.aloneBesideOwn).toBe(before.aloneBesideOwn + 1);
+    expect(batchStats.failedWhole).toBe(before.failedWhole);
     expect(await stored(twice.deviceId)).toBe(6);
     expect(await counted(twice.deviceId)).toBe(2);
     expect(await stored(other.deviceId)).toBe(3);
@@ -280,7 +337,7 @@ describe("reports that arrive together", () => {
   it.skipIf(!process.env.DATABASE_URL)(
     "do not wait for a device whose row another transaction holds: the others are answered meanwhile",
     async () => {
-      const [held, free] = await devicesKept(2);
+      const [held, ...free] = await devicesKept(6);
       let release!: () => void;
       const released = new Promise<void>((r) => (release = r));
       let locked!: () => void;
@@ -291,17 +348,21 @@ describe("reports that arrive together", () => {
         await released;
       });
       await isLocked;
-      // Its row locked, the device's report waits for it (its readings need the device's key lock).
-      const waiting = signed(held, "POST", REPORT, batch());
-      await new Promise((r) => setTimeout(r, 100));
+      // In one statement with the others: its readings need the device's key lock, which waits.
       const t0 = Date.now();
-      const other = await signed(free, "POST", REPORT, batch());
-      expect(other).toMatchObject({ status: 200, body: { accepted: 3 }, macOk: true });
+      const waiting = signed(held, "POST", REPORT, batch());
+      const others = await Promise.all(free.map((d) => signed(d, "POST", REPORT, batch())));
+      for (const o of others) expect(o).toMatchObject({ status: 200, body: { accepted: 3 }, macOk: true });
+      expect(Date.now() - t0).toBeLessThan(1500);
+      // And a report arriving afterwards is not held either.
+      const later = await signed(free[0], "POST", REPORT, batch());
+      expect(later).toMatchObject({ status: 200, body: { accepted: 3 } });
       expect(Date.now() - t0).toBeLessThan(2000);
       release();
       await holder;
       expect(await waiting).toMatchObject({ status: 200, body: { accepted: 3 }, macOk: true });
       expect(await stored(held.deviceId)).toBe(3);
+      expect(await counted(held.deviceId)).toBe(1);
     },
   );
 });
