@@ -11,26 +11,27 @@ import { textArray, type Row } from "./measurements";
  * A report of a device this process has seen is one statement (`verifyKnownSigner` with the
  * report's plan). Under load, many such statements wait for the database at once, and each
  * pays the same fixed cost: a round trip, the executor's start, a commit and its WAL flush. So
- * reports that arrive while others are being stored wait for the next statement together, and
- * that statement does for each exactly what its own would have done (take the nonce, mark the
- * credential used and the device seen, count the batch, store the rows within the limit) and
- * answers a row for each. A report that arrives when the database is idle goes at once, alone,
- * in the statement of one.
+ * reports that arrive while a statement runs wait and go together in the next, which does for
+ * each exactly what its own would have done (take the nonce, mark the credential used and the
+ * device seen, count the batch, store the rows within the limit) and answers a row for each. A
+ * report that arrives when nothing runs goes at once, in a statement of one.
  *
- * - A device is once in the queue at most; a report of a device already there (waiting or in
- *   the running statement) goes alone, as every report did before. So a statement holds each
- *   device once (the rate-limit counter's row can be updated once per statement), and one device
- *   sending many reports at once neither lengthens the queue nor delays others.
- * - A reading already stored (a resent batch) is counted as a duplicate in the shared statement
- *   itself (ON CONFLICT DO NOTHING, each report's new rows counted), as the report's own second
- *   way would: it costs the others nothing.
- * - The statement waits at most LOCK_TIMEOUT for a row another transaction holds (a staff change of
- *   one device, another process's statement for the same device); then, or on any other failure,
- *   nothing of it happened and each of its reports goes again alone, waiting for its own rows as
- *   it always did. So one device's trouble stays its own, and two statements
- *   never wait on each other for long (no deadlock reaches PostgreSQL's detector).
- * - A statement still running after STALL_MS no longer holds the next back (at most MAX_STALLED
- *   such): a slow statement does not stall the reports that arrive after it.
+ * - A device is once in the queue and in a statement at most: a report beside one of its own
+ *   waits for that one's answer, then joins the queue. So a statement holds each device once
+ *   (the rate-limit counter's row can be updated once per statement), and a device's own
+ *   reports never hold rows a shared statement waits for.
+ * - A reading already stored (a resent batch, or the same reading twice in one report) is
+ *   counted as a duplicate in the statement itself (ON CONFLICT DO NOTHING, each report's new
+ *   rows counted), as the report's own statement's second way would: it costs the others nothing.
+ * - The statement waits LOCK_TIMEOUT at most for a row another transaction holds (a staff change
+ *   of one device, an account's deletion, another process's statement for the same device).
+ *   Then (or on a deadlock, a serialization failure) nothing of it happened, its slot is free
+ *   at once, and each of its reports goes again alone, outside any slot, waiting for its own
+ *   rows as it always did. So one device's trouble stays its own, and no deadlock reaches
+ *   PostgreSQL's detector. Any other failure (the database gone) is every report's answer.
+ * - A statement still running after STALL_MS no longer holds the next back (at most
+ *   MAX_STALLED such). Table locks taken before the statement runs (a migration, an index
+ *   built without CONCURRENTLY) are not bounded by LOCK_TIMEOUT; nor were they before.
  */
 
 /** What one report adds to a shared statement. */
@@ -185,35 +186,60 @@ function parametersOf(batch: Waiting[]) {
 }
 
 /** How the statements have gone in this process: for the tests. */
-export const batchStats = { statements: 0, shared: 0, reports: 0, failedWhole: 0, aloneBesideOwn: 0 };
+export const batchStats = { statements: 0, shared: 0, reports: 0, failedWhole: 0, behindOwn: 0 };
 
 /** At most this many stalled statements at once (with the running one, at most MAX_RUNNING + MAX_STALLED). */
 const MAX_STALLED = 3;
+
+/**
+ * A failure after which each report goes again alone: a lock not had within LOCK_TIMEOUT
+ * (55P03), a deadlock (40P01), a serialization failure (40001), a unique violation (23505). Any
+ * other (the database gone, say) is every report's answer, as its own statement's would be.
+ */
+function retryAlone(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } } | null;
+  const code = e?.code ?? e?.cause?.code;
+  return code === "55P03" || code === "40P01" || code === "40001" || code === "23505";
+}
 
 class ReportBatcher {
   private queue: Waiting[] = [];
   private running = 0;
   /** Running statements past STALL_MS, which no longer count against MAX_RUNNING (up to MAX_STALLED). */
   private stalled = 0;
-  /** Devices with a report waiting or in a running statement. */
-  private members = new Set<string>();
+  /** Devices with a report here (waiting, in a statement or going alone): when their report is answered. */
+  private members = new Map<string, Promise<unknown>>();
   private scheduled = false;
   private statement: ReturnType<typeof buildStatement> | null = null;
 
   constructor(private readonly db: Db) {}
 
   run(request: BatchRequest, alone: Waiting["alone"]): Promise<VerifiedRow | undefined> {
-    // A device's report beside one of its own already here goes alone, as every report did
-    // before: a device is once in the queue at most, and in one statement at most once.
-    if (this.members.has(request.deviceId)) {
-      batchStats.aloneBesideOwn++;
-      return alone();
+    const device = request.deviceId;
+    const own = this.members.get(device);
+    if (own) {
+      // A device's report beside one of its own waits for that one's answer, then joins the
+      // queue: a device is in the queue and in a statement once at most, and its reports never
+      // hold each other's rows while a shared statement waits for them.
+      batchStats.behindOwn++;
+      return own.then(
+        () => this.run(request, alone),
+        () => this.run(request, alone),
+      );
     }
-    this.members.add(request.deviceId);
-    return new Promise((resolve, reject) => {
+    const answered = new Promise<VerifiedRow | undefined>((resolve, reject) => {
       this.queue.push({ request, alone, resolve, reject });
       this.schedule();
     });
+    const settled = answered.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.members.set(device, settled);
+    void settled.then(() => {
+      if (this.members.get(device) === settled) this.members.delete(device);
+    });
+    return answered;
   }
 
   private free() {
@@ -240,40 +266,53 @@ class ReportBatcher {
         this.stalled++;
         this.schedule();
       }, STALL_MS);
-      void this.execute(batch).finally(() => {
+      // The slot is the shared statement's alone: reports that then go alone do so outside it.
+      const done = () => {
         clearTimeout(timer);
         if (stalled) this.stalled--;
         this.running--;
-        for (const w of batch) this.members.delete(w.request.deviceId);
         this.schedule();
-      });
+      };
+      this.execute(batch, done);
     }
   }
 
-  private async execute(batch: Waiting[]) {
+  /**
+   * Every report, even one alone in the queue, goes in the shared statement, which waits for a
+   * lock LOCK_TIMEOUT at most: a statement holding a slot never waits long for another
+   * transaction. Its reports going alone after a failure wait for their own rows, as they
+   * always did, outside any slot.
+   */
+  private execute(batch: Waiting[], done: () => void) {
     batchStats.statements++;
+    if (batch.length > 1) batchStats.shared++;
     batchStats.reports += batch.length;
-    if (batch.length === 1) return settle(batch[0], batch[0].alone());
-    batchStats.shared++;
-    let rows: VerifiedRow[];
-    try {
-      // A row another transaction holds (a staff change of one device, another process's
-      // statement) fails the statement after LOCK_TIMEOUT instead of holding every report in it.
-      this.statement ??= buildStatement(this.db);
-      rows = (await this.statement.execute(parametersOf(batch))) as VerifiedRow[];
-    } catch {
-      // Nothing of it happened: each goes alone (waiting for its own rows, as it always did),
-      // and answers as it would have.
-      batchStats.failedWhole++;
-      await Promise.all(batch.map((w) => settle(w, w.alone())));
-      return;
-    }
-    const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
-    batch.forEach((w, i) => {
-      const row = byIndex.get(i);
-      if (row) delete row.i;
-      w.resolve(row);
-    });
+    Promise.resolve()
+      .then(() => (this.statement ??= buildStatement(this.db)).execute(parametersOf(batch)))
+      .then(
+        (rows) => {
+          done();
+          const byIndex = new Map((rows as VerifiedRow[]).map((r) => [Number(r.i), r]));
+          batch.forEach((w, i) => {
+            const row = byIndex.get(i);
+            if (row) delete row.i;
+            w.resolve(row);
+          });
+        },
+        (err: unknown) => {
+          done();
+          if (!retryAlone(err)) {
+            for (const w of batch) w.reject(err);
+            return;
+          }
+          // Nothing of it happened: each goes alone and answers as it would have.
+          batchStats.failedWhole++;
+          for (const w of batch) void settle(w, Promise.resolve().then(w.alone));
+        },
+      )
+      .catch((err: unknown) => {
+        for (const w of batch) w.reject(err);
+      });
   }
 }
 
