@@ -1,4 +1,4 @@
-// npm run bench:steady -- [--devices N] [--seconds S] [--rounds R] [--warmup W]
+// npm run bench:steady -- [--devices N] [--seconds S] [--rounds R] [--warmup W] [--poll-rounds P]
 //
 // A claimed fleet's steady load (docs/protocol.md section 4). Starts the built app on a fresh
 // database of the local PostgreSQL (DATABASE_URL of its own, created and dropped), claims N
@@ -13,7 +13,9 @@
 // steady load, not a cold start's first requests (the app loading each credential once, the
 // JIT, the first statements' plans).
 // It prints both rates, app as a share of raw, the latency percentiles and how many devices
-// each would serve at one report a minute.
+// each would serve at one report a minute. Then, in P rounds (--poll-rounds, default 1), each
+// device sends idle command polls (GET /devices/me, nothing pending) back to back: their rate,
+// latency and CPU a request beside a report's.
 import http from "node:http";
 import postgres from "postgres";
 import { authorizationHeader, expectedResponseMac, sameBytes } from "../device/protocol";
@@ -35,9 +37,12 @@ const N = opt("devices", 64);
 const SECONDS = opt("seconds", 20);
 const ROUNDS = opt("rounds", 2);
 const WARMUP = opt("warmup", 2);
+const POLL_ROUNDS = opt("poll-rounds", 1);
 const PORT = Number(process.env.BENCH_PORT ?? 3292);
 const POOL = 20;
 const PATH = "/api/v1/devices/me/measurements";
+/** A device's command poll: its profile and pending commands (docs/protocol.md section 4). */
+const POLL_PATH = "/api/v1/devices/me";
 const PROPERTIES = [
   ["temperature", "Cel"],
   ["humidity", "%RH"],
@@ -71,17 +76,26 @@ function phaseClock(start: () => void) {
   return clock;
 }
 
-/** One POST over a kept-alive connection: the status and the answer's text and MAC. */
-function post(agent: http.Agent, base: URL, headers: Record<string, string>, body: string) {
+/** One request over a kept-alive connection: the status and the answer's text and MAC. */
+function send(
+  agent: http.Agent,
+  base: URL,
+  method: "GET" | "POST",
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+) {
   return new Promise<{ status: number; text: string; mac: string | undefined }>((resolve, reject) => {
     const req = http.request(
       {
         agent,
         host: base.hostname,
         port: base.port,
-        method: "POST",
-        path: PATH,
-        headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        method,
+        path,
+        headers: body
+          ? { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) }
+          : headers,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -97,7 +111,7 @@ function post(agent: http.Agent, base: URL, headers: Record<string, string>, bod
       },
     );
     req.on("error", reject);
-    req.end(body);
+    req.end(body || undefined);
   });
 }
 
@@ -140,7 +154,11 @@ async function main() {
 
     const base = new URL(app.base);
     const agent = new http.Agent({ keepAlive: true, maxSockets: N });
-    const appPhase = async (): Promise<Phase> => {
+    /**
+     * Every device sends signed requests back to back: reports (three readings each, every one
+     * stored) or idle command polls (GET /devices/me, no command pending). Every answer's MAC is checked.
+     */
+    const signedPhase = async (kind: "report" | "poll"): Promise<Phase> => {
       const latencies: number[] = [];
       let app0 = 0;
       let pg0 = 0;
@@ -153,15 +171,19 @@ async function main() {
       await Promise.all(
         creds.map(async (c, i) => {
           while (performance.now() < clock.end) {
-            const body = JSON.stringify({ measurements: readings(i) });
-            const auth = authorizationHeader(c.id, c.secret, "POST", PATH, Math.floor(Date.now() / 1000), body);
+            const report = kind === "report";
+            const body = report ? JSON.stringify({ measurements: readings(i) }) : "";
+            const [method, path] = report ? (["POST", PATH] as const) : (["GET", POLL_PATH] as const);
+            const auth = authorizationHeader(c.id, c.secret, method, path, Math.floor(Date.now() / 1000), body);
             const t = performance.now();
-            const r = await post(agent, base, { authorization: auth.header }, body);
+            const r = await send(agent, base, method, path, { authorization: auth.header }, body);
             if (t >= clock.from) latencies.push(performance.now() - t);
-            if (r.status !== 200) throw new Error(`report refused: ${r.status} ${r.text}`);
+            if (r.status !== 200) throw new Error(`${kind} refused: ${r.status} ${r.text}`);
             if (!r.mac || !sameBytes(expectedResponseMac(c.secret, auth.nonce, r.status, r.text), r.mac))
               throw new Error("an answer without a valid Claimlink-Response-MAC");
-            if ((JSON.parse(r.text) as { accepted: number }).accepted !== 3) throw new Error(`not stored: ${r.text}`);
+            const answer = JSON.parse(r.text) as { accepted?: number; commands?: unknown[] };
+            if (report && answer.accepted !== 3) throw new Error(`not stored: ${r.text}`);
+            if (!report && answer.commands?.length !== 0) throw new Error(`not an idle poll: ${r.text}`);
           }
         }),
       );
@@ -178,6 +200,7 @@ async function main() {
         benchCpu: (bench.user + bench.system) / 1e6,
       };
     };
+    const appPhase = () => signedPhase("report");
 
     const rawPhase = async (): Promise<Phase> => {
       const latencies: number[] = [];
@@ -200,6 +223,7 @@ async function main() {
 
     let app_: Phase[] = [];
     let raw_: Phase[] = [];
+    const polls: Phase[] = [];
     try {
       ({ app: app_, raw: raw_ } = await alternateRounds(ROUNDS, appPhase, rawPhase, (a, r, round) =>
         console.log(
@@ -208,6 +232,14 @@ async function main() {
             `per raw insert: PostgreSQL ${perReport(r.pgCpu, r)}`,
         ),
       ));
+      for (let round = 0; round < POLL_ROUNDS; round++) {
+        const p = await signedPhase("poll");
+        polls.push(p);
+        console.log(
+          `idle polls, round ${round + 1}: ${Math.round(p.reports / p.seconds)} polls/s; ` +
+            `CPU per poll: app ${perReport(p.appCpu!, p)}, PostgreSQL ${perReport(p.pgCpu, p)}, this client ${perReport(p.benchCpu!, p)}`,
+        );
+      }
     } finally {
       agent.destroy();
       await raw.end({ timeout: 5 });
@@ -224,7 +256,7 @@ async function main() {
     const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
     const row = (name: string, t: ReturnType<typeof total>) =>
       console.log(
-        `${name.padEnd(34)}${fmt(t.rate).padStart(8)}/s  p50 ${pct(t.lat, 50).toFixed(1).padStart(6)} ms  p95 ${pct(
+        `${name.padEnd(36)}${fmt(t.rate).padStart(8)}/s  p50 ${pct(t.lat, 50).toFixed(1).padStart(6)} ms  p95 ${pct(
           t.lat,
           95,
         )
@@ -237,10 +269,22 @@ async function main() {
     console.log(
       `${N} devices, three readings a report, ${ROUNDS} rounds of ${SECONDS} s of each (after ${WARMUP} s of each not measured)`,
     );
-    console.log(`${"".padEnd(34)}${"rate".padStart(10)}  ${"latency".padEnd(44)}devices at one report a minute`);
+    console.log(`${"".padEnd(36)}${"rate".padStart(10)}  ${"latency".padEnd(44)}devices at one report a minute`);
     row("signed reports through the app:", a);
     row("raw three-row INSERTs:", r);
     console.log(`signed / raw: ${((100 * a.rate) / r.rate).toFixed(0)} %`);
+    if (polls.length) {
+      const cpu = (f: (p: Phase) => number, ps: Phase[]) =>
+        perReport(
+          ps.reduce((n, p) => n + f(p), 0),
+          { reports: ps.reduce((n, p) => n + p.reports, 0) },
+        );
+      row("idle command polls through the app:", total(polls));
+      console.log(
+        `CPU a request, app + PostgreSQL: report ${cpu((p) => p.appCpu!, app_)} + ${cpu((p) => p.pgCpu, app_)}, ` +
+          `idle poll ${cpu((p) => p.appCpu!, polls)} + ${cpu((p) => p.pgCpu, polls)}`,
+      );
+    }
   } finally {
     await app.stop();
   }

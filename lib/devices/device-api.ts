@@ -22,6 +22,8 @@ export const fusedProfile: FusedRoute = ({ deviceId }) => ({
   key: "profile",
   build: () => ({ with: [], columns: { commands: pendingCommandsColumn(sql.placeholder("p_device")) } }),
   values: { p_device: deviceId },
+  // An idle poll is a fleet's other everyday request: it may share a statement (lib/devices/report-batch.ts).
+  batch: { deviceId, perMinute: null, rows: [] },
   async answer(columns, { device }) {
     return { status: 200, body: profileFrom(device.device, columns.commands) };
   },

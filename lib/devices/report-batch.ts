@@ -1,20 +1,24 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { deviceCredentials, devices } from "../db/schema";
+import { sqlState } from "../errors/validate";
 import { countHitStatement } from "../rate-limit";
+import { pendingCommandsColumn } from "./commands";
 import { textArray, type Row } from "./measurements";
 
 /**
- * Reports of several devices in one statement: group commit for a fleet's everyday load
- * (docs/decisions/0027-reports-share-a-statement.md).
+ * Reports and command polls of several devices in one statement: group commit for a fleet's
+ * everyday load (docs/decisions/0027-reports-share-a-statement.md).
  *
- * A report of a device this process has seen is one statement (`verifyKnownSigner` with the
- * report's plan). Under load, many such statements wait for the database at once, and each
- * pays the same fixed cost: a round trip, the executor's start, a commit and its WAL flush. So
- * reports that arrive while a statement runs wait and go together in the next, which does for
- * each exactly what its own would have done (take the nonce, mark the credential used and the
- * device seen, count the batch, store the rows within the limit) and answers a row for each. A
- * report that arrives when nothing runs goes at once, in a statement of one.
+ * A report or an idle command poll of a device this process has seen is one statement
+ * (`verifyKnownSigner` with the route's plan). Under load, many such statements wait for the
+ * database at once, and each pays the same fixed cost: a round trip, the executor's start, a
+ * commit and its WAL flush. So requests that arrive while a statement runs wait and go together
+ * in the next, which does for each exactly what its own would have done (take the nonce, mark
+ * the credential used and the device seen; for a report, count the batch and store the rows
+ * within the limit; for a poll, read the pending commands) and answers a row for each. A
+ * request that arrives when nothing runs goes at once, in a statement of one. "Report" below
+ * means either.
  *
  * - A device is once in the queue and in a statement at most: a report beside one of its own
  *   waits for that one's answer, then joins the queue. So a statement holds each device once
@@ -34,8 +38,11 @@ import { textArray, type Row } from "./measurements";
  *   built without CONCURRENTLY) are not bounded by LOCK_TIMEOUT; nor were they before.
  */
 
-/** What one report adds to a shared statement. */
-export type ReportBatchItem = { deviceId: string; perMinute: number; rows: Row[] };
+/**
+ * What one request adds to a shared statement: a report's readings and its device's limit, or
+ * a command poll (`perMinute` null, no rows), which is not counted and reads the pending commands.
+ */
+export type ReportBatchItem = { deviceId: string; perMinute: number | null; rows: Row[] };
 
 /** One report's request, as `verifyKnownSigner` would run it alone. */
 export type BatchRequest = {
@@ -104,12 +111,12 @@ function buildStatement(db: Db) {
      where id in (select req.device_id from req join n on n.credential_id = req.credential_id)
        and (last_seen_at is null or last_seen_at <= now() - interval '1 second')
     returning id`);
-  // Counted only once the nonce was taken and only for a device outside any study.
+  // A report's, counted only once the nonce was taken and only for a device outside any study.
   const lim = db.$with("lim", { key: sql<string>`key` }).as(
     countHitStatement(
       sql`'ingest:device:' || req.device_id`,
       { windowSeconds: 60 },
-      sql`req.credential_id in (select credential_id from n)
+      sql`req.max is not null and req.credential_id in (select credential_id from n)
           and (select study_id from devices where id = req.device_id) is null
           order by req.device_id`,
       sql`from req`,
@@ -143,6 +150,8 @@ function buildStatement(db: Db) {
         remaining: limOf("remaining"),
         inserted: sql<number | string>`(select count(*)::int from ins where ins.device_id = req.device_id)`,
         properties: sql`(select properties from device_models where model = ${devices.model})`,
+        // A poll's: what its own statement reads (lib/devices/device-api.ts fusedProfile).
+        commands: sql`case when req.max is null then ${pendingCommandsColumn(sql.raw("req.device_id"))} end`,
       },
     })
     .from(req)
@@ -153,7 +162,7 @@ function buildStatement(db: Db) {
 
 /** The statement's parameters: one element per report, and the readings of all as flat arrays with their report's index. */
 function parametersOf(batch: Waiting[]) {
-  const ints = (xs: number[]) => `{${xs.join(",")}}`;
+  const ints = (xs: (number | null)[]) => `{${xs.map((x) => (x === null ? "NULL" : x)).join(",")}}`;
   const rowIndex: number[] = [];
   const properties: string[] = [];
   const units: (string | null)[] = [];
@@ -196,10 +205,10 @@ const MAX_STALLED = 3;
  * (55P03), a deadlock (40P01), a serialization failure (40001), a unique violation (23505). Any
  * other (the database gone, say) is every report's answer, as its own statement's would be.
  */
+const RETRY_ALONE = new Set(["55P03", "40P01", "40001", "23505"]);
 function retryAlone(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } } | null;
-  const code = e?.code ?? e?.cause?.code;
-  return code === "55P03" || code === "40P01" || code === "40001" || code === "23505";
+  const code = sqlState(err);
+  return code !== undefined && RETRY_ALONE.has(code);
 }
 
 class ReportBatcher {

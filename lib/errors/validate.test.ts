@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "./app-error";
-import { hasNoControlChars, isUniqueViolation, parseJsonText, parseOrThrow } from "./validate";
+import { hasNoControlChars, isUniqueViolation, parseJsonText, parseOrThrow, sqlState } from "./validate";
 
 const schema = z.strictObject({ name: z.string().min(1, "is required"), age: z.number().int().min(0) });
 
@@ -63,5 +63,15 @@ describe("parseJsonText, hasNoControlChars, isUniqueViolation", () => {
     expect(isUniqueViolation({ cause: { code: "23505" } })).toBe(true);
     expect(isUniqueViolation({ code: "23503" })).toBe(false);
     expect(isUniqueViolation(null)).toBe(false);
+  });
+
+  it("reads a SQLSTATE from the error or the error it wraps, and nothing that is not one", () => {
+    expect(sqlState({ code: "55P03" })).toBe("55P03");
+    expect(sqlState({ cause: { code: "40P01" } })).toBe("40P01");
+    // A wrapper's own code that is no SQLSTATE does not hide the database's.
+    expect(sqlState({ code: "ERR_QUERY", cause: { code: "23505" } })).toBe("23505");
+    expect(sqlState({ code: 23505 })).toBeUndefined();
+    expect(sqlState(new Error("no code"))).toBeUndefined();
+    expect(sqlState(undefined)).toBeUndefined();
   });
 });

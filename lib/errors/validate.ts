@@ -24,8 +24,15 @@ export function hasNoControlChars(s: string): boolean {
   return ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 }
 
+/** A database error's SQLSTATE, on either driver (postgres.js sets `code`; drizzle wraps it in `cause`). */
+export function sqlState(err: unknown): string | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
+  for (const code of [e?.code, e?.cause?.code])
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  return undefined;
+}
+
 /** True for a database unique-constraint violation (SQLSTATE 23505), on either driver. */
 export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } } | null;
-  return e?.code === "23505" || e?.cause?.code === "23505";
+  return sqlState(err) === "23505";
 }
