@@ -81,7 +81,7 @@ export function pendingCommandsColumn(deviceId: unknown) {
   const rfc3339 = (c: string) => sql.raw(`to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`);
   return sql`(select coalesce(json_agg(json_build_object(
       'id', id, 'type', type, 'params', params,
-      'issuedAt', ${rfc3339("issued_at")}, 'expiresAt', ${rfc3339("expires_at")}) order by issued_at), '[]')
+      'issuedAt', ${rfc3339("issued_at")}, 'expiresAt', ${rfc3339("expires_at")}) order by issued_at, id), '[]')
     from device_commands
     where device_id = ${deviceId} and status in ('pending', 'in_progress') and expires_at > now())`;
 }
@@ -113,7 +113,7 @@ export async function deviceProfile(db: Db, device: Device) {
         gt(deviceCommands.expiresAt, sql`now()`),
       ),
     )
-    .orderBy(asc(deviceCommands.issuedAt));
+    .orderBy(asc(deviceCommands.issuedAt), asc(deviceCommands.id));
   return {
     deviceId: device.id,
     name: device.name,

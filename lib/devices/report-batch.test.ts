@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { deviceCredentials, devices, measurements } from "../db/schema";
 import { deviceProfile, queueCommand } from "./commands";
-import { batchStats } from "./report-batch";
+import { batchStats, MAX_WAITING_PER_DEVICE, retryAlone } from "./report-batch";
 import { createStudy } from "../studies/studies";
 import { studyInput } from "../studies/test-fixtures";
 import { provisioningConfig } from "../provisioning/config";
@@ -184,16 +184,22 @@ describe("reports that arrive together", () => {
       }
       const others = await Promise.all(free.map((d) => signed(d, "POST", REPORT, batch())));
       for (const o of others) expect(o).toMatchObject({ status: 200, body: { accepted: 3 }, macOk: true });
+      // A held device's poll waits in its line behind its report.
+      const heldPoll = signed(held[0], "GET", POLL);
       // In one statement with a held device, and after: neither waits for the holder.
       const together = await Promise.all([
         signed(free[0], "POST", REPORT, batch()),
         signed(free[1], "POST", REPORT, batch()),
       ]);
       for (const o of together) expect(o).toMatchObject({ status: 200, body: { accepted: 3 } });
+      // Nor do the other devices' polls.
+      const polls = await Promise.all(free.map((d) => signed(d, "GET", POLL)));
+      for (const o of polls) expect(o).toMatchObject({ status: 200, macOk: true, body: { commands: [] } });
       expect(Date.now() - t0).toBeLessThan(2000);
       release();
       await holder;
       for (const w of waiting) expect(await w).toMatchObject({ status: 200, body: { accepted: 3 }, macOk: true });
+      expect(await heldPoll).toMatchObject({ status: 200, macOk: true, body: { deviceId: held[0].deviceId } });
       for (const d of held) {
         expect(await stored(d.deviceId)).toBe(3);
         expect(await counted(d.deviceId)).toBe(1);
@@ -283,5 +289,59 @@ describe("command polls that arrive with reports", () => {
     expect(otherPoll).toMatchObject({ status: 200, macOk: true, body: { deviceId: other.deviceId } });
     expect(await counted(limited.deviceId)).toBe(perMinute + 1);
     expect(await stored(limited.deviceId)).toBe(0);
+  });
+
+  it("answer a released device's poll and a deleted credential's poll as their own statements would", async () => {
+    const [released, deleted, idle] = await Promise.all([keptDevice(), keptDevice(), keptDevice()]);
+    await db().update(devices).set({ releasedAt: new Date() }).where(eq(devices.id, released.deviceId));
+    await db().delete(deviceCredentials).where(eq(deviceCredentials.id, deleted.credentialId));
+    const before = { ...batchStats };
+    const [r1, r2, r3] = await Promise.all([
+      signed(released, "GET", POLL),
+      signed(deleted, "GET", POLL),
+      signed(idle, "GET", POLL),
+    ]);
+    expect(batchStats.shared).toBe(before.shared + 1);
+    expect(r1).toMatchObject({ status: 401, body: { code: "credential_revoked" }, macOk: true });
+    // As for any unknown id: no MAC, since the server no longer holds the secret.
+    expect(r2).toMatchObject({ status: 401, body: { code: "unknown_credential" }, mac: null });
+    expect(r3).toMatchObject({ status: 200, macOk: true, body: { deviceId: idle.deviceId, commands: [] } });
+  });
+
+  it("take a flood of one device's replayed poll a step at a time, the rest alone, and answer each and the device's next report", async () => {
+    const [flooded, other] = await Promise.all([keptDevice(), keptDevice()]);
+    const first = await signed(flooded, "GET", POLL);
+    expect(first.status).toBe(200);
+    const before = { ...batchStats };
+    const COPIES = 100;
+    const started = Date.now();
+    const [replays, report, otherPoll] = await Promise.all([
+      Promise.all(Array.from({ length: COPIES }, () => signed(flooded, "GET", POLL, "", first.authorization))),
+      signed(flooded, "POST", REPORT, batch()),
+      signed(other, "GET", POLL),
+    ]);
+    for (const r of replays) expect(r).toMatchObject({ status: 401, body: { code: "replayed_nonce" } });
+    expect(report).toMatchObject({ status: 200, body: { accepted: 3 }, macOk: true });
+    expect(otherPoll).toMatchObject({ status: 200, macOk: true });
+    // One in the queue, a line of MAX_WAITING_PER_DEVICE behind it, each moved on once; the rest alone.
+    expect(batchStats.behindOwn - before.behindOwn).toBe(MAX_WAITING_PER_DEVICE);
+    expect(batchStats.past - before.past).toBe(COPIES + 1 - 1 - MAX_WAITING_PER_DEVICE);
+    expect(batchStats.statements - before.statements).toBeLessThanOrEqual(MAX_WAITING_PER_DEVICE + 2);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await stored(flooded.deviceId)).toBe(3);
+    expect(await counted(flooded.deviceId)).toBe(1);
+  });
+});
+
+describe("a shared statement that fails", () => {
+  it("sends its reports alone after an error PostgreSQL reports of it, and fails them all when the database is gone", () => {
+    // A lock not had in time, a deadlock, a serialization failure, a constraint one report broke.
+    for (const code of ["55P03", "40P01", "40001", "23505", "23503"]) expect(retryAlone({ code })).toBe(true);
+    expect(retryAlone({ cause: { code: "55P03" } })).toBe(true);
+    // The connection or the server: every report's answer, not 64 statements into a database that is gone.
+    for (const code of ["08006", "08001", "57P01", "57P03", "53300", "58030", "XX000"])
+      expect(retryAlone({ code })).toBe(false);
+    expect(retryAlone({ code: "CONNECTION_CLOSED" })).toBe(false);
+    expect(retryAlone(new Error("write EPIPE"))).toBe(false);
   });
 });

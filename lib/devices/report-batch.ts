@@ -21,9 +21,12 @@ import { textArray, type Row } from "./measurements";
  * means either.
  *
  * - A device is once in the queue and in a statement at most: a report beside one of its own
- *   waits for that one's answer, then joins the queue. So a statement holds each device once
- *   (the rate-limit counter's row can be updated once per statement), and a device's own
- *   reports never hold rows a shared statement waits for.
+ *   waits in the device's own line for that one's answer, then joins the queue. So a statement
+ *   holds each device once (the rate-limit counter's row can be updated once per statement), a
+ *   device's own reports never hold rows a shared statement waits for, and a flood of one
+ *   device's requests (a replayed request needs no secret) costs a step each and delays only
+ *   that device. Past MAX_WAITING_PER_DEVICE in its line, a request goes alone at once, in its
+ *   own statement, as every request did before they were shared.
  * - A reading already stored (a resent batch, or the same reading twice in one report) is
  *   counted as a duplicate in the statement itself (ON CONFLICT DO NOTHING, each report's new
  *   rows counted), as the report's own statement's second way would: it costs the others nothing.
@@ -32,7 +35,8 @@ import { textArray, type Row } from "./measurements";
  *   Then (or on a deadlock, a serialization failure) nothing of it happened, its slot is free
  *   at once, and each of its reports goes again alone, outside any slot, waiting for its own
  *   rows as it always did. So one device's trouble stays its own, and no deadlock reaches
- *   PostgreSQL's detector. Any other failure (the database gone) is every report's answer.
+ *   PostgreSQL's detector. So does any other error PostgreSQL reports of the statement; a
+ *   failure of the connection or the server (the database gone) is every report's answer.
  * - A statement still running after STALL_MS no longer holds the next back (at most
  *   MAX_STALLED such). Table locks taken before the statement runs (a migration, an index
  *   built without CONCURRENTLY) are not bounded by LOCK_TIMEOUT; nor were they before.
@@ -77,6 +81,9 @@ const MAX_RUNNING = 1;
  * transaction holds, say) no longer holds the next back: one slow device cannot stall the rest.
  */
 export const STALL_MS = 50;
+
+/** A device's requests waiting in its line, past which the next goes alone at once. */
+export const MAX_WAITING_PER_DEVICE = 16;
 
 /** A lock the shared statement waits for longer than this fails it, and its reports go alone. */
 const LOCK_TIMEOUT = "100ms";
@@ -195,20 +202,22 @@ function parametersOf(batch: Waiting[]) {
 }
 
 /** How the statements have gone in this process: for the tests. */
-export const batchStats = { statements: 0, shared: 0, reports: 0, failedWhole: 0, behindOwn: 0 };
+export const batchStats = { statements: 0, shared: 0, reports: 0, failedWhole: 0, behindOwn: 0, past: 0 };
 
 /** At most this many stalled statements at once (with the running one, at most MAX_RUNNING + MAX_STALLED). */
 const MAX_STALLED = 3;
 
 /**
- * A failure after which each report goes again alone: a lock not had within LOCK_TIMEOUT
- * (55P03), a deadlock (40P01), a serialization failure (40001), a unique violation (23505). Any
- * other (the database gone, say) is every report's answer, as its own statement's would be.
+ * A failure after which each report goes again alone: an error PostgreSQL reports of the
+ * statement (a lock not had within LOCK_TIMEOUT, 55P03; a deadlock; a serialization failure; a
+ * constraint one report's rows broke), which may be one report's alone. Not a failure of the
+ * connection or the server (SQLSTATE classes 08, 53, 57, 58, XX, or no SQLSTATE: the database
+ * gone), which is every report's answer, as its own statement's would be.
  */
-const RETRY_ALONE = new Set(["55P03", "40P01", "40001", "23505"]);
-function retryAlone(err: unknown): boolean {
+const EVERYONES = new Set(["08", "53", "57", "58", "XX"]);
+export function retryAlone(err: unknown): boolean {
   const code = sqlState(err);
-  return code !== undefined && RETRY_ALONE.has(code);
+  return code !== undefined && !EVERYONES.has(code.slice(0, 2));
 }
 
 class ReportBatcher {
@@ -216,39 +225,66 @@ class ReportBatcher {
   private running = 0;
   /** Running statements past STALL_MS, which no longer count against MAX_RUNNING (up to MAX_STALLED). */
   private stalled = 0;
-  /** Devices with a report here (waiting, in a statement or going alone): when their report is answered. */
-  private members = new Map<string, Promise<unknown>>();
+  /**
+   * Devices with a report here (waiting, in a statement or going alone), each with its line:
+   * its requests that arrived meanwhile, in order, joining the queue one at a time.
+   */
+  private members = new Map<string, Waiting[]>();
   private scheduled = false;
   private statement: ReturnType<typeof buildStatement> | null = null;
 
   constructor(private readonly db: Db) {}
 
   run(request: BatchRequest, alone: Waiting["alone"]): Promise<VerifiedRow | undefined> {
-    const device = request.deviceId;
-    const own = this.members.get(device);
-    if (own) {
-      // A device's report beside one of its own waits for that one's answer, then joins the
-      // queue: a device is in the queue and in a statement once at most, and its reports never
-      // hold each other's rows while a shared statement waits for them.
-      batchStats.behindOwn++;
-      return own.then(
-        () => this.run(request, alone),
-        () => this.run(request, alone),
-      );
+    const line = this.members.get(request.deviceId);
+    if (!line) return this.join(request, alone);
+    // A device's request beside one of its own waits in its line for that one's answer: a
+    // device is in the queue and in a statement once at most, and its requests never hold each
+    // other's rows while a shared statement waits for them.
+    if (line.length >= MAX_WAITING_PER_DEVICE) {
+      // Past its line's length (a device sends one request at a time; a flood of replays needs
+      // no secret), a request goes alone at once, as every request did before statements were
+      // shared: its own statement, on the pool, answered as always. Memory stays bounded.
+      batchStats.past++;
+      return alone();
     }
-    const answered = new Promise<VerifiedRow | undefined>((resolve, reject) => {
+    batchStats.behindOwn++;
+    return new Promise((resolve, reject) => line.push({ request, alone, resolve, reject }));
+  }
+
+  /** Into the queue, the device's line open behind it; its answer lets the line's next in. */
+  private join(request: BatchRequest, alone: Waiting["alone"]): Promise<VerifiedRow | undefined> {
+    const device = request.deviceId;
+    const line: Waiting[] = [];
+    this.members.set(device, line);
+    const next = () => {
+      const behind = line.shift();
+      if (!behind) {
+        this.members.delete(device);
+        return;
+      }
+      // The line's next goes in as its first did, the rest still behind it.
+      this.enqueue(behind.request, behind.alone).then(
+        (row) => {
+          behind.resolve(row);
+          next();
+        },
+        (err: unknown) => {
+          behind.reject(err);
+          next();
+        },
+      );
+    };
+    const answered = this.enqueue(request, alone);
+    answered.then(next, next);
+    return answered;
+  }
+
+  private enqueue(request: BatchRequest, alone: Waiting["alone"]): Promise<VerifiedRow | undefined> {
+    return new Promise<VerifiedRow | undefined>((resolve, reject) => {
       this.queue.push({ request, alone, resolve, reject });
       this.schedule();
     });
-    const settled = answered.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.members.set(device, settled);
-    void settled.then(() => {
-      if (this.members.get(device) === settled) this.members.delete(device);
-    });
-    return answered;
   }
 
   private free() {
