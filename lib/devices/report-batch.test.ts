@@ -308,26 +308,34 @@ describe("command polls that arrive with reports", () => {
     expect(r3).toMatchObject({ status: 200, macOk: true, body: { deviceId: idle.deviceId, commands: [] } });
   });
 
-  it("take a flood of one device's replayed poll a step at a time, the rest alone, and answer each and the device's next report", async () => {
+  it("take a flood of one device's replayed poll a step at a time, refuse past its line without a statement, and answer its next report", async () => {
     const [flooded, other] = await Promise.all([keptDevice(), keptDevice()]);
     const first = await signed(flooded, "GET", POLL);
     expect(first.status).toBe(200);
     const before = { ...batchStats };
     const COPIES = 100;
     const started = Date.now();
-    const [replays, report, otherPoll] = await Promise.all([
+    const [replays, past, otherPoll] = await Promise.all([
       Promise.all(Array.from({ length: COPIES }, () => signed(flooded, "GET", POLL, "", first.authorization))),
       signed(flooded, "POST", REPORT, batch()),
       signed(other, "GET", POLL),
     ]);
-    for (const r of replays) expect(r).toMatchObject({ status: 401, body: { code: "replayed_nonce" } });
-    expect(report).toMatchObject({ status: 200, body: { accepted: 3 }, macOk: true });
+    // One in the queue and a line of MAX_WAITING_PER_DEVICE behind it, each answered as a replay;
+    // the rest refused at once (429, a second's wait), each with the device's MAC.
+    const codes = replays.map((r) => r.body.code);
+    expect(codes.filter((c) => c === "replayed_nonce")).toHaveLength(1 + MAX_WAITING_PER_DEVICE);
+    expect(codes.filter((c) => c === "rate_limited")).toHaveLength(COPIES - 1 - MAX_WAITING_PER_DEVICE);
+    for (const r of replays) expect(r.mac).toBeTruthy();
+    expect(past).toMatchObject({ status: 429, body: { code: "rate_limited", retryAfterSeconds: 1 }, macOk: true });
     expect(otherPoll).toMatchObject({ status: 200, macOk: true });
-    // One in the queue, a line of MAX_WAITING_PER_DEVICE behind it, each moved on once; the rest alone.
     expect(batchStats.behindOwn - before.behindOwn).toBe(MAX_WAITING_PER_DEVICE);
-    expect(batchStats.past - before.past).toBe(COPIES + 1 - 1 - MAX_WAITING_PER_DEVICE);
+    expect(batchStats.busy - before.busy).toBe(COPIES - MAX_WAITING_PER_DEVICE);
     expect(batchStats.statements - before.statements).toBeLessThanOrEqual(MAX_WAITING_PER_DEVICE + 2);
     expect(Date.now() - started).toBeLessThan(10_000);
+    // Refused past the line, the report was neither counted nor stored; sent again, it is.
+    expect(await counted(flooded.deviceId)).toBe(0);
+    const next = await signed(flooded, "POST", REPORT, batch());
+    expect(next).toMatchObject({ status: 200, body: { accepted: 3 }, macOk: true });
     expect(await stored(flooded.deviceId)).toBe(3);
     expect(await counted(flooded.deviceId)).toBe(1);
   });
@@ -339,9 +347,13 @@ describe("a shared statement that fails", () => {
     for (const code of ["55P03", "40P01", "40001", "23505", "23503"]) expect(retryAlone({ code })).toBe(true);
     expect(retryAlone({ cause: { code: "55P03" } })).toBe(true);
     // The connection or the server: every report's answer, not 64 statements into a database that is gone.
-    for (const code of ["08006", "08001", "57P01", "57P03", "53300", "58030", "XX000"])
-      expect(retryAlone({ code })).toBe(false);
+    for (const code of ["08006", "08001", "57P01", "57P03", "53300", "58030"]) expect(retryAlone({ code })).toBe(false);
     expect(retryAlone({ code: "CONNECTION_CLOSED" })).toBe(false);
+    // A socket's error passed on by the driver is not a SQLSTATE.
+    for (const code of ["EPIPE", "EPERM", "EBADF"])
+      expect(retryAlone(Object.assign(new Error(code), { code }))).toBe(false);
+    // A corrupt page of one device's rows fails only that device's request alone.
+    expect(retryAlone({ code: "XX001" })).toBe(true);
     expect(retryAlone(new Error("write EPIPE"))).toBe(false);
   });
 });

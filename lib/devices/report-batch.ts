@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { deviceCredentials, devices } from "../db/schema";
+import { AppError } from "../errors/app-error";
 import { sqlState } from "../errors/validate";
 import { countHitStatement } from "../rate-limit";
 import { pendingCommandsColumn } from "./commands";
@@ -25,8 +26,8 @@ import { textArray, type Row } from "./measurements";
  *   holds each device once (the rate-limit counter's row can be updated once per statement), a
  *   device's own reports never hold rows a shared statement waits for, and a flood of one
  *   device's requests (a replayed request needs no secret) costs a step each and delays only
- *   that device. Past MAX_WAITING_PER_DEVICE in its line, a request goes alone at once, in its
- *   own statement, as every request did before they were shared.
+ *   that device. Past MAX_WAITING_PER_DEVICE in its line, a request is refused at once with
+ *   `rate_limited` (Retry-After 1 s), which runs no statement: a device sends one at a time.
  * - A reading already stored (a resent batch, or the same reading twice in one report) is
  *   counted as a duplicate in the statement itself (ON CONFLICT DO NOTHING, each report's new
  *   rows counted), as the report's own statement's second way would: it costs the others nothing.
@@ -82,8 +83,23 @@ const MAX_RUNNING = 1;
  */
 export const STALL_MS = 50;
 
-/** A device's requests waiting in its line, past which the next goes alone at once. */
+/** A device's requests waiting in its line, past which the next is refused (`deviceBusy`). */
 export const MAX_WAITING_PER_DEVICE = 16;
+
+const BUSY = Symbol("claimlink.deviceBusy");
+/** The refusal of a request past its device's line: `rate_limited`, to be sent again in a second. */
+function deviceBusy(): AppError {
+  const err = new AppError(
+    "rate_limited",
+    `More than ${MAX_WAITING_PER_DEVICE} requests of this device at once. Send one at a time; this one again in 1 s.`,
+    { retryAfterSeconds: 1 },
+  );
+  return Object.assign(err, { [BUSY]: true });
+}
+/** True for the refusal of a request past its device's line, which ran no statement. */
+export function isDeviceBusy(err: unknown): err is AppError {
+  return err instanceof AppError && BUSY in err;
+}
 
 /** A lock the shared statement waits for longer than this fails it, and its reports go alone. */
 const LOCK_TIMEOUT = "100ms";
@@ -202,7 +218,7 @@ function parametersOf(batch: Waiting[]) {
 }
 
 /** How the statements have gone in this process: for the tests. */
-export const batchStats = { statements: 0, shared: 0, reports: 0, failedWhole: 0, behindOwn: 0, past: 0 };
+export const batchStats = { statements: 0, shared: 0, reports: 0, failedWhole: 0, behindOwn: 0, busy: 0 };
 
 /** At most this many stalled statements at once (with the running one, at most MAX_RUNNING + MAX_STALLED). */
 const MAX_STALLED = 3;
@@ -210,11 +226,12 @@ const MAX_STALLED = 3;
 /**
  * A failure after which each report goes again alone: an error PostgreSQL reports of the
  * statement (a lock not had within LOCK_TIMEOUT, 55P03; a deadlock; a serialization failure; a
- * constraint one report's rows broke), which may be one report's alone. Not a failure of the
- * connection or the server (SQLSTATE classes 08, 53, 57, 58, XX, or no SQLSTATE: the database
+ * constraint one report's rows broke; a corrupt page of one device's rows, XX001), which may be
+ * one report's alone. Not a failure of the
+ * connection or the server (SQLSTATE classes 08, 53, 57, 58, or no SQLSTATE: the database
  * gone), which is every report's answer, as its own statement's would be.
  */
-const EVERYONES = new Set(["08", "53", "57", "58", "XX"]);
+const EVERYONES = new Set(["08", "53", "57", "58"]);
 export function retryAlone(err: unknown): boolean {
   const code = sqlState(err);
   return code !== undefined && !EVERYONES.has(code.slice(0, 2));
@@ -243,10 +260,10 @@ class ReportBatcher {
     // other's rows while a shared statement waits for them.
     if (line.length >= MAX_WAITING_PER_DEVICE) {
       // Past its line's length (a device sends one request at a time; a flood of replays needs
-      // no secret), a request goes alone at once, as every request did before statements were
-      // shared: its own statement, on the pool, answered as always. Memory stays bounded.
-      batchStats.past++;
-      return alone();
+      // no secret), a request is refused at once: no statement, no lock, memory bounded, and
+      // the device's own requests still one at a time.
+      batchStats.busy++;
+      return Promise.reject(deviceBusy());
     }
     batchStats.behindOwn++;
     return new Promise((resolve, reject) => line.push({ request, alone, resolve, reject }));

@@ -10,7 +10,7 @@ import { logInternalError } from "../errors/problem";
 import { pruneRateLimits } from "../rate-limit";
 import type { ProvisioningConfig } from "../provisioning/config";
 import { loadCredential, type LoadedCredential } from "./credentials";
-import { runReport, type ReportBatchItem } from "./report-batch";
+import { isDeviceBusy, runReport, type ReportBatchItem } from "./report-batch";
 
 export type SignedAuth = { credentialId: string; ts: string; nonce: string; sig: string };
 
@@ -198,7 +198,14 @@ export async function verifyKnownSigner(
   };
   const alone = async () => (await verifyStatement(db, fused).execute({ ...values, ...fused?.values }))[0];
   // A report may share its statement with other devices' (lib/devices/report-batch.ts).
-  const row = fused?.batch ? await runReport(db, { ...values, report: fused.batch }, alone) : await alone();
+  let row: Awaited<ReturnType<typeof alone>> | undefined;
+  try {
+    row = fused?.batch ? await runReport(db, { ...values, report: fused.batch }, alone) : await alone();
+  } catch (err) {
+    // Too many of this device's requests at once: refused with its MAC (the signature checked), no statement run.
+    if (isDeviceBusy(err)) return { error: err, secret: kept.secret, nonce: auth.nonce };
+    throw err;
+  }
   const refuse = (
     code: "stale_timestamp" | "replayed_nonce" | "credential_revoked",
     detail: string,

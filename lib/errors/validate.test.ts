@@ -71,6 +71,9 @@ describe("parseJsonText, hasNoControlChars, isUniqueViolation", () => {
     // A wrapper's own code that is no SQLSTATE does not hide the database's.
     expect(sqlState({ code: "ERR_QUERY", cause: { code: "23505" } })).toBe("23505");
     expect(sqlState({ code: 23505 })).toBeUndefined();
+    // A Node system error's code passed on by a driver is not one.
+    expect(sqlState({ code: "EPIPE" })).toBeUndefined();
+    expect(sqlState({ code: "EPERM", cause: { code: "57P01" } })).toBe("57P01");
     expect(sqlState(new Error("no code"))).toBeUndefined();
     expect(sqlState(undefined)).toBeUndefined();
   });

@@ -27,7 +27,9 @@ export function hasNoControlChars(s: string): boolean {
 /** A database error's SQLSTATE, on either driver (postgres.js sets `code`; drizzle wraps it in `cause`). */
 export function sqlState(err: unknown): string | undefined {
   const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
-  for (const code of [e?.code, e?.cause?.code]) if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  // Five characters, not a Node system error's code (EPIPE, EPERM): no SQLSTATE class begins with E.
+  for (const code of [e?.code, e?.cause?.code])
+    if (typeof code === "string" && /^[0-9A-DF-Z][0-9A-Z]{4}$/.test(code)) return code;
   return undefined;
 }
 
