@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { deviceCredentials, devices, measurements } from "../db/schema";
-import { deviceProfile, queueCommand } from "./commands";
 import { batchStats, MAX_WAITING_PER_DEVICE, retryAlone } from "./report-batch";
 import { createStudy } from "../studies/studies";
 import { studyInput } from "../studies/test-fixtures";
@@ -9,7 +8,7 @@ import { provisioningConfig } from "../provisioning/config";
 import { insertAccount } from "../provisioning/test-fixtures";
 import { batch, keptConfig, keptDevices, nextSecond, POLL, REPORT, signed } from "../http/kept-test-fixtures";
 
-const { db, stored, counted, keptDevice } = keptDevices();
+const { db, stored, counted, keptDevice, queueTwoCommands, profileText } = keptDevices();
 
 // Reports that arrive together share one statement (lib/devices/report-batch.ts): each must
 // still get exactly the answer, the rows and the count its own statement would have given.
@@ -211,24 +210,11 @@ describe("reports that arrive together", () => {
 // An idle command poll is a fleet's other everyday request: it shares the statement too, and must
 // still answer exactly what its own statement would (lib/devices/device-api.ts fusedProfile).
 describe("command polls that arrive with reports", () => {
-  const profileOf = async (deviceId: string) => {
-    const [device] = await db().select().from(devices).where(eq(devices.id, deviceId));
-    return JSON.stringify(await deviceProfile(db(), device));
-  };
-
   it("share the statement: each poll gets its own device's profile and commands, is not counted, and the reports are stored", async () => {
     const [commanded, idle, replayed, revoked, stale, reporter, other] = await Promise.all(
       Array.from({ length: 7 }, () => keptDevice()),
     );
-    const staff = await insertAccount(db(), "poll-staff", "staff");
-    await queueCommand(db(), staff, commanded.deviceId, { type: "identify", params: {} }, 3600);
-    await queueCommand(
-      db(),
-      staff,
-      commanded.deviceId,
-      { type: "set_config", params: { measurementIntervalSeconds: 120 } },
-      3600,
-    );
+    await queueTwoCommands(commanded.deviceId);
     const firstPoll = await signed(replayed, "GET", POLL);
     expect(firstPoll.status).toBe(200);
     await db()
@@ -249,10 +235,10 @@ describe("command polls that arrive with reports", () => {
     expect(batchStats.reports).toBe(before.reports + 7);
     expect(batchStats.failedWhole).toBe(before.failedWhole);
     expect(p1).toMatchObject({ status: 200, macOk: true });
-    expect(JSON.stringify(p1.body)).toBe(await profileOf(commanded.deviceId));
+    expect(JSON.stringify(p1.body)).toBe(await profileText(commanded.deviceId));
     expect(p1.body.commands.map((c: { type: string }) => c.type)).toEqual(["identify", "set_config"]);
     expect(p2).toMatchObject({ status: 200, macOk: true, body: { deviceId: idle.deviceId, commands: [] } });
-    expect(JSON.stringify(p2.body)).toBe(await profileOf(idle.deviceId));
+    expect(JSON.stringify(p2.body)).toBe(await profileText(idle.deviceId));
     expect(p3).toMatchObject({ status: 401, body: { code: "replayed_nonce" } });
     expect(p3.mac).toBeTruthy();
     expect(p4).toMatchObject({ status: 401, body: { code: "credential_revoked" }, macOk: true });

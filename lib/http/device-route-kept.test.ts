@@ -2,9 +2,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { deviceCredentials, devices } from "../db/schema";
-import { deviceProfile, queueCommand } from "../devices/commands";
 import { provisioningConfig } from "../provisioning/config";
-import { insertAccount } from "../provisioning/test-fixtures";
 import { batch, keptDevices, POLL, REPORT, signed } from "./kept-test-fixtures";
 
 // A credential the app process has seen is kept (its device and secret), and a report is then
@@ -14,7 +12,7 @@ import { batch, keptDevices, POLL, REPORT, signed } from "./kept-test-fixtures";
 // request, and the limit, replays and resent batches answer as they always did. Reports and
 // polls that arrive together: lib/devices/report-batch.test.ts.
 
-const { db, stored, counted, keptDevice } = keptDevices();
+const { db, stored, counted, keptDevice, queueTwoCommands, profileText } = keptDevices();
 
 describe("a credential the app process keeps", () => {
   it("stores a report, counts it against the limit, and answers a resent batch with its duplicates", async () => {
@@ -100,19 +98,10 @@ describe("a credential the app process keeps", () => {
 
   it("answers a poll with the profile and pending commands, byte for byte as the handler's own read", async () => {
     const dev = await keptDevice();
-    const staff = await insertAccount(db(), "kept-staff", "staff");
-    await queueCommand(db(), staff, dev.deviceId, { type: "identify", params: {} }, 3600);
-    await queueCommand(
-      db(),
-      staff,
-      dev.deviceId,
-      { type: "set_config", params: { measurementIntervalSeconds: 120 } },
-      3600,
-    );
+    await queueTwoCommands(dev.deviceId);
     const r = await signed(dev, "GET", POLL);
     expect(r).toMatchObject({ status: 200, macOk: true });
-    const [device] = await db().select().from(devices).where(eq(devices.id, dev.deviceId));
-    expect(JSON.stringify(r.body)).toBe(JSON.stringify(await deviceProfile(db(), device)));
+    expect(JSON.stringify(r.body)).toBe(await profileText(dev.deviceId));
     expect(r.body.commands.map((c: { type: string }) => c.type)).toEqual(["identify", "set_config"]);
   });
 });

@@ -4,7 +4,8 @@ import { eq } from "drizzle-orm";
 import { authorizationHeader, expectedResponseMac } from "../../device/protocol";
 import { handleApiRequest } from "../api/router";
 import { appDatabase, type Database } from "../db/client";
-import { measurements, rateLimits } from "../db/schema";
+import { devices, measurements, rateLimits } from "../db/schema";
+import { deviceProfile, queueCommand } from "../devices/commands";
 import { provisioningConfig } from "../provisioning/config";
 import { claimTestDevice, insertAccount } from "../provisioning/test-fixtures";
 
@@ -92,6 +93,23 @@ export function keptDevices() {
           .from(rateLimits)
           .where(eq(rateLimits.key, `ingest:device:${deviceId}`))
       )[0]?.count ?? 0,
+    /** Two commands pending for the device, `identify` then `set_config`, as staff queue them. */
+    async queueTwoCommands(deviceId: string) {
+      const staff = await insertAccount(db(), "kept-staff", "staff");
+      await queueCommand(db(), staff, deviceId, { type: "identify", params: {} }, 3600);
+      await queueCommand(
+        db(),
+        staff,
+        deviceId,
+        { type: "set_config", params: { measurementIntervalSeconds: 120 } },
+        3600,
+      );
+    },
+    /** The device's profile as the handler's own read gives it (`deviceProfile`), as JSON text. */
+    async profileText(deviceId: string) {
+      const [device] = await db().select().from(devices).where(eq(devices.id, deviceId));
+      return JSON.stringify(await deviceProfile(db(), device));
+    },
     async keptDevice(): Promise<KeptDevice> {
       const owner = await insertAccount(db(), "kept");
       const dev = await claimTestDevice(database, keptConfig(), owner);
