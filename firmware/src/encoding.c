@@ -21,48 +21,37 @@ const char *cl_strerror(int err) {
   }
 }
 
-int cl_base32_encode(const uint8_t *in, size_t in_len, char *out, size_t out_size, size_t *out_len) {
+/* Big-endian bit groups of `width` bits (5: base32, 6: base64url), unpadded, NUL-terminated. */
+static int encode_groups(const uint8_t *in, size_t in_len, char *out, size_t out_size, size_t *out_len,
+                         const char *alphabet, unsigned width) {
   if ((!in && in_len) || !out) return CL_ERR_ARGUMENT;
-  if (in_len > (SIZE_MAX - 5) / 8) return CL_ERR_ARGUMENT;
-  size_t need = (in_len * 8 + 4) / 5;
+  if (in_len > (SIZE_MAX - (width - 1)) / 8) return CL_ERR_ARGUMENT;
+  size_t need = (in_len * 8 + width - 1) / width;
   if (out_size < need + 1) return CL_ERR_BUFFER;
+  const uint32_t mask = (1u << width) - 1u;
   size_t o = 0;
   uint32_t acc = 0;
   unsigned bits = 0;
   for (size_t i = 0; i < in_len; i++) {
     acc = (acc << 8) | in[i];
     bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out[o++] = B32[(acc >> bits) & 31u];
+    while (bits >= width) {
+      bits -= width;
+      out[o++] = alphabet[(acc >> bits) & mask];
     }
   }
-  if (bits) out[o++] = B32[(acc << (5 - bits)) & 31u];
+  if (bits) out[o++] = alphabet[(acc << (width - bits)) & mask];
   out[o] = '\0';
   if (out_len) *out_len = o;
   return CL_OK;
 }
 
+int cl_base32_encode(const uint8_t *in, size_t in_len, char *out, size_t out_size, size_t *out_len) {
+  return encode_groups(in, in_len, out, out_size, out_len, B32, 5);
+}
+
 int cl_b64url_encode(const uint8_t *in, size_t in_len, char *out, size_t out_size, size_t *out_len) {
-  if ((!in && in_len) || !out) return CL_ERR_ARGUMENT;
-  if (in_len > (SIZE_MAX - 3) / 4) return CL_ERR_ARGUMENT;
-  size_t need = (in_len * 4 + 2) / 3;
-  if (out_size < need + 1) return CL_ERR_BUFFER;
-  size_t o = 0;
-  uint32_t acc = 0;
-  unsigned bits = 0;
-  for (size_t i = 0; i < in_len; i++) {
-    acc = (acc << 8) | in[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out[o++] = B64U[(acc >> bits) & 63u];
-    }
-  }
-  if (bits) out[o++] = B64U[(acc << (6 - bits)) & 63u];
-  out[o] = '\0';
-  if (out_len) *out_len = o;
-  return CL_OK;
+  return encode_groups(in, in_len, out, out_size, out_len, B64U, 6);
 }
 
 static int b64u_value(char c) {

@@ -628,6 +628,26 @@ static void test_encodings(void) {
   CHECK_RC(cl_base32_encode((const uint8_t *)"foobar", 6, out, 10, &n), CL_ERR_BUFFER);
   CHECK_RC(cl_b64url_encode((const uint8_t *)"\xfb\xff\xfe", 3, out, sizeof out, &n), CL_OK);
   CHECK_STR(out, "-__-");
+  {
+    /* Every length of RFC 4648's vectors (section 10), unpadded: both encoders share one loop. */
+    static const char *const b32[] = {"", "MY", "MZXQ", "MZXW6", "MZXW6YQ", "MZXW6YTB", "MZXW6YTBOI"};
+    static const char *const b64[] = {"", "Zg", "Zm8", "Zm9v", "Zm9vYg", "Zm9vYmE", "Zm9vYmFy"};
+    for (size_t len = 0; len <= 6; len++) {
+      size_t need = strlen(b32[len]);
+      CHECK_RC(cl_base32_encode((const uint8_t *)"foobar", len, out, need + 1, &n), CL_OK);
+      CHECK(n == need);
+      CHECK_STR(out, b32[len]);
+      if (need) CHECK_RC(cl_base32_encode((const uint8_t *)"foobar", len, out, need, &n), CL_ERR_BUFFER);
+      need = strlen(b64[len]);
+      CHECK_RC(cl_b64url_encode((const uint8_t *)"foobar", len, out, need + 1, &n), CL_OK);
+      CHECK(n == need);
+      CHECK_STR(out, b64[len]);
+      if (need) CHECK_RC(cl_b64url_encode((const uint8_t *)"foobar", len, out, need, &n), CL_ERR_BUFFER);
+    }
+    /* A length whose encoded size would overflow size_t is refused, not wrapped. */
+    CHECK_RC(cl_base32_encode((const uint8_t *)"f", SIZE_MAX / 4, out, sizeof out, &n), CL_ERR_ARGUMENT);
+    CHECK_RC(cl_b64url_encode((const uint8_t *)"f", SIZE_MAX / 4, out, sizeof out, &n), CL_ERR_ARGUMENT);
+  }
   CHECK_RC(cl_b64url_decode("-__-", 4, bin, sizeof bin, &n), CL_OK);
   CHECK(n == 3 && memcmp(bin, "\xfb\xff\xfe", 3) == 0);
   CHECK_RC(cl_b64url_decode("Zm9vYg", 6, bin, sizeof bin, &n), CL_OK);

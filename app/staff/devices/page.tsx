@@ -5,22 +5,21 @@ import { requireStaffPage } from "@/lib/auth/current";
 import { listStudiesRequest } from "@/lib/studies/api";
 import { canChangeStaffData } from "@/lib/auth/roles";
 import { fleet, fleetSummaryRequest } from "@/lib/devices/staff-api";
-import { FLEET_SORTS, FLEET_STATUSES } from "@/lib/devices/schemas";
 import { AppError } from "@/lib/errors/app-error";
 import { Download } from "lucide-react";
 import { agoParts } from "../../_components/format";
 import { StatusBadge } from "../../_components/status-badge";
 import { Badge } from "../../_components/ui/badge";
-import { Button, ButtonAnchor, ButtonLink } from "../../_components/ui/button";
+import { ButtonAnchor, ButtonLink } from "../../_components/ui/button";
 import { DataTable } from "../../_components/ui/data-table";
-import { Field, Input, Select } from "../../_components/ui/field";
 import { Main } from "../../_components/ui/main";
 import { Notice } from "../../_components/ui/notice";
 import { PageHeader } from "../../_components/ui/page-header";
 import { Truncate } from "../../_components/ui/truncate";
 import { BulkActions } from "./bulk-actions";
+import { FleetFilters } from "./fleet-filters";
+import { FleetSummary } from "./fleet-summary";
 import { FleetActions } from "./fleet-actions";
-import { StatusChart } from "./status-chart";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("staffDevices"))("metaTitle") };
@@ -52,6 +51,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
   let problem: string | null = null;
   const { studies } = await listStudiesRequest();
   const studyName = new Map(studies.map((s) => [s.id, s.name.en ?? s.name.nl ?? s.id]));
+  const studyOptions = studies.map((s) => ({ id: s.id, name: studyName.get(s.id)! }));
   try {
     [result, summary] = await Promise.all([fleet(query), fleetSummaryRequest({ ...filter, silentHours })]);
   } catch (err) {
@@ -61,14 +61,12 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
   const filtered = Object.keys(filter).length > 0;
   const canChange = canChangeStaffData(me.role);
   const t = await getTranslations("staffDevices");
-  const tStatus = await getTranslations("deviceStatus");
   const tCommand = await getTranslations("commandStatus");
   const tAgo = await getTranslations("devices.ago");
   const ago = (at: Date | string | null) => {
     const seen = agoParts(at);
     return tAgo(seen.unit, { n: seen.n });
   };
-  const byStatus = summary?.byStatus;
 
   return (
     <Main width="console">
@@ -88,88 +86,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
           )
         }
       />
-      <form role="search" action="/staff/devices" aria-label={t("filterLabel")} className="space-y-3">
-        <div className="flex flex-wrap items-end gap-2">
-          <Field id="fleet-q" label={t("search")} className="min-w-[min(100%,16rem)] flex-1">
-            <Input id="fleet-q" name="q" type="search" defaultValue={filter.q ?? ""} maxLength={100} />
-          </Field>
-          <Button type="submit" variant="secondary">
-            {t("searchButton")}
-          </Button>
-          {filtered && (
-            <ButtonLink href="/staff/devices" variant="ghost">
-              {t("clearFilters")}
-            </ButtonLink>
-          )}
-        </div>
-        <details
-          className="rounded-lg border border-line bg-surface"
-          open={filtered && Object.keys(filter).some((k) => k !== "q")}
-        >
-          <summary className="flex min-h-10 cursor-pointer items-center px-4 text-sm font-medium">
-            {t("filtersAndSort")}
-          </summary>
-          <div className="grid gap-3 border-t border-line p-4 sm:grid-cols-2 lg:grid-cols-4">
-            <Field id="fleet-status" label={t("status")}>
-              <Select id="fleet-status" name="status" defaultValue={filter.status ?? ""}>
-                <option value="">{t("any")}</option>
-                {FLEET_STATUSES.map((st) => (
-                  <option key={st} value={st}>
-                    {tStatus(st)}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            <Field id="fleet-model" label={t("modelExact")}>
-              <Input id="fleet-model" name="model" defaultValue={filter.model ?? ""} maxLength={100} />
-            </Field>
-            <Field id="fleet-firmware" label={t("firmwareExact")}>
-              <Input id="fleet-firmware" name="firmware" defaultValue={filter.firmware ?? ""} maxLength={100} />
-            </Field>
-            <Field id="fleet-owner" label={t("ownerContains")}>
-              <Input id="fleet-owner" name="owner" defaultValue={filter.owner ?? ""} maxLength={254} />
-            </Field>
-            <Field id="fleet-study" label={t("study")}>
-              <Select id="fleet-study" name="study" defaultValue={filter.study ?? ""}>
-                <option value="">{t("any")}</option>
-                {studies.map((st) => (
-                  <option key={st.id} value={st.id}>
-                    {studyName.get(st.id)}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            <Field id="fleet-seen-after" label={t("seenAfter")}>
-              <Input id="fleet-seen-after" name="seenAfter" type="date" defaultValue={filter.seenAfter ?? ""} />
-            </Field>
-            <Field id="fleet-seen-before" label={t("seenBefore")}>
-              <Input id="fleet-seen-before" name="seenBefore" type="date" defaultValue={filter.seenBefore ?? ""} />
-            </Field>
-            <Field id="fleet-sort" label={t("sortBy")}>
-              <Select id="fleet-sort" name="sort" defaultValue={query.sort ?? "lastSeen"}>
-                {FLEET_SORTS.map((st) => (
-                  <option key={st} value={st}>
-                    {t(`sorts.${st}`)}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            <Field id="fleet-dir" label={t("order")}>
-              <Select id="fleet-dir" name="dir" defaultValue={query.dir ?? ""}>
-                <option value="">{t("orderDefault")}</option>
-                <option value="asc">{t("ascending")}</option>
-                <option value="desc">{t("descending")}</option>
-              </Select>
-            </Field>
-            <Field id="fleet-silent" label={t("silentHours")}>
-              <Input id="fleet-silent" name="silentHours" type="number" min={1} max={8760} defaultValue={silentHours} />
-            </Field>
-            <div className="flex items-end">
-              <Button type="submit">{t("apply")}</Button>
-            </div>
-          </div>
-        </details>
-      </form>
+      <FleetFilters filter={filter} query={query} silentHours={silentHours} studies={studyOptions} />
 
       {problem && (
         <Notice tone="danger" role="alert" className="mt-4" data-testid="fleet-error">
@@ -177,61 +94,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
         </Notice>
       )}
 
-      {summary && byStatus && (
-        <section aria-labelledby="summary-title" data-testid="fleet-summary" className="mt-6">
-          <h2 id="summary-title" className="text-lg font-semibold">
-            {filtered ? t("summarySelection") : t("summary")}
-          </h2>
-          <div className="mt-3 grid gap-4 lg:grid-cols-2">
-            <div className="rounded-lg border border-line bg-surface p-4 shadow-xs">
-              <p className="text-sm text-muted" data-testid="fleet-count">
-                {t("count", { total: summary.total, ...byStatus })}
-              </p>
-              <div className="mt-3">
-                <StatusChart byStatus={summary.byStatus} />
-              </div>
-              <p className="mt-3 text-sm">
-                {t.rich("quiet", {
-                  never: summary.neverReported,
-                  silent: summary.silent,
-                  hours: summary.silentHours,
-                  neverTag: (c) => <span data-testid="never-reported">{c}</span>,
-                  silentTag: (c) => <span data-testid="silent">{c}</span>,
-                })}
-              </p>
-            </div>
-            {summary.byModel.length > 0 && (
-              <DataTable
-                data-testid="by-model"
-                caption={t("byModel")}
-                rows={summary.byModel}
-                rowKey={(m) => `${m.model} ${m.firmware}`}
-                columns={[
-                  {
-                    key: "model",
-                    header: t("columns.model"),
-                    primary: true,
-                    cell: (m) => (
-                      <Link href={`/staff/devices?${new URLSearchParams({ model: m.model })}`}>{m.model}</Link>
-                    ),
-                  },
-                  {
-                    key: "firmware",
-                    header: t("columns.firmware"),
-                    nowrap: true,
-                    cell: (m) => (
-                      <Link href={`/staff/devices?${new URLSearchParams({ model: m.model, firmware: m.firmware })}`}>
-                        {m.firmware}
-                      </Link>
-                    ),
-                  },
-                  { key: "count", header: t("columns.devices"), align: "end", nowrap: true, cell: (m) => m.count },
-                ]}
-              />
-            )}
-          </div>
-        </section>
-      )}
+      {summary && <FleetSummary summary={summary} filtered={filtered} />}
 
       {result && (
         <section aria-labelledby="devices-title" className="mt-8 space-y-4">
