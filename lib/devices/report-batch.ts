@@ -36,8 +36,9 @@ import { textArray, type Row } from "./measurements";
  *   Then (or on a deadlock, a serialization failure) nothing of it happened, its slot is free
  *   at once, and each of its reports goes again alone, outside any slot, waiting for its own
  *   rows as it always did. So one device's trouble stays its own, and no deadlock reaches
- *   PostgreSQL's detector. So does any other error PostgreSQL reports of the statement; a
- *   failure of the connection or the server (the database gone) is every report's answer.
+ *   PostgreSQL's detector. Any other error PostgreSQL reports of the statement sends its
+ *   reports alone the same way (`retryAlone`); a failure of the connection or the server (the
+ *   database gone) is every report's answer.
  * - A statement still running after STALL_MS no longer holds the next back (at most
  *   MAX_STALLED such). Table locks taken before the statement runs (a migration, an index
  *   built without CONCURRENTLY) are not bounded by LOCK_TIMEOUT; nor were they before.
@@ -227,9 +228,9 @@ const MAX_STALLED = 3;
  * A failure after which each report goes again alone: an error PostgreSQL reports of the
  * statement (a lock not had within LOCK_TIMEOUT, 55P03; a deadlock; a serialization failure; a
  * constraint one report's rows broke; a corrupt page of one device's rows, XX001), which may be
- * one report's alone. Not a failure of the
- * connection or the server (SQLSTATE classes 08, 53, 57, 58, or no SQLSTATE: the database
- * gone), which is every report's answer, as its own statement's would be.
+ * one report's alone. Not a failure of the connection or the server (SQLSTATE classes 08, 53,
+ * 57, 58, or no SQLSTATE: the database gone), which is every report's answer, as its own
+ * statement's would be.
  */
 const EVERYONES = new Set(["08", "53", "57", "58"]);
 export function retryAlone(err: unknown): boolean {
